@@ -1,0 +1,6 @@
+namespace Edge.Workload;
+
+internal static class Program
+{
+    public static int Main() => 0;
+}

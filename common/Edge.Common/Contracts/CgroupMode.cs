@@ -1,0 +1,10 @@
+namespace Edge.Common.Contracts;
+
+/// <summary>Which cgroup hierarchy an agent reads and enforces through.</summary>
+public enum CgroupMode
+{
+    /// <summary>No usable cgroup hierarchy (not root, or no controllers): process limits only.</summary>
+    None,
+    V1,
+    V2,
+}

@@ -1,0 +1,13 @@
+namespace Edge.Common.Contracts;
+
+/// <summary>Kinds of decision the controller publishes on <c>{prefix}/v1/decisions</c>.</summary>
+public enum DecisionKind
+{
+    Placement,
+    Queued,
+    Rejected,
+    ScaleUp,
+    ScaleDown,
+    Migration,
+    Released,
+}

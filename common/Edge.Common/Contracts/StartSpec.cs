@@ -1,0 +1,19 @@
+namespace Edge.Common.Contracts;
+
+/// <summary>What to run for a <see cref="CommandKind.Start"/> command.</summary>
+public sealed record StartSpec
+{
+    public required string InstanceId { get; init; }
+    public required string ComponentId { get; init; }
+    public string? WorkflowRunId { get; init; }
+    /// <summary>An absolute path; it must be on the agent's allow-list.</summary>
+    public required string Executable { get; init; }
+    public IReadOnlyList<string> Args { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+    public string? WorkingDirectory { get; init; }
+    public required InstanceLimits Limits { get; init; }
+    /// <summary>Time between SIGTERM and SIGKILL when the instance is stopped.</summary>
+    public int GracePeriodMs { get; init; } = 10_000;
+    /// <summary>Run in its own network namespace with a veth pair, so its traffic is measured and can be capped.</summary>
+    public bool NetworkIsolation { get; init; }
+}

@@ -1,0 +1,17 @@
+namespace Edge.Common.Contracts;
+
+/// <summary>One step of a submitted workflow DAG.</summary>
+public sealed record WorkflowStep
+{
+    /// <summary>Unique within the workflow; used by <see cref="DependsOn"/>.</summary>
+    public required string Id { get; init; }
+    /// <summary>The component this step runs; history and forecasts are kept per component.</summary>
+    public required string ComponentId { get; init; }
+    public required string Command { get; init; }
+    public IReadOnlyList<string> Args { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+    /// <summary>Optional hints: input size, node labels, a profile to start from.</summary>
+    public IReadOnlyDictionary<string, string> Hints { get; init; } = new Dictionary<string, string>();
+    public bool Migratable { get; init; } = true;
+}

@@ -1,0 +1,40 @@
+namespace Edge.Common.Messaging;
+
+/// <summary>How to reach an MQTT v5 broker. Bound from configuration by both services.</summary>
+public sealed record MqttConnectionOptions
+{
+    /// <summary><c>mqtt://host:port</c> or <c>mqtts://host:port</c> (TLS).</summary>
+    public string BrokerUrl { get; init; } = "mqtt://127.0.0.1:1883";
+    public string? Username { get; init; }
+    public string? Password { get; init; }
+    /// <summary>Client id; a persistent session is keyed by it, so keep it stable across restarts.</summary>
+    public string ClientId { get; init; } = "";
+    /// <summary>PEM file of the CA that signed the broker's certificate; system roots when empty.</summary>
+    public string? CaCertificateFile { get; init; }
+    public bool CleanStart { get; init; }
+    public uint SessionExpirySeconds { get; init; } = 24 * 3600;
+    public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ReconnectMinDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(15);
+    public MqttWill? Will { get; init; }
+
+    /// <summary>Parses <see cref="BrokerUrl"/>; returns false with a message naming the value when it is not usable.</summary>
+    public bool TryParseBroker(out string host, out int port, out bool tls, out string? error)
+    {
+        host = "";
+        port = 0;
+        tls = false;
+        if (!Uri.TryCreate(BrokerUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "mqtt" && uri.Scheme != "mqtts"))
+        {
+            error = $"broker URL '{BrokerUrl}' must look like mqtt://host:port or mqtts://host:port";
+            return false;
+        }
+
+        tls = uri.Scheme == "mqtts";
+        host = uri.Host;
+        port = uri.IsDefaultPort || uri.Port <= 0 ? (tls ? 8883 : 1883) : uri.Port;
+        error = null;
+        return true;
+    }
+}

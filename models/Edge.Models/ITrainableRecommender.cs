@@ -1,0 +1,8 @@
+namespace Edge.Models;
+
+/// <summary>A recommender with a global model trained across many series before it is used (e.g. the LSTM).</summary>
+public interface ITrainableRecommender : IRecommender
+{
+    /// <summary>Trains on the given series (only samples a backtest allows it to see); reports progress in [0, 1].</summary>
+    void Fit(IReadOnlyList<UsageSeries> training, IProgress<double>? progress, CancellationToken cancellationToken);
+}

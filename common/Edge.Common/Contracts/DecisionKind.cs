@@ -1,6 +1,7 @@
 namespace Edge.Common.Contracts;
 
 /// <summary>Kinds of decision the controller publishes on <c>{prefix}/v1/decisions</c>.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CamelCaseEnumConverter<DecisionKind>))]
 public enum DecisionKind
 {
     Placement,

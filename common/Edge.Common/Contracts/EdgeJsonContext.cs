@@ -5,9 +5,7 @@ namespace Edge.Common.Contracts;
 /// <summary>Source-generated serialization for every wire type: camelCase names, enums as camelCase strings.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    RespectRequiredConstructorParameters = true,
     AllowTrailingCommas = false)]
 [JsonSerializable(typeof(NodeStatus))]
 [JsonSerializable(typeof(MetricBatch))]

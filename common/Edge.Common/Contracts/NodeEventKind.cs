@@ -1,6 +1,7 @@
 namespace Edge.Common.Contracts;
 
 /// <summary>What happened on a node.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CamelCaseEnumConverter<NodeEventKind>))]
 public enum NodeEventKind
 {
     CommandAccepted,

@@ -1,0 +1,134 @@
+using System.Text;
+using System.Threading.Channels;
+using Edge.Common.Messaging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MQTTnet;
+
+namespace Edge.Common.Tests.Messaging;
+
+public sealed class MqttConnectionTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Start_GoodCredentials_SubscribesAndReceives()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        var received = Channel.CreateUnbounded<string>();
+        await using var subscriber = Connect(broker, "sub", received);
+        subscriber.Subscribe("t/#");
+        subscriber.Start();
+        await using var publisher = Connect(broker, "pub", null);
+        publisher.Start();
+        await subscriber.WaitConnectedAsync(TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        await publisher.WaitConnectedAsync(TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+
+        Assert.True(await publisher.PublishAsync("t/1", "hello"u8.ToArray(), retain: false, TestContext.Current.CancellationToken));
+
+        Assert.Equal("t/1:hello", await received.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Deadline, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Start_WrongPassword_IsRefusedAndKeepsRetrying()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        await using var connection = new MqttConnection(
+            new MqttConnectionOptions { BrokerUrl = broker.Url, ClientId = "bad", Username = TestBroker.User, Password = "wrong", ReconnectMaxDelay = TimeSpan.FromMilliseconds(300) },
+            NullLogger.Instance,
+            TimeProvider.System);
+        connection.Start();
+
+        await PollAsync(() => connection.LastConnectResult == MqttClientConnectResultCode.BadUserNameOrPassword);
+        Assert.False(connection.IsConnected);
+        Assert.False(await connection.PublishAsync("t/1", [1], retain: false, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task BrokerRestart_Reconnects_AndResubscribes()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        var received = Channel.CreateUnbounded<string>();
+        await using var subscriber = Connect(broker, "sub-r", received);
+        subscriber.Subscribe("t/#");
+        subscriber.Start();
+        await subscriber.WaitConnectedAsync(TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+
+        await broker.StopAsync();
+        await PollAsync(() => !subscriber.IsConnected);
+        await broker.StartAgainAsync();
+        await PollAsync(() => subscriber.IsConnected && subscriber.ConnectCount >= 2);
+
+        await using var publisher = Connect(broker, "pub-r", null);
+        publisher.Start();
+        await publisher.WaitConnectedAsync(TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        Assert.True(await publisher.PublishAsync("t/2", "again"u8.ToArray(), retain: false, TestContext.Current.CancellationToken));
+        Assert.Equal("t/2:again", await received.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Deadline, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task PersistentSession_MessagesWhileAway_AreDeliveredOnReturn()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        var first = Channel.CreateUnbounded<string>();
+        var subscriber = Connect(broker, "persistent", first);
+        subscriber.Subscribe("cmd/#");
+        subscriber.Start();
+        await subscriber.WaitConnectedAsync(TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        await subscriber.DisposeAsync();
+
+        await using var publisher = Connect(broker, "pub-p", null);
+        publisher.Start();
+        await publisher.WaitConnectedAsync(TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        Assert.True(await publisher.PublishAsync("cmd/1", "queued"u8.ToArray(), retain: false, TestContext.Current.CancellationToken));
+
+        var second = Channel.CreateUnbounded<string>();
+        await using var again = Connect(broker, "persistent", second);
+        again.Subscribe("cmd/#");
+        again.Start();
+
+        Assert.Equal("cmd/1:queued", await second.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Deadline, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public void Constructor_BadBrokerUrl_ThrowsNamingIt()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new MqttConnection(new MqttConnectionOptions { BrokerUrl = "http://x:1" }, NullLogger.Instance, TimeProvider.System));
+
+        Assert.Contains("http://x:1", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static MqttConnection Connect(TestBroker broker, string clientId, Channel<string>? sink)
+    {
+        var connection = new MqttConnection(
+            new MqttConnectionOptions
+            {
+                BrokerUrl = broker.Url,
+                ClientId = clientId,
+                Username = TestBroker.User,
+                Password = TestBroker.Password,
+                ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
+            },
+            NullLogger.Instance,
+            TimeProvider.System);
+        if (sink is not null)
+        {
+            connection.MessageHandler = (m, _) =>
+            {
+                sink.Writer.TryWrite($"{m.Topic}:{Encoding.UTF8.GetString(m.Payload)}");
+                return Task.CompletedTask;
+            };
+        }
+
+        return connection;
+    }
+
+    private static async Task PollAsync(Func<bool> condition)
+    {
+        var until = DateTimeOffset.UtcNow + Deadline;
+        while (!condition())
+        {
+            Assert.True(DateTimeOffset.UtcNow < until, "condition not met before the deadline");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using Edge.Common.Contracts;
+
+namespace Edge.Controller.Workflows;
+
+/// <summary>
+/// The state of one workflow run: which steps are pending, running, done or failed, attempts, and the memory floor
+/// raised after an OOM kill. Not thread-safe: one run is driven by one caller at a time.
+/// </summary>
+internal sealed class WorkflowRun
+{
+    private readonly Dictionary<string, StepState> _steps;
+    private readonly WorkflowRetryPolicy _policy;
+
+    public WorkflowRun(string runId, WorkflowSubmission submission, WorkflowRetryPolicy policy)
+    {
+        RunId = runId;
+        Submission = submission;
+        _policy = policy;
+        _steps = submission.Steps.ToDictionary(s => s.Id, s => new StepState(s), StringComparer.Ordinal);
+    }
+
+    public string RunId { get; }
+
+    public WorkflowSubmission Submission { get; }
+
+    public WorkflowStepState State
+    {
+        get
+        {
+            if (_steps.Values.Any(s => s.State == WorkflowStepState.Failed))
+            {
+                return _steps.Values.Any(s => s.State is WorkflowStepState.Running) ? WorkflowStepState.Running : WorkflowStepState.Failed;
+            }
+
+            if (_steps.Values.All(s => s.State == WorkflowStepState.Succeeded))
+            {
+                return WorkflowStepState.Succeeded;
+            }
+
+            if (_steps.Values.All(s => s.State == WorkflowStepState.Cancelled || s.State == WorkflowStepState.Succeeded))
+            {
+                return WorkflowStepState.Cancelled;
+            }
+
+            return _steps.Values.Any(s => s.State != WorkflowStepState.Pending) ? WorkflowStepState.Running : WorkflowStepState.Pending;
+        }
+    }
+
+    public bool IsFinished => State is WorkflowStepState.Succeeded or WorkflowStepState.Failed or WorkflowStepState.Cancelled;
+
+    /// <summary>Steps whose dependencies all succeeded and that are waiting to be placed (first attempt or a retry).</summary>
+    public IReadOnlyList<WorkflowStep> ReadySteps()
+    {
+        var ready = new List<WorkflowStep>();
+        if (_steps.Values.Any(s => s.State == WorkflowStepState.Failed))
+        {
+            return ready;
+        }
+
+        foreach (var step in _steps.Values)
+        {
+            if (step.State is WorkflowStepState.Pending or WorkflowStepState.Retrying &&
+                (step.Step.DependsOn ?? []).All(d => _steps[d].State == WorkflowStepState.Succeeded))
+            {
+                ready.Add(step.Step);
+            }
+        }
+
+        return ready;
+    }
+
+    /// <summary>Memory floor for the step's next attempt, raised after an OOM kill; null before any.</summary>
+    public double? MemoryFloorMiB(string stepId) => _steps[stepId].MemoryFloorMiB;
+
+    public int Attempt(string stepId) => _steps[stepId].Attempt;
+
+    public void MarkQueued(string stepId, string reason)
+    {
+        var step = _steps[stepId];
+        step.State = WorkflowStepState.Queued;
+        step.Reason = reason;
+    }
+
+    public void MarkRunning(string stepId, string nodeId, string instanceId, double memoryLimitMiB)
+    {
+        var step = _steps[stepId];
+        step.State = WorkflowStepState.Running;
+        step.NodeId = nodeId;
+        step.InstanceId = instanceId;
+        step.MemoryLimitMiB = memoryLimitMiB;
+        step.Attempt++;
+        step.Reason = null;
+    }
+
+    /// <summary>Records how the current attempt ended; returns the step's new state (Retrying when it will run again).</summary>
+    public WorkflowStepState Complete(string stepId, StepOutcome outcome, string? reason)
+    {
+        var step = _steps[stepId];
+        if (outcome == StepOutcome.Succeeded)
+        {
+            step.State = WorkflowStepState.Succeeded;
+            step.Reason = null;
+            return step.State;
+        }
+
+        if (outcome == StepOutcome.OomKilled && step.MemoryLimitMiB is { } last)
+        {
+            step.MemoryFloorMiB = Math.Max(last * _policy.OomMemoryFactor, last + _policy.OomMinimumExtraMiB);
+        }
+
+        step.Reason = reason;
+        step.State = step.Attempt < _policy.MaxAttempts ? WorkflowStepState.Retrying : WorkflowStepState.Failed;
+        if (step.State == WorkflowStepState.Failed)
+        {
+            step.Reason = $"{reason} (attempt {step.Attempt} of {_policy.MaxAttempts})";
+        }
+
+        return step.State;
+    }
+
+    public void Cancel(string reason)
+    {
+        foreach (var step in _steps.Values.Where(s => s.State is not (WorkflowStepState.Succeeded or WorkflowStepState.Failed)))
+        {
+            step.State = WorkflowStepState.Cancelled;
+            step.Reason = reason;
+        }
+    }
+
+    public WorkflowRunStatus ToStatus(long nowMs) => new()
+    {
+        RunId = RunId,
+        WorkflowId = Submission.WorkflowId,
+        State = State,
+        UpdatedAtMs = nowMs,
+        Steps = Submission.Steps.Select(s => _steps[s.Id]).Select(s => new WorkflowStepStatus(s.Step.Id, s.State, s.NodeId, s.InstanceId, s.Attempt, s.Reason)).ToList(),
+    };
+
+    private sealed class StepState(WorkflowStep step)
+    {
+        public WorkflowStep Step { get; } = step;
+        public WorkflowStepState State { get; set; } = WorkflowStepState.Pending;
+        public int Attempt { get; set; }
+        public string? NodeId { get; set; }
+        public string? InstanceId { get; set; }
+        public string? Reason { get; set; }
+        public double? MemoryLimitMiB { get; set; }
+        public double? MemoryFloorMiB { get; set; }
+    }
+}

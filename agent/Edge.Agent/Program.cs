@@ -14,7 +14,17 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        using var host = Build(args);
+        IHost host;
+        try
+        {
+            host = Build(args);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException)
+        {
+            await Console.Error.WriteLineAsync($"edge-agent: cannot read configuration: {ex.Message}");
+            return 2;
+        }
+
         try
         {
             await host.RunAsync();
@@ -24,6 +34,10 @@ internal static class Program
         {
             await Console.Error.WriteLineAsync("edge-agent: invalid configuration:\n  " + string.Join("\n  ", ex.Failures));
             return 2;
+        }
+        finally
+        {
+            host.Dispose();
         }
     }
 

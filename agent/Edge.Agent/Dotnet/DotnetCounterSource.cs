@@ -37,6 +37,9 @@ internal sealed partial class DotnetCounterSource : BackgroundService, IMetricSo
     /// <summary>The process never watched: the agent's own by default (tests may watch themselves).</summary>
     internal int ExcludedPid { get; init; } = Environment.ProcessId;
 
+    /// <summary>Which discovered processes may be watched (all by default; tests narrow it to their own child).</summary>
+    internal Func<int, bool> MayWatch { get; init; } = static _ => true;
+
     /// <summary>Pids currently watched.</summary>
     public ICollection<int> WatchedPids => _sessions.Keys;
 
@@ -81,7 +84,7 @@ internal sealed partial class DotnetCounterSource : BackgroundService, IMetricSo
                 break;
             }
 
-            if (pid != ExcludedPid && !_sessions.ContainsKey(pid) && !_refused.ContainsKey(pid))
+            if (pid != ExcludedPid && MayWatch(pid) && !_sessions.ContainsKey(pid) && !_refused.ContainsKey(pid))
             {
                 Open(pid);
             }

@@ -1,6 +1,83 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
 namespace Edge.Agent;
 
+/// <summary>
+/// edge-agent: one per Linux host, run by systemd. Configuration, later sources winning: appsettings.json beside the
+/// binary, the optional node file (/etc/edge/agent.json, or the path in <c>--config</c> or EDGE_AGENT_CONFIG),
+/// environment variables prefixed <c>EDGE_</c> (e.g. <c>EDGE_Agent__NodeId</c>), then the command line.
+/// </summary>
 internal static class Program
 {
-    public static int Main() => 0;
+    public const string DefaultConfigFile = "/etc/edge/agent.json";
+
+    public static async Task<int> Main(string[] args)
+    {
+        IHost host;
+        try
+        {
+            host = Build(args);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException)
+        {
+            await Console.Error.WriteLineAsync($"edge-agent: cannot read configuration: {ex.Message}");
+            return 2;
+        }
+
+        try
+        {
+            await host.RunAsync();
+            return 0;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("edge-agent: invalid configuration:\n  " + string.Join("\n  ", ex.Failures));
+            return 2;
+        }
+        finally
+        {
+            host.Dispose();
+        }
+    }
+
+    public static IHost Build(string[] args)
+    {
+        var configFile = ConfigFilePath(args, Environment.GetEnvironmentVariable("EDGE_AGENT_CONFIG"));
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddJsonFile(configFile, optional: configFile == DefaultConfigFile, reloadOnChange: false);
+        builder.Configuration.AddEnvironmentVariables("EDGE_");
+        builder.Configuration.AddCommandLine(args);
+        builder.Services.AddSystemd();
+        builder.Services.AddEdgeAgent(builder.Configuration);
+
+        // ---- LEAD: wire the supervisor here (another helper's Supervision/), after AddEdgeAgent so that it stops
+        // ---- before the metrics loop and the connection:
+        // builder.Services.AddEdgeSupervision(builder.Configuration);
+
+        return builder.Build();
+    }
+
+    /// <summary>The node config file: <c>--config PATH</c> or <c>--config=PATH</c>, else the environment variable, else the default.</summary>
+    internal static string ConfigFilePath(string[] args, string? fromEnvironment)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--config" && i + 1 < args.Length)
+            {
+                return Path.GetFullPath(args[i + 1]);
+            }
+
+            if (args[i].StartsWith("--config=", StringComparison.Ordinal))
+            {
+                return Path.GetFullPath(args[i]["--config=".Length..]);
+            }
+        }
+
+        return string.IsNullOrEmpty(fromEnvironment) ? DefaultConfigFile : Path.GetFullPath(fromEnvironment);
+    }
 }

@@ -1,0 +1,55 @@
+using Edge.Agent.Commands;
+using Edge.Agent.Configuration;
+using Edge.Agent.Dotnet;
+using Edge.Agent.Publishing;
+using Edge.Agent.Sampling;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Agent;
+
+/// <summary>Registers the agent's samplers, publisher, spool, command dispatch and hosted services.</summary>
+internal static class AgentServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the agent core. Hosted services start in this order: connection (and spool drain), .NET counter discovery,
+    /// metrics loop; they stop in reverse, so the last batch is sent before the offline status and disconnect.
+    /// </summary>
+    public static IServiceCollection AddEdgeAgent(this IServiceCollection services, IConfiguration configuration, ProcPaths? paths = null)
+    {
+        services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(paths ?? ProcPaths.Default);
+        services.AddSingleton<AgentMetrics>();
+        services.AddSingleton<AgentIdentity>();
+        services.AddSingleton<NodeStatusFactory>();
+        services.AddSingleton<NodeEventFactory>();
+        services.AddSingleton<AgentLink>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
+            return OfflineSpool.Open(options.SpoolDirectory, options.SpoolMaxBytes, sp.GetRequiredService<ILogger<OfflineSpool>>(), sp.GetRequiredService<AgentMetrics>());
+        });
+        services.AddSingleton<SpooledPublisher>();
+        services.AddSingleton<INodeEventSink, SpoolingEventSink>();
+        services.AddSingleton<CommandDispatcher>();
+
+        services.AddSingleton<IMetricSource, CpuSampler>();
+        services.AddSingleton<IMetricSource, MemorySampler>();
+        services.AddSingleton<IMetricSource, NetworkSampler>();
+        services.AddSingleton<IMetricSource, PressureSampler>();
+        services.AddSingleton<DotnetCounterSource>();
+        services.AddSingleton<IMetricSource>(sp => sp.GetRequiredService<DotnetCounterSource>());
+
+        services.AddHostedService<AgentConnectionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<DotnetCounterSource>());
+        services.AddSingleton<MetricsLoop>();
+        services.AddHostedService(sp => sp.GetRequiredService<MetricsLoop>());
+        return services;
+    }
+}

@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace Edge.Agent.Commands;
+
+internal sealed partial class CommandDispatcher
+{
+    [LoggerMessage(2301, LogLevel.Warning, "Rejected command {CommandId} ({Reason}): {Message}")]
+    private partial void LogRejected(string commandId, string reason, string message);
+
+    [LoggerMessage(2302, LogLevel.Debug, "Forwarding command {CommandId} ({Kind}) to the supervisor")]
+    private partial void LogForwarding(string commandId, string kind);
+}

@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.Text.Json;
+using Edge.Agent.Publishing;
+using Edge.Agent.Supervision;
+using Edge.Common.Contracts;
+using Edge.Common.Messaging;
+using Microsoft.Extensions.Logging;
+
+namespace Edge.Agent.Commands;
+
+/// <summary>
+/// Receives this node's commands: decodes them (malformed, oversized and wrong-version payloads are counted, logged and
+/// answered with CommandRejected when a command id can be recovered), rejects commands addressed to another node or
+/// whose kind and spec disagree, and forwards the rest to every registered <see cref="ICommandHandler"/>.
+/// </summary>
+internal sealed partial class CommandDispatcher
+{
+    private const string NoSupervisor = "no supervisor on this agent";
+    private readonly IReadOnlyList<ICommandHandler> _handlers;
+    private readonly INodeEventSink _events;
+    private readonly NodeEventFactory _eventFactory;
+    private readonly AgentIdentity _identity;
+    private readonly AgentMetrics _metrics;
+    private readonly ILogger _logger;
+
+    public CommandDispatcher(IEnumerable<ICommandHandler> handlers, INodeEventSink events, NodeEventFactory eventFactory, AgentIdentity identity, AgentMetrics metrics, ILogger<CommandDispatcher> logger)
+    {
+        _handlers = [.. handlers];
+        _events = events;
+        _eventFactory = eventFactory;
+        _identity = identity;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(MqttIncoming message, CancellationToken cancellationToken)
+    {
+        var decoded = PayloadCodec.Decode(message.Payload, EdgeJsonContext.Default.NodeCommand);
+        if (!decoded.Ok)
+        {
+            var commandId = decoded.Error == DecodeError.Oversized ? null : TryRecoverCommandId(message.Payload);
+            await RejectAsync(decoded.Error.ToString(), commandId, decoded.Message, cancellationToken);
+            return;
+        }
+
+        var command = decoded.Value;
+        if (Problem(command) is { } problem)
+        {
+            await RejectAsync(problem.Reason, command.CommandId, problem.Message, cancellationToken);
+            return;
+        }
+
+        if (_handlers.Count == 0)
+        {
+            await RejectAsync("NoSupervisor", command.CommandId, NoSupervisor, cancellationToken);
+            return;
+        }
+
+        _metrics.CommandsAccepted.Add(1);
+        LogForwarding(command.CommandId, command.Kind.ToString());
+        foreach (var handler in _handlers)
+        {
+            await handler.HandleAsync(command, cancellationToken);
+        }
+    }
+
+    private (string Reason, string Message)? Problem(NodeCommand command)
+    {
+        if (!IdValidator.IsValidSegment(command.CommandId, out var idError))
+        {
+            return ("BadCommandId", $"commandId is invalid: {idError}");
+        }
+
+        if (!string.Equals(command.NodeId, _identity.NodeId, StringComparison.Ordinal))
+        {
+            return ("WrongNode", $"command is for node '{command.NodeId}' but this is node '{_identity.NodeId}'");
+        }
+
+        var specMatches = command.Kind switch
+        {
+            CommandKind.Start => command.Start is not null,
+            CommandKind.Resize => command.Resize is not null,
+            CommandKind.Stop => command.Stop is not null,
+            _ => false,
+        };
+        return specMatches ? null : ("SpecMismatch", $"command kind '{command.Kind}' needs its matching '{command.Kind.ToString().ToLowerInvariant()}' spec");
+    }
+
+    private async Task RejectAsync(string reason, string? commandId, string message, CancellationToken cancellationToken)
+    {
+        _metrics.CommandsRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        LogRejected(commandId ?? "(unknown)", reason, message);
+        if (commandId is null || !IdValidator.IsValidSegment(commandId, out _))
+        {
+            return;
+        }
+
+        await _events.PublishAsync(_eventFactory.Create(NodeEventKind.CommandRejected, commandId, message), cancellationToken);
+    }
+
+    /// <summary>Reads a top-level <c>commandId</c> string from a payload that did not decode, so the rejection can name it.</summary>
+    internal static string? TryRecoverCommandId(ReadOnlySequence<byte> payload)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("commandId"u8);
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                if (isId)
+                {
+                    return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // The id comes after the damage; nothing to recover.
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using Edge.Common.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Agent.Configuration;
+
+/// <summary>Checks every <see cref="AgentOptions"/> setting and reports all errors at once, each naming its key and value.</summary>
+internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
+{
+    private const string S = AgentOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, AgentOptions options)
+    {
+        var errors = new List<string>();
+        if (!IdValidator.IsValidSegment(options.NodeId, out var nodeError))
+        {
+            errors.Add($"{S}:NodeId '{options.NodeId}' is not a valid node id: {nodeError}");
+        }
+
+        try
+        {
+            _ = new EdgeTopics(options.TopicPrefix);
+        }
+        catch (ArgumentException ex)
+        {
+            errors.Add($"{S}:TopicPrefix '{options.TopicPrefix}' is not usable: {ex.Message}");
+        }
+
+        if (!options.Mqtt.TryParseBroker(out _, out _, out _, out var brokerError))
+        {
+            errors.Add($"{S}:Mqtt:BrokerUrl: {brokerError}");
+        }
+
+        if (!string.IsNullOrEmpty(options.Mqtt.ClientId) && !IdValidator.IsValidSegment(options.Mqtt.ClientId, out var clientError))
+        {
+            errors.Add($"{S}:Mqtt:ClientId '{options.Mqtt.ClientId}' is not valid: {clientError}");
+        }
+
+        if (options.SampleInterval < TimeSpan.FromMilliseconds(100) || options.SampleInterval > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{S}:SampleInterval '{options.SampleInterval}' must be between 00:00:00.1 and 01:00:00");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Provider))
+        {
+            errors.Add($"{S}:Provider '{options.Provider}' must not be empty");
+        }
+
+        ValidateLabels(options, errors);
+        ValidatePricing(options.Pricing, errors);
+        ValidateCapacity(options.Capacity, errors);
+
+        if (string.IsNullOrWhiteSpace(options.SpoolDirectory) || !Path.IsPathFullyQualified(options.SpoolDirectory))
+        {
+            errors.Add($"{S}:SpoolDirectory '{options.SpoolDirectory}' must be an absolute path");
+        }
+
+        if (options.SpoolMaxBytes < 64 * 1024)
+        {
+            errors.Add($"{S}:SpoolMaxBytes '{options.SpoolMaxBytes}' must be at least 65536");
+        }
+
+        if (options.DotnetCounters.MaxProcesses < 0)
+        {
+            errors.Add($"{S}:DotnetCounters:MaxProcesses '{options.DotnetCounters.MaxProcesses}' must not be negative");
+        }
+
+        if (options.DotnetCounters.DiscoveryInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"{S}:DotnetCounters:DiscoveryInterval '{options.DotnetCounters.DiscoveryInterval}' must be positive");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateLabels(AgentOptions options, List<string> errors)
+    {
+        foreach (var (key, value) in options.Labels)
+        {
+            if (string.IsNullOrWhiteSpace(key) || key.AsSpan().IndexOfAny(" \t\n=") >= 0)
+            {
+                errors.Add($"{S}:Labels key '{key}' must be non-empty and without blanks or '='");
+            }
+
+            if (value is null)
+            {
+                errors.Add($"{S}:Labels:{key} has no value");
+            }
+        }
+    }
+
+    private static void ValidatePricing(PricingOptions pricing, List<string> errors)
+    {
+        if (!Enum.IsDefined(pricing.Tier))
+        {
+            errors.Add($"{S}:Pricing:Tier '{pricing.Tier}' is not one of {string.Join(", ", Enum.GetNames<PricingTier>())}");
+        }
+
+        if (!(pricing.CostPerCoreHour >= 0) || double.IsInfinity(pricing.CostPerCoreHour))
+        {
+            errors.Add($"{S}:Pricing:CostPerCoreHour '{Format(pricing.CostPerCoreHour)}' must be a finite number >= 0");
+        }
+
+        if (!(pricing.CostPerGiBHour >= 0) || double.IsInfinity(pricing.CostPerGiBHour))
+        {
+            errors.Add($"{S}:Pricing:CostPerGiBHour '{Format(pricing.CostPerGiBHour)}' must be a finite number >= 0");
+        }
+    }
+
+    private static void ValidateCapacity(CapacityOptions capacity, List<string> errors)
+    {
+        CheckPositive(capacity.CpuMillicores, "CpuMillicores", errors);
+        CheckPositive(capacity.MemoryMiB, "MemoryMiB", errors);
+        CheckPositive(capacity.NetworkMbps, "NetworkMbps", errors);
+    }
+
+    private static void CheckPositive(double? value, string key, List<string> errors)
+    {
+        if (value is { } v && (!(v > 0) || double.IsInfinity(v)))
+        {
+            errors.Add($"{S}:Capacity:{key} '{Format(v)}' must be a finite number > 0 (or unset to detect it)");
+        }
+    }
+
+    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,12 @@
+namespace Edge.Agent.Configuration;
+
+/// <summary>
+/// Overrides what the node advertises (section <c>Agent:Capacity</c>); each value left unset is detected from
+/// /proc and /sys.
+/// </summary>
+internal sealed record CapacityOptions
+{
+    public double? CpuMillicores { get; init; }
+    public double? MemoryMiB { get; init; }
+    public double? NetworkMbps { get; init; }
+}

@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using Edge.Agent.Configuration;
+using Edge.Agent.Sampling;
+using Edge.Common.Contracts;
+using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Agent.Dotnet;
+
+/// <summary>
+/// Finds the .NET processes on the node (those publishing a diagnostics port), watches up to
+/// <see cref="DotnetCountersOptions.MaxProcesses"/> of them with a <see cref="DotnetCounterSession"/> each, and adds
+/// their latest runtime counters to each tick's batch under scope <c>dotnet/{pid}</c>. Skips the agent itself;
+/// sessions of exited processes are closed at the next discovery or tick.
+/// </summary>
+internal sealed partial class DotnetCounterSource : BackgroundService, IMetricSource
+{
+    private readonly DotnetCountersOptions _options;
+    private readonly TimeSpan _sampleInterval;
+    private readonly TimeProvider _time;
+    private readonly AgentMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<int, DotnetCounterSession> _sessions = new();
+    private readonly ConcurrentDictionary<int, byte> _refused = new();
+
+    public DotnetCounterSource(IOptions<AgentOptions> options, TimeProvider time, AgentMetrics metrics, ILogger<DotnetCounterSource> logger)
+    {
+        _options = options.Value.DotnetCounters;
+        _sampleInterval = options.Value.SampleInterval;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>The process never watched: the agent's own by default (tests may watch themselves).</summary>
+    internal int ExcludedPid { get; init; } = Environment.ProcessId;
+
+    /// <summary>Which discovered processes may be watched (all by default; tests narrow it to their own child).</summary>
+    internal Func<int, bool> MayWatch { get; init; } = static _ => true;
+
+    /// <summary>Pids currently watched.</summary>
+    public ICollection<int> WatchedPids => _sessions.Keys;
+
+    public void Collect(long nowMs, List<MetricSample> samples)
+    {
+        foreach (var (pid, session) in _sessions)
+        {
+            if (session.Ended)
+            {
+                Close(pid);
+                continue;
+            }
+
+            session.AppendLatest(samples);
+        }
+    }
+
+    /// <summary>Looks for new .NET processes once and opens sessions up to the cap; closes sessions of exited ones.</summary>
+    public void Discover()
+    {
+        var published = new HashSet<int>(DiagnosticsClient.GetPublishedProcesses());
+        foreach (var pid in _sessions.Keys)
+        {
+            if (!published.Contains(pid) || _sessions[pid].Ended)
+            {
+                Close(pid);
+            }
+        }
+
+        foreach (var pid in _refused.Keys)
+        {
+            if (!published.Contains(pid))
+            {
+                _refused.TryRemove(pid, out _);
+            }
+        }
+
+        foreach (var pid in published)
+        {
+            if (_sessions.Count >= _options.MaxProcesses)
+            {
+                break;
+            }
+
+            if (pid != ExcludedPid && MayWatch(pid) && !_sessions.ContainsKey(pid) && !_refused.ContainsKey(pid))
+            {
+                Open(pid);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        foreach (var pid in _sessions.Keys)
+        {
+            Close(pid);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.Enabled || _options.MaxProcesses == 0)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(_options.DiscoveryInterval, _time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    Discover();
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+                {
+                    LogDiscoveryFailed(ex);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void Open(int pid)
+    {
+        var session = new DotnetCounterSession(pid);
+        try
+        {
+            session.Start(_sampleInterval);
+            _sessions[pid] = session;
+            LogWatching(pid);
+        }
+        catch (Exception ex) when (ex is ServerNotAvailableException or ServerErrorException or UnsupportedCommandException or IOException or TimeoutException or UnauthorizedAccessException)
+        {
+            session.Dispose();
+            _refused[pid] = 0;
+            _metrics.DotnetSessionErrors.Add(1);
+            LogSessionRefused(pid, ex.Message);
+        }
+    }
+
+    private void Close(int pid)
+    {
+        if (_sessions.TryRemove(pid, out var session))
+        {
+            session.Dispose();
+            if (session.Error is { } error)
+            {
+                _metrics.DotnetSessionErrors.Add(1);
+                LogSessionFailed(pid, error.Message);
+            }
+            else
+            {
+                LogStopped(pid);
+            }
+        }
+    }
+}

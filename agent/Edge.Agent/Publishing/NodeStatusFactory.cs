@@ -1,0 +1,72 @@
+using Edge.Agent.Cgroups;
+using Edge.Agent.Configuration;
+using Edge.Agent.Sampling;
+using Edge.Common.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Agent.Publishing;
+
+/// <summary>
+/// Builds the retained node status: capacity (configured, else detected), labels, pricing, provider, cgroup mode and
+/// enforcement mode, agent version and boot id. Capacity and cgroup layout are read once, at first use.
+/// </summary>
+internal sealed class NodeStatusFactory
+{
+    private readonly AgentOptions _options;
+    private readonly AgentIdentity _identity;
+    private readonly TimeProvider _time;
+    private readonly Lazy<(ResourceQuantity Capacity, CgroupMode Mode)> _node;
+
+    public NodeStatusFactory(IOptions<AgentOptions> options, AgentIdentity identity, ProcPaths paths, TimeProvider time)
+    {
+        _options = options.Value;
+        _identity = identity;
+        _time = time;
+        _node = new(() => (ResolveCapacity(_options.Capacity, NodeCapacityProbe.Detect(paths)), DetectCgroupMode()));
+    }
+
+    public string Topic => _identity.Topics.NodeStatus(_identity.NodeId);
+
+    public NodeStatus Create(bool online)
+    {
+        var (capacity, mode) = _node.Value;
+        return new NodeStatus
+        {
+            NodeId = _identity.NodeId,
+            Online = online,
+            TimestampMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            AgentVersion = _identity.Version,
+            BootId = _identity.BootId,
+            CgroupMode = mode,
+            EnforcementMode = mode switch
+            {
+                CgroupMode.V1 => "cgroup-v1",
+                CgroupMode.V2 => "cgroup-v2",
+                _ => "rlimit",
+            },
+            Capacity = capacity,
+            Provider = _options.Provider,
+            Pricing = new NodePricing(_options.Pricing.Tier, _options.Pricing.CostPerCoreHour, _options.Pricing.CostPerGiBHour),
+            Labels = new Dictionary<string, string>(_options.Labels, StringComparer.Ordinal),
+        };
+    }
+
+    public byte[] Encode(bool online) => PayloadCodec.Encode(Create(online), EdgeJsonContext.Default.NodeStatus);
+
+    internal static ResourceQuantity ResolveCapacity(CapacityOptions configured, ResourceQuantity detected) => new(
+        configured.CpuMillicores ?? detected.CpuMillicores,
+        configured.MemoryMiB ?? detected.MemoryMiB,
+        configured.NetworkMbps ?? detected.NetworkMbps);
+
+    private static CgroupMode DetectCgroupMode()
+    {
+        try
+        {
+            return CgroupLayout.Detect().Mode;
+        }
+        catch (IOException)
+        {
+            return CgroupMode.None;
+        }
+    }
+}

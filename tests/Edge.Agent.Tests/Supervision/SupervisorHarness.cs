@@ -62,6 +62,18 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         return Supervisor;
     }
 
+    /// <summary>
+    /// Gives the test's parent group the largest CPU weight (v1 cpu.shares), so that other load on the machine
+    /// cannot starve a CPU measurement below the quota under test. Call after the first instance has started.
+    /// </summary>
+    public void PrioritiseCpu()
+    {
+        if (CgroupLayout.Detect().V1MountOf("cpu") is { } cpu)
+        {
+            File.WriteAllText(Path.Combine(cpu, Options.CgroupParent, "cpu.shares"), "262144");
+        }
+    }
+
     public string NextCommandId() => $"cmd-{Interlocked.Increment(ref _commandCounter)}";
 
     public NodeCommand Start(string instanceId, InstanceLimits limits, IReadOnlyList<string> args, int graceMs = 10_000, string? executable = null) => new()

@@ -96,7 +96,7 @@ public sealed class SupervisorLifecycleTests
         await using var harness = new SupervisorHarness();
         var started = await harness.StartAsync("gone", Small, "--duration", "120");
         await harness.RestartAsync();
-        Cgroups.LibC.Kill(started.Pid!.Value, Cgroups.LibC.SigKill);
+        Edge.Agent.Cgroups.LibC.Kill(started.Pid!.Value, Edge.Agent.Cgroups.LibC.SigKill);
         var deadline = TimeProvider.System.GetTimestamp();
         while (harness.Driver.ReadPids(Supervisor.GroupNameOf("gone")).Count > 0 && TimeProvider.System.GetElapsedTime(deadline) < TimeSpan.FromSeconds(10))
         {

@@ -15,6 +15,7 @@ public sealed class SupervisorLimitsTests
         Assert.True(started.Pid > 0);
         var group = Supervisor.GroupNameOf("busy");
         Assert.True(harness.Driver.Contains(group, started.Pid!.Value));
+        harness.PrioritiseCpu();
 
         // Let the runtime start up before measuring the steady state.
         await Task.Delay(500, TestContext.Current.CancellationToken);
@@ -43,6 +44,7 @@ public sealed class SupervisorLimitsTests
         Assert.SkipUnless(SupervisorHarness.CanUseCgroupV1, SupervisorHarness.SkipReason);
         await using var harness = new SupervisorHarness();
         await harness.StartAsync("sampled", new InstanceLimits(100, 128), "--cpu", "1");
+        harness.PrioritiseCpu();
         var samples = new List<MetricSample>();
         harness.Supervisor.Collect(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), samples);
         await Task.Delay(1000, TestContext.Current.CancellationToken);

@@ -36,10 +36,13 @@ internal static class LibC
 
     public static bool IsRoot => GetEuidNative() == 0;
 
-    /// <summary>Sets both the soft and hard limit of <paramref name="resource"/> for <paramref name="pid"/>; returns errno or 0.</summary>
-    public static int SetLimit(int pid, int resource, ulong value)
+    /// <summary>
+    /// Sets the soft limit of <paramref name="resource"/> for <paramref name="pid"/>, leaving the hard limit
+    /// unlimited (raising a hard limit needs CAP_SYS_RESOURCE, which a containerised root may lack); returns errno or 0.
+    /// </summary>
+    public static int SetSoftLimit(int pid, int resource, ulong value)
     {
-        var limit = new RLimit { Current = value, Maximum = value };
+        var limit = new RLimit { Current = value, Maximum = ulong.MaxValue };
         return PrlimitNative(pid, resource, ref limit, IntPtr.Zero) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 

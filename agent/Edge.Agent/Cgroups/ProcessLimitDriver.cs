@@ -8,7 +8,7 @@ namespace Edge.Agent.Cgroups;
 /// The fallback without usable cgroups: memory through RLIMIT_DATA (set by the launch shell before exec and by
 /// prlimit(2) on resize; it caps private writable mappings, see setrlimit(2)), CPU through sched_setaffinity(2)
 /// pinning to ceil(cores) CPUs. Neither is a CFS quota or a resident-memory limit, and the events say so.
-/// Usage is read from /proc/{pid}/stat and /proc/{pid}/status.
+/// The limit is the soft one, so it can be raised again without CAP_SYS_RESOURCE. Usage is read from /proc/{pid}/stat and /proc/{pid}/status.
 /// </summary>
 internal sealed class ProcessLimitDriver : ICgroupDriver
 {
@@ -40,7 +40,7 @@ internal sealed class ProcessLimitDriver : ICgroupDriver
         var notEnforced = new List<string>
         {
             $"cpu {limits.CpuMillicores.ToString(CultureInfo.InvariantCulture)} millicores: no cgroup CPU quota; pinned to whole cores by affinity",
-            $"memory {limits.MemoryMiB.ToString(CultureInfo.InvariantCulture)} MiB: RLIMIT_DATA caps allocations of the process only, not resident memory or its children",
+            $"memory {limits.MemoryMiB.ToString(CultureInfo.InvariantCulture)} MiB: a soft RLIMIT_DATA caps allocations of the process only (it may raise it), not resident memory or its children",
         };
         if (limits.MemorySoftMiB is not null)
         {
@@ -52,7 +52,7 @@ internal sealed class ProcessLimitDriver : ICgroupDriver
             return notEnforced;
         }
 
-        var errno = LibC.SetLimit(pid, LibC.RlimitData, (ulong)CgroupLimitFormat.MiBToBytes(limits.MemoryMiB));
+        var errno = LibC.SetSoftLimit(pid, LibC.RlimitData, (ulong)CgroupLimitFormat.MiBToBytes(limits.MemoryMiB));
         if (errno != 0)
         {
             notEnforced.Add($"memory: prlimit failed with errno {errno}");

@@ -7,7 +7,7 @@ namespace Edge.Agent.Supervision;
 
 /// <summary>
 /// Starts an instance through a tiny <c>/bin/sh</c> prologue that writes its own pid into the group's
-/// <c>cgroup.procs</c> files (and sets RLIMIT_DATA in rlimit mode), then execs the executable in the same process.
+/// <c>cgroup.procs</c> files (and sets the soft RLIMIT_DATA in rlimit mode), then execs the executable in the same process.
 /// The user's program therefore never runs outside its limits. The prologue's paths, limit and the user's
 /// executable and arguments travel as positional parameters, so nothing the user passes is interpreted by the shell.
 /// </summary>
@@ -16,7 +16,7 @@ internal static class InstanceLauncher
     /// <summary>$1 = number of procs files, then the files, then a KiB data limit or "-", then the command.</summary>
     private const string Prologue =
         "n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 126; n=$((n-1)); shift; done; " +
-        "if [ \"$1\" != - ]; then ulimit -d \"$1\" || exit 126; fi; shift; exec \"$@\"";
+        "if [ \"$1\" != - ]; then ulimit -S -d \"$1\" || exit 126; fi; shift; exec \"$@\"";
 
     private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 

@@ -26,6 +26,7 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
     private readonly ConcurrentDictionary<string, RunningInstance> _instances = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentDictionary<Task, bool> _background = new();
+    private int _disposed;
 
     public Supervisor(
         SupervisorOptions options, ICgroupDriver driver, INodeEventSink sink, NodeCapacity capacity, string nodeId,
@@ -169,6 +170,11 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
     /// <summary>Stops watching; running instances keep running and are adopted by the next agent.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _shutdown.CancelAsync();
         try
         {

@@ -1,0 +1,102 @@
+using System.Globalization;
+
+namespace Edge.Agent.Cgroups;
+
+/// <summary>Reading and writing cgroup interface files the way the kernel expects (one write, no create).</summary>
+internal static class CgroupFiles
+{
+    /// <summary>Writes <paramref name="text"/> in a single write to an existing file (cgroup files are never created).</summary>
+    public static void Write(string path, string text)
+    {
+        using var stream = new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+        var bytes = System.Text.Encoding.ASCII.GetBytes(text);
+        stream.Write(bytes, 0, bytes.Length);
+    }
+
+    public static string? TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    public static long? TryReadLong(string path)
+    {
+        var text = TryRead(path)?.Trim();
+        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+    }
+
+    /// <summary>Reads a flat-keyed file ("key value" per line: cpu.stat, memory.events, memory.oom_control).</summary>
+    public static Dictionary<string, long> ReadKeyed(string path)
+    {
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
+        var text = TryRead(path);
+        if (text is null)
+        {
+            return values;
+        }
+
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 2 && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            {
+                values[parts[0]] = value;
+            }
+        }
+
+        return values;
+    }
+
+    public static IReadOnlyList<int> ReadPids(string procsFile)
+    {
+        var text = TryRead(procsFile);
+        if (text is null)
+        {
+            return [];
+        }
+
+        var pids = new List<int>();
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (int.TryParse(line.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid))
+            {
+                pids.Add(pid);
+            }
+        }
+
+        return pids;
+    }
+
+    public static IReadOnlyList<string> ListChildren(string directory) =>
+        Directory.Exists(directory)
+            ? [.. Directory.EnumerateDirectories(directory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)]
+            : [];
+
+    /// <summary>True when /proc/{pid}/cgroup lists <paramref name="relativePath"/> for a hierarchy matching <paramref name="hierarchy"/>.</summary>
+    public static bool ProcessIsIn(int pid, string relativePath, Func<string, bool> hierarchy)
+    {
+        var text = TryRead($"/proc/{pid}/cgroup");
+        if (text is null)
+        {
+            return false;
+        }
+
+        var wanted = "/" + relativePath.Trim('/');
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(':', 3);
+            if (parts.Length == 3 && hierarchy(parts[1]) && parts[2] == wanted)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

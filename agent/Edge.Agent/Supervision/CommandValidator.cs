@@ -1,0 +1,136 @@
+using System.Globalization;
+using Edge.Common.Contracts;
+
+namespace Edge.Agent.Supervision;
+
+/// <summary>
+/// The checks a command must pass before it has any effect. Each returns null when the command is acceptable,
+/// else a reason that names the offending value. Checks that need the running instances live in the supervisor.
+/// </summary>
+internal sealed class CommandValidator(SupervisorOptions options, NodeCapacity capacity, string nodeId)
+{
+    public NodeCapacity Capacity => capacity;
+
+    public string? ValidateEnvelope(NodeCommand command)
+    {
+        if (!IdValidator.IsValidSegment(command.CommandId, out var error))
+        {
+            return $"command id: {error}";
+        }
+
+        if (!string.Equals(command.NodeId, nodeId, StringComparison.Ordinal))
+        {
+            return $"command is for node '{command.NodeId}', this node is '{nodeId}'";
+        }
+
+        var payloads = (command.Start is null ? 0 : 1) + (command.Resize is null ? 0 : 1) + (command.Stop is null ? 0 : 1);
+        var matches = command.Kind switch
+        {
+            CommandKind.Start => command.Start is not null,
+            CommandKind.Resize => command.Resize is not null,
+            CommandKind.Stop => command.Stop is not null,
+            _ => false,
+        };
+        return matches && payloads == 1
+            ? null
+            : $"command kind '{command.Kind}' does not match its payload (start: {command.Start is not null}, resize: {command.Resize is not null}, stop: {command.Stop is not null})";
+    }
+
+    public string? ValidateStart(StartSpec spec)
+    {
+        if (!IdValidator.IsValidSegment(spec.InstanceId, out var error))
+        {
+            return $"instance id: {error}";
+        }
+
+        if (!IdValidator.IsValidComponentId(spec.ComponentId, out error))
+        {
+            return $"component id: {error}";
+        }
+
+        if (spec.WorkflowRunId is not null && !IdValidator.IsValidSegment(spec.WorkflowRunId, out error))
+        {
+            return $"workflow run id: {error}";
+        }
+
+        return ValidateExecutable(spec.Executable)
+            ?? ValidateProcessInput(spec)
+            ?? (spec.GracePeriodMs < 0 || spec.GracePeriodMs > options.MaxGracePeriodMs
+                ? $"grace period {spec.GracePeriodMs} ms is outside 0..{options.MaxGracePeriodMs} ms" : null)
+            ?? (spec.NetworkIsolation ? "network isolation is not supported by this agent (NetworkIsolation=true)" : null)
+            ?? ValidateLimits(spec.Limits);
+    }
+
+    private string? ValidateExecutable(string executable)
+    {
+        if (string.IsNullOrEmpty(executable) || !Path.IsPathFullyQualified(executable) || Path.GetFullPath(executable) != executable)
+        {
+            return $"executable '{executable}' is not an absolute, normalised path";
+        }
+
+        var allowed = options.EffectiveAllowList.Any(entry => entry.EndsWith('/')
+            ? executable.StartsWith(entry, StringComparison.Ordinal)
+            : string.Equals(entry, executable, StringComparison.Ordinal));
+        if (!allowed)
+        {
+            return $"executable '{executable}' is not on the allow-list";
+        }
+
+        return File.Exists(executable) ? null : $"executable '{executable}' does not exist";
+    }
+
+    private static string? ValidateProcessInput(StartSpec spec)
+    {
+        var badArg = spec.Args.FirstOrDefault(a => a.Contains('\0', StringComparison.Ordinal));
+        if (badArg is not null)
+        {
+            return $"argument '{badArg.Replace("\0", "\\0", StringComparison.Ordinal)}' contains a NUL character";
+        }
+
+        var badKey = spec.Env.Keys.FirstOrDefault(k => k.Length == 0 || k.Contains('=', StringComparison.Ordinal) || k.Contains('\0', StringComparison.Ordinal));
+        if (badKey is not null)
+        {
+            return $"environment variable name '{badKey}' is empty or contains '=' or NUL";
+        }
+
+        if (spec.WorkingDirectory is { } dir && (!Path.IsPathFullyQualified(dir) || !Directory.Exists(dir)))
+        {
+            return $"working directory '{dir}' is not an existing absolute path";
+        }
+
+        return null;
+    }
+
+    public string? ValidateLimits(InstanceLimits limits)
+    {
+        string F(double v) => v.ToString(CultureInfo.InvariantCulture);
+        if (!double.IsFinite(limits.CpuMillicores) || limits.CpuMillicores < options.MinCpuMillicores)
+        {
+            return $"cpu {F(limits.CpuMillicores)} millicores is below the floor of {F(options.MinCpuMillicores)}";
+        }
+
+        if (limits.CpuMillicores > capacity.Millicores)
+        {
+            return $"cpu {F(limits.CpuMillicores)} millicores is above the node capacity of {F(capacity.Millicores)}";
+        }
+
+        if (!double.IsFinite(limits.MemoryMiB) || limits.MemoryMiB < options.MinMemoryMiB)
+        {
+            return $"memory {F(limits.MemoryMiB)} MiB is below the floor of {F(options.MinMemoryMiB)} MiB";
+        }
+
+        if (limits.MemoryMiB > capacity.MemoryMiB)
+        {
+            return $"memory {F(limits.MemoryMiB)} MiB is above the node capacity of {F(Math.Floor(capacity.MemoryMiB))} MiB";
+        }
+
+        if (limits.MemorySoftMiB is { } soft && (!double.IsFinite(soft) || soft < options.MinMemoryMiB || soft > limits.MemoryMiB))
+        {
+            return $"memory soft limit {F(soft)} MiB is outside {F(options.MinMemoryMiB)}..{F(limits.MemoryMiB)} MiB";
+        }
+
+        return limits.NetworkMbps is { } mbps && (!double.IsFinite(mbps) || mbps <= 0)
+            ? $"network {F(mbps)} Mbps must be positive"
+            : null;
+    }
+}

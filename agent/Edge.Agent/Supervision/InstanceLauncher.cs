@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Globalization;
+using Edge.Agent.Cgroups;
+using Edge.Common.Contracts;
+
+namespace Edge.Agent.Supervision;
+
+/// <summary>
+/// Starts an instance through a tiny <c>/bin/sh</c> prologue that writes its own pid into the group's
+/// <c>cgroup.procs</c> files (and sets the soft RLIMIT_DATA in rlimit mode), then execs the executable in the same process.
+/// The user's program therefore never runs outside its limits. The prologue's paths, limit and the user's
+/// executable and arguments travel as positional parameters, so nothing the user passes is interpreted by the shell.
+/// </summary>
+internal static class InstanceLauncher
+{
+    /// <summary>$1 = number of procs files, then the files, then a KiB data limit or "-", then the command.</summary>
+    private const string Prologue =
+        "n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 126; n=$((n-1)); shift; done; " +
+        "if [ \"$1\" != - ]; then ulimit -S -d \"$1\" || exit 126; fi; shift; exec \"$@\"";
+
+    private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    public static Process Start(StartSpec spec, LaunchPlacement placement)
+    {
+        var info = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            WorkingDirectory = spec.WorkingDirectory ?? "/",
+        };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(Prologue);
+        info.ArgumentList.Add("edge-launch");
+        info.ArgumentList.Add(placement.ProcsFiles.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var file in placement.ProcsFiles)
+        {
+            info.ArgumentList.Add(file);
+        }
+
+        info.ArgumentList.Add(placement.DataLimitKib?.ToString(CultureInfo.InvariantCulture) ?? "-");
+        info.ArgumentList.Add(spec.Executable);
+        foreach (var arg in spec.Args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        // The instance sees the environment it was given, not the agent's; PATH and the .NET root are defaults only.
+        info.Environment.Clear();
+        info.Environment["PATH"] = DefaultPath;
+        if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { } dotnetRoot)
+        {
+            info.Environment["DOTNET_ROOT"] = dotnetRoot;
+        }
+
+        foreach (var (key, value) in spec.Env)
+        {
+            info.Environment[key] = value;
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException($"could not start '{spec.Executable}'");
+    }
+
+    /// <summary>True while <paramref name="pid"/> exists and is not a zombie.</summary>
+    public static bool IsRunning(int pid)
+    {
+        var stat = CgroupFiles.TryRead($"/proc/{pid}/stat");
+        if (stat is null)
+        {
+            return false;
+        }
+
+        var close = stat.LastIndexOf(')');
+        return close > 0 && close + 2 < stat.Length && stat[close + 2] is not ('Z' or 'X');
+    }
+}

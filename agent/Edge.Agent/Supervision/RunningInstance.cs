@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using Edge.Agent.Cgroups;
+
+namespace Edge.Agent.Supervision;
+
+/// <summary>The supervisor's live view of one instance. Mutated only under the supervisor's gate.</summary>
+internal sealed class RunningInstance(InstanceState state, Process? process)
+{
+    public InstanceState State { get; set; } = state;
+
+    /// <summary>The launched process; null for an instance adopted after a restart (not our child).</summary>
+    public Process? Process { get; } = process;
+
+    public string Name => State.GroupName;
+    public int Pid => State.Pid;
+
+    /// <summary>Completes once the exit has been handled (events published, group removed).</summary>
+    public TaskCompletionSource Exited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public List<string> StopCommandIds { get; } = [];
+    public bool KillSent { get; set; }
+    public bool ExitHandled { get; set; }
+    public CgroupStats? LastStats { get; set; }
+    public long OomKillsReported { get; set; }
+    public long ThrottledPeriodsReported { get; set; }
+    public long ThrottledUsecReported { get; set; }
+    public long? LastThrottleEventTimestamp { get; set; }
+}

@@ -1,0 +1,43 @@
+using Edge.Common.Contracts;
+using Microsoft.Extensions.Logging;
+
+namespace Edge.Agent.Supervision;
+
+internal sealed partial class Supervisor
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Instance {InstanceId} started as pid {Pid} ({Mode})")]
+    private partial void LogStarted(string instanceId, int pid, string mode);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Command {CommandId} ({Kind}) rejected: {Reason}")]
+    private partial void LogRejected(string commandId, CommandKind kind, string reason);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Command {CommandId} was already applied ({Outcome}); acknowledging again")]
+    private partial void LogRedelivered(string commandId, CommandOutcome outcome);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Instance {InstanceId} could not be started")]
+    private partial void LogStartFailed(Exception exception, string instanceId);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Error, Message = "Resizing instance {InstanceId} failed")]
+    private partial void LogResizeFailed(Exception exception, string instanceId);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Stopping instance {InstanceId} (grace {GraceMs} ms)")]
+    private partial void LogStopping(string instanceId, int graceMs);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Instance {InstanceId} outlived its grace period of {GraceMs} ms; killing it")]
+    private partial void LogGraceExpired(string instanceId, int graceMs);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Instance {InstanceId} exited with {ExitCode}")]
+    private partial void LogExited(string instanceId, int? exitCode);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Instance {InstanceId}: {Kills} OOM kill(s)")]
+    private partial void LogOomKilled(string instanceId, long kills);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Error, Message = "Group {Group} could not be removed")]
+    private partial void LogGroupNotRemoved(Exception? exception, string group);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "Handling the exit of instance {InstanceId} failed")]
+    private partial void LogExitHandlingFailed(Exception exception, string instanceId);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Adopted instance {InstanceId} (pid {Pid}) left running by a previous agent")]
+    private partial void LogAdopted(string instanceId, int pid);
+}

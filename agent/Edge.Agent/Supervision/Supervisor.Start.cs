@@ -1,0 +1,112 @@
+using System.ComponentModel;
+using System.Globalization;
+using Edge.Agent.Cgroups;
+using Edge.Common.Contracts;
+
+namespace Edge.Agent.Supervision;
+
+internal sealed partial class Supervisor
+{
+    private const string GroupPrefix = "i-";
+    private const int PlacementTimeoutMs = 5000;
+
+    internal static string GroupNameOf(string instanceId) => GroupPrefix + instanceId;
+
+    private async Task StartAsync(NodeCommand command, StartSpec spec, CancellationToken cancellationToken)
+    {
+        var name = GroupNameOf(spec.InstanceId);
+        var error = _validator.ValidateStart(spec)
+            ?? (_instances.ContainsKey(spec.InstanceId) ? $"instance '{spec.InstanceId}' is already running on this node" : null)
+            ?? (_driver.Exists(name) ? $"instance '{spec.InstanceId}' already has a group '{name}' on this node" : null);
+        if (error is not null)
+        {
+            await RejectAsync(command, spec.InstanceId, error, cancellationToken);
+            return;
+        }
+
+        await AcceptAsync(command, spec.InstanceId, cancellationToken);
+        RunningInstance instance;
+        IReadOnlyList<string> notEnforced;
+        try
+        {
+            (instance, notEnforced) = await LaunchAsync(spec, name, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or Win32Exception)
+        {
+            _metrics.Errors.Add(1);
+            LogStartFailed(e, spec.InstanceId);
+            await RemoveGroupAsync(name, CancellationToken.None);
+            await RejectAsync(command, spec.InstanceId, $"start of '{spec.Executable}' failed: {e.Message}", cancellationToken);
+            return;
+        }
+
+        _instances[spec.InstanceId] = instance;
+        SaveState();
+        LogStarted(spec.InstanceId, instance.Pid, _driver.Mode);
+        await PublishAsync(InstanceEvent(NodeEventKind.InstanceStarted, instance.State) with
+        {
+            CommandId = command.CommandId,
+            Pid = instance.Pid,
+            NewLimits = ToQuantity(spec.Limits),
+            Reason = notEnforced.Count == 0 ? null : "not enforced: " + string.Join("; ", notEnforced),
+        }, cancellationToken);
+        await CompleteAsync(command.CommandId, spec.InstanceId, cancellationToken);
+        RunInBackground(() => WatchAsync(instance));
+    }
+
+    private async Task<(RunningInstance Instance, IReadOnlyList<string> NotEnforced)> LaunchAsync(
+        StartSpec spec, string name, CancellationToken cancellationToken)
+    {
+        _driver.Create(name);
+        var notEnforced = _driver.ApplyLimits(name, spec.Limits);
+        var process = InstanceLauncher.Start(spec, _driver.PlacementFor(name, spec.Limits));
+        if (_driver.CgroupMode == CgroupMode.None)
+        {
+            _driver.Attach(name, process.Id);
+            notEnforced = _driver.ApplyLimits(name, spec.Limits);
+        }
+        else
+        {
+            await WaitForPlacementAsync(name, process.Id, cancellationToken);
+        }
+
+        if (spec.Limits.NetworkMbps is { } mbps)
+        {
+            notEnforced = [.. notEnforced, $"network {mbps.ToString(CultureInfo.InvariantCulture)} Mbps: enforced only for network-isolated instances"];
+        }
+
+        var state = new InstanceState
+        {
+            InstanceId = spec.InstanceId,
+            ComponentId = spec.ComponentId,
+            WorkflowRunId = spec.WorkflowRunId,
+            GroupName = name,
+            Pid = process.Id,
+            Limits = spec.Limits,
+            GracePeriodMs = spec.GracePeriodMs,
+            StartedAtMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+        };
+        return (new RunningInstance(state, process), notEnforced);
+    }
+
+    /// <summary>
+    /// The launch shell joins the group before it execs the user's program; wait until it has (or has exited,
+    /// which the exit watcher reports) so that InstanceStarted means "running under its limits".
+    /// </summary>
+    private async Task WaitForPlacementAsync(string name, int pid, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        while (!_driver.Contains(name, pid) && InstanceLauncher.IsRunning(pid))
+        {
+            if (_time.GetElapsedTime(started).TotalMilliseconds > PlacementTimeoutMs)
+            {
+                LibC.Kill(pid, LibC.SigKill);
+                throw new InvalidOperationException($"process {pid} did not join group '{name}' within {PlacementTimeoutMs} ms");
+            }
+
+            await Task.Delay(1, cancellationToken);
+        }
+    }
+
+    private static ResourceQuantity ToQuantity(InstanceLimits limits) => new(limits.CpuMillicores, limits.MemoryMiB, limits.NetworkMbps);
+}

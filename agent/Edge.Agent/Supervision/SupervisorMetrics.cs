@@ -1,0 +1,29 @@
+using System.Diagnostics.Metrics;
+
+namespace Edge.Agent.Supervision;
+
+/// <summary>The supervisor's counters (meter "Edge.Agent.Supervisor").</summary>
+internal sealed class SupervisorMetrics
+{
+    public const string MeterName = "Edge.Agent.Supervisor";
+
+    public SupervisorMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        Accepted = meter.CreateCounter<long>("edge.supervisor.commands.accepted");
+        Rejected = meter.CreateCounter<long>("edge.supervisor.commands.rejected");
+        Redelivered = meter.CreateCounter<long>("edge.supervisor.commands.redelivered");
+        Exits = meter.CreateCounter<long>("edge.supervisor.instances.exited");
+        OomKills = meter.CreateCounter<long>("edge.supervisor.instances.oom_killed");
+        Errors = meter.CreateCounter<long>("edge.supervisor.errors");
+        ResizeWrite = meter.CreateHistogram<double>("edge.supervisor.resize.write", unit: "ms");
+    }
+
+    public Counter<long> Accepted { get; }
+    public Counter<long> Rejected { get; }
+    public Counter<long> Redelivered { get; }
+    public Counter<long> Exits { get; }
+    public Counter<long> OomKills { get; }
+    public Counter<long> Errors { get; }
+    public Histogram<double> ResizeWrite { get; }
+}

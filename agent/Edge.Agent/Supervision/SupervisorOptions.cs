@@ -1,0 +1,52 @@
+namespace Edge.Agent.Supervision;
+
+/// <summary>Settings of the instance supervisor, bound from the "Supervisor" section.</summary>
+internal sealed record SupervisorOptions
+{
+    public const string SectionName = "Supervisor";
+
+    /// <summary>This node's id, stamped on every event; when empty, "Agent:NodeId", then the host name.</summary>
+    public string NodeId { get; init; } = "";
+
+    /// <summary>The agent's parent group; each instance gets a group below it.</summary>
+    public string CgroupParent { get; init; } = "edge";
+
+    /// <summary>"auto" (v2 if it has cpu+memory, else v1, else rlimit), "cgroup-v2", "cgroup-v1" or "rlimit".</summary>
+    public string Enforcement { get; init; } = "auto";
+
+    /// <summary>Overrides the cgroup v2 root (normally from /proc/self/mounts); used for fixture trees.</summary>
+    public string? CgroupV2Root { get; init; }
+
+    /// <summary>Where applied command ids and instance metadata are kept across restarts.</summary>
+    public string StateDirectory { get; init; } = "/var/lib/edge-agent/supervisor";
+
+    /// <summary>Absolute executables, or directories ending in '/', that may be started. Empty: the bundled edge-workload only.</summary>
+    public IReadOnlyList<string> AllowedExecutables { get; init; } = [];
+
+    public double MinCpuMillicores { get; init; } = 10;
+    public double MinMemoryMiB { get; init; } = 4;
+
+    /// <summary>Node capacity; 0 means detect (all cores, MemTotal).</summary>
+    public double CapacityMillicores { get; init; }
+
+    public double CapacityMemoryMiB { get; init; }
+
+    public int MaxGracePeriodMs { get; init; } = 600_000;
+
+    /// <summary>How often running instances are checked for throttling, OOM kills and (adopted ones) exit.</summary>
+    public int MonitorIntervalMs { get; init; } = 1000;
+
+    /// <summary>At most one InstanceThrottled event per instance per this interval.</summary>
+    public int ThrottleEventIntervalMs { get; init; } = 10_000;
+
+    /// <summary>How many applied command ids are remembered.</summary>
+    public int AppliedCommandsToKeep { get; init; } = 10_000;
+
+    /// <summary>How long a stopped or exited instance's stragglers may take to die before its group is abandoned.</summary>
+    public int CleanupTimeoutMs { get; init; } = 5000;
+
+    /// <summary>The bundled workload, allowed when <see cref="AllowedExecutables"/> is empty.</summary>
+    public static string BundledWorkload => Path.Combine(AppContext.BaseDirectory, "edge-workload");
+
+    public IReadOnlyList<string> EffectiveAllowList => AllowedExecutables.Count > 0 ? AllowedExecutables : [BundledWorkload];
+}

@@ -1,0 +1,57 @@
+using Edge.Agent.Cgroups;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Agent.Supervision;
+
+/// <summary>Reports every wrong "Supervisor" setting at once, each with its key.</summary>
+internal sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOptions>
+{
+    private static readonly string[] Modes = ["auto", EnforcementModes.CgroupV1, EnforcementModes.CgroupV2, EnforcementModes.Rlimit];
+
+    public ValidateOptionsResult Validate(string? name, SupervisorOptions options)
+    {
+        var errors = new List<string>();
+        const string S = SupervisorOptions.SectionName;
+        if (string.IsNullOrWhiteSpace(options.CgroupParent) || options.CgroupParent.Split('/').Any(p => p is "." or ".."))
+        {
+            errors.Add($"{S}:CgroupParent '{options.CgroupParent}' must be a relative path without '.' or '..' parts");
+        }
+
+        if (!Modes.Contains(options.Enforcement))
+        {
+            errors.Add($"{S}:Enforcement '{options.Enforcement}' must be one of {string.Join(", ", Modes)}");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.StateDirectory))
+        {
+            errors.Add($"{S}:StateDirectory must be set");
+        }
+
+        foreach (var entry in options.AllowedExecutables)
+        {
+            if (!Path.IsPathFullyQualified(entry))
+            {
+                errors.Add($"{S}:AllowedExecutables entry '{entry}' must be an absolute path");
+            }
+        }
+
+        AddIf(errors, options.MinCpuMillicores is < 1 or > 1_000_000 || !double.IsFinite(options.MinCpuMillicores), $"{S}:MinCpuMillicores {options.MinCpuMillicores} must be in 1..1000000");
+        AddIf(errors, options.MinMemoryMiB is < 1 or > 1_048_576 || !double.IsFinite(options.MinMemoryMiB), $"{S}:MinMemoryMiB {options.MinMemoryMiB} must be in 1..1048576");
+        AddIf(errors, options.CapacityMillicores < 0 || !double.IsFinite(options.CapacityMillicores), $"{S}:CapacityMillicores {options.CapacityMillicores} must be 0 (detect) or positive");
+        AddIf(errors, options.CapacityMemoryMiB < 0 || !double.IsFinite(options.CapacityMemoryMiB), $"{S}:CapacityMemoryMiB {options.CapacityMemoryMiB} must be 0 (detect) or positive");
+        AddIf(errors, options.MaxGracePeriodMs < 0, $"{S}:MaxGracePeriodMs {options.MaxGracePeriodMs} must not be negative");
+        AddIf(errors, options.MonitorIntervalMs < 10, $"{S}:MonitorIntervalMs {options.MonitorIntervalMs} must be at least 10");
+        AddIf(errors, options.ThrottleEventIntervalMs < 0, $"{S}:ThrottleEventIntervalMs {options.ThrottleEventIntervalMs} must not be negative");
+        AddIf(errors, options.AppliedCommandsToKeep < 1, $"{S}:AppliedCommandsToKeep {options.AppliedCommandsToKeep} must be at least 1");
+        AddIf(errors, options.CleanupTimeoutMs < 0, $"{S}:CleanupTimeoutMs {options.CleanupTimeoutMs} must not be negative");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void AddIf(List<string> errors, bool condition, string error)
+    {
+        if (condition)
+        {
+            errors.Add(error);
+        }
+    }
+}

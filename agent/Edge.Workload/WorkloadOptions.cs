@@ -1,0 +1,82 @@
+using System.Globalization;
+
+namespace Edge.Workload;
+
+/// <summary>Parsed command line of <c>edge-workload</c>.</summary>
+internal sealed record WorkloadOptions
+{
+    public double CpuCores { get; init; }
+    public double MemoryMiB { get; init; }
+    public double MemoryRampSeconds { get; init; }
+    public double DurationSeconds { get; init; }
+    public double NetMbps { get; init; }
+    public string? NetTarget { get; init; }
+    public string? ProfilePath { get; init; }
+    public bool IgnoreSigterm { get; init; }
+
+    public const string Usage =
+        "usage: edge-workload [--cpu <cores>] [--memory <MiB>] [--memory-ramp-seconds <s>] [--duration <s>]\n" +
+        "                     [--net-mbps <rate> --net-target <host:port>] [--profile <csv>] [--ignore-sigterm]\n" +
+        "  --duration 0 (the default) runs until SIGTERM; --profile replays rows 'time_s,cpu_cores,mem_mib'.";
+
+    /// <summary>Parses <paramref name="args"/>; on failure <paramref name="error"/> names the offending argument.</summary>
+    public static WorkloadOptions? Parse(IReadOnlyList<string> args, out string? error)
+    {
+        var options = new WorkloadOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            if (name == "--ignore-sigterm")
+            {
+                options = options with { IgnoreSigterm = true };
+                continue;
+            }
+
+            if (i + 1 >= args.Count)
+            {
+                error = $"option '{name}' needs a value";
+                return null;
+            }
+
+            var value = args[++i];
+            options = Apply(options, name, value, out error)!;
+            if (error is not null)
+            {
+                return null;
+            }
+        }
+
+        error = options.NetMbps > 0 && options.NetTarget is null ? "--net-mbps needs --net-target <host:port>" : null;
+        return error is null ? options : null;
+    }
+
+    private static WorkloadOptions? Apply(WorkloadOptions options, string name, string value, out string? error)
+    {
+        error = null;
+        switch (name)
+        {
+            case "--net-target":
+                return options with { NetTarget = value };
+            case "--profile":
+                return options with { ProfilePath = value };
+        }
+
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || number < 0 || !double.IsFinite(number))
+        {
+            error = $"option '{name}' has value '{value}', which is not a non-negative number";
+            return null;
+        }
+
+        switch (name)
+        {
+            case "--cpu": return options with { CpuCores = number };
+            case "--memory": return options with { MemoryMiB = number };
+            case "--memory-ramp-seconds": return options with { MemoryRampSeconds = number };
+            case "--duration": return options with { DurationSeconds = number };
+            case "--net-mbps": return options with { NetMbps = number };
+            default:
+                error = $"unknown option '{name}'";
+                return null;
+        }
+    }
+}

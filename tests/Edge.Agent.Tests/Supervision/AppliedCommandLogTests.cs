@@ -1,0 +1,56 @@
+using Edge.Agent.Supervision;
+
+namespace Edge.Agent.Tests.Supervision;
+
+public sealed class AppliedCommandLogTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("edge-applied-").FullName;
+
+    [Fact]
+    public void Record_ThenReload_RemembersLatestOutcomePerId()
+    {
+        var log = new AppliedCommandLog(_dir, keep: 100);
+        log.Record(new AppliedCommand("c1", CommandOutcome.Accepted, "i1", null));
+        log.Record(new AppliedCommand("c1", CommandOutcome.Completed, "i1", null));
+        log.Record(new AppliedCommand("c2", CommandOutcome.Rejected, null, "unknown instance 'x'"));
+
+        var reloaded = new AppliedCommandLog(_dir, keep: 100);
+
+        Assert.True(reloaded.TryGet("c1", out var c1));
+        Assert.Equal(CommandOutcome.Completed, c1.Outcome);
+        Assert.True(reloaded.TryGet("c2", out var c2));
+        Assert.Equal("unknown instance 'x'", c2.Reason);
+        Assert.False(reloaded.TryGet("c3", out _));
+    }
+
+    [Fact]
+    public void Record_BeyondKeep_ForgetsOldestAndCompactsFile()
+    {
+        var log = new AppliedCommandLog(_dir, keep: 10);
+        for (var i = 0; i < 25; i++)
+        {
+            log.Record(new AppliedCommand($"c{i}", CommandOutcome.Completed, null, null));
+        }
+
+        var reloaded = new AppliedCommandLog(_dir, keep: 10);
+
+        Assert.Equal(10, reloaded.Count);
+        Assert.False(reloaded.TryGet("c14", out _));
+        Assert.True(reloaded.TryGet("c15", out _));
+        Assert.True(File.ReadLines(Path.Combine(_dir, "applied-commands.jsonl")).Count() <= 20);
+    }
+
+    [Fact]
+    public void Load_TornLastLine_IsIgnored()
+    {
+        File.WriteAllText(Path.Combine(_dir, "applied-commands.jsonl"),
+            "{\"CommandId\":\"c1\",\"Outcome\":\"Completed\"}\n{\"CommandId\":\"c2\",\"Outc");
+
+        var log = new AppliedCommandLog(_dir, keep: 10);
+
+        Assert.True(log.TryGet("c1", out _));
+        Assert.False(log.TryGet("c2", out _));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

@@ -25,6 +25,7 @@ internal sealed partial class FasterHistoryStore : IHistoryStore, IDisposable
     private IDevice? _device;
     private SeriesCatalog? _catalog;
     private int _activeSessions;
+    private long _pendingReads;
 
     public FasterHistoryStore(IOptions<ControllerOptions> options, ILogger<FasterHistoryStore> logger)
         : this(options.Value.History, Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "history"), logger)
@@ -43,8 +44,11 @@ internal sealed partial class FasterHistoryStore : IHistoryStore, IDisposable
     /// <summary>Sessions open right now (writer and queries); 0 when nothing leaked.</summary>
     public int ActiveSessions => Volatile.Read(ref _activeSessions);
 
-    /// <summary>The checkpoint version the store recovered, 0 when it started empty.</summary>
-    public long RecoveredVersion { get; private set; }
+    /// <summary>True when the store was recovered from a checkpoint rather than started empty.</summary>
+    public bool Recovered { get; private set; }
+
+    /// <summary>Reads (over the store's lifetime) that went pending because their record had spilled to disk.</summary>
+    public long PendingReads => Interlocked.Read(ref _pendingReads);
 
     internal FasterKV<HistoryKey, SampleBlock> Store => _store ?? throw new InvalidOperationException("the history store is not open");
 
@@ -73,9 +77,9 @@ internal sealed partial class FasterHistoryStore : IHistoryStore, IDisposable
             TryRecoverLatest = Directory.Exists(checkpoints) && Directory.EnumerateFileSystemEntries(checkpoints).Any(),
         };
         _store = new FasterKV<HistoryKey, SampleBlock>(settings);
-        RecoveredVersion = _store.RecoveredVersion;
+        Recovered = settings.TryRecoverLatest;
         _catalog = new SeriesCatalog(Path.Combine(_directory, "series.jsonl"));
-        LogOpened(_directory, RecoveredVersion, _catalog.Count, _store.Log.TailAddress);
+        LogOpened(_directory, Recovered, _store.RecoveredVersion, _catalog.Count, _store.Log.TailAddress);
         if (_catalog.SkippedLines > 0)
         {
             LogCatalogSkipped(_catalog.SkippedLines);
@@ -113,16 +117,26 @@ internal sealed partial class FasterHistoryStore : IHistoryStore, IDisposable
 
     public void Dispose()
     {
+        // Registered as itself and as IHistoryStore, so the container may dispose it twice.
+        if (_store is null)
+        {
+            return;
+        }
+
         _catalog?.Dispose();
-        _store?.Dispose();
+        _store.Dispose();
         _device?.Dispose();
         _store = null;
+        _catalog = null;
     }
 
     internal HistorySession NewSession()
     {
         Interlocked.Increment(ref _activeSessions);
-        return new HistorySession(Store.For(_functions).NewSession<SampleBlockFunctions>(), () => Interlocked.Decrement(ref _activeSessions));
+        return new HistorySession(
+            Store.For(_functions).NewSession<SampleBlockFunctions>(),
+            () => Interlocked.Increment(ref _pendingReads),
+            () => Interlocked.Decrement(ref _activeSessions));
     }
 
     internal static long BucketOf(long timestampMs) => Math.DivRem(timestampMs, BucketMs, out var rem) - (rem < 0 ? 1 : 0);

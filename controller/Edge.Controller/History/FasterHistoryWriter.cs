@@ -14,6 +14,8 @@ internal sealed partial class FasterHistoryWriter : IHistoryWriter
     private readonly HistorySession _session;
     private readonly ILogger _logger;
     private readonly Dictionary<(int SeriesId, long Bucket), int> _openPage = [];
+    private long _appended;
+    private long _appendedAtCheckpoint = -1;
 
     public FasterHistoryWriter(FasterHistoryStore owner, HistorySession session, ILogger logger)
     {
@@ -42,6 +44,7 @@ internal sealed partial class FasterHistoryWriter : IHistoryWriter
             AppendSample(seriesId, bucket, BlockInput.Sample(offset, sample.Value));
         }
 
+        _appended++;
         if (_openPage.Count > 100_000)
         {
             // Pages of buckets long past are not needed; a stale entry only costs one extra RMW to rediscover.
@@ -51,8 +54,14 @@ internal sealed partial class FasterHistoryWriter : IHistoryWriter
         return new AppendResult(false, batch.Samples.Count);
     }
 
-    public async Task<Guid> CheckpointAsync(CancellationToken cancellationToken)
+    public async Task<Guid?> CheckpointAsync(CancellationToken cancellationToken)
     {
+        if (_appended == _appendedAtCheckpoint)
+        {
+            return null; // nothing new since the last checkpoint
+        }
+
+        var appended = _appended;
         _owner.Catalog.Sync();
         var checkpoint = _owner.Store.TakeFullCheckpointAsync(CheckpointType.FoldOver, cancellationToken).AsTask();
         while (!checkpoint.IsCompleted)
@@ -69,6 +78,7 @@ internal sealed partial class FasterHistoryWriter : IHistoryWriter
             throw new InvalidOperationException("FASTER refused to start a checkpoint (another one is in progress)");
         }
 
+        _appendedAtCheckpoint = appended;
         LogCheckpoint(token, _owner.Store.Log.TailAddress);
         return token;
     }

@@ -9,17 +9,16 @@ namespace Edge.Controller.History;
 internal sealed class HistorySession : IDisposable
 {
     private readonly ClientSession<HistoryKey, SampleBlock, BlockInput, BlockOutput, Empty, SampleBlockFunctions> _session;
+    private readonly Action _onPendingRead;
     private readonly Action _onDispose;
     private bool _disposed;
 
-    public HistorySession(ClientSession<HistoryKey, SampleBlock, BlockInput, BlockOutput, Empty, SampleBlockFunctions> session, Action onDispose)
+    public HistorySession(ClientSession<HistoryKey, SampleBlock, BlockInput, BlockOutput, Empty, SampleBlockFunctions> session, Action onPendingRead, Action onDispose)
     {
         _session = session;
+        _onPendingRead = onPendingRead;
         _onDispose = onDispose;
     }
-
-    /// <summary>Reads were issued that had to go to disk; a test seam to prove spilled data is read back.</summary>
-    public int PendingReads { get; private set; }
 
     public bool TryRead(HistoryKey key, out SampleBlock block)
     {
@@ -28,7 +27,7 @@ internal sealed class HistorySession : IDisposable
         var status = _session.Read(ref key, ref input, ref output, Empty.Default, 0);
         if (status.IsPending)
         {
-            PendingReads++;
+            _onPendingRead();
             (status, output) = CompleteOne();
         }
 

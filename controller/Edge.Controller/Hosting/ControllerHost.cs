@@ -22,7 +22,8 @@ internal static class ControllerHost
 
     /// <param name="args">Command-line arguments.</param>
     /// <param name="overrides">Configuration applied last (tests use it for ports and directories).</param>
-    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="configure">Last changes to the builder before it builds (tests add log capture).</param>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         AddConfiguration(builder.Configuration, args, overrides);
@@ -30,6 +31,7 @@ internal static class ControllerHost
         AddServices(builder.Services, builder.Configuration);
         var urls = builder.Configuration.GetSection($"{ControllerOptions.SectionName}:Http:Urls").Get<string[]>();
         builder.WebHost.UseUrls(urls is { Length: > 0 } ? urls : [HttpOptions.DefaultUrl]);
+        configure?.Invoke(builder);
         var app = builder.Build();
         ControllerApi.Map(app);
         return app;

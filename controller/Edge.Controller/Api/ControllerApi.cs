@@ -24,14 +24,14 @@ internal static class ControllerApi
         var broker = options.Value.UsesEmbeddedBroker ? services.GetRequiredService<EmbeddedBroker>().IsRunning : connected;
         var healthy = broker && store.IsOpen && connected;
         var body = new HealthResponse(healthy ? "ok" : "unhealthy", broker, store.IsOpen, connected);
-        return Results.Json(body, ApiJsonContext.Default.HealthResponse, statusCode: healthy ? 200 : 503);
+        return Results.Json(body, ApiJson.Context.HealthResponse, statusCode: healthy ? 200 : 503);
     }
 
     private static IResult Nodes(NodeRegistry registry)
     {
         IReadOnlyList<NodeResponse> nodes = [.. registry.List().Select(n =>
             new NodeResponse(n.NodeId, n.Online, n.LastSeenMs, DateTimeOffset.FromUnixTimeMilliseconds(n.LastSeenMs), n.Status))];
-        return Results.Json(nodes, ApiJsonContext.Default.IReadOnlyListNodeResponse);
+        return Results.Json(nodes, ApiJson.Context.IReadOnlyListNodeResponse);
     }
 
     private static IResult Metrics(string node, string? from, string? to, string? scope, string? metric, IHistoryStore store, NodeRegistry registry, TimeProvider time, IOptions<ControllerOptions> options, CancellationToken cancellationToken)
@@ -43,13 +43,13 @@ internal static class ControllerApi
 
         if (!TimeRangeParser.TryResolve(from, to, time.GetUtcNow(), options.Value.Http.MaxQueryRange, out var fromMs, out var toMs, out var error))
         {
-            return Results.Json(new ErrorResponse(error), ApiJsonContext.Default.ErrorResponse, statusCode: 400);
+            return Results.Json(new ErrorResponse(error), ApiJson.Context.ErrorResponse, statusCode: 400);
         }
 
         var series = store.Query(node, scope, metric, fromMs, toMs, cancellationToken)
             .Select(s => new SeriesResponse(s.Series.Scope, s.Series.Metric, [.. s.Points.Select(p => new PointResponse(p.TimestampMs, p.Value))]))
             .ToList();
-        return Results.Json(new MetricsResponse(node, fromMs, toMs, series), ApiJsonContext.Default.MetricsResponse);
+        return Results.Json(new MetricsResponse(node, fromMs, toMs, series), ApiJson.Context.MetricsResponse);
     }
 
     private static IResult Series(string node, IHistoryStore store, NodeRegistry registry)
@@ -60,11 +60,11 @@ internal static class ControllerApi
         }
 
         IReadOnlyList<SeriesResponse> series = [.. store.ListSeries(node).Select(s => new SeriesResponse(s.Scope, s.Metric, null))];
-        return Results.Json(series, ApiJsonContext.Default.IReadOnlyListSeriesResponse);
+        return Results.Json(series, ApiJson.Context.IReadOnlyListSeriesResponse);
     }
 
     private static IResult? UnknownNode(string node, IHistoryStore store, NodeRegistry registry) =>
         registry.TryGet(node, out _) || store.HasNode(node)
             ? null
-            : Results.Json(new ErrorResponse($"node '{node}' is not known: it has published neither status nor metrics"), ApiJsonContext.Default.ErrorResponse, statusCode: 404);
+            : Results.Json(new ErrorResponse($"node '{node}' is not known: it has published neither status nor metrics"), ApiJson.Context.ErrorResponse, statusCode: 404);
 }

@@ -1,6 +1,26 @@
+using Edge.Controller.Hosting;
+
 namespace Edge.Controller;
 
 internal static class Program
 {
-    public static int Main() => 0;
+    public static async Task<int> Main(string[] args)
+    {
+        try
+        {
+            await using var app = ControllerHost.Build(args);
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("edge-controller: invalid configuration:");
+            foreach (var failure in ex.Failures)
+            {
+                await Console.Error.WriteLineAsync("  " + failure);
+            }
+
+            return 2;
+        }
+    }
 }

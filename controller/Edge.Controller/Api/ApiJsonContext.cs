@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace Edge.Controller.Api;
+
+/// <summary>Source-generated JSON for the HTTP API's types.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(IReadOnlyList<NodeResponse>))]
+[JsonSerializable(typeof(MetricsResponse))]
+[JsonSerializable(typeof(IReadOnlyList<SeriesResponse>))]
+[JsonSerializable(typeof(ErrorResponse))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,70 @@
+using Edge.Controller.History;
+using Edge.Controller.Ingest;
+using Edge.Controller.Mqtt;
+using Edge.Controller.Nodes;
+using Edge.Controller.Options;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Controller.Api;
+
+/// <summary>The HTTP API: <c>/healthz</c>, <c>/api/nodes</c>, <c>/api/nodes/{node}/metrics</c>, <c>/api/nodes/{node}/series</c>.</summary>
+internal static class ControllerApi
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", Health);
+        app.MapGet("/api/nodes", Nodes);
+        app.MapGet("/api/nodes/{node}/metrics", Metrics);
+        app.MapGet("/api/nodes/{node}/series", Series);
+    }
+
+    private static IResult Health(IServiceProvider services, IHistoryStore store, MqttIngest ingest, IOptions<ControllerOptions> options)
+    {
+        var connected = ingest.IsConnected;
+        var broker = options.Value.UsesEmbeddedBroker ? services.GetRequiredService<EmbeddedBroker>().IsRunning : connected;
+        var healthy = broker && store.IsOpen && connected;
+        var body = new HealthResponse(healthy ? "ok" : "unhealthy", broker, store.IsOpen, connected);
+        return Results.Json(body, ApiJson.Context.HealthResponse, statusCode: healthy ? 200 : 503);
+    }
+
+    private static IResult Nodes(NodeRegistry registry)
+    {
+        IReadOnlyList<NodeResponse> nodes = [.. registry.List().Select(n =>
+            new NodeResponse(n.NodeId, n.Online, n.LastSeenMs, DateTimeOffset.FromUnixTimeMilliseconds(n.LastSeenMs), n.Status))];
+        return Results.Json(nodes, ApiJson.Context.IReadOnlyListNodeResponse);
+    }
+
+    private static IResult Metrics(string node, string? from, string? to, string? scope, string? metric, IHistoryStore store, NodeRegistry registry, TimeProvider time, IOptions<ControllerOptions> options, CancellationToken cancellationToken)
+    {
+        if (UnknownNode(node, store, registry) is { } notFound)
+        {
+            return notFound;
+        }
+
+        if (!TimeRangeParser.TryResolve(from, to, time.GetUtcNow(), options.Value.Http.MaxQueryRange, out var fromMs, out var toMs, out var error))
+        {
+            return Results.Json(new ErrorResponse(error), ApiJson.Context.ErrorResponse, statusCode: 400);
+        }
+
+        var series = store.Query(node, scope, metric, fromMs, toMs, cancellationToken)
+            .Select(s => new SeriesResponse(s.Series.Scope, s.Series.Metric, [.. s.Points.Select(p => new PointResponse(p.TimestampMs, p.Value))]))
+            .ToList();
+        return Results.Json(new MetricsResponse(node, fromMs, toMs, series), ApiJson.Context.MetricsResponse);
+    }
+
+    private static IResult Series(string node, IHistoryStore store, NodeRegistry registry)
+    {
+        if (UnknownNode(node, store, registry) is { } notFound)
+        {
+            return notFound;
+        }
+
+        IReadOnlyList<SeriesResponse> series = [.. store.ListSeries(node).Select(s => new SeriesResponse(s.Scope, s.Metric, null))];
+        return Results.Json(series, ApiJson.Context.IReadOnlyListSeriesResponse);
+    }
+
+    private static IResult? UnknownNode(string node, IHistoryStore store, NodeRegistry registry) =>
+        registry.TryGet(node, out _) || store.HasNode(node)
+            ? null
+            : Results.Json(new ErrorResponse($"node '{node}' is not known: it has published neither status nor metrics"), ApiJson.Context.ErrorResponse, statusCode: 404);
+}

@@ -1,0 +1,176 @@
+using Edge.Controller.Options;
+using FASTER.core;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Controller.History;
+
+/// <summary>
+/// <see cref="IHistoryStore"/> on Microsoft FASTER (a hybrid-log key-value store: recent records in memory,
+/// older ones on disk). Each series is cut into one-minute buckets; a bucket is a record keyed by
+/// (series id, page, bucket) whose value is a fixed-size block of (offset, value) pairs appended with RMW
+/// (read-modify-write, so appending to a hot bucket is an in-place update). A range query reads the buckets the
+/// range covers and completes reads that went pending because the record had spilled to disk.
+/// Chandramouli et al., "FASTER: A Concurrent Key-Value Store with In-Place Updates", SIGMOD 2018.
+/// </summary>
+internal sealed partial class FasterHistoryStore : IHistoryStore, IDisposable
+{
+    /// <summary>Length of one time bucket.</summary>
+    public const long BucketMs = 60_000;
+
+    private readonly HistoryOptions _options;
+    private readonly string _directory;
+    private readonly ILogger<FasterHistoryStore> _logger;
+    private readonly SampleBlockFunctions _functions = new();
+    private FasterKV<HistoryKey, SampleBlock>? _store;
+    private IDevice? _device;
+    private SeriesCatalog? _catalog;
+    private int _activeSessions;
+    private long _pendingReads;
+
+    public FasterHistoryStore(IOptions<ControllerOptions> options, ILogger<FasterHistoryStore> logger)
+        : this(options.Value.History, Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "history"), logger)
+    {
+    }
+
+    public FasterHistoryStore(HistoryOptions options, string directory, ILogger<FasterHistoryStore> logger)
+    {
+        _options = options;
+        _directory = directory;
+        _logger = logger;
+    }
+
+    public bool IsOpen => _store is not null;
+
+    /// <summary>Sessions open right now (writer and queries); 0 when nothing leaked.</summary>
+    public int ActiveSessions => Volatile.Read(ref _activeSessions);
+
+    /// <summary>True when the store was recovered from a checkpoint rather than started empty.</summary>
+    public bool Recovered { get; private set; }
+
+    /// <summary>Reads (over the store's lifetime) that went pending because their record had spilled to disk.</summary>
+    public long PendingReads => Interlocked.Read(ref _pendingReads);
+
+    internal FasterKV<HistoryKey, SampleBlock> Store => _store ?? throw new InvalidOperationException("the history store is not open");
+
+    internal SeriesCatalog Catalog => _catalog ?? throw new InvalidOperationException("the history store is not open");
+
+    public Task OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_store is not null)
+        {
+            return Task.CompletedTask;
+        }
+
+        Directory.CreateDirectory(_directory);
+        var checkpoints = Path.Combine(_directory, "checkpoints");
+        _device = Devices.CreateLogDevice(Path.Combine(_directory, "hlog.log"), preallocateFile: false, deleteOnClose: false);
+        var settings = new FasterKVSettings<HistoryKey, SampleBlock>
+        {
+            IndexSize = _options.IndexSizeBytes,
+            LogDevice = _device,
+            PageSize = _options.PageSizeBytes,
+            MemorySize = _options.MemorySizeBytes,
+            SegmentSize = _options.SegmentSizeBytes,
+            EqualityComparer = HistoryKeyComparer.Instance,
+            CheckpointDir = checkpoints,
+            RemoveOutdatedCheckpoints = true,
+            TryRecoverLatest = Directory.Exists(checkpoints) && Directory.EnumerateFileSystemEntries(checkpoints).Any(),
+        };
+        _store = new FasterKV<HistoryKey, SampleBlock>(settings);
+        Recovered = settings.TryRecoverLatest;
+        _catalog = new SeriesCatalog(Path.Combine(_directory, "series.jsonl"));
+        LogOpened(_directory, Recovered, _store.RecoveredVersion, _catalog.Count, _store.Log.TailAddress);
+        if (_catalog.SkippedLines > 0)
+        {
+            LogCatalogSkipped(_catalog.SkippedLines);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public IHistoryWriter OpenWriter() => new FasterHistoryWriter(this, NewSession(), _logger);
+
+    public bool HasNode(string node) => _catalog?.HasNode(node) ?? false;
+
+    public IReadOnlyList<SeriesInfo> ListSeries(string node) => _catalog?.List(node) ?? [];
+
+    public IReadOnlyList<SeriesPoints> Query(string node, string? scope, string? metric, long fromMs, long toMs, CancellationToken cancellationToken)
+    {
+        var matching = ListSeries(node)
+            .Where(s => (scope is null || s.Scope == scope) && (metric is null || s.Metric == metric))
+            .ToList();
+        if (matching.Count == 0 || toMs < fromMs)
+        {
+            return [];
+        }
+
+        using var session = NewSession();
+        var result = new List<SeriesPoints>(matching.Count);
+        foreach (var series in matching)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            result.Add(new SeriesPoints(series, ReadRange(session, series.Id, fromMs, toMs)));
+        }
+
+        return result;
+    }
+
+    public void Dispose()
+    {
+        // Registered as itself and as IHistoryStore, so the container may dispose it twice.
+        if (_store is null)
+        {
+            return;
+        }
+
+        _catalog?.Dispose();
+        _store.Dispose();
+        _device?.Dispose();
+        _store = null;
+        _catalog = null;
+    }
+
+    internal HistorySession NewSession()
+    {
+        Interlocked.Increment(ref _activeSessions);
+        return new HistorySession(
+            Store.For(_functions).NewSession<SampleBlockFunctions>(),
+            () => Interlocked.Increment(ref _pendingReads),
+            () => Interlocked.Decrement(ref _activeSessions));
+    }
+
+    internal static long BucketOf(long timestampMs) => Math.DivRem(timestampMs, BucketMs, out var rem) - (rem < 0 ? 1 : 0);
+
+    private static List<HistoryPoint> ReadRange(HistorySession session, int seriesId, long fromMs, long toMs)
+    {
+        var points = new List<HistoryPoint>();
+        for (var bucket = BucketOf(fromMs); bucket <= BucketOf(toMs); bucket++)
+        {
+            var start = bucket * BucketMs;
+            for (var page = 0; ; page++)
+            {
+                if (!session.TryRead(new HistoryKey(seriesId, page, bucket), out var block))
+                {
+                    break;
+                }
+
+                for (var i = 0; i < block.Count; i++)
+                {
+                    var t = start + block.Offsets[i];
+                    if (t >= fromMs && t <= toMs)
+                    {
+                        points.Add(new HistoryPoint(t, block.Values[i]));
+                    }
+                }
+
+                if (!block.IsFull)
+                {
+                    break;
+                }
+            }
+        }
+
+        points.Sort((a, b) => a.TimestampMs.CompareTo(b.TimestampMs));
+        return points;
+    }
+}

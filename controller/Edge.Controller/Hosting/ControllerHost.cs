@@ -1,0 +1,86 @@
+using Edge.Common.Contracts;
+using Edge.Controller.Api;
+using Edge.Controller.History;
+using Edge.Controller.Ingest;
+using Edge.Controller.Mqtt;
+using Edge.Controller.Nodes;
+using Edge.Controller.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Controller.Hosting;
+
+/// <summary>
+/// Builds the controller: configuration (appsettings.json, then <c>/etc/edge/controller.json</c> or the file named
+/// by <c>--config</c> / <c>EDGE_CONTROLLER_CONFIG</c>, then <c>EDGE_</c> environment variables, then the command
+/// line), validated options, the embedded broker, ingest, the history store and the HTTP API.
+/// </summary>
+internal static class ControllerHost
+{
+    public const string DefaultConfigFile = "/etc/edge/controller.json";
+    public const string ConfigEnvironmentVariable = "EDGE_CONTROLLER_CONFIG";
+
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="overrides">Configuration applied last (tests use it for ports and directories).</param>
+    /// <param name="configure">Last changes to the builder before it builds (tests add log capture).</param>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        AddConfiguration(builder.Configuration, args, overrides);
+        builder.Host.UseSystemd();
+        AddServices(builder.Services, builder.Configuration);
+        var urls = builder.Configuration.GetSection($"{ControllerOptions.SectionName}:Http:Urls").Get<string[]>();
+        builder.WebHost.UseUrls(urls is { Length: > 0 } ? urls : [HttpOptions.DefaultUrl]);
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        ControllerApi.Map(app);
+        return app;
+    }
+
+    private static void AddConfiguration(ConfigurationManager configuration, string[] args, IReadOnlyDictionary<string, string?>? overrides)
+    {
+        var explicitPath = configuration["config"] ?? Environment.GetEnvironmentVariable(ConfigEnvironmentVariable);
+        configuration.AddJsonFile(explicitPath ?? DefaultConfigFile, optional: explicitPath is null, reloadOnChange: false);
+        configuration.AddEnvironmentVariables("EDGE_");
+        configuration.AddCommandLine(args);
+        if (overrides is not null)
+        {
+            configuration.AddInMemoryCollection(overrides);
+        }
+    }
+
+    private static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSystemd();
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ControllerOptions>()
+            .Bind(configuration.GetSection(ControllerOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ControllerOptions>, ControllerOptionsValidator>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+
+        services.AddSingleton(sp => new EdgeTopics(sp.GetRequiredService<IOptions<ControllerOptions>>().Value.TopicPrefix));
+        services.AddSingleton(sp => CredentialsLoader.Load(sp.GetRequiredService<IOptions<ControllerOptions>>().Value, Environment.MachineName));
+        services.AddSingleton<TopicAcl>();
+        services.AddSingleton<BrokerMetrics>();
+        services.AddSingleton<IngestMetrics>();
+        services.AddSingleton<IngestQueue>();
+        services.AddSingleton<NodeRegistry>();
+        services.AddSingleton<FasterHistoryStore>();
+        services.AddSingleton<IHistoryStore>(sp => sp.GetRequiredService<FasterHistoryStore>());
+        services.AddSingleton<EmbeddedBroker>();
+        services.AddSingleton<MqttIngest>();
+
+        // Start order: store (recovered) and writer, then the broker, then the controller's own connection.
+        // Stop runs in reverse: disconnect, stop the broker (saving retained messages), drain and checkpoint.
+        services.AddHostedService<HistoryWriterService>();
+        var bound = configuration.GetSection(ControllerOptions.SectionName).Get<ControllerOptions>() ?? new ControllerOptions();
+        if (bound.UsesEmbeddedBroker)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        }
+
+        services.AddHostedService(sp => sp.GetRequiredService<MqttIngest>());
+    }
+}

@@ -1,0 +1,16 @@
+namespace Edge.Controller.Ingest;
+
+internal sealed partial class MqttIngest
+{
+    [LoggerMessage(4001, LogLevel.Warning, "Rejected message on {Topic} ({Reason}): {Detail}")]
+    private partial void LogRejected(string topic, string reason, string detail);
+
+    [LoggerMessage(4002, LogLevel.Information, "Node {Node} status: online {Online} (retained {Retained})")]
+    private partial void LogStatus(string node, bool online, bool retained);
+
+    [LoggerMessage(4003, LogLevel.Debug, "Node {Node} event {Kind} ({EventId})")]
+    private partial void LogEvent(string node, string kind, string eventId);
+
+    [LoggerMessage(4004, LogLevel.Warning, "Not yet connected to the embedded broker ({Result}); the connection keeps retrying")]
+    private partial void LogNotConnectedYet(string result);
+}

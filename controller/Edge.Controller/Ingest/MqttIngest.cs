@@ -1,0 +1,213 @@
+using Edge.Common.Contracts;
+using Edge.Common.Messaging;
+using Edge.Controller.Mqtt;
+using Edge.Controller.Nodes;
+using Edge.Controller.Options;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Controller.Ingest;
+
+/// <summary>
+/// The controller's own MQTT connection (to the embedded broker, or to an external one). Subscribes to every
+/// node's status, metrics and events; decodes each payload into a result; rejects (counts, logs without the
+/// payload) what is malformed, oversized, of another schema version or published under another node's topic;
+/// hands metric batches to the <see cref="IngestQueue"/> and status to the <see cref="NodeRegistry"/>.
+/// </summary>
+internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
+{
+    public const string DefaultClientId = "edge-controller";
+
+    private readonly ControllerOptions _options;
+    private readonly EdgeTopics _topics;
+    private readonly IngestQueue _queue;
+    private readonly NodeRegistry _registry;
+    private readonly IngestMetrics _metrics;
+    private readonly IServiceProvider _services;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MqttIngest> _logger;
+    private MqttConnection? _connection;
+
+    public MqttIngest(IOptions<ControllerOptions> options, EdgeTopics topics, IngestQueue queue, NodeRegistry registry, IngestMetrics metrics, IServiceProvider services, TimeProvider time, ILogger<MqttIngest> logger)
+    {
+        _options = options.Value;
+        _topics = topics;
+        _queue = queue;
+        _registry = registry;
+        _metrics = metrics;
+        _services = services;
+        _time = time;
+        _logger = logger;
+    }
+
+    public bool IsConnected => _connection?.IsConnected ?? false;
+
+    /// <summary>The controller's connection, for parts that publish (commands, predictions, decisions).</summary>
+    public MqttConnection Connection => _connection ?? throw new InvalidOperationException("the MQTT ingest service is not started");
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var connection = new MqttConnection(ConnectionOptions(), _logger, _time);
+        connection.Subscribe(_topics.AllNodes(NodeTopicKind.Status));
+        connection.Subscribe(_topics.AllNodes(NodeTopicKind.Metrics));
+        connection.Subscribe(_topics.AllNodes(NodeTopicKind.Events));
+        connection.MessageHandler = OnMessageAsync;
+        _connection = connection;
+        connection.Start();
+        if (_options.UsesEmbeddedBroker)
+        {
+            // The broker is in this process: being connected is part of being ready.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            try
+            {
+                await connection.WaitConnectedAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogNotConnectedYet(connection.LastConnectResult?.ToString() ?? "no answer");
+            }
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is { } connection)
+        {
+            _connection = null;
+            await connection.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
+
+    private MqttConnectionOptions ConnectionOptions()
+    {
+        if (_options.External is { } external)
+        {
+            return external.ClientId.Length > 0 ? external : external with { ClientId = DefaultClientId };
+        }
+
+        var credentials = _services.GetRequiredService<BrokerCredentials>();
+        var bind = _options.Broker.BindAddress;
+        var host = bind is "0.0.0.0" or "::" ? "127.0.0.1" : bind;
+        return new MqttConnectionOptions
+        {
+            BrokerUrl = $"mqtt://{host}:{_options.Broker.Port}",
+            ClientId = DefaultClientId,
+            Username = credentials.Controller.Username,
+            Password = credentials.Controller.Password,
+        };
+    }
+
+    private Task OnMessageAsync(MqttIncoming message, CancellationToken cancellationToken)
+    {
+        if (!_topics.TryParseNodeTopic(message.Topic, out var node, out var kind))
+        {
+            Reject(RejectReason.UnknownTopic, message.Topic, "not a node topic");
+            return Task.CompletedTask;
+        }
+
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        switch (kind)
+        {
+            case NodeTopicKind.Metrics:
+                OnMetrics(node, message, now);
+                break;
+            case NodeTopicKind.Status:
+                OnStatus(node, message, now);
+                break;
+            case NodeTopicKind.Events:
+                OnEvent(node, message, now);
+                break;
+            default:
+                Reject(RejectReason.UnknownTopic, message.Topic, "the controller does not read this topic");
+                break;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void OnMetrics(string node, MqttIncoming message, long now)
+    {
+        var decoded = PayloadCodec.Decode(message.Payload, EdgeJsonContext.Default.MetricBatch, _options.Ingest.MaxPayloadBytes);
+        if (!decoded.Ok)
+        {
+            Reject(Reason(decoded.Error), message.Topic, decoded.Message);
+            return;
+        }
+
+        var batch = decoded.Value;
+        if (batch.NodeId != node)
+        {
+            Reject(RejectReason.NodeMismatch, message.Topic, $"batch names node '{batch.NodeId}' but was published under node '{node}'");
+            return;
+        }
+
+        if (MetricBatchCheck.Problem(batch) is { } problem)
+        {
+            Reject(RejectReason.Invalid, message.Topic, problem);
+            return;
+        }
+
+        _registry.OnSeen(node, now);
+        _queue.Enqueue(new IngestItem(batch));
+    }
+
+    private void OnStatus(string node, MqttIncoming message, long now)
+    {
+        if (message.Payload.IsEmpty && message.Retained)
+        {
+            return; // a cleared retained status: nothing to learn
+        }
+
+        var decoded = PayloadCodec.Decode(message.Payload, EdgeJsonContext.Default.NodeStatus, _options.Ingest.MaxPayloadBytes);
+        if (!decoded.Ok)
+        {
+            Reject(Reason(decoded.Error), message.Topic, decoded.Message);
+            return;
+        }
+
+        if (decoded.Value.NodeId != node)
+        {
+            Reject(RejectReason.NodeMismatch, message.Topic, $"status names node '{decoded.Value.NodeId}' but was published under node '{node}'");
+            return;
+        }
+
+        _metrics.OnStatus();
+        _registry.OnStatus(decoded.Value, now, message.Retained);
+        LogStatus(node, decoded.Value.Online, message.Retained);
+    }
+
+    private void OnEvent(string node, MqttIncoming message, long now)
+    {
+        var decoded = PayloadCodec.Decode(message.Payload, EdgeJsonContext.Default.NodeEvent, _options.Ingest.MaxPayloadBytes);
+        if (!decoded.Ok)
+        {
+            Reject(Reason(decoded.Error), message.Topic, decoded.Message);
+            return;
+        }
+
+        if (decoded.Value.NodeId != node)
+        {
+            Reject(RejectReason.NodeMismatch, message.Topic, $"event names node '{decoded.Value.NodeId}' but was published under node '{node}'");
+            return;
+        }
+
+        _metrics.OnEvent();
+        _registry.OnSeen(node, now);
+        LogEvent(node, decoded.Value.Kind.ToString(), decoded.Value.EventId);
+    }
+
+    private static string Reason(DecodeError error) => error switch
+    {
+        DecodeError.Oversized => RejectReason.Oversized,
+        DecodeError.WrongVersion => RejectReason.WrongVersion,
+        _ => RejectReason.Malformed,
+    };
+
+    private void Reject(string reason, string topic, string detail)
+    {
+        _metrics.OnRejected(reason);
+        LogRejected(topic, reason, detail);
+    }
+}

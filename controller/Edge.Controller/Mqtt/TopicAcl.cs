@@ -1,0 +1,45 @@
+using Edge.Common.Contracts;
+
+namespace Edge.Controller.Mqtt;
+
+/// <summary>
+/// Per-user topic permissions of the embedded broker (DESIGN.md): the controller may do anything; a node
+/// (username = node id) may publish only to its own <c>status</c>, <c>metrics</c> and <c>events</c> topics and
+/// subscribe only to its own <c>commands</c> topic (exactly, no wildcards).
+/// </summary>
+internal sealed class TopicAcl
+{
+    private readonly EdgeTopics _topics;
+    private readonly BrokerCredentials _credentials;
+
+    public TopicAcl(EdgeTopics topics, BrokerCredentials credentials)
+    {
+        _topics = topics;
+        _credentials = credentials;
+    }
+
+    public bool MayPublish(string? username, string topic)
+    {
+        if (_credentials.IsController(username))
+        {
+            return true;
+        }
+
+        return username is not null
+            && _topics.TryParseNodeTopic(topic, out var node, out var kind)
+            && node == username
+            && kind is NodeTopicKind.Status or NodeTopicKind.Metrics or NodeTopicKind.Events;
+    }
+
+    public bool MaySubscribe(string? username, string filter)
+    {
+        if (_credentials.IsController(username))
+        {
+            return true;
+        }
+
+        return username is not null
+            && IdValidator.IsValidSegment(username, out _)
+            && filter == _topics.NodeCommands(username);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Net;
+using System.Numerics;
+using Edge.Common.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Controller.Options;
+
+/// <summary>Checks <see cref="ControllerOptions"/> at start and reports every error at once, each naming its key and value.</summary>
+internal sealed class ControllerOptionsValidator : IValidateOptions<ControllerOptions>
+{
+    private const string S = ControllerOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, ControllerOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            errors.Add($"{S}:DataDirectory must not be empty");
+        }
+
+        try
+        {
+            _ = new EdgeTopics(options.TopicPrefix);
+        }
+        catch (ArgumentException ex)
+        {
+            errors.Add($"{S}:TopicPrefix: {ex.Message}");
+        }
+
+        ValidateHttp(options.Http, errors);
+        ValidateBroker(options.Broker, errors);
+        if (options.External is { } external)
+        {
+            if (!external.TryParseBroker(out _, out _, out _, out var error))
+            {
+                errors.Add($"{S}:External:BrokerUrl: {error}");
+            }
+
+            if (external.ClientId.Length > 0 && !IdValidator.IsValidSegment(external.ClientId, out var idError))
+            {
+                errors.Add($"{S}:External:ClientId: {idError}");
+            }
+        }
+
+        Positive(options.Ingest.ChannelCapacity, "Ingest:ChannelCapacity", errors);
+        Positive(options.Ingest.MaxPayloadBytes, "Ingest:MaxPayloadBytes", errors);
+        ValidateHistory(options.History, errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateHttp(HttpOptions http, List<string> errors)
+    {
+        for (var i = 0; i < http.Urls.Count; i++)
+        {
+            var url = http.Urls[i];
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                errors.Add($"{S}:Http:Urls:{i} '{url}' is not an http:// or https:// URL");
+            }
+        }
+
+        if (http.MaxQueryRange <= TimeSpan.Zero)
+        {
+            errors.Add($"{S}:Http:MaxQueryRange '{http.MaxQueryRange}' must be positive");
+        }
+    }
+
+    private static void ValidateBroker(BrokerOptions broker, List<string> errors)
+    {
+        Port(broker.Port, "Broker:Port", errors);
+        if (!IPAddress.TryParse(broker.BindAddress, out _))
+        {
+            errors.Add($"{S}:Broker:BindAddress '{broker.BindAddress}' is not an IP address");
+        }
+
+        Positive(broker.MaxPendingMessagesPerClient, "Broker:MaxPendingMessagesPerClient", errors);
+        if (!IdValidator.IsValidSegment(broker.ControllerUsername, out var userError))
+        {
+            errors.Add($"{S}:Broker:ControllerUsername: {userError}");
+        }
+
+        foreach (var (node, password) in broker.Nodes)
+        {
+            if (!IdValidator.IsValidSegment(node, out var nodeError))
+            {
+                errors.Add($"{S}:Broker:Nodes:{node}: {nodeError}");
+            }
+            else if (node == broker.ControllerUsername)
+            {
+                errors.Add($"{S}:Broker:Nodes:{node} has the controller's username");
+            }
+
+            if (string.IsNullOrEmpty(password))
+            {
+                errors.Add($"{S}:Broker:Nodes:{node} has an empty password");
+            }
+        }
+
+        for (var i = 0; i < broker.LocalNodes.Count; i++)
+        {
+            if (!IdValidator.IsValidSegment(broker.LocalNodes[i], out var localError))
+            {
+                errors.Add($"{S}:Broker:LocalNodes:{i}: {localError}");
+            }
+        }
+
+        if (broker.RetainedFlushInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"{S}:Broker:RetainedFlushInterval '{broker.RetainedFlushInterval}' must be positive");
+        }
+
+        if (broker.Tls is { } tls)
+        {
+            Port(tls.Port, "Broker:Tls:Port", errors);
+            if (string.IsNullOrWhiteSpace(tls.CertificateFile) || !File.Exists(tls.CertificateFile))
+            {
+                errors.Add($"{S}:Broker:Tls:CertificateFile '{tls.CertificateFile}' does not exist");
+            }
+        }
+    }
+
+    private static void ValidateHistory(HistoryOptions history, List<string> errors)
+    {
+        if (history.CheckpointInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"{S}:History:CheckpointInterval '{history.CheckpointInterval}' must be positive");
+        }
+
+        PowerOfTwo(history.IndexSizeBytes, 1L << 12, "History:IndexSizeBytes", errors);
+        PowerOfTwo(history.PageSizeBytes, 1L << 9, "History:PageSizeBytes", errors);
+        PowerOfTwo(history.MemorySizeBytes, 1L << 10, "History:MemorySizeBytes", errors);
+        PowerOfTwo(history.SegmentSizeBytes, 1L << 12, "History:SegmentSizeBytes", errors);
+        if (history.MemorySizeBytes < 2 * history.PageSizeBytes)
+        {
+            errors.Add($"{S}:History:MemorySizeBytes '{history.MemorySizeBytes}' must hold at least two pages of History:PageSizeBytes '{history.PageSizeBytes}'");
+        }
+
+        if (history.SegmentSizeBytes < history.PageSizeBytes)
+        {
+            errors.Add($"{S}:History:SegmentSizeBytes '{history.SegmentSizeBytes}' must be at least History:PageSizeBytes '{history.PageSizeBytes}'");
+        }
+    }
+
+    private static void Port(int port, string key, List<string> errors)
+    {
+        if (port is < 1 or > 65535)
+        {
+            errors.Add($"{S}:{key} '{port}' must be between 1 and 65535");
+        }
+    }
+
+    private static void Positive(int value, string key, List<string> errors)
+    {
+        if (value <= 0)
+        {
+            errors.Add($"{S}:{key} '{value}' must be positive");
+        }
+    }
+
+    private static void PowerOfTwo(long value, long min, string key, List<string> errors)
+    {
+        if (value < min || !BitOperations.IsPow2(value))
+        {
+            errors.Add($"{S}:{key} '{value}' must be a power of two of at least {min}");
+        }
+    }
+}

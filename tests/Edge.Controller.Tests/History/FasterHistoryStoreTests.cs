@@ -1,0 +1,115 @@
+using Edge.Common.Contracts;
+using Edge.Controller.History;
+using Edge.Controller.Options;
+using Edge.Controller.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Edge.Controller.Tests.History;
+
+public sealed class FasterHistoryStoreTests : IDisposable
+{
+    private const long T0 = 1_700_000_040_000; // a minute boundary, so buckets are easy to reason about
+    private readonly TempDirectory _dir = new();
+
+    [Fact]
+    public void Query_AfterDataSpillsToDisk_CompletesPendingReads()
+    {
+        // 64 KiB of log memory holds about 80 blocks; 3 series x 120 minutes is well over that.
+        using var store = Open(new HistoryOptions { MemorySizeBytes = 1 << 16, PageSizeBytes = 1 << 12, IndexSizeBytes = 1 << 16 });
+        using (var writer = store.OpenWriter())
+        {
+            for (var minute = 0; minute < 120; minute++)
+            {
+                for (var s = 0; s < 2; s++)
+                {
+                    writer.Append(Batch("n1", (minute * 2) + s, T0 + (minute * 60_000) + (s * 30_000)));
+                }
+            }
+        }
+
+        var series = store.Query("n1", null, null, T0, T0 + (120 * 60_000), TestContext.Current.CancellationToken);
+
+        Assert.True(store.PendingReads > 0, "the oldest buckets were expected to be read back from disk");
+        Assert.Equal(3, series.Count);
+        foreach (var s in series)
+        {
+            Assert.Equal(240, s.Points.Count);
+            Assert.Equal(Enumerable.Range(0, 240).Select(i => T0 + (i * 30_000L)), s.Points.Select(p => p.TimestampMs));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 240).Select(i => (double)i), series.Single(s => s.Series.Scope == "node").Points.Select(p => p.Value));
+        Assert.Equal(0, store.ActiveSessions);
+    }
+
+    [Fact]
+    public void Append_MoreSamplesThanABlockInOneBucket_AllStoredInOrder()
+    {
+        using var store = Open(new HistoryOptions { MemorySizeBytes = 1 << 16, PageSizeBytes = 1 << 12, IndexSizeBytes = 1 << 16 });
+        using (var writer = store.OpenWriter())
+        {
+            // 200 samples 100 ms apart: 20 s within one minute bucket, more than three blocks of 64.
+            for (var i = 0; i < 200; i++)
+            {
+                writer.Append(Batch("n1", i, T0 + (i * 100L), samples: 1));
+            }
+        }
+
+        var points = store.Query("n1", "node", MetricNames.CpuCores, T0 + 1000, T0 + 18_950, TestContext.Current.CancellationToken).Single().Points;
+
+        Assert.Equal(Enumerable.Range(10, 180).Select(i => T0 + (i * 100L)), points.Select(p => p.TimestampMs));
+    }
+
+    [Fact]
+    public async Task Reopen_AfterCheckpoint_HistoryAndDuplicatesRecovered()
+    {
+        var options = new HistoryOptions { MemorySizeBytes = 1 << 16, PageSizeBytes = 1 << 12, IndexSizeBytes = 1 << 16 };
+        using (var store = Open(options))
+        {
+            using var writer = store.OpenWriter();
+            for (var i = 0; i < 300; i++)
+            {
+                writer.Append(Batch("n1", i, T0 + (i * 1000L)));
+            }
+
+            Assert.NotNull(await writer.CheckpointAsync(TestContext.Current.CancellationToken));
+            Assert.Null(await writer.CheckpointAsync(TestContext.Current.CancellationToken));
+        }
+
+        using var reopened = Open(options);
+        using var again = reopened.OpenWriter();
+
+        Assert.True(reopened.Recovered);
+        Assert.True(again.Append(Batch("n1", 299, T0 + 299_000)).Duplicate);
+        Assert.False(again.Append(Batch("n1", 300, T0 + 300_000)).Duplicate);
+        var points = reopened.Query("n1", "node", null, T0, T0 + 300_000, TestContext.Current.CancellationToken).Single().Points;
+        Assert.Equal(301, points.Count);
+        Assert.Equal(3, reopened.ListSeries("n1").Count);
+    }
+
+    [Fact]
+    public void Query_UnknownNodeOrEmptyRange_ReturnsNothing()
+    {
+        using var store = Open(new HistoryOptions { MemorySizeBytes = 1 << 16, PageSizeBytes = 1 << 12, IndexSizeBytes = 1 << 16 });
+        using (var writer = store.OpenWriter())
+        {
+            writer.Append(Batch("n1", 0, T0));
+        }
+
+        Assert.Empty(store.Query("n2", null, null, T0, T0 + 1000, TestContext.Current.CancellationToken));
+        Assert.Empty(store.Query("n1", "node", null, T0 + 1, T0 + 1000, TestContext.Current.CancellationToken).Single().Points);
+        Assert.False(store.HasNode("n2"));
+        Assert.Equal(0, store.ActiveSessions);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private FasterHistoryStore Open(HistoryOptions options)
+    {
+        var store = new FasterHistoryStore(options, _dir.Path, NullLogger<FasterHistoryStore>.Instance);
+        store.OpenAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+        return store;
+    }
+
+    private static MetricBatch Batch(string node, long sequence, long timestampMs, int samples = 3) =>
+        Batches.Batch(node, sequence, timestampMs, samples);
+}

@@ -1,0 +1,107 @@
+using Edge.Common.Messaging;
+using Edge.Controller.Hosting;
+using Edge.Controller.Mqtt;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Edge.Controller.Tests.Infrastructure;
+
+/// <summary>
+/// A real controller host: embedded broker on a free loopback port, FASTER in the given data directory, Kestrel on
+/// port 0. Dispose stops it the way systemd would (drain, checkpoint, save retained messages).
+/// </summary>
+internal sealed class TestController : IAsyncDisposable
+{
+    public const string NodeA = "node-a";
+    public const string NodeB = "node-b";
+
+    private readonly WebApplication _app;
+
+    private TestController(WebApplication app, string dataDirectory, int brokerPort, CapturedLog log)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+        BrokerPort = brokerPort;
+        Log = log;
+    }
+
+    public string DataDirectory { get; }
+
+    public int BrokerPort { get; }
+
+    public CapturedLog Log { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public HttpClient Http { get; private set; } = new();
+
+    public BrokerCredentials Credentials => Services.GetRequiredService<BrokerCredentials>();
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public static async Task<TestController> StartAsync(string dataDirectory, int? brokerPort = null, IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var port = brokerPort ?? FreePort.Next();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Controller:DataDirectory"] = dataDirectory,
+            ["Controller:Broker:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Controller:Broker:BindAddress"] = "127.0.0.1",
+            ["Controller:Broker:LocalNodes:0"] = NodeA,
+            ["Controller:Broker:LocalNodes:1"] = NodeB,
+            ["Controller:Http:Urls:0"] = "http://127.0.0.1:0",
+            ["Controller:History:MemorySizeBytes"] = (1 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Controller:History:PageSizeBytes"] = (1 << 16).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Controller:History:IndexSizeBytes"] = (1 << 16).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Controller:History:CheckpointInterval"] = "00:00:05",
+            ["Controller:Broker:RetainedFlushInterval"] = "00:00:00.100",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var log = new CapturedLog();
+        var app = ControllerHost.Build([], settings, b => b.Logging.ClearProviders().AddProvider(log).SetMinimumLevel(LogLevel.Debug));
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var controller = new TestController(app, dataDirectory, port, log);
+        controller.Http = new HttpClient { BaseAddress = new Uri(address) };
+        return controller;
+    }
+
+    /// <summary>An MqttConnection as node <paramref name="node"/>, with the password the controller generated for it.</summary>
+    public MqttConnection NodeConnection(string node, string? password = null)
+    {
+        var options = new MqttConnectionOptions
+        {
+            BrokerUrl = $"mqtt://127.0.0.1:{BrokerPort}",
+            ClientId = node + "-agent",
+            Username = node,
+            Password = password ?? NodePassword(node),
+            ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(200),
+            CleanStart = true,
+        };
+        return new MqttConnection(options, NullLogger.Instance, TimeProvider.System);
+    }
+
+    public string NodePassword(string node)
+    {
+        var file = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(DataDirectory, CredentialsLoader.FileName)));
+        return file.RootElement.GetProperty("nodes").GetProperty(node).GetString()!;
+    }
+
+    public void AssertNoErrorsLogged() => Assert.Empty(Log.Errors);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}

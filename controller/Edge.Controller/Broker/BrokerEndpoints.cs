@@ -13,9 +13,9 @@ internal static class BrokerEndpoints
     public static IEndpointRouteBuilder MapBrokerEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/allocations", (ResourceBroker broker) =>
-            TypedResults.Json(broker.GetAllocations(), BrokerJsonContext.Default.IReadOnlyListAllocation));
+            TypedResults.Json(broker.GetAllocations(), BrokerHttpJson.Context.IReadOnlyListAllocation));
         endpoints.MapGet("/api/queue", (ResourceBroker broker) =>
-            TypedResults.Json(broker.GetQueue(), BrokerJsonContext.Default.IReadOnlyListQueuedRequest));
+            TypedResults.Json(broker.GetQueue(), BrokerHttpJson.Context.IReadOnlyListQueuedRequest));
         endpoints.MapPost("/api/allocations", AllocateAsync);
         endpoints.MapDelete("/api/allocations/{id}", DeallocateAsync);
         return endpoints;
@@ -26,7 +26,7 @@ internal static class BrokerEndpoints
         AllocationRequest? request;
         try
         {
-            request = await JsonSerializer.DeserializeAsync(http.Body, BrokerJsonContext.Default.AllocationRequest, cancellationToken);
+            request = await JsonSerializer.DeserializeAsync(http.Body, BrokerHttpJson.Context.AllocationRequest, cancellationToken);
         }
         catch (JsonException ex)
         {
@@ -52,7 +52,7 @@ internal static class BrokerEndpoints
             http.HttpContext.Response.Headers.Location = $"/api/allocations/{outcome.AllocationId}";
         }
 
-        return TypedResults.Json(outcome, BrokerJsonContext.Default.AllocationOutcome, statusCode: status);
+        return TypedResults.Json(outcome, BrokerHttpJson.Context.AllocationOutcome, statusCode: status);
     }
 
     private static async Task<IResult> DeallocateAsync(string id, ResourceBroker broker, CancellationToken cancellationToken)
@@ -68,5 +68,5 @@ internal static class BrokerEndpoints
     }
 
     private static IResult Error(int status, string message) =>
-        TypedResults.Json(new BrokerError(message), BrokerJsonContext.Default.BrokerError, statusCode: status);
+        TypedResults.Json(new BrokerError(message), BrokerHttpJson.Context.BrokerError, statusCode: status);
 }

@@ -116,6 +116,20 @@ internal sealed partial class ResourceBroker
         }
     }
 
+    /// <summary>Every known node with its free capacity.</summary>
+    public IReadOnlyList<NodeView> GetNodes()
+    {
+        lock (_lock)
+        {
+            var n = _nodes;
+            return [.. Enumerable.Range(0, n.Count).Select(i => new NodeView(
+                n.Ids[i], n.Online[i], n.Tiers[i],
+                new ResourceQuantity(n.CapCpu[i], n.CapMem[i], double.IsPositiveInfinity(n.CapNet[i]) ? null : n.CapNet[i]),
+                new ResourceQuantity(n.FreeCpu[i], n.FreeMem[i], double.IsPositiveInfinity(n.FreeNet[i]) ? null : n.FreeNet[i]),
+                n.AllocationCounts[i]))];
+        }
+    }
+
     /// <summary>The queue in service order.</summary>
     public IReadOnlyList<QueuedRequest> GetQueue()
     {

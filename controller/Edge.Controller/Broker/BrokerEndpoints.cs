@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Edge.Common.Contracts;
+
+namespace Edge.Controller.Broker;
+
+/// <summary>The broker's HTTP API: list allocations and the queue, allocate, release.</summary>
+internal static class BrokerEndpoints
+{
+    /// <summary>
+    /// Maps <c>GET /api/allocations</c>, <c>GET /api/queue</c>, <c>POST /api/allocations</c> (201 placed, 202 queued,
+    /// 409 rejected, 400 invalid) and <c>DELETE /api/allocations/{id}</c> (204, 404 unknown, 400 bad id).
+    /// </summary>
+    public static IEndpointRouteBuilder MapBrokerEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/allocations", (ResourceBroker broker) =>
+            TypedResults.Json(broker.GetAllocations(), BrokerHttpJson.Context.IReadOnlyListAllocation));
+        endpoints.MapGet("/api/queue", (ResourceBroker broker) =>
+            TypedResults.Json(broker.GetQueue(), BrokerHttpJson.Context.IReadOnlyListQueuedRequest));
+        endpoints.MapPost("/api/allocations", AllocateAsync);
+        endpoints.MapDelete("/api/allocations/{id}", DeallocateAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> AllocateAsync(HttpRequest http, ResourceBroker broker, CancellationToken cancellationToken)
+    {
+        AllocationRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync(http.Body, BrokerHttpJson.Context.AllocationRequest, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.Path is { Length: > 0 } path ? $" at '{path}'" : "";
+            return Error(StatusCodes.Status400BadRequest, $"the body is not a valid allocation request{where}: {ex.Message}");
+        }
+
+        if (request is null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "the body is null; send an allocation request object");
+        }
+
+        var outcome = await broker.AllocateAsync(request, cancellationToken);
+        var status = outcome.Status switch
+        {
+            AllocationStatus.Placed => StatusCodes.Status201Created,
+            AllocationStatus.Queued => StatusCodes.Status202Accepted,
+            AllocationStatus.Rejected => StatusCodes.Status409Conflict,
+            _ => StatusCodes.Status400BadRequest,
+        };
+        if (outcome.Status == AllocationStatus.Placed)
+        {
+            http.HttpContext.Response.Headers.Location = $"/api/allocations/{outcome.AllocationId}";
+        }
+
+        return TypedResults.Json(outcome, BrokerHttpJson.Context.AllocationOutcome, statusCode: status);
+    }
+
+    private static async Task<IResult> DeallocateAsync(string id, ResourceBroker broker, CancellationToken cancellationToken)
+    {
+        if (!IdValidator.IsValidSegment(id, out var error))
+        {
+            return Error(StatusCodes.Status400BadRequest, $"allocation id: {error}");
+        }
+
+        return await broker.DeallocateAsync(id, cancellationToken)
+            ? TypedResults.NoContent()
+            : Error(StatusCodes.Status404NotFound, $"no allocation or queued request has id '{id}'");
+    }
+
+    private static IResult Error(int status, string message) =>
+        TypedResults.Json(new BrokerError(message), BrokerHttpJson.Context.BrokerError, statusCode: status);
+}

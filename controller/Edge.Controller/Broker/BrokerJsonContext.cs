@@ -1,0 +1,18 @@
+using System.Text.Json.Serialization;
+
+namespace Edge.Controller.Broker;
+
+/// <summary>Source-generated JSON for the broker's stored records and HTTP bodies (camelCase, enums as strings).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(JournalRecord))]
+[JsonSerializable(typeof(BrokerSnapshot))]
+[JsonSerializable(typeof(AllocationRequest))]
+[JsonSerializable(typeof(AllocationOutcome))]
+[JsonSerializable(typeof(IReadOnlyList<Allocation>))]
+[JsonSerializable(typeof(IReadOnlyList<QueuedRequest>))]
+[JsonSerializable(typeof(BrokerError))]
+internal sealed partial class BrokerJsonContext : JsonSerializerContext;

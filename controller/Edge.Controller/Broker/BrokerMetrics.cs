@@ -1,0 +1,27 @@
+using System.Diagnostics.Metrics;
+
+namespace Edge.Controller.Broker;
+
+/// <summary>The broker's counters and histogram, on the <c>Edge.Controller.Broker</c> meter.</summary>
+internal sealed class BrokerMetrics
+{
+    public const string MeterName = "Edge.Controller.Broker";
+
+    public BrokerMetrics(IMeterFactory? meterFactory = null)
+    {
+        var meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        Outcomes = meter.CreateCounter<long>("edge.broker.outcomes", description: "Allocation outcomes, tagged by outcome and policy");
+        InvalidRequests = meter.CreateCounter<long>("edge.broker.invalid_requests", description: "Requests rejected as invalid");
+        NodesLost = meter.CreateCounter<long>("edge.broker.nodes_lost", description: "Nodes that went offline with allocations");
+        UnknownInstances = meter.CreateCounter<long>("edge.broker.unknown_instances", description: "Running instances reported by agents that the broker did not allocate");
+        PublishFailures = meter.CreateCounter<long>("edge.broker.publish_failures", description: "Commands or decisions that could not be published");
+        DecisionDuration = meter.CreateHistogram<double>("edge.broker.decision_duration", unit: "ms", description: "Time to decide one placement under the lock");
+    }
+
+    public Counter<long> Outcomes { get; }
+    public Counter<long> InvalidRequests { get; }
+    public Counter<long> NodesLost { get; }
+    public Counter<long> UnknownInstances { get; }
+    public Counter<long> PublishFailures { get; }
+    public Histogram<double> DecisionDuration { get; }
+}

@@ -1,0 +1,57 @@
+using Edge.Common.Contracts;
+
+namespace Edge.Controller.Broker;
+
+/// <summary>Settings of the resource broker, bound from the <c>Broker</c> configuration section.</summary>
+public sealed record BrokerOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "Broker";
+
+    /// <summary>How nodes where the profile fits are ranked.</summary>
+    public PlacementStrategy Strategy { get; init; } = PlacementStrategy.Cheapest;
+
+    /// <summary>Policies tried in order when nothing fits; none left means reject. Default: LowerTier, ReducedProfile, Queue.</summary>
+    public IReadOnlyList<ContentionPolicy>? Contention { get; init; }
+
+    /// <summary>Tiers a request is placed on first. Default: OnDemand, Reserved, Edge.</summary>
+    public IReadOnlyList<PricingTier>? PrimaryTiers { get; init; }
+
+    /// <summary>Tiers the <see cref="ContentionPolicy.LowerTier"/> policy may use. Default: Spot.</summary>
+    public IReadOnlyList<PricingTier>? LowerTiers { get; init; }
+
+    /// <summary>The lowest interval level whose upper bounds <see cref="ContentionPolicy.ReducedProfile"/> may reserve.</summary>
+    public double MinimumReducedLevel { get; init; } = 0.8;
+
+    /// <summary>How long a queued request waits for capacity unless the request says otherwise.</summary>
+    public TimeSpan DefaultQueueTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most requests the queue holds; beyond it the queue policy rejects.</summary>
+    public int MaxQueueLength { get; init; } = 10_000;
+
+    /// <summary>When true, a lower-priority queued request may be placed while a higher one still does not fit.</summary>
+    public bool QueueBackfill { get; init; }
+
+    /// <summary>How often queued requests are checked against their timeout.</summary>
+    public TimeSpan QueueCheckPeriod { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Directory of the durable allocation journal; null keeps allocations in memory only.</summary>
+    public string? StoreDirectory { get; init; }
+
+    /// <summary>Journal records written before the journal is folded into a fresh snapshot.</summary>
+    public int JournalCompactionRecords { get; init; } = 100_000;
+
+    /// <summary>Ask the OS to write each journal record to the device (fsync) before the broker answers.</summary>
+    public bool FsyncJournal { get; init; }
+
+    /// <summary>Best-scored nodes listed as alternatives in each decision.</summary>
+    public int MaxAlternatives { get; init; } = 3;
+
+    internal IReadOnlyList<ContentionPolicy> EffectiveContention =>
+        Contention ?? [ContentionPolicy.LowerTier, ContentionPolicy.ReducedProfile, ContentionPolicy.Queue];
+
+    internal IReadOnlyList<PricingTier> EffectivePrimaryTiers =>
+        PrimaryTiers ?? [PricingTier.OnDemand, PricingTier.Reserved, PricingTier.Edge];
+
+    internal IReadOnlyList<PricingTier> EffectiveLowerTiers => LowerTiers ?? [PricingTier.Spot];
+}

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Options;
+
+namespace Edge.Controller.Broker;
+
+/// <summary>Checks <see cref="BrokerOptions"/> at start and reports every wrong key at once.</summary>
+internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BrokerOptions options)
+    {
+        var errors = Collect(options);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    internal static List<string> Collect(BrokerOptions options)
+    {
+        const string S = BrokerOptions.SectionName;
+        var errors = new List<string>();
+        if (!Enum.IsDefined(options.Strategy))
+        {
+            errors.Add($"{S}:Strategy '{options.Strategy}' is not one of {string.Join(", ", Enum.GetNames<PlacementStrategy>())}");
+        }
+
+        if (options.MinimumReducedLevel is <= 0 or > 1 || double.IsNaN(options.MinimumReducedLevel))
+        {
+            errors.Add($"{S}:MinimumReducedLevel {options.MinimumReducedLevel} must be in (0, 1]");
+        }
+
+        if (options.DefaultQueueTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{S}:DefaultQueueTimeout {options.DefaultQueueTimeout} must be positive");
+        }
+
+        if (options.QueueCheckPeriod <= TimeSpan.Zero)
+        {
+            errors.Add($"{S}:QueueCheckPeriod {options.QueueCheckPeriod} must be positive");
+        }
+
+        if (options.MaxQueueLength < 0)
+        {
+            errors.Add($"{S}:MaxQueueLength {options.MaxQueueLength} must not be negative");
+        }
+
+        if (options.JournalCompactionRecords < 1)
+        {
+            errors.Add($"{S}:JournalCompactionRecords {options.JournalCompactionRecords} must be at least 1");
+        }
+
+        if (options.MaxAlternatives is < 0 or > 50)
+        {
+            errors.Add($"{S}:MaxAlternatives {options.MaxAlternatives} must be between 0 and 50");
+        }
+
+        if (options.EffectivePrimaryTiers.Count == 0)
+        {
+            errors.Add($"{S}:PrimaryTiers is empty; name at least one tier");
+        }
+
+        if (options.StoreDirectory is { Length: 0 })
+        {
+            errors.Add($"{S}:StoreDirectory is empty; leave it unset to keep allocations in memory");
+        }
+
+        var contention = options.EffectiveContention;
+        if (contention.Distinct().Count() != contention.Count)
+        {
+            errors.Add($"{S}:Contention '{string.Join(",", contention)}' names a policy twice");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace Edge.Controller.Broker;
+
+/// <summary>Checks queued requests against their timeout every <see cref="BrokerOptions.QueueCheckPeriod"/>.</summary>
+internal sealed partial class BrokerQueueService(
+    ResourceBroker broker,
+    IOptions<BrokerOptions> options,
+    TimeProvider time,
+    ILogger<BrokerQueueService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.QueueCheckPeriod, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await broker.ExpireQueuedAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.ExpiryFailed(logger, ex);
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5201, Level = LogLevel.Error, Message = "Checking queued requests for timeouts failed")]
+        public static partial void ExpiryFailed(ILogger logger, Exception exception);
+    }
+}

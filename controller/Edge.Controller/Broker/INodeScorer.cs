@@ -1,0 +1,10 @@
+namespace Edge.Controller.Broker;
+
+/// <summary>Scores a node where the query fits. Implemented by structs so that the search loop is specialised per scorer.</summary>
+internal interface INodeScorer
+{
+    /// <summary>True when the first fitting node wins and the scan can stop.</summary>
+    bool StopAtFirstFit { get; }
+
+    NodeScore Score(NodeInventory nodes, int slot, in PlacementQuery query);
+}

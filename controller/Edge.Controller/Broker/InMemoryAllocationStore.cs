@@ -1,0 +1,18 @@
+namespace Edge.Controller.Broker;
+
+/// <summary>Keeps allocations in memory only: for tests, benchmarks and a controller run without a store directory.</summary>
+internal sealed class InMemoryAllocationStore : IAllocationStore
+{
+    private readonly Dictionary<string, Allocation> _allocations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, QueuedRequest> _queue = new(StringComparer.Ordinal);
+
+    public BrokerSnapshot Load() => new([.. _allocations.Values], [.. _queue.Values]);
+
+    public void PutAllocation(Allocation allocation) => _allocations[allocation.AllocationId] = allocation;
+
+    public void RemoveAllocation(string allocationId) => _allocations.Remove(allocationId);
+
+    public void PutQueued(QueuedRequest queued) => _queue[queued.AllocationId] = queued;
+
+    public void RemoveQueued(string allocationId) => _queue.Remove(allocationId);
+}

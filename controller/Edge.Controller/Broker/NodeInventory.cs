@@ -1,0 +1,158 @@
+using Edge.Common.Contracts;
+
+namespace Edge.Controller.Broker;
+
+/// <summary>
+/// Every node the broker knows, as parallel arrays (one slot per node, never reused) so that a placement scan reads
+/// a few contiguous arrays instead of chasing an object per node. Free = capacity − allocated, kept per slot.
+/// Not thread-safe: the broker holds its lock around every call.
+/// </summary>
+internal sealed class NodeInventory
+{
+    private readonly Dictionary<string, int> _slots = new(StringComparer.Ordinal);
+
+    public NodeInventory(int initialCapacity = 64) => Resize(Math.Max(initialCapacity, 4));
+
+    public int Count { get; private set; }
+    public LabelIndex Labels { get; } = new();
+
+    public string[] Ids { get; private set; } = [];
+    public string[] Providers { get; private set; } = [];
+    public IReadOnlyDictionary<string, string>[] LabelSets { get; private set; } = [];
+    public double[] CapCpu { get; private set; } = [];
+    public double[] CapMem { get; private set; } = [];
+    public double[] CapNet { get; private set; } = [];
+    public double[] FreeCpu { get; private set; } = [];
+    public double[] FreeMem { get; private set; } = [];
+    public double[] FreeNet { get; private set; } = [];
+
+    /// <summary>Network reserved; kept apart because free network is infinite on nodes without a stated capacity.</summary>
+    public double[] UsedNet { get; private set; } = [];
+
+    /// <summary>Price of one millicore for one hour.</summary>
+    public double[] CpuPrice { get; private set; } = [];
+
+    /// <summary>Price of one MiB for one hour.</summary>
+    public double[] MemPrice { get; private set; } = [];
+
+    /// <summary>What it costs to start using the node when it hosts nothing (its whole price); 0 when paid anyway.</summary>
+    public double[] OpeningCost { get; private set; } = [];
+
+    public PricingTier[] Tiers { get; private set; } = [];
+    public bool[] Online { get; private set; } = [];
+    public ulong[] LabelMasks { get; private set; } = [];
+    public int[] AllocationCounts { get; private set; } = [];
+
+    public bool TryGetSlot(string nodeId, out int slot) => _slots.TryGetValue(nodeId, out slot);
+
+    /// <summary>Adds or updates a node from its status; allocations already on it keep their share.</summary>
+    public int Upsert(NodeStatus status)
+    {
+        if (!_slots.TryGetValue(status.NodeId, out var slot))
+        {
+            if (Count == Ids.Length)
+            {
+                Resize(Count * 2);
+            }
+
+            slot = Count++;
+            _slots[status.NodeId] = slot;
+            Ids[slot] = status.NodeId;
+            CapNet[slot] = double.PositiveInfinity;
+            FreeNet[slot] = double.PositiveInfinity;
+        }
+
+        var usedCpu = CapCpu[slot] - FreeCpu[slot];
+        var usedMem = CapMem[slot] - FreeMem[slot];
+        var capacity = status.Capacity;
+        CapCpu[slot] = capacity.CpuMillicores;
+        CapMem[slot] = capacity.MemoryMiB;
+        CapNet[slot] = capacity.NetworkMbps ?? double.PositiveInfinity;
+        FreeCpu[slot] = CapCpu[slot] - usedCpu;
+        FreeMem[slot] = CapMem[slot] - usedMem;
+        FreeNet[slot] = CapNet[slot] - UsedNet[slot];
+        Providers[slot] = status.Provider;
+        Tiers[slot] = status.Pricing.Tier;
+        CpuPrice[slot] = status.Pricing.CostPerCoreHour / 1000.0;
+        MemPrice[slot] = status.Pricing.CostPerGiBHour / 1024.0;
+        var billedWhenIdle = status.Pricing.Tier is PricingTier.OnDemand or PricingTier.Spot;
+        OpeningCost[slot] = billedWhenIdle ? (CpuPrice[slot] * CapCpu[slot]) + (MemPrice[slot] * CapMem[slot]) : 0;
+        LabelSets[slot] = status.Labels;
+        LabelMasks[slot] = Labels.Register(status.Labels);
+        Online[slot] = status.Online;
+        return slot;
+    }
+
+    public void SetOnline(int slot, bool online) => Online[slot] = online;
+
+    public void Reserve(int slot, ResourceQuantity demand)
+    {
+        FreeCpu[slot] -= demand.CpuMillicores;
+        FreeMem[slot] -= demand.MemoryMiB;
+        FreeNet[slot] -= demand.NetworkMbps ?? 0;
+        UsedNet[slot] += demand.NetworkMbps ?? 0;
+        AllocationCounts[slot]++;
+    }
+
+    public void Release(int slot, ResourceQuantity demand)
+    {
+        FreeCpu[slot] += demand.CpuMillicores;
+        FreeMem[slot] += demand.MemoryMiB;
+        FreeNet[slot] += demand.NetworkMbps ?? 0;
+        UsedNet[slot] -= demand.NetworkMbps ?? 0;
+        AllocationCounts[slot]--;
+    }
+
+    /// <summary>The largest cpu and memory any online node of the given tiers has, for "can never fit" checks.</summary>
+    public (double Cpu, double Mem, string? CpuNode, string? MemNode) LargestCapacity(uint tierMask)
+    {
+        (double Cpu, double Mem, string? CpuNode, string? MemNode) best = (0, 0, null, null);
+        for (var i = 0; i < Count; i++)
+        {
+            if (!Online[i] || (tierMask & (1u << (int)Tiers[i])) == 0)
+            {
+                continue;
+            }
+
+            if (CapCpu[i] > best.Cpu)
+            {
+                best = (CapCpu[i], best.Mem, Ids[i], best.MemNode);
+            }
+
+            if (CapMem[i] > best.Mem)
+            {
+                best = (best.Cpu, CapMem[i], best.CpuNode, Ids[i]);
+            }
+        }
+
+        return best;
+    }
+
+    private void Resize(int size)
+    {
+        Ids = Grow(Ids, size);
+        Providers = Grow(Providers, size);
+        LabelSets = Grow(LabelSets, size);
+        CapCpu = Grow(CapCpu, size);
+        CapMem = Grow(CapMem, size);
+        CapNet = Grow(CapNet, size);
+        FreeCpu = Grow(FreeCpu, size);
+        FreeMem = Grow(FreeMem, size);
+        FreeNet = Grow(FreeNet, size);
+        UsedNet = Grow(UsedNet, size);
+        CpuPrice = Grow(CpuPrice, size);
+        MemPrice = Grow(MemPrice, size);
+        OpeningCost = Grow(OpeningCost, size);
+        Tiers = Grow(Tiers, size);
+        Online = Grow(Online, size);
+        LabelMasks = Grow(LabelMasks, size);
+        AllocationCounts = Grow(AllocationCounts, size);
+    }
+
+    private static T[] Grow<T>(T[] array, int size)
+    {
+        var grown = new T[size];
+        Array.Copy(array, grown, array.Length);
+        return grown;
+    }
+}

@@ -1,0 +1,99 @@
+namespace Edge.Controller.Broker;
+
+/// <summary>
+/// The scoring functions, Edge's and the baselines'. Edge's are lexicographic (cost, then fit or the reverse);
+/// the baselines follow their published formulas, with cpu and memory weighted 1 and ties going to the first
+/// node scanned (Kubernetes picks at random among equal scores).
+/// </summary>
+internal static class NodeScorers
+{
+    /// <summary>Hourly price of the reservation at the node's rates, plus the node's whole price when it is idle and billed.</summary>
+    public static double MarginalCost(NodeInventory n, int i, in PlacementQuery q) =>
+        (q.Cpu * n.CpuPrice[i]) + (q.Mem * n.MemPrice[i]) + (n.AllocationCounts[i] == 0 ? n.OpeningCost[i] : 0);
+
+    /// <summary>Mean of the cpu and memory shares allocated after placing the query.</summary>
+    public static double UtilisationAfter(NodeInventory n, int i, in PlacementQuery q) =>
+        (Share(n.CapCpu[i] - n.FreeCpu[i] + q.Cpu, n.CapCpu[i]) + Share(n.CapMem[i] - n.FreeMem[i] + q.Mem, n.CapMem[i])) / 2;
+
+    public static double Share(double used, double capacity) => capacity > 0 ? used / capacity : 1;
+
+    /// <summary>Edge <see cref="PlacementStrategy.Cheapest"/>: least marginal cost, then the tightest fit.</summary>
+    internal readonly struct Cheapest : INodeScorer
+    {
+        public bool StopAtFirstFit => false;
+
+        public NodeScore Score(NodeInventory nodes, int slot, in PlacementQuery query) =>
+            new(-MarginalCost(nodes, slot, query), UtilisationAfter(nodes, slot, query));
+    }
+
+    /// <summary>Edge <see cref="PlacementStrategy.BinPack"/>: the fullest node after placing, then the cheapest.</summary>
+    internal readonly struct BinPack : INodeScorer
+    {
+        public bool StopAtFirstFit => false;
+
+        public NodeScore Score(NodeInventory nodes, int slot, in PlacementQuery query) =>
+            new(UtilisationAfter(nodes, slot, query), -MarginalCost(nodes, slot, query));
+    }
+
+    /// <summary>Edge <see cref="PlacementStrategy.Spread"/>: the emptiest node after placing, then the cheapest.</summary>
+    internal readonly struct Spread : INodeScorer
+    {
+        public bool StopAtFirstFit => false;
+
+        public NodeScore Score(NodeInventory nodes, int slot, in PlacementQuery query) =>
+            new(-UtilisationAfter(nodes, slot, query), -MarginalCost(nodes, slot, query));
+    }
+
+    /// <summary>Baseline: the first node in slot order where the query fits.</summary>
+    internal readonly struct FirstFit : INodeScorer
+    {
+        public bool StopAtFirstFit => true;
+
+        public NodeScore Score(NodeInventory nodes, int slot, in PlacementQuery query) => new(-slot, 0);
+    }
+
+    /// <summary>
+    /// Kubernetes NodeResourcesFit, LeastAllocated: per resource <c>(allocatable − requested) · 100 / allocatable</c>
+    /// with requested including the new pod, averaged by weight (kubernetes/kubernetes
+    /// pkg/scheduler/framework/plugins/noderesources/least_allocated.go, leastResourceScorer).
+    /// </summary>
+    internal readonly struct KubernetesLeastAllocated : INodeScorer
+    {
+        public bool StopAtFirstFit => false;
+
+        public NodeScore Score(NodeInventory n, int i, in PlacementQuery q) =>
+            new(((1 - Share(n.CapCpu[i] - n.FreeCpu[i] + q.Cpu, n.CapCpu[i])) * 100
+                + ((1 - Share(n.CapMem[i] - n.FreeMem[i] + q.Mem, n.CapMem[i])) * 100)) / 2, 0);
+    }
+
+    /// <summary>
+    /// Kubernetes NodeResourcesFit, MostAllocated: per resource <c>requested · 100 / allocatable</c>, requested
+    /// including the new pod, averaged by weight (most_allocated.go, mostResourceScorer).
+    /// </summary>
+    internal readonly struct KubernetesMostAllocated : INodeScorer
+    {
+        public bool StopAtFirstFit => false;
+
+        public NodeScore Score(NodeInventory n, int i, in PlacementQuery q) =>
+            new((Share(n.CapCpu[i] - n.FreeCpu[i] + q.Cpu, n.CapCpu[i]) * 100
+                + (Share(n.CapMem[i] - n.FreeMem[i] + q.Mem, n.CapMem[i]) * 100)) / 2, 0);
+    }
+
+    /// <summary>
+    /// Nomad ScoreFitBinPack (hashicorp/nomad nomad/structs/funcs.go): with free shares after placing
+    /// <c>f_cpu, f_mem</c>, <c>score = 20 − (10^f_cpu + 10^f_mem)</c>, clamped to [0, 18] and normalised by 18
+    /// (scheduler/rank.go, binPackingMaxFitScore).
+    /// </summary>
+    internal readonly struct NomadBinPack : INodeScorer
+    {
+        public bool StopAtFirstFit => false;
+
+        public NodeScore Score(NodeInventory n, int i, in PlacementQuery q)
+        {
+            var freeCpu = 1 - Share(n.CapCpu[i] - n.FreeCpu[i] + q.Cpu, n.CapCpu[i]);
+            var freeMem = 1 - Share(n.CapMem[i] - n.FreeMem[i] + q.Mem, n.CapMem[i]);
+            var score = 20 - (Math.Pow(10, freeCpu) + Math.Pow(10, freeMem));
+            return new(Math.Clamp(score, 0, 18) / 18, 0);
+        }
+    }
+}

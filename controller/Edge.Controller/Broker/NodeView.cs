@@ -1,0 +1,6 @@
+using Edge.Common.Contracts;
+
+namespace Edge.Controller.Broker;
+
+/// <summary>A node as the broker sees it: capacity, what is free, and how many allocations it holds.</summary>
+public sealed record NodeView(string NodeId, bool Online, PricingTier Tier, ResourceQuantity Capacity, ResourceQuantity Free, int Allocations);

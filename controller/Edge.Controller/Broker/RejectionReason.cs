@@ -1,0 +1,13 @@
+namespace Edge.Controller.Broker;
+
+/// <summary>Why a node did not qualify for a placement; counted per search.</summary>
+internal enum RejectionReason
+{
+    Offline,
+    Tier,
+    Cpu,
+    Memory,
+    Network,
+    Labels,
+    AntiAffinity,
+}

@@ -1,0 +1,252 @@
+using Edge.Common.Contracts;
+
+namespace Edge.Controller.Broker;
+
+internal sealed partial class ResourceBroker
+{
+    /// <summary>
+    /// Places the request on its tiers, or walks the contention policies. Caller holds the lock. When
+    /// <paramref name="replacing"/> is set the request is a re-placement of that allocation (its node was lost).
+    /// </summary>
+    private AllocationOutcome PlaceOrContend(string id, AllocationRequest request, PredictionProfile profile, BrokerEffects effects, Allocation? replacing)
+    {
+        if (LabelError(request) is { } labelError)
+        {
+            return AllocationOutcome.Invalid(labelError);
+        }
+
+        var primaryTiers = request.Tiers is { } tiers ? TierMask(tiers) : _primaryTiers;
+        var full = Demand(profile, reduced: false);
+        var search = Search(request, full, primaryTiers, _options.Strategy);
+        if (search.Best >= 0)
+        {
+            return Commit(id, request, profile, full, search, reduced: false, effects, replacing, PlacementReason(search, replacing, "placed"));
+        }
+
+        var tried = new List<string> { $"{_options.Strategy} on {TierNames(primaryTiers)}: {Summarise(search)}" };
+        var now = NowMs();
+        foreach (var policy in _options.EffectiveContention)
+        {
+            var outcome = policy switch
+            {
+                ContentionPolicy.LowerTier => TryLowerTier(id, request, profile, full, primaryTiers, effects, replacing, tried),
+                ContentionPolicy.ReducedProfile => TryReduced(id, request, profile, primaryTiers, effects, replacing, tried),
+                ContentionPolicy.Queue => TryQueue(id, request, profile, now, effects, replacing, tried),
+                _ => null,
+            };
+            if (outcome is not null)
+            {
+                return outcome;
+            }
+
+            if (policy == ContentionPolicy.Reject)
+            {
+                break;
+            }
+        }
+
+        return Reject(id, request, profile, primaryTiers | _lowerTiers, effects, replacing, tried, search);
+    }
+
+    private AllocationOutcome? TryLowerTier(string id, AllocationRequest request, PredictionProfile profile, ResourceQuantity full, uint primaryTiers, BrokerEffects effects, Allocation? replacing, List<string> tried)
+    {
+        var lower = _lowerTiers & ~primaryTiers;
+        if (lower == 0)
+        {
+            tried.Add("lower tier: no lower tier is configured");
+            return null;
+        }
+
+        var search = Search(request, full, lower, PlacementStrategy.Cheapest);
+        if (search.Best < 0)
+        {
+            tried.Add($"lower tier {TierNames(lower)}: {Summarise(search)}");
+            return null;
+        }
+
+        var reason = PlacementReason(search, replacing, $"no node of {TierNames(primaryTiers)} fits ({tried[0]}); placed on the cheapest {_nodes.Tiers[search.Best]} node");
+        return Commit(id, request, profile, full, search, reduced: false, effects, replacing, reason, "lower_tier");
+    }
+
+    private AllocationOutcome? TryReduced(string id, AllocationRequest request, PredictionProfile profile, uint primaryTiers, BrokerEffects effects, Allocation? replacing, List<string> tried)
+    {
+        var level = profile.ConfidenceInterval.Level;
+        if (level < _options.MinimumReducedLevel)
+        {
+            tried.Add($"reduced profile: the interval level {level} is below the allowed {_options.MinimumReducedLevel}");
+            return null;
+        }
+
+        var interval = profile.ConfidenceInterval;
+        if (interval.Cpu.Upper <= 0 || interval.Memory.Upper <= 0)
+        {
+            tried.Add("reduced profile: the profile's interval has no upper bounds for cpu and memory");
+            return null;
+        }
+
+        var reduced = Demand(profile, reduced: true);
+        var full = Demand(profile, reduced: false);
+        if (reduced.CpuMillicores >= full.CpuMillicores && reduced.MemoryMiB >= full.MemoryMiB)
+        {
+            tried.Add("reduced profile: the interval's upper bounds are not below the limit");
+            return null;
+        }
+
+        var search = Search(request, reduced, primaryTiers | _lowerTiers, _options.Strategy);
+        if (search.Best < 0)
+        {
+            tried.Add($"reduced profile {reduced.CpuMillicores:0.#}m/{reduced.MemoryMiB:0.#}MiB: {Summarise(search)}");
+            return null;
+        }
+
+        var reason = PlacementReason(search, replacing,
+            $"nothing fits at the limit; placed with the {level:P0} interval's upper bounds {reduced.CpuMillicores:0.#}m/{reduced.MemoryMiB:0.#}MiB instead of {full.CpuMillicores:0.#}m/{full.MemoryMiB:0.#}MiB");
+        return Commit(id, request, profile, reduced, search, reduced: true, effects, replacing, reason, "reduced");
+    }
+
+    private AllocationOutcome? TryQueue(string id, AllocationRequest request, PredictionProfile profile, long now, BrokerEffects effects, Allocation? replacing, List<string> tried)
+    {
+        if (_queue.Count >= _options.MaxQueueLength)
+        {
+            tried.Add($"queue: full at {_options.MaxQueueLength} requests");
+            return null;
+        }
+
+        if (ImpossibleReason(request, Demand(profile, reduced: false), TierMaskOf(request) | _lowerTiers) is { } impossible)
+        {
+            tried.Add($"queue: not queued because {impossible}");
+            return null;
+        }
+
+        var timeout = request.QueueTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : _options.DefaultQueueTimeout;
+        var reason = $"nothing fits now ({string.Join("; ", tried)}); queued at priority {request.Priority} for up to {timeout.TotalSeconds:0.#}s";
+        var queued = new QueuedRequest
+        {
+            AllocationId = id,
+            Request = request,
+            Profile = profile,
+            EnqueuedAtMs = now,
+            DeadlineMs = now + (long)timeout.TotalMilliseconds,
+            Sequence = _sequence++,
+            Reason = reason,
+        };
+        if (replacing is not null)
+        {
+            _store.RemoveAllocation(id);
+        }
+
+        _queue.Add(queued);
+        _store.PutQueued(queued);
+        effects.Decisions.Add(NewDecision(DecisionKind.Queued, reason, request, id, null, Demand(profile, reduced: false), now));
+        _metrics.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "queued"));
+        return new AllocationOutcome(AllocationStatus.Queued, id, null, reason);
+    }
+
+    private AllocationOutcome Reject(string id, AllocationRequest request, PredictionProfile profile, uint tiers, BrokerEffects effects, Allocation? replacing, List<string> tried, SearchResult search)
+    {
+        var now = NowMs();
+        var full = Demand(profile, reduced: false);
+        var impossible = ImpossibleReason(request, full, tiers);
+        var reason = impossible is not null
+            ? $"impossible profile: {impossible}"
+            : $"no node fits {full.CpuMillicores:0.#}m/{full.MemoryMiB:0.#}MiB and no contention policy applied ({string.Join("; ", tried)})";
+        if (replacing is not null)
+        {
+            var lost = replacing with { State = AllocationState.Lost };
+            Remember(lost);
+            _store.PutAllocation(lost);
+            reason = $"node '{replacing.NodeId}' was lost and the allocation could not be placed again: {reason}";
+        }
+
+        var decision = NewDecision(DecisionKind.Rejected, reason, request, id, null, full, now) with { Alternatives = Alternatives(search) };
+        effects.Decisions.Add(decision);
+        _metrics.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "rejected"));
+        Log.Rejected(_logger, request.ComponentId, reason);
+        return impossible is not null && replacing is null
+            ? AllocationOutcome.Invalid(reason) with { AllocationId = id }
+            : new AllocationOutcome(AllocationStatus.Rejected, id, null, reason);
+    }
+
+    private AllocationOutcome Commit(string id, AllocationRequest request, PredictionProfile profile, ResourceQuantity demand, SearchResult search, bool reduced, BrokerEffects effects, Allocation? replacing, string reason, string outcomeTag = "placed")
+    {
+        var slot = search.Best;
+        var now = NowMs();
+        if (replacing is not null)
+        {
+            _allocations.Remove(id);
+        }
+
+        var allocation = new Allocation
+        {
+            AllocationId = id,
+            ComponentId = request.ComponentId,
+            WorkflowRunId = request.WorkflowRunId,
+            NodeId = _nodes.Ids[slot],
+            Provider = _nodes.Providers[slot],
+            Tier = _nodes.Tiers[slot],
+            Resources = demand,
+            State = AllocationState.Active,
+            CreatedAtMs = now,
+            Reduced = reduced,
+            Request = request,
+            Profile = profile,
+        };
+        Remember(allocation);
+        _store.PutAllocation(allocation);
+        if (request.Executable is not null)
+        {
+            effects.Commands.Add(StartCommand(allocation, now));
+        }
+
+        var kind = replacing is null ? DecisionKind.Placement : DecisionKind.Migration;
+        effects.Decisions.Add(NewDecision(kind, reason, request, id, allocation.NodeId, demand, now) with { Alternatives = Alternatives(search) });
+        _metrics.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", outcomeTag));
+        return new AllocationOutcome(AllocationStatus.Placed, id, allocation.NodeId, reason, demand);
+    }
+
+    private SearchResult Search(AllocationRequest request, ResourceQuantity demand, uint tiers, PlacementStrategy strategy)
+    {
+        var query = BuildQuery(request, demand, tiers);
+        return NodeSearch.Find(_nodes, query, strategy, _options.MaxAlternatives);
+    }
+
+    private PlacementQuery BuildQuery(AllocationRequest request, ResourceQuantity demand, uint tiers)
+    {
+        var mask = 0UL;
+        List<KeyValuePair<string, string>>? slow = null;
+        if (request.RequiredLabels is { Count: > 0 } labels)
+        {
+            foreach (var label in labels)
+            {
+                var bit = _nodes.Labels.BitOf(label.Key, label.Value);
+                if (bit >= 0)
+                {
+                    mask |= 1UL << bit;
+                }
+                else
+                {
+                    (slow ??= []).Add(label);
+                }
+            }
+        }
+
+        var excluded = request.AntiAffinity && request.WorkflowRunId is { } run ? _slotsByRun.GetValueOrDefault(run) : null;
+        return new PlacementQuery(demand.CpuMillicores, demand.MemoryMiB, demand.NetworkMbps ?? 0, mask, slow?.ToArray(), tiers, excluded);
+    }
+
+    private uint TierMaskOf(AllocationRequest request) => request.Tiers is { } tiers ? TierMask(tiers) : _primaryTiers;
+
+    private static ResourceQuantity Demand(PredictionProfile profile, bool reduced)
+    {
+        if (!reduced)
+        {
+            return new ResourceQuantity(profile.Cpu, profile.Memory, profile.NetworkBandwidth > 0 ? profile.NetworkBandwidth : null);
+        }
+
+        var interval = profile.ConfidenceInterval;
+        return new ResourceQuantity(
+            Math.Min(profile.Cpu, Math.Max(interval.Cpu.Upper, 0)),
+            Math.Min(profile.Memory, Math.Max(interval.Memory.Upper, 0)),
+            profile.NetworkBandwidth > 0 ? Math.Min(profile.NetworkBandwidth, Math.Max(interval.NetworkBandwidth.Upper, 0)) : null);
+    }
+}

@@ -1,0 +1,73 @@
+using Edge.Common.Contracts;
+
+namespace Edge.Controller.Broker;
+
+internal sealed partial class ResourceBroker
+{
+    /// <summary>Rejects queued requests whose timeout has passed, each with its reason; returns how many.</summary>
+    public async Task<int> ExpireQueuedAsync(CancellationToken cancellationToken)
+    {
+        var effects = new BrokerEffects();
+        lock (_lock)
+        {
+            var now = NowMs();
+            foreach (var queued in _queue.Expired(now))
+            {
+                _queue.TryRemove(queued.AllocationId, out _);
+                _store.RemoveQueued(queued.AllocationId);
+                var search = Search(queued.Request, Demand(queued.Profile, reduced: false), TierMaskOf(queued.Request), _options.Strategy);
+                var waited = TimeSpan.FromMilliseconds(now - queued.EnqueuedAtMs);
+                var timeout = TimeSpan.FromMilliseconds(queued.DeadlineMs - queued.EnqueuedAtMs);
+                var reason = $"timed out in the queue: waited {waited.TotalSeconds:0.#}s, past its timeout of {timeout.TotalSeconds:0.#}s, and still {Summarise(search)}";
+                effects.Decisions.Add(NewDecision(DecisionKind.Rejected, reason, queued.Request, queued.AllocationId, null, Demand(queued.Profile, reduced: false), now));
+                _metrics.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "timed_out"));
+                Log.QueueTimeout(_logger, queued.AllocationId, queued.Request.ComponentId, waited.TotalSeconds);
+            }
+        }
+
+        await PublishAsync(effects, cancellationToken);
+        return effects.Decisions.Count;
+    }
+
+    /// <summary>
+    /// Places queued requests in priority order while they fit. Without backfill the first one that does not fit
+    /// stops the pass, so a large high-priority request is not starved by smaller ones behind it. Caller holds the lock.
+    /// </summary>
+    private void ServeQueue(BrokerEffects effects)
+    {
+        if (_queue.Count == 0)
+        {
+            return;
+        }
+
+        var now = NowMs();
+        var lowerTierAllowed = _options.EffectiveContention.Contains(ContentionPolicy.LowerTier);
+        foreach (var queued in _queue.InOrder())
+        {
+            var request = queued.Request;
+            var demand = Demand(queued.Profile, reduced: false);
+            var tiers = TierMaskOf(request);
+            var search = Search(request, demand, tiers, _options.Strategy);
+            if (search.Best < 0 && lowerTierAllowed && (_lowerTiers & ~tiers) != 0)
+            {
+                search = Search(request, demand, _lowerTiers & ~tiers, PlacementStrategy.Cheapest);
+            }
+
+            if (search.Best < 0)
+            {
+                if (!_options.QueueBackfill)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            _queue.TryRemove(queued.AllocationId, out _);
+            _store.RemoveQueued(queued.AllocationId);
+            var waited = TimeSpan.FromMilliseconds(now - queued.EnqueuedAtMs);
+            var reason = PlacementReason(search, null, $"capacity freed after {waited.TotalSeconds:0.#}s in the queue at priority {request.Priority}");
+            Commit(queued.AllocationId, request, queued.Profile, demand, search, reduced: false, effects, replacing: null, reason, "dequeued");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using Edge.Common.Contracts;
+using Edge.Controller.Broker;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Edge.Controller.Tests.Broker;
+
+/// <summary>A broker with fake profiles, recording publishers and a fake clock.</summary>
+internal sealed class BrokerHarness
+{
+    public BrokerHarness(BrokerOptions? options = null, IAllocationStore? store = null, FakeTimeProvider? time = null)
+    {
+        Options = options ?? new BrokerOptions();
+        Store = store ?? new InMemoryAllocationStore();
+        Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        Broker = Create();
+    }
+
+    public BrokerOptions Options { get; }
+    public IAllocationStore Store { get; }
+    public FakeTimeProvider Time { get; }
+    public FakeProfileSource Profiles { get; } = new();
+    public RecordingPublisher Publisher { get; } = new();
+    public ResourceBroker Broker { get; private set; }
+
+    /// <summary>A new broker over the same store, as after a controller restart.</summary>
+    public ResourceBroker Restart(IAllocationStore? store = null) => Broker = Create(store);
+
+    public static NodeStatus Node(string id, double cpu = 4000, double memory = 8192, PricingTier tier = PricingTier.OnDemand, double corePrice = 0.04, double gibPrice = 0.005, bool online = true, IReadOnlyDictionary<string, string>? labels = null) => new()
+    {
+        NodeId = id,
+        Online = online,
+        TimestampMs = 0,
+        Capacity = new ResourceQuantity(cpu, memory),
+        Pricing = new NodePricing(tier, corePrice, gibPrice),
+        Labels = labels ?? new Dictionary<string, string>(),
+        Provider = tier == PricingTier.Spot ? "cloud-spot" : "cloud",
+    };
+
+    public async Task AddNodesAsync(params NodeStatus[] nodes)
+    {
+        foreach (var node in nodes)
+        {
+            await Broker.OnNodeStatusAsync(node, TestContext.Current.CancellationToken);
+        }
+    }
+
+    public Task<AllocationOutcome> AllocateAsync(string component, string? run = null, int priority = 0, double? timeoutSeconds = null, IReadOnlyDictionary<string, string>? labels = null, bool antiAffinity = false, string? executable = null) =>
+        Broker.AllocateAsync(new AllocationRequest
+        {
+            ComponentId = component,
+            WorkflowRunId = run,
+            Priority = priority,
+            QueueTimeoutSeconds = timeoutSeconds,
+            RequiredLabels = labels,
+            AntiAffinity = antiAffinity,
+            Executable = executable,
+        }, TestContext.Current.CancellationToken);
+
+    private ResourceBroker Create(IAllocationStore? store = null) => new(
+        Microsoft.Extensions.Options.Options.Create(Options),
+        Profiles,
+        Publisher,
+        Publisher,
+        store ?? Store,
+        Time,
+        NullLogger<ResourceBroker>.Instance,
+        new BrokerMetrics());
+}

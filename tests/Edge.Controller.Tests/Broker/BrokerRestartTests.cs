@@ -1,0 +1,108 @@
+using Edge.Common.Contracts;
+using Edge.Controller.Broker;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Edge.Controller.Tests.Broker;
+
+public sealed class BrokerRestartTests
+{
+    [Fact]
+    public async Task Restart_WithAllocationsAndAQueue_BothComeBackFromTheJournal()
+    {
+        using var dir = new TempDirectory();
+        var store = Open(dir.Path);
+        var h = new BrokerHarness(new BrokerOptions { Contention = [ContentionPolicy.Queue] }, store);
+        h.Profiles.Add("c", cpu: 3000, memory: 1024);
+        await h.AddNodesAsync(BrokerHarness.Node("a"));
+        var placed = await h.AllocateAsync("c", run: "r1");
+        var queuedLow = await h.AllocateAsync("c", priority: 1);
+        var queuedHigh = await h.AllocateAsync("c", priority: 2);
+        store.Dispose();
+
+        using var reopened = Open(dir.Path);
+        var broker = h.Restart(reopened);
+
+        var allocation = Assert.Single(broker.GetAllocations());
+        Assert.Equal(placed.AllocationId, allocation.AllocationId);
+        Assert.Equal("a", allocation.NodeId);
+        Assert.Equal("r1", allocation.WorkflowRunId);
+        Assert.Equal([queuedHigh.AllocationId, queuedLow.AllocationId], broker.GetQueue().Select(q => q.AllocationId));
+
+        // The restored allocation holds its capacity once the node reports in, so the queue stays put.
+        await h.AddNodesAsync(BrokerHarness.Node("a"));
+        Assert.Equal(2, broker.GetQueue().Count);
+        await broker.DeallocateAsync(placed.AllocationId!, TestContext.Current.CancellationToken);
+        Assert.Equal("a", broker.FindAllocation(queuedHigh.AllocationId!)?.NodeId);
+    }
+
+    [Fact]
+    public async Task Reconcile_NodeRunsAnUnknownInstance_ReportsItAndDoesNotAdoptIt()
+    {
+        var h = new BrokerHarness();
+        h.Profiles.Add("c", cpu: 1000, memory: 1024);
+        await h.AddNodesAsync(BrokerHarness.Node("a"));
+        var known = await h.AllocateAsync("c");
+        var missing = await h.AllocateAsync("c");
+
+        var report = h.Broker.Reconcile("a", [known.AllocationId!, "stranger"]);
+
+        Assert.Equal(["stranger"], report.UnknownInstances);
+        Assert.Equal([missing.AllocationId!], report.MissingInstances);
+        Assert.Equal(2, h.Broker.GetAllocations().Count);
+        Assert.Null(h.Broker.FindAllocation("stranger"));
+    }
+
+    [Fact]
+    public void JournalAllocationStore_TornLastLine_SkipsItAndKeepsTheRest()
+    {
+        using var dir = new TempDirectory();
+        using (var store = Open(dir.Path))
+        {
+            store.Load();
+            store.PutAllocation(Sample("x1"));
+            store.PutAllocation(Sample("x2"));
+            store.RemoveAllocation("x1");
+        }
+
+        File.AppendAllText(System.IO.Path.Combine(dir.Path, "broker-journal.jsonl"), "{\"op\":\"putAlloc");
+        using var reopened = Open(dir.Path);
+
+        var snapshot = reopened.Load();
+
+        Assert.Equal(["x2"], snapshot.Allocations.Select(a => a.AllocationId));
+    }
+
+    [Fact]
+    public void JournalAllocationStore_PastCompactionThreshold_FoldsIntoTheSnapshot()
+    {
+        using var dir = new TempDirectory();
+        using (var store = new JournalAllocationStore(dir.Path, compactionRecords: 3, fsync: false, NullLogger<JournalAllocationStore>.Instance))
+        {
+            store.Load();
+            for (var i = 0; i < 7; i++)
+            {
+                store.PutAllocation(Sample($"x{i}"));
+            }
+        }
+
+        Assert.True(new FileInfo(System.IO.Path.Combine(dir.Path, "broker-journal.jsonl")).Length < 2000);
+        using var reopened = Open(dir.Path);
+        Assert.Equal(7, reopened.Load().Allocations.Count);
+    }
+
+    private static JournalAllocationStore Open(string path) => new(path, 1000, fsync: false, NullLogger<JournalAllocationStore>.Instance);
+
+    private static Allocation Sample(string id) => new()
+    {
+        AllocationId = id,
+        ComponentId = "c",
+        NodeId = "n",
+        Provider = "p",
+        Tier = PricingTier.OnDemand,
+        Resources = new ResourceQuantity(1, 1),
+        State = AllocationState.Active,
+        CreatedAtMs = 1,
+        Request = new AllocationRequest { ComponentId = "c" },
+        Profile = FakeProfileSource.Profile("c", 1, 1),
+    };
+}

@@ -1,3 +1,4 @@
+using Edge.Agent.Supervision;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
@@ -55,9 +56,7 @@ internal static class Program
         builder.Services.AddSystemd();
         builder.Services.AddEdgeAgent(builder.Configuration);
 
-        // ---- LEAD: wire the supervisor here (another helper's Supervision/), after AddEdgeAgent so that it stops
-        // ---- before the metrics loop and the connection:
-        // builder.Services.AddEdgeSupervision(builder.Configuration);
+        builder.Services.AddEdgeSupervision(builder.Configuration);
 
         return builder.Build();
     }

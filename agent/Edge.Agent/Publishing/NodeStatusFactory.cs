@@ -15,21 +15,37 @@ internal sealed class NodeStatusFactory
     private readonly AgentOptions _options;
     private readonly AgentIdentity _identity;
     private readonly TimeProvider _time;
-    private readonly Lazy<(ResourceQuantity Capacity, CgroupMode Mode)> _node;
+    private readonly Lazy<(ResourceQuantity Capacity, CgroupMode Mode, string Enforcement)> _node;
 
-    public NodeStatusFactory(IOptions<AgentOptions> options, AgentIdentity identity, ProcPaths paths, TimeProvider time)
+    // enforcement: what the supervisor enforces through; absent on an agent without a supervisor.
+    public NodeStatusFactory(IOptions<AgentOptions> options, AgentIdentity identity, ProcPaths paths, TimeProvider time, IEnforcementInfo? enforcement = null)
     {
         _options = options.Value;
         _identity = identity;
         _time = time;
-        _node = new(() => (ResolveCapacity(_options.Capacity, NodeCapacityProbe.Detect(paths)), DetectCgroupMode()));
+        _node = new(() =>
+        {
+            var capacity = ResolveCapacity(_options.Capacity, NodeCapacityProbe.Detect(paths));
+            if (enforcement is not null)
+            {
+                return (capacity, enforcement.CgroupMode, enforcement.Mode);
+            }
+
+            var mode = DetectCgroupMode();
+            return (capacity, mode, mode switch
+            {
+                CgroupMode.V1 => "cgroup-v1",
+                CgroupMode.V2 => "cgroup-v2",
+                _ => "rlimit",
+            });
+        });
     }
 
     public string Topic => _identity.Topics.NodeStatus(_identity.NodeId);
 
     public NodeStatus Create(bool online)
     {
-        var (capacity, mode) = _node.Value;
+        var (capacity, mode, enforcementMode) = _node.Value;
         return new NodeStatus
         {
             NodeId = _identity.NodeId,
@@ -38,12 +54,7 @@ internal sealed class NodeStatusFactory
             AgentVersion = _identity.Version,
             BootId = _identity.BootId,
             CgroupMode = mode,
-            EnforcementMode = mode switch
-            {
-                CgroupMode.V1 => "cgroup-v1",
-                CgroupMode.V2 => "cgroup-v2",
-                _ => "rlimit",
-            },
+            EnforcementMode = enforcementMode,
             Capacity = capacity,
             Provider = _options.Provider,
             Pricing = new NodePricing(_options.Pricing.Tier, _options.Pricing.CostPerCoreHour, _options.Pricing.CostPerGiBHour),

@@ -219,7 +219,10 @@ public sealed partial class MqttConnection : IAsyncDisposable
             .WithTimeout(_options.ConnectTimeout);
         if (_options.Username is not null)
         {
-            builder.WithCredentials(_options.Username, _options.Password ?? "");
+            var password = string.IsNullOrEmpty(_options.Password) && !string.IsNullOrEmpty(_options.PasswordFile)
+                ? PasswordFileReader.Read(_options.PasswordFile, _options.Username)
+                : _options.Password ?? "";
+            builder.WithCredentials(_options.Username, password);
         }
 
         if (tls)

@@ -7,6 +7,13 @@ public sealed record MqttConnectionOptions
     public string BrokerUrl { get; init; } = "mqtt://127.0.0.1:1883";
     public string? Username { get; init; }
     public string? Password { get; init; }
+
+    /// <summary>
+    /// A file holding the password, read at each connect (so it can be rotated): either the password alone, or the
+    /// controller's one-machine <c>credentials.json</c>, from which the entry for <see cref="Username"/> is taken.
+    /// Used when <see cref="Password"/> is empty.
+    /// </summary>
+    public string? PasswordFile { get; init; }
     /// <summary>Client id; a persistent session is keyed by it, so keep it stable across restarts.</summary>
     public string ClientId { get; init; } = "";
     /// <summary>PEM file of the CA that signed the broker's certificate; system roots when empty.</summary>

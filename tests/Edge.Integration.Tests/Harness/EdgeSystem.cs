@@ -1,0 +1,175 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Edge.Integration.Tests.Harness;
+
+/// <summary>
+/// A controller and its agents as real processes, each in its own data directory under one temp folder, on free
+/// loopback ports. With <see cref="ExternalBroker"/> set, the controller connects to it instead of embedding one.
+/// </summary>
+internal sealed class EdgeSystem : IAsyncDisposable
+{
+    private readonly List<ChildProcess> _agents = [];
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("edge-it-");
+    private readonly string _cgroupParent = "edge-it-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly Dictionary<string, string> _nodePasswords = new(StringComparer.Ordinal);
+
+    private EdgeSystem(MosquittoBroker? external)
+    {
+        ExternalBroker = external;
+        BrokerPort = external?.Port ?? FreePort.Next();
+        HttpPort = FreePort.Next();
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public MosquittoBroker? ExternalBroker { get; }
+
+    public int BrokerPort { get; }
+
+    public int HttpPort { get; }
+
+    public HttpClient Http { get; }
+
+    public ChildProcess? Controller { get; private set; }
+
+    public string DataDirectory => Path.Combine(_root.FullName, "controller");
+
+    public string BrokerUrl => $"mqtt://127.0.0.1:{BrokerPort}";
+
+    public string CredentialsFile => ExternalBroker?.PasswordFile ?? Path.Combine(DataDirectory, "credentials.json");
+
+    public IReadOnlyList<ChildProcess> Agents => _agents;
+
+    public string Diagnostics => string.Join('\n', new[] { Controller?.Output }.Concat(_agents.Select(a => a.Output)));
+
+    public static async Task<EdgeSystem> StartAsync(IReadOnlyList<string> nodes, MosquittoBroker? external = null)
+    {
+        var system = new EdgeSystem(external);
+        await system.StartControllerAsync(nodes);
+        return system;
+    }
+
+    public async Task StartControllerAsync(IReadOnlyList<string> nodes)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["EDGE_Controller__DataDirectory"] = DataDirectory,
+            ["EDGE_Controller__Http__Urls__0"] = $"http://127.0.0.1:{HttpPort}",
+            ["EDGE_Controller__History__CheckpointInterval"] = "00:00:02",
+        };
+        if (ExternalBroker is { } external)
+        {
+            env["EDGE_Controller__External__BrokerUrl"] = external.Url;
+            env["EDGE_Controller__External__Username"] = MosquittoBroker.ControllerUser;
+            env["EDGE_Controller__External__Password"] = external.ControllerPassword;
+            env["EDGE_Controller__External__ClientId"] = "edge-controller";
+        }
+        else
+        {
+            env["EDGE_Controller__Broker__Port"] = BrokerPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            env["EDGE_Controller__Broker__BindAddress"] = "127.0.0.1";
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                env[$"EDGE_Controller__Broker__LocalNodes__{i}"] = nodes[i];
+            }
+        }
+
+        Controller = ChildProcess.Start(RepoPaths.Binary("controller/Edge.Controller", "edge-controller"), [], env, "controller");
+        await Poll.UntilAsync(
+            async () => (await Http.GetAsync("/healthz", TestContext.Current.CancellationToken)).IsSuccessStatusCode ? "up" : null,
+            TimeSpan.FromSeconds(60),
+            "the controller's /healthz",
+            () => Diagnostics);
+    }
+
+    public async Task RestartControllerAsync(IReadOnlyList<string> nodes)
+    {
+        await Controller!.StopAsync(TimeSpan.FromSeconds(30));
+        await StartControllerAsync(nodes);
+    }
+
+    /// <summary>Starts an agent for <paramref name="node"/>; <paramref name="password"/> overrides the generated one.</summary>
+    public ChildProcess StartAgent(string node, string? password = null, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var dir = Path.Combine(_root.FullName, "agent-" + node);
+        var env = new Dictionary<string, string>
+        {
+            ["EDGE_Agent__NodeId"] = node,
+            ["EDGE_Agent__Mqtt__BrokerUrl"] = BrokerUrl,
+            ["EDGE_Agent__Mqtt__Username"] = node,
+            ["EDGE_Agent__SpoolDirectory"] = Path.Combine(dir, "spool"),
+            ["EDGE_Agent__DotnetCounters__Enabled"] = "false",
+            ["EDGE_Supervisor__StateDirectory"] = Path.Combine(dir, "state"),
+            ["EDGE_Supervisor__CgroupParent"] = _cgroupParent + "-" + node,
+        };
+        if (password is not null)
+        {
+            env["EDGE_Agent__Mqtt__Password"] = password;
+        }
+        else
+        {
+            env["EDGE_Agent__Mqtt__PasswordFile"] = CredentialsFile;
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            env[key] = value;
+        }
+
+        var agent = ChildProcess.Start(RepoPaths.Binary("agent/Edge.Agent", "edge-agent"), [], env, "agent-" + node);
+        _agents.Add(agent);
+        return agent;
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        var response = await Http.GetAsync(path, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>Waits until the node is online in /api/nodes.</summary>
+    public Task WaitNodeOnlineAsync(string node) => Poll.UntilAsync(
+        async () =>
+        {
+            var nodes = await Http.GetFromJsonAsync<JsonElement>("/api/nodes", TestContext.Current.CancellationToken);
+            return nodes.EnumerateArray().Any(n => n.GetProperty("nodeId").GetString() == node && n.GetProperty("online").GetBoolean()) ? "online" : null;
+        },
+        TimeSpan.FromSeconds(60),
+        $"node {node} online in /api/nodes",
+        () => Diagnostics);
+
+    /// <summary>Points of one node series in the last <paramref name="window"/>.</summary>
+    public async Task<IReadOnlyList<(long T, double V)>> PointsAsync(string node, string scope, string metric, TimeSpan window)
+    {
+        var from = DateTimeOffset.UtcNow - window;
+        var json = await GetJsonAsync($"/api/nodes/{node}/metrics?scope={Uri.EscapeDataString(scope)}&metric={Uri.EscapeDataString(metric)}&from={from.ToUnixTimeMilliseconds()}&to={DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeMilliseconds()}");
+        return json.GetProperty("series").EnumerateArray()
+            .SelectMany(s => s.GetProperty("points").EnumerateArray())
+            .Select(p => (p.GetProperty("t").GetInt64(), p.GetProperty("v").GetDouble()))
+            .ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var agent in _agents)
+        {
+            await agent.DisposeAsync();
+        }
+
+        if (Controller is not null)
+        {
+            await Controller.DisposeAsync();
+        }
+
+        Http.Dispose();
+        try
+        {
+            _root.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -102,14 +102,9 @@ internal sealed partial class OfflineSpool : IDisposable
                 continue;
             }
 
-            var buffer = new byte[entry.Length];
-            using (var handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            if (ReadRecord(segment, entry) is { } record)
             {
-                var read = RandomAccess.Read(handle, buffer, entry.Offset);
-                if (read == entry.Length && SpoolRecordFormat.TryRead(buffer, out var state, out _) == entry.Length && state == SpoolRecordFormat.Pending)
-                {
-                    return SpoolRecordFormat.Decode(buffer);
-                }
+                return record;
             }
 
             CountCorrupt(segment.Path, entry.Offset);
@@ -136,14 +131,40 @@ internal sealed partial class OfflineSpool : IDisposable
             return;
         }
 
-        using var handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-        RandomAccess.Write(handle, [SpoolRecordFormat.Acknowledged], entry.Offset + SpoolRecordFormat.StateOffset);
+        try
+        {
+            using var handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            RandomAccess.Write(handle, [SpoolRecordFormat.Acknowledged], entry.Offset + SpoolRecordFormat.StateOffset);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Sent already; at worst it is sent again after a restart, which receivers dedupe by sequence or event id.
+            LogAckWriteFailed(segment.Path, ex.Message);
+        }
     }
 
     public void Dispose()
     {
         _tail?.Dispose();
         _tail = null;
+    }
+
+    private static SpoolRecord? ReadRecord(SpoolSegment segment, SpoolEntry entry)
+    {
+        var buffer = new byte[entry.Length];
+        try
+        {
+            using var handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var read = RandomAccess.Read(handle, buffer, entry.Offset);
+            var sound = read == entry.Length
+                && SpoolRecordFormat.TryRead(buffer, out var state, out _) == entry.Length
+                && state == SpoolRecordFormat.Pending;
+            return sound ? SpoolRecordFormat.Decode(buffer) : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null; // counted as damaged by the caller, so one unreadable record cannot stall the spool
+        }
     }
 
     private SpoolSegment TailForAppend(int size)

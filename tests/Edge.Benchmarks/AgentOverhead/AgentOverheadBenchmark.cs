@@ -51,6 +51,12 @@ internal static class AgentOverheadBenchmark
                 Console.WriteLine($"{"prometheus-node-exporter",-28} {exporterCpu,18:F2} {ProcessUsage.PeakRssMiB(exporter.Id),13:F1}");
             }
 
+            Console.WriteLine($"edge-agent RSS now: {ProcessUsage.RssBreakdown(agent.Id)}");
+            if (exporter is not null)
+            {
+                Console.WriteLine($"node-exporter RSS now: {ProcessUsage.RssBreakdown(exporter.Id)}");
+            }
+
             Console.WriteLine($"broker received {Interlocked.Read(ref received)} messages from the agent; exporter scraped {scrapes} times");
             return 0;
         }

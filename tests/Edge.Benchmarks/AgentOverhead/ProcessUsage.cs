@@ -21,13 +21,19 @@ internal static class ProcessUsage
         return (utime + stime) / TicksPerSecond;
     }
 
-    public static double PeakRssMiB(int pid)
+    public static double PeakRssMiB(int pid) => StatusMiB(pid, "VmHWM:");
+
+    /// <summary>Current RSS split into anonymous memory (heaps), file mappings (binaries, shared with other processes) and shared memory.</summary>
+    public static string RssBreakdown(int pid) =>
+        string.Create(CultureInfo.InvariantCulture, $"anon {StatusMiB(pid, "RssAnon:"):F1} MiB, file {StatusMiB(pid, "RssFile:"):F1} MiB, shmem {StatusMiB(pid, "RssShmem:"):F1} MiB");
+
+    private static double StatusMiB(int pid, string key)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            if (line.StartsWith(key, StringComparison.Ordinal))
             {
-                var kib = long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                var kib = long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
                 return kib / 1024.0;
             }
         }

@@ -19,6 +19,7 @@ internal static class AgentOverheadBenchmark
     {
         var seconds = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var s) ? s : 60;
         var dotnetCounters = args.Contains("--dotnet-counters");
+        SamplerCost.Print();
         var brokerPort = FreePort();
         var received = 0L;
         using var broker = new MqttServerFactory().CreateMqttServer(new MqttServerOptionsBuilder()

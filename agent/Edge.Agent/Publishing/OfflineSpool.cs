@@ -9,8 +9,8 @@ namespace Edge.Agent.Publishing;
 /// restart. Records are appended to the newest segment; the head is acknowledged by a one-byte write in place and a
 /// segment file is deleted once all its records are acknowledged. When an append would exceed the bound, the oldest
 /// segment holding metric batches is rewritten without them (events are never dropped), so a long outage costs one
-/// rewrite per segment rather than one per batch. Damaged records are skipped and counted. Not thread-safe: the
-/// owner serialises calls.
+/// rewrite per segment rather than one per batch. Events are flushed to the device when written. Damaged records are
+/// skipped and counted. Not thread-safe: the owner serialises calls.
 /// </summary>
 internal sealed partial class OfflineSpool : IDisposable
 {
@@ -76,6 +76,13 @@ internal sealed partial class OfflineSpool : IDisposable
             SpoolRecordFormat.Write(buffer.AsSpan(0, size), kind, topic, payload);
             var segment = TailForAppend(size);
             RandomAccess.Write(_tail!, buffer.AsSpan(0, size), segment.Length);
+            if (kind == SpoolRecordKind.Event)
+            {
+                // Events must never be lost, so they are forced to the device; batches (one a second) only reach the
+                // page cache, which survives an agent crash but not a power cut.
+                RandomAccess.FlushToDisk(_tail!);
+            }
+
             segment.Pending.Enqueue(new SpoolEntry(segment.Length, size, kind));
             segment.Length += size;
             Bytes += size;

@@ -1,3 +1,7 @@
+using Edge.Agent.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
 namespace Edge.Agent.Tests;
 
 public sealed class ProgramTests : IDisposable
@@ -13,6 +17,20 @@ public sealed class ProgramTests : IDisposable
         Assert.Equal("/x/a.json", Program.ConfigFilePath(["--config=/x/a.json"], null));
         Assert.Equal("/y/b.json", Program.ConfigFilePath([], "/y/b.json"));
         Assert.Equal(Program.DefaultConfigFile, Program.ConfigFilePath([], null));
+    }
+
+    [Fact]
+    public void Build_ConfigFileThenCommandLine_LaterSourceWins()
+    {
+        var file = _dir.Combine("agent.json");
+        File.WriteAllText(file, """{ "Agent": { "NodeId": "file-node", "Provider": "from-file", "SpoolDirectory": "/tmp/x" } }""");
+
+        using var host = Program.Build(["--config", file, "--Agent:NodeId=cli-node"]);
+        var options = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
+
+        Assert.Equal("cli-node", options.NodeId);
+        Assert.Equal("from-file", options.Provider);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.SampleInterval); // from appsettings.json beside the binary
     }
 
     [Fact]

@@ -9,4 +9,7 @@ internal sealed partial class CommandDispatcher
 
     [LoggerMessage(2302, LogLevel.Debug, "Forwarding command {CommandId} ({Kind}) to the supervisor")]
     private partial void LogForwarding(string commandId, string kind);
+
+    [LoggerMessage(2303, LogLevel.Error, "Command handler {Handler} failed on command {CommandId}")]
+    private partial void LogHandlerFailed(string commandId, string handler, Exception exception);
 }

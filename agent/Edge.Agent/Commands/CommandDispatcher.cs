@@ -60,7 +60,16 @@ internal sealed partial class CommandDispatcher
         LogForwarding(command.CommandId, command.Kind.ToString());
         foreach (var handler in _handlers)
         {
-            await handler.HandleAsync(command, cancellationToken);
+            try
+            {
+                await handler.HandleAsync(command, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // A supervisor bug must not swallow the command silently: the controller hears why.
+                LogHandlerFailed(command.CommandId, handler.GetType().Name, ex);
+                await RejectAsync("HandlerFailed", command.CommandId, $"{handler.GetType().Name} failed: {ex.Message}", cancellationToken);
+            }
         }
     }
 

@@ -122,12 +122,19 @@ internal sealed class DotnetCounterSession : IDisposable
         var value = fields.TryGetValue("Mean", out var mean) ? mean
             : fields.TryGetValue("Increment", out var increment) ? increment
             : null;
-        if (value is null)
+        var number = value switch
+        {
+            double d => d,
+            float f => f,
+            int i => i,
+            long l => l,
+            _ => double.NaN,
+        };
+        if (!double.IsFinite(number))
         {
             return;
         }
 
-        var number = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
         lock (_lock)
         {
             switch (name)

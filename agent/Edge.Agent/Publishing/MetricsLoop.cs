@@ -24,6 +24,7 @@ internal sealed partial class MetricsLoop : BackgroundService
     private readonly ILogger _logger;
     private readonly List<MetricSample> _samples = [];
     private long _sequence;
+    private PeriodicTimer? _timer;
 
     public MetricsLoop(IEnumerable<IMetricSource> sources, SpooledPublisher publisher, AgentIdentity identity, AgentMetrics metrics, IOptions<AgentOptions> options, TimeProvider time, ILogger<MetricsLoop> logger)
     {
@@ -40,9 +41,22 @@ internal sealed partial class MetricsLoop : BackgroundService
     /// <summary>Sequence number of the last batch built.</summary>
     public long Sequence => Interlocked.Read(ref _sequence);
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Created here, not in ExecuteAsync (which runs in the background), so the first period starts at host start.
+        _timer = new PeriodicTimer(_interval, _time);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_interval, _time);
+        var timer = _timer ?? throw new InvalidOperationException("StartAsync was not called");
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

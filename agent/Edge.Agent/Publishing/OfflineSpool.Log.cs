@@ -15,4 +15,10 @@ internal sealed partial class OfflineSpool
 
     [LoggerMessage(2004, LogLevel.Warning, "Ignoring file {Path} in the spool directory: not a segment file")]
     private partial void LogForeignFile(string path);
+
+    [LoggerMessage(2005, LogLevel.Error, "Cannot read spool segment {Path}: {Error}; its messages are skipped")]
+    private partial void LogUnreadableSegment(string path, string error);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Cannot mark a sent record in {Path}: {Error}; it may be sent again after a restart")]
+    private partial void LogAckWriteFailed(string path, string error);
 }

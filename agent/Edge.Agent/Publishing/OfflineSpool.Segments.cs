@@ -25,7 +25,19 @@ internal sealed partial class OfflineSpool
         {
             _nextSegmentId = Math.Max(_nextSegmentId, id + 1);
             var segment = new SpoolSegment(id, path);
-            Scan(segment, File.ReadAllBytes(path));
+            byte[] data;
+            try
+            {
+                data = File.ReadAllBytes(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                CountCorrupt(path, 0);
+                LogUnreadableSegment(path, ex.Message);
+                continue;
+            }
+
+            Scan(segment, data);
             if (segment.Pending.Count == 0)
             {
                 File.Delete(path);

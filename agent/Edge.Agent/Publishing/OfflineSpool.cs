@@ -9,8 +9,8 @@ namespace Edge.Agent.Publishing;
 /// restart. Records are appended to the newest segment; the head is acknowledged by a one-byte write in place and a
 /// segment file is deleted once all its records are acknowledged. When an append would exceed the bound, the oldest
 /// segment holding metric batches is rewritten without them (events are never dropped), so a long outage costs one
-/// rewrite per segment rather than one per batch. Damaged records are skipped and counted. Not thread-safe: the
-/// owner serialises calls.
+/// rewrite per segment rather than one per batch. Events are flushed to the device when written. Damaged records are
+/// skipped and counted. Not thread-safe: the owner serialises calls.
 /// </summary>
 internal sealed partial class OfflineSpool : IDisposable
 {
@@ -76,6 +76,13 @@ internal sealed partial class OfflineSpool : IDisposable
             SpoolRecordFormat.Write(buffer.AsSpan(0, size), kind, topic, payload);
             var segment = TailForAppend(size);
             RandomAccess.Write(_tail!, buffer.AsSpan(0, size), segment.Length);
+            if (kind == SpoolRecordKind.Event)
+            {
+                // Events must never be lost, so they are forced to the device; batches (one a second) only reach the
+                // page cache, which survives an agent crash but not a power cut.
+                RandomAccess.FlushToDisk(_tail!);
+            }
+
             segment.Pending.Enqueue(new SpoolEntry(segment.Length, size, kind));
             segment.Length += size;
             Bytes += size;
@@ -102,14 +109,9 @@ internal sealed partial class OfflineSpool : IDisposable
                 continue;
             }
 
-            var buffer = new byte[entry.Length];
-            using (var handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            if (ReadRecord(segment, entry) is { } record)
             {
-                var read = RandomAccess.Read(handle, buffer, entry.Offset);
-                if (read == entry.Length && SpoolRecordFormat.TryRead(buffer, out var state, out _) == entry.Length && state == SpoolRecordFormat.Pending)
-                {
-                    return SpoolRecordFormat.Decode(buffer);
-                }
+                return record;
             }
 
             CountCorrupt(segment.Path, entry.Offset);
@@ -136,14 +138,40 @@ internal sealed partial class OfflineSpool : IDisposable
             return;
         }
 
-        using var handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-        RandomAccess.Write(handle, [SpoolRecordFormat.Acknowledged], entry.Offset + SpoolRecordFormat.StateOffset);
+        try
+        {
+            using var handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            RandomAccess.Write(handle, [SpoolRecordFormat.Acknowledged], entry.Offset + SpoolRecordFormat.StateOffset);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Sent already; at worst it is sent again after a restart, which receivers dedupe by sequence or event id.
+            LogAckWriteFailed(segment.Path, ex.Message);
+        }
     }
 
     public void Dispose()
     {
         _tail?.Dispose();
         _tail = null;
+    }
+
+    private static SpoolRecord? ReadRecord(SpoolSegment segment, SpoolEntry entry)
+    {
+        var buffer = new byte[entry.Length];
+        try
+        {
+            using var handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var read = RandomAccess.Read(handle, buffer, entry.Offset);
+            var sound = read == entry.Length
+                && SpoolRecordFormat.TryRead(buffer, out var state, out _) == entry.Length
+                && state == SpoolRecordFormat.Pending;
+            return sound ? SpoolRecordFormat.Decode(buffer) : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null; // counted as damaged by the caller, so one unreadable record cannot stall the spool
+        }
     }
 
     private SpoolSegment TailForAppend(int size)

@@ -94,6 +94,16 @@ public sealed class CommandDispatcherTests
     }
 
     [Fact]
+    public async Task HandleAsync_HandlerThrows_RejectsNamingTheFailure()
+    {
+        await Create(new ThrowingHandler()).HandleAsync(Message(Stop("c-7", Node)), TestContext.Current.CancellationToken);
+
+        var rejected = Assert.Single(_sink.Events);
+        Assert.Equal("c-7", rejected.CommandId);
+        Assert.Contains("cgroup went away", rejected.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TryRecoverCommandId_IdAfterDamage_ReturnsNull()
     {
         Assert.Null(CommandDispatcher.TryRecoverCommandId(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes("""{"a":[1,2,"commandId":"x"}"""))));
@@ -123,6 +133,11 @@ public sealed class CommandDispatcherTests
             Events.Add(nodeEvent);
             return ValueTask.CompletedTask;
         }
+    }
+
+    private sealed class ThrowingHandler : ICommandHandler
+    {
+        public Task HandleAsync(NodeCommand command, CancellationToken cancellationToken) => throw new IOException("cgroup went away");
     }
 
     private sealed class RecordingHandler : ICommandHandler

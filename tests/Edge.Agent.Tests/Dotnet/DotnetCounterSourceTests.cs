@@ -19,8 +19,13 @@ public sealed class DotnetCounterSourceTests : IDisposable
         using var child = new ChildAgent(_dir.Path);
         await Poll.UntilAsync(() => child.HasExited || DiagnosticsClient.GetPublishedProcesses().Contains(child.Pid), "the child's diagnostics port");
         Assert.False(child.HasExited, child.StandardError);
-        using var source = Create(child.Pid);
+        using (var capped = Create(child.Pid, maxProcesses: 0))
+        {
+            capped.Discover();
+            Assert.Empty(capped.WatchedPids);
+        }
 
+        using var source = Create(child.Pid);
         source.Discover();
         Assert.Equal([child.Pid], source.WatchedPids);
         var scope = MetricNames.DotnetScopePrefix + child.Pid;
@@ -58,8 +63,8 @@ public sealed class DotnetCounterSourceTests : IDisposable
         Assert.Empty(source.WatchedPids);
     }
 
-    private static DotnetCounterSource Create(int onlyPid) =>
-        new(Options.Create(new AgentOptions { SampleInterval = TimeSpan.FromSeconds(1) }), TimeProvider.System, TestSupport.NewMetrics(), NullLogger<DotnetCounterSource>.Instance)
+    private static DotnetCounterSource Create(int onlyPid, int maxProcesses = 8) =>
+        new(Options.Create(new AgentOptions { SampleInterval = TimeSpan.FromSeconds(1), DotnetCounters = new() { MaxProcesses = maxProcesses } }), TimeProvider.System, TestSupport.NewMetrics(), NullLogger<DotnetCounterSource>.Instance)
         {
             MayWatch = pid => pid == onlyPid,
         };

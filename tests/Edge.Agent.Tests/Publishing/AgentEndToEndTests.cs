@@ -31,7 +31,7 @@ public sealed class AgentEndToEndTests : IAsyncLifetime
         await Poll.UntilAsync(() => Batches().Count >= 3, "three metric batches");
         var status = Decode(await _broker.RetainedPayloadAsync(Topics.NodeStatus(AgentHostBuilder.NodeId)), EdgeJsonContext.Default.NodeStatus);
         Assert.True(status.Online);
-        Assert.Equal(Environment.ProcessorCount * 1000, status.Capacity.CpuMillicores);
+        Assert.Equal(TestSupport.KernelCores() * 1000, status.Capacity.CpuMillicores);
         Assert.Equal(CgroupLayout.Detect().Mode, status.CgroupMode);
         Assert.Equal("lab", status.Labels["zone"]);
         Assert.Equal(new NodePricing(PricingTier.Spot, 0.04, 0), status.Pricing);
@@ -112,6 +112,35 @@ public sealed class AgentEndToEndTests : IAsyncLifetime
         var eventIndex = order.IndexOf(Topics.NodeEvents(AgentHostBuilder.NodeId));
         Assert.True(eventIndex >= 3, $"event arrived at position {eventIndex}, before the batches spooled ahead of it");
         Assert.Equal(ev.EventId, Decode(_broker.Received.First(m => m.Topic == Topics.NodeEvents(AgentHostBuilder.NodeId)).Payload, EdgeJsonContext.Default.NodeEvent).EventId);
+    }
+
+    [Fact]
+    public async Task Agent_RestartedWhileBrokerDown_SendsPreviousRunsBatchesFirstInOrder()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await _broker.StopAsync();
+        int spooledByFirstRun;
+        using (var first = AgentHostBuilder.Build(_broker.Url, _spool.Path, _errors))
+        {
+            var publisher = first.Services.GetRequiredService<SpooledPublisher>();
+            await first.StartAsync(ct);
+            await Poll.UntilAsync(() => publisher.Spooled >= 4, "batches spooled by the first run");
+            await first.StopAsync(ct);
+            spooledByFirstRun = publisher.Spooled;
+        }
+
+        await _broker.RestartAsync();
+        using var second = AgentHostBuilder.Build(_broker.Url, _spool.Path, _errors);
+        await second.StartAsync(ct);
+        await Poll.UntilAsync(() => Batches().Count >= spooledByFirstRun + 2, "old and new batches");
+        await second.StopAsync(ct);
+
+        var batches = Batches();
+        var firstBoot = batches[0].BootId;
+        var old = batches.TakeWhile(b => b.BootId == firstBoot).ToList();
+        Assert.Equal(Enumerable.Range(1, spooledByFirstRun).Select(i => (long)i), old.Select(b => b.Sequence));
+        Assert.All(batches.Skip(old.Count), b => Assert.NotEqual(firstBoot, b.BootId));
+        Assert.Equal(Enumerable.Range(1, batches.Count - old.Count).Select(i => (long)i), batches.Skip(old.Count).Select(b => b.Sequence));
     }
 
     private List<MetricBatch> Batches() =>

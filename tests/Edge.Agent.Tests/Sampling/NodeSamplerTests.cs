@@ -84,20 +84,20 @@ public sealed class NodeSamplerTests : IDisposable
             source.Collect(200, samples);
         }
 
-        Assert.InRange(Value(samples, MetricNames.CpuCores), 0, Environment.ProcessorCount);
+        Assert.InRange(Value(samples, MetricNames.CpuCores), 0, TestSupport.KernelCores());
         Assert.InRange(Value(samples, MetricNames.CpuUtilisationPercent), 0, 100);
-        Assert.Equal(Environment.ProcessorCount, samples.Count(s => s.Metric.StartsWith("cpu.core.", StringComparison.Ordinal)));
+        Assert.Equal(TestSupport.KernelCores(), samples.Count(s => s.Metric.StartsWith("cpu.core.", StringComparison.Ordinal)));
         Assert.True(Value(samples, MetricNames.MemoryTotalMiB) > 0);
         Assert.True(Value(samples, MetricNames.NetworkRxMbps) >= 0);
         Assert.All(samples, s => Assert.Equal(MetricNames.NodeScope, s.Scope));
     }
 
     [Fact]
-    public void NodeCapacityProbe_RealProc_MatchesProcessorCountAndMemTotal()
+    public void NodeCapacityProbe_RealProc_MatchesKernelCoresAndMemTotal()
     {
         var capacity = NodeCapacityProbe.Detect(ProcPaths.Default);
 
-        Assert.Equal(Environment.ProcessorCount * 1000, capacity.CpuMillicores);
+        Assert.Equal(TestSupport.KernelCores() * 1000, capacity.CpuMillicores);
         Assert.True(capacity.MemoryMiB > 0);
     }
 

@@ -20,7 +20,7 @@ public sealed class SupervisorRejectionTests
         { "bad-instance-id", "instance id: id 'a/b' contains '/'" },
         { "resize-unknown", "unknown instance 'ghost'" },
         { "stop-unknown", "unknown instance 'ghost'" },
-        { "network-isolation", "network isolation is not supported" },
+        { "network-zero", "network 0 Mbps must be positive" },
     };
 
     [Theory]
@@ -59,7 +59,7 @@ public sealed class SupervisorRejectionTests
             "bad-instance-id" => start with { Start = start.Start! with { InstanceId = "a/b" } },
             "resize-unknown" => harness.Resize("ghost", ok),
             "stop-unknown" => harness.Stop("ghost"),
-            "network-isolation" => start with { Start = start.Start! with { NetworkIsolation = true } },
+            "network-zero" => harness.Start("r1", ok with { NetworkMbps = 0 }, []),
             _ => throw new ArgumentOutOfRangeException(nameof(scenario), scenario, null),
         };
     }

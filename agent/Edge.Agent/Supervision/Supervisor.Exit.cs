@@ -47,6 +47,7 @@ internal sealed partial class Supervisor
         finally
         {
             instance.Exited.TrySetResult();
+            instance.Process?.Dispose();
             _gate.Release();
         }
     }

@@ -188,6 +188,7 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
         }
 
         _shutdown.Dispose();
+        _applied.Dispose();
         _gate.Dispose();
     }
 }

@@ -23,10 +23,12 @@ public sealed class NetworkIsolationTests
         Assert.True(Directory.Exists("/sys/class/net/" + network.HostInterface));
 
         var capped = await MeasureTxMbpsAsync(harness.Supervisor, "talker");
+        TestContext.Current.TestOutputHelper?.WriteLine($"egress cap 8 Mbps: measured {capped:F2} Mbps");
         Assert.InRange(capped, 4, 10);
 
         await harness.HandleAsync(harness.Resize("talker", new InstanceLimits(1000, 256, NetworkMbps: 16)));
         var raised = await MeasureTxMbpsAsync(harness.Supervisor, "talker");
+        TestContext.Current.TestOutputHelper?.WriteLine($"egress cap 16 Mbps: measured {raised:F2} Mbps");
         Assert.InRange(raised, 11, 19);
 
         await harness.HandleAsync(harness.Stop("talker", graceMs: 5000));

@@ -20,6 +20,7 @@ public sealed class SupervisorLimitsTests
         // Let the runtime start up before measuring the steady state.
         await Task.Delay(500, TestContext.Current.CancellationToken);
         var capped = await CpuUsageProbe.MeasureAsync(harness.Driver, group, TimeSpan.FromSeconds(3));
+        TestContext.Current.TestOutputHelper?.WriteLine($"250 millicores: measured {capped:F3} cores over 3 s");
         Assert.InRange(capped, 0.15, 0.35);
 
         var resize = harness.Resize("busy", new InstanceLimits(1000, 256));
@@ -35,6 +36,7 @@ public sealed class SupervisorLimitsTests
             usage = await CpuUsageProbe.MeasureAsync(harness.Driver, group, TimeSpan.FromSeconds(1));
         }
 
+        TestContext.Current.TestOutputHelper?.WriteLine($"after resize to 1000 millicores: measured {usage:F3} cores over 1 s");
         Assert.True(usage >= 0.45, $"usage stayed at {usage:F2} cores after the resize to 1000 millicores");
     }
 

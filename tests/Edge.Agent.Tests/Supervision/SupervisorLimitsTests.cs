@@ -105,4 +105,25 @@ public sealed class SupervisorLimitsTests
         Assert.Contains("memory 20 MiB is below the instance's current usage", rejected.Reason, StringComparison.Ordinal);
         Assert.Equal(256L << 20, harness.Driver.ReadStats(group)!.MemoryLimitBytes);
     }
+
+    [Fact]
+    public async Task Start_WorkloadProfileReplay_FollowsItsMemoryRows()
+    {
+        Assert.SkipUnless(SupervisorHarness.CanUseCgroupV1, SupervisorHarness.SkipReason);
+        await using var harness = new SupervisorHarness();
+        var profile = Path.Combine(harness.StateDirectory, "profile.csv");
+        await File.WriteAllTextAsync(profile, "time_s,cpu_cores,mem_mib\n0,0.1,8\n0.5,0.1,70\n", TestContext.Current.CancellationToken);
+        await harness.StartAsync("replay", new InstanceLimits(500, 256), "--profile", profile, "--duration", "60");
+        var group = Supervisor.GroupNameOf("replay");
+
+        var started = TimeProvider.System.GetTimestamp();
+        long current = 0;
+        while (current < 70L << 20 && TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+            current = harness.Driver.ReadStats(group)?.MemoryCurrentBytes ?? 0;
+        }
+
+        Assert.True(current >= 70L << 20, $"memory stayed at {current >> 20} MiB, below the profile's 70 MiB row");
+    }
 }

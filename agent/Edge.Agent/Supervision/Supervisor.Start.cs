@@ -60,25 +60,25 @@ internal sealed partial class Supervisor
         _driver.Create(name);
         var notEnforced = _driver.ApplyLimits(name, spec.Limits);
         var (network, index) = spec.NetworkIsolation ? await SetUpNetworkAsync(spec, cancellationToken) : (null, (int?)null);
-        System.Diagnostics.Process process;
+        System.Diagnostics.Process? process = null;
         try
         {
             process = InstanceLauncher.Start(spec, _driver.PlacementFor(name, spec.Limits), network is null ? [] : _network!.ExecPrefix(network));
+            if (_driver.CgroupMode == CgroupMode.None)
+            {
+                _driver.Attach(name, process.Id);
+                notEnforced = _driver.ApplyLimits(name, spec.Limits);
+            }
+            else
+            {
+                await WaitForPlacementAsync(name, process.Id, cancellationToken);
+            }
         }
         catch
         {
+            process?.Dispose();
             await TearDownNetworkAsync(network);
             throw;
-        }
-
-        if (_driver.CgroupMode == CgroupMode.None)
-        {
-            _driver.Attach(name, process.Id);
-            notEnforced = _driver.ApplyLimits(name, spec.Limits);
-        }
-        else
-        {
-            await WaitForPlacementAsync(name, process.Id, cancellationToken);
         }
 
         if (spec.Limits.NetworkMbps is { } mbps && network is null)

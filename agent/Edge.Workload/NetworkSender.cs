@@ -28,7 +28,11 @@ internal static class NetworkSender
                 }
                 catch (SocketException)
                 {
-                    // Nobody listening (ICMP unreachable) still costs the sender its egress; keep pacing.
+                    // Nobody listening (ICMP unreachable) or a full queue (ENOBUFS): the datagram still counts; keep pacing.
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
                 }
 
                 sent += DatagramBytes;

@@ -16,7 +16,7 @@ internal sealed record WorkloadOptions
 
     public const string Usage =
         "usage: edge-workload [--cpu <cores>] [--memory <MiB>] [--memory-ramp-seconds <s>] [--duration <s>]\n" +
-        "                     [--net-mbps <rate> --net-target <host:port>] [--profile <csv>] [--ignore-sigterm]\n" +
+        "                     [--net-mbps <rate> --net-target <ip:port>] [--profile <csv>] [--ignore-sigterm]\n" +
         "  --duration 0 (the default) runs until SIGTERM; --profile replays rows 'time_s,cpu_cores,mem_mib'.";
 
     /// <summary>Parses <paramref name="args"/>; on failure <paramref name="error"/> names the offending argument.</summary>
@@ -46,7 +46,9 @@ internal sealed record WorkloadOptions
             }
         }
 
-        error = options.NetMbps > 0 && options.NetTarget is null ? "--net-mbps needs --net-target <host:port>" : null;
+        error = options.NetMbps > 0 && options.NetTarget is null ? "--net-mbps needs --net-target <ip:port>"
+            : options.NetTarget is { } target && !System.Net.IPEndPoint.TryParse(target, out _) ? $"--net-target '{target}' is not an ip:port"
+            : null;
         return error is null ? options : null;
     }
 

@@ -73,10 +73,18 @@ internal static class CgroupFiles
         return pids;
     }
 
-    public static IReadOnlyList<string> ListChildren(string directory) =>
-        Directory.Exists(directory)
-            ? [.. Directory.EnumerateDirectories(directory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)]
-            : [];
+    /// <summary>Names of the subdirectories, sorted; empty when the directory is missing or vanishes while listed.</summary>
+    public static IReadOnlyList<string> ListChildren(string directory)
+    {
+        try
+        {
+            return [.. Directory.EnumerateDirectories(directory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
 
     /// <summary>True when /proc/{pid}/cgroup lists <paramref name="relativePath"/> for a hierarchy matching <paramref name="hierarchy"/>.</summary>
     public static bool ProcessIsIn(int pid, string relativePath, Func<string, bool> hierarchy)

@@ -7,13 +7,14 @@ namespace Edge.Agent.Supervision;
 /// agent still answers a redelivered command instead of running it again. The file is compacted to the newest
 /// <c>keep</c> ids when it grows past twice that. Not thread-safe: the supervisor serialises calls.
 /// </summary>
-internal sealed class AppliedCommandLog
+internal sealed class AppliedCommandLog : IDisposable
 {
     private readonly string _path;
     private readonly int _keep;
     private readonly Dictionary<string, AppliedCommand> _byId = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
     private int _lines;
+    private StreamWriter _writer;
 
     public AppliedCommandLog(string directory, int keep)
     {
@@ -31,7 +32,17 @@ internal sealed class AppliedCommandLog
                 }
             }
         }
+
+        _writer = OpenForAppend();
+        if (_writer.BaseStream.Length > 0 && !File.ReadAllText(_path).EndsWith('\n'))
+        {
+            // Terminate a torn last line so the next record starts on a line of its own.
+            _writer.Write('\n');
+        }
     }
+
+    private StreamWriter OpenForAppend() =>
+        new(new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
 
     public int Count => _byId.Count;
 
@@ -40,7 +51,7 @@ internal sealed class AppliedCommandLog
     public void Record(AppliedCommand entry)
     {
         Remember(entry);
-        File.AppendAllText(_path, JsonSerializer.Serialize(entry, SupervisorJsonContext.Default.AppliedCommand) + "\n");
+        _writer.Write(JsonSerializer.Serialize(entry, SupervisorJsonContext.Default.AppliedCommand) + "\n");
         if (++_lines > 2 * _keep)
         {
             Compact();
@@ -63,11 +74,15 @@ internal sealed class AppliedCommandLog
 
     private void Compact()
     {
+        _writer.Dispose();
         var temp = _path + ".tmp";
         File.WriteAllLines(temp, _order.Select(id => JsonSerializer.Serialize(_byId[id], SupervisorJsonContext.Default.AppliedCommand)));
         File.Move(temp, _path, overwrite: true);
         _lines = _order.Count;
+        _writer = OpenForAppend();
     }
+
+    public void Dispose() => _writer.Dispose();
 
     private static AppliedCommand? TryParse(string line)
     {

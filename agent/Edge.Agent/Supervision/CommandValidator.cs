@@ -7,7 +7,7 @@ namespace Edge.Agent.Supervision;
 /// The checks a command must pass before it has any effect. Each returns null when the command is acceptable,
 /// else a reason that names the offending value. Checks that need the running instances live in the supervisor.
 /// </summary>
-internal sealed class CommandValidator(SupervisorOptions options, NodeCapacity capacity, string nodeId)
+internal sealed class CommandValidator(SupervisorOptions options, NodeCapacity capacity, string nodeId, bool networkIsolation)
 {
     public NodeCapacity Capacity => capacity;
 
@@ -57,7 +57,7 @@ internal sealed class CommandValidator(SupervisorOptions options, NodeCapacity c
             ?? ValidateProcessInput(spec)
             ?? (spec.GracePeriodMs < 0 || spec.GracePeriodMs > options.MaxGracePeriodMs
                 ? $"grace period {spec.GracePeriodMs} ms is outside 0..{options.MaxGracePeriodMs} ms" : null)
-            ?? (spec.NetworkIsolation ? "network isolation is not supported by this agent (NetworkIsolation=true)" : null)
+            ?? (spec.NetworkIsolation && !networkIsolation ? "network isolation (NetworkIsolation=true) needs root and iproute2 on this node" : null)
             ?? ValidateLimits(spec.Limits);
     }
 

@@ -20,7 +20,8 @@ internal static class InstanceLauncher
 
     private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    public static Process Start(StartSpec spec, LaunchPlacement placement)
+    /// <summary>Starts <paramref name="spec"/>'s program, preceded by <paramref name="execPrefix"/> (e.g. <c>ip netns exec ns</c>) when given.</summary>
+    public static Process Start(StartSpec spec, LaunchPlacement placement, IReadOnlyList<string> execPrefix)
     {
         var info = new ProcessStartInfo("/bin/sh")
         {
@@ -37,6 +38,11 @@ internal static class InstanceLauncher
         }
 
         info.ArgumentList.Add(placement.DataLimitKib?.ToString(CultureInfo.InvariantCulture) ?? "-");
+        foreach (var part in execPrefix)
+        {
+            info.ArgumentList.Add(part);
+        }
+
         info.ArgumentList.Add(spec.Executable);
         foreach (var arg in spec.Args)
         {

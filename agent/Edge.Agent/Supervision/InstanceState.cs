@@ -12,6 +12,8 @@ internal sealed record InstanceState
     public required int Pid { get; init; }
     public required InstanceLimits Limits { get; init; }
     public required int GracePeriodMs { get; init; }
+    /// <summary>Which /30 of the network subnet the instance has; null when it is not network-isolated.</summary>
+    public int? NetworkIndex { get; init; }
     /// <summary>Unix milliseconds.</summary>
     public required long StartedAtMs { get; init; }
 }

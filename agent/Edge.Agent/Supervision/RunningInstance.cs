@@ -4,8 +4,11 @@ using Edge.Agent.Cgroups;
 namespace Edge.Agent.Supervision;
 
 /// <summary>The supervisor's live view of one instance. Mutated only under the supervisor's gate.</summary>
-internal sealed class RunningInstance(InstanceState state, Process? process)
+internal sealed class RunningInstance(InstanceState state, Process? process, InstanceNetwork? network = null)
 {
+    /// <summary>The instance's namespace and veth pair; null when it shares the host's network.</summary>
+    public InstanceNetwork? Network { get; } = network;
+
     public InstanceState State { get; set; } = state;
 
     /// <summary>The launched process; null for an instance adopted after a restart (not our child).</summary>

@@ -54,6 +54,7 @@ internal sealed partial class Supervisor
         if (pids.Count == 0)
         {
             await RemoveGroupAsync(state.GroupName, cancellationToken);
+            await TearDownNetworkAsync(NetworkOf(state));
             await PublishAsync(InstanceEvent(NodeEventKind.InstanceExited, state) with
             {
                 Pid = state.Pid,
@@ -97,7 +98,7 @@ internal sealed partial class Supervisor
     private async Task AdoptAsync(InstanceState state, CancellationToken cancellationToken)
     {
         var stats = _driver.ReadStats(state.GroupName);
-        var instance = new RunningInstance(state, process: null)
+        var instance = new RunningInstance(state, process: null, NetworkOf(state))
         {
             LastStats = stats,
             OomKillsReported = stats?.OomKills ?? 0,

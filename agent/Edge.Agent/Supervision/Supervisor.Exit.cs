@@ -47,6 +47,7 @@ internal sealed partial class Supervisor
         finally
         {
             instance.Exited.TrySetResult();
+            instance.Process?.Dispose();
             _gate.Release();
         }
     }
@@ -57,6 +58,7 @@ internal sealed partial class Supervisor
         var stats = _driver.ReadStats(instance.Name) ?? instance.LastStats;
         await ReportOomAsync(instance, stats, exitCode, cancellationToken);
         await RemoveGroupAsync(instance.Name, cancellationToken);
+        await TearDownNetworkAsync(instance.Network);
         _instances.TryRemove(state.InstanceId, out _);
         SaveState();
         _metrics.Exits.Add(1);

@@ -27,8 +27,16 @@ internal sealed partial class Supervisor
         try
         {
             notEnforced = _driver.ApplyLimits(instance.Name, spec.Limits);
+            if (instance.Network is { } network && spec.Limits.NetworkMbps != old.NetworkMbps)
+            {
+                await _network!.SetEgressAsync(network, spec.Limits.NetworkMbps, cancellationToken);
+            }
+            else if (instance.Network is null && spec.Limits.NetworkMbps is { } mbps)
+            {
+                notEnforced = [.. notEnforced, $"network {F(mbps)} Mbps: enforced only for network-isolated instances"];
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             _metrics.Errors.Add(1);
             LogResizeFailed(e, spec.InstanceId);

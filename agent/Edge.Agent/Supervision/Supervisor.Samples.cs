@@ -7,6 +7,7 @@ namespace Edge.Agent.Supervision;
 internal sealed partial class Supervisor : IMetricSource
 {
     private readonly CgroupUsageTracker _usage = new();
+    private readonly Dictionary<string, (long NowMs, long Sent, long Received)> _networkBytes = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Per-instance samples (scope <c>instance/{id}</c>): usage from the group, limits as enforced. Network is not
@@ -25,8 +26,34 @@ internal sealed partial class Supervisor : IMetricSource
             _usage.Append(scope, stats, nowMs, samples, includeLimits: false);
             samples.Add(new MetricSample(scope, MetricNames.CpuLimitCores, instance.State.Limits.CpuMillicores / 1000));
             samples.Add(new MetricSample(scope, MetricNames.MemoryLimitMiB, instance.State.Limits.MemoryMiB));
+            if (instance.Network is { } network)
+            {
+                AppendNetwork(scope, network, nowMs, samples);
+            }
         }
 
         _usage.EndTick();
+        foreach (var scope in _networkBytes.Keys.Where(s => !_instances.ContainsKey(s[MetricNames.InstanceScopePrefix.Length..])).ToList())
+        {
+            _networkBytes.Remove(scope);
+        }
+    }
+
+    /// <summary>Rates from the host end of the instance's veth (what it sent is what the host end received).</summary>
+    private void AppendNetwork(string scope, InstanceNetwork network, long nowMs, List<MetricSample> samples)
+    {
+        if (NetworkIsolator.ReadBytes(network) is not { } bytes)
+        {
+            return;
+        }
+
+        if (_networkBytes.TryGetValue(scope, out var previous) && nowMs > previous.NowMs)
+        {
+            var seconds = (nowMs - previous.NowMs) / 1000.0;
+            samples.Add(new MetricSample(scope, MetricNames.NetworkTxMbps, Math.Max(0, bytes.Sent - previous.Sent) * 8 / 1e6 / seconds));
+            samples.Add(new MetricSample(scope, MetricNames.NetworkRxMbps, Math.Max(0, bytes.Received - previous.Received) * 8 / 1e6 / seconds));
+        }
+
+        _networkBytes[scope] = (nowMs, bytes.Sent, bytes.Received);
     }
 }

@@ -59,18 +59,29 @@ internal sealed partial class Supervisor
     {
         _driver.Create(name);
         var notEnforced = _driver.ApplyLimits(name, spec.Limits);
-        var process = InstanceLauncher.Start(spec, _driver.PlacementFor(name, spec.Limits));
-        if (_driver.CgroupMode == CgroupMode.None)
+        var (network, index) = spec.NetworkIsolation ? await SetUpNetworkAsync(spec, cancellationToken) : (null, (int?)null);
+        System.Diagnostics.Process? process = null;
+        try
         {
-            _driver.Attach(name, process.Id);
-            notEnforced = _driver.ApplyLimits(name, spec.Limits);
+            process = InstanceLauncher.Start(spec, _driver.PlacementFor(name, spec.Limits), network is null ? [] : _network!.ExecPrefix(network));
+            if (_driver.CgroupMode == CgroupMode.None)
+            {
+                _driver.Attach(name, process.Id);
+                notEnforced = _driver.ApplyLimits(name, spec.Limits);
+            }
+            else
+            {
+                await WaitForPlacementAsync(name, process.Id, cancellationToken);
+            }
         }
-        else
+        catch
         {
-            await WaitForPlacementAsync(name, process.Id, cancellationToken);
+            process?.Dispose();
+            await TearDownNetworkAsync(network);
+            throw;
         }
 
-        if (spec.Limits.NetworkMbps is { } mbps)
+        if (spec.Limits.NetworkMbps is { } mbps && network is null)
         {
             notEnforced = [.. notEnforced, $"network {mbps.ToString(CultureInfo.InvariantCulture)} Mbps: enforced only for network-isolated instances"];
         }
@@ -85,8 +96,9 @@ internal sealed partial class Supervisor
             Limits = spec.Limits,
             GracePeriodMs = spec.GracePeriodMs,
             StartedAtMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            NetworkIndex = index,
         };
-        return (new RunningInstance(state, process), notEnforced);
+        return (new RunningInstance(state, process, network), notEnforced);
     }
 
     /// <summary>
@@ -107,6 +119,41 @@ internal sealed partial class Supervisor
             await Task.Delay(1, cancellationToken);
         }
     }
+
+    private async Task<(InstanceNetwork Network, int? Index)> SetUpNetworkAsync(StartSpec spec, CancellationToken cancellationToken)
+    {
+        var used = _instances.Values.Select(i => i.State.NetworkIndex).OfType<int>().ToHashSet();
+        var capacity = InstanceNetwork.Capacity(_options.NetworkSubnet);
+        var index = Enumerable.Range(0, capacity).FirstOrDefault(i => !used.Contains(i), -1);
+        if (index < 0)
+        {
+            throw new InvalidOperationException($"network subnet {_options.NetworkSubnet} has no free /30 left ({capacity} in use)");
+        }
+
+        var network = InstanceNetwork.For(spec.InstanceId, _options.NetworkSubnet, index);
+        try
+        {
+            await _network!.SetUpAsync(network, spec.Limits.NetworkMbps, cancellationToken);
+        }
+        catch
+        {
+            await TearDownNetworkAsync(network);
+            throw;
+        }
+
+        return (network, index);
+    }
+
+    private async Task TearDownNetworkAsync(InstanceNetwork? network)
+    {
+        if (network is not null && _network is not null)
+        {
+            await _network.TearDownAsync(network, CancellationToken.None);
+        }
+    }
+
+    private InstanceNetwork? NetworkOf(InstanceState state) =>
+        state.NetworkIndex is { } index ? InstanceNetwork.For(state.InstanceId, _options.NetworkSubnet, index) : null;
 
     private static ResourceQuantity ToQuantity(InstanceLimits limits) => new(limits.CpuMillicores, limits.MemoryMiB, limits.NetworkMbps);
 }

@@ -26,6 +26,7 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
     private readonly ConcurrentDictionary<string, RunningInstance> _instances = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentDictionary<Task, bool> _background = new();
+    private readonly NetworkIsolator? _network;
     private int _disposed;
 
     public Supervisor(
@@ -39,7 +40,8 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
         _logger = logger;
         _metrics = metrics;
         NodeId = nodeId;
-        _validator = new CommandValidator(options, capacity, nodeId);
+        _network = LibC.IsRoot && NetworkIsolator.FindIp() is { } ip ? new NetworkIsolator(ip) : null;
+        _validator = new CommandValidator(options, capacity, nodeId, _network is not null);
         _applied = new AppliedCommandLog(options.StateDirectory, options.AppliedCommandsToKeep);
         _stateStore = new InstanceStateStore(options.StateDirectory);
     }
@@ -186,6 +188,7 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
         }
 
         _shutdown.Dispose();
+        _applied.Dispose();
         _gate.Dispose();
     }
 }

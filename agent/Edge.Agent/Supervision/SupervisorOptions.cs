@@ -45,6 +45,9 @@ internal sealed record SupervisorOptions
     /// <summary>How long a stopped or exited instance's stragglers may take to die before its group is abandoned.</summary>
     public int CleanupTimeoutMs { get; init; } = 5000;
 
+    /// <summary>IPv4 range for network-isolated instances; each gets a /30 (host end .1, instance end .2).</summary>
+    public string NetworkSubnet { get; init; } = "10.213.0.0/16";
+
     /// <summary>The bundled workload, allowed when <see cref="AllowedExecutables"/> is empty.</summary>
     public static string BundledWorkload => Path.Combine(AppContext.BaseDirectory, "edge-workload");
 

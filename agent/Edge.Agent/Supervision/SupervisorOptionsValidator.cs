@@ -35,6 +35,11 @@ internal sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOp
             }
         }
 
+        if (!InstanceNetwork.TryValidateSubnet(options.NetworkSubnet, out var subnetError))
+        {
+            errors.Add($"{S}:NetworkSubnet: {subnetError}");
+        }
+
         AddIf(errors, options.MinCpuMillicores is < 1 or > 1_000_000 || !double.IsFinite(options.MinCpuMillicores), $"{S}:MinCpuMillicores {options.MinCpuMillicores} must be in 1..1000000");
         AddIf(errors, options.MinMemoryMiB is < 1 or > 1_048_576 || !double.IsFinite(options.MinMemoryMiB), $"{S}:MinMemoryMiB {options.MinMemoryMiB} must be in 1..1048576");
         AddIf(errors, options.CapacityMillicores < 0 || !double.IsFinite(options.CapacityMillicores), $"{S}:CapacityMillicores {options.CapacityMillicores} must be 0 (detect) or positive");

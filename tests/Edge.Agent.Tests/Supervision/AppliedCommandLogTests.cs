@@ -9,12 +9,14 @@ public sealed class AppliedCommandLogTests : IDisposable
     [Fact]
     public void Record_ThenReload_RemembersLatestOutcomePerId()
     {
-        var log = new AppliedCommandLog(_dir, keep: 100);
-        log.Record(new AppliedCommand("c1", CommandOutcome.Accepted, "i1", null));
-        log.Record(new AppliedCommand("c1", CommandOutcome.Completed, "i1", null));
-        log.Record(new AppliedCommand("c2", CommandOutcome.Rejected, null, "unknown instance 'x'"));
+        using (var log = new AppliedCommandLog(_dir, keep: 100))
+        {
+            log.Record(new AppliedCommand("c1", CommandOutcome.Accepted, "i1", null));
+            log.Record(new AppliedCommand("c1", CommandOutcome.Completed, "i1", null));
+            log.Record(new AppliedCommand("c2", CommandOutcome.Rejected, null, "unknown instance 'x'"));
+        }
 
-        var reloaded = new AppliedCommandLog(_dir, keep: 100);
+        using var reloaded = new AppliedCommandLog(_dir, keep: 100);
 
         Assert.True(reloaded.TryGet("c1", out var c1));
         Assert.Equal(CommandOutcome.Completed, c1.Outcome);
@@ -26,13 +28,15 @@ public sealed class AppliedCommandLogTests : IDisposable
     [Fact]
     public void Record_BeyondKeep_ForgetsOldestAndCompactsFile()
     {
-        var log = new AppliedCommandLog(_dir, keep: 10);
-        for (var i = 0; i < 25; i++)
+        using (var log = new AppliedCommandLog(_dir, keep: 10))
         {
-            log.Record(new AppliedCommand($"c{i}", CommandOutcome.Completed, null, null));
+            for (var i = 0; i < 25; i++)
+            {
+                log.Record(new AppliedCommand($"c{i}", CommandOutcome.Completed, null, null));
+            }
         }
 
-        var reloaded = new AppliedCommandLog(_dir, keep: 10);
+        using var reloaded = new AppliedCommandLog(_dir, keep: 10);
 
         Assert.Equal(10, reloaded.Count);
         Assert.False(reloaded.TryGet("c14", out _));
@@ -41,15 +45,20 @@ public sealed class AppliedCommandLogTests : IDisposable
     }
 
     [Fact]
-    public void Load_TornLastLine_IsIgnored()
+    public void Load_TornLastLine_IsIgnoredAndNextRecordSurvives()
     {
         File.WriteAllText(Path.Combine(_dir, "applied-commands.jsonl"),
             "{\"CommandId\":\"c1\",\"Outcome\":\"Completed\"}\n{\"CommandId\":\"c2\",\"Outc");
 
-        var log = new AppliedCommandLog(_dir, keep: 10);
+        using (var log = new AppliedCommandLog(_dir, keep: 10))
+        {
+            Assert.True(log.TryGet("c1", out _));
+            Assert.False(log.TryGet("c2", out _));
+            log.Record(new AppliedCommand("c3", CommandOutcome.Completed, null, null));
+        }
 
-        Assert.True(log.TryGet("c1", out _));
-        Assert.False(log.TryGet("c2", out _));
+        using var reloaded = new AppliedCommandLog(_dir, keep: 10);
+        Assert.True(reloaded.TryGet("c3", out _));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

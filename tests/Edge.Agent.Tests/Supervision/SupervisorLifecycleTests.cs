@@ -90,6 +90,28 @@ public sealed class SupervisorLifecycleTests
     }
 
     [Fact]
+    public async Task AdoptAsync_GroupWithoutMetadata_IsAdoptedWithLimitsReadFromTheGroup()
+    {
+        Assert.SkipUnless(SupervisorHarness.CanUseCgroupV1, SupervisorHarness.SkipReason);
+        await using var harness = new SupervisorHarness();
+        using var stray = System.Diagnostics.Process.Start("/bin/sleep", "60");
+        harness.Driver.Create("i-stray");
+        harness.Driver.ApplyLimits("i-stray", new InstanceLimits(300, 96));
+        harness.Driver.Attach("i-stray", stray.Id);
+
+        await harness.Supervisor.AdoptAsync(TestContext.Current.CancellationToken);
+
+        var adopted = await harness.Sink.WaitForAsync(NodeEventKind.InstanceAdopted, "stray");
+        Assert.Equal(stray.Id, adopted.Pid);
+        Assert.Equal("unknown", adopted.ComponentId);
+        Assert.Equal(300, adopted.NewLimits!.CpuMillicores);
+        Assert.Equal(96, adopted.NewLimits.MemoryMiB);
+        await harness.HandleAsync(harness.Stop("stray", graceMs: 2000));
+        await harness.Sink.WaitForAsync(NodeEventKind.InstanceExited, "stray");
+        Assert.False(harness.Driver.Exists("i-stray"));
+    }
+
+    [Fact]
     public async Task AdoptAsync_InstanceEndedWhileDown_ReportsExitAndRemovesGroup()
     {
         Assert.SkipUnless(SupervisorHarness.CanUseCgroupV1, SupervisorHarness.SkipReason);

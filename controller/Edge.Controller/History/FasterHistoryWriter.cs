@@ -90,8 +90,8 @@ internal sealed partial class FasterHistoryWriter : IHistoryWriter
         _openPage.TryGetValue((seriesId, bucket), out var page);
         while (true)
         {
-            var output = _session.Rmw(new HistoryKey(seriesId, page, bucket), input);
-            if (!output.Full)
+            var (full, _) = _session.Rmw(new HistoryKey(seriesId, page, bucket), input);
+            if (!full)
             {
                 _openPage[(seriesId, bucket)] = page;
                 return;

@@ -122,13 +122,14 @@ public static class IngestBenchmark
                 }
             }
         })));
-        await WaitAsync(() => Interlocked.Read(ref received) >= Interlocked.Read(ref published), TimeSpan.FromSeconds(60));
-        var elapsed = stopwatch.Elapsed;
+        var window = stopwatch.Elapsed;
+        var elapsed = await UntilQuietAsync(() => Interlocked.Read(ref received), stopwatch);
         foreach (var p in publishers)
         {
             await p.DisposeAsync();
         }
 
+        Console.WriteLine($"  published {Interlocked.Read(ref published):N0} in {window.TotalSeconds:F1} s, subscriber received {Interlocked.Read(ref received):N0} by {elapsed.TotalSeconds:F1} s (the rest the broker dropped at MaxPendingMessagesPerClient)");
         return (Interlocked.Read(ref received), elapsed);
     }
 
@@ -196,6 +197,25 @@ public static class IngestBenchmark
     }
 
     private static string AgentId(int i) => $"bench-{i:D4}";
+
+    /// <summary>Waits until <paramref name="count"/> stops growing for a second; returns the time of its last change.</summary>
+    private static async Task<TimeSpan> UntilQuietAsync(Func<long> count, Stopwatch stopwatch)
+    {
+        var last = count();
+        var lastChange = stopwatch.Elapsed;
+        while (stopwatch.Elapsed - lastChange < TimeSpan.FromSeconds(1))
+        {
+            await Task.Delay(20);
+            var now = count();
+            if (now != last)
+            {
+                last = now;
+                lastChange = stopwatch.Elapsed;
+            }
+        }
+
+        return lastChange;
+    }
 
     private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout)
     {

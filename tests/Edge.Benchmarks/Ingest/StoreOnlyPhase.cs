@@ -14,7 +14,7 @@ internal static class StoreOnlyPhase
         var directory = Path.Combine(Path.GetTempPath(), "edge-store-bench-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using var store = new FasterHistoryStore(new HistoryOptions(), directory, NullLogger<FasterHistoryStore>.Instance);
+            using var store = new FasterHistoryStore(new HistoryOptions(), directory, TimeProvider.System, NullLogger<FasterHistoryStore>.Instance);
             await store.OpenAsync(CancellationToken.None);
             using var writer = store.OpenWriter();
             var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

@@ -114,6 +114,13 @@ internal sealed partial class EmbeddedBroker : IHostedService, IAsyncDisposable
             e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
             _metrics.OnConnectRefused();
             LogConnectRefused(e.ClientId, e.UserName ?? "", e.RemoteEndPoint?.ToString() ?? "");
+            return Task.CompletedTask;
+        }
+
+        if (string.IsNullOrEmpty(e.ClientId))
+        {
+            // MQTT 5 lets a client leave its id to the server (mosquitto_pub does); MQTTnet refuses unless one is assigned.
+            e.AssignedClientIdentifier = $"{e.UserName}-{Guid.NewGuid():N}";
         }
 
         return Task.CompletedTask;

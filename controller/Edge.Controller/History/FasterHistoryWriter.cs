@@ -99,7 +99,9 @@ internal sealed partial class FasterHistoryWriter : IHistoryWriter
         if (newBegin > log.BeginAddress)
         {
             var old = log.BeginAddress;
-            log.ShiftBeginAddress(newBegin, truncateLog: true);
+            // Not truncated on disk now: the next checkpoint persists the new begin and then truncates, so a crash
+            // in between cannot leave a recovered log pointing at deleted segments.
+            log.ShiftBeginAddress(newBegin, snapToPageStart: true, truncateLog: false);
             LogTruncated(old, newBegin, _owner.Options.Retention);
         }
 

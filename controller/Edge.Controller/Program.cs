@@ -22,5 +22,11 @@ internal static class Program
 
             return 2;
         }
+        catch (FileNotFoundException ex)
+        {
+            // A configuration file named by --config or EDGE_CONTROLLER_CONFIG that is not there.
+            await Console.Error.WriteLineAsync("edge-controller: " + ex.Message);
+            return 2;
+        }
     }
 }

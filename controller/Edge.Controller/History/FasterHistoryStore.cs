@@ -24,20 +24,28 @@ internal sealed partial class FasterHistoryStore : IHistoryStore, IDisposable
     private FasterKV<HistoryKey, SampleBlock>? _store;
     private IDevice? _device;
     private SeriesCatalog? _catalog;
+    private RetentionMarks? _marks;
     private int _activeSessions;
     private long _pendingReads;
 
-    public FasterHistoryStore(IOptions<ControllerOptions> options, ILogger<FasterHistoryStore> logger)
-        : this(options.Value.History, Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "history"), logger)
+    public FasterHistoryStore(IOptions<ControllerOptions> options, TimeProvider time, ILogger<FasterHistoryStore> logger)
+        : this(options.Value.History, Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "history"), time, logger)
     {
     }
 
-    public FasterHistoryStore(HistoryOptions options, string directory, ILogger<FasterHistoryStore> logger)
+    public FasterHistoryStore(HistoryOptions options, string directory, TimeProvider time, ILogger<FasterHistoryStore> logger)
     {
         _options = options;
         _directory = directory;
+        Time = time;
         _logger = logger;
     }
+
+    internal TimeProvider Time { get; }
+
+    internal HistoryOptions Options => _options;
+
+    internal RetentionMarks Marks => _marks ?? throw new InvalidOperationException("the history store is not open");
 
     public bool IsOpen => _store is not null;
 
@@ -79,6 +87,7 @@ internal sealed partial class FasterHistoryStore : IHistoryStore, IDisposable
         _store = new FasterKV<HistoryKey, SampleBlock>(settings);
         Recovered = settings.TryRecoverLatest;
         _catalog = new SeriesCatalog(Path.Combine(_directory, "series.jsonl"));
+        _marks = new RetentionMarks(Path.Combine(_directory, "retention-marks.txt"));
         LogOpened(_directory, Recovered, _store.RecoveredVersion, _catalog.Count, _store.Log.TailAddress);
         if (_catalog.SkippedLines > 0)
         {

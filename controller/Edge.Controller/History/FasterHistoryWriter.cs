@@ -62,6 +62,7 @@ internal sealed partial class FasterHistoryWriter : IHistoryWriter
         }
 
         var appended = _appended;
+        var tail = _owner.Store.Log.TailAddress;
         _owner.Catalog.Sync();
         var checkpoint = _owner.Store.TakeFullCheckpointAsync(CheckpointType.FoldOver, cancellationToken).AsTask();
         while (!checkpoint.IsCompleted)
@@ -79,8 +80,32 @@ internal sealed partial class FasterHistoryWriter : IHistoryWriter
         }
 
         _appendedAtCheckpoint = appended;
+        _owner.Marks.Add(_owner.Time.GetUtcNow().ToUnixTimeMilliseconds(), tail);
         LogCheckpoint(token, _owner.Store.Log.TailAddress);
         return token;
+    }
+
+    public long ApplyRetention()
+    {
+        var log = _owner.Store.Log;
+        var beforeMs = (_owner.Time.GetUtcNow() - _owner.Options.Retention).ToUnixTimeMilliseconds();
+        if (_owner.Marks.TakeAddressBefore(beforeMs) is not { } address)
+        {
+            return log.BeginAddress;
+        }
+
+        // Only what has left memory is cut, so the log's in-memory pages are never shifted under a reader.
+        var newBegin = Math.Min(address, log.HeadAddress);
+        if (newBegin > log.BeginAddress)
+        {
+            var old = log.BeginAddress;
+            // Not truncated on disk now: the next checkpoint persists the new begin and then truncates, so a crash
+            // in between cannot leave a recovered log pointing at deleted segments.
+            log.ShiftBeginAddress(newBegin, snapToPageStart: true, truncateLog: false);
+            LogTruncated(old, newBegin, _owner.Options.Retention);
+        }
+
+        return log.BeginAddress;
     }
 
     public void Dispose() => _session.Dispose();
@@ -90,8 +115,8 @@ internal sealed partial class FasterHistoryWriter : IHistoryWriter
         _openPage.TryGetValue((seriesId, bucket), out var page);
         while (true)
         {
-            var output = _session.Rmw(new HistoryKey(seriesId, page, bucket), input);
-            if (!output.Full)
+            var (full, _) = _session.Rmw(new HistoryKey(seriesId, page, bucket), input);
+            if (!full)
             {
                 _openPage[(seriesId, bucket)] = page;
                 return;

@@ -11,6 +11,7 @@ internal sealed class HistorySession : IDisposable
     private readonly ClientSession<HistoryKey, SampleBlock, BlockInput, BlockOutput, Empty, SampleBlockFunctions> _session;
     private readonly Action _onPendingRead;
     private readonly Action _onDispose;
+    private BlockOutput _rmwOutput;
     private bool _disposed;
 
     public HistorySession(ClientSession<HistoryKey, SampleBlock, BlockInput, BlockOutput, Empty, SampleBlockFunctions> session, Action onPendingRead, Action onDispose)
@@ -35,17 +36,22 @@ internal sealed class HistorySession : IDisposable
         return status.Found;
     }
 
-    /// <summary>Runs one RMW; completes it at once if it had to go to disk (the bucket's record was evicted).</summary>
-    public BlockOutput Rmw(HistoryKey key, BlockInput input)
+    /// <summary>
+    /// Runs one RMW and returns (full, already marked); completes it at once if it had to go to disk (the bucket's
+    /// record was evicted). The output buffer is reused: an RMW never fills its block copy, so it is not cleared.
+    /// </summary>
+    public (bool Full, bool AlreadyMarked) Rmw(HistoryKey key, BlockInput input)
     {
-        var output = default(BlockOutput);
-        var status = _session.RMW(ref key, ref input, ref output, Empty.Default, 0);
+        _rmwOutput.Full = false;
+        _rmwOutput.AlreadyMarked = false;
+        var status = _session.RMW(ref key, ref input, ref _rmwOutput, Empty.Default, 0);
         if (status.IsPending)
         {
-            (_, output) = CompleteOne();
+            var (_, output) = CompleteOne();
+            return (output.Full, output.AlreadyMarked);
         }
 
-        return output;
+        return (_rmwOutput.Full, _rmwOutput.AlreadyMarked);
     }
 
     public void Refresh() => _session.Refresh();

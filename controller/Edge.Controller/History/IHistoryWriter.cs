@@ -10,4 +10,7 @@ internal interface IHistoryWriter : IDisposable
 
     /// <summary>Takes a checkpoint of everything appended so far; returns its token, or null when nothing was appended since the last one.</summary>
     Task<Guid?> CheckpointAsync(CancellationToken cancellationToken);
+
+    /// <summary>Drops what was last written more than the retention ago and has left memory; returns the log's begin address.</summary>
+    long ApplyRetention();
 }

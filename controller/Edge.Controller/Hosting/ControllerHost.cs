@@ -27,7 +27,6 @@ internal static class ControllerHost
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         AddConfiguration(builder.Configuration, args, overrides);
-        builder.Host.UseSystemd();
         AddServices(builder.Services, builder.Configuration);
         var urls = builder.Configuration.GetSection($"{ControllerOptions.SectionName}:Http:Urls").Get<string[]>();
         builder.WebHost.UseUrls(urls is { Length: > 0 } ? urls : [HttpOptions.DefaultUrl]);

@@ -113,6 +113,7 @@ internal sealed partial class HistoryWriterService : BackgroundService
         try
         {
             await writer.CheckpointAsync(cancellationToken);
+            writer.ApplyRetention();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -25,6 +25,7 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
     private readonly ILogger<MqttIngest> _logger;
+    private readonly RejectionLogThrottle _throttle;
     private MqttConnection? _connection;
 
     public MqttIngest(IOptions<ControllerOptions> options, EdgeTopics topics, IngestQueue queue, NodeRegistry registry, IngestMetrics metrics, IServiceProvider services, TimeProvider time, ILogger<MqttIngest> logger)
@@ -37,6 +38,7 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
         _services = services;
         _time = time;
         _logger = logger;
+        _throttle = new RejectionLogThrottle(time, TimeSpan.FromSeconds(10));
     }
 
     public bool IsConnected => _connection?.IsConnected ?? false;
@@ -208,6 +210,9 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
     private void Reject(string reason, string topic, string detail)
     {
         _metrics.OnRejected(reason);
-        LogRejected(topic, reason, detail);
+        if (_throttle.ShouldLog(topic, reason, out var suppressed))
+        {
+            LogRejected(topic, reason, detail, suppressed);
+        }
     }
 }

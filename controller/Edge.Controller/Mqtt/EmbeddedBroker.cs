@@ -109,6 +109,13 @@ internal sealed partial class EmbeddedBroker : IHostedService, IAsyncDisposable
 
     private Task OnValidatingConnectionAsync(ValidatingConnectionEventArgs e)
     {
+        if (string.IsNullOrEmpty(e.ClientId))
+        {
+            // MQTT 5 lets a client leave its id to the server (mosquitto_pub does). MQTTnet answers "client identifier
+            // not valid" unless one is assigned, even when the real problem is the password, so assign it first.
+            e.AssignedClientIdentifier = $"{e.UserName}-{Guid.NewGuid():N}";
+        }
+
         if (!_credentials.Verify(e.UserName, e.Password))
         {
             e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;

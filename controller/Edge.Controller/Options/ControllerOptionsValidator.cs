@@ -126,6 +126,11 @@ internal sealed class ControllerOptionsValidator : IValidateOptions<ControllerOp
             errors.Add($"{S}:History:CheckpointInterval '{history.CheckpointInterval}' must be positive");
         }
 
+        if (history.Retention <= TimeSpan.Zero)
+        {
+            errors.Add($"{S}:History:Retention '{history.Retention}' must be positive");
+        }
+
         PowerOfTwo(history.IndexSizeBytes, 1L << 12, "History:IndexSizeBytes", errors);
         PowerOfTwo(history.PageSizeBytes, 1L << 9, "History:PageSizeBytes", errors);
         PowerOfTwo(history.MemorySizeBytes, 1L << 10, "History:MemorySizeBytes", errors);

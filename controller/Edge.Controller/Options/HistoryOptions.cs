@@ -5,6 +5,9 @@ internal sealed record HistoryOptions
 {
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>History older than this is dropped from the log's head (checked at each checkpoint).</summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(30);
+
     /// <summary>Hash index size in bytes (a power of two; 64 bytes per bucket of 7 entries).</summary>
     public long IndexSizeBytes { get; init; } = 1L << 24;
 

@@ -3,6 +3,7 @@ using Edge.Controller.History;
 using Edge.Controller.Options;
 using Edge.Controller.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Edge.Controller.Tests.History;
 
@@ -10,6 +11,7 @@ public sealed class FasterHistoryStoreTests : IDisposable
 {
     private const long T0 = 1_700_000_040_000; // a minute boundary, so buckets are easy to reason about
     private readonly TempDirectory _dir = new();
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(T0));
 
     [Fact]
     public void Query_AfterDataSpillsToDisk_CompletesPendingReads()
@@ -101,11 +103,42 @@ public sealed class FasterHistoryStoreTests : IDisposable
         Assert.Equal(0, store.ActiveSessions);
     }
 
+    [Fact]
+    public async Task ApplyRetention_OldDataOnDisk_DroppedAndRecentKept()
+    {
+        var options = new HistoryOptions { MemorySizeBytes = 1 << 16, PageSizeBytes = 1 << 12, IndexSizeBytes = 1 << 16, Retention = TimeSpan.FromHours(1) };
+        using var store = Open(options);
+        using var writer = store.OpenWriter();
+        for (var i = 0; i < 100; i++)
+        {
+            writer.Append(Batch("n1", i, T0 + (i * 60_000L)));
+        }
+
+        await writer.CheckpointAsync(TestContext.Current.CancellationToken);
+        _time.Advance(TimeSpan.FromHours(2));
+        var recentStart = T0 + TimeSpan.FromHours(2).Ticks / TimeSpan.TicksPerMillisecond;
+        for (var i = 0; i < 200; i++)
+        {
+            writer.Append(Batch("n1", 1000 + i, recentStart + (i * 60_000L)));
+        }
+
+        await writer.CheckpointAsync(TestContext.Current.CancellationToken);
+        var beginBefore = store.Store.Log.BeginAddress;
+
+        var begin = writer.ApplyRetention();
+
+        Assert.True(begin > beginBefore, "the log's head should have been cut");
+        var old = store.Query("n1", "node", null, T0, T0 + (100 * 60_000L), TestContext.Current.CancellationToken).Single().Points;
+        var recent = store.Query("n1", "node", null, recentStart, recentStart + (200 * 60_000L), TestContext.Current.CancellationToken).Single().Points;
+        Assert.True(old.Count < 100, $"expected old samples dropped, found {old.Count}");
+        Assert.Equal(200, recent.Count);
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private FasterHistoryStore Open(HistoryOptions options)
     {
-        var store = new FasterHistoryStore(options, _dir.Path, NullLogger<FasterHistoryStore>.Instance);
+        var store = new FasterHistoryStore(options, _dir.Path, _time, NullLogger<FasterHistoryStore>.Instance);
         store.OpenAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult();
         return store;
     }

@@ -102,6 +102,8 @@ internal sealed class TestController : IAsyncDisposable
     {
         Http.Dispose();
         await _app.StopAsync(CancellationToken.None);
+        var leaked = Get<Edge.Controller.History.FasterHistoryStore>().ActiveSessions;
         await _app.DisposeAsync();
+        Assert.True(leaked == 0, $"{leaked} FASTER sessions were still open after the controller stopped");
     }
 }

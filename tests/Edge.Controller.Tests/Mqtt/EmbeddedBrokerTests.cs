@@ -41,6 +41,43 @@ public sealed class EmbeddedBrokerTests : IDisposable
     }
 
     [Fact]
+    public async Task Connect_EmptyClientId_ServerAssignsOne()
+    {
+        await using var controller = await TestController.StartAsync(_dir.Path);
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", controller.BrokerPort)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithClientId("")
+            .WithCleanStart()
+            .WithCredentials(TestController.NodeA, controller.NodePassword(TestController.NodeA))
+            .Build();
+
+        var result = await client.ConnectAsync(options, TestContext.Current.CancellationToken);
+
+        Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
+        Assert.StartsWith(TestController.NodeA + "-", result.AssignedClientIdentifier, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_EmptyClientIdWrongPassword_BadUserNameOrPassword()
+    {
+        await using var controller = await TestController.StartAsync(_dir.Path);
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", controller.BrokerPort)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithClientId("")
+            .WithCleanStart()
+            .WithCredentials(TestController.NodeA, "wrong")
+            .Build();
+
+        var result = await client.ConnectAsync(options, TestContext.Current.CancellationToken);
+
+        Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, result.ResultCode);
+    }
+
+    [Fact]
     public async Task Publish_UnderAnotherNodesTopic_RefusedAndNotStored()
     {
         await using var controller = await TestController.StartAsync(_dir.Path);

@@ -12,7 +12,13 @@ internal sealed class AdaptiveQuantile(double target, double rate)
     /// <summary>The miss rate currently used (may leave [0, 1]; clamped when turned into a quantile level).</summary>
     public double Effective { get; private set; } = target;
 
-    public void Update(double observedMissRate) => Effective += rate * (Target - observedMissRate);
+    /// <summary>
+    /// Moves the effective miss rate toward the target by γ · (target − observed). It is kept within
+    /// [target / 5, 5 · target] (Edge's choice): plain ACI lets it run negative after a burst of misses, and since it
+    /// then climbs back by only γ · target per window, a limit stuck at the largest score costs days of slack.
+    /// </summary>
+    public void Update(double observedMissRate) =>
+        Effective = Math.Clamp(Effective + (rate * (Target - observedMissRate)), Target / 5, Math.Min(5 * Target, 1));
 
     /// <summary>
     /// The upper quantile level for <paramref name="scores"/> held scores, with the split-conformal finite-sample

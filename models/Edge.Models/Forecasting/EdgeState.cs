@@ -12,7 +12,7 @@ internal sealed class EdgeState : IRecommenderState
     private readonly EdgeOptions _options;
     private readonly RingBuffer _samples = new(4096);
     private readonly RingBuffer _scores;
-    private readonly AdaptiveQuantile _limitQuantile;
+    private readonly double _violationCost;
     private readonly AdaptiveQuantile _lowerTail;
     private readonly AdaptiveQuantile _upperTail;
     private double[] _scratch = [];
@@ -34,11 +34,13 @@ internal sealed class EdgeState : IRecommenderState
     private int _lastGroupCount;
     private double _previousGroupMean = double.NaN;
 
-    public EdgeState(EdgeOptions options, double targetViolation)
+    /// <param name="options">Settings.</param>
+    /// <param name="violationCost">λ: what one sample above the limit costs, in reserved-but-unused resource units.</param>
+    public EdgeState(EdgeOptions options, double violationCost)
     {
         _options = options;
+        _violationCost = violationCost;
         _scores = new RingBuffer(options.ScoreWindow);
-        _limitQuantile = new AdaptiveQuantile(targetViolation, options.AdaptationRate);
         var tail = (1 - options.IntervalLevel) / 2;
         _lowerTail = new AdaptiveQuantile(tail, options.AdaptationRate);
         _upperTail = new AdaptiveQuantile(tail, options.AdaptationRate);
@@ -114,7 +116,6 @@ internal sealed class EdgeState : IRecommenderState
     {
         if (_blockSamples > 0)
         {
-            _limitQuantile.Update((double)_blockAbove / _blockSamples);
             _lowerTail.Update((double)_blockBelowLower / _blockSamples);
             _upperTail.Update((double)_blockAboveUpper / _blockSamples);
         }
@@ -137,8 +138,11 @@ internal sealed class EdgeState : IRecommenderState
         }
         else
         {
-            level = _samples.MeanBetween(nowS - horizonS, nowS);
-            var yesterday = _samples.MeanBetween(nowS - 86400, nowS - 86400 + horizonS);
+            var window = _options.BaseWindowS > 0 ? _options.BaseWindowS : horizonS;
+            level = _options.PeakBase ? _samples.MaxBetween(nowS - window, nowS) : _samples.MeanBetween(nowS - window, nowS);
+            var yesterday = _options.PeakBase
+                ? _samples.MaxBetween(nowS - 86400, nowS - 86400 + horizonS)
+                : _samples.MeanBetween(nowS - 86400, nowS - 86400 + horizonS);
             if (double.IsNaN(level))
             {
                 level = longMean;
@@ -146,11 +150,41 @@ internal sealed class EdgeState : IRecommenderState
 
             if (!double.IsNaN(yesterday))
             {
-                level = Math.Max(level, _options.SeasonalWeight * yesterday);
+                level = ((1 - _options.SeasonalWeight) * level) + (_options.SeasonalWeight * yesterday);
             }
         }
 
         return Math.Max(level, Math.Max(_options.FloorFraction * longMean, 1e-9));
+    }
+
+    /// <summary>
+    /// The score s_k minimising the expected cost over the empirical distribution of b·s:
+    /// mean((b·s_k − b·s)+) + λ · share(s &gt; s_k). Sorted scores make it one pass with a running sum.
+    /// </summary>
+    internal static double CheapestLimit(ReadOnlySpan<double> sorted, double scale, double violationCost)
+    {
+        var n = sorted.Length;
+        var best = sorted[n - 1];
+        var bestCost = double.PositiveInfinity;
+        var prefix = 0.0;
+        for (var k = 0; k < n; k++)
+        {
+            prefix += sorted[k];
+            if (k + 1 < n && sorted[k + 1] == sorted[k])
+            {
+                continue;
+            }
+
+            var idle = scale * (((k + 1) * sorted[k]) - prefix) / n;
+            var cost = idle + (violationCost * (n - k - 1) / n);
+            if (cost < bestCost)
+            {
+                bestCost = cost;
+                best = sorted[k];
+            }
+        }
+
+        return best;
     }
 
     private Recommendation Predict()
@@ -173,8 +207,7 @@ internal sealed class EdgeState : IRecommenderState
         }
 
         Array.Sort(_scratch);
-        var limitLevel = _limitQuantile.UpperLevel(n);
-        var limit = limitLevel >= 1 ? _scratch[n - 1] * (1 + (1.0 / n)) : Quantiles.OfSorted(_scratch, limitLevel);
+        var limit = CheapestLimit(_scratch, _base, _violationCost);
         var upperLevel = _upperTail.UpperLevel(n);
         var upper = upperLevel >= 1 ? double.PositiveInfinity : Quantiles.OfSorted(_scratch, upperLevel);
         var lower = Quantiles.OfSorted(_scratch, _lowerTail.LowerLevel(n));

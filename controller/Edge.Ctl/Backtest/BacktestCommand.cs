@@ -30,6 +30,7 @@ internal static class BacktestCommand
         };
         var json = new Option<bool>("--json") { Description = "Write a machine-readable summary to stdout" };
         var outDir = new Option<string?>("--out") { Description = "Write a markdown report with SVG charts to this folder" };
+        var reportName = new Option<string>("--report-name") { Description = "Report file name (without .md) under --out", DefaultValueFactory = _ => "backtest-report" };
         var parallel = new Option<int>("--parallel") { Description = "Series processed in parallel", DefaultValueFactory = _ => 2 };
         var noSweep = new Option<bool>("--no-sweep") { Description = "Run each recommender at its default knob only" };
         var example = new Option<string?>("--example") { Description = "Series id to chart (default: the first scored)" };
@@ -38,7 +39,7 @@ internal static class BacktestCommand
         var priceGiB = new Option<double>("--price-gib-hour") { Description = "Price of a reserved GiB-hour", DefaultValueFactory = _ => 0.002923 };
 
         var command = new Command("backtest", "Replay a trace through the recommenders and score the limits they would have set");
-        foreach (var option in new Option[] { format, data, recommenders, step, warmup, resource, holdout, json, outDir, parallel, noSweep, example, minScored, priceCore, priceGiB })
+        foreach (var option in new Option[] { format, data, recommenders, step, warmup, resource, holdout, json, outDir, reportName, parallel, noSweep, example, minScored, priceCore, priceGiB })
         {
             command.Options.Add(option);
         }
@@ -48,7 +49,7 @@ internal static class BacktestCommand
             var errors = new List<string>();
             var names = registry.Resolve(parse.GetValue(recommenders), out var unknown);
             errors.AddRange(unknown.Select(u => $"--recommenders: unknown recommender '{u}'"));
-            var request = Build(parse, errors, names, format, data, step, warmup, resource, holdout, json, outDir, parallel, noSweep, example, minScored, priceCore, priceGiB);
+            var request = Build(parse, errors, names, format, data, step, warmup, resource, holdout, json, outDir, reportName, parallel, noSweep, example, minScored, priceCore, priceGiB);
             if (errors.Count > 0 || request is null)
             {
                 foreach (var error in errors)
@@ -76,6 +77,7 @@ internal static class BacktestCommand
         Option<double> holdout,
         Option<bool> json,
         Option<string?> outDir,
+        Option<string> reportName,
         Option<int> parallel,
         Option<bool> noSweep,
         Option<string?> example,
@@ -115,6 +117,12 @@ internal static class BacktestCommand
             errors.Add($"--parallel: {parse.GetValue(parallel)} must be >= 1");
         }
 
+        var name = parse.GetValue(reportName) ?? "";
+        if (name.Length == 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+        {
+            errors.Add($"--report-name: '{name}' is not a file name");
+        }
+
         if (errors.Count > 0)
         {
             return null;
@@ -144,6 +152,7 @@ internal static class BacktestCommand
             Holdout = fraction,
             Json = parse.GetValue(json),
             OutDirectory = parse.GetValue(outDir),
+            ReportName = name,
             Parallelism = parse.GetValue(parallel),
             Sweep = !parse.GetValue(noSweep),
             ExampleSeries = parse.GetValue(example),

@@ -26,6 +26,9 @@ internal sealed record BacktestRequest
 
     public string? OutDirectory { get; init; }
 
+    /// <summary>Report file name without <c>.md</c>; charts are named after it.</summary>
+    public string ReportName { get; init; } = "backtest-report";
+
     public int Parallelism { get; init; } = 2;
 
     public bool Sweep { get; init; } = true;

@@ -8,8 +8,6 @@ namespace Edge.Ctl.Backtest;
 /// <summary>Writes <c>backtest-report.md</c> and its SVG charts into a folder.</summary>
 internal static class MarkdownReport
 {
-    public const string FileName = "backtest-report.md";
-
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static async Task<string> WriteAsync(string directory, BacktestRequest request, TraceLoadResult load, IReadOnlyList<BacktestResult> results, CancellationToken cancellationToken)
@@ -23,15 +21,15 @@ internal static class MarkdownReport
         md.AppendLine(Inv, $"Prices: {request.PricePerCoreHour} per core-hour, {request.PricePerGiBHour} per GiB-hour. Metrics are pooled over all scored samples (DESIGN.md).").AppendLine();
         foreach (var result in results)
         {
-            await WriteResultAsync(md, directory, result, cancellationToken);
+            await WriteResultAsync(md, directory, request.ReportName, result, cancellationToken);
         }
 
-        var path = Path.Combine(directory, FileName);
+        var path = Path.Combine(directory, request.ReportName + ".md");
         await File.WriteAllTextAsync(path, md.ToString(), cancellationToken);
         return path;
     }
 
-    private static async Task WriteResultAsync(StringBuilder md, string directory, BacktestResult result, CancellationToken cancellationToken)
+    private static async Task WriteResultAsync(StringBuilder md, string directory, string reportName, BacktestResult result, CancellationToken cancellationToken)
     {
         var resource = BacktestRunner.Lower(result.Resource);
         var unit = result.Resource switch
@@ -48,12 +46,12 @@ internal static class MarkdownReport
             WriteTable(md, result, segment, unit);
         }
 
-        var curves = $"slack-vs-violation-{resource}.svg";
+        var curves = $"{reportName}-slack-vs-violation-{resource}.svg";
         await File.WriteAllTextAsync(Path.Combine(directory, curves), Curves(result), cancellationToken);
         md.AppendLine(Inv, $"![slack vs violation, {resource}]({curves})").AppendLine();
         if (result.Example is { } example)
         {
-            var file = $"example-{resource}.svg";
+            var file = $"{reportName}-example-{resource}.svg";
             await File.WriteAllTextAsync(Path.Combine(directory, file), Example(example, resource), cancellationToken);
             md.AppendLine(Inv, $"Example series `{example.SeriesId}` (first 3 days scored): usage, edge's forecast and 90% interval, and limits at default knobs.").AppendLine();
             md.AppendLine(Inv, $"![example series, {resource}]({file})").AppendLine();

@@ -6,8 +6,8 @@ namespace Edge.Models.Profiling;
 /// Predicts a component's prediction profile before it runs from its run history (the peak of each earlier run),
 /// through a registered recommender (Edge's default unless configured). A component never seen before borrows the
 /// runs of similar components — same step name, else same command, else an input size within a ratio — with a
-/// wider interval and a higher limit; with nothing similar it gets the configured fallback and an unbounded
-/// interval. Predictions are kept in a transient cache with expiry. Thread-safe.
+/// wider interval and a higher limit; with nothing similar it gets the configured fallback with level 0 and wide
+/// bounds. Every number in a profile is finite. Predictions are kept in a transient cache with expiry. Thread-safe.
 /// </summary>
 public sealed class ComponentProfiler
 {
@@ -122,7 +122,7 @@ public sealed class ComponentProfiler
                 state.ObserveRun(run.StartedAtS, value(run));
             }
 
-            var r = state.Recommend(Math.Max(now, runs[^1].StartedAtS + 1), (long)_options.HorizonSeconds);
+            var r = Bounded(state.Recommend(Math.Max(now, runs[^1].StartedAtS + 1), (long)_options.HorizonSeconds), runs.Max(value));
             return borrowed ? Widen(r, _options.SimilarWidening) : r;
         }
 
@@ -146,6 +146,20 @@ public sealed class ComponentProfiler
         };
     }
 
+    /// <summary>
+    /// Too few runs for a conformal bound leave the upper bound infinite; a profile on the wire needs finite numbers,
+    /// so it becomes twice the larger of the limit and the largest run seen (and NaN bounds become 0 / that value).
+    /// </summary>
+    internal static Recommendation Bounded(Recommendation r, double largestRun)
+    {
+        var cap = 2 * Math.Max(double.IsFinite(r.Limit) ? r.Limit : 0, largestRun);
+        var limit = double.IsFinite(r.Limit) ? r.Limit : cap;
+        var upper = double.IsFinite(r.Upper) ? r.Upper : cap;
+        var lower = double.IsFinite(r.Lower) ? r.Lower : 0;
+        var forecast = double.IsFinite(r.Forecast) ? r.Forecast : largestRun;
+        return new Recommendation(limit, forecast, lower, upper, double.IsFinite(r.Level) ? r.Level : 0);
+    }
+
     /// <summary>Moves both bounds away from the forecast by <paramref name="factor"/> and raises the limit as much.</summary>
     internal static Recommendation Widen(Recommendation r, double factor)
     {
@@ -158,14 +172,19 @@ public sealed class ComponentProfiler
     private PredictionProfile Fallback(string componentId)
     {
         var f = _options.Fallback;
-        var unbounded = new IntervalBounds(0, double.PositiveInfinity);
+        // Level 0: nothing is claimed; the bounds span 0 to four times the fallback so they stay finite on the wire.
+        var network = f.NetworkMbps ?? 0;
         return new PredictionProfile
         {
             ComponentId = componentId,
             Cpu = f.CpuMillicores,
             Memory = f.MemoryMiB,
-            NetworkBandwidth = f.NetworkMbps ?? 0,
-            ConfidenceInterval = new ConfidenceInterval(0, unbounded, unbounded, unbounded),
+            NetworkBandwidth = network,
+            ConfidenceInterval = new ConfidenceInterval(
+                0,
+                new IntervalBounds(0, 4 * f.CpuMillicores),
+                new IntervalBounds(0, 4 * f.MemoryMiB),
+                new IntervalBounds(0, 4 * network)),
             Model = "fallback",
             GeneratedAtMs = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
             HorizonSeconds = _options.HorizonSeconds,

@@ -30,10 +30,10 @@ public sealed class BacktestCommandTests : IDisposable
         var (code, _, _) = await Run("--format", "wfinstances", "--data", SampleData.WfInstances, "--resource", "memory", "--recommenders", "vpa,edge,autopilot", "--out", _out);
 
         Assert.Equal(ExitCodes.Success, code);
-        var report = await File.ReadAllTextAsync(Path.Combine(_out, MarkdownReport.FileName), TestContext.Current.CancellationToken);
+        var report = await File.ReadAllTextAsync(Path.Combine(_out, "backtest-report.md"), TestContext.Current.CancellationToken);
         Assert.Contains("## memory", report, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(_out, "slack-vs-violation-memory.svg")));
-        Assert.StartsWith("<svg", await File.ReadAllTextAsync(Path.Combine(_out, "example-memory.svg"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_out, "backtest-report-slack-vs-violation-memory.svg")));
+        Assert.StartsWith("<svg", await File.ReadAllTextAsync(Path.Combine(_out, "backtest-report-example-memory.svg"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class ComponentProfilerTests
     public void Predict_NeverSeenComponent_BorrowsFromTheSameStepWithAWiderInterval()
     {
         var profiler = Profiler();
-        Record(profiler, "etl/transform", new ComponentContext(StepName: "transform"), 10);
+        Record(profiler, "etl/transform", new ComponentContext(StepName: "transform"), 40);
         var own = profiler.Predict("etl/transform", new ComponentContext(StepName: "transform"));
 
         var borrowed = profiler.Predict("other/transform", new ComponentContext(StepName: "transform"));
@@ -44,7 +44,21 @@ public sealed class ComponentProfilerTests
 
         Assert.Equal("fallback", profile.Model);
         Assert.Equal(1024, profile.Memory);
-        Assert.True(double.IsPositiveInfinity(profile.ConfidenceInterval.Memory.Upper));
+        Assert.Equal(0, profile.ConfidenceInterval.Level);
+        Assert.Equal(4096, profile.ConfidenceInterval.Memory.Upper);
+    }
+
+    [Fact]
+    public void Predict_FewRuns_KeepsEveryNumberFinite()
+    {
+        var profiler = Profiler();
+        Record(profiler, "etl/load", new ComponentContext(), 3);
+
+        var p = profiler.Predict("etl/load", new ComponentContext());
+
+        Assert.All(
+            [p.Cpu, p.Memory, p.NetworkBandwidth, p.ConfidenceInterval.Cpu.Upper, p.ConfidenceInterval.Memory.Upper, p.ConfidenceInterval.NetworkBandwidth.Lower],
+            v => Assert.True(double.IsFinite(v)));
     }
 
     [Fact]

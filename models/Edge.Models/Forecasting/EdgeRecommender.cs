@@ -20,7 +20,7 @@ internal sealed class EdgeRecommender(EdgeOptions options) : IRecommender
 
     public double DefaultKnob => 2.0;
 
-    public IReadOnlyList<double> SweepKnobs { get; } = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100];
+    public IReadOnlyList<double> SweepKnobs { get; } = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 300, 1000, 3000, 10000];
 
     public IRecommenderState CreateState(ResourceKind resource, double knob) => new EdgeState(options, knob * Unit(resource));
 

@@ -33,6 +33,7 @@ internal sealed class EdgeState : IRecommenderState
     private double _lastGroupSum;
     private int _lastGroupCount;
     private double _previousGroupMean = double.NaN;
+    private readonly List<double> _lastGroup = [];
 
     /// <param name="options">Settings.</param>
     /// <param name="violationCost">λ: what one sample above the limit costs, in reserved-but-unused resource units.</param>
@@ -72,6 +73,7 @@ internal sealed class EdgeState : IRecommenderState
             _lastGroupS = timestampS;
             _lastGroupSum = 0;
             _lastGroupCount = 0;
+            _lastGroup.Clear();
             if (!_realDecisions)
             {
                 StartBlock(timestampS, 0);
@@ -82,6 +84,7 @@ internal sealed class EdgeState : IRecommenderState
 
         _lastGroupSum += peak;
         _lastGroupCount++;
+        _lastGroup.Add(peak);
         _sum += peak;
         _count++;
     }
@@ -92,6 +95,14 @@ internal sealed class EdgeState : IRecommenderState
         if (_runs && _lastGroupCount > 0)
         {
             _previousGroupMean = _lastGroupSum / _lastGroupCount;
+            if (_scores.Count == 0)
+            {
+                // Only one earlier run: its own spread around its mean is the best calibration there is.
+                foreach (var peak in _lastGroup)
+                {
+                    _scores.Add(0, peak / Math.Max(_previousGroupMean, 1e-9));
+                }
+            }
         }
 
         StartBlock(nowS, horizonS);

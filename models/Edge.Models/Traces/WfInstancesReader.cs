@@ -146,8 +146,13 @@ public static partial class WfInstancesReader
             return false;
         }
 
-        // Pegasus instances write MM-dd-yy; the others ISO 8601.
-        string[] formats = ["yyyy-MM-ddTHH:mm:sszzz", "yyyy-MM-ddTHH:mm:ss.FFFFFFFzzz", "yyyy-MM-ddTHH:mm:ssZ", "MM-dd-yyTHH:mm:ssZ", "yyyy-MM-dd HH:mm:ss"];
+        // Pegasus instances write MM-dd-yy or compact ISO 8601 with a +hhmm offset; the others ISO 8601.
+        if (CompactOffset().IsMatch(text))
+        {
+            text = text[..^2] + ":" + text[^2..];
+        }
+
+        string[] formats = ["yyyyMMddTHHmmsszzz", "yyyy-MM-ddTHH:mm:sszzz", "yyyy-MM-ddTHH:mm:ss.FFFFFFFzzz", "yyyy-MM-ddTHH:mm:ssZ", "MM-dd-yyTHH:mm:ssZ", "yyyy-MM-dd HH:mm:ss"];
         if (DateTimeOffset.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
             || DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out parsed))
         {
@@ -157,6 +162,9 @@ public static partial class WfInstancesReader
 
         return false;
     }
+
+    [GeneratedRegex("^[0-9]{8}T[0-9]{6}[+-][0-9]{4}$")]
+    private static partial Regex CompactOffset();
 
     [GeneratedRegex("_ID[0-9]+$")]
     private static partial Regex IdSuffix();

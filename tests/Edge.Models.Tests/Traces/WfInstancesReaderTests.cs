@@ -38,6 +38,22 @@ public sealed class WfInstancesReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_CompactPegasusDate_IsParsed()
+    {
+        File.WriteAllText(Path.Combine(_dir, "x.json"), """
+            {"workflow":{"specification":{"tasks":[{"id":"a_ID0000001","name":"a_ID0000001"}]},
+             "execution":{"executedAt":"20200401T054215+0000","tasks":[{"id":"a_ID0000001","memoryInBytes":1048576,"runtimeInSeconds":2}]}}}
+            """);
+
+        var result = WfInstancesReader.Read(_dir, [ResourceKind.Memory], TestContext.Current.CancellationToken);
+
+        var series = Assert.Single(result.Series);
+        Assert.EndsWith("/a", series.Id, StringComparison.Ordinal);
+        Assert.Equal(DateTimeOffset.Parse("2020-04-01T05:42:15Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds(), series.TimestampsS[0]);
+        Assert.Equal([1.0], series.Values);
+    }
+
+    [Fact]
     public void Read_BadDate_SkipsTheInstance()
     {
         File.WriteAllText(Path.Combine(_dir, "x.json"), """{"workflow":{"execution":{"executedAt":"yesterday","tasks":[]}}}""");

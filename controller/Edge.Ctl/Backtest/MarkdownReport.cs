@@ -80,7 +80,7 @@ internal static class MarkdownReport
 
     private static void WriteTable(StringBuilder md, BacktestResult result, Segment segment, string unit)
     {
-        md.AppendLine(Inv, $"### {resource(result)} — {JsonSummary.Name(segment)}").AppendLine();
+        md.AppendLine(Inv, $"### {BacktestRunner.Lower(result.Resource)} — {JsonSummary.Name(segment)}").AppendLine();
         md.AppendLine(Inv, $"| recommender | default knob | slack % | violation % | violations | shortfall % | coverage (level) | reserved {unit} | cost | slack @1% | slack @5% |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in result.Recommenders)
@@ -91,7 +91,6 @@ internal static class MarkdownReport
         }
 
         md.AppendLine();
-        static string resource(BacktestResult r) => BacktestRunner.Lower(r.Resource);
     }
 
     private static string Curves(BacktestResult result)

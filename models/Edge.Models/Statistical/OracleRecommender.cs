@@ -15,25 +15,4 @@ internal sealed class OracleRecommender : IRecommender
     public IReadOnlyList<double> SweepKnobs { get; } = [0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 1.0];
 
     public IRecommenderState CreateState(ResourceKind resource, double knob) => new OracleState(knob);
-
-    private sealed class OracleState(double multiplier) : IForesightState
-    {
-        private double _peak;
-
-        public void Observe(long timestampS, double value)
-        {
-        }
-
-        public void Reveal(ReadOnlySpan<double> comingWindow)
-        {
-            _peak = 0;
-            foreach (var v in comingWindow)
-            {
-                _peak = Math.Max(_peak, v);
-            }
-        }
-
-        public Recommendation Recommend(long nowS, long horizonS) =>
-            new(multiplier * _peak, _peak, _peak, _peak, double.NaN);
-    }
 }

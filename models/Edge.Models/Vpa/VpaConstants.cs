@@ -10,8 +10,9 @@ internal static class VpaConstants
     public const double BucketGrowth = 0.05;
 
     /// <summary>
-    /// First CPU bucket 0.01 core, max 1000 cores (<c>model/aggregations_config.go</c>, cpuHistogramOptions; releases up
-    /// to 1.2 use 0.01, later releases 0.001 — Edge follows the 0.01 of the issue and of the code comment).
+    /// First CPU bucket 0.01 core, max 1000 cores (<c>model/aggregations_config.go</c>, cpuHistogramOptions). Older
+    /// versions of that file pass 0.01; the version read for this port passes 0.001 while its comment still says
+    /// 0.01 — Edge follows the 0.01 of the issue and of the comment.
     /// </summary>
     public const double CpuFirstBucketCores = 0.01;
 

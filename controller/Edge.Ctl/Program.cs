@@ -1,6 +1,14 @@
+using System.CommandLine;
+using Edge.Ctl.Backtest;
+
 namespace Edge.Ctl;
 
 internal static class Program
 {
-    public static int Main() => 0;
+    public static Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("edgectl: command-line client of Edge");
+        root.Subcommands.Add(BacktestCommand.Create(Console.Out, Console.Error));
+        return root.Parse(args).InvokeAsync();
+    }
 }

@@ -12,6 +12,12 @@ public interface IRecommenderState
     /// <summary>Records that the limit in force was exceeded hard (an OOM kill for memory), for recommenders that react.</summary>
     void ObserveViolation(long timestampS, double limit) { }
 
+    /// <summary>
+    /// Adds the peak of one whole run of a component (e.g. one workflow task). Recommenders that aggregate samples
+    /// over time windows (VPA's daily memory peak) treat each run as its own container instead.
+    /// </summary>
+    void ObserveRun(long timestampS, double peak) => Observe(timestampS, peak);
+
     /// <summary>The limit for the next <paramref name="horizonS"/> seconds, seen from <paramref name="nowS"/>.</summary>
     Recommendation Recommend(long nowS, long horizonS);
 }

@@ -4,4 +4,13 @@ namespace Edge.Models;
 public sealed record UsageSeries(string Id, ResourceKind Resource, long[] TimestampsS, double[] Values)
 {
     public int Count => Values.Length;
+
+    /// <summary>
+    /// True when each sample is one whole run of a component (its peak), as in WfInstances, rather than one
+    /// interval of a long-running series. Samples sharing a timestamp belong to the same workflow run.
+    /// </summary>
+    public bool SamplesAreRuns { get; init; }
+
+    /// <summary>How long each sample's limit was held, in seconds (a run's runtime); null for regular series.</summary>
+    public double[]? DurationsS { get; init; }
 }

@@ -1,0 +1,165 @@
+using System.CommandLine;
+using System.Globalization;
+using Edge.Models;
+using Edge.Models.Traces;
+
+namespace Edge.Ctl.Backtest;
+
+/// <summary>Defines <c>edgectl backtest</c> and turns its arguments into a <see cref="BacktestRequest"/>.</summary>
+internal static class BacktestCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr, RecommenderRegistry? registry = null)
+    {
+        registry ??= RecommenderRegistry.CreateDefault();
+        var format = new Option<string>("--format") { Description = "Trace layout: bitbrains | wfinstances | edge", Required = true };
+        format.AcceptOnlyFromAmong("bitbrains", "wfinstances", "edge");
+        var data = new Option<string>("--data") { Description = "Folder (or file) holding the trace", Required = true };
+        var recommenders = new Option<string>("--recommenders")
+        {
+            Description = $"Comma-separated names or groups (default all): {string.Join(", ", registry.All.Select(r => r.Name))}, autopilot",
+            DefaultValueFactory = _ => "all",
+        };
+        var step = new Option<string>("--step") { Description = "Decision step: a duration (1h, 30m) or a number of samples", DefaultValueFactory = _ => "1h" };
+        var warmup = new Option<string>("--warmup") { Description = "Warm-up before the first scored decision (e.g. 7d)", DefaultValueFactory = _ => "7d" };
+        var resource = new Option<string>("--resource") { Description = "cpu | memory | both", DefaultValueFactory = _ => "both" };
+        resource.AcceptOnlyFromAmong("cpu", "memory", "both");
+        var holdout = new Option<double>("--holdout")
+        {
+            Description = "Share of series (other VMs/components) and of the latest time span held out and reported apart",
+            DefaultValueFactory = _ => 0.3,
+        };
+        var json = new Option<bool>("--json") { Description = "Write a machine-readable summary to stdout" };
+        var outDir = new Option<string?>("--out") { Description = "Write a markdown report with SVG charts to this folder" };
+        var reportName = new Option<string>("--report-name") { Description = "Report file name (without .md) under --out", DefaultValueFactory = _ => "backtest-report" };
+        var parallel = new Option<int>("--parallel") { Description = "Series processed in parallel", DefaultValueFactory = _ => 2 };
+        var noSweep = new Option<bool>("--no-sweep") { Description = "Run each recommender at its default knob only" };
+        var example = new Option<string?>("--example") { Description = "Series id to chart (default: the first scored)" };
+        var minScored = new Option<int>("--min-scored") { Description = "Skip series with fewer scored samples", DefaultValueFactory = _ => 288 };
+        var priceCore = new Option<double>("--price-core-hour") { Description = "Price of a reserved core-hour", DefaultValueFactory = _ => 0.021811 };
+        var priceGiB = new Option<double>("--price-gib-hour") { Description = "Price of a reserved GiB-hour", DefaultValueFactory = _ => 0.002923 };
+
+        var command = new Command("backtest", "Replay a trace through the recommenders and score the limits they would have set");
+        foreach (var option in new Option[] { format, data, recommenders, step, warmup, resource, holdout, json, outDir, reportName, parallel, noSweep, example, minScored, priceCore, priceGiB })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var errors = new List<string>();
+            var names = registry.Resolve(parse.GetValue(recommenders), out var unknown);
+            errors.AddRange(unknown.Select(u => $"--recommenders: unknown recommender '{u}'"));
+            var request = Build(parse, errors, names, format, data, step, warmup, resource, holdout, json, outDir, reportName, parallel, noSweep, example, minScored, priceCore, priceGiB);
+            if (errors.Count > 0 || request is null)
+            {
+                foreach (var error in errors)
+                {
+                    await stderr.WriteLineAsync(error);
+                }
+
+                return ExitCodes.InvalidArguments;
+            }
+
+            return await BacktestRunner.RunAsync(request, stdout, stderr, cancellationToken);
+        });
+        return command;
+    }
+
+    private static BacktestRequest? Build(
+        ParseResult parse,
+        List<string> errors,
+        IReadOnlyList<IRecommender> names,
+        Option<string> format,
+        Option<string> data,
+        Option<string> step,
+        Option<string> warmup,
+        Option<string> resource,
+        Option<double> holdout,
+        Option<bool> json,
+        Option<string?> outDir,
+        Option<string> reportName,
+        Option<int> parallel,
+        Option<bool> noSweep,
+        Option<string?> example,
+        Option<int> minScored,
+        Option<double> priceCore,
+        Option<double> priceGiB)
+    {
+        var dataDir = parse.GetValue(data) ?? "";
+        if (!Directory.Exists(dataDir) && !File.Exists(dataDir))
+        {
+            errors.Add($"--data: '{dataDir}' does not exist");
+        }
+
+        if (names.Count == 0)
+        {
+            errors.Add("--recommenders: no recommender selected");
+        }
+
+        if (!DurationText.TryParse(parse.GetValue(step) ?? "", out var stepSeconds, out var stepSamples) || (stepSeconds is null && stepSamples < 1) || stepSeconds <= 0)
+        {
+            errors.Add($"--step: '{parse.GetValue(step)}' is not a positive duration (1h, 30m) or sample count");
+        }
+
+        if (!DurationText.TryParse(parse.GetValue(warmup) ?? "", out var warmupSeconds, out _) || warmupSeconds is null)
+        {
+            errors.Add($"--warmup: '{parse.GetValue(warmup)}' is not a duration (e.g. 7d, 12h)");
+        }
+
+        var fraction = parse.GetValue(holdout);
+        if (fraction is < 0 or >= 1)
+        {
+            errors.Add($"--holdout: {fraction.ToString(CultureInfo.InvariantCulture)} is not in [0, 1)");
+        }
+
+        if (parse.GetValue(parallel) < 1)
+        {
+            errors.Add($"--parallel: {parse.GetValue(parallel)} must be >= 1");
+        }
+
+        var name = parse.GetValue(reportName) ?? "";
+        if (name.Length == 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+        {
+            errors.Add($"--report-name: '{name}' is not a file name");
+        }
+
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+
+        var traceFormat = parse.GetValue(format) switch
+        {
+            "bitbrains" => TraceFormat.Bitbrains,
+            "wfinstances" => TraceFormat.WfInstances,
+            _ => TraceFormat.Edge,
+        };
+        IReadOnlyList<ResourceKind> resources = parse.GetValue(resource) switch
+        {
+            "cpu" => [ResourceKind.Cpu],
+            "memory" => [ResourceKind.Memory],
+            _ => [ResourceKind.Cpu, ResourceKind.Memory],
+        };
+        return new BacktestRequest
+        {
+            Format = traceFormat,
+            DataDirectory = dataDir,
+            Recommenders = names,
+            Resources = resources,
+            StepSeconds = stepSeconds,
+            StepSamples = stepSeconds is null ? stepSamples : 12,
+            WarmupSeconds = warmupSeconds ?? 0,
+            Holdout = fraction,
+            Json = parse.GetValue(json),
+            OutDirectory = parse.GetValue(outDir),
+            ReportName = name,
+            Parallelism = parse.GetValue(parallel),
+            Sweep = !parse.GetValue(noSweep),
+            ExampleSeries = parse.GetValue(example),
+            MinScored = parse.GetValue(minScored),
+            PricePerCoreHour = parse.GetValue(priceCore),
+            PricePerGiBHour = parse.GetValue(priceGiB),
+            CommandLine = "edgectl " + string.Join(' ', parse.Tokens.Select(t => t.Value.Contains(' ', StringComparison.Ordinal) ? $"\"{t.Value}\"" : t.Value)),
+        };
+    }
+}

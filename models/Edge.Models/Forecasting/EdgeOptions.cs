@@ -1,0 +1,37 @@
+namespace Edge.Models.Forecasting;
+
+/// <summary>
+/// Settings of Edge's default recommender. The values were chosen on the tuning part of the Bitbrains trace only
+/// (see docs/forecasting.md); the held-out VMs and days were not used to choose them.
+/// </summary>
+internal sealed record EdgeOptions
+{
+    public static EdgeOptions Default { get; } = new();
+
+    /// <summary>How many recent normalised residuals (scores) form the conformal distribution (about 14 days at 5 min).</summary>
+    public int ScoreWindow { get; init; } = 4000;
+
+    /// <summary>Step size γ of adaptive conformal inference (Gibbs &amp; Candès, NeurIPS 2021, eq. 2).</summary>
+    public double AdaptationRate { get; init; } = 0.02;
+
+    /// <summary>Whether the base level is the mean or the peak of the last window (and of yesterday's window).</summary>
+    public bool PeakBase { get; init; }
+
+    /// <summary>How far back the base level looks, in seconds; 0 means one decision horizon.</summary>
+    public long BaseWindowS { get; init; } = 900;
+
+    /// <summary>
+    /// Weight of the same window one day earlier, blended into the base level (daily seasonality). Off by default: on
+    /// the tuning part of Bitbrains it raised slack at matched violation (docs/forecasting.md).
+    /// </summary>
+    public double SeasonalWeight { get; init; }
+
+    /// <summary>The base never drops below this fraction of the long-run mean, so scores stay finite on idle series.</summary>
+    public double FloorFraction { get; init; } = 0.05;
+
+    /// <summary>Nominal level of the stated interval.</summary>
+    public double IntervalLevel { get; init; } = 0.9;
+
+    /// <summary>Horizon assumed for the decisions the state simulates during warm-up.</summary>
+    public long DefaultHorizonS { get; init; } = 3600;
+}

@@ -1,0 +1,34 @@
+namespace Edge.Models.Forecasting;
+
+/// <summary>
+/// <c>edge</c>, Edge's default: a per-series conformal forecast of the coming window's usage. The base level is the
+/// mean of the last 15 minutes; recent normalised residuals (usage / base in force) give the distribution of the
+/// coming usage; the limit is the point of that distribution with the least expected idle reservation plus λ per
+/// sample above it (the knob λ, in cores, GiB or 100 Mbps). A 90% interval comes from the same scores with each tail's
+/// miss rate adapted online (<see cref="AdaptiveQuantile"/>). Design and measurements: docs/forecasting.md.
+/// </summary>
+internal sealed class EdgeRecommender(EdgeOptions options) : IRecommender
+{
+    public EdgeRecommender()
+        : this(EdgeOptions.Default)
+    {
+    }
+
+    public string Name => "edge";
+
+    public string KnobDescription => "violation cost λ: one sample above the limit costs as much as λ idle cores (CPU), GiB (memory) or 100 Mbps (network)";
+
+    public double DefaultKnob => 2.0;
+
+    public IReadOnlyList<double> SweepKnobs { get; } = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 300, 1000, 3000, 10000];
+
+    public IRecommenderState CreateState(ResourceKind resource, double knob) => new EdgeState(options, knob * Unit(resource));
+
+    /// <summary>The resource unit λ is counted in: 1 core, 1 GiB (1024 MiB), 100 Mbps.</summary>
+    internal static double Unit(ResourceKind resource) => resource switch
+    {
+        ResourceKind.Memory => 1024,
+        ResourceKind.Network => 100,
+        _ => 1,
+    };
+}

@@ -1,0 +1,228 @@
+using Edge.Models.Statistical;
+
+namespace Edge.Models.Forecasting;
+
+/// <summary>
+/// One series' state of <see cref="EdgeRecommender"/>. Samples are grouped into decision windows: the backtest's real
+/// decisions, and before the first of them, simulated ones every horizon (or every new run for run series), so the
+/// scores and the adaptive quantiles are already warm when the first real decision comes.
+/// </summary>
+internal sealed class EdgeState : IRecommenderState
+{
+    private readonly EdgeOptions _options;
+    private readonly RingBuffer _samples = new(4096);
+    private readonly RingBuffer _scores;
+    private readonly double _violationCost;
+    private readonly AdaptiveQuantile _lowerTail;
+    private readonly AdaptiveQuantile _upperTail;
+    private double[] _scratch = [];
+    private bool _realDecisions;
+    private bool _runs;
+    private long _blockStartS = long.MinValue;
+    private long _blockEndS = long.MinValue;
+    private Recommendation _current;
+    private double _base;
+    private bool _baseValid;
+    private int _blockSamples;
+    private int _blockAbove;
+    private int _blockBelowLower;
+    private int _blockAboveUpper;
+    private double _sum;
+    private long _count;
+    private long _lastGroupS = long.MinValue;
+    private double _lastGroupSum;
+    private int _lastGroupCount;
+    private double _previousGroupMean = double.NaN;
+    private readonly List<double> _lastGroup = [];
+
+    /// <param name="options">Settings.</param>
+    /// <param name="violationCost">λ: what one sample above the limit costs, in reserved-but-unused resource units.</param>
+    public EdgeState(EdgeOptions options, double violationCost)
+    {
+        _options = options;
+        _violationCost = violationCost;
+        _scores = new RingBuffer(options.ScoreWindow);
+        var tail = (1 - options.IntervalLevel) / 2;
+        _lowerTail = new AdaptiveQuantile(tail, options.AdaptationRate);
+        _upperTail = new AdaptiveQuantile(tail, options.AdaptationRate);
+    }
+
+    public void Observe(long timestampS, double value)
+    {
+        if (!_realDecisions && (_blockStartS == long.MinValue || timestampS >= _blockEndS))
+        {
+            StartBlock(timestampS, _options.DefaultHorizonS);
+        }
+
+        Score(value);
+        _samples.Add(timestampS, value);
+        _sum += value;
+        _count++;
+    }
+
+    public void ObserveRun(long timestampS, double peak)
+    {
+        _runs = true;
+        if (timestampS != _lastGroupS)
+        {
+            if (_lastGroupCount > 0)
+            {
+                _previousGroupMean = _lastGroupSum / _lastGroupCount;
+            }
+
+            _lastGroupS = timestampS;
+            _lastGroupSum = 0;
+            _lastGroupCount = 0;
+            _lastGroup.Clear();
+            if (!_realDecisions)
+            {
+                StartBlock(timestampS, 0);
+            }
+        }
+
+        Score(peak);
+
+        _lastGroupSum += peak;
+        _lastGroupCount++;
+        _lastGroup.Add(peak);
+        _sum += peak;
+        _count++;
+    }
+
+    public Recommendation Recommend(long nowS, long horizonS)
+    {
+        _realDecisions = true;
+        if (_runs && _lastGroupCount > 0)
+        {
+            _previousGroupMean = _lastGroupSum / _lastGroupCount;
+            if (_scores.Count == 0)
+            {
+                // Only one earlier run: its own spread around its mean is the best calibration there is.
+                foreach (var peak in _lastGroup)
+                {
+                    _scores.Add(0, peak / Math.Max(_previousGroupMean, 1e-9));
+                }
+            }
+        }
+
+        StartBlock(nowS, horizonS);
+        return _current;
+    }
+
+    private void Score(double value)
+    {
+        if (!_baseValid)
+        {
+            return;
+        }
+
+        _scores.Add(0, value / _base);
+        _blockSamples++;
+        _blockAbove += value > _current.Limit ? 1 : 0;
+        _blockBelowLower += value < _current.Lower ? 1 : 0;
+        _blockAboveUpper += value > _current.Upper ? 1 : 0;
+    }
+
+    private void StartBlock(long nowS, long horizonS)
+    {
+        if (_blockSamples > 0)
+        {
+            _lowerTail.Update((double)_blockBelowLower / _blockSamples);
+            _upperTail.Update((double)_blockAboveUpper / _blockSamples);
+        }
+
+        _blockSamples = _blockAbove = _blockBelowLower = _blockAboveUpper = 0;
+        _blockStartS = nowS;
+        _blockEndS = nowS + Math.Max(horizonS, 1);
+        _baseValid = _count > 0;
+        _base = Base(nowS, Math.Max(horizonS, _options.DefaultHorizonS));
+        _current = Predict();
+    }
+
+    private double Base(long nowS, long horizonS)
+    {
+        var longMean = _count == 0 ? 0 : _sum / _count;
+        double level;
+        if (_runs)
+        {
+            level = double.IsNaN(_previousGroupMean) ? longMean : _previousGroupMean;
+        }
+        else
+        {
+            var window = _options.BaseWindowS > 0 ? _options.BaseWindowS : horizonS;
+            level = _options.PeakBase ? _samples.MaxBetween(nowS - window, nowS) : _samples.MeanBetween(nowS - window, nowS);
+            var yesterday = _options.PeakBase
+                ? _samples.MaxBetween(nowS - 86400, nowS - 86400 + horizonS)
+                : _samples.MeanBetween(nowS - 86400, nowS - 86400 + horizonS);
+            if (double.IsNaN(level))
+            {
+                level = longMean;
+            }
+
+            if (!double.IsNaN(yesterday))
+            {
+                level = ((1 - _options.SeasonalWeight) * level) + (_options.SeasonalWeight * yesterday);
+            }
+        }
+
+        return Math.Max(level, Math.Max(_options.FloorFraction * longMean, 1e-9));
+    }
+
+    /// <summary>
+    /// The score s_k minimising the expected cost over the empirical distribution of b·s:
+    /// mean((b·s_k − b·s)+) + λ · share(s &gt; s_k). Sorted scores make it one pass with a running sum.
+    /// </summary>
+    internal static double CheapestLimit(ReadOnlySpan<double> sorted, double scale, double violationCost)
+    {
+        var n = sorted.Length;
+        var best = sorted[n - 1];
+        var bestCost = double.PositiveInfinity;
+        var prefix = 0.0;
+        for (var k = 0; k < n; k++)
+        {
+            prefix += sorted[k];
+            if (k + 1 < n && sorted[k + 1] == sorted[k])
+            {
+                continue;
+            }
+
+            var idle = scale * (((k + 1) * sorted[k]) - prefix) / n;
+            var cost = idle + (violationCost * (n - k - 1) / n);
+            if (cost < bestCost)
+            {
+                bestCost = cost;
+                best = sorted[k];
+            }
+        }
+
+        return best;
+    }
+
+    private Recommendation Predict()
+    {
+        var n = _scores.Count;
+        if (n == 0)
+        {
+            // Nothing scored yet: fall back to twice the base with an unbounded interval.
+            return new Recommendation(2 * _base, _base, 0, double.PositiveInfinity, _options.IntervalLevel);
+        }
+
+        if (_scratch.Length != n)
+        {
+            _scratch = new double[n];
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            _scratch[i] = _scores[i];
+        }
+
+        Array.Sort(_scratch);
+        var limit = CheapestLimit(_scratch, _base, _violationCost);
+        var upperLevel = _upperTail.UpperLevel(n);
+        var upper = upperLevel >= 1 ? double.PositiveInfinity : Quantiles.OfSorted(_scratch, upperLevel);
+        var lower = Quantiles.OfSorted(_scratch, _lowerTail.LowerLevel(n));
+        var median = Quantiles.OfSorted(_scratch, 0.5);
+        return new Recommendation(limit * _base, median * _base, lower * _base, upper * _base, _options.IntervalLevel);
+    }
+}

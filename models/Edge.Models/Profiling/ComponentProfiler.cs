@@ -1,0 +1,193 @@
+using Edge.Common.Contracts;
+
+namespace Edge.Models.Profiling;
+
+/// <summary>
+/// Predicts a component's prediction profile before it runs from its run history (the peak of each earlier run),
+/// through a registered recommender (Edge's default unless configured). A component never seen before borrows the
+/// runs of similar components — same step name, else same command, else an input size within a ratio — with a
+/// wider interval and a higher limit; with nothing similar it gets the configured fallback with level 0 and wide
+/// bounds. Every number in a profile is finite. Predictions are kept in a transient cache with expiry. Thread-safe.
+/// </summary>
+public sealed class ComponentProfiler
+{
+    private readonly ComponentProfilerOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly IRecommender _recommender;
+    private readonly PredictionCache _cache;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<ComponentRun>> _runs = new(StringComparer.Ordinal);
+
+    public ComponentProfiler(ComponentProfilerOptions options, TimeProvider timeProvider, RecommenderRegistry? registry = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var errors = options.Validate().ToList();
+        registry ??= RecommenderRegistry.CreateDefault();
+        var recommender = registry.Find(options.Recommender);
+        if (recommender is null)
+        {
+            errors.Add($"{nameof(options.Recommender)}: unknown recommender '{options.Recommender}'");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", errors), nameof(options));
+        }
+
+        _options = options;
+        _timeProvider = timeProvider;
+        _recommender = recommender!;
+        _cache = new PredictionCache(timeProvider, options.CacheTtl);
+    }
+
+    /// <summary>Number of predictions currently cached.</summary>
+    public int CachedPredictions => _cache.Count;
+
+    /// <summary>Adds one finished run to the history and drops the cached predictions it makes stale.</summary>
+    public void Record(ComponentRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        lock (_gate)
+        {
+            if (!_runs.TryGetValue(run.ComponentId, out var list))
+            {
+                _runs[run.ComponentId] = list = [];
+            }
+
+            list.Add(run);
+            list.Sort((a, b) => a.StartedAtS.CompareTo(b.StartedAtS));
+            if (list.Count > _options.MaxRunsPerComponent)
+            {
+                list.RemoveRange(0, list.Count - _options.MaxRunsPerComponent);
+            }
+        }
+
+        _cache.Invalidate(run.ComponentId);
+    }
+
+    /// <summary>The profile for the component's next run: limits at the configured risk, forecast intervals, and model.</summary>
+    public PredictionProfile Predict(string componentId, ComponentContext context)
+    {
+        ArgumentNullException.ThrowIfNull(componentId);
+        ArgumentNullException.ThrowIfNull(context);
+        if (_cache.TryGet(componentId, context, out var cached))
+        {
+            return cached;
+        }
+
+        var (history, borrowed) = History(componentId, context);
+        var profile = history.Count == 0 ? Fallback(componentId) : FromHistory(componentId, history, borrowed);
+        _cache.Set(componentId, context, profile);
+        return profile;
+    }
+
+    private (List<ComponentRun> Runs, bool Borrowed) History(string componentId, ComponentContext context)
+    {
+        lock (_gate)
+        {
+            if (_runs.TryGetValue(componentId, out var own) && own.Count > 0)
+            {
+                return ([.. own], false);
+            }
+
+            var others = _runs.Values.SelectMany(r => r).ToList();
+            List<ComponentRun> Similar(Func<ComponentRun, bool> match) =>
+                [.. others.Where(match).OrderBy(r => r.StartedAtS)];
+
+            var similar = context.StepName is { } step ? Similar(r => r.Context.StepName == step) : [];
+            if (similar.Count == 0 && context.Command is { } command)
+            {
+                similar = Similar(r => r.Context.Command == command);
+            }
+
+            if (similar.Count == 0 && context.InputSizeBytes is > 0 and var size)
+            {
+                similar = Similar(r => r.Context.InputSizeBytes is > 0 and var s && Math.Max(s, size) / Math.Min(s, size) <= _options.InputSizeRatio);
+            }
+
+            return (similar, true);
+        }
+    }
+
+    private PredictionProfile FromHistory(string componentId, List<ComponentRun> runs, bool borrowed)
+    {
+        var knob = _options.Knob ?? _recommender.DefaultKnob;
+        var now = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        Recommendation For(ResourceKind resource, Func<ComponentRun, double> value)
+        {
+            var state = _recommender.CreateState(resource, knob);
+            foreach (var run in runs)
+            {
+                state.ObserveRun(run.StartedAtS, value(run));
+            }
+
+            var r = Bounded(state.Recommend(Math.Max(now, runs[^1].StartedAtS + 1), (long)_options.HorizonSeconds), runs.Max(value));
+            return borrowed ? Widen(r, _options.SimilarWidening) : r;
+        }
+
+        var cpu = For(ResourceKind.Cpu, r => r.CpuCores);
+        var memory = For(ResourceKind.Memory, r => r.MemoryMiB);
+        var network = For(ResourceKind.Network, r => r.NetworkMbps);
+        return new PredictionProfile
+        {
+            ComponentId = componentId,
+            Cpu = cpu.Limit * 1000,
+            Memory = memory.Limit,
+            NetworkBandwidth = network.Limit,
+            ConfidenceInterval = new ConfidenceInterval(
+                memory.Level,
+                new IntervalBounds(cpu.Lower * 1000, cpu.Upper * 1000),
+                new IntervalBounds(memory.Lower, memory.Upper),
+                new IntervalBounds(network.Lower, network.Upper)),
+            Model = borrowed ? $"{_recommender.Name}+similar" : _recommender.Name,
+            GeneratedAtMs = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
+            HorizonSeconds = _options.HorizonSeconds,
+        };
+    }
+
+    /// <summary>
+    /// Too few runs for a conformal bound leave the upper bound infinite; a profile on the wire needs finite numbers,
+    /// so it becomes twice the larger of the limit and the largest run seen (and NaN bounds become 0 / that value).
+    /// </summary>
+    internal static Recommendation Bounded(Recommendation r, double largestRun)
+    {
+        var cap = 2 * Math.Max(double.IsFinite(r.Limit) ? r.Limit : 0, largestRun);
+        var limit = double.IsFinite(r.Limit) ? r.Limit : cap;
+        var upper = double.IsFinite(r.Upper) ? r.Upper : cap;
+        var lower = double.IsFinite(r.Lower) ? r.Lower : 0;
+        var forecast = double.IsFinite(r.Forecast) ? r.Forecast : largestRun;
+        return new Recommendation(limit, forecast, lower, upper, double.IsFinite(r.Level) ? r.Level : 0);
+    }
+
+    /// <summary>Moves both bounds away from the forecast by <paramref name="factor"/> and raises the limit as much.</summary>
+    internal static Recommendation Widen(Recommendation r, double factor)
+    {
+        var lower = Math.Max(r.Forecast - ((r.Forecast - r.Lower) * factor), 0);
+        var upper = r.Forecast + ((r.Upper - r.Forecast) * factor);
+        var limit = r.Forecast + ((r.Limit - r.Forecast) * factor);
+        return r with { Limit = Math.Max(limit, r.Limit), Lower = double.IsNaN(lower) ? 0 : lower, Upper = double.IsNaN(upper) ? double.PositiveInfinity : upper };
+    }
+
+    private PredictionProfile Fallback(string componentId)
+    {
+        var f = _options.Fallback;
+        // Level 0: nothing is claimed; the bounds span 0 to four times the fallback so they stay finite on the wire.
+        var network = f.NetworkMbps ?? 0;
+        return new PredictionProfile
+        {
+            ComponentId = componentId,
+            Cpu = f.CpuMillicores,
+            Memory = f.MemoryMiB,
+            NetworkBandwidth = network,
+            ConfidenceInterval = new ConfidenceInterval(
+                0,
+                new IntervalBounds(0, 4 * f.CpuMillicores),
+                new IntervalBounds(0, 4 * f.MemoryMiB),
+                new IntervalBounds(0, 4 * network)),
+            Model = "fallback",
+            GeneratedAtMs = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
+            HorizonSeconds = _options.HorizonSeconds,
+        };
+    }
+}

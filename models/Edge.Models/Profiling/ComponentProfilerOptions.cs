@@ -1,0 +1,62 @@
+namespace Edge.Models.Profiling;
+
+/// <summary>Settings of <see cref="ComponentProfiler"/>; <see cref="Validate"/> reports every error at once.</summary>
+public sealed record ComponentProfilerOptions
+{
+    /// <summary>The recommender used, by registry name.</summary>
+    public string Recommender { get; init; } = RecommenderRegistry.DefaultName;
+
+    /// <summary>The recommender's knob; null uses its default.</summary>
+    public double? Knob { get; init; }
+
+    /// <summary>How long a prediction stays in the transient cache.</summary>
+    public TimeSpan CacheTtl { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Runs kept per component (oldest dropped first).</summary>
+    public int MaxRunsPerComponent { get; init; } = 500;
+
+    /// <summary>
+    /// How much wider the interval (and how much higher the limit) is for a prediction borrowed from similar
+    /// components: bounds are moved away from the forecast by this factor.
+    /// </summary>
+    public double SimilarWidening { get; init; } = 1.5;
+
+    /// <summary>Input sizes within this ratio of each other count as similar.</summary>
+    public double InputSizeRatio { get; init; } = 2.0;
+
+    /// <summary>What a component with no similar history gets (cpu millicores, memory MiB, network Mbps).</summary>
+    public Edge.Common.Contracts.ResourceQuantity Fallback { get; init; } = new(1000, 1024, 100);
+
+    public double HorizonSeconds { get; init; } = 3600;
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (CacheTtl < TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(CacheTtl)} must be >= 0, got {CacheTtl}");
+        }
+
+        if (MaxRunsPerComponent < 1)
+        {
+            errors.Add($"{nameof(MaxRunsPerComponent)} must be >= 1, got {MaxRunsPerComponent}");
+        }
+
+        if (SimilarWidening < 1)
+        {
+            errors.Add($"{nameof(SimilarWidening)} must be >= 1, got {SimilarWidening}");
+        }
+
+        if (InputSizeRatio < 1)
+        {
+            errors.Add($"{nameof(InputSizeRatio)} must be >= 1, got {InputSizeRatio}");
+        }
+
+        if (HorizonSeconds <= 0)
+        {
+            errors.Add($"{nameof(HorizonSeconds)} must be > 0, got {HorizonSeconds}");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Text.Json;
+using Edge.Ctl.Backtest;
+
+namespace Edge.Models.Tests.Ctl;
+
+public sealed class BacktestCommandTests : IDisposable
+{
+    private readonly string _out = Directory.CreateTempSubdirectory("edge-report-").FullName;
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+
+    [Fact]
+    public async Task Backtest_BitbrainsSampleJson_WritesASummaryAndExitsZero()
+    {
+        var (code, stdout, stderr) = await Run("--format", "bitbrains", "--data", SampleData.Bitbrains, "--resource", "cpu", "--recommenders", "vpa,edge,oracle", "--json", "--no-sweep");
+
+        Assert.Equal(ExitCodes.Success, code);
+        using var json = JsonDocument.Parse(stdout);
+        var cpu = json.RootElement.GetProperty("resources")[0];
+        Assert.Equal("cpu", cpu.GetProperty("resource").GetString());
+        Assert.Equal(4, cpu.GetProperty("seriesScored").GetInt32());
+        Assert.Equal(3, cpu.GetProperty("recommenders").GetArrayLength());
+        Assert.Contains("series scored", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backtest_WfInstancesWithOut_WritesTheReportAndCharts()
+    {
+        var (code, _, _) = await Run("--format", "wfinstances", "--data", SampleData.WfInstances, "--resource", "memory", "--recommenders", "vpa,edge,autopilot", "--out", _out);
+
+        Assert.Equal(ExitCodes.Success, code);
+        var report = await File.ReadAllTextAsync(Path.Combine(_out, "backtest-report.md"), TestContext.Current.CancellationToken);
+        Assert.Contains("## memory", report, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_out, "backtest-report-slack-vs-violation-memory.svg")));
+        Assert.StartsWith("<svg", await File.ReadAllTextAsync(Path.Combine(_out, "backtest-report-example-memory.svg"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backtest_UnknownRecommenderAndBadStep_ReportsBothAndExitsOne()
+    {
+        var (code, _, stderr) = await Run("--format", "bitbrains", "--data", SampleData.Bitbrains, "--recommenders", "vpa,nope", "--step", "soon");
+
+        Assert.Equal(ExitCodes.InvalidArguments, code);
+        Assert.Contains("'nope'", stderr, StringComparison.Ordinal);
+        Assert.Contains("'soon'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backtest_DataWithoutEnoughSamples_ExitsTwo()
+    {
+        var (code, _, _) = await Run("--format", "edge", "--data", SampleData.Edge, "--warmup", "30d");
+
+        Assert.Equal(ExitCodes.NoUsableData, code);
+    }
+
+    private static async Task<(int Code, string Stdout, string Stderr)> Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var root = new RootCommand { BacktestCommand.Create(stdout, stderr) };
+        var code = await root.Parse(["backtest", .. args]).InvokeAsync(cancellationToken: TestContext.Current.CancellationToken);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}

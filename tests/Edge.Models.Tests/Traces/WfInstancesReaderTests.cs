@@ -1,0 +1,65 @@
+using Edge.Models.Traces;
+
+namespace Edge.Models.Tests.Traces;
+
+public sealed class WfInstancesReaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("edge-wf-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Read_ShippedSample_BuildsOneRunSeriesPerComponentInTimeOrder()
+    {
+        var result = WfInstancesReader.Read(SampleData.WfInstances, [ResourceKind.Memory], TestContext.Current.CancellationToken);
+
+        Assert.Equal(5, result.FilesRead);
+        Assert.Empty(result.Issues);
+        var blast = result.Series.Single(s => s.Id == "makeflow/blast/blastall");
+        Assert.True(blast.SamplesAreRuns);
+        Assert.Equal(2, blast.TimestampsS.Distinct().Count());
+        Assert.Contains(result.Series, s => s.Id.StartsWith("pegasus/srasearch/", StringComparison.Ordinal));
+        Assert.All(result.Series, s => Assert.True(s.TimestampsS.Zip(s.TimestampsS.Skip(1)).All(p => p.First <= p.Second)));
+        Assert.All(result.Series, s => Assert.NotNull(s.DurationsS));
+    }
+
+    [Fact]
+    public void Read_InvalidJson_ReportsTheFileAndLine()
+    {
+        var path = Path.Combine(_dir, "broken.json");
+        File.WriteAllText(path, "{\n  \"workflow\": {\n    oops\n}");
+
+        var result = WfInstancesReader.Read(_dir, [ResourceKind.Memory], TestContext.Current.CancellationToken);
+
+        var issue = Assert.Single(result.Issues);
+        Assert.Equal(path, issue.File);
+        Assert.Contains("line 3", issue.Message, StringComparison.Ordinal);
+        Assert.Equal(1, result.FilesSkipped);
+    }
+
+    [Fact]
+    public void Read_CompactPegasusDate_IsParsed()
+    {
+        File.WriteAllText(Path.Combine(_dir, "x.json"), """
+            {"workflow":{"specification":{"tasks":[{"id":"a_ID0000001","name":"a_ID0000001"}]},
+             "execution":{"executedAt":"20200401T054215+0000","tasks":[{"id":"a_ID0000001","memoryInBytes":1048576,"runtimeInSeconds":2}]}}}
+            """);
+
+        var result = WfInstancesReader.Read(_dir, [ResourceKind.Memory], TestContext.Current.CancellationToken);
+
+        var series = Assert.Single(result.Series);
+        Assert.EndsWith("/a", series.Id, StringComparison.Ordinal);
+        Assert.Equal(DateTimeOffset.Parse("2020-04-01T05:42:15Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds(), series.TimestampsS[0]);
+        Assert.Equal([1.0], series.Values);
+    }
+
+    [Fact]
+    public void Read_BadDate_SkipsTheInstance()
+    {
+        File.WriteAllText(Path.Combine(_dir, "x.json"), """{"workflow":{"execution":{"executedAt":"yesterday","tasks":[]}}}""");
+
+        var result = WfInstancesReader.Read(_dir, [ResourceKind.Memory], TestContext.Current.CancellationToken);
+
+        Assert.Contains(result.Issues, i => i.Message.Contains("'yesterday'", StringComparison.Ordinal));
+    }
+}

@@ -2,11 +2,17 @@ namespace Edge.Models.Lstm;
 
 /// <summary>
 /// One series' view of the <see cref="LstmRecommender"/>: keeps the latest samples (enough for the model's context),
-/// asks the shared model for quantiles of the next windows' peak, and corrects the limit (at the knob's quantile) and
-/// the interval with per-series online conformal calibration, scored as outcomes arrive.
+/// asks the shared model for quantiles of the next windows' peak, and corrects them with per-series online conformal
+/// calibration scored as outcomes arrive. The limit is recalibrated in level space (Kuleshov, Fenner and Ermon,
+/// "Accurate Uncertainties for Deep Learning Using Calibrated Regression", ICML 2018): its scores are the levels at
+/// which the predicted quantile function met the outcomes, so the limit is the predicted quantile at the level that
+/// has covered a share <c>knob</c> of them, which keeps limits increasing in the knob. The interval is the CQR one.
 /// </summary>
 internal sealed class LstmState : IRecommenderState
 {
+    /// <summary>Highest level a limit is read at: the exponential tail grows without bound towards 1.</summary>
+    private const double MaxLevel = 0.9999;
+
     private readonly LstmRecommender _owner;
     private readonly ResourceKind _resource;
     private readonly double _knob;
@@ -16,6 +22,7 @@ internal sealed class LstmState : IRecommenderState
     private int _count;
     private OnlineConformal? _limitConformal;
     private OnlineConformal? _intervalConformal;
+    private IReadOnlyList<double>? _levels;
 
     public LstmState(LstmRecommender owner, ResourceKind resource, double knob, int contextSamples)
     {
@@ -70,9 +77,9 @@ internal sealed class LstmState : IRecommenderState
         var tail = (1 - prediction.IntervalLevel) / 2;
         var low = q[QuantileMath.IndexOf(levels, tail)];
         var high = q[QuantileMath.IndexOf(levels, 1 - tail)];
-        var atKnob = QuantileMath.Interpolate(levels, q, _knob);
         EnsureCalibration(prediction);
-        var limitCorrection = _limitConformal!.Correction();
+        var limitCorrection = Math.Min(_limitConformal!.Correction(), MaxLevel);
+        var limit = QuantileMath.Evaluate(levels, q, limitCorrection);
         var intervalCorrection = _intervalConformal!.Correction();
         var s = prediction.Scale;
         var lower = low - intervalCorrection;
@@ -82,10 +89,10 @@ internal sealed class LstmState : IRecommenderState
             lower = upper = (low + high) / 2;
         }
 
-        _pending.Add(new PendingForecast(nowS, nowS + horizonS, s, atKnob, low, high, limitCorrection, intervalCorrection));
-        var forecast = QuantileMath.Interpolate(levels, q, 0.5) * s;
+        _pending.Add(new PendingForecast(nowS, nowS + horizonS, s, q, low, high, limitCorrection, intervalCorrection));
+        var forecast = QuantileMath.Evaluate(levels, q, 0.5) * s;
         return new Recommendation(
-            Math.Max(0, (atKnob + limitCorrection) * s), Math.Max(0, forecast), Math.Max(0, lower * s), Math.Max(0, upper * s),
+            Math.Max(0, limit * s), Math.Max(0, forecast), Math.Max(0, lower * s), Math.Max(0, upper * s),
             prediction.IntervalLevel);
     }
 
@@ -99,7 +106,7 @@ internal sealed class LstmState : IRecommenderState
             if (p.HasOutcome && _limitConformal is not null && _intervalConformal is not null)
             {
                 var y = p.Peak / p.Scale;
-                _limitConformal.Record(y - p.Limit, p.LimitCorrection);
+                _limitConformal.Record(QuantileMath.Level(_levels!, p.Quantiles, y), p.LimitCorrection);
                 _intervalConformal.Record(Math.Max(p.Low - y, y - p.High), p.IntervalCorrection);
             }
         }
@@ -120,9 +127,10 @@ internal sealed class LstmState : IRecommenderState
         var lowIndex = QuantileMath.IndexOf(levels, tail);
         var highIndex = QuantileMath.IndexOf(levels, 1 - tail);
         var seed = prediction.Calibration.TakeLast(options.CalibrationScores).ToList();
+        _levels = levels;
         _limitConformal = new OnlineConformal(
             options.CalibrationScores, 1 - _knob, options.ConformalStep,
-            seed.Select(r => r.Target - QuantileMath.Interpolate(levels, Widen(r.Quantiles), _knob)));
+            seed.Select(r => QuantileMath.Level(levels, Widen(r.Quantiles), r.Target)));
         _intervalConformal = new OnlineConformal(
             options.CalibrationScores, 1 - prediction.IntervalLevel, options.ConformalStep,
             seed.Select(r => (double)Math.Max(r.Quantiles[lowIndex] - r.Target, r.Target - r.Quantiles[highIndex])));

@@ -34,7 +34,7 @@ internal sealed class OnlineConformal
 
     public int Count => _count;
 
-    /// <summary>How much to add to the bound (in scaled units); negative when the bound has been too wide.</summary>
+    /// <summary>The conformal quantile of the scores at the adapted level 1 - alpha_t (the bound's correction).</summary>
     public double Correction()
     {
         if (_count == 0)

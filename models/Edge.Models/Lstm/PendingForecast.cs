@@ -4,7 +4,7 @@ namespace Edge.Models.Lstm;
 /// A forecast waiting for its outcome: the peak of the samples in (<see cref="StartS"/>, <see cref="EndS"/>], and the
 /// scaled bounds and corrections it was made with, so that its conformity scores can be computed once it is known.
 /// </summary>
-internal sealed class PendingForecast(long startS, long endS, double scale, double limit, double low, double high, double limitCorrection, double intervalCorrection)
+internal sealed class PendingForecast(long startS, long endS, double scale, double[] quantiles, double low, double high, double limitCorrection, double intervalCorrection)
 {
     public long StartS { get; } = startS;
 
@@ -12,7 +12,8 @@ internal sealed class PendingForecast(long startS, long endS, double scale, doub
 
     public double Scale { get; } = scale;
 
-    public double Limit { get; } = limit;
+    /// <summary>The predicted scaled quantiles the limit was read from.</summary>
+    public double[] Quantiles { get; } = quantiles;
 
     public double Low { get; } = low;
 

@@ -164,7 +164,7 @@ internal sealed class LstmRecommender : ITrainableRecommender, IDisposable
             var start = Math.Max(0, values.Length - o.ContextSamples);
             var features = new float[o.ContextWindows * WindowFeatures.Count];
             var scale = WindowFeatures.Fill(values[start..], timestampsS[start..], o.WindowSamples, o.ContextWindows, features);
-            var scaled = model.PredictScaled(features, 1);
+            var scaled = model.PredictOne(features);
             var windowS = o.WindowSamples * WindowFeatures.EstimateIntervalS(timestampsS[start..]);
             var steps = Math.Clamp((int)Math.Ceiling(horizonS / windowS), 1, o.HorizonWindows);
             var q = new double[o.Quantiles.Count];

@@ -16,7 +16,18 @@ internal sealed class QuantileLstmModel : IDisposable
         Manifest = manifest;
     }
 
-    public LstmModelManifest Manifest { get; set; }
+    private ManagedQuantileLstm? _managed;
+
+    /// <summary>The manifest; setting it (after a fit, update or load) also drops the managed weight snapshot.</summary>
+    public LstmModelManifest Manifest
+    {
+        get;
+        set
+        {
+            field = value;
+            _managed = null;
+        }
+    }
 
     public LstmOptions Options => Manifest.Options;
 
@@ -31,6 +42,13 @@ internal sealed class QuantileLstmModel : IDisposable
             WindowFeatures.Count, options.HiddenSize, options.Layers, options.HorizonWindows, options.Quantiles.Count);
         network.eval();
         return new QuantileLstmModel(network, new LstmModelManifest { Resource = resource, Options = options });
+    }
+
+    /// <summary>Scaled quantiles [horizon, quantiles] of one feature block, computed in managed code (no libtorch call).</summary>
+    public float[] PredictOne(ReadOnlySpan<float> features)
+    {
+        var managed = _managed ??= new ManagedQuantileLstm(Network, Options);
+        return managed.Predict(features, Options.ContextWindows);
     }
 
     /// <summary>Scaled quantiles for <paramref name="batch"/> feature blocks, flattened as [batch, horizon, quantiles].</summary>

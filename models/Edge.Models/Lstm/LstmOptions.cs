@@ -50,8 +50,11 @@ public sealed record LstmOptions
     /// <summary>Scaled targets are clipped here so that one burst after a flat context cannot dominate a batch.</summary>
     public double MaxScaledTarget { get; init; } = 50;
 
-    /// <summary>Torch intra-op threads (process-wide); 0 leaves TorchSharp's default.</summary>
-    public int Threads { get; init; } = 2;
+    /// <summary>
+    /// Torch intra-op threads (process-wide); 0 leaves TorchSharp's default. One is the default because this model's
+    /// operations are small: on a loaded 2-core host, two OpenMP threads made an epoch four times slower (spin-waiting).
+    /// </summary>
+    public int Threads { get; init; } = 1;
 
     public int Seed { get; init; } = 17;
 

@@ -9,7 +9,7 @@ namespace Edge.Benchmarks.Forecast;
 /// LSTM forecaster figures on the Bitbrains month: training time and peak RSS (both resources, all VMs), held-out
 /// pinball loss and interval coverage (later days), per-series recommend latency, and one batched forecast for
 /// 10,000 series. <c>train-default</c> trains the shipped default model on five VMs instead.
-/// Usage: <c>forecast [bench|train-default] [--data DIR] [--vms N] [--epochs N] [--out DIR]</c>.
+/// Usage: <c>forecast [bench|train-default] [--data DIR] [--vms N] [--epochs N] [--threads N] [--out DIR]</c>.
 /// </summary>
 public static class ForecastBenchmark
 {
@@ -22,6 +22,8 @@ public static class ForecastBenchmark
         var data = Option(args, "--data") ?? DefaultData;
         var epochs = int.Parse(Option(args, "--epochs") ?? "0", CultureInfo.InvariantCulture);
         var options = epochs > 0 ? new LstmOptions { Epochs = epochs } : new LstmOptions();
+        var threads = Option(args, "--threads");
+        options = threads is null ? options : options with { Threads = int.Parse(threads, CultureInfo.InvariantCulture) };
         try
         {
             return Task.FromResult(command switch
@@ -170,7 +172,7 @@ public static class ForecastBenchmark
 
     private static int Usage(string command)
     {
-        Console.Error.WriteLine($"forecast: unknown command '{command}'. Usage: forecast [bench|train-default] [--data DIR] [--vms N] [--epochs N] [--out DIR]");
+        Console.Error.WriteLine($"forecast: unknown command '{command}'. Usage: forecast [bench|train-default] [--data DIR] [--vms N] [--epochs N] [--threads N] [--out DIR]");
         return 2;
     }
 }

@@ -35,8 +35,11 @@ public sealed record LstmOptions
     /// <summary>Share of each series' latest examples held out from training and used to seed conformal calibration.</summary>
     public double HoldoutFraction { get; init; } = 0.15;
 
-    /// <summary>Recent conformity scores each series keeps (seeded from the held-out scores of the training set).</summary>
-    public int CalibrationScores { get; init; } = 100;
+    /// <summary>
+    /// Recent conformity scores each series keeps (seeded from the held-out scores of the training set). A limit at
+    /// knob k needs about 1 / (1 - k) scores to differ from the largest one, so 300 tells knobs apart up to ~0.995.
+    /// </summary>
+    public int CalibrationScores { get; init; } = 300;
 
     /// <summary>Step size of adaptive conformal inference (Gibbs and Candès 2021); 0 keeps the target level fixed.</summary>
     public double ConformalStep { get; init; } = 0.01;

@@ -36,7 +36,7 @@ internal sealed class LstmRecommender : ITrainableRecommender, IDisposable
 
     public double DefaultKnob => 0.95;
 
-    public IReadOnlyList<double> SweepKnobs { get; } = [0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995];
+    public IReadOnlyList<double> SweepKnobs { get; } = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995];
 
     public IRecommenderState CreateState(ResourceKind resource, double knob)
     {
@@ -77,8 +77,15 @@ internal sealed class LstmRecommender : ITrainableRecommender, IDisposable
             var model = QuantileLstmTrainer.Fit(series, groups[g].Key, Options, part, cancellationToken);
             Replace([model]);
             _lock.EnterWriteLock();
-            _history[groups[g].Key] = series;
-            _lock.ExitWriteLock();
+            try
+            {
+                _history[groups[g].Key] = series;
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+
             LstmMetrics.Fits.Add(1);
         }
 

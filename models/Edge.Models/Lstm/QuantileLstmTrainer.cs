@@ -24,6 +24,7 @@ internal static class QuantileLstmTrainer
                 nameof(series));
         }
 
+        GlibcMallocTuning.FixMmapThreshold();
         var model = QuantileLstmModel.Create(options, resource);
         try
         {
@@ -74,6 +75,7 @@ internal static class QuantileLstmTrainer
             return 0;
         }
 
+        GlibcMallocTuning.FixMmapThreshold();
         var replay = history is { Count: > 0 } && weight < 1 ? new TrainingSet(history, options with { HoldoutFraction = 0 }) : null;
         var random = new Random(options.Seed + model.Manifest.ModelVersion);
         var network = model.Network;
@@ -209,8 +211,7 @@ internal static class QuantileLstmTrainer
 
     private static Tensor BatchLoss(QuantileLstmNetwork network, TrainingSet set, TrainingExample[] batch, Tensor taus)
     {
-        var inputs = new float[batch.Length * set.InputWidth];
-        var targets = new float[batch.Length * set.TargetWidth];
+        var (inputs, targets) = set.Buffers(batch.Length);
         set.Fill(batch, inputs, targets);
         var x = tensor(inputs, [batch.Length, set.InputWidth / WindowFeatures.Count, WindowFeatures.Count]);
         var y = tensor(targets, [batch.Length, set.TargetWidth]);

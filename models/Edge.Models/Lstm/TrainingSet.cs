@@ -7,6 +7,8 @@ namespace Edge.Models.Lstm;
 internal sealed class TrainingSet
 {
     private readonly LstmOptions _options;
+    private float[] _inputs = [];
+    private float[] _targets = [];
 
     public TrainingSet(IReadOnlyList<UsageSeries> series, LstmOptions options)
     {
@@ -69,6 +71,22 @@ internal sealed class TrainingSet
                 targets[(b * TargetWidth) + h] = (float)Math.Min(peak / scale, _options.MaxScaledTarget);
             }
         }
+    }
+
+    /// <summary>
+    /// Input and target buffers for a batch of <paramref name="count"/>, reused while the size stays the same: a batch
+    /// of inputs is above the large-object threshold, and allocating one per batch let RSS climb by hundreds of MiB
+    /// between the gen-2 collections.
+    /// </summary>
+    public (float[] Inputs, float[] Targets) Buffers(int count)
+    {
+        if (_inputs.Length != count * InputWidth)
+        {
+            _inputs = new float[count * InputWidth];
+            _targets = new float[count * TargetWidth];
+        }
+
+        return (_inputs, _targets);
     }
 
     /// <summary>First and last timestamp over all series (0, 0 when empty).</summary>

@@ -41,8 +41,11 @@ public sealed record LstmOptions
     /// </summary>
     public int CalibrationScores { get; init; } = 300;
 
-    /// <summary>Step size of adaptive conformal inference (Gibbs and Candès 2021); 0 keeps the target level fixed.</summary>
-    public double ConformalStep { get; init; } = 0.01;
+    /// <summary>
+    /// Step size of adaptive conformal inference (Gibbs and Candès 2021, who use 0.005); 0 keeps the target level
+    /// fixed. Larger steps hold coverage closer to the target per series but move limits more, which costs slack.
+    /// </summary>
+    public double ConformalStep { get; init; } = 0.005;
 
     /// <summary>Gradient steps of one online update.</summary>
     public int OnlineSteps { get; init; } = 5;

@@ -9,7 +9,7 @@ namespace Edge.Benchmarks.Forecast;
 /// LSTM forecaster figures on the Bitbrains month: training time and peak RSS (both resources, all VMs), held-out
 /// pinball loss and interval coverage (later days), per-series recommend latency, and one batched forecast for
 /// 10,000 series. <c>train-default</c> trains the shipped default model on five VMs instead.
-/// Usage: <c>forecast [bench|train-default] [--data DIR] [--vms N] [--epochs N] [--threads N] [--out DIR]</c>.
+/// Usage: <c>forecast [bench|train-default] [--data DIR] [--vms N] [--epochs N] [--threads N] [--conformal-step X] [--calibration-scores N] [--out DIR]</c>.
 /// </summary>
 public static class ForecastBenchmark
 {
@@ -25,6 +25,10 @@ public static class ForecastBenchmark
         var options = epochs > 0 ? new LstmOptions { Epochs = epochs } : new LstmOptions();
         var threads = Option(args, "--threads");
         options = threads is null ? options : options with { Threads = int.Parse(threads, CultureInfo.InvariantCulture) };
+        var step = Option(args, "--conformal-step");
+        options = step is null ? options : options with { ConformalStep = double.Parse(step, CultureInfo.InvariantCulture) };
+        var scores = Option(args, "--calibration-scores");
+        options = scores is null ? options : options with { CalibrationScores = int.Parse(scores, CultureInfo.InvariantCulture) };
         try
         {
             return Task.FromResult(command switch
@@ -78,6 +82,9 @@ public static class ForecastBenchmark
             HeldOut(recommender, cpu, split, knob);
             HeldOut(recommender, memory, split, knob);
         }
+
+        RecentMax(cpu, split);
+        RecentMax(memory, split);
 
         // Other VMs: the shipped default model saw only the first five VMs (and all their days).
         using var shipped = new LstmRecommender();
@@ -135,6 +142,31 @@ public static class ForecastBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"held-out {series[0].Resource,-6} knob {knob,-5}: violation {100.0 * violations / samples,5:F2}%  slack {100 * slack / reserved,5:F1}%  "
             + $"90% interval coverage {100.0 * covered / decisions:F1}%  ({decisions} decisions, {samples} samples, recommend {watch.Elapsed.TotalMilliseconds * 1000 / decisions:F0} us)"));
+    }
+
+    /// <summary>The naive reference on the same decisions: the limit is the maximum of the last 24 h (288 samples).</summary>
+    private static void RecentMax(List<UsageSeries> series, long split)
+    {
+        int samples = 0, violations = 0;
+        double reserved = 0, slack = 0;
+        foreach (var s in series)
+        {
+            var first = Array.FindIndex(s.TimestampsS, t => t >= split);
+            for (var i = Math.Max(first, 1); first > 0 && i < s.Count; i += 12)
+            {
+                var limit = s.Values.AsSpan(Math.Max(0, i - 288), Math.Min(288, i)).ToArray().Max();
+                foreach (var u in s.Values.AsSpan(i, Math.Min(12, s.Count - i)))
+                {
+                    violations += u > limit ? 1 : 0;
+                    slack += Math.Max(limit - u, 0);
+                    reserved += limit;
+                    samples++;
+                }
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"reference {series[0].Resource,-6} recent-max 24 h: violation {100.0 * violations / samples,5:F2}%  slack {100 * slack / reserved,5:F1}%  ({samples} samples)"));
     }
 
     private static void BatchedInference(LstmRecommender recommender, List<UsageSeries> source)
@@ -219,7 +251,7 @@ public static class ForecastBenchmark
 
     private static int Usage(string command)
     {
-        Console.Error.WriteLine($"forecast: unknown command '{command}'. Usage: forecast [bench|train-default] [--data DIR] [--vms N] [--epochs N] [--threads N] [--out DIR]");
+        Console.Error.WriteLine($"forecast: unknown command '{command}'. Usage: forecast [bench|train-default] [--data DIR] [--vms N] [--epochs N] [--threads N] [--conformal-step X] [--calibration-scores N] [--out DIR]");
         return 2;
     }
 

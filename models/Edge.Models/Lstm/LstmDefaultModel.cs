@@ -2,7 +2,7 @@ namespace Edge.Models.Lstm;
 
 /// <summary>
 /// The default models embedded in this assembly (Lstm/DefaultModel/lstm-{resource}.pt + .json), trained on five
-/// Bitbrains VMs by <c>dotnet run -c Release --project tests/Edge.Benchmarks -- forecast train-default</c>.
+/// Bitbrains VMs by <c>Edge.Benchmarks forecast train-default --epochs 6</c> (see Lstm/DefaultModel/README.md).
 /// </summary>
 internal static class LstmDefaultModel
 {

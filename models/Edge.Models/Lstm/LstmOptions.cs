@@ -17,7 +17,7 @@ public sealed record LstmOptions
 
     public int Layers { get; init; } = 1;
 
-    public int Epochs { get; init; } = 6;
+    public int Epochs { get; init; } = 15;
 
     public double LearningRate { get; init; } = 3e-3;
 

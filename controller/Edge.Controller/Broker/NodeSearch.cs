@@ -10,7 +10,7 @@ internal static class NodeSearch
     public static SearchResult Find(NodeInventory nodes, in PlacementQuery query, PlacementStrategy strategy, int maxAlternatives) =>
         strategy switch
         {
-            PlacementStrategy.Cheapest => Find(nodes, query, default(NodeScorers.Cheapest), maxAlternatives),
+            PlacementStrategy.Cheapest => FindCheapest(nodes, query, maxAlternatives),
             PlacementStrategy.BinPack => Find(nodes, query, default(NodeScorers.BinPack), maxAlternatives),
             PlacementStrategy.Spread => Find(nodes, query, default(NodeScorers.Spread), maxAlternatives),
             PlacementStrategy.FirstFit => Find(nodes, query, default(NodeScorers.FirstFit), maxAlternatives),
@@ -25,55 +25,117 @@ internal static class NodeSearch
     {
         var result = new SearchResult(maxAlternatives);
         var count = nodes.Count;
-        var online = nodes.Online;
-        var tiers = nodes.Tiers;
+        var tierBits = nodes.EligibleTierBits;
         var freeCpu = nodes.FreeCpu;
         var freeMem = nodes.FreeMem;
         var freeNet = nodes.FreeNet;
         var masks = nodes.LabelMasks;
+        var (cpu, mem, net, labelMask, tierMask) = (query.Cpu, query.Mem, query.Net, query.LabelMask, query.TierMask);
+        var plain = query.SlowLabels is null && query.Excluded is null;
         for (var i = 0; i < count; i++)
         {
-            if (!online[i])
+            // Non-short-circuit '&': one well-predicted branch per node instead of five data-dependent ones.
+            var fits = ((tierBits[i] & tierMask) != 0) & (freeCpu[i] >= cpu) & (freeMem[i] >= mem) & (freeNet[i] >= net)
+                & ((masks[i] & labelMask) == labelMask);
+            if (!fits || (!plain && !PassesSlowChecks(nodes, i, query)))
             {
-                result.Reject(RejectionReason.Offline, i);
+                continue;
             }
-            else if ((query.TierMask & (1u << (int)tiers[i])) == 0)
+
+            result.Fitting++;
+            result.Offer(i, scorer.Score(nodes, i, query));
+            if (scorer.StopAtFirstFit)
             {
-                result.Reject(RejectionReason.Tier, i);
+                break;
             }
-            else if (freeCpu[i] < query.Cpu)
-            {
-                result.Reject(RejectionReason.Cpu, i);
-            }
-            else if (freeMem[i] < query.Mem)
-            {
-                result.Reject(RejectionReason.Memory, i);
-            }
-            else if (freeNet[i] < query.Net)
-            {
-                result.Reject(RejectionReason.Network, i);
-            }
-            else if ((masks[i] & query.LabelMask) != query.LabelMask || !HasSlowLabels(nodes, i, query))
-            {
-                result.Reject(RejectionReason.Labels, i);
-            }
-            else if (query.Excluded is { } excluded && excluded.ContainsKey(i))
-            {
-                result.Reject(RejectionReason.AntiAffinity, i);
-            }
-            else
-            {
-                result.Fitting++;
-                result.Offer(i, scorer.Score(nodes, i, query));
-                if (scorer.StopAtFirstFit)
-                {
-                    break;
-                }
-            }
+        }
+
+        if (result.Best < 0)
+        {
+            Diagnose(nodes, query, result);
         }
 
         return result;
     }
+
+    /// <summary>
+    /// <see cref="PlacementStrategy.Cheapest"/> over <see cref="PriceGroups"/>: groups in order of their cost bound,
+    /// stopping once a group's bound exceeds the best marginal cost found; the same answer as a full scan, as ties on
+    /// cost are only possible within reach of the bound. Alternatives come from the groups visited.
+    /// </summary>
+    private static SearchResult FindCheapest(NodeInventory nodes, in PlacementQuery query, int maxAlternatives)
+    {
+        var groups = nodes.PriceGroups;
+        Span<(double Bound, int Group)> order = groups.Count <= 256 ? stackalloc (double, int)[groups.Count] : new (double, int)[groups.Count];
+        var visit = 0;
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var group = groups[g];
+            if (group.Length > 0 && (query.TierMask & (1u << (int)group.Tier)) != 0)
+            {
+                order[visit++] = ((query.Cpu * group.MinCpuPrice) + (query.Mem * group.MinMemPrice), g);
+            }
+        }
+
+        order = order[..visit];
+        order.Sort();
+        var result = new SearchResult(maxAlternatives);
+        var scorer = default(NodeScorers.Cheapest);
+        foreach (var (bound, g) in order)
+        {
+            if (result.Best >= 0 && bound > -result.BestScore.Primary)
+            {
+                break;
+            }
+
+            foreach (var i in groups[g].Slots)
+            {
+                if (Fits(nodes, i, query))
+                {
+                    result.Fitting++;
+                    result.Offer(i, scorer.Score(nodes, i, query));
+                }
+            }
+        }
+
+        if (result.Best < 0)
+        {
+            Diagnose(nodes, query, result);
+        }
+
+        return result;
+    }
+
+    private static bool Fits(NodeInventory nodes, int i, in PlacementQuery query)
+    {
+        var fits = ((nodes.EligibleTierBits[i] & query.TierMask) != 0) & (nodes.FreeCpu[i] >= query.Cpu) & (nodes.FreeMem[i] >= query.Mem)
+            & (nodes.FreeNet[i] >= query.Net) & ((nodes.LabelMasks[i] & query.LabelMask) == query.LabelMask);
+        return fits && ((query.SlowLabels is null && query.Excluded is null) || PassesSlowChecks(nodes, i, query));
+    }
+
+    /// <summary>Counts why each node failed; only run when nothing fits, so the common path stays lean.</summary>
+    private static void Diagnose(NodeInventory nodes, in PlacementQuery query, SearchResult result)
+    {
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            RejectionReason? reason =
+                !nodes.Online[i] ? RejectionReason.Offline
+                : (query.TierMask & (1u << (int)nodes.Tiers[i])) == 0 ? RejectionReason.Tier
+                : nodes.FreeCpu[i] < query.Cpu ? RejectionReason.Cpu
+                : nodes.FreeMem[i] < query.Mem ? RejectionReason.Memory
+                : nodes.FreeNet[i] < query.Net ? RejectionReason.Network
+                : (nodes.LabelMasks[i] & query.LabelMask) != query.LabelMask || !HasSlowLabels(nodes, i, query) ? RejectionReason.Labels
+                : query.Excluded is { } excluded && excluded.ContainsKey(i) ? RejectionReason.AntiAffinity
+                : null;
+            if (reason is { } r)
+            {
+                result.Reject(r, i);
+            }
+        }
+    }
+
+    private static bool PassesSlowChecks(NodeInventory nodes, int slot, in PlacementQuery query) =>
+        HasSlowLabels(nodes, slot, query) && !(query.Excluded is { } excluded && excluded.ContainsKey(slot));
 
     private static bool HasSlowLabels(NodeInventory nodes, int slot, in PlacementQuery query)
     {

@@ -24,7 +24,7 @@ internal static class PlacementBenchmark
         var threads = a.Int("threads", 2);
         var strategies = a.String("strategies", "Cheapest,BinPack,Spread,FirstFit").Split(',').Select(Enum.Parse<PlacementStrategy>).ToList();
         var fleet = new SyntheticFleet(nodes, 200, seed);
-        Console.WriteLine($"placement benchmark: {nodes} nodes, {live} live allocations, {placements} measured placements, seed {seed}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine($"placement benchmark: {nodes} nodes, {live} live allocations, {placements} measured placements, seed {seed}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()}");
         Console.WriteLine($"{"variant",-34} {"fill/s",9} {"p50 µs",8} {"p99 µs",8} {"p99.9 µs",9} {"max µs",8} {"alloc/s",9} {"cycle/s",9} {"placed",7}");
         foreach (var strategy in strategies)
         {
@@ -50,8 +50,12 @@ internal static class PlacementBenchmark
         }
 
         Print(RunNaive(fleet, live, placements, seed));
+        Console.WriteLine($"load average at the end: {LoadAverage()} (other processes on the machine inflate the tail: a preempted call waits a scheduler slice)");
         return 0;
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static async Task<BenchResult> RunBrokerAsync(SyntheticFleet fleet, PlacementStrategy strategy, int live, int placements, int seed, int threads, string? journal)
     {

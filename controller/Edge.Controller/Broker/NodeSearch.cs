@@ -20,6 +20,12 @@ internal static class NodeSearch
             _ => throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "unknown placement strategy"),
         };
 
+    /// <summary>Scans every node with the strategy's scorer, never pruning; the reference the pruned searches must match.</summary>
+    internal static SearchResult FindExhaustive(NodeInventory nodes, in PlacementQuery query, PlacementStrategy strategy, int maxAlternatives) =>
+        strategy == PlacementStrategy.Cheapest
+            ? Find(nodes, query, default(NodeScorers.Cheapest), maxAlternatives)
+            : Find(nodes, query, strategy, maxAlternatives);
+
     private static SearchResult Find<TScorer>(NodeInventory nodes, in PlacementQuery query, TScorer scorer, int maxAlternatives)
         where TScorer : struct, INodeScorer
     {
@@ -43,7 +49,12 @@ internal static class NodeSearch
             }
 
             result.Fitting++;
-            result.Offer(i, scorer.Score(nodes, i, query));
+            var score = scorer.Score(nodes, i, query);
+            if (result.Admits(score))
+            {
+                result.Offer(i, score);
+            }
+
             if (scorer.StopAtFirstFit)
             {
                 break;

@@ -112,7 +112,8 @@ internal sealed partial class ResourceBroker
             return null;
         }
 
-        if (ImpossibleReason(request, Demand(profile, reduced: false), TierMaskOf(request) | _lowerTiers) is { } impossible)
+        var reachable = TierMaskOf(request) | (_options.EffectiveContention.Contains(ContentionPolicy.LowerTier) ? _lowerTiers : 0);
+        if (ImpossibleReason(request, Demand(profile, reduced: false), reachable) is { } impossible)
         {
             tried.Add($"queue: not queued because {impossible}");
             return null;

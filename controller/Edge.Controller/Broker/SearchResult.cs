@@ -33,6 +33,10 @@ internal sealed class SearchResult
         }
     }
 
+    /// <summary>True when the score would enter the list; inlined in the scan so most nodes cost no call.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public bool Admits(NodeScore score) => TopCount < TopSlots.Length || score.IsBetterThan(TopScores[^1]);
+
     /// <summary>Keeps the slot if it ranks among the best; the list stays sorted best first.</summary>
     public void Offer(int slot, NodeScore score)
     {

@@ -27,8 +27,9 @@ internal static class NodeScorers
     {
         public bool StopAtFirstFit => false;
 
-        public NodeScore Score(NodeInventory nodes, int slot, in PlacementQuery query) =>
-            new(-MarginalCost(nodes, slot, query), UtilisationAfter(nodes, slot, query));
+        public double Primary(NodeInventory nodes, int slot, in PlacementQuery query) => -MarginalCost(nodes, slot, query);
+
+        public double Secondary(NodeInventory nodes, int slot, in PlacementQuery query) => UtilisationAfter(nodes, slot, query);
     }
 
     /// <summary>Edge <see cref="PlacementStrategy.BinPack"/>: the fullest node after placing, then the cheapest.</summary>
@@ -36,8 +37,9 @@ internal static class NodeScorers
     {
         public bool StopAtFirstFit => false;
 
-        public NodeScore Score(NodeInventory nodes, int slot, in PlacementQuery query) =>
-            new(UtilisationAfter(nodes, slot, query), -MarginalCost(nodes, slot, query));
+        public double Primary(NodeInventory nodes, int slot, in PlacementQuery query) => UtilisationAfter(nodes, slot, query);
+
+        public double Secondary(NodeInventory nodes, int slot, in PlacementQuery query) => -MarginalCost(nodes, slot, query);
     }
 
     /// <summary>Edge <see cref="PlacementStrategy.Spread"/>: the emptiest node after placing, then the cheapest.</summary>
@@ -45,8 +47,9 @@ internal static class NodeScorers
     {
         public bool StopAtFirstFit => false;
 
-        public NodeScore Score(NodeInventory nodes, int slot, in PlacementQuery query) =>
-            new(-UtilisationAfter(nodes, slot, query), -MarginalCost(nodes, slot, query));
+        public double Primary(NodeInventory nodes, int slot, in PlacementQuery query) => -UtilisationAfter(nodes, slot, query);
+
+        public double Secondary(NodeInventory nodes, int slot, in PlacementQuery query) => -MarginalCost(nodes, slot, query);
     }
 
     /// <summary>Baseline: the first node in slot order where the query fits.</summary>
@@ -54,7 +57,9 @@ internal static class NodeScorers
     {
         public bool StopAtFirstFit => true;
 
-        public NodeScore Score(NodeInventory nodes, int slot, in PlacementQuery query) => new(-slot, 0);
+        public double Primary(NodeInventory nodes, int slot, in PlacementQuery query) => -slot;
+
+        public double Secondary(NodeInventory nodes, int slot, in PlacementQuery query) => 0;
     }
 
     /// <summary>
@@ -66,8 +71,10 @@ internal static class NodeScorers
     {
         public bool StopAtFirstFit => false;
 
-        public NodeScore Score(NodeInventory n, int i, in PlacementQuery q) =>
-            new((((1 - UsedShareCpu(n, i, q)) * 100) + ((1 - UsedShareMem(n, i, q)) * 100)) / 2, 0);
+        public double Primary(NodeInventory n, int i, in PlacementQuery q) =>
+            (((1 - UsedShareCpu(n, i, q)) * 100) + ((1 - UsedShareMem(n, i, q)) * 100)) / 2;
+
+        public double Secondary(NodeInventory n, int i, in PlacementQuery q) => 0;
     }
 
     /// <summary>
@@ -78,8 +85,10 @@ internal static class NodeScorers
     {
         public bool StopAtFirstFit => false;
 
-        public NodeScore Score(NodeInventory n, int i, in PlacementQuery q) =>
-            new(((UsedShareCpu(n, i, q) * 100) + (UsedShareMem(n, i, q) * 100)) / 2, 0);
+        public double Primary(NodeInventory n, int i, in PlacementQuery q) =>
+            ((UsedShareCpu(n, i, q) * 100) + (UsedShareMem(n, i, q) * 100)) / 2;
+
+        public double Secondary(NodeInventory n, int i, in PlacementQuery q) => 0;
     }
 
     /// <summary>
@@ -91,12 +100,14 @@ internal static class NodeScorers
     {
         public bool StopAtFirstFit => false;
 
-        public NodeScore Score(NodeInventory n, int i, in PlacementQuery q)
+        public double Primary(NodeInventory n, int i, in PlacementQuery q)
         {
             var freeCpu = 1 - UsedShareCpu(n, i, q);
             var freeMem = 1 - UsedShareMem(n, i, q);
             var score = 20 - (Math.Pow(10, freeCpu) + Math.Pow(10, freeMem));
-            return new(Math.Clamp(score, 0, 18) / 18, 0);
+            return Math.Clamp(score, 0, 18) / 18;
         }
+
+        public double Secondary(NodeInventory n, int i, in PlacementQuery q) => 0;
     }
 }

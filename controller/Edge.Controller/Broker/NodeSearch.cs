@@ -49,10 +49,10 @@ internal static class NodeSearch
             }
 
             result.Fitting++;
-            var score = scorer.Score(nodes, i, query);
-            if (result.Admits(score))
+            var primary = scorer.Primary(nodes, i, query);
+            if (result.Admits(primary))
             {
-                result.Offer(i, score);
+                result.Offer(i, new NodeScore(primary, scorer.Secondary(nodes, i, query)));
             }
 
             if (scorer.StopAtFirstFit)
@@ -104,7 +104,11 @@ internal static class NodeSearch
                 if (Fits(nodes, i, query))
                 {
                     result.Fitting++;
-                    result.Offer(i, scorer.Score(nodes, i, query));
+                    var primary = scorer.Primary(nodes, i, query);
+                    if (result.Admits(primary))
+                    {
+                        result.Offer(i, new NodeScore(primary, scorer.Secondary(nodes, i, query)));
+                    }
                 }
             }
         }

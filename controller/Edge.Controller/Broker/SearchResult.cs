@@ -33,9 +33,9 @@ internal sealed class SearchResult
         }
     }
 
-    /// <summary>True when the score would enter the list; inlined in the scan so most nodes cost no call.</summary>
+    /// <summary>True when a node with this primary score could enter the list (ties still need the secondary); inlined in the scan so most nodes cost no call.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public bool Admits(NodeScore score) => TopCount < TopSlots.Length || score.IsBetterThan(TopScores[^1]);
+    public bool Admits(double primary) => TopCount < TopSlots.Length || primary >= TopScores[^1].Primary;
 
     /// <summary>Keeps the slot if it ranks among the best; the list stays sorted best first.</summary>
     public void Offer(int slot, NodeScore score)

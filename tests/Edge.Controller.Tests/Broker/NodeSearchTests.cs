@@ -67,9 +67,9 @@ public sealed class NodeSearchTests
         nodes.Upsert(new NodeStatus { NodeId = "n", Online = true, TimestampMs = 0, Capacity = new ResourceQuantity(4000, 8192) });
         nodes.Reserve(0, new ResourceQuantity(1000, 2048));
 
-        var score = default(NodeScorers.NomadBinPack).Score(nodes, 0, new PlacementQuery(1000, 2048, 0, 0, null, uint.MaxValue, null));
+        var score = default(NodeScorers.NomadBinPack).Primary(nodes, 0, new PlacementQuery(1000, 2048, 0, 0, null, uint.MaxValue, null));
 
         // Free shares after placing: cpu 0.5, memory 0.5 -> 20 - 2 * 10^0.5 = 13.675..., normalised by 18.
-        Assert.Equal((20 - (2 * Math.Pow(10, 0.5))) / 18, score.Primary, 9);
+        Assert.Equal((20 - (2 * Math.Pow(10, 0.5))) / 18, score, 9);
     }
 }

@@ -14,6 +14,9 @@ internal sealed class NodeInventory
     public NodeInventory(int initialCapacity = 64) => Resize(Math.Max(initialCapacity, 4));
 
     public int Count { get; private set; }
+
+    /// <summary>Where a sampled search (a feasible-node limit) starts next, so successive searches rotate over the fleet.</summary>
+    public int ScanStart { get; set; }
     public LabelIndex Labels { get; } = new();
     public PriceGroups PriceGroups { get; } = new();
 

@@ -208,7 +208,7 @@ internal sealed partial class ResourceBroker
     private SearchResult Search(AllocationRequest request, ResourceQuantity demand, uint tiers, PlacementStrategy strategy)
     {
         var query = BuildQuery(request, demand, tiers);
-        return NodeSearch.Find(_nodes, query, strategy, _options.MaxAlternatives);
+        return NodeSearch.Find(_nodes, query, strategy, _options.MaxAlternatives, _options.FeasibleNodesToScore);
     }
 
     private PlacementQuery BuildQuery(AllocationRequest request, ResourceQuantity demand, uint tiers)

@@ -10,13 +10,13 @@ namespace Edge.Benchmarks.Placement;
 /// then measures allocate calls (each followed by releasing a random live allocation, so the count stays put),
 /// for each Edge strategy and a naive first-fit baseline in the same run. Prints p50/p99/p99.9 and throughput.
 /// Run: <c>dotnet run -c Release --project tests/Edge.Benchmarks -- placement [--nodes 10000] [--allocations 100000]
-/// [--placements 50000] [--seed 1] [--threads 2] [--journal]</c>.
+/// [--placements 50000] [--seed 1] [--threads 2] [--journal] [--feasible 500]</c>.
 /// </summary>
 internal static class PlacementBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var a = BenchArgs.Parse(args, "nodes", "allocations", "placements", "seed", "threads", "journal", "strategies");
+        var a = BenchArgs.Parse(args, "nodes", "allocations", "placements", "seed", "threads", "journal", "strategies", "feasible");
         var nodes = a.Int("nodes", 10_000);
         var live = a.Int("allocations", 100_000);
         var placements = a.Int("placements", 50_000);
@@ -29,6 +29,12 @@ internal static class PlacementBenchmark
         foreach (var strategy in strategies)
         {
             Print(await RunBrokerAsync(fleet, strategy, live, placements, seed, 1, journal: null));
+        }
+
+        var feasible = a.Int("feasible", 500);
+        foreach (var strategy in strategies.Where(s => s is PlacementStrategy.BinPack or PlacementStrategy.Spread))
+        {
+            Print(await RunBrokerAsync(fleet, strategy, live, placements, seed, 1, journal: null, feasible));
         }
 
         if (threads > 1)
@@ -57,7 +63,7 @@ internal static class PlacementBenchmark
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    private static async Task<BenchResult> RunBrokerAsync(SyntheticFleet fleet, PlacementStrategy strategy, int live, int placements, int seed, int threads, string? journal)
+    private static async Task<BenchResult> RunBrokerAsync(SyntheticFleet fleet, PlacementStrategy strategy, int live, int placements, int seed, int threads, string? journal, int feasible = 0)
     {
         var profiles = new TableProfileSource();
         foreach (var (id, cpu, mem) in fleet.Components)
@@ -65,7 +71,7 @@ internal static class PlacementBenchmark
             profiles.Set(id, cpu, mem);
         }
 
-        var options = new BrokerOptions { Strategy = strategy, Contention = [ContentionPolicy.Reject], StoreDirectory = journal };
+        var options = new BrokerOptions { Strategy = strategy, Contention = [ContentionPolicy.Reject], StoreDirectory = journal, FeasibleNodesToScore = feasible };
         using var store = journal is null ? null : new JournalAllocationStore(journal, 1_000_000, fsync: false, NullLogger<JournalAllocationStore>.Instance);
         var publisher = new NullPublisher();
         var broker = new ResourceBroker(Options.Create(options), profiles, publisher, publisher, (IAllocationStore?)store ?? new InMemoryAllocationStore(), TimeProvider.System, NullLogger<ResourceBroker>.Instance, new BrokerMetrics());
@@ -87,7 +93,7 @@ internal static class PlacementBenchmark
         }
 
         var fillRate = live / fill.Elapsed.TotalSeconds;
-        var name = $"edge {strategy}{(threads > 1 ? $" x{threads} threads" : "")}{(journal is null ? "" : " +journal")}";
+        var name = $"edge {strategy}{(threads > 1 ? $" x{threads} threads" : "")}{(journal is null ? "" : " +journal")}{(feasible > 0 ? $" (score {feasible} fitting)" : "")}";
         var perThread = placements / threads;
         var latencies = new long[perThread * threads];
         var placed = 0;

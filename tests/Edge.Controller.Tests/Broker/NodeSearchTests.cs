@@ -72,4 +72,24 @@ public sealed class NodeSearchTests
         // Free shares after placing: cpu 0.5, memory 0.5 -> 20 - 2 * 10^0.5 = 13.675..., normalised by 18.
         Assert.Equal((20 - (2 * Math.Pow(10, 0.5))) / 18, score, 9);
     }
+
+    [Fact]
+    public void Find_FeasibleLimit_ScoresThatManyAndRotatesTheStart()
+    {
+        var nodes = new NodeInventory();
+        for (var i = 0; i < 10; i++)
+        {
+            nodes.Upsert(new NodeStatus { NodeId = $"n{i}", Online = true, TimestampMs = 0, Capacity = new ResourceQuantity(4000, 4096) });
+        }
+
+        var query = new PlacementQuery(100, 100, 0, 0, null, uint.MaxValue, null);
+
+        var first = NodeSearch.Find(nodes, query, PlacementStrategy.Spread, 0, feasibleLimit: 3);
+        var second = NodeSearch.Find(nodes, query, PlacementStrategy.Spread, 0, feasibleLimit: 3);
+        var all = NodeSearch.Find(nodes, query, PlacementStrategy.Spread, 0);
+
+        Assert.Equal((3, 0), (first.Fitting, first.Best));
+        Assert.Equal((3, 3), (second.Fitting, second.Best));
+        Assert.Equal(10, all.Fitting);
+    }
 }

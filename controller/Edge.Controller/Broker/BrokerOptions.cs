@@ -44,6 +44,12 @@ public sealed record BrokerOptions
     /// <summary>Ask the OS to write each journal record to the device (fsync) before the broker answers.</summary>
     public bool FsyncJournal { get; init; }
 
+    /// <summary>
+    /// For the full-scan strategies (all but Cheapest, which prunes exactly): stop after this many fitting nodes,
+    /// rotating the start, as kube-scheduler's percentageOfNodesToScore does at scale. 0 (default) scores all.
+    /// </summary>
+    public int FeasibleNodesToScore { get; init; }
+
     /// <summary>Best-scored nodes listed as alternatives in each decision.</summary>
     public int MaxAlternatives { get; init; } = 3;
 

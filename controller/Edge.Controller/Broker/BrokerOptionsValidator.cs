@@ -50,6 +50,11 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
             errors.Add($"{S}:MaxAlternatives {options.MaxAlternatives} must be between 0 and 50");
         }
 
+        if (options.FeasibleNodesToScore < 0)
+        {
+            errors.Add($"{S}:FeasibleNodesToScore {options.FeasibleNodesToScore} must not be negative (0 scores every fitting node)");
+        }
+
         if (options.EffectivePrimaryTiers.Count == 0)
         {
             errors.Add($"{S}:PrimaryTiers is empty; name at least one tier");

@@ -6,5 +6,9 @@ internal interface INodeScorer
     /// <summary>True when the first fitting node wins and the scan can stop.</summary>
     bool StopAtFirstFit { get; }
 
-    NodeScore Score(NodeInventory nodes, int slot, in PlacementQuery query);
+    /// <summary>The main score; compared first.</summary>
+    double Primary(NodeInventory nodes, int slot, in PlacementQuery query);
+
+    /// <summary>The tie-breaker; computed only for nodes whose primary score can still enter the best list.</summary>
+    double Secondary(NodeInventory nodes, int slot, in PlacementQuery query);
 }

@@ -14,7 +14,11 @@ internal sealed class NodeInventory
     public NodeInventory(int initialCapacity = 64) => Resize(Math.Max(initialCapacity, 4));
 
     public int Count { get; private set; }
+
+    /// <summary>Where a sampled search (a feasible-node limit) starts next, so successive searches rotate over the fleet.</summary>
+    public int ScanStart { get; set; }
     public LabelIndex Labels { get; } = new();
+    public PriceGroups PriceGroups { get; } = new();
 
     public string[] Ids { get; private set; } = [];
     public string[] Providers { get; private set; } = [];
@@ -37,6 +41,17 @@ internal sealed class NodeInventory
 
     /// <summary>What it costs to start using the node when it hosts nothing (its whole price); 0 when paid anyway.</summary>
     public double[] OpeningCost { get; private set; } = [];
+
+    /// <summary>Idle-node price when the node holds nothing, else 0: the opening part of the marginal cost.</summary>
+    public double[] IdleCost { get; private set; } = [];
+
+    /// <summary>1 / capacity, so that scoring multiplies instead of dividing (0 when the capacity is 0).</summary>
+    public double[] InvCapCpu { get; private set; } = [];
+
+    public double[] InvCapMem { get; private set; } = [];
+
+    /// <summary><c>1 &lt;&lt; tier</c> when the node is online, 0 when offline: one mask test covers both.</summary>
+    public uint[] EligibleTierBits { get; private set; } = [];
 
     public PricingTier[] Tiers { get; private set; } = [];
     public bool[] Online { get; private set; } = [];
@@ -77,13 +92,21 @@ internal sealed class NodeInventory
         MemPrice[slot] = status.Pricing.CostPerGiBHour / 1024.0;
         var billedWhenIdle = status.Pricing.Tier is PricingTier.OnDemand or PricingTier.Spot;
         OpeningCost[slot] = billedWhenIdle ? (CpuPrice[slot] * CapCpu[slot]) + (MemPrice[slot] * CapMem[slot]) : 0;
+        IdleCost[slot] = AllocationCounts[slot] == 0 ? OpeningCost[slot] : 0;
+        PriceGroups.Assign(slot, Tiers[slot], CpuPrice[slot], MemPrice[slot]);
+        InvCapCpu[slot] = CapCpu[slot] > 0 ? 1 / CapCpu[slot] : 0;
+        InvCapMem[slot] = CapMem[slot] > 0 ? 1 / CapMem[slot] : 0;
         LabelSets[slot] = status.Labels;
         LabelMasks[slot] = Labels.Register(status.Labels);
-        Online[slot] = status.Online;
+        SetOnline(slot, status.Online);
         return slot;
     }
 
-    public void SetOnline(int slot, bool online) => Online[slot] = online;
+    public void SetOnline(int slot, bool online)
+    {
+        Online[slot] = online;
+        EligibleTierBits[slot] = online ? 1u << (int)Tiers[slot] : 0;
+    }
 
     public void Reserve(int slot, ResourceQuantity demand)
     {
@@ -92,6 +115,7 @@ internal sealed class NodeInventory
         FreeNet[slot] -= demand.NetworkMbps ?? 0;
         UsedNet[slot] += demand.NetworkMbps ?? 0;
         AllocationCounts[slot]++;
+        IdleCost[slot] = 0;
     }
 
     public void Release(int slot, ResourceQuantity demand)
@@ -100,7 +124,10 @@ internal sealed class NodeInventory
         FreeMem[slot] += demand.MemoryMiB;
         FreeNet[slot] += demand.NetworkMbps ?? 0;
         UsedNet[slot] -= demand.NetworkMbps ?? 0;
-        AllocationCounts[slot]--;
+        if (--AllocationCounts[slot] == 0)
+        {
+            IdleCost[slot] = OpeningCost[slot];
+        }
     }
 
     /// <summary>The largest cpu and memory any online node of the given tiers has, for "can never fit" checks.</summary>
@@ -144,6 +171,10 @@ internal sealed class NodeInventory
         MemPrice = Grow(MemPrice, size);
         OpeningCost = Grow(OpeningCost, size);
         Tiers = Grow(Tiers, size);
+        IdleCost = Grow(IdleCost, size);
+        InvCapCpu = Grow(InvCapCpu, size);
+        InvCapMem = Grow(InvCapMem, size);
+        EligibleTierBits = Grow(EligibleTierBits, size);
         Online = Grow(Online, size);
         LabelMasks = Grow(LabelMasks, size);
         AllocationCounts = Grow(AllocationCounts, size);

@@ -9,21 +9,27 @@ internal static class NodeScorers
 {
     /// <summary>Hourly price of the reservation at the node's rates, plus the node's whole price when it is idle and billed.</summary>
     public static double MarginalCost(NodeInventory n, int i, in PlacementQuery q) =>
-        (q.Cpu * n.CpuPrice[i]) + (q.Mem * n.MemPrice[i]) + (n.AllocationCounts[i] == 0 ? n.OpeningCost[i] : 0);
+        (q.Cpu * n.CpuPrice[i]) + (q.Mem * n.MemPrice[i]) + n.IdleCost[i];
 
     /// <summary>Mean of the cpu and memory shares allocated after placing the query.</summary>
     public static double UtilisationAfter(NodeInventory n, int i, in PlacementQuery q) =>
-        (Share(n.CapCpu[i] - n.FreeCpu[i] + q.Cpu, n.CapCpu[i]) + Share(n.CapMem[i] - n.FreeMem[i] + q.Mem, n.CapMem[i])) / 2;
+        (UsedShareCpu(n, i, q) + UsedShareMem(n, i, q)) / 2;
 
-    public static double Share(double used, double capacity) => capacity > 0 ? used / capacity : 1;
+    /// <summary>Share of the node's cpu allocated after placing the query (1 for a node without cpu).</summary>
+    public static double UsedShareCpu(NodeInventory n, int i, in PlacementQuery q) =>
+        n.InvCapCpu[i] > 0 ? 1 - ((n.FreeCpu[i] - q.Cpu) * n.InvCapCpu[i]) : 1;
+
+    public static double UsedShareMem(NodeInventory n, int i, in PlacementQuery q) =>
+        n.InvCapMem[i] > 0 ? 1 - ((n.FreeMem[i] - q.Mem) * n.InvCapMem[i]) : 1;
 
     /// <summary>Edge <see cref="PlacementStrategy.Cheapest"/>: least marginal cost, then the tightest fit.</summary>
     internal readonly struct Cheapest : INodeScorer
     {
         public bool StopAtFirstFit => false;
 
-        public NodeScore Score(NodeInventory nodes, int slot, in PlacementQuery query) =>
-            new(-MarginalCost(nodes, slot, query), UtilisationAfter(nodes, slot, query));
+        public double Primary(NodeInventory nodes, int slot, in PlacementQuery query) => -MarginalCost(nodes, slot, query);
+
+        public double Secondary(NodeInventory nodes, int slot, in PlacementQuery query) => UtilisationAfter(nodes, slot, query);
     }
 
     /// <summary>Edge <see cref="PlacementStrategy.BinPack"/>: the fullest node after placing, then the cheapest.</summary>
@@ -31,8 +37,9 @@ internal static class NodeScorers
     {
         public bool StopAtFirstFit => false;
 
-        public NodeScore Score(NodeInventory nodes, int slot, in PlacementQuery query) =>
-            new(UtilisationAfter(nodes, slot, query), -MarginalCost(nodes, slot, query));
+        public double Primary(NodeInventory nodes, int slot, in PlacementQuery query) => UtilisationAfter(nodes, slot, query);
+
+        public double Secondary(NodeInventory nodes, int slot, in PlacementQuery query) => -MarginalCost(nodes, slot, query);
     }
 
     /// <summary>Edge <see cref="PlacementStrategy.Spread"/>: the emptiest node after placing, then the cheapest.</summary>
@@ -40,8 +47,9 @@ internal static class NodeScorers
     {
         public bool StopAtFirstFit => false;
 
-        public NodeScore Score(NodeInventory nodes, int slot, in PlacementQuery query) =>
-            new(-UtilisationAfter(nodes, slot, query), -MarginalCost(nodes, slot, query));
+        public double Primary(NodeInventory nodes, int slot, in PlacementQuery query) => -UtilisationAfter(nodes, slot, query);
+
+        public double Secondary(NodeInventory nodes, int slot, in PlacementQuery query) => -MarginalCost(nodes, slot, query);
     }
 
     /// <summary>Baseline: the first node in slot order where the query fits.</summary>
@@ -49,7 +57,9 @@ internal static class NodeScorers
     {
         public bool StopAtFirstFit => true;
 
-        public NodeScore Score(NodeInventory nodes, int slot, in PlacementQuery query) => new(-slot, 0);
+        public double Primary(NodeInventory nodes, int slot, in PlacementQuery query) => -slot;
+
+        public double Secondary(NodeInventory nodes, int slot, in PlacementQuery query) => 0;
     }
 
     /// <summary>
@@ -61,9 +71,10 @@ internal static class NodeScorers
     {
         public bool StopAtFirstFit => false;
 
-        public NodeScore Score(NodeInventory n, int i, in PlacementQuery q) =>
-            new(((1 - Share(n.CapCpu[i] - n.FreeCpu[i] + q.Cpu, n.CapCpu[i])) * 100
-                + ((1 - Share(n.CapMem[i] - n.FreeMem[i] + q.Mem, n.CapMem[i])) * 100)) / 2, 0);
+        public double Primary(NodeInventory n, int i, in PlacementQuery q) =>
+            (((1 - UsedShareCpu(n, i, q)) * 100) + ((1 - UsedShareMem(n, i, q)) * 100)) / 2;
+
+        public double Secondary(NodeInventory n, int i, in PlacementQuery q) => 0;
     }
 
     /// <summary>
@@ -74,9 +85,10 @@ internal static class NodeScorers
     {
         public bool StopAtFirstFit => false;
 
-        public NodeScore Score(NodeInventory n, int i, in PlacementQuery q) =>
-            new((Share(n.CapCpu[i] - n.FreeCpu[i] + q.Cpu, n.CapCpu[i]) * 100
-                + (Share(n.CapMem[i] - n.FreeMem[i] + q.Mem, n.CapMem[i]) * 100)) / 2, 0);
+        public double Primary(NodeInventory n, int i, in PlacementQuery q) =>
+            ((UsedShareCpu(n, i, q) * 100) + (UsedShareMem(n, i, q) * 100)) / 2;
+
+        public double Secondary(NodeInventory n, int i, in PlacementQuery q) => 0;
     }
 
     /// <summary>
@@ -88,12 +100,14 @@ internal static class NodeScorers
     {
         public bool StopAtFirstFit => false;
 
-        public NodeScore Score(NodeInventory n, int i, in PlacementQuery q)
+        public double Primary(NodeInventory n, int i, in PlacementQuery q)
         {
-            var freeCpu = 1 - Share(n.CapCpu[i] - n.FreeCpu[i] + q.Cpu, n.CapCpu[i]);
-            var freeMem = 1 - Share(n.CapMem[i] - n.FreeMem[i] + q.Mem, n.CapMem[i]);
+            var freeCpu = 1 - UsedShareCpu(n, i, q);
+            var freeMem = 1 - UsedShareMem(n, i, q);
             var score = 20 - (Math.Pow(10, freeCpu) + Math.Pow(10, freeMem));
-            return new(Math.Clamp(score, 0, 18) / 18, 0);
+            return Math.Clamp(score, 0, 18) / 18;
         }
+
+        public double Secondary(NodeInventory n, int i, in PlacementQuery q) => 0;
     }
 }

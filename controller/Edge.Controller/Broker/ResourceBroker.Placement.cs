@@ -31,7 +31,7 @@ internal sealed partial class ResourceBroker
             {
                 ContentionPolicy.LowerTier => TryLowerTier(id, request, profile, full, primaryTiers, effects, replacing, tried),
                 ContentionPolicy.ReducedProfile => TryReduced(id, request, profile, primaryTiers, effects, replacing, tried),
-                ContentionPolicy.Queue => TryQueue(id, request, profile, now, effects, replacing, tried),
+                ContentionPolicy.Queue => TryQueue(id, request, profile, now, effects, replacing, tried, search),
                 _ => null,
             };
             if (outcome is not null)
@@ -104,7 +104,7 @@ internal sealed partial class ResourceBroker
         return Commit(id, request, profile, reduced, search, reduced: true, effects, replacing, reason, "reduced");
     }
 
-    private AllocationOutcome? TryQueue(string id, AllocationRequest request, PredictionProfile profile, long now, BrokerEffects effects, Allocation? replacing, List<string> tried)
+    private AllocationOutcome? TryQueue(string id, AllocationRequest request, PredictionProfile profile, long now, BrokerEffects effects, Allocation? replacing, List<string> tried, SearchResult search)
     {
         if (_queue.Count >= _options.MaxQueueLength)
         {
@@ -112,7 +112,8 @@ internal sealed partial class ResourceBroker
             return null;
         }
 
-        if (ImpossibleReason(request, Demand(profile, reduced: false), TierMaskOf(request) | _lowerTiers) is { } impossible)
+        var reachable = TierMaskOf(request) | (_options.EffectiveContention.Contains(ContentionPolicy.LowerTier) ? _lowerTiers : 0);
+        if (ImpossibleReason(request, Demand(profile, reduced: false), reachable) is { } impossible)
         {
             tried.Add($"queue: not queued because {impossible}");
             return null;
@@ -137,7 +138,7 @@ internal sealed partial class ResourceBroker
 
         _queue.Add(queued);
         _store.PutQueued(queued);
-        effects.Decisions.Add(NewDecision(DecisionKind.Queued, reason, request, id, null, Demand(profile, reduced: false), now));
+        effects.Decisions.Add(NewDecision(DecisionKind.Queued, reason, request, id, null, Demand(profile, reduced: false), now) with { Alternatives = Alternatives(search) });
         _metrics.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "queued"));
         return new AllocationOutcome(AllocationStatus.Queued, id, null, reason);
     }
@@ -207,7 +208,7 @@ internal sealed partial class ResourceBroker
     private SearchResult Search(AllocationRequest request, ResourceQuantity demand, uint tiers, PlacementStrategy strategy)
     {
         var query = BuildQuery(request, demand, tiers);
-        return NodeSearch.Find(_nodes, query, strategy, _options.MaxAlternatives);
+        return NodeSearch.Find(_nodes, query, strategy, _options.MaxAlternatives, _options.FeasibleNodesToScore);
     }
 
     private PlacementQuery BuildQuery(AllocationRequest request, ResourceQuantity demand, uint tiers)

@@ -19,7 +19,8 @@ internal sealed partial class ResourceBroker
                 var waited = TimeSpan.FromMilliseconds(now - queued.EnqueuedAtMs);
                 var timeout = TimeSpan.FromMilliseconds(queued.DeadlineMs - queued.EnqueuedAtMs);
                 var reason = $"timed out in the queue: waited {waited.TotalSeconds:0.#}s, past its timeout of {timeout.TotalSeconds:0.#}s, and still {Summarise(search)}";
-                effects.Decisions.Add(NewDecision(DecisionKind.Rejected, reason, queued.Request, queued.AllocationId, null, Demand(queued.Profile, reduced: false), now));
+                var decision = NewDecision(DecisionKind.Rejected, reason, queued.Request, queued.AllocationId, null, Demand(queued.Profile, reduced: false), now);
+                effects.Decisions.Add(decision with { Alternatives = Alternatives(search) });
                 _metrics.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "timed_out"));
                 Log.QueueTimeout(_logger, queued.AllocationId, queued.Request.ComponentId, waited.TotalSeconds);
             }

@@ -33,6 +33,10 @@ internal sealed class SearchResult
         }
     }
 
+    /// <summary>True when a node with this primary score could enter the list (ties still need the secondary); inlined in the scan so most nodes cost no call.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public bool Admits(double primary) => TopCount < TopSlots.Length || primary >= TopScores[^1].Primary;
+
     /// <summary>Keeps the slot if it ranks among the best; the list stays sorted best first.</summary>
     public void Offer(int slot, NodeScore score)
     {

@@ -115,4 +115,25 @@ public sealed class ContentionPolicyTests
         Assert.Equal(AllocationState.Lost, lost.State);
         Assert.Contains(h.Publisher.Decisions, d => d.Kind == DecisionKind.Rejected && d.Reason.Contains("node 'b' was lost", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task OnNodeOfflineAsync_QueuePolicyAndNoRoom_QueuesTheLostAllocationUnderItsIdAndServesItWhenTheNodeReturns()
+    {
+        var h = new BrokerHarness(new BrokerOptions { Contention = [ContentionPolicy.Queue] });
+        h.Profiles.Add("c", cpu: 3000, memory: 1024);
+        await h.AddNodesAsync(BrokerHarness.Node("a"));
+        var placed = await h.AllocateAsync("c", executable: "/bin/true");
+
+        await h.Broker.OnNodeOfflineAsync("a", TestContext.Current.CancellationToken);
+
+        Assert.Null(h.Broker.FindAllocation(placed.AllocationId!));
+        Assert.Equal([placed.AllocationId], h.Broker.GetQueue().Select(q => q.AllocationId));
+        Assert.Equal(0, h.Broker.GetNodes().Single().Allocations);
+
+        await h.AddNodesAsync(BrokerHarness.Node("a"));
+
+        Assert.Equal("a", h.Broker.FindAllocation(placed.AllocationId!)?.NodeId);
+        Assert.Empty(h.Broker.GetQueue());
+        Assert.Equal(2, h.Publisher.Commands.Count(c => c.Kind == CommandKind.Start && c.Start!.InstanceId == placed.AllocationId));
+    }
 }

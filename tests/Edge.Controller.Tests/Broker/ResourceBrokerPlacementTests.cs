@@ -98,4 +98,27 @@ public sealed class ResourceBrokerPlacementTests
         Assert.Contains(h.Publisher.Commands, c => c.Kind == CommandKind.Stop && c.Stop!.InstanceId == first.AllocationId);
         Assert.False(await h.Broker.DeallocateAsync("nope", TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task OnNodeEventAsync_InstanceOomKilled_ReleasesWithoutStop()
+    {
+        var h = new BrokerHarness();
+        h.Profiles.Add("c", cpu: 1000, memory: 1024);
+        await h.AddNodesAsync(BrokerHarness.Node("a"));
+        var placed = await h.AllocateAsync("c", executable: "/bin/true");
+
+        await h.Broker.OnNodeEventAsync(new NodeEvent
+        {
+            NodeId = "a",
+            EventId = "e1",
+            TimestampMs = 0,
+            Kind = NodeEventKind.InstanceOomKilled,
+            InstanceId = placed.AllocationId,
+        }, TestContext.Current.CancellationToken);
+
+        Assert.Empty(h.Broker.GetAllocations());
+        Assert.DoesNotContain(h.Publisher.Commands, c => c.Kind == CommandKind.Stop);
+        Assert.Contains(h.Publisher.Decisions, d => d.Kind == DecisionKind.Released && d.Reason.Contains("OOM-killed on 'a'", StringComparison.Ordinal));
+        Assert.Equal(4000, h.Broker.GetNodes().Single().Free.CpuMillicores);
+    }
 }

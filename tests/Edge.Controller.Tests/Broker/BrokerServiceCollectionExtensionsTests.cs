@@ -1,0 +1,62 @@
+using Edge.Common.Contracts;
+using Edge.Controller.Broker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Controller.Tests.Broker;
+
+public sealed class BrokerServiceCollectionExtensionsTests
+{
+    [Fact]
+    public void AddEdgeBroker_ConfiguredSection_BindsOptionsAndUsesTheJournal()
+    {
+        using var dir = new TempDirectory();
+        using var provider = Build(new Dictionary<string, string?>
+        {
+            ["Broker:Strategy"] = "BinPack",
+            ["Broker:Contention:0"] = "Queue",
+            ["Broker:Contention:1"] = "Reject",
+            ["Broker:LowerTiers:0"] = "Spot",
+            ["Broker:DefaultQueueTimeout"] = "00:02:00",
+            ["Broker:StoreDirectory"] = dir.Path,
+        });
+
+        var options = provider.GetRequiredService<IOptions<BrokerOptions>>().Value;
+
+        Assert.Equal(PlacementStrategy.BinPack, options.Strategy);
+        Assert.Equal([ContentionPolicy.Queue, ContentionPolicy.Reject], options.EffectiveContention);
+        Assert.Equal([PricingTier.Spot], options.EffectiveLowerTiers);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.DefaultQueueTimeout);
+        Assert.IsType<JournalAllocationStore>(provider.GetRequiredService<IAllocationStore>());
+        Assert.NotNull(provider.GetRequiredService<ResourceBroker>());
+    }
+
+    [Fact]
+    public void AddEdgeBroker_BadValues_ReportsEveryKey()
+    {
+        using var provider = Build(new Dictionary<string, string?>
+        {
+            ["Broker:MinimumReducedLevel"] = "1.5",
+            ["Broker:MaxQueueLength"] = "-1",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<BrokerOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.Contains("Broker:MinimumReducedLevel 1.5", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Broker:MaxQueueLength -1", StringComparison.Ordinal));
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?> values)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IProfileSource>(new FakeProfileSource());
+        services.AddSingleton<RecordingPublisher>();
+        services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<RecordingPublisher>());
+        services.AddSingleton<IDecisionPublisher>(sp => sp.GetRequiredService<RecordingPublisher>());
+        services.AddEdgeBroker(configuration);
+        return services.BuildServiceProvider();
+    }
+}

@@ -1,6 +1,46 @@
 namespace Edge.Benchmarks;
 
+/// <summary>
+/// Benchmarks that print figures (never timed tests). Run with
+/// <c>dotnet run -c Release --project tests/Edge.Benchmarks -- NAME [options]</c>; see docs/benchmarks.md.
+/// </summary>
 internal static class Program
 {
-    public static int Main() => 0;
+    private static readonly (string Name, string What)[] Benchmarks =
+    [
+        ("agent-overhead [seconds]", "agent CPU % and peak RSS at 1 s sampling beside prometheus-node-exporter"),
+        ("ingest [options]", "simulated agents -> embedded broker -> FASTER: samples/s and publish-to-stored lag"),
+        ("resize-latency [--count N]", "resize command -> cgroup limit written, p50/p99"),
+        ("placement [--journal]", "10,000 nodes, 100,000 allocations: placement latency and throughput"),
+        ("placement-sim [--od N --spot N]", "WfInstances workflows on a mixed fleet: cost, utilisation, delay per scorer"),
+        ("forecast bench|train-default", "LSTM training time, peak RSS, batched inference for 10,000 series"),
+    ];
+
+    public static async Task<int> Main(string[] args)
+    {
+        var rest = args.Length > 1 ? args[1..] : [];
+        switch (args.FirstOrDefault())
+        {
+            case "agent-overhead":
+                return await AgentOverhead.AgentOverheadBenchmark.RunAsync(rest, CancellationToken.None);
+            case "ingest":
+                return await Ingest.IngestBenchmark.RunAsync(rest);
+            case "resize-latency":
+                return await ResizeLatency.ResizeLatencyBenchmark.RunAsync(rest);
+            case "placement":
+                return await Placement.PlacementBenchmark.RunAsync(rest);
+            case "placement-sim":
+                return await Placement.PlacementSimulation.RunAsync(rest);
+            case "forecast":
+                return await Forecast.ForecastBenchmark.RunAsync(rest);
+            default:
+                await Console.Error.WriteLineAsync(args.Length == 0 ? "usage: Edge.Benchmarks NAME [options]" : $"unknown benchmark '{args[0]}'");
+                foreach (var (name, what) in Benchmarks)
+                {
+                    await Console.Error.WriteLineAsync($"  {name,-34} {what}");
+                }
+
+                return 2;
+        }
+    }
 }

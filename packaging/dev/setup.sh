@@ -3,7 +3,7 @@
 # Idempotent: packages already present are not installed again. Needs root for apt.
 set -euo pipefail
 
-packages=(mosquitto mosquitto-clients patchelf gcc libc6-dev stress-ng iproute2 procps)
+packages=(mosquitto mosquitto-clients patchelf gcc libc6-dev iproute2 procps curl)
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "setup: the .NET 10 SDK is required (dotnet not found on PATH)" >&2

@@ -12,6 +12,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly Lock _gate = new();
+    private int _disposed;
 
     private ChildProcess(Process process, string name)
     {
@@ -98,6 +99,11 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await StopAsync(TimeSpan.FromSeconds(10));
         _process.Dispose();
     }

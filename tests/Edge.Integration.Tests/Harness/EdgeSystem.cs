@@ -89,13 +89,13 @@ internal sealed class EdgeSystem : IAsyncDisposable
     }
 
     /// <summary>Starts an agent for <paramref name="node"/>; <paramref name="password"/> overrides the generated one.</summary>
-    public ChildProcess StartAgent(string node, string? password = null, IReadOnlyDictionary<string, string>? extra = null)
+    public ChildProcess StartAgent(string node, string? password = null, IReadOnlyDictionary<string, string>? extra = null, TestHost? host = null)
     {
         var dir = Path.Combine(_root.FullName, "agent-" + node);
         var env = new Dictionary<string, string>
         {
             ["EDGE_Agent__NodeId"] = node,
-            ["EDGE_Agent__Mqtt__BrokerUrl"] = BrokerUrl,
+            ["EDGE_Agent__Mqtt__BrokerUrl"] = host is null ? BrokerUrl : $"mqtt://{host.RootSideAddress}:{BrokerPort}",
             ["EDGE_Agent__Mqtt__Username"] = node,
             ["EDGE_Agent__SpoolDirectory"] = Path.Combine(dir, "spool"),
             ["EDGE_Agent__DotnetCounters__Enabled"] = "false",
@@ -116,7 +116,9 @@ internal sealed class EdgeSystem : IAsyncDisposable
             env[key] = value;
         }
 
-        var agent = ChildProcess.Start(RepoPaths.Binary("agent/Edge.Agent", "edge-agent"), [], env, "agent-" + node);
+        var binary = RepoPaths.Binary("agent/Edge.Agent", "edge-agent");
+        var (file, args) = host is null ? (binary, (IReadOnlyList<string>)[]) : host.Wrap(binary, []);
+        var agent = ChildProcess.Start(file, args, env, "agent-" + node);
         _agents.Add(agent);
         return agent;
     }

@@ -36,7 +36,9 @@ internal sealed class MosquittoBroker : IAsyncDisposable
 
     public static bool IsInstalled => File.Exists("/usr/sbin/mosquitto") && File.Exists("/usr/bin/mosquitto_passwd");
 
-    public static async Task<MosquittoBroker> StartAsync(IReadOnlyList<string> nodes)
+    /// <param name="nodes">Node ids that get a user.</param>
+    /// <param name="allInterfaces">Listen on every interface, for agents in <see cref="TestHost"/> namespaces.</param>
+    public static async Task<MosquittoBroker> StartAsync(IReadOnlyList<string> nodes, bool allInterfaces = false)
     {
         var dir = Directory.CreateTempSubdirectory("edge-mosquitto-");
         var port = FreePort.Next();
@@ -52,7 +54,7 @@ internal sealed class MosquittoBroker : IAsyncDisposable
 
         var shipped = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "packaging", "mosquitto", "edge.conf"), TestContext.Current.CancellationToken);
         var config = shipped
-            .Replace("listener 1883", $"listener {port} 127.0.0.1", StringComparison.Ordinal)
+            .Replace("listener 1883", allInterfaces ? $"listener {port}" : $"listener {port} 127.0.0.1", StringComparison.Ordinal)
             .Replace("/etc/mosquitto/edge.passwd", passwd, StringComparison.Ordinal)
             .Replace("/etc/mosquitto/edge.acl", Path.Combine(RepoPaths.Root, "packaging", "mosquitto", "edge.acl"), StringComparison.Ordinal)
             .Replace("persistence true", $"persistence true\npersistence_location {dir.FullName}/", StringComparison.Ordinal)

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Edge.Integration.Tests.Harness;
+
+/// <summary>
+/// A separate "host" on this machine: its own network namespace joined to the root namespace by a veth pair
+/// (10.231.{n}.1 on the root side, 10.231.{n}.2 inside). Processes started in it see only its interfaces, so an
+/// agent there reaches the broker over the veth like a remote node would. Needs root and iproute2.
+/// </summary>
+internal sealed class TestHost : IAsyncDisposable
+{
+    private static int _next = Random.Shared.Next(1, 200);
+
+    private TestHost(string name, string rootAddress, string hostAddress)
+    {
+        Name = name;
+        RootSideAddress = rootAddress;
+        Address = hostAddress;
+    }
+
+    public string Name { get; }
+
+    /// <summary>Where the host reaches the machine's root namespace (e.g. a broker bound to all interfaces).</summary>
+    public string RootSideAddress { get; }
+
+    public string Address { get; }
+
+    public static bool CanCreate => Environment.UserName == "root" && File.Exists("/usr/sbin/ip");
+
+    public static async Task<TestHost> CreateAsync()
+    {
+        var n = Interlocked.Increment(ref _next) % 250 + 1;
+        var name = $"edge-it-{Environment.ProcessId % 10000}-{n}";
+        var veth = $"eit{Environment.ProcessId % 1000}x{n}";
+        var root = string.Create(CultureInfo.InvariantCulture, $"10.231.{n}.1");
+        var inside = string.Create(CultureInfo.InvariantCulture, $"10.231.{n}.2");
+        var host = new TestHost(name, root, inside);
+        await IpAsync("netns", "add", name);
+        try
+        {
+            await IpAsync("link", "add", veth, "type", "veth", "peer", "name", veth + "p");
+            await IpAsync("link", "set", veth + "p", "netns", name);
+            await IpAsync("addr", "add", root + "/30", "dev", veth);
+            await IpAsync("link", "set", veth, "up");
+            await IpAsync("-n", name, "addr", "add", inside + "/30", "dev", veth + "p");
+            await IpAsync("-n", name, "link", "set", veth + "p", "up");
+            await IpAsync("-n", name, "link", "set", "lo", "up");
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+
+        return host;
+    }
+
+    /// <summary>The command line that runs <paramref name="file"/> inside this host.</summary>
+    public (string File, IReadOnlyList<string> Args) Wrap(string file, IEnumerable<string> args) =>
+        ("/usr/sbin/ip", ["netns", "exec", Name, file, .. args]);
+
+    public async ValueTask DisposeAsync()
+    {
+        // Deleting the namespace removes the veth pair with it.
+        try
+        {
+            await IpAsync("netns", "delete", Name);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    private static async Task IpAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo("/usr/sbin/ip") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(psi)!;
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"ip {string.Join(' ', args)} failed ({process.ExitCode}): {error}");
+        }
+    }
+}

@@ -34,6 +34,10 @@ public sealed class RecommenderRegistry
         registry.Add(new SeasonalNaiveRecommender());
         registry.Add(new EdgeRecommender());
         registry.Add(new DeferredLstmRecommender());
+        registry.Add(new VpaRecommender(floors: false));
+        registry.Add(new EdgeRecommender(EdgeOptions.Default with { MemoryFloorMiB = VpaConstants.MinMemoryMiB }, "edge-floor"));
+        registry.AddGroup("floors", "vpa", "edge-floor");
+        registry.AddGroup("no-floors", "vpa-nofloor", "edge");
         registry.AddGroup("autopilot", "autopilot-avg", "autopilot-pct", "autopilot-max", "autopilot-ml");
         return registry;
     }

@@ -32,6 +32,12 @@ internal sealed record EdgeOptions
     /// <summary>Nominal level of the stated interval.</summary>
     public double IntervalLevel { get; init; } = 0.9;
 
+    /// <summary>
+    /// Lowest memory limit set, in MiB (0: none). VPA sets 250 MiB (its pod minimum); <c>edge-floor</c> uses the same,
+    /// so that the two can be compared with and without a floor (docs/forecasting.md).
+    /// </summary>
+    public double MemoryFloorMiB { get; init; }
+
     /// <summary>Horizon assumed for the decisions the state simulates during warm-up.</summary>
     public long DefaultHorizonS { get; init; } = 3600;
 }

@@ -36,6 +36,7 @@ public sealed class RecommenderRegistry
         registry.Add(new DeferredLstmRecommender());
         registry.Add(new VpaRecommender(floors: false));
         registry.Add(new EdgeRecommender(EdgeOptions.Default with { MemoryFloorMiB = VpaConstants.MinMemoryMiB }, "edge-floor"));
+        registry.Add(new EdgeRecommender(EdgeOptions.Default with { MemoryPeakWindowS = 3 * 86400 }, "edge-peak"));
         registry.AddGroup("floors", "vpa", "edge-floor");
         registry.AddGroup("no-floors", "vpa-nofloor", "edge");
         registry.AddGroup("autopilot", "autopilot-avg", "autopilot-pct", "autopilot-max", "autopilot-ml");

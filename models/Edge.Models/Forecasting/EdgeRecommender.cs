@@ -25,8 +25,15 @@ internal sealed class EdgeRecommender(EdgeOptions options, string name = "edge",
     /// <summary>The saved model whose λ per resource this recommender uses (null: λ = the knob).</summary>
     public EdgeModel? Model => model;
 
-    public IRecommenderState CreateState(ResourceKind resource, double knob) =>
-        new EdgeState(options, ViolationCost(resource, knob) * Unit(resource), resource == ResourceKind.Memory ? options.MemoryFloorMiB : 0);
+    public IRecommenderState CreateState(ResourceKind resource, double knob)
+    {
+        var memory = resource == ResourceKind.Memory;
+        return new EdgeState(
+            options,
+            ViolationCost(resource, knob) * Unit(resource),
+            memory ? options.MemoryFloorMiB : 0,
+            memory ? options.MemoryPeakWindowS : 0);
+    }
 
     /// <summary>λ for <paramref name="resource"/>: the knob, or the model's λ scaled by knob / default knob.</summary>
     internal double ViolationCost(ResourceKind resource, double knob) =>

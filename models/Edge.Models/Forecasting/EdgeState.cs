@@ -36,13 +36,16 @@ internal sealed class EdgeState : ISizedRunState
     private readonly List<double> _lastGroup = [];
     private readonly SizedRunModel _sized;
     private readonly double _floor;
+    private readonly long _peakWindowS;
 
     /// <param name="options">Settings.</param>
     /// <param name="violationCost">λ: what one sample above the limit costs, in reserved-but-unused resource units.</param>
     /// <param name="floor">Lowest limit set (0: none).</param>
-    public EdgeState(EdgeOptions options, double violationCost, double floor = 0)
+    /// <param name="peakWindowS">The limit never falls below the peak of this many seconds before a decision (0: off; regular series only).</param>
+    public EdgeState(EdgeOptions options, double violationCost, double floor = 0, long peakWindowS = 0)
     {
         _floor = floor;
+        _peakWindowS = peakWindowS;
         _options = options;
         _violationCost = violationCost;
         _scores = new RingBuffer(options.ScoreWindow);
@@ -243,6 +246,15 @@ internal sealed class EdgeState : ISizedRunState
 
         Array.Sort(_scratch);
         var limit = CheapestLimit(_scratch, _base, _violationCost);
+        if (_peakWindowS > 0 && !_runs)
+        {
+            // Never below the recent peak: memory that was needed lately is likely needed again (OOM kills are costly).
+            var peak = _samples.MaxBetween(_blockStartS - _peakWindowS, _blockStartS);
+            if (!double.IsNaN(peak))
+            {
+                limit = Math.Max(limit, peak / _base);
+            }
+        }
         var upperLevel = _upperTail.UpperLevel(n);
         var upper = upperLevel >= 1 ? double.PositiveInfinity : Quantiles.OfSorted(_scratch, upperLevel);
         var lower = Quantiles.OfSorted(_scratch, _lowerTail.LowerLevel(n));

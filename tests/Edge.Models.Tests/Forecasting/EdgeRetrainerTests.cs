@@ -8,7 +8,7 @@ public sealed class EdgeRetrainerTests
     private static readonly EdgeRetrainOptions Options = new()
     {
         Candidates = [0.05, 0.5, 2, 20],
-        Replay = new Backtest.BacktestOptions { WarmupS = 86400, MinScoredSamples = 10, Sweep = false },
+        Replay = new Edge.Models.Backtest.BacktestOptions { WarmupS = 86400, MinScoredSamples = 10, Sweep = false },
     };
 
     [Fact]

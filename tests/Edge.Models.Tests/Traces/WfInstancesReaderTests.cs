@@ -69,7 +69,7 @@ public sealed class WfInstancesReaderTests : IDisposable
         var result = WfInstancesReader.Read(_dir, [ResourceKind.Memory], TestContext.Current.CancellationToken);
 
         var series = Assert.Single(result.Series);
-        Assert.Equal([1234.0, 0], series.InputBytes);
+        Assert.Equal([1234.0, 0], series.InputBytes!);
         Assert.Equal([1.0, 2], series.Values);
     }
 

@@ -80,7 +80,7 @@ internal sealed class SizedRunModel(int maxTasks, double intervalLevel)
     {
         var prediction = Math.Exp(Predict(Math.Log(Math.Max(inputBytes, 0) + SizeOffsetBytes)));
         var sorted = SortedScores();
-        var limit = EdgeState.CheapestLimit(sorted, prediction, violationCost);
+        var limit = TailExtended(sorted, EdgeState.CheapestLimit(sorted, prediction, violationCost), prediction, violationCost);
         var peaks = _fitted.Select(p => Math.Exp(p.Y)).Order().ToArray();
         var absolute = EdgeState.CheapestLimit(peaks, 1, violationCost);
         limit = Math.Max(limit, absolute / prediction);
@@ -88,6 +88,35 @@ internal sealed class SizedRunModel(int maxTasks, double intervalLevel)
         return new Recommendation(
             limit * prediction, prediction, Quantiles.OfSorted(sorted, tail) * prediction,
             Quantiles.OfSorted(sorted, 1 - tail) * prediction, intervalLevel);
+    }
+
+    /// <summary>
+    /// Past the largest score the empirical distribution says nothing, yet a violation may cost more than headroom:
+    /// the tail beyond it is taken as exponential (peaks over threshold, J. Pickands, Ann. Statist. 1975) with the
+    /// conformal mass 1/(n+1) at the largest score and scale β = mean excess of the top fifth of scores. The limit
+    /// then solves d/dx [scale·x + λ·P(S &gt; x)] = 0: x* = s_max + β·ln(λ / ((n+1)·scale·β)), when that is past
+    /// s_max. Small components get headroom (it is cheap); large ones stay at the largest score.
+    /// </summary>
+    internal static double TailExtended(double[] sorted, double limit, double scale, double violationCost)
+    {
+        var n = sorted.Length;
+        if (n == 0 || limit < sorted[^1] || scale <= 0)
+        {
+            return limit;
+        }
+
+        var max = sorted[^1];
+        var k = Math.Max(2, n / 5);
+        var threshold = sorted[Math.Max(0, n - k - 1)];
+        var beta = 0.0;
+        for (var i = Math.Max(0, n - k); i < n; i++)
+        {
+            beta += sorted[i] - threshold;
+        }
+
+        beta = Math.Max(beta / Math.Min(k, n), 0.05 * max);
+        var step = beta * Math.Log(violationCost / ((n + 1) * scale * beta));
+        return step > 0 ? max + step : max;
     }
 
     private double Predict(double x) => _a + (_b * x);

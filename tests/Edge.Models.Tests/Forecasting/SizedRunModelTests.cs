@@ -15,7 +15,8 @@ public sealed class SizedRunModelTests
         model.Observe(10, 200, 3 * MiB);
         model.Close();
 
-        var r = model.Recommend(15 * MiB, violationCost: 1e6);
+        // λ = 50 < (n + 1)·prediction·β = 3·400·0.05: no tail headroom past the largest score.
+        var r = model.Recommend(15 * MiB, violationCost: 50);
 
         Assert.Equal(0.5, model.Slope, 12);
         Assert.Equal(400, r.Forecast, 9);
@@ -32,7 +33,7 @@ public sealed class SizedRunModelTests
         model.Observe(20, 150, 0);
         model.Close();
 
-        var r = model.Recommend(15 * MiB, violationCost: 1e6);
+        var r = model.Recommend(15 * MiB, violationCost: 10);
 
         Assert.Equal(1.5, r.Limit / r.Forecast, 9);
         Assert.Equal(1.5, r.Upper / r.Forecast, 9);
@@ -47,7 +48,7 @@ public sealed class SizedRunModelTests
         model.Observe(20, 200, 4 * MiB);
         model.Close();
 
-        var r = model.Recommend(0, violationCost: 1e6);
+        var r = model.Recommend(0, violationCost: 10);
 
         Assert.Equal(0, model.Slope);
         Assert.Equal(200, r.Limit, 9);
@@ -62,5 +63,17 @@ public sealed class SizedRunModelTests
         model.Close();
 
         Assert.Equal(SizedRunModel.MaxSlope, model.Slope);
+    }
+
+    [Fact]
+    public void TailExtended_CostlyViolationOnASmallScale_GoesPastTheLargestScore()
+    {
+        // Scores 1, 1, 1, 2: top fifth (at least 2) = {1, 2} over threshold 1 → β = 0.5.
+        // x* = 2 + 0.5·ln(1000 / (5·10·0.5)) = 2 + 0.5·ln 40.
+        double[] sorted = [1, 1, 1, 2];
+
+        Assert.Equal(2 + (0.5 * Math.Log(40)), SizedRunModel.TailExtended(sorted, 2, scale: 10, violationCost: 1000), 12);
+        Assert.Equal(2, SizedRunModel.TailExtended(sorted, 2, scale: 10, violationCost: 10));     // ln(0.4) < 0: stays
+        Assert.Equal(1, SizedRunModel.TailExtended(sorted, 1, scale: 10, violationCost: 1000));   // inside the scores
     }
 }

@@ -1,13 +1,14 @@
 using Edge.Models.Autopilot;
 using Edge.Models.Forecasting;
+using Edge.Models.Lstm;
 using Edge.Models.Statistical;
 using Edge.Models.Vpa;
 
 namespace Edge.Models;
 
 /// <summary>
-/// The recommenders known by name. <see cref="CreateDefault"/> holds every built-in one; hosts add more (e.g. the
-/// TorchSharp LSTM as <c>lstm</c>) with <see cref="Add"/>. Group names expand to several recommenders
+/// The recommenders known by name. <see cref="CreateDefault"/> holds every built-in one, the TorchSharp LSTM
+/// (<c>lstm</c>) included: it loads its embedded default model on first use only. Hosts add more with <see cref="Add"/>. Group names expand to several recommenders
 /// (<c>autopilot</c> → the four Autopilot recommenders).
 /// </summary>
 public sealed class RecommenderRegistry
@@ -32,6 +33,12 @@ public sealed class RecommenderRegistry
         registry.Add(new RecentMaxRecommender());
         registry.Add(new SeasonalNaiveRecommender());
         registry.Add(new EdgeRecommender());
+        registry.Add(new DeferredLstmRecommender());
+        registry.Add(new VpaRecommender(floors: false));
+        registry.Add(new EdgeRecommender(EdgeOptions.Default with { MemoryFloorMiB = VpaConstants.MinMemoryMiB }, "edge-floor"));
+        registry.Add(new EdgeRecommender(EdgeOptions.Default with { MemoryPeakWindowS = 3 * 86400 }, "edge-peak"));
+        registry.AddGroup("floors", "vpa", "edge-floor");
+        registry.AddGroup("no-floors", "vpa-nofloor", "edge");
         registry.AddGroup("autopilot", "autopilot-avg", "autopilot-pct", "autopilot-max", "autopilot-ml");
         return registry;
     }

@@ -13,4 +13,10 @@ public sealed record UsageSeries(string Id, ResourceKind Resource, long[] Timest
 
     /// <summary>How long each sample's limit was held, in seconds (a run's runtime); null for regular series.</summary>
     public double[]? DurationsS { get; init; }
+
+    /// <summary>
+    /// Bytes each run read (e.g. a workflow task's input files), known before it starts; null when the trace does
+    /// not say. States implementing <see cref="ISizedRunState"/> use it to set a limit per run.
+    /// </summary>
+    public double[]? InputBytes { get; init; }
 }

@@ -7,10 +7,10 @@ public sealed class RecommenderRegistryTests
     {
         var registry = RecommenderRegistry.CreateDefault();
 
-        var resolved = registry.Resolve("autopilot,edge,lstm", out var unknown);
+        var resolved = registry.Resolve("autopilot,edge,nope", out var unknown);
 
         Assert.Equal(["autopilot-avg", "autopilot-pct", "autopilot-max", "autopilot-ml", "edge"], resolved.Select(r => r.Name));
-        Assert.Equal(["lstm"], unknown);
+        Assert.Equal(["nope"], unknown);
     }
 
     [Fact]
@@ -20,6 +20,19 @@ public sealed class RecommenderRegistryTests
         registry.Add(new Backtest.ConstantRecommender(1));
 
         Assert.NotNull(registry.Find("constant"));
-        Assert.Equal(10, registry.Resolve(null, out _).Count);
+        Assert.Equal(14, registry.Resolve(null, out _).Count);
+    }
+
+    [Fact]
+    public void CreateDefault_ListsLstm_WithoutLoadingTheModel()
+    {
+        var registry = RecommenderRegistry.CreateDefault();
+
+        var lstm = Assert.IsType<Edge.Models.Lstm.DeferredLstmRecommender>(registry.Find("lstm"));
+
+        Assert.False(lstm.IsLoaded);
+        Assert.Equal(0.95, lstm.DefaultKnob);
+        Assert.Contains(0.5, lstm.SweepKnobs);
+        Assert.False(lstm.IsLoaded);
     }
 }

@@ -33,13 +33,14 @@ internal static class BacktestCommand
         var reportName = new Option<string>("--report-name") { Description = "Report file name (without .md) under --out", DefaultValueFactory = _ => "backtest-report" };
         var parallel = new Option<int>("--parallel") { Description = "Series processed in parallel", DefaultValueFactory = _ => 2 };
         var noSweep = new Option<bool>("--no-sweep") { Description = "Run each recommender at its default knob only" };
+        var train = new Option<bool>("--train") { Description = "Fit trainable recommenders (lstm) on the tuning part first (default: their shipped models)" };
         var example = new Option<string?>("--example") { Description = "Series id to chart (default: the first scored)" };
         var minScored = new Option<int>("--min-scored") { Description = "Skip series with fewer scored samples", DefaultValueFactory = _ => 288 };
         var priceCore = new Option<double>("--price-core-hour") { Description = "Price of a reserved core-hour", DefaultValueFactory = _ => 0.021811 };
         var priceGiB = new Option<double>("--price-gib-hour") { Description = "Price of a reserved GiB-hour", DefaultValueFactory = _ => 0.002923 };
 
         var command = new Command("backtest", "Replay a trace through the recommenders and score the limits they would have set");
-        foreach (var option in new Option[] { format, data, recommenders, step, warmup, resource, holdout, json, outDir, reportName, parallel, noSweep, example, minScored, priceCore, priceGiB })
+        foreach (var option in new Option[] { format, data, recommenders, step, warmup, resource, holdout, json, outDir, reportName, parallel, noSweep, example, minScored, priceCore, priceGiB, train })
         {
             command.Options.Add(option);
         }
@@ -60,7 +61,7 @@ internal static class BacktestCommand
                 return ExitCodes.InvalidArguments;
             }
 
-            return await BacktestRunner.RunAsync(request, stdout, stderr, cancellationToken);
+            return await BacktestRunner.RunAsync(request with { Train = parse.GetValue(train) }, stdout, stderr, cancellationToken);
         });
         return command;
     }

@@ -33,6 +33,9 @@ internal sealed record BacktestRequest
 
     public bool Sweep { get; init; } = true;
 
+    /// <summary>Fit trainable recommenders (lstm) on the tuning part before the run, instead of their shipped models.</summary>
+    public bool Train { get; init; }
+
     public string? ExampleSeries { get; init; }
 
     public int MinScored { get; init; } = 288;

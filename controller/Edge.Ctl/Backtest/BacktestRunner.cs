@@ -26,6 +26,11 @@ internal static class BacktestRunner
                 }
 
                 var options = Options(request, series);
+                if (request.Train)
+                {
+                    await FitAsync(request, series, resource, stderr, cancellationToken);
+                }
+
                 var progress = new StderrProgress(stderr, Lower(resource));
                 var result = await Task.Run(() => BacktestEngine.Run(series, request.Recommenders, options, progress, cancellationToken), cancellationToken);
                 await stderr.WriteLineAsync($"{Lower(resource)}: {result.SeriesScored} series scored, {result.SkippedSeries.Count} skipped");
@@ -64,6 +69,19 @@ internal static class BacktestRunner
         {
             await stderr.WriteLineAsync($"--data: cannot read '{request.DataDirectory}': {ex.Message}");
             return ExitCodes.NoUsableData;
+        }
+    }
+
+    /// <summary>Fits every trainable recommender on the tuning part only, so the held-out parts stay unseen.</summary>
+    private static async Task FitAsync(BacktestRequest request, List<UsageSeries> series, ResourceKind resource, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var tuning = BacktestEngine.TuningPart(series, request.Holdout);
+        foreach (var trainable in request.Recommenders.OfType<ITrainableRecommender>())
+        {
+            await stderr.WriteLineAsync($"{Lower(resource)}: fitting {trainable.Name} on the tuning part ({tuning.Count} series)");
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            await Task.Run(() => trainable.Fit(tuning, null, cancellationToken), cancellationToken);
+            await stderr.WriteLineAsync($"{Lower(resource)}: {trainable.Name} fitted in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s");
         }
     }
 

@@ -45,6 +45,29 @@ public static class BacktestEngine
         return Merge(resource, series, recommenders, configs, outcomes, options);
     }
 
+    /// <summary>
+    /// The tuning part of <paramref name="series"/> (DESIGN.md: tune on it only): the series not held out, cut at the
+    /// held-out time, so a trainable recommender fitted on it never sees a sample the held-out parts are scored on.
+    /// Series left empty by the cut are dropped.
+    /// </summary>
+    public static IReadOnlyList<UsageSeries> TuningPart(IReadOnlyList<UsageSeries> series, double holdoutFraction)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var split = HoldoutSplit.For(series, holdoutFraction);
+        var part = new List<UsageSeries>();
+        foreach (var s in series.Where(s => !split.IsHeldOutSeries(s.Id)))
+        {
+            var n = Array.FindIndex(s.TimestampsS, t => t >= split.TimeCutS);
+            n = n < 0 ? s.Count : n;
+            if (n > 0)
+            {
+                part.Add(s with { TimestampsS = s.TimestampsS[..n], Values = s.Values[..n], DurationsS = s.DurationsS?[..n] });
+            }
+        }
+
+        return part;
+    }
+
     private static List<BacktestConfig> Configs(IReadOnlyList<IRecommender> recommenders, bool sweep)
     {
         var configs = new List<BacktestConfig>();

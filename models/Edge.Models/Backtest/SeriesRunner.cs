@@ -54,9 +54,17 @@ internal static class SeriesRunner
             }
 
             var r = state.Recommend(t[start], plan.HorizonS);
+            var blockLimit = r;
+            var sized = series.InputBytes is { } inputs && state is ISizedRunState s ? (s, inputs) : default;
             var firstViolation = -1;
+            var violatedLimit = blockLimit.Limit;
             for (var i = start; i < end; i++)
             {
+                if (sized.s is not null)
+                {
+                    r = sized.s.RecommendRun(t[start], sized.inputs[i]);
+                }
+
                 var duration = series.DurationsS?[i] ?? plan.SampleSeconds;
                 segments[(int)Segment.All].Add(u[i], r, duration);
                 var late = t[i] >= timeCutS;
@@ -78,6 +86,7 @@ internal static class SeriesRunner
                 if (firstViolation < 0 && u[i] > r.Limit)
                 {
                     firstViolation = i;
+                    violatedLimit = r.Limit;
                 }
 
                 if (trace is not null)
@@ -89,7 +98,7 @@ internal static class SeriesRunner
             Feed(state, series, start, end);
             if (firstViolation >= 0 && series.Resource == ResourceKind.Memory)
             {
-                state.ObserveViolation(t[firstViolation], r.Limit);
+                state.ObserveViolation(t[firstViolation], violatedLimit);
             }
         }
     }
@@ -98,7 +107,11 @@ internal static class SeriesRunner
     {
         for (var i = from; i < to; i++)
         {
-            if (series.SamplesAreRuns)
+            if (series.SamplesAreRuns && series.InputBytes is { } inputs && state is ISizedRunState sized)
+            {
+                sized.ObserveRun(series.TimestampsS[i], series.Values[i], inputs[i]);
+            }
+            else if (series.SamplesAreRuns)
             {
                 state.ObserveRun(series.TimestampsS[i], series.Values[i]);
             }

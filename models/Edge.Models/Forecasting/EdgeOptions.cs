@@ -32,6 +32,19 @@ internal sealed record EdgeOptions
     /// <summary>Nominal level of the stated interval.</summary>
     public double IntervalLevel { get; init; } = 0.9;
 
+    /// <summary>
+    /// Lowest memory limit set, in MiB (0: none). VPA sets 250 MiB (its pod minimum); <c>edge-floor</c> uses the same,
+    /// so that the two can be compared with and without a floor (docs/forecasting.md).
+    /// </summary>
+    public double MemoryFloorMiB { get; init; }
+
+    /// <summary>
+    /// Memory limits of regular series never fall below the peak of this many seconds before a decision (0: off).
+    /// <c>edge-peak</c> uses 3 days (chosen over 1 day on the tuning part of Bitbrains: it reaches VPA's violation
+    /// rate with less slack; docs/forecasting.md). Off in <c>edge</c>: it costs slack at 1–5% violation.
+    /// </summary>
+    public long MemoryPeakWindowS { get; init; }
+
     /// <summary>Horizon assumed for the decisions the state simulates during warm-up.</summary>
     public long DefaultHorizonS { get; init; } = 3600;
 }

@@ -7,7 +7,7 @@ namespace Edge.Models.Forecasting;
 /// decisions, and before the first of them, simulated ones every horizon (or every new run for run series), so the
 /// scores and the adaptive quantiles are already warm when the first real decision comes.
 /// </summary>
-internal sealed class EdgeState : IRecommenderState
+internal sealed class EdgeState : ISizedRunState
 {
     private readonly EdgeOptions _options;
     private readonly RingBuffer _samples = new(4096);
@@ -34,17 +34,44 @@ internal sealed class EdgeState : IRecommenderState
     private int _lastGroupCount;
     private double _previousGroupMean = double.NaN;
     private readonly List<double> _lastGroup = [];
+    private readonly SizedRunModel _sized;
+    private readonly double _floor;
+    private readonly long _peakWindowS;
 
     /// <param name="options">Settings.</param>
     /// <param name="violationCost">λ: what one sample above the limit costs, in reserved-but-unused resource units.</param>
-    public EdgeState(EdgeOptions options, double violationCost)
+    /// <param name="floor">Lowest limit set (0: none).</param>
+    /// <param name="peakWindowS">The limit never falls below the peak of this many seconds before a decision (0: off; regular series only).</param>
+    public EdgeState(EdgeOptions options, double violationCost, double floor = 0, long peakWindowS = 0)
     {
+        _floor = floor;
+        _peakWindowS = peakWindowS;
         _options = options;
         _violationCost = violationCost;
         _scores = new RingBuffer(options.ScoreWindow);
         var tail = (1 - options.IntervalLevel) / 2;
         _lowerTail = new AdaptiveQuantile(tail, options.AdaptationRate);
         _upperTail = new AdaptiveQuantile(tail, options.AdaptationRate);
+        _sized = new SizedRunModel(options.ScoreWindow, options.IntervalLevel);
+    }
+
+    public void ObserveRun(long timestampS, double peak, double inputBytes)
+    {
+        ObserveRun(timestampS, peak);
+        _sized.Observe(timestampS, peak, inputBytes);
+    }
+
+    /// <summary>Per run from its input size (<see cref="SizedRunModel"/>); the run-level limit until a sized run was seen.</summary>
+    public Recommendation RecommendRun(long nowS, double inputBytes)
+    {
+        _sized.Close();
+        if (!_sized.HasHistory)
+        {
+            return _current with { Limit = Math.Max(_current.Limit, _floor) };
+        }
+
+        var sized = _sized.Recommend(inputBytes, _violationCost);
+        return sized with { Limit = Math.Max(Math.Max(sized.Limit, _current.Limit), _floor) };
     }
 
     public void Observe(long timestampS, double value)
@@ -106,7 +133,7 @@ internal sealed class EdgeState : IRecommenderState
         }
 
         StartBlock(nowS, horizonS);
-        return _current;
+        return _current with { Limit = Math.Max(_current.Limit, _floor) };
     }
 
     private void Score(double value)
@@ -219,6 +246,15 @@ internal sealed class EdgeState : IRecommenderState
 
         Array.Sort(_scratch);
         var limit = CheapestLimit(_scratch, _base, _violationCost);
+        if (_peakWindowS > 0 && !_runs)
+        {
+            // Never below the recent peak: memory that was needed lately is likely needed again (OOM kills are costly).
+            var peak = _samples.MaxBetween(_blockStartS - _peakWindowS, _blockStartS);
+            if (!double.IsNaN(peak))
+            {
+                limit = Math.Max(limit, peak / _base);
+            }
+        }
         var upperLevel = _upperTail.UpperLevel(n);
         var upper = upperLevel >= 1 ? double.PositiveInfinity : Quantiles.OfSorted(_scratch, upperLevel);
         var lower = Quantiles.OfSorted(_scratch, _lowerTail.LowerLevel(n));

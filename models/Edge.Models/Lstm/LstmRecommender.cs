@@ -32,11 +32,17 @@ internal sealed class LstmRecommender : ITrainableRecommender, IDisposable
 
     public string Name => RecommenderName;
 
-    public string KnobDescription => "quantile of the next window's peak used as the limit";
+    internal const string KnobText = "quantile of the next window's peak used as the limit";
 
-    public double DefaultKnob => 0.95;
+    internal const double DefaultKnobValue = 0.95;
 
-    public IReadOnlyList<double> SweepKnobs { get; } = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995];
+    internal static readonly IReadOnlyList<double> SweepKnobValues = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995];
+
+    public string KnobDescription => KnobText;
+
+    public double DefaultKnob => DefaultKnobValue;
+
+    public IReadOnlyList<double> SweepKnobs => SweepKnobValues;
 
     public IRecommenderState CreateState(ResourceKind resource, double knob)
     {

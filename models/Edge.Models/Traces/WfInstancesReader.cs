@@ -11,7 +11,9 @@ namespace Edge.Models.Traces;
 /// the same step (e.g. <c>FASTQC</c>) is one component across pipelines. Each task is one sample (a run) stamped with
 /// its instance's <c>executedAt</c>, so all tasks of a run share a timestamp and a decision made before the run sees
 /// earlier runs only. Memory MiB = memoryInBytes / 2^20; CPU cores = avgCPU / 100. Tasks without the measure are left
-/// out of that resource's series.
+/// out of that resource's series. Each task's input size is the sum of <c>sizeInBytes</c> of its specification's
+/// <c>inputFiles</c> (looked up in <c>workflow.specification.files</c>; unknown files count 0), kept in
+/// <see cref="UsageSeries.InputBytes"/>.
 /// </summary>
 public static partial class WfInstancesReader
 {
@@ -70,6 +72,7 @@ public static partial class WfInstancesReader
                 {
                     SamplesAreRuns = true,
                     DurationsS = [.. with.Select(t => t.RuntimeS)],
+                    InputBytes = [.. with.Select(t => t.InputBytes)],
                 });
             }
         }
@@ -89,13 +92,16 @@ public static partial class WfInstancesReader
         }
 
         var categories = new Dictionary<string, string>(StringComparer.Ordinal);
+        var inputs = new Dictionary<string, double>(StringComparer.Ordinal);
         if (workflow.TryGetProperty("specification", out var spec) && spec.TryGetProperty("tasks", out var specTasks))
         {
+            var sizes = FileSizes(spec);
             foreach (var t in specTasks.EnumerateArray())
             {
                 var id = t.GetProperty("id").GetString() ?? "";
                 var category = t.TryGetProperty("category", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
                 categories[id] = category ?? (t.TryGetProperty("name", out var n) ? n.GetString() : null) ?? id;
+                inputs[id] = InputBytes(t, sizes);
             }
         }
 
@@ -113,10 +119,42 @@ public static partial class WfInstancesReader
             double? memory = t.TryGetProperty("memoryInBytes", out var m) && m.TryGetDouble(out var bytes) && bytes > 0 ? bytes / (1024.0 * 1024.0) : null;
             double? cpu = t.TryGetProperty("avgCPU", out var c) && c.TryGetDouble(out var pct) && pct >= 0 ? pct / 100.0 : null;
             var runtime = t.TryGetProperty("runtimeInSeconds", out var r) && r.TryGetDouble(out var rs) ? rs : 0;
-            tasks.Add(new WfTask(component, startS, file, order, cpu, memory, runtime));
+            tasks.Add(new WfTask(component, startS, file, order, cpu, memory, runtime, inputs.GetValueOrDefault(id)));
         }
 
         return true;
+    }
+
+    private static Dictionary<string, double> FileSizes(JsonElement spec)
+    {
+        var sizes = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (spec.TryGetProperty("files", out var files) && files.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var f in files.EnumerateArray())
+            {
+                if (f.TryGetProperty("id", out var id) && id.GetString() is { } name
+                    && f.TryGetProperty("sizeInBytes", out var size) && size.TryGetDouble(out var bytes) && bytes >= 0)
+                {
+                    sizes[name] = bytes;
+                }
+            }
+        }
+
+        return sizes;
+    }
+
+    private static double InputBytes(JsonElement task, Dictionary<string, double> sizes)
+    {
+        var total = 0.0;
+        if (task.TryGetProperty("inputFiles", out var files) && files.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var f in files.EnumerateArray())
+            {
+                total += f.ValueKind == JsonValueKind.String && f.GetString() is { } name ? sizes.GetValueOrDefault(name) : 0;
+            }
+        }
+
+        return total;
     }
 
     private static string Category(string family, string name)

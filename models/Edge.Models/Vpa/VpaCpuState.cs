@@ -4,7 +4,7 @@ namespace Edge.Models.Vpa;
 /// VPA's CPU aggregate: every sample goes into a 24 h decaying histogram with weight max(request, 0.1 core), where the
 /// request is the target VPA last set (<c>model/aggregate_container_state.go</c>, addCPUSample).
 /// </summary>
-internal sealed class VpaCpuState(double targetPercentile) : IRecommenderState
+internal sealed class VpaCpuState(double targetPercentile, double minimumCores = VpaConstants.MinCpuCores) : IRecommenderState
 {
     private static readonly ExponentialBuckets Buckets = new(
         VpaConstants.CpuMaxCores, VpaConstants.CpuFirstBucketCores, 1 + VpaConstants.BucketGrowth, VpaConstants.Epsilon);
@@ -30,7 +30,7 @@ internal sealed class VpaCpuState(double targetPercentile) : IRecommenderState
     public Recommendation Recommend(long nowS, long horizonS)
     {
         var confidence = _samples == 0 ? 0 : VpaEstimate.Confidence(_firstS, _lastS, _samples);
-        var recommendation = VpaEstimate.From(_histogram, targetPercentile, confidence, 1.0, VpaConstants.MinCpuCores);
+        var recommendation = VpaEstimate.From(_histogram, targetPercentile, confidence, 1.0, minimumCores);
         _request = recommendation.Limit;
         return recommendation;
     }

@@ -7,7 +7,7 @@ namespace Edge.Models.Vpa;
 /// The confidence counts memory samples, since this state sees no CPU samples (VPA counts CPU samples of the same
 /// container, taken at the same rate).
 /// </summary>
-internal sealed class VpaMemoryState(double targetPercentile) : IRecommenderState
+internal sealed class VpaMemoryState(double targetPercentile, double minimumMiB = VpaConstants.MinMemoryMiB) : IRecommenderState
 {
     private static readonly ExponentialBuckets Buckets = new(
         VpaConstants.MemoryMaxBytes, VpaConstants.MemoryFirstBucketBytes, 1 + VpaConstants.BucketGrowth, VpaConstants.Epsilon);
@@ -42,7 +42,7 @@ internal sealed class VpaMemoryState(double targetPercentile) : IRecommenderStat
     public Recommendation Recommend(long nowS, long horizonS)
     {
         var confidence = _samples == 0 ? 0 : VpaEstimate.Confidence(_firstS, _lastS, _samples);
-        return VpaEstimate.From(_histogram, targetPercentile, confidence, 1 / VpaConstants.BytesPerMiB, VpaConstants.MinMemoryMiB);
+        return VpaEstimate.From(_histogram, targetPercentile, confidence, 1 / VpaConstants.BytesPerMiB, minimumMiB);
     }
 
     private void AddPeakSample(long timestampS, double bytes)

@@ -75,6 +75,26 @@ public sealed class BacktestEngineTests
     }
 
     [Fact]
+    public void Run_RunSeriesWithInputSizes_ScoresEachTaskAgainstItsOwnLimit()
+    {
+        // Run 2's tasks read 4 and 1 MiB (limits 4, 1) and use 3 and 2: one violation; run 3 reads 8 MiB, uses 8.
+        const double MiB = 1024 * 1024;
+        var series = new UsageSeries("wf/step", ResourceKind.Memory, [10, 20, 20, 30], [5, 3, 2, 8])
+        {
+            SamplesAreRuns = true,
+            InputBytes = [MiB, 4 * MiB, 1 * MiB, 8 * MiB],
+        };
+
+        var m = BacktestEngine.Run([series], [new SizedRecommender()], Tiny, null, TestContext.Current.CancellationToken)
+            .Recommenders[0].Default.Metrics[Segment.All];
+
+        Assert.Equal(3, m.Samples);
+        Assert.Equal(1, m.Violations);
+        Assert.Equal(100.0 * 1 / 13, m.SlackPercent, 12);       // (4 − 3) / (4 + 1 + 8)
+        Assert.Equal(100.0 * 1 / 13, m.ShortfallPercent, 12);   // (2 − 1) / (3 + 2 + 8)
+    }
+
+    [Fact]
     public void MatchedSlack_BetweenTwoSweepPoints_InterpolatesLinearly()
     {
         var points = new[] { Point(0.5, 60), Point(2, 40), Point(6, 20) };

@@ -54,6 +54,26 @@ public sealed class WfInstancesReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_TaskInputFiles_SumsTheirSizesAndCountsUnknownFilesAsZero()
+    {
+        File.WriteAllText(Path.Combine(_dir, "x.json"), """
+            {"workflow":{"specification":{
+               "tasks":[{"id":"a_ID0000001","name":"a_ID0000001","inputFiles":["f1","f2","missing"]},
+                        {"id":"a_ID0000002","name":"a_ID0000002"}],
+               "files":[{"id":"f1","sizeInBytes":1000},{"id":"f2","sizeInBytes":234}]},
+             "execution":{"executedAt":"2020-04-01T05:42:15Z","tasks":[
+               {"id":"a_ID0000001","memoryInBytes":1048576,"runtimeInSeconds":2},
+               {"id":"a_ID0000002","memoryInBytes":2097152,"runtimeInSeconds":2}]}}}
+            """);
+
+        var result = WfInstancesReader.Read(_dir, [ResourceKind.Memory], TestContext.Current.CancellationToken);
+
+        var series = Assert.Single(result.Series);
+        Assert.Equal([1234.0, 0], series.InputBytes!);
+        Assert.Equal([1.0, 2], series.Values);
+    }
+
+    [Fact]
     public void Read_BadDate_SkipsTheInstance()
     {
         File.WriteAllText(Path.Combine(_dir, "x.json"), """{"workflow":{"execution":{"executedAt":"yesterday","tasks":[]}}}""");

@@ -1,0 +1,44 @@
+namespace Edge.Models.Forecasting;
+
+/// <summary>
+/// What Edge's default recommender learns across series and can save: its violation cost λ per resource (the rest
+/// of its state is per series and is rebuilt from the history store at start, since each state warms up on the
+/// history it is fed). Saved with a version and the data window it was chosen on (<see cref="EdgeModelStore"/>);
+/// replaced only by a retrained candidate that scores better (<see cref="EdgeRetrainer"/>).
+/// </summary>
+public sealed record EdgeModel
+{
+    public const int CurrentFormatVersion = 1;
+
+    /// <summary>The λ of the shipped default (<see cref="EdgeRecommender"/>'s default knob).</summary>
+    public const double DefaultViolationCost = 2.0;
+
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+
+    /// <summary>1 for the shipped default; every accepted retrain adds one.</summary>
+    public int ModelVersion { get; init; } = 1;
+
+    /// <summary>λ per resource, in cores / GiB / 100 Mbps; a resource not listed uses <see cref="DefaultViolationCost"/>.</summary>
+    public IReadOnlyDictionary<ResourceKind, double> ViolationCost { get; init; } = new Dictionary<ResourceKind, double>();
+
+    /// <summary>First and last sample time (Unix seconds) of the runs the model was chosen on (0 for the default).</summary>
+    public long DataFromS { get; init; }
+
+    public long DataToS { get; init; }
+
+    public int SeriesCount { get; init; }
+
+    /// <summary>When it was retrained (Unix seconds, from the injected clock; 0 for the default).</summary>
+    public long TrainedAtS { get; init; }
+
+    public static EdgeModel Default { get; } = new();
+
+    public double CostFor(ResourceKind resource) =>
+        ViolationCost.TryGetValue(resource, out var cost) ? cost : DefaultViolationCost;
+
+    /// <summary>
+    /// The <c>edge</c> recommender serving this model: its default knob (2) uses the model's λ for each resource;
+    /// other knob values scale it (knob / 2), so a sweep still moves every resource together.
+    /// </summary>
+    public IRecommender CreateRecommender() => new EdgeRecommender(EdgeOptions.Default, "edge", this);
+}

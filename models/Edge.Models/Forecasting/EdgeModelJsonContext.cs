@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace Edge.Models.Forecasting;
+
+[JsonSourceGenerationOptions(WriteIndented = true, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(EdgeModel))]
+internal sealed partial class EdgeModelJsonContext : JsonSerializerContext;

@@ -1,0 +1,165 @@
+using Edge.Models.Statistical;
+
+namespace Edge.Models.Forecasting;
+
+/// <summary>
+/// A component's peak as a function of its input size, from earlier runs: log(peak) = a + b·log(input + 1 MiB) fitted
+/// by least squares over the tasks of earlier runs (b kept in [0, <see cref="MaxSlope"/>]; b = 0 when every input
+/// had the same size). Its residuals, each scored on the fit made before its run (split-conformal, out of sample),
+/// form the distribution of peak / prediction; the limit is the cost-optimal point of that distribution
+/// (<see cref="EdgeState.CheapestLimit"/>), and never below the cost-optimal point of the earlier peaks themselves
+/// (so a small input does not undercut what the component has needed regardless of size). With a single earlier run
+/// the in-sample residuals of that run stand in.
+/// Conformal calibration: V. Vovk, A. Gammerman, G. Shafer, "Algorithmic Learning in a Random World" (2005).
+/// </summary>
+internal sealed class SizedRunModel(int maxTasks, double intervalLevel)
+{
+    /// <summary>Steeper than linear memory-per-input growth is not extrapolated.</summary>
+    public const double MaxSlope = 1.0;
+
+    private const double SizeOffsetBytes = 1024 * 1024;
+
+    private readonly List<(double X, double Y)> _fitted = [];
+    private readonly List<(double X, double Y)> _open = [];
+    private readonly RingBuffer _scores = new(Math.Max(maxTasks, 16));
+    private long _openS = long.MinValue;
+    private double _a;
+    private double _b;
+    private double[] _sorted = [];
+    private bool _sortedValid;
+
+    public bool HasHistory => _fitted.Count > 0;
+
+    public double Slope => _b;
+
+    public void Observe(long timestampS, double peak, double inputBytes)
+    {
+        if (!double.IsFinite(peak) || peak <= 0 || !double.IsFinite(inputBytes) || inputBytes < 0)
+        {
+            return;
+        }
+
+        if (timestampS != _openS)
+        {
+            Close();
+            _openS = timestampS;
+        }
+
+        _open.Add((Math.Log(inputBytes + SizeOffsetBytes), Math.Log(peak)));
+    }
+
+    /// <summary>Closes the run in progress: scores it on the current fit, then refits with it.</summary>
+    public void Close()
+    {
+        if (_open.Count == 0)
+        {
+            return;
+        }
+
+        if (_fitted.Count > 0)
+        {
+            foreach (var (x, y) in _open)
+            {
+                _scores.Add(0, Math.Exp(y - Predict(x)));
+            }
+        }
+
+        _fitted.AddRange(_open);
+        if (_fitted.Count > maxTasks)
+        {
+            _fitted.RemoveRange(0, _fitted.Count - maxTasks);
+        }
+
+        _open.Clear();
+        Fit();
+        _sortedValid = false;
+    }
+
+    /// <summary>The limit (and interval) for a run reading <paramref name="inputBytes"/>; λ in the series' units.</summary>
+    public Recommendation Recommend(double inputBytes, double violationCost)
+    {
+        var prediction = Math.Exp(Predict(Math.Log(Math.Max(inputBytes, 0) + SizeOffsetBytes)));
+        var sorted = SortedScores();
+        var limit = TailExtended(sorted, EdgeState.CheapestLimit(sorted, prediction, violationCost), prediction, violationCost);
+        var peaks = _fitted.Select(p => Math.Exp(p.Y)).Order().ToArray();
+        var absolute = EdgeState.CheapestLimit(peaks, 1, violationCost);
+        limit = Math.Max(limit, absolute / prediction);
+        var tail = (1 - intervalLevel) / 2;
+        return new Recommendation(
+            limit * prediction, prediction, Quantiles.OfSorted(sorted, tail) * prediction,
+            Quantiles.OfSorted(sorted, 1 - tail) * prediction, intervalLevel);
+    }
+
+    /// <summary>
+    /// Past the largest score the empirical distribution says nothing, yet a violation may cost more than headroom:
+    /// the tail beyond it is taken as exponential (peaks over threshold, J. Pickands, Ann. Statist. 1975) with the
+    /// conformal mass 1/(n+1) at the largest score and scale β = mean excess of the top fifth of scores. The limit
+    /// then solves d/dx [scale·x + λ·P(S &gt; x)] = 0: x* = s_max + β·ln(λ / ((n+1)·scale·β)), when that is past
+    /// s_max. Small components get headroom (it is cheap); large ones stay at the largest score.
+    /// </summary>
+    internal static double TailExtended(double[] sorted, double limit, double scale, double violationCost)
+    {
+        var n = sorted.Length;
+        if (n == 0 || limit < sorted[^1] || scale <= 0)
+        {
+            return limit;
+        }
+
+        var max = sorted[^1];
+        var k = Math.Max(2, n / 5);
+        var threshold = sorted[Math.Max(0, n - k - 1)];
+        var beta = 0.0;
+        for (var i = Math.Max(0, n - k); i < n; i++)
+        {
+            beta += sorted[i] - threshold;
+        }
+
+        beta = Math.Max(beta / Math.Min(k, n), 0.05 * max);
+        var step = beta * Math.Log(violationCost / ((n + 1) * scale * beta));
+        return step > 0 ? max + step : max;
+    }
+
+    private double Predict(double x) => _a + (_b * x);
+
+    private double[] SortedScores()
+    {
+        if (_sortedValid)
+        {
+            return _sorted;
+        }
+
+        if (_scores.Count > 0)
+        {
+            _sorted = new double[_scores.Count];
+            for (var i = 0; i < _sorted.Length; i++)
+            {
+                _sorted[i] = _scores[i];
+            }
+        }
+        else
+        {
+            // One earlier run only: its in-sample residuals are the best calibration there is.
+            _sorted = [.. _fitted.Select(p => Math.Exp(p.Y - Predict(p.X)))];
+        }
+
+        Array.Sort(_sorted);
+        _sortedValid = true;
+        return _sorted;
+    }
+
+    private void Fit()
+    {
+        var n = _fitted.Count;
+        var mx = _fitted.Average(p => p.X);
+        var my = _fitted.Average(p => p.Y);
+        double sxx = 0, sxy = 0;
+        foreach (var (x, y) in _fitted)
+        {
+            sxx += (x - mx) * (x - mx);
+            sxy += (x - mx) * (y - my);
+        }
+
+        _b = n > 1 && sxx > 1e-9 * n ? Math.Clamp(sxy / sxx, 0, MaxSlope) : 0;
+        _a = my - (_b * mx);
+    }
+}

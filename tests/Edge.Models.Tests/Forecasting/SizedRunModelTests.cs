@@ -1,0 +1,79 @@
+using Edge.Models.Forecasting;
+
+namespace Edge.Models.Tests.Forecasting;
+
+public sealed class SizedRunModelTests
+{
+    private const double MiB = 1024 * 1024;
+
+    [Fact]
+    public void Recommend_OneRunWithTwoSizes_ExtrapolatesThePowerLaw()
+    {
+        // x = input + 1 MiB: 1 MiB → 100, 4 MiB → 200, so peak ∝ x^0.5; at 15 MiB (x = 16 MiB) the peak is 400.
+        var model = new SizedRunModel(100, 0.9);
+        model.Observe(10, 100, 0);
+        model.Observe(10, 200, 3 * MiB);
+        model.Close();
+
+        // λ = 50 < (n + 1)·prediction·β = 3·400·0.05: no tail headroom past the largest score.
+        var r = model.Recommend(15 * MiB, violationCost: 50);
+
+        Assert.Equal(0.5, model.Slope, 12);
+        Assert.Equal(400, r.Forecast, 9);
+        Assert.Equal(400, r.Limit, 9);   // in-sample residuals are 0: limit = prediction
+    }
+
+    [Fact]
+    public void Recommend_SecondRun_IsCalibratedOnItsOutOfSampleResidual()
+    {
+        // Run 2's task (input 0) was predicted at 100 and used 150: its score 1.5 scales every later prediction.
+        var model = new SizedRunModel(100, 0.9);
+        model.Observe(10, 100, 0);
+        model.Observe(10, 200, 3 * MiB);
+        model.Observe(20, 150, 0);
+        model.Close();
+
+        var r = model.Recommend(15 * MiB, violationCost: 10);
+
+        Assert.Equal(1.5, r.Limit / r.Forecast, 9);
+        Assert.Equal(1.5, r.Upper / r.Forecast, 9);
+    }
+
+    [Fact]
+    public void Recommend_SmallInput_NeverUndercutsTheCostOptimalEarlierPeak()
+    {
+        // Every run had 4 MiB in and 200 out; a 0-byte run still gets 200 (b = 0 with one size, and the peak floor).
+        var model = new SizedRunModel(100, 0.9);
+        model.Observe(10, 200, 4 * MiB);
+        model.Observe(20, 200, 4 * MiB);
+        model.Close();
+
+        var r = model.Recommend(0, violationCost: 10);
+
+        Assert.Equal(0, model.Slope);
+        Assert.Equal(200, r.Limit, 9);
+    }
+
+    [Fact]
+    public void Fit_PeakGrowingFasterThanInput_ClampsTheSlope()
+    {
+        var model = new SizedRunModel(100, 0.9);
+        model.Observe(10, 10, 0);
+        model.Observe(10, 1000, 3 * MiB);   // ×100 for ×4 input: slope log 100 / log 4 ≈ 3.3
+        model.Close();
+
+        Assert.Equal(SizedRunModel.MaxSlope, model.Slope);
+    }
+
+    [Fact]
+    public void TailExtended_CostlyViolationOnASmallScale_GoesPastTheLargestScore()
+    {
+        // Scores 1, 1, 1, 2: top fifth (at least 2) = {1, 2} over threshold 1 → β = 0.5.
+        // x* = 2 + 0.5·ln(1000 / (5·10·0.5)) = 2 + 0.5·ln 40.
+        double[] sorted = [1, 1, 1, 2];
+
+        Assert.Equal(2 + (0.5 * Math.Log(40)), SizedRunModel.TailExtended(sorted, 2, scale: 10, violationCost: 1000), 12);
+        Assert.Equal(2, SizedRunModel.TailExtended(sorted, 2, scale: 10, violationCost: 10));     // ln(0.4) < 0: stays
+        Assert.Equal(1, SizedRunModel.TailExtended(sorted, 1, scale: 10, violationCost: 1000));   // inside the scores
+    }
+}

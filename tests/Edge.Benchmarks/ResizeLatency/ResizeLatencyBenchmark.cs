@@ -101,7 +101,7 @@ internal static class ResizeLatencyBenchmark
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Supervisor:NodeId"] = "bench-node",
+            ["Agent:NodeId"] = "bench-node",
             ["Supervisor:StateDirectory"] = stateDir,
             ["Supervisor:CgroupParent"] = parent,
             ["Supervisor:Enforcement"] = enforcement,

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Edge.Benchmarks.ResizeLatency;
 
 /// <summary>
-/// A controller-side subscriber (the controller's MQTT user, its own client id) to one node's events: completes
+/// A controller-side subscriber (the controller's MQTT user where the broker asks for one, its own client id) to one
+/// node's events (or a filter such as <c>edge/v1/nodes/+/events</c>): completes
 /// the wait registered for a command id when its CommandCompleted or CommandRejected arrives, with the Stopwatch
 /// timestamp of arrival.
 /// </summary>
@@ -16,18 +17,20 @@ internal sealed class EventObserver : IAsyncDisposable
     private readonly MqttConnection _connection;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<(NodeEvent Event, long ArrivedAt)>> _waits = new(StringComparer.Ordinal);
 
-    public EventObserver(string brokerUrl, string username, string password, string eventsTopic, ILogger logger)
+    public EventObserver(string brokerUrl, string? username, string? password, string eventsTopic, ILogger logger, string clientId = "bench-observer")
     {
         _connection = new MqttConnection(new MqttConnectionOptions
         {
             BrokerUrl = brokerUrl,
-            ClientId = "bench-observer",
+            ClientId = clientId,
             Username = username,
             Password = password,
         }, logger, TimeProvider.System);
         _connection.Subscribe(eventsTopic);
         _connection.MessageHandler = OnMessageAsync;
     }
+
+    public MqttConnection Connection => _connection;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

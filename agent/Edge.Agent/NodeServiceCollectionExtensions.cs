@@ -28,7 +28,10 @@ internal static partial class NodeServiceCollectionExtensions
             return services;
         }
 
-        services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<AgentOptions>().ValidateOnStart();
+        services.AddSingleton<IOptionsFactory<AgentOptions>>(sp => new ConfiguredOptionsFactory<AgentOptions>(
+            () => configuration.GetSection(AgentOptions.SectionName).Get<AgentOptions>() ?? new AgentOptions(),
+            sp.GetServices<IValidateOptions<AgentOptions>>()));
         services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
         services.TryAddSingleton(ProcPaths.Default);
         services.AddSingleton<AgentIdentity>();

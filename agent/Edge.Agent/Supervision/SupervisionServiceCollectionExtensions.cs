@@ -1,4 +1,5 @@
 using Edge.Agent.Cgroups;
+using Edge.Agent.Configuration;
 using Edge.Agent.Sampling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,10 @@ internal static class SupervisionServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddEdgeSupervision(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SupervisorOptions>().Bind(configuration.GetSection(SupervisorOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<SupervisorOptions>().ValidateOnStart();
+        services.AddSingleton<IOptionsFactory<SupervisorOptions>>(sp => new ConfiguredOptionsFactory<SupervisorOptions>(
+            () => configuration.GetSection(SupervisorOptions.SectionName).Get<SupervisorOptions>() ?? new SupervisorOptions(),
+            sp.GetServices<IValidateOptions<SupervisorOptions>>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SupervisorOptions>, SupervisorOptionsValidator>());
         services.AddEdgeNode(configuration);
         services.TryAddSingleton(TimeProvider.System);

@@ -28,10 +28,7 @@ internal static partial class NodeServiceCollectionExtensions
             return services;
         }
 
-        services.AddOptions<AgentOptions>().ValidateOnStart();
-        services.AddSingleton<IOptionsFactory<AgentOptions>>(sp => new ConfiguredOptionsFactory<AgentOptions>(
-            () => configuration.GetSection(AgentOptions.SectionName).Get<AgentOptions>() ?? new AgentOptions(),
-            sp.GetServices<IValidateOptions<AgentOptions>>()));
+        services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
         services.TryAddSingleton(ProcPaths.Default);
         services.AddSingleton<AgentIdentity>();

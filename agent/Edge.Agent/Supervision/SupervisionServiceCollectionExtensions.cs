@@ -1,5 +1,4 @@
 using Edge.Agent.Cgroups;
-using Edge.Agent.Configuration;
 using Edge.Agent.Sampling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,10 +20,7 @@ internal static class SupervisionServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddEdgeSupervision(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SupervisorOptions>().ValidateOnStart();
-        services.AddSingleton<IOptionsFactory<SupervisorOptions>>(sp => new ConfiguredOptionsFactory<SupervisorOptions>(
-            () => configuration.GetSection(SupervisorOptions.SectionName).Get<SupervisorOptions>() ?? new SupervisorOptions(),
-            sp.GetServices<IValidateOptions<SupervisorOptions>>()));
+        services.AddOptions<SupervisorOptions>().Bind(configuration.GetSection(SupervisorOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SupervisorOptions>, SupervisorOptionsValidator>());
         services.AddEdgeNode(configuration);
         services.TryAddSingleton(TimeProvider.System);

@@ -12,8 +12,10 @@ internal sealed record AgentVariant(string Name, string Executable, IReadOnlyDic
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Presets = new Dictionary<string, IReadOnlyDictionary<string, string>>
     {
         ["default"] = new Dictionary<string, string>(),
-        ["no-tiered-pgo"] = new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0" },
-        ["no-tiered-compilation"] = new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" },
+        // The agent's runtimeconfig turns tiered compilation off; these put it back, to compare.
+        ["tiered"] = new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "1" },
+        ["tiered-no-pgo"] = new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "1", ["DOTNET_TieredPGO"] = "0" },
+        ["malloc-arena-2"] = new Dictionary<string, string> { ["MALLOC_ARENA_MAX"] = "2" },
         ["gen0-1m"] = new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0x100000" },
         ["conserve-memory"] = new Dictionary<string, string> { ["DOTNET_GCConserveMemory"] = "7" },
         ["heap-limit-32m"] = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x2000000" },

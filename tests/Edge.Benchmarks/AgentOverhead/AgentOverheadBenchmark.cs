@@ -15,16 +15,16 @@ namespace Edge.Benchmarks.AgentOverhead;
 /// cgroup, started through commands like the controller's). Extra agents with 0 instances can run beside them with
 /// other runtime settings or binaries (<c>--variants</c>, see <see cref="AgentVariant"/>), and more agents with
 /// instances (<c>--loaded-variants</c>), each with its own N instances.
-/// Usage: <c>agent-overhead [seconds=60] [--instances N] [--dotnet-counters] [--variants a,b=DIR,...] [--loaded-variants ...]</c>.
+/// Usage: <c>agent-overhead [seconds=60] [--instances N] [--dotnet-counters] [--variants a,b=DIR,...] [--loaded-variants ...]
+/// [--warm-up S]</c> (S seconds between the last instance started and the window; default 10).
 /// </summary>
 internal static class AgentOverheadBenchmark
 {
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
-
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var seconds = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var s) ? s : 60;
         var instances = IntArg(args, "--instances", 50);
+        var warmUp = TimeSpan.FromSeconds(IntArg(args, "--warm-up", 10));
         var dotnetCounters = args.Contains("--dotnet-counters");
         var variants = Variants(args, "--variants");
         var loadedVariants = Variants(args, "--loaded-variants");
@@ -62,7 +62,7 @@ internal static class AgentOverheadBenchmark
 
             var exporterPort = FreePort();
             exporter = StartExporter(exporterPort);
-            await Task.Delay(WarmUp, cancellationToken);
+            await Task.Delay(warmUp, cancellationToken);
             var rows = new List<(string Name, Process Process)>
             {
                 ("edge-agent, 0 instances", idle.Process),
@@ -77,7 +77,7 @@ internal static class AgentOverheadBenchmark
 
             var batchesBefore = agents.ToDictionary(a => a.NodeId, a => tally.MetricBatches(a.NodeId));
             var (cpu, scrapes, wall) = await MeasureAsync(rows.Select(r => r.Process).ToList(), exporter is null ? null : exporterPort, TimeSpan.FromSeconds(seconds), cancellationToken);
-            Print(rows, cpu, seconds, dotnetCounters);
+            Print(rows, cpu, seconds, warmUp, dotnetCounters);
             foreach (var agent in agents)
             {
                 var (inInstances, inCgroups, samples) = tally.LastBatch(agent.NodeId);
@@ -106,9 +106,9 @@ internal static class AgentOverheadBenchmark
         }
     }
 
-    private static void Print(List<(string Name, Process Process)> rows, double[] cpu, int seconds, bool dotnetCounters)
+    private static void Print(List<(string Name, Process Process)> rows, double[] cpu, int seconds, TimeSpan warmUp, bool dotnetCounters)
     {
-        Console.WriteLine($"overhead over {seconds} s, 1 s sampling, {Environment.ProcessorCount} cores, .NET counters {(dotnetCounters ? "on" : "off")}");
+        Console.WriteLine($"overhead over {seconds} s after {warmUp.TotalSeconds:F0} s warm-up, 1 s sampling, {Environment.ProcessorCount} cores, .NET counters {(dotnetCounters ? "on" : "off")}");
         Console.WriteLine($"{"process",-44} {"CPU % of one core",18} {"RSS MiB",8} {"peak RSS MiB",13}  RSS split");
         for (var i = 0; i < rows.Count; i++)
         {

@@ -20,13 +20,10 @@ internal static class AgentServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddEdgeAgent(this IServiceCollection services, IConfiguration configuration, ProcPaths? paths = null)
     {
-        services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        services.AddEdgeNode(configuration, paths);
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(paths ?? ProcPaths.Default);
         services.AddSingleton<AgentMetrics>();
-        services.AddSingleton<AgentIdentity>();
         services.AddSingleton<NodeStatusFactory>();
         services.AddSingleton<NodeEventFactory>();
         services.AddSingleton<AgentLink>();

@@ -42,7 +42,9 @@ internal static class Program
         }
     }
 
-    public static IHost Build(string[] args)
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="configure">Last changes to the builder before it builds (benchmarks add instrumentation).</param>
+    public static IHost Build(string[] args, Action<HostApplicationBuilder>? configure = null)
     {
         var configFile = ConfigFilePath(args, Environment.GetEnvironmentVariable("EDGE_AGENT_CONFIG"));
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -55,9 +57,8 @@ internal static class Program
         builder.Configuration.AddCommandLine(args);
         builder.Services.AddSystemd();
         builder.Services.AddEdgeAgent(builder.Configuration);
-
         builder.Services.AddEdgeSupervision(builder.Configuration);
-
+        configure?.Invoke(builder);
         return builder.Build();
     }
 

@@ -1,8 +1,8 @@
 namespace Edge.Agent.Configuration;
 
 /// <summary>
-/// Overrides what the node advertises (section <c>Agent:Capacity</c>); each value left unset is detected from
-/// /proc and /sys.
+/// Overrides what the node advertises and admits instances against (section <c>Agent:Capacity</c>); each value
+/// left unset is detected from /proc and /sys. Resolved into the one <see cref="NodeCapacity"/>.
 /// </summary>
 internal sealed record CapacityOptions
 {

@@ -1,38 +1,39 @@
 using Edge.Agent.Cgroups;
 using Edge.Agent.Configuration;
-using Edge.Agent.Sampling;
 using Edge.Common.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Agent.Publishing;
 
 /// <summary>
-/// Builds the retained node status: capacity (configured, else detected), labels, pricing, provider, cgroup mode and
-/// enforcement mode, agent version and boot id. Capacity and cgroup layout are read once, at first use.
+/// Builds the retained node status: capacity (the <see cref="NodeCapacity"/> the supervisor also admits against),
+/// labels, pricing, provider, cgroup mode and enforcement mode, agent version and boot id. The cgroup layout is read
+/// once, at first use.
 /// </summary>
 internal sealed class NodeStatusFactory
 {
     private readonly AgentOptions _options;
     private readonly AgentIdentity _identity;
     private readonly TimeProvider _time;
-    private readonly Lazy<(ResourceQuantity Capacity, CgroupMode Mode, string Enforcement)> _node;
+    private readonly ResourceQuantity _capacity;
+    private readonly Lazy<(CgroupMode Mode, string Enforcement)> _node;
 
     // enforcement: what the supervisor enforces through; absent on an agent without a supervisor.
-    public NodeStatusFactory(IOptions<AgentOptions> options, AgentIdentity identity, ProcPaths paths, TimeProvider time, IEnforcementInfo? enforcement = null)
+    public NodeStatusFactory(IOptions<AgentOptions> options, AgentIdentity identity, NodeCapacity capacity, TimeProvider time, IEnforcementInfo? enforcement = null)
     {
         _options = options.Value;
         _identity = identity;
         _time = time;
+        _capacity = capacity.Quantity;
         _node = new(() =>
         {
-            var capacity = ResolveCapacity(_options.Capacity, NodeCapacityProbe.Detect(paths));
             if (enforcement is not null)
             {
-                return (capacity, enforcement.CgroupMode, enforcement.Mode);
+                return (enforcement.CgroupMode, enforcement.Mode);
             }
 
             var mode = DetectCgroupMode();
-            return (capacity, mode, mode switch
+            return (mode, mode switch
             {
                 CgroupMode.V1 => "cgroup-v1",
                 CgroupMode.V2 => "cgroup-v2",
@@ -45,7 +46,7 @@ internal sealed class NodeStatusFactory
 
     public NodeStatus Create(bool online)
     {
-        var (capacity, mode, enforcementMode) = _node.Value;
+        var (mode, enforcementMode) = _node.Value;
         return new NodeStatus
         {
             NodeId = _identity.NodeId,
@@ -55,7 +56,7 @@ internal sealed class NodeStatusFactory
             BootId = _identity.BootId,
             CgroupMode = mode,
             EnforcementMode = enforcementMode,
-            Capacity = capacity,
+            Capacity = _capacity,
             Provider = _options.Provider,
             Pricing = new NodePricing(_options.Pricing.Tier, _options.Pricing.CostPerCoreHour, _options.Pricing.CostPerGiBHour),
             Labels = new Dictionary<string, string>(_options.Labels, StringComparer.Ordinal),
@@ -63,11 +64,6 @@ internal sealed class NodeStatusFactory
     }
 
     public byte[] Encode(bool online) => PayloadCodec.Encode(Create(online), EdgeJsonContext.Default.NodeStatus);
-
-    internal static ResourceQuantity ResolveCapacity(CapacityOptions configured, ResourceQuantity detected) => new(
-        configured.CpuMillicores ?? detected.CpuMillicores,
-        configured.MemoryMiB ?? detected.MemoryMiB,
-        configured.NetworkMbps ?? detected.NetworkMbps);
 
     private static CgroupMode DetectCgroupMode()
     {

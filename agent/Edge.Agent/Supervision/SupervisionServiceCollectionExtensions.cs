@@ -15,17 +15,18 @@ internal static class SupervisionServiceCollectionExtensions
     /// Binds "Supervisor" (validated at start), chooses the cgroup driver, and registers the supervisor as
     /// <see cref="ICommandHandler"/> and <see cref="IMetricSource"/>, the <see cref="CgroupScanner"/> as
     /// <see cref="IMetricSource"/>, <see cref="IEnforcementInfo"/> for the status publisher, and the lifecycle
-    /// service. Needs an <c>INodeEventSink</c> registered by the caller.
+    /// service. The node id and capacity come from <see cref="NodeServiceCollectionExtensions.AddEdgeNode"/> (section
+    /// <c>Agent</c>), the same ones the status advertises. Needs an <c>INodeEventSink</c> registered by the caller.
     /// </summary>
     public static IServiceCollection AddEdgeSupervision(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SupervisorOptions>().Bind(configuration.GetSection(SupervisorOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SupervisorOptions>, SupervisorOptionsValidator>());
+        services.AddEdgeNode(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<SupervisorOptions>>().Value);
         services.AddSingleton<SupervisorMetrics>();
-        services.AddSingleton(sp => NodeCapacity.From(sp.GetRequiredService<SupervisorOptions>()));
 
         string? fallbackReason = null;
         services.AddSingleton(sp =>
@@ -42,9 +43,8 @@ internal static class SupervisionServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<SupervisorOptions>();
-            var nodeId = options.NodeId is { Length: > 0 } id ? id : configuration["Agent:NodeId"] is { Length: > 0 } agentId ? agentId : Environment.MachineName;
             return new Supervisor(options, sp.GetRequiredService<ICgroupDriver>(), sp.GetRequiredService<Publishing.INodeEventSink>(),
-                sp.GetRequiredService<NodeCapacity>(), nodeId, sp.GetRequiredService<SupervisorMetrics>(),
+                sp.GetRequiredService<NodeCapacity>(), sp.GetRequiredService<AgentIdentity>().NodeId, sp.GetRequiredService<SupervisorMetrics>(),
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Supervisor>>());
         });
         services.AddSingleton<ICommandHandler>(sp => sp.GetRequiredService<Supervisor>());

@@ -5,7 +5,10 @@ internal sealed record SupervisorOptions
 {
     public const string SectionName = "Supervisor";
 
-    /// <summary>This node's id, stamped on every event; when empty, "Agent:NodeId", then the host name.</summary>
+    /// <summary>
+    /// Deprecated: the node id is <c>Agent:NodeId</c> alone. Still accepted when equal to it (a warning is logged);
+    /// a different value fails validation, since commands are addressed to <c>Agent:NodeId</c>.
+    /// </summary>
     public string NodeId { get; init; } = "";
 
     /// <summary>The agent's parent group; each instance gets a group below it.</summary>
@@ -26,9 +29,13 @@ internal sealed record SupervisorOptions
     public double MinCpuMillicores { get; init; } = 10;
     public double MinMemoryMiB { get; init; } = 4;
 
-    /// <summary>Node capacity; 0 means detect (all cores, MemTotal).</summary>
+    /// <summary>
+    /// Deprecated alias of <c>Agent:Capacity:CpuMillicores</c>, used when that is unset (0: unset). Advertised and
+    /// enforced alike, see <see cref="NodeCapacity"/>; a value different from <c>Agent:Capacity:CpuMillicores</c> fails validation.
+    /// </summary>
     public double CapacityMillicores { get; init; }
 
+    /// <summary>Deprecated alias of <c>Agent:Capacity:MemoryMiB</c>, like <see cref="CapacityMillicores"/>.</summary>
     public double CapacityMemoryMiB { get; init; }
 
     public int MaxGracePeriodMs { get; init; } = 600_000;

@@ -1,10 +1,15 @@
+using System.Globalization;
 using Edge.Agent.Cgroups;
+using Edge.Agent.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Agent.Supervision;
 
-/// <summary>Reports every wrong "Supervisor" setting at once, each with its key.</summary>
-internal sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOptions>
+/// <summary>
+/// Reports every wrong "Supervisor" setting at once, each with its key. With the agent's options at hand it also
+/// rejects deprecated keys that contradict the "Agent" ones (node id, capacity), which alone are authoritative.
+/// </summary>
+internal sealed class SupervisorOptionsValidator(IOptions<AgentOptions>? agent = null) : IValidateOptions<SupervisorOptions>
 {
     private static readonly string[] Modes = ["auto", EnforcementModes.CgroupV1, EnforcementModes.CgroupV2, EnforcementModes.Rlimit];
 
@@ -49,8 +54,27 @@ internal sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOp
         AddIf(errors, options.ThrottleEventIntervalMs < 0, $"{S}:ThrottleEventIntervalMs {options.ThrottleEventIntervalMs} must not be negative");
         AddIf(errors, options.AppliedCommandsToKeep < 1, $"{S}:AppliedCommandsToKeep {options.AppliedCommandsToKeep} must be at least 1");
         AddIf(errors, options.CleanupTimeoutMs < 0, $"{S}:CleanupTimeoutMs {options.CleanupTimeoutMs} must not be negative");
+        if (agent is not null)
+        {
+            ValidateAgainstAgent(options, agent.Value, errors);
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private static void ValidateAgainstAgent(SupervisorOptions options, AgentOptions agent, List<string> errors)
+    {
+        const string S = SupervisorOptions.SectionName;
+        const string A = AgentOptions.SectionName;
+        AddIf(errors, options.NodeId.Length > 0 && options.NodeId != agent.NodeId,
+            $"{S}:NodeId '{options.NodeId}' differs from {A}:NodeId '{agent.NodeId}': the node id is {A}:NodeId only; remove {S}:NodeId");
+        AddIf(errors, options.CapacityMillicores > 0 && agent.Capacity.CpuMillicores is { } cpu && cpu != options.CapacityMillicores,
+            $"{S}:CapacityMillicores {F(options.CapacityMillicores)} differs from {A}:Capacity:CpuMillicores {F(agent.Capacity.CpuMillicores ?? 0)}: remove the deprecated {S} key");
+        AddIf(errors, options.CapacityMemoryMiB > 0 && agent.Capacity.MemoryMiB is { } mem && mem != options.CapacityMemoryMiB,
+            $"{S}:CapacityMemoryMiB {F(options.CapacityMemoryMiB)} differs from {A}:Capacity:MemoryMiB {F(agent.Capacity.MemoryMiB ?? 0)}: remove the deprecated {S} key");
+    }
+
+    private static string F(double value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static void AddIf(List<string> errors, bool condition, string error)
     {

@@ -1,4 +1,6 @@
 using Edge.Agent.Cgroups;
+using Edge.Agent.Configuration;
+using Edge.Agent.Sampling;
 using Edge.Agent.Supervision;
 using Edge.Common.Contracts;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,7 +22,6 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         StateDirectory = Directory.CreateTempSubdirectory("edge-super-").FullName;
         var options = new SupervisorOptions
         {
-            NodeId = NodeId,
             CgroupParent = "edge-test-" + Guid.NewGuid().ToString("N")[..8],
             Enforcement = enforcement,
             StateDirectory = StateDirectory,
@@ -50,7 +51,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     public Supervisor Supervisor { get; private set; }
 
     private Supervisor NewSupervisor() => new(
-        Options, Driver, Sink, NodeCapacity.From(Options), NodeId, new SupervisorMetrics(new TestMeterFactory()),
+        Options, Driver, Sink, NodeCapacity.Resolve(new CapacityOptions(), Options, NodeCapacityProbe.Detect(ProcPaths.Default)), NodeId, new SupervisorMetrics(new TestMeterFactory()),
         TimeProvider.System, NullLogger<Supervisor>.Instance);
 
     /// <summary>Drops the supervisor as a crashing agent would (instances keep running) and starts a fresh one.</summary>

@@ -55,7 +55,7 @@ public sealed class SupervisorLifecycleHostTests : IDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Supervisor:NodeId"] = SupervisorHarness.NodeId,
+            ["Agent:NodeId"] = SupervisorHarness.NodeId,
             ["Supervisor:StateDirectory"] = _stateDir,
             ["Supervisor:CgroupParent"] = _parent,
             ["Supervisor:MonitorIntervalMs"] = "100",

@@ -1,4 +1,6 @@
+using Edge.Agent.Configuration;
 using Edge.Agent.Supervision;
+using Microsoft.Extensions.Options;
 
 namespace Edge.Agent.Tests.Supervision;
 
@@ -30,5 +32,28 @@ public sealed class SupervisorOptionsValidatorTests
         Assert.Contains(failures, f => f.StartsWith("Supervisor:AllowedExecutables entry 'relative/tool'", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Supervisor:MinCpuMillicores 0", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Supervisor:MonitorIntervalMs 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_DeprecatedKeysContradictingAgent_ReportsEachWithBothKeys()
+    {
+        var agent = Options.Create(new AgentOptions { NodeId = "n1", Capacity = new CapacityOptions { CpuMillicores = 1500, MemoryMiB = 2048 } });
+        var options = new SupervisorOptions { NodeId = "n2", CapacityMillicores = 1000, CapacityMemoryMiB = 1024 };
+
+        var failures = new SupervisorOptionsValidator(agent).Validate(null, options).Failures!.ToList();
+
+        Assert.Equal(3, failures.Count);
+        Assert.Contains(failures, f => f.StartsWith("Supervisor:NodeId 'n2' differs from Agent:NodeId 'n1'", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Supervisor:CapacityMillicores 1000 differs from Agent:Capacity:CpuMillicores 1500", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Supervisor:CapacityMemoryMiB 1024 differs from Agent:Capacity:MemoryMiB 2048", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_DeprecatedKeysAgreeingWithAgentOrAlone_Succeed()
+    {
+        var agent = Options.Create(new AgentOptions { NodeId = "n1", Capacity = new CapacityOptions { CpuMillicores = 1500 } });
+        var options = new SupervisorOptions { NodeId = "n1", CapacityMillicores = 1500, CapacityMemoryMiB = 1024 };
+
+        Assert.True(new SupervisorOptionsValidator(agent).Validate(null, options).Succeeded);
     }
 }

@@ -4,7 +4,7 @@ namespace Edge.Benchmarks.AgentOverhead;
 
 /// <summary>
 /// CPU time and peak resident memory of one process from /proc/{pid}/stat (utime, stime: fields 14 and 15, in clock
-/// ticks) and /proc/{pid}/status (VmHWM), per proc_pid_stat(5) and proc_pid_status(5).
+/// ticks) and /proc/{pid}/status (VmHWM, VmRSS), per proc_pid_stat(5) and proc_pid_status(5).
 /// </summary>
 internal static class ProcessUsage
 {
@@ -22,6 +22,8 @@ internal static class ProcessUsage
     }
 
     public static double PeakRssMiB(int pid) => StatusMiB(pid, "VmHWM:");
+
+    public static double RssMiB(int pid) => StatusMiB(pid, "VmRSS:");
 
     /// <summary>Current RSS split into anonymous memory (heaps), file mappings (binaries, shared with other processes) and shared memory.</summary>
     public static string RssBreakdown(int pid) =>

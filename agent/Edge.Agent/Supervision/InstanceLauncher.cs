@@ -65,6 +65,14 @@ internal static class InstanceLauncher
         return Process.Start(info) ?? throw new InvalidOperationException($"could not start '{spec.Executable}'");
     }
 
+    /// <summary>True while <paramref name="pid"/> is still the launch shell, before it has exec'd the instance.</summary>
+    public static bool InPrologue(int pid)
+    {
+        // argv of the prologue: /bin/sh, -c, the script, edge-launch, ...
+        var args = CgroupFiles.TryRead($"/proc/{pid}/cmdline")?.Split('\0');
+        return args is { Length: > 3 } && args[3] == "edge-launch" && IsRunning(pid);
+    }
+
     /// <summary>True while <paramref name="pid"/> exists and is not a zombie.</summary>
     public static bool IsRunning(int pid)
     {

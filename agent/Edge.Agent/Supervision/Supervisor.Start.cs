@@ -67,6 +67,9 @@ internal sealed partial class Supervisor
             if (_driver.CgroupMode == CgroupMode.None)
             {
                 _driver.Attach(name, process.Id);
+                // The prologue sets the start limit itself just before exec; until it has exec'd, a later prlimit
+                // (a resize) could be overwritten by it.
+                await WaitForExecAsync(process.Id, cancellationToken);
                 notEnforced = _driver.ApplyLimits(name, spec.Limits);
             }
             else
@@ -105,6 +108,15 @@ internal sealed partial class Supervisor
     /// The launch shell joins the group before it execs the user's program; wait until it has (or has exited,
     /// which the exit watcher reports) so that InstanceStarted means "running under its limits".
     /// </summary>
+    private async Task WaitForExecAsync(int pid, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        while (InstanceLauncher.InPrologue(pid) && _time.GetElapsedTime(started).TotalMilliseconds <= PlacementTimeoutMs)
+        {
+            await Task.Delay(1, cancellationToken);
+        }
+    }
+
     private async Task WaitForPlacementAsync(string name, int pid, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();

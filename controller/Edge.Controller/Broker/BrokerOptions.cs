@@ -6,7 +6,7 @@ namespace Edge.Controller.Broker;
 public sealed record BrokerOptions
 {
     /// <summary>The configuration section these options bind from.</summary>
-    public const string SectionName = "Broker";
+    public const string SectionName = "Controller:Placement";
 
     /// <summary>How nodes where the profile fits are ranked.</summary>
     public PlacementStrategy Strategy { get; init; } = PlacementStrategy.Cheapest;

@@ -1,10 +1,17 @@
 using Edge.Common.Contracts;
 using Edge.Controller.Api;
+using Edge.Controller.Broker;
+using PlacementOptions = Edge.Controller.Broker.BrokerOptions;
+using BrokerMetrics = Edge.Controller.Mqtt.BrokerMetrics;
+using Edge.Controller.Control;
 using Edge.Controller.History;
 using Edge.Controller.Ingest;
 using Edge.Controller.Mqtt;
 using Edge.Controller.Nodes;
 using Edge.Controller.Options;
+using Edge.Controller.Profiles;
+using Edge.Controller.Workflows;
+using Edge.Models.Profiling;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -33,6 +40,8 @@ internal static class ControllerHost
         configure?.Invoke(builder);
         var app = builder.Build();
         ControllerApi.Map(app);
+        app.MapBrokerEndpoints();
+        app.MapWorkflowEndpoints();
         return app;
     }
 
@@ -81,5 +90,45 @@ internal static class ControllerHost
         }
 
         services.AddHostedService(sp => sp.GetRequiredService<MqttIngest>());
+        AddControl(services, configuration, bound);
     }
+
+    /// <summary>
+    /// The control plane: forecaster and feedback, the resource broker (allocations journaled under the data
+    /// directory unless <c>Controller:Placement:StoreDirectory</c> says otherwise), workflows, and the loop that feeds
+    /// them node status, events and usage. Started after the MQTT connection, so restored runs can send commands.
+    /// </summary>
+    private static void AddControl(IServiceCollection services, IConfiguration configuration, ControllerOptions bound)
+    {
+        var storeKey = $"{PlacementOptions.SectionName}:{nameof(PlacementOptions.StoreDirectory)}";
+        if (string.IsNullOrEmpty(configuration[storeKey]))
+        {
+            configuration[storeKey] = Path.Combine(bound.DataDirectory, "placement");
+        }
+
+        services.AddSingleton<ControlChannel>();
+        services.AddOptions<ComponentProfilerOptions>().Bind(configuration.GetSection(ForecastSection)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ComponentProfilerOptions>, ProfilerOptionsValidator>();
+        services.AddSingleton(sp => new ComponentProfiler(sp.GetRequiredService<IOptions<ComponentProfilerOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IProfileSource, ComponentProfileSource>();
+        services.AddSingleton<InstanceUsageTracker>();
+        services.AddSingleton<FeedbackLedger>();
+        services.AddSingleton<FeedbackRecorder>();
+        services.AddSingleton<MqttCommandPublisher>();
+        services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<MqttCommandPublisher>());
+        services.AddSingleton<IDecisionPublisher, DecisionFanout>();
+        services.AddEdgeBroker(configuration);
+
+        services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection(WorkflowOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WorkflowOptions>, WorkflowOptionsValidator>();
+        services.AddSingleton(sp => new VolumeForecaster(sp.GetRequiredService<IOptions<WorkflowOptions>>().Value.Scheduled.Select(s => new ScheduledSubmission(s.WorkflowId, s.Every))));
+        services.AddSingleton<WorkflowMetrics>();
+        services.AddSingleton<WorkflowService>();
+        services.AddSingleton<VolumeService>();
+        services.AddHostedService<ControlLoop>();
+        services.AddHostedService(sp => sp.GetRequiredService<VolumeService>());
+    }
+
+    /// <summary>The forecaster's settings (<see cref="ComponentProfilerOptions"/>).</summary>
+    public const string ForecastSection = "Controller:Forecast";
 }

@@ -1,5 +1,6 @@
 using Edge.Common.Contracts;
 using Edge.Common.Messaging;
+using Edge.Controller.Control;
 using Edge.Controller.Mqtt;
 using Edge.Controller.Nodes;
 using Edge.Controller.Options;
@@ -26,10 +27,12 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<MqttIngest> _logger;
     private readonly RejectionLogThrottle _throttle;
+    private readonly ControlChannel _control;
     private MqttConnection? _connection;
 
-    public MqttIngest(IOptions<ControllerOptions> options, EdgeTopics topics, IngestQueue queue, NodeRegistry registry, IngestMetrics metrics, IServiceProvider services, TimeProvider time, ILogger<MqttIngest> logger)
+    public MqttIngest(IOptions<ControllerOptions> options, EdgeTopics topics, IngestQueue queue, NodeRegistry registry, IngestMetrics metrics, IServiceProvider services, TimeProvider time, ILogger<MqttIngest> logger, ControlChannel control)
     {
+        _control = control;
         _options = options.Value;
         _topics = topics;
         _queue = queue;
@@ -43,6 +46,9 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
 
     public bool IsConnected => _connection?.IsConnected ?? false;
 
+    /// <summary>Raised after every (re)connect, e.g. to send commands that waited for the connection.</summary>
+    public event Func<CancellationToken, Task>? Connected;
+
     /// <summary>The controller's connection, for parts that publish (commands, predictions, decisions).</summary>
     public MqttConnection Connection => _connection ?? throw new InvalidOperationException("the MQTT ingest service is not started");
 
@@ -52,7 +58,18 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
         connection.Subscribe(_topics.AllNodes(NodeTopicKind.Status));
         connection.Subscribe(_topics.AllNodes(NodeTopicKind.Metrics));
         connection.Subscribe(_topics.AllNodes(NodeTopicKind.Events));
+        connection.Subscribe(_topics.WorkflowSubmit);
         connection.MessageHandler = OnMessageAsync;
+        connection.Connected = async ct =>
+        {
+            if (Connected is { } handlers)
+            {
+                foreach (var handler in handlers.GetInvocationList().Cast<Func<CancellationToken, Task>>())
+                {
+                    await handler(ct);
+                }
+            }
+        };
         _connection = connection;
         connection.Start();
         if (_options.UsesEmbeddedBroker)
@@ -103,6 +120,12 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
 
     private Task OnMessageAsync(MqttIncoming message, CancellationToken cancellationToken)
     {
+        if (message.Topic == _topics.WorkflowSubmit)
+        {
+            OnSubmission(message);
+            return Task.CompletedTask;
+        }
+
         if (!_topics.TryParseNodeTopic(message.Topic, out var node, out var kind))
         {
             Reject(RejectReason.UnknownTopic, message.Topic, "not a node topic");
@@ -153,6 +176,7 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
 
         _registry.OnSeen(node, now);
         _queue.Enqueue(new IngestItem(batch));
+        _control.Post(new ControlEvent.Metrics(batch));
     }
 
     private void OnStatus(string node, MqttIncoming message, long now)
@@ -177,6 +201,7 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
 
         _metrics.OnStatus();
         _registry.OnStatus(decoded.Value, now, message.Retained);
+        _control.Post(new ControlEvent.Status(decoded.Value));
         LogStatus(node, decoded.Value.Online, message.Retained);
     }
 
@@ -197,7 +222,20 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
 
         _metrics.OnEvent();
         _registry.OnSeen(node, now);
+        _control.Post(new ControlEvent.Event(decoded.Value));
         LogEvent(node, decoded.Value.Kind.ToString(), decoded.Value.EventId);
+    }
+
+    private void OnSubmission(MqttIncoming message)
+    {
+        var decoded = PayloadCodec.Decode(message.Payload, EdgeJsonContext.Default.WorkflowSubmission, _options.Ingest.MaxPayloadBytes);
+        if (!decoded.Ok)
+        {
+            Reject(Reason(decoded.Error), message.Topic, decoded.Message);
+            return;
+        }
+
+        _control.Post(new ControlEvent.Submission(decoded.Value, "mqtt"));
     }
 
     private static string Reason(DecodeError error) => error switch

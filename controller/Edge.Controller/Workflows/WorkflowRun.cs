@@ -74,11 +74,51 @@ internal sealed class WorkflowRun
 
     public int Attempt(string stepId) => _steps[stepId].Attempt;
 
-    public void MarkQueued(string stepId, string reason)
+    public void MarkQueued(string stepId, string reason) => MarkQueued(stepId, null, reason);
+
+    /// <summary>The step waits in the broker's queue under <paramref name="queueId"/> (which becomes its instance id when placed).</summary>
+    public void MarkQueued(string stepId, string? queueId, string reason)
     {
         var step = _steps[stepId];
         step.State = WorkflowStepState.Queued;
+        step.InstanceId = queueId;
         step.Reason = reason;
+    }
+
+    /// <summary>The step's instance was moved to another node (migration or node loss); same attempt.</summary>
+    public void MovedTo(string stepId, string nodeId, double memoryLimitMiB)
+    {
+        var step = _steps[stepId];
+        step.NodeId = nodeId;
+        step.MemoryLimitMiB = memoryLimitMiB;
+    }
+
+    /// <summary>The step's current state, node, instance and attempt.</summary>
+    public StepSnapshot Step(string stepId)
+    {
+        var s = _steps[stepId];
+        return new StepSnapshot(s.Step.Id, s.State, s.Attempt, s.NodeId, s.InstanceId, s.Reason, s.MemoryLimitMiB, s.MemoryFloorMiB);
+    }
+
+    /// <summary>Every step's state, for the journal.</summary>
+    public IReadOnlyList<StepSnapshot> Snapshot() => [.. Submission.Steps.Select(s => Step(s.Id))];
+
+    /// <summary>Puts steps back as a snapshot recorded them (after a restart).</summary>
+    public void Restore(IEnumerable<StepSnapshot> snapshot)
+    {
+        foreach (var saved in snapshot)
+        {
+            if (_steps.TryGetValue(saved.StepId, out var step))
+            {
+                step.State = saved.State;
+                step.Attempt = saved.Attempt;
+                step.NodeId = saved.NodeId;
+                step.InstanceId = saved.InstanceId;
+                step.Reason = saved.Reason;
+                step.MemoryLimitMiB = saved.MemoryLimitMiB;
+                step.MemoryFloorMiB = saved.MemoryFloorMiB;
+            }
+        }
     }
 
     public void MarkRunning(string stepId, string nodeId, string instanceId, double memoryLimitMiB)
@@ -116,6 +156,14 @@ internal sealed class WorkflowRun
         }
 
         return step.State;
+    }
+
+    /// <summary>The step cannot run at all (no node could ever hold it, or it was refused): the run fails, no retry.</summary>
+    public void Fail(string stepId, string reason)
+    {
+        var step = _steps[stepId];
+        step.State = WorkflowStepState.Failed;
+        step.Reason = reason;
     }
 
     public void Cancel(string reason)

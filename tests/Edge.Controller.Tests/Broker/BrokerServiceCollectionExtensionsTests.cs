@@ -14,12 +14,12 @@ public sealed class BrokerServiceCollectionExtensionsTests
         using var dir = new TempDirectory();
         using var provider = Build(new Dictionary<string, string?>
         {
-            ["Broker:Strategy"] = "BinPack",
-            ["Broker:Contention:0"] = "Queue",
-            ["Broker:Contention:1"] = "Reject",
-            ["Broker:LowerTiers:0"] = "Spot",
-            ["Broker:DefaultQueueTimeout"] = "00:02:00",
-            ["Broker:StoreDirectory"] = dir.Path,
+            ["Controller:Placement:Strategy"] = "BinPack",
+            ["Controller:Placement:Contention:0"] = "Queue",
+            ["Controller:Placement:Contention:1"] = "Reject",
+            ["Controller:Placement:LowerTiers:0"] = "Spot",
+            ["Controller:Placement:DefaultQueueTimeout"] = "00:02:00",
+            ["Controller:Placement:StoreDirectory"] = dir.Path,
         });
 
         var options = provider.GetRequiredService<IOptions<BrokerOptions>>().Value;
@@ -37,14 +37,14 @@ public sealed class BrokerServiceCollectionExtensionsTests
     {
         using var provider = Build(new Dictionary<string, string?>
         {
-            ["Broker:MinimumReducedLevel"] = "1.5",
-            ["Broker:MaxQueueLength"] = "-1",
+            ["Controller:Placement:MinimumReducedLevel"] = "1.5",
+            ["Controller:Placement:MaxQueueLength"] = "-1",
         });
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<BrokerOptions>>().Value);
 
-        Assert.Contains(error.Failures, f => f.Contains("Broker:MinimumReducedLevel 1.5", StringComparison.Ordinal));
-        Assert.Contains(error.Failures, f => f.Contains("Broker:MaxQueueLength -1", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Controller:Placement:MinimumReducedLevel 1.5", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Controller:Placement:MaxQueueLength -1", StringComparison.Ordinal));
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> values)

@@ -79,7 +79,7 @@ public sealed class RequestValidationTests
         });
 
         Assert.Equal(4, errors.Count);
-        Assert.Contains(errors, e => e.StartsWith("Broker:MinimumReducedLevel", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Broker:Contention", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Controller:Placement:MinimumReducedLevel", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Controller:Placement:Contention", StringComparison.Ordinal));
     }
 }

@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using Edge.Common.Contracts;
+using Edge.Controller.Broker;
+using Edge.Controller.Ingest;
+
+namespace Edge.Controller.Control;
+
+/// <summary>
+/// Sends broker commands to agents on <c>{prefix}/v1/nodes/{node}/commands</c> (QoS 1; agents keep a persistent
+/// session, so a command for an agent that is offline waits in the broker). While the controller itself is not
+/// connected, commands wait here in order and are sent on reconnect (<see cref="FlushAsync"/>), so none is lost to
+/// a controller-side disconnect.
+/// </summary>
+internal sealed partial class MqttCommandPublisher : ICommandPublisher
+{
+    private readonly ConcurrentQueue<NodeCommand> _pending = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly MqttIngest _ingest;
+    private readonly EdgeTopics _topics;
+    private readonly ILogger<MqttCommandPublisher> _logger;
+
+    public MqttCommandPublisher(MqttIngest ingest, EdgeTopics topics, ILogger<MqttCommandPublisher> logger)
+    {
+        _ingest = ingest;
+        _topics = topics;
+        _logger = logger;
+        ingest.Connected += FlushAsync;
+    }
+
+    /// <summary>Commands waiting for the controller's connection.</summary>
+    public int Pending => _pending.Count;
+
+    public async Task PublishAsync(NodeCommand command, CancellationToken cancellationToken)
+    {
+        _pending.Enqueue(command);
+        await FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Sends waiting commands in order; stops at the first that cannot be sent and keeps it.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            while (_pending.TryPeek(out var command))
+            {
+                var payload = PayloadCodec.Encode(command, EdgeJsonContext.Default.NodeCommand);
+                if (!_ingest.IsConnected || !await _ingest.Connection.PublishAsync(_topics.NodeCommands(command.NodeId), payload, retain: false, cancellationToken))
+                {
+                    LogWaiting(command.Kind.ToString(), command.NodeId, _pending.Count);
+                    return;
+                }
+
+                _pending.TryDequeue(out _);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Command {Kind} for node {Node} not sent yet (controller not connected); {Count} command(s) waiting")]
+    private partial void LogWaiting(string kind, string node, int count);
+}

@@ -1,0 +1,43 @@
+using System.Globalization;
+
+namespace Edge.Controller.Profiles;
+
+/// <summary>
+/// Hint keys a step (or an allocation request) may carry, read by the profile source: what is known before the
+/// component runs, and a floor the workflow service raises after an OOM kill.
+/// </summary>
+internal static class ProfileHints
+{
+    /// <summary>The workflow's id (similar components are looked up by step name within it first).</summary>
+    public const string Workflow = "workflow";
+
+    /// <summary>The step's name within its workflow.</summary>
+    public const string Step = "step";
+
+    /// <summary>The command the step runs.</summary>
+    public const string Command = "command";
+
+    /// <summary>The step's input size in bytes.</summary>
+    public const string InputSizeBytes = "inputSizeBytes";
+
+    /// <summary>The node class the step asks for.</summary>
+    public const string NodeClass = "nodeClass";
+
+    /// <summary>Memory the next attempt gets at least (set after an OOM kill), MiB.</summary>
+    public const string MemoryFloorMiB = "memoryFloorMiB";
+
+    /// <summary>CPU the step asks for at least, millicores (a profile to start from).</summary>
+    public const string CpuMillicores = "cpuMillicores";
+
+    /// <summary>Memory the step asks for at least, MiB (a profile to start from).</summary>
+    public const string MemoryMiB = "memoryMiB";
+
+    public static double? Number(IReadOnlyDictionary<string, string>? hints, string key) =>
+        hints is not null && hints.TryGetValue(key, out var text) &&
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value >= 0
+            ? value
+            : null;
+
+    public static string? Text(IReadOnlyDictionary<string, string>? hints, string key) =>
+        hints is not null && hints.TryGetValue(key, out var text) && text.Length > 0 ? text : null;
+}

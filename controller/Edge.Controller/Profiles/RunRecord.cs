@@ -1,0 +1,40 @@
+using Edge.Common.Contracts;
+
+namespace Edge.Controller.Profiles;
+
+/// <summary>
+/// One finished instance, stored against its prediction (the feedback loop's unit): what was predicted and reserved
+/// before it ran, and what it used. Kept in <c>{DataDirectory}/feedback/runs.jsonl</c>.
+/// </summary>
+internal sealed record RunRecord
+{
+    public required string ComponentId { get; init; }
+    public required string InstanceId { get; init; }
+    public string? WorkflowRunId { get; init; }
+    public string? WorkflowId { get; init; }
+    public string? StepId { get; init; }
+    public string? Command { get; init; }
+    public double? InputSizeBytes { get; init; }
+    public required string NodeId { get; init; }
+    public required long StartedAtMs { get; init; }
+    public required long EndedAtMs { get; init; }
+
+    /// <summary>succeeded, failed or oomKilled.</summary>
+    public required string Outcome { get; init; }
+    public int? ExitCode { get; init; }
+    public double DurationSeconds { get; init; }
+    public double CpuSeconds { get; init; }
+    public double PeakCpuCores { get; init; }
+    public double MeanCpuCores { get; init; }
+    public double PeakMemoryMiB { get; init; }
+    public double PeakNetworkMbps { get; init; }
+
+    /// <summary>The profile the instance was placed with.</summary>
+    public PredictionProfile? Predicted { get; init; }
+
+    /// <summary>The limits it ended with (after any resize).</summary>
+    public ResourceQuantity? FinalLimits { get; init; }
+
+    /// <summary>Resizes and migrations it went through.</summary>
+    public int Adjustments { get; init; }
+}

@@ -1,0 +1,64 @@
+using Edge.Common.Contracts;
+using Edge.Controller.Broker;
+using Edge.Controller.Ingest;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Controller.Workflows;
+
+/// <summary>
+/// The specification's projected workflow volume: every <see cref="WorkflowOptions.VolumePeriod"/> projects the
+/// next <see cref="WorkflowOptions.VolumeHorizon"/>'s runs and their demand against the online fleet's free
+/// capacity, keeps it for <c>GET /api/volume</c>, publishes it retained on <c>{prefix}/v1/fleet/volume</c>, and warns
+/// ahead of time when the fleet will not fit it.
+/// </summary>
+internal sealed partial class VolumeService(
+    VolumeForecaster forecaster,
+    ResourceBroker broker,
+    MqttIngest mqtt,
+    EdgeTopics topics,
+    IOptions<WorkflowOptions> options,
+    TimeProvider time,
+    ILogger<VolumeService> logger) : BackgroundService
+{
+    private VolumeProjection? _latest;
+    private bool _warned;
+
+    /// <summary>The latest projection, computed now if none yet.</summary>
+    public VolumeProjection Latest => _latest ?? Project();
+
+    /// <summary>The volume topic under the prefix.</summary>
+    public string Topic => $"{topics.Root}/fleet/volume";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.VolumePeriod, time);
+        do
+        {
+            var projection = Project();
+            _latest = projection;
+            if (!projection.Fits && !_warned)
+            {
+                LogWillNotFit(projection.Summary);
+            }
+
+            _warned = !projection.Fits;
+            if (mqtt.IsConnected)
+            {
+                var payload = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(projection, WorkflowJsonContext.Default.VolumeProjection);
+                await mqtt.Connection.PublishAsync(Topic, payload, retain: true, stoppingToken);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private VolumeProjection Project()
+    {
+        var online = broker.GetNodes().Where(n => n.Online).ToList();
+        var freeCores = online.Sum(n => n.Free.CpuMillicores) / 1000;
+        var freeGiB = online.Sum(n => n.Free.MemoryMiB) / 1024;
+        return forecaster.Project(time.GetUtcNow(), options.Value.VolumeHorizon, freeCores, freeGiB);
+    }
+
+    [LoggerMessage(EventId = 6401, Level = LogLevel.Warning, Message = "Projected workflow volume will not fit the fleet: {Summary}")]
+    private partial void LogWillNotFit(string summary);
+}

@@ -1,0 +1,69 @@
+using Edge.Common.Contracts;
+using Edge.Controller.Api;
+using Edge.Controller.Profiles;
+using Edge.Models.Profiling;
+
+namespace Edge.Controller.Workflows;
+
+/// <summary>
+/// <c>POST /api/workflows</c> (201 accepted with the run's status, 400 with every reason when refused),
+/// <c>GET /api/workflows</c>, <c>GET /api/workflows/{run}</c>, <c>DELETE /api/workflows/{run}</c> (cancel),
+/// <c>GET /api/components</c>, <c>GET /api/components/{id}</c> (runs against predictions), <c>GET /api/volume</c>.
+/// </summary>
+internal static class WorkflowEndpoints
+{
+    public static IEndpointRouteBuilder MapWorkflowEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/workflows", SubmitAsync);
+        app.MapGet("/api/workflows", (WorkflowService service) =>
+            TypedResults.Json(service.List(), WorkflowHttpJson.Workflows.IReadOnlyListWorkflowRunStatus));
+        app.MapGet("/api/workflows/{run}", (string run, WorkflowService service) =>
+            service.Get(run) is { } status
+                ? TypedResults.Json(status, WorkflowHttpJson.Workflows.WorkflowRunStatus)
+                : Error(StatusCodes.Status404NotFound, $"no workflow run has id '{run}'"));
+        app.MapDelete("/api/workflows/{run}", async (string run, WorkflowService service, CancellationToken ct) =>
+            await service.CancelAsync(run, "cancelled on request", ct)
+                ? TypedResults.NoContent()
+                : Error(StatusCodes.Status404NotFound, $"no unfinished workflow run has id '{run}'"));
+        app.MapGet("/api/components", (FeedbackLedger ledger) =>
+            TypedResults.Json(ledger.Summaries(), WorkflowHttpJson.Components.IReadOnlyListComponentSummary));
+        app.MapGet("/api/components/{**id}", Component);
+        app.MapGet("/api/volume", (VolumeService volume) => TypedResults.Json(volume.Latest, WorkflowHttpJson.Workflows.VolumeProjection));
+        return app;
+    }
+
+    private static async Task<IResult> SubmitAsync(HttpRequest http, WorkflowService service, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await http.Body.CopyToAsync(buffer, cancellationToken);
+        var decoded = PayloadCodec.Decode(buffer.ToArray(), EdgeJsonContext.Default.WorkflowSubmission);
+        if (!decoded.Ok)
+        {
+            return Error(StatusCodes.Status400BadRequest, $"the body is not a valid workflow submission: {decoded.Message}");
+        }
+
+        var response = await service.SubmitAsync(decoded.Value, "http", cancellationToken);
+        if (!response.Accepted)
+        {
+            return TypedResults.Json(response, WorkflowHttpJson.Workflows.SubmitResponse, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        http.HttpContext.Response.Headers.Location = $"/api/workflows/{response.RunId}";
+        return TypedResults.Json(response, WorkflowHttpJson.Workflows.SubmitResponse, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static IResult Component(string id, FeedbackLedger ledger, ComponentProfiler profiler)
+    {
+        if (ledger.Summary(id) is { } summary)
+        {
+            return TypedResults.Json(summary, WorkflowHttpJson.Components.ComponentSummary);
+        }
+
+        // Never run yet: say so, with what it would be given now (from similar components or the fallback).
+        var next = profiler.Predict(id, new ComponentContext());
+        return TypedResults.Json(new ComponentSummary(id, 0, 0, 0, 0, null, null, null, null, 0, 0, next, []), WorkflowHttpJson.Components.ComponentSummary);
+    }
+
+    private static IResult Error(int status, string message) =>
+        TypedResults.Json(new ErrorResponse(message), ApiJson.Context.ErrorResponse, statusCode: status);
+}

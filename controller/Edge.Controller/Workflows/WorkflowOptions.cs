@@ -1,0 +1,46 @@
+namespace Edge.Controller.Workflows;
+
+/// <summary>How workflow runs are accepted and driven (section <c>Controller:Workflows</c>).</summary>
+internal sealed record WorkflowOptions
+{
+    public const string SectionName = "Controller:Workflows";
+
+    /// <summary>
+    /// Commands a step may run (absolute paths, compared exactly; a trailing <c>/*</c> allows a directory). Agents
+    /// check their own allow-list too; this one refuses a workflow before anything of it runs.
+    /// </summary>
+    public IReadOnlyList<string> AllowedCommands { get; init; } = ["/opt/edge/bin/edge-workload"];
+
+    /// <summary>Attempts per step, the first included.</summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>After an OOM kill, the next attempt's memory is the last limit times this…</summary>
+    public double OomMemoryFactor { get; init; } = 1.5;
+
+    /// <summary>…and at least this much more (MiB).</summary>
+    public double OomMinimumExtraMiB { get; init; } = 64;
+
+    /// <summary>Finished runs kept in memory and in the API (older ones stay in the journal until compaction).</summary>
+    public int KeepFinishedRuns { get; init; } = 1000;
+
+    /// <summary>How far ahead the volume forecast looks.</summary>
+    public TimeSpan VolumeHorizon { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often the volume projection is recomputed and published.</summary>
+    public TimeSpan VolumePeriod { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Workflows submitted on a fixed period elsewhere, known ahead of time (for the volume forecast).</summary>
+    public IReadOnlyList<ScheduledWorkflow> Scheduled { get; init; } = [];
+
+    public WorkflowRetryPolicy RetryPolicy => new(MaxAttempts, OomMemoryFactor, OomMinimumExtraMiB);
+
+    public bool IsAllowed(string command) =>
+        AllowedCommands.Any(a => a == command || (a.EndsWith("/*", StringComparison.Ordinal) && command.StartsWith(a[..^1], StringComparison.Ordinal) && !command[(a.Length - 1)..].Contains('/', StringComparison.Ordinal)));
+}
+
+/// <summary>A workflow submitted every <see cref="Every"/> by something outside Edge (cron, a pipeline).</summary>
+internal sealed record ScheduledWorkflow
+{
+    public string WorkflowId { get; init; } = "";
+    public TimeSpan Every { get; init; }
+}

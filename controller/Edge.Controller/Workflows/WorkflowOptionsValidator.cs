@@ -1,0 +1,67 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Controller.Workflows;
+
+/// <summary>Reports every problem in <c>Controller:Workflows</c> at start, each with the offending value.</summary>
+internal sealed class WorkflowOptionsValidator : IValidateOptions<WorkflowOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WorkflowOptions options)
+    {
+        var errors = new List<string>();
+        var p = WorkflowOptions.SectionName;
+        foreach (var command in options.AllowedCommands)
+        {
+            if (!command.StartsWith('/'))
+            {
+                errors.Add($"{p}:AllowedCommands '{command}' must be an absolute path");
+            }
+        }
+
+        if (options.MaxAttempts is < 1 or > 100)
+        {
+            errors.Add($"{p}:MaxAttempts {options.MaxAttempts.ToString(CultureInfo.InvariantCulture)} must be between 1 and 100");
+        }
+
+        if (!(options.OomMemoryFactor >= 1) || options.OomMemoryFactor > 10)
+        {
+            errors.Add($"{p}:OomMemoryFactor {options.OomMemoryFactor.ToString(CultureInfo.InvariantCulture)} must be between 1 and 10");
+        }
+
+        if (!(options.OomMinimumExtraMiB >= 0))
+        {
+            errors.Add($"{p}:OomMinimumExtraMiB {options.OomMinimumExtraMiB.ToString(CultureInfo.InvariantCulture)} must be >= 0");
+        }
+
+        if (options.KeepFinishedRuns < 1)
+        {
+            errors.Add($"{p}:KeepFinishedRuns {options.KeepFinishedRuns.ToString(CultureInfo.InvariantCulture)} must be >= 1");
+        }
+
+        if (options.VolumeHorizon <= TimeSpan.Zero)
+        {
+            errors.Add($"{p}:VolumeHorizon {options.VolumeHorizon} must be positive");
+        }
+
+        if (options.VolumePeriod <= TimeSpan.Zero)
+        {
+            errors.Add($"{p}:VolumePeriod {options.VolumePeriod} must be positive");
+        }
+
+        for (var i = 0; i < options.Scheduled.Count; i++)
+        {
+            var s = options.Scheduled[i];
+            if (!Common.Contracts.IdValidator.IsValidSegment(s.WorkflowId, out var error))
+            {
+                errors.Add($"{p}:Scheduled:{i}:WorkflowId '{s.WorkflowId}': {error}");
+            }
+
+            if (s.Every <= TimeSpan.Zero)
+            {
+                errors.Add($"{p}:Scheduled:{i}:Every {s.Every} must be positive");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,461 @@
+using System.Globalization;
+using Edge.Common.Contracts;
+using Edge.Controller.Broker;
+using Edge.Controller.Ingest;
+using Edge.Controller.Options;
+using Edge.Controller.Profiles;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Controller.Workflows;
+
+/// <summary>
+/// Runs workflow DAGs: validates a submission, then for each step whose dependencies have succeeded asks the broker
+/// for an allocation (prediction → placement → <c>start</c> on the chosen agent with the predicted limits), follows
+/// the agents' events to mark steps done, retries failed and OOM-killed steps per policy (with more memory after an
+/// OOM), journals every change before acting on it, and publishes each run's status retained on
+/// <c>{prefix}/v1/workflows/{run}/status</c>. All changes happen under one async lock.
+/// </summary>
+internal sealed partial class WorkflowService : IDisposable
+{
+    private readonly WorkflowOptions _options;
+    private readonly ResourceBroker _broker;
+    private readonly WorkflowJournal _journal;
+    private readonly MqttIngest _mqtt;
+    private readonly EdgeTopics _topics;
+    private readonly VolumeForecaster _volume;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WorkflowService> _logger;
+    private readonly WorkflowMetrics _metrics;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, RunEntry> _runs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string RunId, string StepId)> _byInstance = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _oomSeen = new(StringComparer.Ordinal);
+
+    public WorkflowService(
+        IOptions<WorkflowOptions> options,
+        IOptions<ControllerOptions> controller,
+        ResourceBroker broker,
+        MqttIngest mqtt,
+        EdgeTopics topics,
+        VolumeForecaster volume,
+        TimeProvider time,
+        WorkflowMetrics metrics,
+        ILogger<WorkflowService> logger)
+    {
+        _options = options.Value;
+        _broker = broker;
+        _mqtt = mqtt;
+        _topics = topics;
+        _volume = volume;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+        _journal = new WorkflowJournal(Path.Combine(controller.Value.DataDirectory, "workflows"), logger);
+    }
+
+    /// <summary>Loads the journal and continues every unfinished run (called once at start, before events flow).</summary>
+    public async Task RestoreAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var restored = 0;
+            foreach (var record in _journal.Load(_options.KeepFinishedRuns))
+            {
+                var run = new WorkflowRun(record.RunId, record.Submission!, _options.RetryPolicy);
+                run.Restore(record.Steps);
+                var entry = new RunEntry(run, record.SubmittedAtMs);
+                _runs[run.RunId] = entry;
+                foreach (var step in run.Snapshot().Where(s => s.InstanceId is not null && s.State is WorkflowStepState.Running or WorkflowStepState.Queued))
+                {
+                    _byInstance[step.InstanceId!] = (run.RunId, step.StepId);
+                }
+
+                if (!run.IsFinished)
+                {
+                    restored++;
+                    Reconcile(entry);
+                }
+            }
+
+            LogRestored(restored, _runs.Count);
+            foreach (var entry in _runs.Values.Where(e => !e.Run.IsFinished).ToList())
+            {
+                await AdvanceAsync(entry, cancellationToken);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Validates and starts a run; refused submissions get every reason, nothing of them runs.</summary>
+    public async Task<SubmitResponse> SubmitAsync(WorkflowSubmission submission, string source, CancellationToken cancellationToken)
+    {
+        if (submission.Steps?.Any(s => s is null) == true)
+        {
+            _metrics.Refused.Add(1);
+            return new SubmitResponse(null, null, ["steps: a step is null"]);
+        }
+
+        submission = Normalized(submission);
+        var errors = WorkflowValidator.Validate(submission, _options.IsAllowed).ToList();
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var runId = submission.RunId ?? NewRunId(submission.WorkflowId);
+            if (errors.Count == 0 && _runs.ContainsKey(runId))
+            {
+                errors.Add($"runId: run '{runId}' already exists");
+            }
+
+            if (errors.Count > 0)
+            {
+                _metrics.Refused.Add(1);
+                LogRefused(source, submission.WorkflowId ?? "", string.Join("; ", errors));
+                return new SubmitResponse(null, null, errors);
+            }
+
+            var now = NowMs();
+            var run = new WorkflowRun(runId, submission with { RunId = runId }, _options.RetryPolicy);
+            var entry = new RunEntry(run, now);
+            _runs[runId] = entry;
+            _journal.Append(new WorkflowJournalRecord { RunId = runId, Submission = run.Submission, SubmittedAtMs = now, UpdatedAtMs = now, Steps = run.Snapshot() });
+            _volume.RecordSubmission(submission.WorkflowId, _time.GetUtcNow());
+            _metrics.Submitted.Add(1);
+            LogSubmitted(runId, submission.WorkflowId, submission.Steps.Count, source);
+            await AdvanceAsync(entry, cancellationToken);
+            return new SubmitResponse(runId, run.ToStatus(NowMs()), []);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Cancels a run: stops its running steps, withdraws queued ones. False when the run is unknown or finished.</summary>
+    public async Task<bool> CancelAsync(string runId, string reason, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_runs.TryGetValue(runId, out var entry) || entry.Run.IsFinished)
+            {
+                return false;
+            }
+
+            var active = entry.Run.Snapshot().Where(s => s.InstanceId is not null && s.State is WorkflowStepState.Running or WorkflowStepState.Queued).ToList();
+            entry.Run.Cancel(reason);
+            Persist(entry);
+            foreach (var step in active)
+            {
+                _byInstance.Remove(step.InstanceId!);
+                await _broker.DeallocateAsync(step.InstanceId!, cancellationToken);
+            }
+
+            await PublishAsync(entry, cancellationToken);
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public WorkflowRunStatus? Get(string runId)
+    {
+        _gate.Wait();
+        try
+        {
+            return _runs.TryGetValue(runId, out var entry) ? Status(entry) : null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public IReadOnlyList<WorkflowRunStatus> List()
+    {
+        _gate.Wait();
+        try
+        {
+            return [.. _runs.Values.OrderByDescending(e => e.SubmittedAtMs).Select(Status)];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>An agent's event: a step's instance ended, was OOM-killed, or its start was refused.</summary>
+    public async Task OnNodeEventAsync(NodeEvent e, CancellationToken cancellationToken)
+    {
+        if (e.InstanceId is not { } instance || e.Kind is not (NodeEventKind.InstanceExited or NodeEventKind.InstanceOomKilled or NodeEventKind.CommandRejected))
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_byInstance.TryGetValue(instance, out var owner) || !_runs.TryGetValue(owner.RunId, out var entry))
+            {
+                return;
+            }
+
+            var step = entry.Run.Step(owner.StepId);
+            if (step.State != WorkflowStepState.Running || step.NodeId != e.NodeId)
+            {
+                return; // an old copy (migrated away, or from before a retry)
+            }
+
+            switch (e.Kind)
+            {
+                case NodeEventKind.InstanceOomKilled:
+                    _oomSeen.Add(instance);
+                    return;
+                case NodeEventKind.CommandRejected:
+                    // The agent refused to start it: release what was reserved; the attempt failed.
+                    await _broker.ReleaseEndedAsync(instance, $"start refused by '{e.NodeId}': {e.Reason}", cancellationToken);
+                    Finish(entry, owner.StepId, instance, StepOutcome.Failed, $"node '{e.NodeId}' refused to start it: {e.Reason}");
+                    break;
+                default:
+                    var oom = _oomSeen.Remove(instance) && e.ExitCode != 0;
+                    var outcome = e.ExitCode == 0 ? StepOutcome.Succeeded : oom ? StepOutcome.OomKilled : StepOutcome.Failed;
+                    var why = outcome switch
+                    {
+                        StepOutcome.OomKilled => $"OOM-killed at its {step.MemoryLimitMiB?.ToString("0", CultureInfo.InvariantCulture) ?? "?"} MiB memory limit on '{e.NodeId}'",
+                        StepOutcome.Failed => $"exited with code {e.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} on '{e.NodeId}'",
+                        _ => null,
+                    };
+                    entry.AddDemand(e.Values);
+                    Finish(entry, owner.StepId, instance, outcome, why);
+                    break;
+            }
+
+            await AdvanceAsync(entry, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>A broker decision about a step's allocation: a queued step placed or timed out, a step moved.</summary>
+    public async Task OnDecisionAsync(Decision decision, CancellationToken cancellationToken)
+    {
+        if (decision.InstanceId is not { } instance || decision.Kind is not (DecisionKind.Placement or DecisionKind.Queued or DecisionKind.Rejected or DecisionKind.Migration))
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_byInstance.TryGetValue(instance, out var owner) || !_runs.TryGetValue(owner.RunId, out var entry))
+            {
+                return;
+            }
+
+            var step = entry.Run.Step(owner.StepId);
+            var memory = decision.Resources?.MemoryMiB ?? step.MemoryLimitMiB ?? 0;
+            switch (decision.Kind)
+            {
+                case DecisionKind.Placement when step.State == WorkflowStepState.Queued && decision.NodeId is { } node:
+                    entry.Run.MarkRunning(owner.StepId, node, instance, memory);
+                    LogStepPlaced(entry.Run.RunId, owner.StepId, node, decision.Reason);
+                    break;
+                case DecisionKind.Placement or DecisionKind.Migration when step.State == WorkflowStepState.Running && decision.NodeId is { } node && node != step.NodeId:
+                    entry.Run.MovedTo(owner.StepId, node, memory);
+                    LogStepMoved(entry.Run.RunId, owner.StepId, step.NodeId ?? "", node, decision.Reason);
+                    break;
+                case DecisionKind.Queued when step.State == WorkflowStepState.Running:
+                    entry.Run.MarkQueued(owner.StepId, instance, decision.Reason);
+                    break;
+                case DecisionKind.Rejected when step.State is WorkflowStepState.Queued or WorkflowStepState.Running:
+                    _byInstance.Remove(instance);
+                    entry.Run.Fail(owner.StepId, decision.Reason);
+                    break;
+                default:
+                    return;
+            }
+
+            Persist(entry);
+            await AdvanceAsync(entry, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _journal.Dispose();
+        _gate.Dispose();
+    }
+
+    /// <summary>Places every ready step, then journals and publishes the run. Caller holds the lock.</summary>
+    private async Task AdvanceAsync(RunEntry entry, CancellationToken cancellationToken)
+    {
+        var run = entry.Run;
+        var wasFinished = entry.Reported;
+        foreach (var step in run.ReadySteps())
+        {
+            var request = RequestFor(run, step);
+            var outcome = await _broker.AllocateAsync(request, cancellationToken);
+            switch (outcome.Status)
+            {
+                case AllocationStatus.Placed:
+                    _byInstance[outcome.AllocationId!] = (run.RunId, step.Id);
+                    run.MarkRunning(step.Id, outcome.NodeId!, outcome.AllocationId!, outcome.Resources?.MemoryMiB ?? 0);
+                    LogStepPlaced(run.RunId, step.Id, outcome.NodeId!, outcome.Reason);
+                    break;
+                case AllocationStatus.Queued:
+                    _byInstance[outcome.AllocationId!] = (run.RunId, step.Id);
+                    run.MarkQueued(step.Id, outcome.AllocationId, outcome.Reason);
+                    LogStepQueued(run.RunId, step.Id, outcome.Reason);
+                    break;
+                default:
+                    run.Fail(step.Id, $"no allocation: {outcome.Reason}");
+                    LogStepRefused(run.RunId, step.Id, outcome.Reason);
+                    break;
+            }
+        }
+
+        Persist(entry);
+        if (run.IsFinished && !wasFinished)
+        {
+            entry.Reported = true;
+            _metrics.Finished.Add(1, new KeyValuePair<string, object?>("state", run.State.ToString()));
+            _volume.RecordDemand(run.Submission.WorkflowId, entry.CoreSeconds, entry.GiBSeconds);
+            LogFinished(run.RunId, run.State.ToString(), (NowMs() - entry.SubmittedAtMs) / 1000.0);
+        }
+
+        await PublishAsync(entry, cancellationToken);
+    }
+
+    private void Finish(RunEntry entry, string stepId, string instance, StepOutcome outcome, string? reason)
+    {
+        _byInstance.Remove(instance);
+        var state = entry.Run.Complete(stepId, outcome, reason);
+        _metrics.Steps.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
+        LogStepEnded(entry.Run.RunId, stepId, outcome.ToString(), state.ToString(), reason ?? "");
+        Persist(entry);
+    }
+
+    /// <summary>After a restart: steps whose allocation or queue entry no longer exists ended while the controller was away.</summary>
+    private void Reconcile(RunEntry entry)
+    {
+        var queued = _broker.GetQueue().Select(q => q.AllocationId).ToHashSet(StringComparer.Ordinal);
+        foreach (var step in entry.Run.Snapshot())
+        {
+            if (step.InstanceId is not { } id)
+            {
+                continue;
+            }
+
+            var gone = step.State switch
+            {
+                WorkflowStepState.Running => _broker.FindAllocation(id) is not { State: AllocationState.Active },
+                WorkflowStepState.Queued => !queued.Contains(id) && _broker.FindAllocation(id) is null,
+                _ => false,
+            };
+            if (gone)
+            {
+                // Its allocation was released before the restart, so it is not running anywhere: run it again.
+                Finish(entry, step.StepId, id, StepOutcome.Lost, "its outcome was lost across a controller restart");
+            }
+            else if (step.State == WorkflowStepState.Queued && _broker.FindAllocation(id) is { State: AllocationState.Active } placed)
+            {
+                entry.Run.MarkRunning(step.StepId, placed.NodeId, id, placed.Resources.MemoryMiB);
+            }
+        }
+    }
+
+    private AllocationRequest RequestFor(WorkflowRun run, WorkflowStep step)
+    {
+        var hints = new Dictionary<string, string>(step.Hints, StringComparer.Ordinal)
+        {
+            [ProfileHints.Workflow] = run.Submission.WorkflowId,
+            [ProfileHints.Step] = step.Id,
+            [ProfileHints.Command] = step.Command,
+        };
+        if (run.MemoryFloorMiB(step.Id) is { } floor)
+        {
+            hints[ProfileHints.MemoryFloorMiB] = floor.ToString("0.###", CultureInfo.InvariantCulture);
+        }
+
+        var labels = step.Hints.Where(h => h.Key.StartsWith(LabelHintPrefix, StringComparison.Ordinal))
+            .ToDictionary(h => h.Key[LabelHintPrefix.Length..], h => h.Value, StringComparer.Ordinal);
+        return new AllocationRequest
+        {
+            ComponentId = step.ComponentId,
+            WorkflowRunId = run.RunId,
+            Priority = ProfileHints.Number(step.Hints, "priority") is { } priority ? (int)priority : 0,
+            RequiredLabels = labels.Count > 0 ? labels : null,
+            Hints = hints,
+            Executable = step.Command,
+            Args = step.Args,
+            Env = step.Env,
+        };
+    }
+
+    /// <summary>Step hints <c>label.{key}</c> = value become required node labels.</summary>
+    public const string LabelHintPrefix = "label.";
+
+    private void Persist(RunEntry entry) =>
+        _journal.Append(new WorkflowJournalRecord { RunId = entry.Run.RunId, UpdatedAtMs = NowMs(), Steps = entry.Run.Snapshot() });
+
+    private async Task PublishAsync(RunEntry entry, CancellationToken cancellationToken)
+    {
+        if (!_mqtt.IsConnected)
+        {
+            return;
+        }
+
+        var payload = PayloadCodec.Encode(Status(entry), EdgeJsonContext.Default.WorkflowRunStatus);
+        await _mqtt.Connection.PublishAsync(_topics.WorkflowStatus(entry.Run.RunId), payload, retain: true, cancellationToken);
+    }
+
+    private WorkflowRunStatus Status(RunEntry entry) => entry.Run.ToStatus(NowMs());
+
+    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Explicit JSON nulls for optional lists and maps become empty ones.</summary>
+    private static WorkflowSubmission Normalized(WorkflowSubmission submission) => submission.Steps is null ? submission : submission with
+    {
+        Steps = [.. submission.Steps.Select(s => s with
+        {
+            Args = s.Args ?? [],
+            Env = s.Env ?? new Dictionary<string, string>(),
+            DependsOn = s.DependsOn ?? [],
+            Hints = s.Hints ?? new Dictionary<string, string>(),
+        })],
+    };
+
+    private static string NewRunId(string workflowId) =>
+        $"{(IdValidator.IsValidSegment(workflowId, out _) ? workflowId : "run")}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private sealed class RunEntry(WorkflowRun run, long submittedAtMs)
+    {
+        public WorkflowRun Run { get; } = run;
+        public long SubmittedAtMs { get; } = submittedAtMs;
+        public bool Reported { get; set; } = run.IsFinished;
+        public double CoreSeconds { get; private set; }
+        public double GiBSeconds { get; private set; }
+
+        public void AddDemand(IReadOnlyDictionary<string, double>? values)
+        {
+            if (values is null)
+            {
+                return;
+            }
+
+            CoreSeconds += values.GetValueOrDefault("cpu_seconds");
+            GiBSeconds += values.GetValueOrDefault("peak_memory_mib") / 1024 * values.GetValueOrDefault("duration_s");
+        }
+    }
+}

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Edge.Ctl.Backtest;
+using Edge.Ctl.Submit;
 using Edge.Ctl.Top;
 
 namespace Edge.Ctl;
@@ -11,6 +12,7 @@ internal static class Program
         var root = new RootCommand("edgectl: command-line client of Edge");
         root.Subcommands.Add(BacktestCommand.Create(Console.Out, Console.Error));
         root.Subcommands.Add(TopCommand.Create(Console.Out, Console.Error));
+        root.Subcommands.Add(SubmitCommand.Create(Console.Out, Console.Error));
         return root.Parse(args).InvokeAsync();
     }
 }

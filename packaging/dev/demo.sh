@@ -6,7 +6,7 @@
 #
 # Environment: EDGE_DEMO_DIR (state, default ./.edge), EDGE_DEMO_MQTT_PORT (1883), EDGE_DEMO_HTTP_PORT (8080),
 # EDGE_DEMO_SECONDS (stop after this many seconds instead of waiting for Ctrl+C), EDGE_DEMO_NO_BUILD=1 (use the
-# Release build as it is). Logs: $EDGE_DEMO_DIR/controller.log and agent.log.
+# Release build as it is), EDGE_DEMO_NO_WORK=1 (skip the sample workflow), EDGE_DEMO_RUNS (2). Logs: $EDGE_DEMO_DIR/controller.log and agent.log.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -20,7 +20,7 @@ api="http://127.0.0.1:$http_port"
 bash packaging/dev/setup.sh
 if [[ "${EDGE_DEMO_NO_BUILD:-}" != 1 ]]; then
   echo "demo: building (Release)..." >&2
-  for p in controller/Edge.Controller agent/Edge.Agent controller/Edge.Ctl; do
+  for p in controller/Edge.Controller agent/Edge.Agent agent/Edge.Workload controller/Edge.Ctl; do
     dotnet build "$p" -c Release -nologo -clp:ErrorsOnly -v:q
   done
 fi
@@ -28,6 +28,7 @@ bin() { echo "$root/$1/bin/Release/net10.0/$2"; }
 controller="$(bin controller/Edge.Controller edge-controller)"
 agent="$(bin agent/Edge.Agent edge-agent)"
 edgectl="$(bin controller/Edge.Ctl edgectl)"
+workload="$(bin agent/Edge.Workload edge-workload)"
 
 mkdir -p "$dir"
 pids=()
@@ -49,6 +50,7 @@ EDGE_Controller__Broker__Port="$mqtt_port" \
 EDGE_Controller__Broker__BindAddress=127.0.0.1 \
 EDGE_Controller__Broker__LocalNodes__0="$node" \
 EDGE_Controller__Http__Urls__0="$api" \
+EDGE_Controller__Workflows__AllowedCommands__0="$workload" \
   "$controller" >"$dir/controller.log" 2>&1 &
 pids+=($!)
 
@@ -67,6 +69,7 @@ EDGE_Agent__Mqtt__PasswordFile="$dir/controller/credentials.json" \
 EDGE_Agent__SpoolDirectory="$dir/agent/spool" \
 EDGE_Supervisor__StateDirectory="$dir/agent/state" \
 EDGE_Supervisor__CgroupParent=edge-demo \
+EDGE_Supervisor__AllowedExecutables__0="$workload" \
   "$agent" >"$dir/agent.log" 2>&1 &
 pids+=($!)
 
@@ -75,9 +78,9 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 
-if [[ -x packaging/dev/demo-work.sh ]]; then
-  # Real work for the node: see demo-work.sh.
-  EDGE_URL="$api" EDGE_DEMO_EDGECTL="$edgectl" bash packaging/dev/demo-work.sh || echo "demo: the sample work could not be submitted (see above)" >&2
+if [[ "${EDGE_DEMO_NO_WORK:-}" != 1 ]]; then
+  # Real work for the node: the sample workflow, twice (see demo-work.sh).
+  EDGE_URL="$api" EDGE_DEMO_EDGECTL="$edgectl" bash packaging/dev/demo-work.sh || echo "demo: the sample workflow did not succeed (see above and $dir/controller.log)" >&2
 fi
 
 cat >&2 <<INFO

@@ -8,7 +8,7 @@ namespace Edge.Integration.Tests.Packaging;
 public sealed partial class DemoScriptTests
 {
     [Fact]
-    public async Task Demo_BoundedRun_ShowsTheLocalNodeOnlineWithLiveUsage()
+    public async Task Demo_BoundedRun_RunsTheSampleWorkflowAndShowsTheNodeWithLiveUsage()
     {
         var controller = Path.Combine(RepoPaths.Root, "controller", "Edge.Controller", "bin", "Release", "net10.0", "edge-controller");
         Assert.SkipUnless(File.Exists(controller), "the demo runs the Release build; build it with packaging/dev/test.sh or dotnet build -c Release");
@@ -20,6 +20,7 @@ public sealed partial class DemoScriptTests
             psi.Environment["EDGE_DEMO_DIR"] = dir.FullName;
             psi.Environment["EDGE_DEMO_SECONDS"] = "8";
             psi.Environment["EDGE_DEMO_NO_BUILD"] = "1";
+            psi.Environment["EDGE_DEMO_RUNS"] = "1";
             psi.Environment["EDGE_DEMO_MQTT_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
             psi.Environment["EDGE_DEMO_HTTP_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
             using var process = Process.Start(psi)!;
@@ -32,6 +33,8 @@ public sealed partial class DemoScriptTests
 
             Assert.True(process.ExitCode == 0, $"demo.sh exited {process.ExitCode}:\n{output}");
             Assert.Matches(LiveNodeRow(), await stdout);
+            Assert.Matches(SucceededRun(), await stdout);
+            Assert.Contains("reserved vs used", await stdout, StringComparison.Ordinal);
             Assert.Contains("demo: stopping", output, StringComparison.Ordinal);
         }
         finally
@@ -43,4 +46,7 @@ public sealed partial class DemoScriptTests
     // A node row with measured CPU cores (not "-") against its capacity, e.g. "vm   online   0.14/2.00".
     [GeneratedRegex(@"(?m)^\S+\s+online\s+\d+\.\d\d/\d+\.\d\d\s")]
     private static partial Regex LiveNodeRow();
+
+    [GeneratedRegex(@"(?m)^run blast-small-\w+: succeeded$")]
+    private static partial Regex SucceededRun();
 }

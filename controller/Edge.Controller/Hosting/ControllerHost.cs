@@ -110,6 +110,7 @@ internal static class ControllerHost
         services.AddOptions<ComponentProfilerOptions>().Bind(configuration.GetSection(ForecastSection)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ComponentProfilerOptions>, ProfilerOptionsValidator>();
         services.AddSingleton(sp => new ComponentProfiler(sp.GetRequiredService<IOptions<ComponentProfilerOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddOptions<ProfileFloorOptions>().Bind(configuration.GetSection(ProfileFloorOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IProfileSource, ComponentProfileSource>();
         services.AddSingleton<InstanceUsageTracker>();
         services.AddSingleton<FeedbackLedger>();

@@ -132,6 +132,13 @@ internal sealed partial class FeedbackLedger : IDisposable
         }
 
         aggregate.Add(run);
+        if (run.PeakMemoryMiB <= 0 && run.Outcome != RunOutcomes.OomKilled)
+        {
+            // Ended before it was measured (e.g. a short run without cgroups): nothing to learn from, and a zero
+            // would teach the forecaster that it needs no memory.
+            return;
+        }
+
         var memory = run.Outcome == RunOutcomes.OomKilled
             ? Math.Max(run.PeakMemoryMiB, run.FinalLimits?.MemoryMiB ?? 0) * OomLearnFactor
             : run.PeakMemoryMiB;

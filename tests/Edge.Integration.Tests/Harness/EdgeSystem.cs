@@ -56,7 +56,13 @@ internal sealed class EdgeSystem : IAsyncDisposable
             ["EDGE_Controller__DataDirectory"] = DataDirectory,
             ["EDGE_Controller__Http__Urls__0"] = $"http://127.0.0.1:{HttpPort}",
             ["EDGE_Controller__History__CheckpointInterval"] = "00:00:02",
+            ["EDGE_Controller__Workflows__AllowedCommands__0"] = Workload,
         };
+        foreach (var (key, value) in ControllerEnvironment)
+        {
+            env[key] = value;
+        }
+
         if (ExternalBroker is { } external)
         {
             env["EDGE_Controller__External__BrokerUrl"] = external.Url;
@@ -80,6 +86,19 @@ internal sealed class EdgeSystem : IAsyncDisposable
             TimeSpan.FromSeconds(60),
             "the controller's /healthz",
             () => Diagnostics);
+    }
+
+    /// <summary>The bundled workload beside the agent binary, which agents allow by default and the controller is told to allow.</summary>
+    public static string Workload => RepoPaths.Binary("agent/Edge.Agent", "edge-workload");
+
+    /// <summary>Extra controller settings (EDGE_ variables), applied at every (re)start.</summary>
+    public Dictionary<string, string> ControllerEnvironment { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Kills the controller (SIGKILL: no drain, no checkpoint) and starts it again on the same data directory.</summary>
+    public async Task KillAndRestartControllerAsync(IReadOnlyList<string> nodes)
+    {
+        await Controller!.CrashAsync();
+        await StartControllerAsync(nodes);
     }
 
     public async Task RestartControllerAsync(IReadOnlyList<string> nodes)

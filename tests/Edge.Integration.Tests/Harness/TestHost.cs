@@ -26,7 +26,7 @@ internal sealed class TestHost : IAsyncDisposable
 
     public string Address { get; }
 
-    public static bool CanCreate => Environment.UserName == "root" && File.Exists("/usr/sbin/ip");
+    public static bool CanCreate => Environment.UserName == "root" && File.Exists("/usr/sbin/ip") && File.Exists("/usr/bin/nsenter");
 
     public static async Task<TestHost> CreateAsync()
     {
@@ -56,9 +56,13 @@ internal sealed class TestHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>The command line that runs <paramref name="file"/> inside this host.</summary>
+    /// <summary>
+    /// The command line that runs <paramref name="file"/> inside this host: in its network namespace only
+    /// (nsenter), not through <c>ip netns exec</c>, which also remounts /sys and so hides the cgroup hierarchy that
+    /// a real host's agent has.
+    /// </summary>
     public (string File, IReadOnlyList<string> Args) Wrap(string file, IEnumerable<string> args) =>
-        ("/usr/sbin/ip", ["netns", "exec", Name, file, .. args]);
+        ("/usr/bin/nsenter", [$"--net=/run/netns/{Name}", "--", file, .. args]);
 
     public async ValueTask DisposeAsync()
     {

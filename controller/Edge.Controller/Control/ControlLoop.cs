@@ -18,6 +18,7 @@ internal sealed partial class ControlLoop(
     InstanceUsageTracker usage,
     MqttCommandPublisher commands,
     IEnumerable<IMetricObserver> observers,
+    ReconcileReports reports,
     TimeProvider time,
     ILogger<ControlLoop> logger) : BackgroundService
 {
@@ -99,6 +100,7 @@ internal sealed partial class ControlLoop(
         var prefix = Common.Contracts.MetricNames.InstanceScopePrefix;
         var running = batch.Samples.Where(s => s.Scope.StartsWith(prefix, StringComparison.Ordinal)).Select(s => s.Scope[prefix.Length..]).ToHashSet(StringComparer.Ordinal);
         var report = broker.Reconcile(batch.NodeId, running);
+        reports.Set(report);
         if (report.MissingInstances.Count > 0)
         {
             LogMissing(batch.NodeId, string.Join(", ", report.MissingInstances));

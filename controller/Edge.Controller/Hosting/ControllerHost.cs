@@ -42,6 +42,7 @@ internal static class ControllerHost
         ControllerApi.Map(app);
         app.MapBrokerEndpoints();
         app.MapWorkflowEndpoints();
+        app.MapGet("/api/reconcile", (ReconcileReports reports) => TypedResults.Json(reports.All(), ControlJsonContext.Default.IReadOnlyListReconcileReport));
         return app;
     }
 
@@ -107,6 +108,7 @@ internal static class ControllerHost
         }
 
         services.AddSingleton<ControlChannel>();
+        services.AddSingleton<ReconcileReports>();
         services.AddOptions<ComponentProfilerOptions>().Bind(configuration.GetSection(ForecastSection)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ComponentProfilerOptions>, ProfilerOptionsValidator>();
         services.AddSingleton(sp => new ComponentProfiler(sp.GetRequiredService<IOptions<ComponentProfilerOptions>>().Value, sp.GetRequiredService<TimeProvider>()));

@@ -75,16 +75,26 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
 
         _ = Kill(_process.Id, 15);
-        using var timeout = new CancellationTokenSource(grace);
-        try
-        {
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
+        if (!await ExitedWithinAsync(grace))
         {
             _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await ExitedWithinAsync(TimeSpan.FromSeconds(30));
         }
+    }
+
+    /// <summary>
+    /// Polls for the exit instead of WaitForExitAsync, which also waits for the end of the output: a process's
+    /// children that outlive it (an agent's instances are meant to) keep that open.
+    /// </summary>
+    private async Task<bool> ExitedWithinAsync(TimeSpan limit)
+    {
+        var until = DateTimeOffset.UtcNow + limit;
+        while (!_process.HasExited && DateTimeOffset.UtcNow < until)
+        {
+            await Task.Delay(20);
+        }
+
+        return _process.HasExited;
     }
 
     /// <summary>SIGKILL: a crash, no clean shutdown.</summary>
@@ -93,7 +103,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: false);
-            await _process.WaitForExitAsync();
+            await ExitedWithinAsync(TimeSpan.FromSeconds(30));
         }
     }
 

@@ -172,8 +172,66 @@ internal sealed class EdgeSystem : IAsyncDisposable
             .ToList();
     }
 
+    /// <summary>
+    /// Kills whatever still runs in this system's cgroups (instances of an agent that was crashed on purpose are
+    /// orphaned, as on a real host) and removes the groups, so nothing outlives the test.
+    /// </summary>
+    private async Task RemoveCgroupsAsync()
+    {
+        if (!Directory.Exists("/sys/fs/cgroup"))
+        {
+            return;
+        }
+
+        var groups = Directory.EnumerateDirectories("/sys/fs/cgroup")
+            .SelectMany(controller => Directory.Exists(controller) ? Directory.EnumerateDirectories(controller, _cgroupParent + "*") : [])
+            .ToList();
+        foreach (var group in groups)
+        {
+            foreach (var procs in Directory.EnumerateFiles(group, "cgroup.procs", SearchOption.AllDirectories))
+            {
+                foreach (var line in File.ReadAllLines(procs))
+                {
+                    if (int.TryParse(line, System.Globalization.CultureInfo.InvariantCulture, out var pid))
+                    {
+                        try
+                        {
+                            System.Diagnostics.Process.GetProcessById(pid).Kill();
+                        }
+                        catch (ArgumentException)
+                        {
+                        }
+                        catch (InvalidOperationException)
+                        {
+                        }
+                    }
+                }
+            }
+        }
+
+        await Task.Delay(200);
+        foreach (var group in groups)
+        {
+            foreach (var dir in Directory.EnumerateDirectories(group, "*", SearchOption.AllDirectories).Reverse().Append(group))
+            {
+                try
+                {
+                    Directory.Delete(dir);
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        // Instances first: agents leave them running on stop (a restarted agent adopts them), as on a real host.
+        await RemoveCgroupsAsync();
         foreach (var agent in _agents)
         {
             await agent.DisposeAsync();
@@ -185,6 +243,7 @@ internal sealed class EdgeSystem : IAsyncDisposable
         }
 
         Http.Dispose();
+        await RemoveCgroupsAsync();
         try
         {
             _root.Delete(recursive: true);

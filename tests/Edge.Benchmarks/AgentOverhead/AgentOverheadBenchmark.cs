@@ -53,7 +53,8 @@ internal static class AgentOverheadBenchmark
             await WaitOnlineAsync(tally, agents, cancellationToken);
             foreach (var agent in (List<AgentProcess>)[loaded, .. extraLoaded])
             {
-                var fleet = await InstanceFleet.ConnectAsync(brokerPort, agent.NodeId, loggers.CreateLogger("fleet"));
+                var fleet = await InstanceFleet.ConnectAsync(brokerPort, agent.NodeId,
+                    Path.Combine(Path.GetDirectoryName(agent.Variant.Executable)!, "edge-workload"), loggers.CreateLogger("fleet"));
                 fleets.Add(fleet);
                 var startedAt = Stopwatch.GetTimestamp();
                 await fleet.StartAsync(instances, durationSeconds: seconds + 600);

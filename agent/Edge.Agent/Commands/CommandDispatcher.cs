@@ -16,6 +16,10 @@ namespace Edge.Agent.Commands;
 internal sealed partial class CommandDispatcher
 {
     private const string NoSupervisor = "no supervisor on this agent";
+
+    /// <summary>How much of an oversized payload is read to find its command id (it comes first in encoded commands).</summary>
+    internal const int OversizedIdPrefixBytes = 4096;
+
     private readonly IReadOnlyList<ICommandHandler> _handlers;
     private readonly INodeEventSink _events;
     private readonly NodeEventFactory _eventFactory;
@@ -38,7 +42,8 @@ internal sealed partial class CommandDispatcher
         var decoded = PayloadCodec.Decode(message.Payload, EdgeJsonContext.Default.NodeCommand);
         if (!decoded.Ok)
         {
-            var commandId = decoded.Error == DecodeError.Oversized ? null : TryRecoverCommandId(message.Payload);
+            // An oversized payload is only read as far as its first few KiB, so the controller still hears which command was refused.
+            var commandId = TryRecoverCommandId(message.Payload, decoded.Error == DecodeError.Oversized ? OversizedIdPrefixBytes : int.MaxValue);
             await RejectAsync(decoded.Error.ToString(), commandId, decoded.Message, cancellationToken);
             return;
         }
@@ -107,12 +112,16 @@ internal sealed partial class CommandDispatcher
         await _events.PublishAsync(_eventFactory.Create(NodeEventKind.CommandRejected, commandId, message), cancellationToken);
     }
 
-    /// <summary>Reads a top-level <c>commandId</c> string from a payload that did not decode, so the rejection can name it.</summary>
-    internal static string? TryRecoverCommandId(ReadOnlySequence<byte> payload)
+    /// <summary>
+    /// Reads a top-level <c>commandId</c> string from a payload that did not decode, so the rejection can name it;
+    /// only the first <paramref name="maxBytes"/> bytes are looked at.
+    /// </summary>
+    internal static string? TryRecoverCommandId(ReadOnlySequence<byte> payload, int maxBytes = int.MaxValue)
     {
         try
         {
-            var reader = new Utf8JsonReader(payload);
+            var whole = payload.Length <= maxBytes;
+            var reader = new Utf8JsonReader(whole ? payload : payload.Slice(0, maxBytes), whole, default);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return null;
@@ -131,7 +140,10 @@ internal sealed partial class CommandDispatcher
                     return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 }
 
-                reader.Skip();
+                if (!reader.TrySkip())
+                {
+                    return null;
+                }
             }
         }
         catch (JsonException)

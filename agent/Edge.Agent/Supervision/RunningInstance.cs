@@ -22,6 +22,9 @@ internal sealed class RunningInstance(InstanceState state, Process? process, Ins
 
     public List<string> StopCommandIds { get; } = [];
     public bool KillSent { get; set; }
+
+    /// <summary>Set when the agent killed the instance because an AllowKill resize put its memory limit below its usage.</summary>
+    public string? LimitKillReason { get; set; }
     public bool ExitHandled { get; set; }
     public CgroupStats? LastStats { get; set; }
     public long OomKillsReported { get; set; }

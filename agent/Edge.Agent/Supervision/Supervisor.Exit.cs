@@ -92,7 +92,12 @@ internal sealed partial class Supervisor
         var limit = instance.State.Limits.MemoryMiB.ToString(CultureInfo.InvariantCulture);
         string? reason = null;
         var kills = 0L;
-        if (stats is not null && stats.OomKills > instance.OomKillsReported)
+        if (instance.LimitKillReason is { } limitKill)
+        {
+            kills = 1;
+            reason = limitKill;
+        }
+        else if (stats is not null && stats.OomKills > instance.OomKillsReported)
         {
             kills = stats.OomKills - instance.OomKillsReported;
             instance.OomKillsReported = stats.OomKills;

@@ -40,4 +40,7 @@ internal sealed partial class Supervisor
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Adopted instance {InstanceId} (pid {Pid}) left running by a previous agent")]
     private partial void LogAdopted(string instanceId, int pid);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "Instance {InstanceId}: the kernel kept its memory limit above its usage ({Error}); killed it, as the resize allowed")]
+    private partial void LogKilledByResize(string instanceId, string error);
 }

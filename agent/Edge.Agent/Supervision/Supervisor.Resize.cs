@@ -36,6 +36,11 @@ internal sealed partial class Supervisor
                 notEnforced = [.. notEnforced, $"network {F(mbps)} Mbps: enforced only for network-isolated instances"];
             }
         }
+        catch (IOException e) when (spec.AllowKill && BelowUsage(instance, spec.Limits) is { } usageMiB)
+        {
+            await KillForLimitAsync(command, instance, old, spec.Limits, usageMiB, e.Message, cancellationToken);
+            return;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             _metrics.Errors.Add(1);
@@ -60,6 +65,43 @@ internal sealed partial class Supervisor
         SaveState();
         await CompleteAsync(command.CommandId, spec.InstanceId, cancellationToken);
     }
+
+    /// <summary>
+    /// An AllowKill resize whose memory limit the kernel would not take: cgroup v1 refuses to set
+    /// memory.limit_in_bytes below usage it cannot reclaim (EBUSY, mem_cgroup_resize_max in mm/memcontrol.c) where
+    /// v2's memory.max OOM-kills. The agent then does what the v2 kernel would: it kills the instance, and its exit is
+    /// reported as OOM-killed under the new limit.
+    /// </summary>
+    private async Task KillForLimitAsync(NodeCommand command, RunningInstance instance, InstanceLimits old, InstanceLimits limits, double usageMiB, string error, CancellationToken cancellationToken)
+    {
+        LogKilledByResize(instance.State.InstanceId, error);
+        var reason = $"memory limit of {F(limits.MemoryMiB)} MiB is below the usage of {F(usageMiB)} MiB the kernel could not reclaim; " +
+                     "the agent killed the instance (AllowKill)";
+        instance.LimitKillReason = reason;
+        instance.KillSent = true;
+        foreach (var pid in _driver.ReadPids(instance.Name))
+        {
+            LibC.Kill(pid, LibC.SigKill);
+        }
+
+        instance.State = instance.State with { Limits = limits };
+        await AcceptAsync(command, instance.State.InstanceId, cancellationToken);
+        await PublishAsync(InstanceEvent(NodeEventKind.InstanceResized, instance.State) with
+        {
+            CommandId = command.CommandId,
+            OldLimits = ToQuantity(old),
+            NewLimits = ToQuantity(limits),
+            Reason = reason,
+        }, cancellationToken);
+        SaveState();
+        await CompleteAsync(command.CommandId, instance.State.InstanceId, cancellationToken);
+    }
+
+    /// <summary>The instance's memory usage in MiB when <paramref name="limits"/> is below it, else null.</summary>
+    private double? BelowUsage(RunningInstance instance, InstanceLimits limits) =>
+        _driver.ReadStats(instance.Name) is { } stats && CgroupLimitFormat.MiBToBytes(limits.MemoryMiB) < stats.MemoryCurrentBytes
+            ? Math.Round(CgroupLimitFormat.BytesToMiB(stats.MemoryCurrentBytes), 1)
+            : null;
 
     private string? CheckAgainstUsage(RunningInstance instance, ResizeSpec spec)
     {

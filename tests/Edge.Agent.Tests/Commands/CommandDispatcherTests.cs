@@ -104,6 +104,30 @@ public sealed class CommandDispatcherTests
     }
 
     [Fact]
+    public async Task HandleAsync_OversizedPayload_RejectedWithItsIdAndSizeNothingForwarded()
+    {
+        var padding = new string('x', PayloadCodec.DefaultMaxBytes);
+        var payload = $$"""{"schemaVersion":1,"commandId":"c-8","nodeId":"node-a","kind":"stop","issuedAtMs":1,"stop":{"instanceId":"i"},"pad":"{{padding}}"}""";
+
+        await Create(_handler).HandleAsync(Message(payload), TestContext.Current.CancellationToken);
+
+        var rejected = Assert.Single(_sink.Events);
+        Assert.Equal(NodeEventKind.CommandRejected, rejected.Kind);
+        Assert.Equal("c-8", rejected.CommandId);
+        Assert.Contains($"more than the limit of {PayloadCodec.DefaultMaxBytes}", rejected.Reason, StringComparison.Ordinal);
+        Assert.Empty(_handler.Commands);
+    }
+
+    [Fact]
+    public void TryRecoverCommandId_IdBeyondThePrefix_ReturnsNull()
+    {
+        var payload = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes($$"""{"pad":"{{new string('x', 100)}}","commandId":"x"}"""));
+
+        Assert.Null(CommandDispatcher.TryRecoverCommandId(payload, maxBytes: 64));
+        Assert.Equal("x", CommandDispatcher.TryRecoverCommandId(payload, maxBytes: 4096));
+    }
+
+    [Fact]
     public void TryRecoverCommandId_IdAfterDamage_ReturnsNull()
     {
         Assert.Null(CommandDispatcher.TryRecoverCommandId(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes("""{"a":[1,2,"commandId":"x"}"""))));

@@ -88,6 +88,17 @@ public sealed class SupervisionServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
+    public async Task AgentWithSupervision_ProcessLimitFallback_StatusReportsTheEnforcementMode()
+    {
+        await using var provider = BuildAgent([]);
+
+        var status = provider.GetRequiredService<NodeStatusFactory>().Create(online: true);
+
+        Assert.Equal(EnforcementModes.Rlimit, status.EnforcementMode);
+        Assert.Equal(provider.GetRequiredService<ICgroupDriver>().Mode, status.EnforcementMode);
+    }
+
+    [Fact]
     public async Task AgentWithSupervision_DeprecatedSupervisorNodeIdDiffers_FailsValidationNamingBothKeys()
     {
         await using var provider = BuildAgent(new() { ["Supervisor:NodeId"] = "other" });

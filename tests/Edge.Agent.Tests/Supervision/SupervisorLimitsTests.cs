@@ -112,6 +112,51 @@ public sealed class SupervisorLimitsTests
     }
 
     [Fact]
+    public async Task Resize_MemoryBelowCurrentUsageWithAllowKill_IsAppliedAndInstanceOomKilled()
+    {
+        Assert.SkipUnless(SupervisorHarness.CanUseCgroupV1, SupervisorHarness.SkipReason);
+        await using var harness = new SupervisorHarness();
+        await harness.StartAsync("doomed", new InstanceLimits(500, 256), "--memory", "80", "--duration", "60");
+        var group = Supervisor.GroupNameOf("doomed");
+        var deadline = TimeProvider.System.GetTimestamp();
+        while (harness.Driver.ReadStats(group)!.MemoryCurrentBytes < 80L << 20 && TimeProvider.System.GetElapsedTime(deadline) < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        var resize = harness.Resize("doomed", new InstanceLimits(500, 20), allowKill: true);
+        await harness.HandleAsync(resize);
+
+        Assert.DoesNotContain(harness.Sink.For(resize.CommandId), e => e.Kind == NodeEventKind.CommandRejected);
+        Assert.Contains(harness.Sink.For(resize.CommandId), e => e.Kind == NodeEventKind.InstanceResized && e.NewLimits!.MemoryMiB == 20);
+        var oom = await harness.Sink.WaitForAsync(NodeEventKind.InstanceOomKilled, "doomed");
+        var exited = await harness.Sink.WaitForAsync(NodeEventKind.InstanceExited, "doomed");
+        Assert.Contains("20 MiB", oom.Reason, StringComparison.Ordinal);
+        Assert.Equal(137, exited.ExitCode);
+    }
+
+    [Fact]
+    public async Task Start_ProgramReadsItsCgroupFirst_IsAlreadyInEveryGroup()
+    {
+        Assert.SkipUnless(SupervisorHarness.CanUseCgroupV1, SupervisorHarness.SkipReason);
+        const string dd = "/usr/bin/dd";
+        await using var harness = new SupervisorHarness(configure: o => o with { AllowedExecutables = [dd] });
+        var seen = Path.Combine(harness.StateDirectory, "seen-cgroup");
+        var start = harness.Start("first", new InstanceLimits(200, 64), ["if=/proc/self/cgroup", $"of={seen}", "status=none"], executable: dd);
+
+        await harness.HandleAsync(start);
+        var exited = await harness.Sink.WaitForAsync(NodeEventKind.InstanceExited, "first");
+
+        // dd reads /proc/self/cgroup as its first piece of work: every controller must already name the instance's group.
+        Assert.Equal(0, exited.ExitCode);
+        var groups = File.ReadAllLines(seen).Select(l => l.Split(':', 3)).Where(f => f.Length == 3)
+            .SelectMany(f => f[1].Split(',').Select(controller => (controller, path: f[2])))
+            .ToDictionary(p => p.controller, p => p.path);
+        var expected = $"/{harness.Options.CgroupParent}/{Supervisor.GroupNameOf("first")}";
+        Assert.All(["cpu", "cpuacct", "memory"], controller => Assert.Equal(expected, groups[controller]));
+    }
+
+    [Fact]
     public async Task Start_WorkloadProfileReplay_FollowsItsMemoryRows()
     {
         Assert.SkipUnless(SupervisorHarness.CanUseCgroupV1, SupervisorHarness.SkipReason);

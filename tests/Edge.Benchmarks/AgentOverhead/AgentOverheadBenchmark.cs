@@ -53,7 +53,8 @@ internal static class AgentOverheadBenchmark
             await WaitOnlineAsync(tally, agents, cancellationToken);
             foreach (var agent in (List<AgentProcess>)[loaded, .. extraLoaded])
             {
-                var fleet = await InstanceFleet.ConnectAsync(brokerPort, agent.NodeId, loggers.CreateLogger("fleet"));
+                var fleet = await InstanceFleet.ConnectAsync(brokerPort, agent.NodeId,
+                    Path.Combine(Path.GetDirectoryName(agent.Variant.Executable)!, "edge-workload"), loggers.CreateLogger("fleet"));
                 fleets.Add(fleet);
                 var startedAt = Stopwatch.GetTimestamp();
                 await fleet.StartAsync(instances, durationSeconds: seconds + 600);
@@ -109,12 +110,12 @@ internal static class AgentOverheadBenchmark
     private static void Print(List<(string Name, Process Process)> rows, double[] cpu, int seconds, TimeSpan warmUp, bool dotnetCounters)
     {
         Console.WriteLine($"overhead over {seconds} s after {warmUp.TotalSeconds:F0} s warm-up, 1 s sampling, {Environment.ProcessorCount} cores, .NET counters {(dotnetCounters ? "on" : "off")}");
-        Console.WriteLine($"{"process",-44} {"CPU % of one core",18} {"RSS MiB",8} {"peak RSS MiB",13}  RSS split");
+        Console.WriteLine($"{"process",-44} {"CPU % of one core",18} {"RSS MiB",8} {"peak RSS MiB",13} {"PSS MiB",8}  RSS split");
         for (var i = 0; i < rows.Count; i++)
         {
             var pid = rows[i].Process.Id;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{rows[i].Name,-44} {cpu[i],18:F2} {ProcessUsage.RssMiB(pid),8:F1} {ProcessUsage.PeakRssMiB(pid),13:F1}  {ProcessUsage.RssBreakdown(pid)}"));
+                $"{rows[i].Name,-44} {cpu[i],18:F2} {ProcessUsage.RssMiB(pid),8:F1} {ProcessUsage.PeakRssMiB(pid),13:F1} {ProcessUsage.PssMiB(pid),8:F1}  {ProcessUsage.RssBreakdown(pid)}"));
         }
     }
 

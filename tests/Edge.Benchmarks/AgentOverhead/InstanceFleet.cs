@@ -1,6 +1,5 @@
 using System.Globalization;
 using Edge.Agent.Cgroups;
-using Edge.Agent.Supervision;
 using Edge.Benchmarks.ResizeLatency;
 using Edge.Common.Contracts;
 using Microsoft.Extensions.Logging;
@@ -18,23 +17,26 @@ internal sealed class InstanceFleet : IAsyncDisposable
     private readonly EventObserver _observer;
     private readonly string _node;
     private readonly string _commands;
+    private readonly string _workload;
     private readonly List<string> _running = [];
 
-    private InstanceFleet(EventObserver observer, string node)
+    private InstanceFleet(EventObserver observer, string node, string workload)
     {
         _observer = observer;
+        _workload = workload;
         _node = node;
         _commands = new EdgeTopics().NodeCommands(node);
     }
 
     public IReadOnlyList<string> Running => _running;
 
-    public static async Task<InstanceFleet> ConnectAsync(int brokerPort, string node, ILogger logger)
+    /// <summary>Connects an event observer for <paramref name="node"/>; instances run <paramref name="workload"/>, the edge-workload beside the agent's executable (the one its default allow-list admits).</summary>
+    public static async Task<InstanceFleet> ConnectAsync(int brokerPort, string node, string workload, ILogger logger)
     {
         var observer = new EventObserver($"mqtt://127.0.0.1:{brokerPort}", null, null, new EdgeTopics().NodeEvents(node), logger, "bench-fleet-" + node);
         using var ready = new CancellationTokenSource(Timeout);
         await observer.StartAsync(ready.Token);
-        return new InstanceFleet(observer, node);
+        return new InstanceFleet(observer, node, workload);
     }
 
     /// <summary>Starts <paramref name="count"/> instances, a few at a time; throws with the agent's reason on a rejection.</summary>
@@ -98,7 +100,7 @@ internal sealed class InstanceFleet : IAsyncDisposable
         {
             InstanceId = instanceId,
             ComponentId = "bench/idle",
-            Executable = SupervisorOptions.BundledWorkload,
+            Executable = _workload,
             Args = ["--duration", durationSeconds.ToString(CultureInfo.InvariantCulture)],
             Limits = new InstanceLimits(100, 64),
         }, null);

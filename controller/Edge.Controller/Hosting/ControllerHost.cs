@@ -111,7 +111,9 @@ internal static class ControllerHost
         services.AddSingleton<ReconcileReports>();
         services.AddOptions<ComponentProfilerOptions>().Bind(configuration.GetSection(ForecastSection)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ComponentProfilerOptions>, ProfilerOptionsValidator>();
-        services.AddSingleton(sp => new ComponentProfiler(sp.GetRequiredService<IOptions<ComponentProfilerOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Forecaster>();
+        services.AddOptions<RetrainOptions>().Bind(configuration.GetSection(RetrainOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<RetrainService>();
         services.AddOptions<ProfileFloorOptions>().Bind(configuration.GetSection(ProfileFloorOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IProfileSource, ComponentProfileSource>();
         services.AddSingleton<InstanceUsageTracker>();

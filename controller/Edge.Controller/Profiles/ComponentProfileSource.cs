@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using Edge.Common.Contracts;
 using Edge.Controller.Broker;
+using Edge.Controller.Ingest;
 using Edge.Models.Profiling;
 using Microsoft.Extensions.Options;
 
@@ -12,9 +14,11 @@ namespace Edge.Controller.Profiles;
 /// configured <see cref="ProfileFloorOptions"/> always apply. Every component id is accepted: a never-seen component
 /// is predicted from similar ones with a wider interval.
 /// </summary>
-internal sealed class ComponentProfileSource(ComponentProfiler profiler, IOptions<ProfileFloorOptions> floors) : IProfileSource
+internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<ProfileFloorOptions> floors, MqttIngest mqtt, EdgeTopics topics) : IProfileSource
 {
-    public ValueTask<PredictionProfile?> GetProfileAsync(
+    private readonly ConcurrentDictionary<string, (double Cpu, double Memory, double Network)> _published = new(StringComparer.Ordinal);
+
+    public async ValueTask<PredictionProfile?> GetProfileAsync(
         string componentId,
         string? workflowRunId,
         IReadOnlyDictionary<string, string>? hints,
@@ -49,7 +53,24 @@ internal sealed class ComponentProfileSource(ComponentProfiler profiler, IOption
             };
         }
 
-        return ValueTask.FromResult<PredictionProfile?>(profile);
+        await PublishIfChangedAsync(profile, cancellationToken);
+        return profile;
+    }
+
+    /// <summary>Retains the component's latest forecast on <c>{prefix}/v1/components/{component}/prediction</c> when it changed.</summary>
+    private async Task PublishIfChangedAsync(PredictionProfile profile, CancellationToken cancellationToken)
+    {
+        var key = (profile.Cpu, profile.Memory, profile.NetworkBandwidth);
+        if (!mqtt.IsConnected || (_published.TryGetValue(profile.ComponentId, out var last) && last == key))
+        {
+            return;
+        }
+
+        var payload = PayloadCodec.Encode(profile, EdgeJsonContext.Default.PredictionProfile);
+        if (await mqtt.Connection.PublishAsync(topics.ComponentPrediction(profile.ComponentId), payload, retain: true, cancellationToken))
+        {
+            _published[profile.ComponentId] = key;
+        }
     }
 
     /// <summary>The model name of <see cref="ComponentProfiler"/>'s profile for a component with no similar history.</summary>

@@ -20,8 +20,10 @@ internal sealed partial class FeedbackLedger : IDisposable
     public const double OomLearnFactor = 1.2;
 
     private const int RecentRuns = 20;
+    private const int MaxHistoryPerComponent = 500;
 
-    private readonly ComponentProfiler _profiler;
+    private readonly Forecaster _profiler;
+    private readonly Dictionary<string, List<ComponentRun>> _history = new(StringComparer.Ordinal);
     private readonly ILogger<FeedbackLedger> _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Aggregate> _components = new(StringComparer.Ordinal);
@@ -29,7 +31,7 @@ internal sealed partial class FeedbackLedger : IDisposable
     private readonly Counter<long> _recorded;
     private readonly Counter<long> _damaged;
 
-    public FeedbackLedger(IOptions<ControllerOptions> options, ComponentProfiler profiler, ILogger<FeedbackLedger> logger, IMeterFactory meters)
+    public FeedbackLedger(IOptions<ControllerOptions> options, Forecaster profiler, ILogger<FeedbackLedger> logger, IMeterFactory meters)
     {
         _profiler = profiler;
         _logger = logger;
@@ -143,14 +145,35 @@ internal sealed partial class FeedbackLedger : IDisposable
             ? Math.Max(run.PeakMemoryMiB, run.FinalLimits?.MemoryMiB ?? 0) * OomLearnFactor
             : run.PeakMemoryMiB;
         var cpu = run.PeakCpuCores > 0 ? run.PeakCpuCores : (run.DurationSeconds > 0 ? run.CpuSeconds / run.DurationSeconds : 0);
-        _profiler.Record(new ComponentRun(
+        var learned = new ComponentRun(
             run.ComponentId,
             new ComponentContext(run.WorkflowId, run.StepId, run.Command, run.InputSizeBytes),
             run.StartedAtMs / 1000,
             cpu,
             memory,
             run.PeakNetworkMbps,
-            run.DurationSeconds));
+            run.DurationSeconds);
+        if (!_history.TryGetValue(run.ComponentId, out var runs))
+        {
+            _history[run.ComponentId] = runs = [];
+        }
+
+        runs.Add(learned);
+        if (runs.Count > MaxHistoryPerComponent)
+        {
+            runs.RemoveAt(0);
+        }
+
+        _profiler.Record(learned);
+    }
+
+    /// <summary>The runs the forecaster learned from, oldest first per component (for replay into a retrained model).</summary>
+    public IReadOnlyList<ComponentRun> History()
+    {
+        lock (_gate)
+        {
+            return [.. _history.Values.SelectMany(r => r)];
+        }
     }
 
     [LoggerMessage(EventId = 6101, Level = LogLevel.Warning, Message = "Feedback ledger {Path} line {Line} is damaged and was skipped: {Error}")]

@@ -52,7 +52,7 @@ internal static class WorkflowEndpoints
         return TypedResults.Json(response, WorkflowHttpJson.Workflows.SubmitResponse, statusCode: StatusCodes.Status201Created);
     }
 
-    private static IResult Component(string id, FeedbackLedger ledger, ComponentProfiler profiler)
+    private static IResult Component(string id, FeedbackLedger ledger, Forecaster profiler)
     {
         if (ledger.Summary(id) is { } summary)
         {

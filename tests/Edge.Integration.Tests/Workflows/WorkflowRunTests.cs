@@ -94,15 +94,16 @@ public sealed class WorkflowRunTests
         var second = await client.SubmitAsync("learn", steps);
         Assert.Equal("succeeded", (await client.WaitFinishedAsync(second, RunTimeout)).GetProperty("state").GetString());
 
-        var a = Assert.Single(await client.RunsAsync("it-learn/eat", first));
-        var b = Assert.Single(await client.RunsAsync("it-learn/eat", second));
+        // The successful attempt of each run (a busy machine may fail an attempt, which is retried).
+        var a = Assert.Single(await client.RunsAsync("it-learn/eat", first), r => r.GetProperty("outcome").GetString() == "succeeded");
+        var b = Assert.Single(await client.RunsAsync("it-learn/eat", second), r => r.GetProperty("outcome").GetString() == "succeeded");
         var actual = a.GetProperty("peakMemoryMiB").GetDouble();
         Assert.InRange(actual, 90, 200);
         var firstError = Math.Abs(a.GetProperty("predicted").GetProperty("memory").GetDouble() - actual);
         var secondError = Math.Abs(b.GetProperty("predicted").GetProperty("memory").GetDouble() - actual);
         Assert.True(secondError < firstError / 2, $"memory prediction error: first run {firstError:0} MiB, second {secondError:0} MiB (actual peak {actual:0} MiB)");
         var summary = await system.GetJsonAsync("/api/components/it-learn/eat");
-        Assert.Equal(2, summary.GetProperty("runs").GetInt32());
+        Assert.True(summary.GetProperty("runs").GetInt32() >= 2);
         Assert.True(summary.TryGetProperty("memoryMeanAbsoluteError", out _));
     }
 

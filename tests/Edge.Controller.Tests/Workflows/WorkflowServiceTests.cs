@@ -1,0 +1,123 @@
+using System.Net;
+using System.Text.Json;
+using Edge.Common.Contracts;
+using Edge.Controller.Tests.Infrastructure;
+using Edge.Controller.Workflows;
+
+namespace Edge.Controller.Tests.Workflows;
+
+/// <summary>The workflow service in the real controller host, against simulated nodes over the embedded broker.</summary>
+public sealed class WorkflowServiceTests
+{
+    private const string Allowed = "/opt/edge/bin/edge-workload";
+
+    private static WorkflowStep Step(string id, params string[] dependsOn) =>
+        new() { Id = id, ComponentId = "ws/" + id, Command = Allowed, DependsOn = dependsOn };
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> SubmitAsync(TestController controller, WorkflowSubmission submission)
+    {
+        var response = await controller.Http.PostAsync(
+            "/api/workflows",
+            new ByteArrayContent(PayloadCodec.Encode(submission, EdgeJsonContext.Default.WorkflowSubmission)),
+            TestContext.Current.CancellationToken);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.Clone();
+        return (response.StatusCode, body);
+    }
+
+    [Fact]
+    public async Task Submit_InvalidDags_AreRefusedWithEveryReasonAndNothingIsAllocated()
+    {
+        using var dir = new TempDirectory();
+        await using var controller = await TestController.StartAsync(dir.Path);
+
+        var cyclic = new WorkflowSubmission { WorkflowId = "bad", Steps = [Step("a", "c"), Step("b", "a"), Step("c", "b")] };
+        var (status, body) = await SubmitAsync(controller, cyclic);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(body.GetProperty("errors").EnumerateArray(), e => e.GetString()!.Contains("cycle", StringComparison.Ordinal));
+
+        var disallowed = new WorkflowSubmission { WorkflowId = "bad", Steps = [Step("a") with { Command = "/bin/rm" }, Step("a")] };
+        (status, body) = await SubmitAsync(controller, disallowed);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var errors = body.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!).ToList();
+        Assert.Contains(errors, e => e.Contains("/bin/rm", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("used more than once", StringComparison.Ordinal) && e.Contains("'a'", StringComparison.Ordinal));
+
+        var unknown = new WorkflowSubmission { WorkflowId = "bad", Steps = [Step("a", "ghost")] };
+        (status, body) = await SubmitAsync(controller, unknown);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(body.GetProperty("errors").EnumerateArray(), e => e.GetString()!.Contains("'ghost'", StringComparison.Ordinal));
+
+        var malformed = await controller.Http.PostAsync("/api/workflows", new StringContent("{\"workflowId\": 3"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+
+        Assert.Empty(controller.Get<WorkflowService>().List());
+        Assert.Equal("[]", await controller.Http.GetStringAsync("/api/allocations", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task OomKilledStep_IsRetriedWithMoreMemory_ThenTheRunSucceedsInOrder()
+    {
+        using var dir = new TempDirectory();
+        await using var controller = await TestController.StartAsync(dir.Path, extra: new Dictionary<string, string?> { ["Controller:Workflows:AllowedCommands:0"] = Allowed });
+        await using var node = await SimulatedNode.StartAsync(controller, TestController.NodeA);
+        await Poll.UntilAsync(() => controller.Get<Edge.Controller.Broker.ResourceBroker>().GetNodes().Any(n => n.Online), "the node is known to the broker");
+
+        var (status, body) = await SubmitAsync(controller, new WorkflowSubmission { WorkflowId = "oom", Steps = [Step("first"), Step("second", "first")] });
+        Assert.Equal(HttpStatusCode.Created, status);
+        var runId = body.GetProperty("runId").GetString()!;
+
+        var firstStart = (await node.WaitStartAsync(1)).Start!;
+        Assert.Equal("ws/first", firstStart.ComponentId);
+        await node.PublishEventAsync(NodeEventKind.InstanceOomKilled, firstStart.InstanceId, 137);
+        await node.PublishEventAsync(NodeEventKind.InstanceExited, firstStart.InstanceId, 137, new Dictionary<string, double> { ["duration_s"] = 1, ["peak_memory_mib"] = firstStart.Limits.MemoryMiB });
+
+        var retry = (await node.WaitStartAsync(2)).Start!;
+        Assert.Equal("ws/first", retry.ComponentId);
+        Assert.True(retry.Limits.MemoryMiB >= firstStart.Limits.MemoryMiB * 1.5, $"retry memory {retry.Limits.MemoryMiB} MiB after an OOM at {firstStart.Limits.MemoryMiB} MiB");
+        Assert.Equal(2, controller.Get<WorkflowService>().Get(runId)!.Steps.Single(s => s.StepId == "first").Attempt);
+        Assert.DoesNotContain(node.Commands, c => c.Start?.ComponentId == "ws/second");
+
+        await node.PublishEventAsync(NodeEventKind.InstanceExited, retry.InstanceId, 0, new Dictionary<string, double> { ["duration_s"] = 1, ["peak_memory_mib"] = 50, ["cpu_seconds"] = 0.5 });
+        var second = (await node.WaitStartAsync(3)).Start!;
+        Assert.Equal("ws/second", second.ComponentId);
+        await node.PublishEventAsync(NodeEventKind.InstanceExited, second.InstanceId, 0, new Dictionary<string, double> { ["duration_s"] = 1, ["peak_memory_mib"] = 40, ["cpu_seconds"] = 0.2 });
+
+        await Poll.UntilAsync(() => controller.Get<WorkflowService>().Get(runId)!.State == WorkflowStepState.Succeeded, "the run succeeded");
+        var summary = JsonDocument.Parse(await controller.Http.GetStringAsync("/api/components/ws/first", TestContext.Current.CancellationToken)).RootElement;
+        Assert.Equal(2, summary.GetProperty("runs").GetInt32());
+        Assert.Equal(1, summary.GetProperty("oomKilled").GetInt32());
+        controller.AssertNoErrorsLogged();
+    }
+
+    [Fact]
+    public async Task RestartedController_ContinuesTheRunFromItsJournal()
+    {
+        using var dir = new TempDirectory();
+        var settings = new Dictionary<string, string?> { ["Controller:Workflows:AllowedCommands:0"] = Allowed };
+        string runId, instance;
+        var port = FreePort.Next();
+        await using (var controller = await TestController.StartAsync(dir.Path, port, settings))
+        await using (var node = await SimulatedNode.StartAsync(controller, TestController.NodeA))
+        {
+            await Poll.UntilAsync(() => controller.Get<Edge.Controller.Broker.ResourceBroker>().GetNodes().Any(n => n.Online), "the node is known to the broker");
+            var (_, body) = await SubmitAsync(controller, new WorkflowSubmission { WorkflowId = "restart", Steps = [Step("one"), Step("two", "one")] });
+            runId = body.GetProperty("runId").GetString()!;
+            instance = (await node.WaitStartAsync(1)).Start!.InstanceId;
+        }
+
+        await using (var controller = await TestController.StartAsync(dir.Path, port, settings))
+        await using (var node = await SimulatedNode.StartAsync(controller, TestController.NodeA))
+        {
+            var restored = controller.Get<WorkflowService>().Get(runId)!;
+            var one = restored.Steps.Single(s => s.StepId == "one");
+            Assert.Equal(WorkflowStepState.Running, one.State);
+            Assert.Equal(instance, one.InstanceId);
+            Assert.Equal(1, one.Attempt);
+
+            await node.PublishEventAsync(NodeEventKind.InstanceExited, instance, 0, new Dictionary<string, double> { ["duration_s"] = 2, ["peak_memory_mib"] = 30 });
+            var two = (await node.WaitStartAsync(1)).Start!;
+            Assert.Equal("ws/two", two.ComponentId);
+            Assert.DoesNotContain(node.Commands, c => c.Start?.ComponentId == "ws/one");
+        }
+    }
+}

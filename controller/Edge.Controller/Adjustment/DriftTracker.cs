@@ -4,7 +4,7 @@ namespace Edge.Controller.Adjustment;
 
 /// <summary>
 /// Watches one running instance's usage against its limits and proposes a change when usage stays out of band:
-/// hot (above <see cref="AdjusterOptions.UpThreshold"/> of the limit, or throttled) for
+/// hot (above <see cref="AdjusterOptions.UpThreshold"/> of the limit, throttled, or under memory pressure) for
 /// <see cref="AdjusterOptions.UpAfter"/>, or cold (below <see cref="AdjusterOptions.DownThreshold"/> on both CPU and
 /// memory) for <see cref="AdjusterOptions.DownAfter"/>. The two thresholds are the hysteresis band; a cooldown after
 /// each change keeps it from flapping.
@@ -37,8 +37,8 @@ internal sealed class DriftTracker
         var cpuShare = observation.CpuMillicores / Limits.CpuMillicores;
         var memShare = observation.MemoryMiB / Limits.MemoryMiB;
         var cpuHot = observation.Throttled || cpuShare > _options.UpThreshold;
-        var memHot = memShare > _options.UpThreshold;
-        var cold = !observation.Throttled && cpuShare < _options.DownThreshold && memShare < _options.DownThreshold;
+        var memHot = observation.MemoryPressure || memShare > _options.UpThreshold;
+        var cold = !observation.Throttled && !observation.MemoryPressure && cpuShare < _options.DownThreshold && memShare < _options.DownThreshold;
 
         Track(ref _hotSince, cpuHot || memHot, now);
         Track(ref _coldSince, cold, now);
@@ -56,7 +56,10 @@ internal sealed class DriftTracker
         {
             var cpu = cpuHot ? Math.Max(Limits.CpuMillicores * _options.UpFactor, _hotPeakCpu * _options.DownHeadroom) : Limits.CpuMillicores;
             var memory = memHot ? Math.Max(Limits.MemoryMiB * _options.UpFactor, _hotPeakMemory * _options.DownHeadroom) : Limits.MemoryMiB;
-            var why = cpuHot && observation.Throttled ? "CPU throttled" : cpuHot ? $"CPU at {cpuShare:P0} of its limit" : $"memory at {memShare:P0} of its limit";
+            var why = cpuHot && observation.Throttled ? "CPU throttled"
+                : cpuHot ? $"CPU at {cpuShare:P0} of its limit"
+                : observation.MemoryPressure ? $"memory pressed against its limit ({memShare:P0})"
+                : $"memory at {memShare:P0} of its limit";
             return Change(AdjustmentAction.ScaleUp, Limits with { CpuMillicores = cpu, MemoryMiB = memory }, $"{why} for {_options.UpAfter.TotalSeconds:0.#} s", now);
         }
 

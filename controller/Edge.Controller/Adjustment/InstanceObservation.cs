@@ -4,4 +4,5 @@ namespace Edge.Controller.Adjustment;
 /// <param name="CpuMillicores">CPU used over the last interval.</param>
 /// <param name="MemoryMiB">Memory in use now.</param>
 /// <param name="Throttled">Whether the CPU quota throttled it during the interval: its true demand is above the limit.</param>
-internal readonly record struct InstanceObservation(double CpuMillicores, double MemoryMiB, bool Throttled);
+/// <param name="MemoryPressure">Whether the agent saw it pressed against its enforced memory limit: its true demand may be above it.</param>
+internal readonly record struct InstanceObservation(double CpuMillicores, double MemoryMiB, bool Throttled, bool MemoryPressure = false);

@@ -38,4 +38,10 @@ public sealed record AllocationRequest
     public IReadOnlyList<string>? Args { get; init; }
 
     public IReadOnlyDictionary<string, string>? Env { get; init; }
+
+    /// <summary>
+    /// Whether the instance may be moved to another node (stopped here and started there) when its node has no room
+    /// to scale it up; false for steps that keep state on their node.
+    /// </summary>
+    public bool Migratable { get; init; } = true;
 }

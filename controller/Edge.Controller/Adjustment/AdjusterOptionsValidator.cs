@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+
+namespace Edge.Controller.Adjustment;
+
+/// <summary>Checks <see cref="AdjusterOptions"/> at start and reports every wrong key at once, with its value.</summary>
+internal sealed class AdjusterOptionsValidator : IValidateOptions<AdjusterOptions>
+{
+    private const string S = AdjusterOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, AdjusterOptions options)
+    {
+        var errors = Collect(options);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    internal static List<string> Collect(AdjusterOptions o)
+    {
+        var errors = new List<string>();
+        Check(o.UpThreshold is > 0 and <= 1, $"{S}:UpThreshold {o.UpThreshold} must be in (0, 1]", errors);
+        Check(o.DownThreshold > 0 && o.DownThreshold < o.UpThreshold,
+            $"{S}:DownThreshold {o.DownThreshold} must be above 0 and below UpThreshold {o.UpThreshold} (the band between them is the hysteresis)", errors);
+        Check(o.UpAfter > TimeSpan.Zero, $"{S}:UpAfter {o.UpAfter} must be positive", errors);
+        Check(o.DownAfter > TimeSpan.Zero, $"{S}:DownAfter {o.DownAfter} must be positive", errors);
+        Check(o.Cooldown >= TimeSpan.Zero, $"{S}:Cooldown {o.Cooldown} must not be negative", errors);
+        Check(o.UpFactor is > 1 and <= 10, $"{S}:UpFactor {o.UpFactor} must be in (1, 10]", errors);
+        Check(o.DownHeadroom is >= 1 and <= 5, $"{S}:DownHeadroom {o.DownHeadroom} must be in [1, 5]", errors);
+        Check(o.MinCpuMillicores > 0 && double.IsFinite(o.MinCpuMillicores), $"{S}:MinCpuMillicores {o.MinCpuMillicores} must be a positive number", errors);
+        Check(o.MinMemoryMiB > 0 && double.IsFinite(o.MinMemoryMiB), $"{S}:MinMemoryMiB {o.MinMemoryMiB} must be a positive number", errors);
+        return errors;
+    }
+
+    private static void Check(bool ok, string error, List<string> errors)
+    {
+        if (!ok)
+        {
+            errors.Add(error);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace Edge.Controller.Adjustment;
+
+internal sealed partial class AdjusterService
+{
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "No room to scale up instance '{InstanceId}' on '{NodeId}': {Reason}")]
+        public static partial void NoRoomToScaleUp(ILogger logger, string instanceId, string nodeId, string reason);
+
+        [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Migrated instance '{InstanceId}' from '{From}' to '{To}' to scale it up")]
+        public static partial void Migrated(ILogger logger, string instanceId, string from, string to);
+
+        [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "Could not handle an observation of instance '{InstanceId}'")]
+        public static partial void HandlingFailed(ILogger logger, string instanceId, Exception exception);
+    }
+}

@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using Edge.Common.Contracts;
+using Edge.Controller.Broker;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Controller.Adjustment;
+
+/// <summary>
+/// The specification's dynamic adjustment: follows every running instance's usage against its limits with a
+/// <see cref="DriftTracker"/> and acts on its proposals through the <see cref="ResourceBroker"/>: scale up in place
+/// when the node has room, migrate to a node that fits when it has not (unless the step is not migratable), scale
+/// down when usage stays well below. The broker publishes each change as a decision. Thread-safe; observations of
+/// one instance are handled one at a time.
+/// </summary>
+internal sealed partial class AdjusterService
+{
+    /// <summary>How often trackers of allocations that are gone are dropped, for instances never observed again.</summary>
+    internal static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(30);
+
+    private readonly ResourceBroker _broker;
+    private readonly AdjusterOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AdjusterService> _logger;
+    private readonly AdjusterMetrics _metrics;
+    private readonly ConcurrentDictionary<string, TrackedInstance> _tracked = new(StringComparer.Ordinal);
+    private long _lastSweep;
+
+    public AdjusterService(ResourceBroker broker, IOptions<AdjusterOptions> options, TimeProvider time, ILogger<AdjusterService> logger, AdjusterMetrics metrics)
+    {
+        _broker = broker;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _metrics = metrics;
+        _lastSweep = time.GetTimestamp();
+    }
+
+    /// <summary>How many instances are followed now.</summary>
+    public int TrackedCount => _tracked.Count;
+
+    /// <summary>Extracts the batch's instance observations (<see cref="InstanceObservations.From"/>) and handles each.</summary>
+    public async Task ObserveBatchAsync(MetricBatch batch, CancellationToken cancellationToken)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        foreach (var (instanceId, observation) in InstanceObservations.From(batch))
+        {
+            await ObserveAsync(batch.NodeId, instanceId, observation, cancellationToken);
+        }
+
+        SweepIfDue();
+    }
+
+    /// <summary>
+    /// Feeds one observation of an instance on a node. Ignored (and counted) when no active allocation has this id,
+    /// or when the allocation is on another node (the old copy of a migrated instance). Errors are logged and
+    /// counted, never thrown, so that one instance cannot stop the others' handling.
+    /// </summary>
+    public async Task ObserveAsync(string nodeId, string instanceId, InstanceObservation observation, CancellationToken cancellationToken)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        _metrics.Observations.Add(1);
+        if (Current(nodeId, instanceId) is not { } allocation)
+        {
+            return;
+        }
+
+        var tracked = _tracked.GetOrAdd(instanceId, _ => new TrackedInstance(new DriftTracker(LimitsOf(allocation.Resources), _options, _time)));
+        await tracked.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            // Read again under the gate: a change made for the previous observation is visible now.
+            if (Current(nodeId, instanceId) is { } now)
+            {
+                await HandleAsync(tracked.Tracker, now, observation, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _metrics.Failures.Add(1);
+            Log.HandlingFailed(_logger, instanceId, ex);
+        }
+        finally
+        {
+            tracked.Gate.Release();
+        }
+    }
+
+    private async Task HandleAsync(DriftTracker tracker, Allocation allocation, InstanceObservation observation, CancellationToken cancellationToken)
+    {
+        var actual = LimitsOf(allocation.Resources);
+        if (!SameSize(tracker.Limits, actual))
+        {
+            // Another path (a re-placement after node loss, an operator) changed the limits: follow them.
+            tracker.Applied(actual);
+        }
+
+        var proposal = tracker.Observe(observation);
+        switch (proposal.Action)
+        {
+            case AdjustmentAction.ScaleUp:
+                await ScaleUpAsync(tracker, allocation, proposal, cancellationToken);
+                break;
+            case AdjustmentAction.ScaleDown:
+                await ScaleDownAsync(tracker, allocation, proposal, cancellationToken);
+                break;
+        }
+    }
+
+    private async Task ScaleUpAsync(DriftTracker tracker, Allocation allocation, AdjustmentProposal proposal, CancellationToken cancellationToken)
+    {
+        var target = QuantityOf(proposal.Limits, allocation);
+        var resize = await _broker.ResizeAsync(allocation.AllocationId, target, proposal.Reason, cancellationToken);
+        if (resize.Status == ResizeStatus.InPlace)
+        {
+            Done(tracker, proposal, "scale_up");
+            return;
+        }
+
+        if (resize.Status != ResizeStatus.NoRoom)
+        {
+            Revert(tracker, allocation);
+            return;
+        }
+
+        if (!allocation.Request.Migratable)
+        {
+            NoRoom(tracker, allocation, "not_migratable", $"{resize.Reason}, and '{allocation.ComponentId}' is not migratable");
+            return;
+        }
+
+        var migration = await _broker.MigrateAsync(allocation.AllocationId, target, $"{proposal.Reason}; {resize.Reason}", cancellationToken);
+        if (migration.Status == AllocationStatus.Placed)
+        {
+            Done(tracker, proposal, "migrate");
+            Log.Migrated(_logger, allocation.AllocationId, allocation.NodeId, migration.NodeId ?? "");
+        }
+        else
+        {
+            NoRoom(tracker, allocation, "nothing_fits", migration.Reason);
+        }
+    }
+
+    private async Task ScaleDownAsync(DriftTracker tracker, Allocation allocation, AdjustmentProposal proposal, CancellationToken cancellationToken)
+    {
+        var resize = await _broker.ResizeAsync(allocation.AllocationId, QuantityOf(proposal.Limits, allocation), proposal.Reason, cancellationToken);
+        if (resize.Status == ResizeStatus.InPlace)
+        {
+            Done(tracker, proposal, "scale_down");
+        }
+        else
+        {
+            Revert(tracker, allocation);
+        }
+    }
+
+    private void Done(DriftTracker tracker, AdjustmentProposal proposal, string action)
+    {
+        tracker.Applied(proposal.Limits);
+        _metrics.Actions.Add(1, new KeyValuePair<string, object?>("action", action));
+    }
+
+    private void NoRoom(DriftTracker tracker, Allocation allocation, string why, string reason)
+    {
+        Revert(tracker, allocation);
+        _metrics.NoRoom.Add(1, new KeyValuePair<string, object?>("reason", why));
+        Log.NoRoomToScaleUp(_logger, allocation.AllocationId, allocation.NodeId, reason);
+    }
+
+    /// <summary>The change was not made: track the limits the instance really has, and wait a cooldown before trying again.</summary>
+    private static void Revert(DriftTracker tracker, Allocation allocation) => tracker.Applied(LimitsOf(allocation.Resources));
+
+    /// <summary>The active allocation of the instance when it is on <paramref name="nodeId"/>; otherwise counts why not.</summary>
+    private Allocation? Current(string nodeId, string instanceId)
+    {
+        var allocation = _broker.FindAllocation(instanceId);
+        if (allocation is not { State: AllocationState.Active })
+        {
+            _tracked.TryRemove(instanceId, out _);
+            _metrics.Ignored.Add(1, new KeyValuePair<string, object?>("reason", "unknown_instance"));
+            return null;
+        }
+
+        if (!string.Equals(allocation.NodeId, nodeId, StringComparison.Ordinal))
+        {
+            _metrics.Ignored.Add(1, new KeyValuePair<string, object?>("reason", "other_node"));
+            return null;
+        }
+
+        return allocation;
+    }
+
+    private void SweepIfDue()
+    {
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastSweep);
+        if (_time.GetElapsedTime(last, now) < SweepPeriod || Interlocked.CompareExchange(ref _lastSweep, now, last) != last)
+        {
+            return;
+        }
+
+        foreach (var instanceId in _tracked.Keys)
+        {
+            if (_broker.FindAllocation(instanceId) is not { State: AllocationState.Active })
+            {
+                _tracked.TryRemove(instanceId, out _);
+            }
+        }
+    }
+
+    private static InstanceLimits LimitsOf(ResourceQuantity resources) =>
+        new(resources.CpuMillicores, resources.MemoryMiB, NetworkMbps: resources.NetworkMbps);
+
+    private static ResourceQuantity QuantityOf(InstanceLimits limits, Allocation allocation) =>
+        new(limits.CpuMillicores, limits.MemoryMiB, allocation.Resources.NetworkMbps);
+
+    private static bool SameSize(InstanceLimits a, InstanceLimits b) =>
+        Math.Abs(a.CpuMillicores - b.CpuMillicores) < 0.5 && Math.Abs(a.MemoryMiB - b.MemoryMiB) < 0.5;
+}

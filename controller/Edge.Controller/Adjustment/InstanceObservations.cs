@@ -1,0 +1,74 @@
+using Edge.Common.Contracts;
+
+namespace Edge.Controller.Adjustment;
+
+/// <summary>Extracts per-instance observations from an agent's metric batch (the <c>instance/{id}</c> scopes).</summary>
+internal static class InstanceObservations
+{
+    /// <summary>
+    /// Memory at or above this share of the limit the agent enforces counts as pressure: the kernel reclaims (and
+    /// throttles allocations) near the limit, so usage flattens under it and hides the true demand.
+    /// </summary>
+    public const double PressureShare = 0.95;
+
+    /// <summary>
+    /// One observation per instance that has both a CPU rate and current memory in the batch (an instance's first
+    /// tick has no CPU rate yet, as the agent needs two readings). CPU cores become millicores; memory is MiB
+    /// already. Throttling is true when the throttled periods or time (the agent sends the increase over the
+    /// interval) grew. Non-finite values and empty instance ids are skipped.
+    /// </summary>
+    public static IReadOnlyDictionary<string, InstanceObservation> From(MetricBatch batch)
+    {
+        var readings = new Dictionary<string, Reading>(StringComparer.Ordinal);
+        foreach (var sample in batch.Samples)
+        {
+            if (!sample.Scope.StartsWith(MetricNames.InstanceScopePrefix, StringComparison.Ordinal)
+                || sample.Scope.Length == MetricNames.InstanceScopePrefix.Length || !double.IsFinite(sample.Value))
+            {
+                continue;
+            }
+
+            var id = sample.Scope[MetricNames.InstanceScopePrefix.Length..];
+            if (!readings.TryGetValue(id, out var reading))
+            {
+                readings[id] = reading = new Reading();
+            }
+
+            switch (sample.Metric)
+            {
+                case MetricNames.CpuCores:
+                    reading.CpuMillicores = sample.Value * 1000;
+                    break;
+                case MetricNames.MemoryCurrentMiB:
+                    reading.MemoryMiB = sample.Value;
+                    break;
+                case MetricNames.MemoryLimitMiB:
+                    reading.MemoryLimitMiB = sample.Value;
+                    break;
+                case MetricNames.ThrottledPeriods or MetricNames.ThrottledSeconds:
+                    reading.Throttled |= sample.Value > 0;
+                    break;
+            }
+        }
+
+        var observations = new Dictionary<string, InstanceObservation>(readings.Count, StringComparer.Ordinal);
+        foreach (var (id, r) in readings)
+        {
+            if (r.CpuMillicores is { } cpu && r.MemoryMiB is { } memory)
+            {
+                var pressure = r.MemoryLimitMiB is { } limit && limit > 0 && memory >= limit * PressureShare;
+                observations[id] = new InstanceObservation(cpu, memory, r.Throttled, pressure);
+            }
+        }
+
+        return observations;
+    }
+
+    private sealed class Reading
+    {
+        public double? CpuMillicores { get; set; }
+        public double? MemoryMiB { get; set; }
+        public double? MemoryLimitMiB { get; set; }
+        public bool Throttled { get; set; }
+    }
+}

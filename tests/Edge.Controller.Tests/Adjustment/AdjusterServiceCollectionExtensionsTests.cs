@@ -1,0 +1,67 @@
+using Edge.Controller.Adjustment;
+using Edge.Controller.Broker;
+using Edge.Controller.Tests.Broker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Controller.Tests.Adjustment;
+
+public sealed class AdjusterServiceCollectionExtensionsTests
+{
+    [Fact]
+    public void AddEdgeAdjuster_ConfiguredSection_BindsOptionsAndResolvesTheService()
+    {
+        using var provider = Build(new Dictionary<string, string?>
+        {
+            ["Controller:Adjuster:Enabled"] = "false",
+            ["Controller:Adjuster:UpThreshold"] = "0.8",
+            ["Controller:Adjuster:Cooldown"] = "00:00:30",
+        });
+
+        var options = provider.GetRequiredService<IOptions<AdjusterOptions>>().Value;
+
+        Assert.False(options.Enabled);
+        Assert.Equal(0.8, options.UpThreshold);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Cooldown);
+        Assert.NotNull(provider.GetRequiredService<AdjusterService>());
+    }
+
+    [Fact]
+    public void AddEdgeAdjuster_BadValues_ReportsEveryKeyWithItsValue()
+    {
+        using var provider = Build(new Dictionary<string, string?>
+        {
+            ["Controller:Adjuster:UpThreshold"] = "0.5",
+            ["Controller:Adjuster:DownThreshold"] = "0.6",
+            ["Controller:Adjuster:UpAfter"] = "00:00:00",
+            ["Controller:Adjuster:UpFactor"] = "0.9",
+            ["Controller:Adjuster:Cooldown"] = "-00:00:01",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AdjusterOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.Contains("Controller:Adjuster:DownThreshold 0.6", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Controller:Adjuster:UpAfter 00:00:00", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Controller:Adjuster:UpFactor 0.9", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Controller:Adjuster:Cooldown -00:00:01", StringComparison.Ordinal));
+        Assert.Equal(4, error.Failures.Count());
+    }
+
+    [Fact]
+    public void Collect_Defaults_AreValid() => Assert.Empty(AdjusterOptionsValidator.Collect(new AdjusterOptions()));
+
+    private static ServiceProvider Build(Dictionary<string, string?> values)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IProfileSource>(new FakeProfileSource());
+        services.AddSingleton<RecordingPublisher>();
+        services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<RecordingPublisher>());
+        services.AddSingleton<IDecisionPublisher>(sp => sp.GetRequiredService<RecordingPublisher>());
+        services.AddEdgeBroker(configuration);
+        services.AddEdgeAdjuster(configuration);
+        return services.BuildServiceProvider();
+    }
+}

@@ -1,0 +1,219 @@
+using System.Diagnostics.Metrics;
+using Edge.Common.Contracts;
+using Edge.Controller.Adjustment;
+using Edge.Controller.Tests.Broker;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Edge.Controller.Tests.Adjustment;
+
+public sealed class AdjusterServiceTests
+{
+    private static readonly AdjusterOptions Options = new()
+    {
+        UpAfter = TimeSpan.FromSeconds(3),
+        DownAfter = TimeSpan.FromSeconds(20),
+        Cooldown = TimeSpan.FromSeconds(10),
+        UpFactor = 1.5,
+    };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ObserveAsync_HotPastUpAfterWithRoom_ScalesUpInPlace()
+    {
+        var (h, adjuster, _) = Create();
+        h.Profiles.Add("c", cpu: 1000, memory: 1024);
+        await h.AddNodesAsync(BrokerHarness.Node("a"));
+        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
+        ResourceBrokerAdjustTests.Drain(h);
+
+        await Feed(h, adjuster, "a", id, seconds: 2, new InstanceObservation(990, 300, Throttled: true));
+        Assert.Empty(h.Publisher.Decisions);
+        await Feed(h, adjuster, "a", id, seconds: 2, new InstanceObservation(990, 300, Throttled: true));
+
+        Assert.Equal(new ResourceQuantity(1500, 1024), h.Broker.FindAllocation(id)!.Resources);
+        var decision = Assert.Single(h.Publisher.Decisions);
+        Assert.Equal(DecisionKind.ScaleUp, decision.Kind);
+        Assert.Contains("throttled", decision.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(CommandKind.Resize, Assert.Single(h.Publisher.Commands).Kind);
+    }
+
+    [Fact]
+    public async Task ObserveAsync_HotOnAFullNode_MigratesToANodeThatFits()
+    {
+        var (h, adjuster, _) = Create();
+        h.Profiles.Add("c", cpu: 2000, memory: 1024).Add("filler", cpu: 2000, memory: 1024);
+        await h.AddNodesAsync(BrokerHarness.Node("a", corePrice: 0.01), BrokerHarness.Node("b", corePrice: 0.02));
+        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
+        await ResourceBrokerAdjustTests.Allocate(h, "filler");
+        ResourceBrokerAdjustTests.Drain(h);
+
+        await Feed(h, adjuster, "a", id, seconds: 4, new InstanceObservation(1990, 300, Throttled: true));
+
+        var moved = h.Broker.FindAllocation(id)!;
+        Assert.Equal(("b", 3000.0), (moved.NodeId, moved.Resources.CpuMillicores));
+        Assert.Equal(DecisionKind.Migration, Assert.Single(h.Publisher.Decisions).Kind);
+        Assert.Equal([(CommandKind.Stop, "a"), (CommandKind.Start, "b")], h.Publisher.Commands.Select(c => (c.Kind, c.NodeId)));
+
+        // The old copy's last samples arrive from 'a': they must not drive the instance now on 'b'.
+        ResourceBrokerAdjustTests.Drain(h);
+        await Feed(h, adjuster, "a", id, seconds: 30, new InstanceObservation(10, 10, Throttled: false));
+        Assert.Empty(h.Publisher.Decisions);
+    }
+
+    [Fact]
+    public async Task ObserveAsync_HotOnAFullNodeAndNotMigratable_ChangesNothingAndCountsNoRoom()
+    {
+        var (h, adjuster, metrics) = Create();
+        h.Profiles.Add("c", cpu: 2000, memory: 1024).Add("filler", cpu: 2000, memory: 1024);
+        await h.AddNodesAsync(BrokerHarness.Node("a", corePrice: 0.01), BrokerHarness.Node("b", corePrice: 0.02));
+        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c", migratable: false)).AllocationId!;
+        await ResourceBrokerAdjustTests.Allocate(h, "filler");
+        ResourceBrokerAdjustTests.Drain(h);
+        using var noRoom = new CounterProbe(metrics.NoRoom);
+
+        await Feed(h, adjuster, "a", id, seconds: 4, new InstanceObservation(1990, 300, Throttled: true));
+
+        Assert.Equal(("a", 2000.0), (h.Broker.FindAllocation(id)!.NodeId, h.Broker.FindAllocation(id)!.Resources.CpuMillicores));
+        Assert.Empty(h.Publisher.Decisions);
+        Assert.Empty(h.Publisher.Commands);
+        Assert.Equal(1, noRoom.Total);
+    }
+
+    [Fact]
+    public async Task ObserveAsync_ColdPastDownAfter_ScalesDownToPeakWithHeadroom()
+    {
+        var (h, adjuster, _) = Create();
+        h.Profiles.Add("c", cpu: 2000, memory: 2048);
+        await h.AddNodesAsync(BrokerHarness.Node("a"));
+        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
+        ResourceBrokerAdjustTests.Drain(h);
+
+        await Feed(h, adjuster, "a", id, seconds: 19, new InstanceObservation(200, 400, Throttled: false));
+        Assert.Empty(h.Publisher.Decisions);
+        await Feed(h, adjuster, "a", id, seconds: 2, new InstanceObservation(200, 400, Throttled: false));
+
+        var resources = h.Broker.FindAllocation(id)!.Resources;
+        Assert.Equal(200 * Options.DownHeadroom, resources.CpuMillicores, 6);
+        Assert.Equal(400 * Options.DownHeadroom, resources.MemoryMiB, 6);
+        Assert.Equal(DecisionKind.ScaleDown, Assert.Single(h.Publisher.Decisions).Kind);
+    }
+
+    [Fact]
+    public async Task ObserveAsync_StillHotWithinCooldown_DoesNotFlap()
+    {
+        var (h, adjuster, _) = Create();
+        h.Profiles.Add("c", cpu: 500, memory: 1024);
+        await h.AddNodesAsync(BrokerHarness.Node("a"));
+        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
+        ResourceBrokerAdjustTests.Drain(h);
+
+        await Feed(h, adjuster, "a", id, seconds: 4, new InstanceObservation(495, 300, Throttled: true));
+        Assert.Single(h.Publisher.Decisions);
+        await Feed(h, adjuster, "a", id, seconds: 9, new InstanceObservation(745, 300, Throttled: true));
+        Assert.Single(h.Publisher.Decisions);
+        await Feed(h, adjuster, "a", id, seconds: 4, new InstanceObservation(745, 300, Throttled: true));
+
+        Assert.Equal([DecisionKind.ScaleUp, DecisionKind.ScaleUp], h.Publisher.Decisions.Select(d => d.Kind));
+        Assert.Equal(1125, h.Broker.FindAllocation(id)!.Resources.CpuMillicores, 6);
+    }
+
+    [Fact]
+    public async Task ObserveAsync_FromAnotherNodeOrUnknownInstance_IsIgnored()
+    {
+        var (h, adjuster, metrics) = Create();
+        h.Profiles.Add("c", cpu: 1000, memory: 1024);
+        await h.AddNodesAsync(BrokerHarness.Node("a"), BrokerHarness.Node("b"));
+        var placed = await ResourceBrokerAdjustTests.Allocate(h, "c");
+        var other = placed.NodeId == "a" ? "b" : "a";
+        ResourceBrokerAdjustTests.Drain(h);
+        using var ignored = new CounterProbe(metrics.Ignored);
+
+        await Feed(h, adjuster, other, placed.AllocationId!, seconds: 10, new InstanceObservation(990, 1000, Throttled: true));
+        await Feed(h, adjuster, placed.NodeId!, "stranger", seconds: 10, new InstanceObservation(990, 1000, Throttled: true));
+
+        Assert.Empty(h.Publisher.Decisions);
+        Assert.Equal(new ResourceQuantity(1000, 1024), h.Broker.FindAllocation(placed.AllocationId!)!.Resources);
+        Assert.Equal(20, ignored.Total);
+        Assert.Equal(0, adjuster.TrackedCount);
+    }
+
+    [Fact]
+    public async Task ObserveBatchAsync_AgentBatch_ScalesUpTheInstanceUnderMemoryPressure()
+    {
+        var (h, adjuster, _) = Create();
+        h.Profiles.Add("c", cpu: 1000, memory: 1000);
+        await h.AddNodesAsync(BrokerHarness.Node("a"));
+        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
+        ResourceBrokerAdjustTests.Drain(h);
+
+        for (var s = 0; s < 4; s++)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            await adjuster.ObserveBatchAsync(InstanceObservationsTests.Batch("a", s, id, cpuCores: 0.3, memoryMiB: 960, memoryLimitMiB: 1000), Ct);
+        }
+
+        var resources = h.Broker.FindAllocation(id)!.Resources;
+        Assert.Equal((1000.0, 1500.0), (resources.CpuMillicores, resources.MemoryMiB));
+        Assert.Contains("memory", Assert.Single(h.Publisher.Decisions).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ObserveAsync_AllocationReleased_ForgetsTheTracker()
+    {
+        var (h, adjuster, _) = Create();
+        h.Profiles.Add("c", cpu: 1000, memory: 1024);
+        await h.AddNodesAsync(BrokerHarness.Node("a"));
+        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
+        await Feed(h, adjuster, "a", id, seconds: 1, new InstanceObservation(500, 500, Throttled: false));
+        Assert.Equal(1, adjuster.TrackedCount);
+
+        await h.Broker.DeallocateAsync(id, Ct);
+        h.Time.Advance(AdjusterService.SweepPeriod);
+        await adjuster.ObserveBatchAsync(new MetricBatch { NodeId = "a", Sequence = 1, TimestampMs = 0, Samples = [] }, Ct);
+
+        Assert.Equal(0, adjuster.TrackedCount);
+    }
+
+    private static (BrokerHarness Harness, AdjusterService Adjuster, AdjusterMetrics Metrics) Create()
+    {
+        var h = new BrokerHarness();
+        var metrics = new AdjusterMetrics();
+        var adjuster = new AdjusterService(h.Broker, Microsoft.Extensions.Options.Options.Create(Options), h.Time, NullLogger<AdjusterService>.Instance, metrics);
+        return (h, adjuster, metrics);
+    }
+
+    /// <summary>One observation per second for <paramref name="seconds"/> seconds.</summary>
+    private static async Task Feed(BrokerHarness h, AdjusterService adjuster, string node, string id, int seconds, InstanceObservation observation)
+    {
+        for (var s = 0; s < seconds; s++)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            await adjuster.ObserveAsync(node, id, observation, Ct);
+        }
+    }
+
+    /// <summary>Sums what one counter instance records (only that instance, so parallel tests do not leak in).</summary>
+    private sealed class CounterProbe : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _total;
+
+        public CounterProbe(Counter<long> counter)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (ReferenceEquals(instrument, counter))
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
+            _listener.Start();
+        }
+
+        public long Total => Interlocked.Read(ref _total);
+
+        public void Dispose() => _listener.Dispose();
+    }
+}

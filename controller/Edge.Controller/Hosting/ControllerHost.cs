@@ -1,4 +1,5 @@
 using Edge.Common.Contracts;
+using Edge.Controller.Adjustment;
 using Edge.Controller.Api;
 using Edge.Controller.Broker;
 using PlacementOptions = Edge.Controller.Broker.BrokerOptions;
@@ -123,6 +124,8 @@ internal static class ControllerHost
         services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<MqttCommandPublisher>());
         services.AddSingleton<IDecisionPublisher, DecisionFanout>();
         services.AddEdgeBroker(configuration);
+        services.AddEdgeAdjuster(configuration);
+        services.AddSingleton<IMetricObserver, AdjusterObserver>();
 
         services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection(WorkflowOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkflowOptions>, WorkflowOptionsValidator>();

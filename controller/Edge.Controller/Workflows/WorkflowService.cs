@@ -246,7 +246,7 @@ internal sealed partial class WorkflowService : IDisposable
     /// <summary>A broker decision about a step's allocation: a queued step placed or timed out, a step moved.</summary>
     public async Task OnDecisionAsync(Decision decision, CancellationToken cancellationToken)
     {
-        if (decision.InstanceId is not { } instance || decision.Kind is not (DecisionKind.Placement or DecisionKind.Queued or DecisionKind.Rejected or DecisionKind.Migration))
+        if (decision.InstanceId is not { } instance || decision.Kind is not (DecisionKind.Placement or DecisionKind.Queued or DecisionKind.Rejected or DecisionKind.Migration or DecisionKind.ScaleUp or DecisionKind.ScaleDown))
         {
             return;
         }
@@ -270,6 +270,10 @@ internal sealed partial class WorkflowService : IDisposable
                 case DecisionKind.Placement or DecisionKind.Migration when step.State == WorkflowStepState.Running && decision.NodeId is { } node && node != step.NodeId:
                     entry.Run.MovedTo(owner.StepId, node, memory);
                     LogStepMoved(entry.Run.RunId, owner.StepId, step.NodeId ?? "", node, decision.Reason);
+                    break;
+                case DecisionKind.ScaleUp or DecisionKind.ScaleDown when step.State == WorkflowStepState.Running && decision.Resources is not null:
+                    // Resized in place: a later OOM raises the memory from the limit it had then.
+                    entry.Run.MovedTo(owner.StepId, step.NodeId ?? decision.NodeId ?? "", memory);
                     break;
                 case DecisionKind.Queued when step.State == WorkflowStepState.Running:
                     entry.Run.MarkQueued(owner.StepId, instance, decision.Reason);
@@ -400,6 +404,7 @@ internal sealed partial class WorkflowService : IDisposable
             Executable = step.Command,
             Args = step.Args,
             Env = step.Env,
+            Migratable = step.Migratable,
         };
     }
 

@@ -42,9 +42,14 @@ internal sealed class EdgeSystem : IAsyncDisposable
 
     public string Diagnostics => string.Join('\n', new[] { Controller?.Output }.Concat(_agents.Select(a => a.Output)));
 
-    public static async Task<EdgeSystem> StartAsync(IReadOnlyList<string> nodes, MosquittoBroker? external = null)
+    public static async Task<EdgeSystem> StartAsync(IReadOnlyList<string> nodes, MosquittoBroker? external = null, IReadOnlyDictionary<string, string>? controllerEnvironment = null)
     {
         var system = new EdgeSystem(external);
+        foreach (var (key, value) in controllerEnvironment ?? new Dictionary<string, string>())
+        {
+            system.ControllerEnvironment[key] = value;
+        }
+
         await system.StartControllerAsync(nodes);
         return system;
     }

@@ -35,6 +35,13 @@ public sealed record BrokerOptions
     /// <summary>How often queued requests are checked against their timeout.</summary>
     public TimeSpan QueueCheckPeriod { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a node may be offline (its status or last will says so) before it is declared lost and its
+    /// allocations are placed again; zero re-places at once. Kubernetes waits 40 s (node-monitor-grace-period) before
+    /// it marks a node unready, for the same reason: a restarting agent keeps its instances running.
+    /// </summary>
+    public TimeSpan NodeLossGrace { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Directory of the durable allocation journal; null keeps allocations in memory only.</summary>
     public string? StoreDirectory { get; init; }
 

@@ -30,6 +30,11 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
             errors.Add($"{S}:DefaultQueueTimeout {options.DefaultQueueTimeout} must be positive");
         }
 
+        if (options.NodeLossGrace < TimeSpan.Zero)
+        {
+            errors.Add($"{S}:NodeLossGrace {options.NodeLossGrace} must not be negative");
+        }
+
         if (options.QueueCheckPeriod <= TimeSpan.Zero)
         {
             errors.Add($"{S}:QueueCheckPeriod {options.QueueCheckPeriod} must be positive");

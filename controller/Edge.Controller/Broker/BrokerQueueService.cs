@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Edge.Controller.Broker;
 
-/// <summary>Checks queued requests against their timeout every <see cref="BrokerOptions.QueueCheckPeriod"/>.</summary>
+/// <summary>Checks queued requests against their timeout, and offline nodes against the loss grace, every <see cref="BrokerOptions.QueueCheckPeriod"/>.</summary>
 internal sealed partial class BrokerQueueService(
     ResourceBroker broker,
     IOptions<BrokerOptions> options,
@@ -17,6 +17,7 @@ internal sealed partial class BrokerQueueService(
             try
             {
                 await broker.ExpireQueuedAsync(stoppingToken);
+                await broker.ExpireOfflineNodesAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -36,10 +36,20 @@ internal sealed partial class ResourceBroker
 
             if (!status.Online && (wasOnline || !existed))
             {
-                NodeLost(slot, effects);
+                if (_options.NodeLossGrace <= TimeSpan.Zero)
+                {
+                    NodeLost(slot, effects);
+                }
+                else
+                {
+                    // Not lost yet: an agent restarting, or a controller restart's stale will, comes back within the
+                    // grace period with its instances still running.
+                    _offlineSince.TryAdd(status.NodeId, NowMs());
+                }
             }
             else if (status.Online)
             {
+                _offlineSince.Remove(status.NodeId);
                 ServeQueue(effects);
             }
         }
@@ -47,7 +57,38 @@ internal sealed partial class ResourceBroker
         await PublishAsync(effects, cancellationToken);
     }
 
-    /// <summary>Marks a node offline (e.g. its session ended) and re-places its allocations per policy.</summary>
+    /// <summary>
+    /// Declares lost every node that went offline (by its status or last will) more than
+    /// <see cref="BrokerOptions.NodeLossGrace"/> ago and has not come back, re-placing its allocations; returns how many.
+    /// </summary>
+    public async Task<int> ExpireOfflineNodesAsync(CancellationToken cancellationToken)
+    {
+        var effects = new BrokerEffects();
+        var lost = 0;
+        lock (_lock)
+        {
+            var now = NowMs();
+            foreach (var (nodeId, since) in _offlineSince.ToList())
+            {
+                if (now - since < _options.NodeLossGrace.TotalMilliseconds)
+                {
+                    continue;
+                }
+
+                _offlineSince.Remove(nodeId);
+                if (_nodes.TryGetSlot(nodeId, out var slot) && !_nodes.Online[slot])
+                {
+                    NodeLost(slot, effects);
+                    lost++;
+                }
+            }
+        }
+
+        await PublishAsync(effects, cancellationToken);
+        return lost;
+    }
+
+    /// <summary>Marks a node offline (e.g. its session ended) and re-places its allocations per policy at once.</summary>
     public async Task OnNodeOfflineAsync(string nodeId, CancellationToken cancellationToken)
     {
         var effects = new BrokerEffects();

@@ -26,6 +26,7 @@ internal sealed partial class ResourceBroker
     private readonly Dictionary<string, HashSet<string>> _allocationsByNode = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<int, int>> _slotsByRun = new(StringComparer.Ordinal);
     private readonly AllocationQueue _queue = new();
+    private readonly Dictionary<string, long> _offlineSince = new(StringComparer.Ordinal);
     private readonly uint _primaryTiers;
     private readonly uint _lowerTiers;
     private long _sequence;

@@ -93,7 +93,7 @@ public sealed class ContentionPolicyTests
     [Fact]
     public async Task OnNodeStatusAsync_NodeGoesOffline_MarksItsAllocationsLostAndPlacesThemAgain()
     {
-        var h = new BrokerHarness(new BrokerOptions { Contention = [ContentionPolicy.Reject] });
+        var h = new BrokerHarness(new BrokerOptions { Contention = [ContentionPolicy.Reject], NodeLossGrace = TimeSpan.Zero });
         h.Profiles.Add("c", cpu: 3000, memory: 1024);
         await h.AddNodesAsync(BrokerHarness.Node("a", corePrice: 0.01), BrokerHarness.Node("b", corePrice: 0.02));
         var onA = await h.AllocateAsync("c", executable: "/bin/true");

@@ -24,7 +24,7 @@ public sealed class PlacementTests
     public async Task NodeLost_AllocationIsPlacedAgainOnTheOtherNodeAndRunsThere()
     {
         string[] nodes = ["pl-a", "pl-b"];
-        await using var system = await EdgeSystem.StartAsync(nodes);
+        await using var system = await EdgeSystem.StartAsync(nodes, controllerEnvironment: new Dictionary<string, string> { ["EDGE_Controller__Placement__NodeLossGrace"] = "00:00:02" });
         var agents = nodes.ToDictionary(n => n, n => system.StartAgent(n, extra: Capacity(1500)));
         foreach (var node in nodes)
         {

@@ -57,7 +57,14 @@ internal sealed class ArmRunner(ReplayOptions options, ILoggerFactory loggers)
 
             await controller.StopAsync(CancellationToken.None);
             await controller.DisposeAsync();
-            Directory.Delete(root, recursive: true);
+            if (options.Keep)
+            {
+                await Console.Error.WriteLineAsync($"replay: arm '{arm.Name}' kept its data in {root}");
+            }
+            else
+            {
+                Directory.Delete(root, recursive: true);
+            }
         }
     }
 
@@ -67,9 +74,17 @@ internal sealed class ArmRunner(ReplayOptions options, ILoggerFactory loggers)
         var submitted = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         var finished = new Dictionary<string, (WorkflowRunStatus Status, TimeSpan At)>(StringComparer.Ordinal);
         var next = 0;
+        double? measuredOffsetS = arrivals.All(a => !a.WarmUp) ? 0 : null;
         while (finished.Count < arrivals.Count && clock.Elapsed < options.ArmTimeout)
         {
-            for (; next < arrivals.Count && arrivals[next].AtS / options.Speed <= clock.Elapsed.TotalSeconds; next++)
+            if (measuredOffsetS is null && arrivals.Where(a => a.WarmUp).All(a => finished.ContainsKey(a.RunId)))
+            {
+                // The measured part starts once the warm-up has finished (and been learned), keeping its spacing.
+                var first = arrivals.First(a => !a.WarmUp).AtS / options.Speed;
+                measuredOffsetS = Math.Max(0, clock.Elapsed.TotalSeconds - first);
+            }
+
+            for (; next < arrivals.Count && DueS(arrivals[next], measuredOffsetS) <= clock.Elapsed.TotalSeconds; next++)
             {
                 await SubmitAsync(http, SubmissionBuilder.Build(arrivals[next], arm), cancellationToken);
                 submitted[arrivals[next].RunId] = clock.Elapsed;
@@ -105,6 +120,10 @@ internal sealed class ArmRunner(ReplayOptions options, ILoggerFactory loggers)
 
         return results;
     }
+
+    /// <summary>When an arrival is submitted (wall seconds); a measured one waits for the warm-up to finish.</summary>
+    private double DueS(Arrival arrival, double? measuredOffsetS) =>
+        arrival.WarmUp ? arrival.AtS / options.Speed : measuredOffsetS is { } offset ? (arrival.AtS / options.Speed) + offset : double.PositiveInfinity;
 
     private static void Progress(ReplayArm arm, int total, int done, string runId, WorkflowStepState state, double makespanS) =>
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -154,7 +173,7 @@ internal sealed class ArmRunner(ReplayOptions options, ILoggerFactory loggers)
             ["Controller:Broker:BindAddress"] = "127.0.0.1",
             ["Controller:Http:Urls:0"] = "http://127.0.0.1:0",
             ["Controller:Forecast:Recommender"] = arm.Recommender,
-            ["Controller:Workflows:AllowedCommands:0"] = SubmissionBuilder.Workload,
+            ["Controller:Workflows:AllowedCommands:0"] = SubmissionBuilder.Programs + "/*",
             ["Controller:Workflows:AllowedCommands:1"] = SubmissionBuilder.StaticCommands + "/*",
             // Queueing is part of the comparison; a queued step must not time out on the wall clock.
             ["Controller:Placement:DefaultQueueTimeout"] = TimeSpan.FromHours(2).ToString("c", CultureInfo.InvariantCulture),

@@ -44,7 +44,10 @@ internal sealed record ReplayOptions
     /// <summary>Longest wall time an arm may take before its unfinished runs are reported as such.</summary>
     public TimeSpan ArmTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
-    public static readonly string[] Known = ["data", "recipes", "workflows", "warmup", "speed", "arrival", "arms", "nodes", "min-wall", "sample-ms", "timeout-min"];
+    /// <summary>Keep each arm's controller data directory (feedback ledger, journals) for inspection.</summary>
+    public bool Keep { get; init; }
+
+    public static readonly string[] Known = ["data", "recipes", "workflows", "warmup", "speed", "arrival", "arms", "nodes", "min-wall", "sample-ms", "timeout-min", "keep"];
 
     public static ReplayOptions? Parse(string[] args, out IReadOnlyList<string> errors)
     {
@@ -75,6 +78,7 @@ internal sealed record ReplayOptions
             MinWallS = Number(parsed, "min-wall", 1.0, problems),
             SampleMs = (int)Number(parsed, "sample-ms", 500, problems),
             ArmTimeout = TimeSpan.FromMinutes(Number(parsed, "timeout-min", 15, problems)),
+            Keep = parsed.Flag("keep"),
         };
         problems.AddRange(options.Validate());
         return problems.Count == 0 ? options : null;

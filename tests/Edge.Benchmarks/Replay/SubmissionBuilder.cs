@@ -5,15 +5,17 @@ namespace Edge.Benchmarks.Replay;
 
 /// <summary>
 /// Turns a trace workflow into a <see cref="WorkflowSubmission"/>: one step per task, its parents as dependencies,
-/// running the bundled <c>edge-workload</c> with the task's CPU, memory, memory ramp and runtime (trace seconds) as
-/// the real demo does. The static arm pins each step to its trace slot: the slot goes in as the <c>cpuMillicores</c> /
+/// running the task's program (<c>/opt/edge/replay/bin/{task name}</c>, e.g. <c>…/bowtie2</c>, as the traced workflow
+/// ran <c>bowtie2</c>) with <c>edge-workload</c>'s arguments: the task's CPU, memory, memory ramp and runtime (trace
+/// seconds), which the simulated agent reproduces. The static arm pins each step to its trace slot: the slot goes in as the <c>cpuMillicores</c> /
 /// <c>memoryMiB</c> hints, and every step gets its own step id, command path and component id so that the controller
 /// has nothing to learn from or borrow (hints only replace the fallback of a never-seen component; they are floors
 /// otherwise) — the controller has no "use exactly this" request.
 /// </summary>
 internal static class SubmissionBuilder
 {
-    public const string Workload = "/opt/edge/bin/edge-workload";
+    /// <summary>The directory of the learned arms' commands, one per task name (allowed as <c>{dir}/*</c>).</summary>
+    public const string Programs = "/opt/edge/replay/bin";
 
     /// <summary>The directory of the static arm's per-step commands (allowed as <c>{dir}/*</c>).</summary>
     public const string StaticCommands = "/opt/edge/replay-static";
@@ -28,7 +30,7 @@ internal static class SubmissionBuilder
         {
             Id = StepId(t.Id),
             ComponentId = arm.Static ? $"static/{arrival.RunId}/{t.Id}" : t.Component,
-            Command = arm.Static ? $"{StaticCommands}/{arrival.RunId}-{t.Id}" : Workload,
+            Command = arm.Static ? $"{StaticCommands}/{arrival.RunId}-{t.Id}" : $"{Programs}/{t.Component[(t.Component.LastIndexOf('/') + 1)..]}",
             Args = WorkloadArgs(t),
             DependsOn = [.. t.Parents.Select(StepId)],
             Hints = arm.Static ? StaticHints(t) : LearnedHints(t),

@@ -13,8 +13,30 @@ internal static class ResultTable
         Table(text, [.. arms.Select(a => ArmSummary.Of(a.Arm.Name, [.. a.Runs.Where(r => !r.Arrival.WarmUp)]))]);
         text.AppendLine().AppendLine("whole sequence (warm-up included):").AppendLine();
         Table(text, [.. arms.Select(a => ArmSummary.Of(a.Arm.Name, a.Runs))]);
+        text.AppendLine().AppendLine("OOM kills by component (measured runs / whole sequence):").AppendLine();
+        foreach (var arm in arms)
+        {
+            var all = Kills(arm.Runs);
+            var measured = Kills([.. arm.Runs.Where(r => !r.Arrival.WarmUp)]);
+            text.AppendLine($"- {arm.Arm.Name}: " + (all.Count == 0 ? "none" : string.Join(", ", all.Select(k => $"{k.Key} {measured.GetValueOrDefault(k.Key)} / {k.Value}"))));
+        }
         return text.ToString();
     }
+
+    private static SortedDictionary<string, int> Kills(IReadOnlyList<RunResult> runs)
+    {
+        var kills = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (component, count) in runs.SelectMany(r => r.Tally.OomByComponent))
+        {
+            // Static-arm components are per step (static/{run}/{task}): group them by task name.
+            var name = component.StartsWith("static/", StringComparison.Ordinal) ? "static/" + IdSuffix(component[(component.LastIndexOf('/') + 1)..]) : component;
+            kills[name] = kills.GetValueOrDefault(name) + count;
+        }
+
+        return kills;
+    }
+
+    private static string IdSuffix(string task) => task.Contains("_ID", StringComparison.Ordinal) ? task[..task.IndexOf("_ID", StringComparison.Ordinal)] : task;
 
     private static void Table(StringBuilder text, IReadOnlyList<ArmSummary> rows)
     {

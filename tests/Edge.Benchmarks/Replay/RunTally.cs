@@ -38,11 +38,26 @@ internal sealed class RunTally
         }
     }
 
-    public void CountOomKill()
+    private readonly Dictionary<string, int> _oomByComponent = new(StringComparer.Ordinal);
+
+    /// <summary>OOM kills per component.</summary>
+    public IReadOnlyDictionary<string, int> OomByComponent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, int>(_oomByComponent, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    public void CountOomKill(string componentId)
     {
         lock (_gate)
         {
             OomKills++;
+            _oomByComponent[componentId] = _oomByComponent.GetValueOrDefault(componentId) + 1;
         }
     }
 

@@ -113,7 +113,7 @@ internal sealed partial class SimulatedNode
         _lastThrottleEvent.Remove(instance.InstanceId);
         if (oomKilled)
         {
-            _tally.For(instance.RunId).CountOomKill();
+            _tally.For(instance.RunId).CountOomKill(instance.ComponentId);
             await PublishAsync(NewEvent(NodeEventKind.InstanceOomKilled, null, instance) with
             {
                 ExitCode = exitCode,

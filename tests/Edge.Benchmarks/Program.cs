@@ -13,6 +13,7 @@ internal static class Program
         ("resize-latency [--count N]", "resize command -> cgroup limit written, p50/p99"),
         ("placement [--journal]", "10,000 nodes, 100,000 allocations: placement latency and throughput"),
         ("placement-sim [--od N --spot N]", "WfInstances workflows on a mixed fleet: cost, utilisation, delay per scorer"),
+        ("replay [--workflows N --speed X --arms a,b]", "WfInstances workflows through the controller: static vs VPA vs Edge, reserved vs used"),
         ("forecast bench|train-default", "LSTM training time, peak RSS, batched inference for 10,000 series"),
     ];
 
@@ -31,6 +32,8 @@ internal static class Program
                 return await Placement.PlacementBenchmark.RunAsync(rest);
             case "placement-sim":
                 return await Placement.PlacementSimulation.RunAsync(rest);
+            case "replay":
+                return await Replay.ReplayBenchmark.RunAsync(rest);
             case "forecast":
                 return await Forecast.ForecastBenchmark.RunAsync(rest);
             default:

@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text;
+
+namespace Edge.Benchmarks.Replay;
+
+/// <summary>The benchmark's tables in Markdown: measured runs, then the whole sequence.</summary>
+internal static class ResultTable
+{
+    public static string Render(IReadOnlyList<ArmResult> arms)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("measured runs (after the warm-up):").AppendLine();
+        Table(text, [.. arms.Select(a => ArmSummary.Of(a.Arm.Name, [.. a.Runs.Where(r => !r.Arrival.WarmUp)]))]);
+        text.AppendLine().AppendLine("whole sequence (warm-up included):").AppendLine();
+        Table(text, [.. arms.Select(a => ArmSummary.Of(a.Arm.Name, a.Runs))]);
+        text.AppendLine().AppendLine("OOM kills by component (measured runs / whole sequence):").AppendLine();
+        foreach (var arm in arms)
+        {
+            var all = Kills(arm.Runs);
+            var measured = Kills([.. arm.Runs.Where(r => !r.Arrival.WarmUp)]);
+            text.AppendLine($"- {arm.Arm.Name}: " + (all.Count == 0 ? "none" : string.Join(", ", all.Select(k => $"{k.Key} {measured.GetValueOrDefault(k.Key)} / {k.Value}"))));
+        }
+        return text.ToString();
+    }
+
+    private static SortedDictionary<string, int> Kills(IReadOnlyList<RunResult> runs)
+    {
+        var kills = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (component, count) in runs.SelectMany(r => r.Tally.OomByComponent))
+        {
+            // Static-arm components are per step (static/{run}/{task}): group them by task name.
+            var name = component.StartsWith("static/", StringComparison.Ordinal) ? "static/" + IdSuffix(component[(component.LastIndexOf('/') + 1)..]) : component;
+            kills[name] = kills.GetValueOrDefault(name) + count;
+        }
+
+        return kills;
+    }
+
+    private static string IdSuffix(string task) => task.Contains("_ID", StringComparison.Ordinal) ? task[..task.IndexOf("_ID", StringComparison.Ordinal)] : task;
+
+    private static void Table(StringBuilder text, IReadOnlyList<ArmSummary> rows)
+    {
+        text.AppendLine("| arm | runs | failed runs | instances / steps | OOM kills | resizes | reserved core-h | used core-h | CPU used/reserved | reserved GiB-h | used GiB-h | memory used/reserved | throttled h | mean makespan h (trace's own) | cost |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in rows)
+        {
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Arm} | {r.Runs} | {r.FailedRuns}{(r.Unfinished > 0 ? $" ({r.Unfinished} unfinished)" : "")} | {r.Instances} / {r.Steps} | {r.OomKills} | {r.Resizes} | " +
+                $"{r.ReservedCoreH:0.0} | {r.UsedCoreH:0.0} | {r.CpuUtilisation:P0} | {r.ReservedGiBH:0.0} | {r.UsedGiBH:0.0} | {r.MemoryUtilisation:P0} | " +
+                $"{r.ThrottledH:0.00} | {r.MeanMakespanH:0.00} ({r.TraceMakespanH:0.00}) | {r.Cost:0.00} |"));
+        }
+    }
+}

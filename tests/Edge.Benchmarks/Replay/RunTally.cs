@@ -1,0 +1,71 @@
+namespace Edge.Benchmarks.Replay;
+
+/// <summary>
+/// Ground truth for one workflow run, in trace seconds, summed over every instance the simulated agents ran for it
+/// (failed and OOM-killed attempts included): reserved and used core-seconds and MiB-seconds, time lost to CPU
+/// throttling, OOM kills. Thread-safe.
+/// </summary>
+internal sealed class RunTally
+{
+    private readonly Lock _gate = new();
+
+    public double ReservedCoreS { get; private set; }
+    public double UsedCoreS { get; private set; }
+    public double ReservedMiBS { get; private set; }
+    public double UsedMiBS { get; private set; }
+    public double ThrottledS { get; private set; }
+    public int OomKills { get; private set; }
+    public int Instances { get; private set; }
+    public int Resizes { get; private set; }
+
+    public void Add(double reservedCoreS, double usedCoreS, double reservedMiBS, double usedMiBS, double throttledS)
+    {
+        lock (_gate)
+        {
+            ReservedCoreS += reservedCoreS;
+            UsedCoreS += usedCoreS;
+            ReservedMiBS += reservedMiBS;
+            UsedMiBS += usedMiBS;
+            ThrottledS += throttledS;
+        }
+    }
+
+    public void CountInstance()
+    {
+        lock (_gate)
+        {
+            Instances++;
+        }
+    }
+
+    private readonly Dictionary<string, int> _oomByComponent = new(StringComparer.Ordinal);
+
+    /// <summary>OOM kills per component.</summary>
+    public IReadOnlyDictionary<string, int> OomByComponent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, int>(_oomByComponent, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    public void CountOomKill(string componentId)
+    {
+        lock (_gate)
+        {
+            OomKills++;
+            _oomByComponent[componentId] = _oomByComponent.GetValueOrDefault(componentId) + 1;
+        }
+    }
+
+    public void CountResize()
+    {
+        lock (_gate)
+        {
+            Resizes++;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using Edge.Common.Contracts;
+
+namespace Edge.Benchmarks.Replay;
+
+/// <summary>
+/// One instance on a simulated agent, run in trace time. It needs <see cref="WorkloadSpec.DurationS"/> seconds of
+/// progress at <see cref="WorkloadSpec.CpuCores"/> cores; under a CPU limit L below that demand d it progresses at
+/// L/d (the runtime stretches by d/L, the rest is time lost to throttling, as a CFS quota does to a CPU-bound task).
+/// Memory ramps linearly with progress to <see cref="WorkloadSpec.MemoryMiB"/> over the ramp; the moment it would
+/// pass the memory limit the instance is OOM-killed. Trace time runs <see cref="Rate"/> times faster than wall time:
+/// the benchmark's speed, or slower for a task shorter than the minimum wall time.
+/// </summary>
+internal sealed class SimulatedInstance(string instanceId, string componentId, string? runId, WorkloadSpec work, InstanceLimits limits, double rate, long startedAtMs)
+{
+    public string InstanceId { get; } = instanceId;
+    public string ComponentId { get; } = componentId;
+    public string? RunId { get; } = runId;
+    public InstanceLimits Limits { get; set; } = limits;
+    public long StartedAtMs { get; } = startedAtMs;
+
+    /// <summary>Trace seconds per wall second for this instance.</summary>
+    public double Rate { get; } = rate;
+
+    /// <summary>Trace seconds of work done (at full demand).</summary>
+    public double Progress { get; private set; }
+    public double PeakMemoryMiB { get; private set; }
+    public double CpuSecondsWall { get; private set; }
+
+    /// <summary>Cores used in the last step (wall and trace agree on cores).</summary>
+    public double LastCores { get; private set; }
+
+    /// <summary>Throttled CPU-seconds (wall) since the last <see cref="TakeThrottledWall"/>, as a cgroup's throttled_usec grows.</summary>
+    private double _throttledWall;
+    private double _throttledPeriods;
+
+    /// <summary>Throttled CPU-seconds (wall) over the instance's life.</summary>
+    public double ThrottledWallTotal { get; private set; }
+
+    public double MemoryMiB => MemoryAt(Progress);
+
+    public bool Throttled => LimitCores < work.CpuCores;
+
+    private double LimitCores => Limits.CpuMillicores / 1000;
+
+    /// <summary>Advances by <paramref name="dtWall"/> wall seconds and books what happened in <paramref name="tally"/>.</summary>
+    public InstanceOutcome Advance(double dtWall, RunTally tally)
+    {
+        var share = Math.Min(1, LimitCores / work.CpuCores);
+        var (until, outcome) = OomProgress() is { } oom && oom < work.DurationS ? (oom, InstanceOutcome.OomKilled) : (work.DurationS, InstanceOutcome.Finished);
+        var dt = dtWall * Rate;
+        var needed = Math.Max(0, until - Progress) / share;
+        if (needed > dt)
+        {
+            outcome = InstanceOutcome.Running;
+        }
+        else
+        {
+            dt = needed;
+        }
+
+        var cores = Math.Min(work.CpuCores, LimitCores);
+        var before = MemoryAt(Progress);
+        Progress = outcome == InstanceOutcome.Running ? Progress + (dt * share) : until;
+        var after = MemoryAt(Progress);
+        tally.Add(LimitCores * dt, cores * dt, Limits.MemoryMiB * dt, (before + after) / 2 * dt, dt * (1 - share));
+        PeakMemoryMiB = Math.Max(PeakMemoryMiB, after);
+        CpuSecondsWall += cores * dt / Rate;
+        LastCores = cores;
+        if (share < 1)
+        {
+            _throttledWall += (work.CpuCores - LimitCores) * dt / Rate;
+            ThrottledWallTotal += (work.CpuCores - LimitCores) * dt / Rate;
+            _throttledPeriods += dt / Rate / 0.1;
+        }
+
+        return outcome;
+    }
+
+    public (double Seconds, double Periods) TakeThrottledWall()
+    {
+        var taken = (_throttledWall, _throttledPeriods);
+        (_throttledWall, _throttledPeriods) = (0, 0);
+        return taken;
+    }
+
+    /// <summary>The progress at which memory reaches the limit; null when the peak fits.</summary>
+    private double? OomProgress() =>
+        work.MemoryMiB <= Limits.MemoryMiB ? null : work.RampS > 0 ? Limits.MemoryMiB / work.MemoryMiB * work.RampS : 0;
+
+    private double MemoryAt(double progress) =>
+        work.RampS > 0 ? work.MemoryMiB * Math.Min(1, progress / work.RampS) : work.MemoryMiB;
+}

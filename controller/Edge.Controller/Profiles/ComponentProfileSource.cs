@@ -28,6 +28,19 @@ internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<Profi
         var profile = profiler.Predict(componentId, context);
         var cpuHint = ProfileHints.Number(hints, ProfileHints.CpuMillicores);
         var memoryHint = ProfileHints.Number(hints, ProfileHints.MemoryMiB);
+        if (string.Equals(ProfileHints.Text(hints, ProfileHints.Fixed), "true", StringComparison.OrdinalIgnoreCase) && (cpuHint is not null || memoryHint is not null))
+        {
+            // Static sizing asked for: the step's own limits, not the forecast (still above the floors).
+            profile = profile with
+            {
+                Cpu = Math.Max(cpuHint ?? profile.Cpu, floors.Value.MinCpuMillicores),
+                Memory = Math.Max(memoryHint ?? profile.Memory, floors.Value.MinMemoryMiB),
+                Model = "fixed",
+            };
+            await PublishIfChangedAsync(profile, cancellationToken);
+            return profile;
+        }
+
         if (profile.Model == FallbackModel && (cpuHint is not null || memoryHint is not null))
         {
             // Nothing is known about the component: the step's own starting profile replaces the fallback.

@@ -19,6 +19,9 @@ internal sealed partial class FeedbackLedger : IDisposable
     /// limit times this, as VPA bumps memory after an OOM (its <c>oomBumpUpRatio</c> of 1.2).</summary>
     public const double OomLearnFactor = 1.2;
 
+    /// <summary>A run throttled for more than this share of its duration is learned as needing more CPU than it got.</summary>
+    public const double ThrottledShare = 0.05;
+
     private const int RecentRuns = 20;
     private const int MaxHistoryPerComponent = 500;
 
@@ -145,6 +148,12 @@ internal sealed partial class FeedbackLedger : IDisposable
             ? Math.Max(run.PeakMemoryMiB, run.FinalLimits?.MemoryMiB ?? 0) * OomLearnFactor
             : run.PeakMemoryMiB;
         var cpu = run.PeakCpuCores > 0 ? run.PeakCpuCores : (run.DurationSeconds > 0 ? run.CpuSeconds / run.DurationSeconds : 0);
+        if (run.DurationSeconds > 0 && run.ThrottledSeconds > ThrottledShare * run.DurationSeconds)
+        {
+            // Held down by its quota: its demand was above the limit, which its peak cannot show. Learn the limit
+            // raised as an OOM kill raises memory, so the next run is not throttled the same way.
+            cpu = Math.Max(cpu, (run.FinalLimits?.CpuMillicores ?? 0) / 1000) * OomLearnFactor;
+        }
         var learned = new ComponentRun(
             run.ComponentId,
             new ComponentContext(run.WorkflowId, run.StepId, run.Command, run.InputSizeBytes),

@@ -73,6 +73,7 @@ internal sealed class FeedbackRecorder(ResourceBroker broker, InstanceUsageTrack
             MeanCpuCores = meanCpu,
             PeakMemoryMiB = peakMemory,
             PeakNetworkMbps = seen?.PeakNetworkMbps ?? 0,
+            ThrottledSeconds = seen?.ThrottledSeconds ?? 0,
             Predicted = allocation.Profile,
             FinalLimits = allocation.Resources,
             Adjustments = _adjustments.GetValueOrDefault(allocation.AllocationId),

@@ -44,6 +44,9 @@ internal sealed class InstanceUsageTracker
                 case MetricNames.MemoryCurrentMiB or MetricNames.MemoryPeakMiB:
                     usage.PeakMemory = Math.Max(usage.PeakMemory, sample.Value);
                     break;
+                case MetricNames.ThrottledSeconds:
+                    usage.ThrottledSeconds += Math.Max(0, sample.Value);
+                    break;
                 case MetricNames.NetworkTxMbps or MetricNames.NetworkRxMbps:
                     usage.PeakNetwork = Math.Max(usage.PeakNetwork, sample.Value);
                     break;
@@ -67,7 +70,7 @@ internal sealed class InstanceUsageTracker
             return null;
         }
 
-        return new InstanceUsage(usage.PeakCpu, usage.CpuCount > 0 ? usage.CpuSum / usage.CpuCount : 0, usage.PeakMemory, usage.PeakNetwork, usage.CpuCount);
+        return new InstanceUsage(usage.PeakCpu, usage.CpuCount > 0 ? usage.CpuSum / usage.CpuCount : 0, usage.PeakMemory, usage.PeakNetwork, usage.CpuCount, usage.ThrottledSeconds);
     }
 
     /// <summary>The usage seen so far without forgetting it.</summary>
@@ -80,7 +83,7 @@ internal sealed class InstanceUsageTracker
     }
 
     private InstanceUsage? PeekLocked(string instanceId) =>
-        _usage.TryGetValue(instanceId, out var u) ? new InstanceUsage(u.PeakCpu, u.CpuCount > 0 ? u.CpuSum / u.CpuCount : 0, u.PeakMemory, u.PeakNetwork, u.CpuCount) : null;
+        _usage.TryGetValue(instanceId, out var u) ? new InstanceUsage(u.PeakCpu, u.CpuCount > 0 ? u.CpuSum / u.CpuCount : 0, u.PeakMemory, u.PeakNetwork, u.CpuCount, u.ThrottledSeconds) : null;
 
     private sealed class Usage
     {
@@ -89,8 +92,9 @@ internal sealed class InstanceUsageTracker
         public int CpuCount { get; set; }
         public double PeakMemory { get; set; }
         public double PeakNetwork { get; set; }
+        public double ThrottledSeconds { get; set; }
     }
 }
 
-/// <summary>An instance's usage over its life: peak and mean CPU cores, peak memory MiB, peak network Mbps, samples seen.</summary>
-internal sealed record InstanceUsage(double PeakCpuCores, double MeanCpuCores, double PeakMemoryMiB, double PeakNetworkMbps, int Samples);
+/// <summary>An instance's usage over its life: peak and mean CPU cores, peak memory MiB, peak network Mbps, samples seen, seconds throttled.</summary>
+internal sealed record InstanceUsage(double PeakCpuCores, double MeanCpuCores, double PeakMemoryMiB, double PeakNetworkMbps, int Samples, double ThrottledSeconds = 0);

@@ -32,6 +32,9 @@ internal static class ProfileHints
     /// <summary>Memory the step asks for at least, MiB (a profile to start from).</summary>
     public const string MemoryMiB = "memoryMiB";
 
+    /// <summary>"true": the step's <see cref="CpuMillicores"/> and <see cref="MemoryMiB"/> are its limits, whatever is forecast (static sizing).</summary>
+    public const string Fixed = "fixed";
+
     public static double? Number(IReadOnlyDictionary<string, string>? hints, string key) =>
         hints is not null && hints.TryGetValue(key, out var text) &&
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value >= 0

@@ -29,6 +29,9 @@ internal sealed record RunRecord
     public double PeakMemoryMiB { get; init; }
     public double PeakNetworkMbps { get; init; }
 
+    /// <summary>Seconds its CPU quota throttled it: its CPU demand was above the limit, so its peak understates it.</summary>
+    public double ThrottledSeconds { get; init; }
+
     /// <summary>The profile the instance was placed with.</summary>
     public PredictionProfile? Predicted { get; init; }
 

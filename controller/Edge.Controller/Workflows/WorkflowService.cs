@@ -64,7 +64,7 @@ internal sealed partial class WorkflowService : IDisposable
             {
                 var run = new WorkflowRun(record.RunId, record.Submission!, _options.RetryPolicy);
                 run.Restore(record.Steps);
-                var entry = new RunEntry(run, record.SubmittedAtMs);
+                var entry = new RunEntry(run, record.SubmittedAtMs) { UpdatedAtMs = record.UpdatedAtMs };
                 _runs[run.RunId] = entry;
                 foreach (var step in run.Snapshot().Where(s => s.InstanceId is not null && s.State is WorkflowStepState.Running or WorkflowStepState.Queued))
                 {
@@ -126,7 +126,7 @@ internal sealed partial class WorkflowService : IDisposable
             _metrics.Submitted.Add(1);
             LogSubmitted(runId, submission.WorkflowId, submission.Steps.Count, source);
             await AdvanceAsync(entry, cancellationToken);
-            return new SubmitResponse(runId, run.ToStatus(NowMs()), []);
+            return new SubmitResponse(runId, Status(entry), []);
         }
         finally
         {
@@ -411,8 +411,11 @@ internal sealed partial class WorkflowService : IDisposable
     /// <summary>Step hints <c>label.{key}</c> = value become required node labels.</summary>
     public const string LabelHintPrefix = "label.";
 
-    private void Persist(RunEntry entry) =>
-        _journal.Append(new WorkflowJournalRecord { RunId = entry.Run.RunId, UpdatedAtMs = NowMs(), Steps = entry.Run.Snapshot() });
+    private void Persist(RunEntry entry)
+    {
+        entry.UpdatedAtMs = NowMs();
+        _journal.Append(new WorkflowJournalRecord { RunId = entry.Run.RunId, UpdatedAtMs = entry.UpdatedAtMs, Steps = entry.Run.Snapshot() });
+    }
 
     private async Task PublishAsync(RunEntry entry, CancellationToken cancellationToken)
     {
@@ -425,7 +428,7 @@ internal sealed partial class WorkflowService : IDisposable
         await _mqtt.Connection.PublishAsync(_topics.WorkflowStatus(entry.Run.RunId), payload, retain: true, cancellationToken);
     }
 
-    private WorkflowRunStatus Status(RunEntry entry) => entry.Run.ToStatus(NowMs());
+    private static WorkflowRunStatus Status(RunEntry entry) => entry.Run.ToStatus(entry.UpdatedAtMs);
 
     private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -449,6 +452,9 @@ internal sealed partial class WorkflowService : IDisposable
         public WorkflowRun Run { get; } = run;
         public long SubmittedAtMs { get; } = submittedAtMs;
         public bool Reported { get; set; } = run.IsFinished;
+
+        /// <summary>When the run last changed (its status's <c>updatedAtMs</c>).</summary>
+        public long UpdatedAtMs { get; set; } = submittedAtMs;
         public double CoreSeconds { get; private set; }
         public double GiBSeconds { get; private set; }
 

@@ -206,9 +206,22 @@ internal sealed partial class WorkflowService : IDisposable
             }
 
             var step = entry.Run.Step(owner.StepId);
+            if (_broker.FindAllocation(instance) is { State: AllocationState.Active } placed && placed.NodeId != e.NodeId)
+            {
+                // The broker moved it (migration, node loss) before this event from its old node arrived: the old
+                // copy ended, the step runs on. The decision saying so may still be on its way.
+                if (step.State == WorkflowStepState.Running && step.NodeId != placed.NodeId)
+                {
+                    entry.Run.MovedTo(owner.StepId, placed.NodeId, placed.Resources.MemoryMiB);
+                    Persist(entry);
+                }
+
+                return;
+            }
+
             if (step.State != WorkflowStepState.Running || step.NodeId != e.NodeId)
             {
-                return; // an old copy (migrated away, or from before a retry)
+                return; // an old copy (from before a retry)
             }
 
             switch (e.Kind)

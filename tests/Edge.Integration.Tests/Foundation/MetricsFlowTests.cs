@@ -97,6 +97,13 @@ public sealed class MetricsFlowTests
         await Poll.UntilAsync(
             async () =>
             {
+                // 404 until the controller has seen the node at all: not yet, not a failure.
+                var known = await system.Http.GetAsync($"/api/nodes/{node}/series", TestContext.Current.CancellationToken);
+                if (!known.IsSuccessStatusCode)
+                {
+                    return null;
+                }
+
                 var points = await system.PointsAsync(node, scope, metric, TimeSpan.FromMinutes(5));
                 return points.Count >= atLeast ? points : null;
             },

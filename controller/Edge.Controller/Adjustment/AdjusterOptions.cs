@@ -33,6 +33,13 @@ internal sealed record AdjusterOptions
     /// <summary>Scale-down sets the limit to the peak seen while cold times this headroom; in [1, 5].</summary>
     public double DownHeadroom { get; init; } = 1.3;
 
+    /// <summary>
+    /// When a scale-up finds no room on the node, migrate also when only CPU is short. Off by default: a migration
+    /// restarts the step elsewhere, which costs more than running it throttled (measured: docs/benchmarks-replay.md);
+    /// a memory shortage migrates either way, since staying ends in an OOM kill.
+    /// </summary>
+    public bool MigrateOnCpu { get; init; }
+
     /// <summary>Scale-down never goes below this CPU limit.</summary>
     public double MinCpuMillicores { get; init; } = 50;
 

@@ -136,6 +136,14 @@ internal sealed partial class AdjusterService
             return;
         }
 
+        if (!_options.MigrateOnCpu && !(target.MemoryMiB > allocation.Resources.MemoryMiB))
+        {
+            // Only CPU is short: a migration restarts the step and throws its progress away, while staying only
+            // makes it slower. Memory is different: staying ends in an OOM kill, which restarts it anyway.
+            NoRoom(tracker, allocation, "cpu_only", $"{resize.Reason}; only CPU is short, so it keeps running throttled rather than restart elsewhere");
+            return;
+        }
+
         var migration = await _broker.MigrateAsync(allocation.AllocationId, target, $"{proposal.Reason}; {resize.Reason}", cancellationToken);
         if (migration.Status == AllocationStatus.Placed)
         {

@@ -6,7 +6,7 @@ namespace Edge.Ctl.Submit;
 
 /// <summary>
 /// What each step of a finished run reserved and used, from <c>GET /api/components/{id}</c>: the prediction it was
-/// placed with, its final limits, its peaks, and in total the reserved vs used core-seconds and GiB-seconds beside a
+/// placed with, its final limits, its peaks, how often it was resized while running, and in total the reserved vs used core-seconds and GiB-seconds beside a
 /// static allocation (the forecaster's fallback for components it knows nothing about: 1 core and 1 GiB per step).
 /// </summary>
 internal static class RunSummary
@@ -20,9 +20,9 @@ internal static class RunSummary
         var components = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        text.AppendLine(inv, $"{"step",-12} {"attempts",8} {"cpu limit",10} {"cpu peak",9} {"mem limit",10} {"mem peak",9} {"secs",6}");
+        text.AppendLine(inv, $"{"step",-12} {"attempts",8} {"cpu limit",10} {"cpu peak",9} {"mem limit",10} {"mem peak",9} {"secs",6} {"resized",7}");
         double reservedCore = 0, usedCore = 0, reservedGiB = 0, usedGiB = 0, staticCore = 0, staticGiB = 0;
-        int ooms = 0;
+        int ooms = 0, resizes = 0;
         var steps = run["steps"]?.AsArray() ?? [];
         var submitted = await StepComponentsAsync(http, runId, cancellationToken);
         foreach (var step in steps)
@@ -53,13 +53,14 @@ internal static class RunSummary
                 staticCore += StaticCores * secs;
                 staticGiB += StaticGiB * secs;
                 ooms += attempt["outcome"]?.GetValue<string>() == "oomKilled" ? 1 : 0;
+                resizes += attempt["adjustments"]?.GetValue<int>() ?? 0;
             }
 
             var last = attempts.FirstOrDefault();
-            text.AppendLine(inv, $"{id,-12} {step?["attempt"]?.GetValue<int>() ?? 0,8} {Num(last?["finalLimits"]?["cpuMillicores"], 1000, "0.00"),10} {Num(last?["peakCpuCores"], 1, "0.00"),9} {Num(last?["finalLimits"]?["memoryMiB"], 1, "0"),10} {Num(last?["peakMemoryMiB"], 1, "0"),9} {Num(last?["durationSeconds"], 1, "0.0"),6}");
+            text.AppendLine(inv, $"{id,-12} {step?["attempt"]?.GetValue<int>() ?? 0,8} {Num(last?["finalLimits"]?["cpuMillicores"], 1000, "0.00"),10} {Num(last?["peakCpuCores"], 1, "0.00"),9} {Num(last?["finalLimits"]?["memoryMiB"], 1, "0"),10} {Num(last?["peakMemoryMiB"], 1, "0"),9} {Num(last?["durationSeconds"], 1, "0.0"),6} {last?["adjustments"]?.GetValue<int>() ?? 0,7}");
         }
 
-        text.AppendLine(inv, $"reserved vs used (all attempts; {ooms} OOM-killed):");
+        text.AppendLine(inv, $"reserved vs used (all attempts; {ooms} OOM-killed, {resizes} resized in place while running):");
         text.AppendLine(inv, $"  cpu    : Edge reserved {reservedCore:0.0} core-s, used {usedCore:0.0} ({Share(usedCore, reservedCore)}); static 1 core/step would reserve {staticCore:0.0} ({Share(usedCore, staticCore)})");
         text.AppendLine(inv, $"  memory : Edge reserved {reservedGiB:0.00} GiB-s, used {usedGiB:0.00} ({Share(usedGiB, reservedGiB)}); static 1 GiB/step would reserve {staticGiB:0.00} ({Share(usedGiB, staticGiB)})");
         return text.ToString();

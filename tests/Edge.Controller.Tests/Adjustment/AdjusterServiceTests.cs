@@ -39,19 +39,19 @@ public sealed class AdjusterServiceTests
     }
 
     [Fact]
-    public async Task ObserveAsync_HotOnAFullNode_MigratesToANodeThatFits()
+    public async Task ObserveAsync_MemoryHotOnAFullNode_MigratesToANodeThatFits()
     {
         var (h, adjuster, _) = Create();
-        h.Profiles.Add("c", cpu: 2000, memory: 1024).Add("filler", cpu: 2000, memory: 1024);
+        h.Profiles.Add("c", cpu: 1000, memory: 4000).Add("filler", cpu: 1000, memory: 4000);
         await h.AddNodesAsync(BrokerHarness.Node("a", corePrice: 0.01), BrokerHarness.Node("b", corePrice: 0.02));
         var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
         await ResourceBrokerAdjustTests.Allocate(h, "filler");
         ResourceBrokerAdjustTests.Drain(h);
 
-        await Feed(h, adjuster, "a", id, seconds: 4, new InstanceObservation(1990, 300, Throttled: true));
+        await Feed(h, adjuster, "a", id, seconds: 4, new InstanceObservation(300, 3900, Throttled: false));
 
         var moved = h.Broker.FindAllocation(id)!;
-        Assert.Equal(("b", 3000.0), (moved.NodeId, moved.Resources.CpuMillicores));
+        Assert.Equal(("b", 6000.0), (moved.NodeId, moved.Resources.MemoryMiB));
         Assert.Equal(DecisionKind.Migration, Assert.Single(h.Publisher.Decisions).Kind);
         Assert.Equal([(CommandKind.Stop, "a"), (CommandKind.Start, "b")], h.Publisher.Commands.Select(c => (c.Kind, c.NodeId)));
 
@@ -59,6 +59,32 @@ public sealed class AdjusterServiceTests
         ResourceBrokerAdjustTests.Drain(h);
         await Feed(h, adjuster, "a", id, seconds: 30, new InstanceObservation(10, 10, Throttled: false));
         Assert.Empty(h.Publisher.Decisions);
+    }
+
+    [Fact]
+    public async Task ObserveAsync_OnlyCpuHotOnAFullNode_StaysThrottledUnlessMigrateOnCpu()
+    {
+        var (h, adjuster, metrics) = Create();
+        h.Profiles.Add("c", cpu: 2000, memory: 1024).Add("filler", cpu: 2000, memory: 1024);
+        await h.AddNodesAsync(BrokerHarness.Node("a", corePrice: 0.01), BrokerHarness.Node("b", corePrice: 0.02));
+        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
+        await ResourceBrokerAdjustTests.Allocate(h, "filler");
+        ResourceBrokerAdjustTests.Drain(h);
+        using var noRoom = new CounterProbe(metrics.NoRoom);
+
+        await Feed(h, adjuster, "a", id, seconds: 4, new InstanceObservation(1990, 300, Throttled: true));
+
+        Assert.Equal("a", h.Broker.FindAllocation(id)!.NodeId);
+        Assert.Empty(h.Publisher.Commands);
+        Assert.Equal(1, noRoom.Total);
+
+        var (h2, eager, _) = Create(Options with { MigrateOnCpu = true });
+        h2.Profiles.Add("c", cpu: 2000, memory: 1024).Add("filler", cpu: 2000, memory: 1024);
+        await h2.AddNodesAsync(BrokerHarness.Node("a", corePrice: 0.01), BrokerHarness.Node("b", corePrice: 0.02));
+        var id2 = (await ResourceBrokerAdjustTests.Allocate(h2, "c")).AllocationId!;
+        await ResourceBrokerAdjustTests.Allocate(h2, "filler");
+        await Feed(h2, eager, "a", id2, seconds: 4, new InstanceObservation(1990, 300, Throttled: true));
+        Assert.Equal(("b", 3000.0), (h2.Broker.FindAllocation(id2)!.NodeId, h2.Broker.FindAllocation(id2)!.Resources.CpuMillicores));
     }
 
     [Fact]
@@ -175,11 +201,11 @@ public sealed class AdjusterServiceTests
         Assert.Equal(0, adjuster.TrackedCount);
     }
 
-    private static (BrokerHarness Harness, AdjusterService Adjuster, AdjusterMetrics Metrics) Create()
+    private static (BrokerHarness Harness, AdjusterService Adjuster, AdjusterMetrics Metrics) Create(AdjusterOptions? options = null)
     {
         var h = new BrokerHarness();
         var metrics = new AdjusterMetrics();
-        var adjuster = new AdjusterService(h.Broker, Microsoft.Extensions.Options.Options.Create(Options), h.Time, NullLogger<AdjusterService>.Instance, metrics);
+        var adjuster = new AdjusterService(h.Broker, Microsoft.Extensions.Options.Options.Create(options ?? Options), h.Time, NullLogger<AdjusterService>.Instance, metrics);
         return (h, adjuster, metrics);
     }
 

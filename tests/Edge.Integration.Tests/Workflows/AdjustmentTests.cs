@@ -43,7 +43,8 @@ public sealed class AdjustmentTests
     public async Task StepAboveItsProfileOnAFullNode_IsMigratedAndCompletesElsewhere()
     {
         string[] nodes = ["adj-small", "adj-big"];
-        await using var system = await EdgeSystem.StartAsync(nodes, controllerEnvironment: Quick);
+        // CPU alone migrates only when asked to (by default a CPU-starved step runs on throttled rather than restart).
+        await using var system = await EdgeSystem.StartAsync(nodes, controllerEnvironment: new Dictionary<string, string>(Quick) { ["EDGE_Controller__Adjuster__MigrateOnCpu"] = "true" });
         system.StartAgent(nodes[0], extra: Capacity(600));
         await system.WaitNodeOnlineAsync(nodes[0]);
         var client = new WorkflowClient(system);

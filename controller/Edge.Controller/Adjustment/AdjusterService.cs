@@ -130,6 +130,19 @@ internal sealed partial class AdjusterService
             return;
         }
 
+        if (target.MemoryMiB > allocation.Resources.MemoryMiB && target.CpuMillicores > allocation.Resources.CpuMillicores)
+        {
+            // Both ran hot but the node has no CPU to spare: take the memory, which saves the step from an OOM kill,
+            // in place rather than move it; CPU stays throttled.
+            var memoryOnly = target with { CpuMillicores = allocation.Resources.CpuMillicores };
+            var partial = await _broker.ResizeAsync(allocation.AllocationId, memoryOnly, $"{proposal.Reason} (memory only: {resize.Reason})", cancellationToken);
+            if (partial.Status == ResizeStatus.InPlace)
+            {
+                Done(tracker, proposal with { Limits = proposal.Limits with { CpuMillicores = allocation.Resources.CpuMillicores } }, "scale_up");
+                return;
+            }
+        }
+
         if (!allocation.Request.Migratable)
         {
             NoRoom(tracker, allocation, "not_migratable", $"{resize.Reason}, and '{allocation.ComponentId}' is not migratable");

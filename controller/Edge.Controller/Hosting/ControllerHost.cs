@@ -112,6 +112,8 @@ internal static class ControllerHost
         services.AddSingleton<ReconcileReports>();
         services.AddOptions<ComponentProfilerOptions>().Bind(configuration.GetSection(ForecastSection)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ComponentProfilerOptions>, ProfilerOptionsValidator>();
+        services.AddOptions<LearningOptions>().Bind(configuration.GetSection(ForecastSection))
+            .Validate(o => o.LearningRate is > 0 and <= 1, $"{ForecastSection}:LearningRate must be in (0, 1]").ValidateOnStart();
         services.AddSingleton<Forecaster>();
         services.AddOptions<RetrainOptions>().Bind(configuration.GetSection(RetrainOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<RetrainService>();

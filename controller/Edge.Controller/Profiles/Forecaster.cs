@@ -16,10 +16,12 @@ internal sealed partial class Forecaster
 {
     private readonly ComponentProfilerOptions _options;
     private readonly TimeProvider _time;
+    private readonly double _learningRate;
     private ComponentProfiler _current;
 
-    public Forecaster(IOptions<ComponentProfilerOptions> options, IOptions<ControllerOptions> controller, TimeProvider time, ILogger<Forecaster> logger)
+    public Forecaster(IOptions<ComponentProfilerOptions> options, IOptions<LearningOptions> learning, IOptions<ControllerOptions> controller, TimeProvider time, ILogger<Forecaster> logger)
     {
+        _learningRate = learning.Value.LearningRate;
         _options = options.Value;
         _time = time;
         ModelDirectory = Path.Combine(controller.Value.DataDirectory, "models");
@@ -67,7 +69,7 @@ internal sealed partial class Forecaster
     private ComponentProfiler Build(EdgeModel model)
     {
         var registry = RecommenderRegistry.CreateDefault();
-        registry.Add(model.CreateRecommender());
+        registry.Add(model.CreateRecommender(_learningRate));
         return new ComponentProfiler(_options, _time, registry);
     }
 

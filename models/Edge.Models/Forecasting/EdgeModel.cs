@@ -41,4 +41,8 @@ public sealed record EdgeModel
     /// other knob values scale it (knob / 2), so a sweep still moves every resource together.
     /// </summary>
     public IRecommender CreateRecommender() => new EdgeRecommender(EdgeOptions.Default, "edge", this);
+
+    /// <summary>The recommender with this model and its online learning rate (<see cref="EdgeOptions.AdaptationRate"/>).</summary>
+    public IRecommender CreateRecommender(double adaptationRate) =>
+        new EdgeRecommender(EdgeOptions.Default with { AdaptationRate = adaptationRate }, "edge", this);
 }

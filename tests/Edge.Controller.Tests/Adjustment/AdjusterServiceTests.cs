@@ -62,6 +62,24 @@ public sealed class AdjusterServiceTests
     }
 
     [Fact]
+    public async Task ObserveAsync_CpuAndMemoryHotWithNoSpareCpu_TakesTheMemoryInPlace()
+    {
+        var (h, adjuster, _) = Create();
+        h.Profiles.Add("c", cpu: 2000, memory: 1024).Add("filler", cpu: 2000, memory: 1024);
+        await h.AddNodesAsync(BrokerHarness.Node("a", corePrice: 0.01), BrokerHarness.Node("b", corePrice: 0.02));
+        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
+        await ResourceBrokerAdjustTests.Allocate(h, "filler");
+        ResourceBrokerAdjustTests.Drain(h);
+
+        await Feed(h, adjuster, "a", id, seconds: 4, new InstanceObservation(1990, 1000, Throttled: true));
+
+        var after = h.Broker.FindAllocation(id)!;
+        Assert.Equal(("a", 2000.0, 1536.0), (after.NodeId, after.Resources.CpuMillicores, after.Resources.MemoryMiB));
+        Assert.DoesNotContain(h.Publisher.Commands, c => c.Kind is CommandKind.Stop or CommandKind.Start);
+        Assert.Contains(h.Publisher.Commands, c => c.Kind == CommandKind.Resize && c.NodeId == "a");
+    }
+
+    [Fact]
     public async Task ObserveAsync_OnlyCpuHotOnAFullNode_StaysThrottledUnlessMigrateOnCpu()
     {
         var (h, adjuster, metrics) = Create();

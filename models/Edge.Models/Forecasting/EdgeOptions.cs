@@ -45,6 +45,12 @@ internal sealed record EdgeOptions
     /// </summary>
     public long MemoryPeakWindowS { get; init; }
 
+    /// <summary>Window of the memory peak channel (<see cref="PeakChannel"/>), in seconds (0: off).</summary>
+    public long MemoryTailWindowS { get; init; }
+
+    /// <summary>How the memory peak channel combines with the mean-based limit.</summary>
+    public TailMode MemoryTailMode { get; init; }
+
     /// <summary>Horizon assumed for the decisions the state simulates during warm-up.</summary>
     public long DefaultHorizonS { get; init; } = 3600;
 }

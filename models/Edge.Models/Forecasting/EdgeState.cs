@@ -37,13 +37,19 @@ internal sealed class EdgeState : ISizedRunState
     private readonly SizedRunModel _sized;
     private readonly double _floor;
     private readonly long _peakWindowS;
+    private readonly PeakChannel? _tail;
+    private readonly TailMode _tailMode;
 
     /// <param name="options">Settings.</param>
     /// <param name="violationCost">λ: what one sample above the limit costs, in reserved-but-unused resource units.</param>
     /// <param name="floor">Lowest limit set (0: none).</param>
     /// <param name="peakWindowS">The limit never falls below the peak of this many seconds before a decision (0: off; regular series only).</param>
-    public EdgeState(EdgeOptions options, double violationCost, double floor = 0, long peakWindowS = 0)
+    /// <param name="tailWindowS">Window of the peak channel (<see cref="PeakChannel"/>; 0: off; regular series only).</param>
+    /// <param name="tailMode">How the peak channel's limit combines with the mean-based one.</param>
+    public EdgeState(EdgeOptions options, double violationCost, double floor = 0, long peakWindowS = 0, long tailWindowS = 0, TailMode tailMode = TailMode.Cheaper)
     {
+        _tail = tailWindowS > 0 ? new PeakChannel(tailWindowS, options.ScoreWindow) : null;
+        _tailMode = tailMode;
         _floor = floor;
         _peakWindowS = peakWindowS;
         _options = options;
@@ -144,6 +150,7 @@ internal sealed class EdgeState : ISizedRunState
         }
 
         _scores.Add(0, value / _base);
+        _tail?.Score(value);
         _blockSamples++;
         _blockAbove += value > _current.Limit ? 1 : 0;
         _blockBelowLower += value < _current.Lower ? 1 : 0;
@@ -163,6 +170,11 @@ internal sealed class EdgeState : ISizedRunState
         _blockEndS = nowS + Math.Max(horizonS, 1);
         _baseValid = _count > 0;
         _base = Base(nowS, Math.Max(horizonS, _options.DefaultHorizonS));
+        if (!_runs)
+        {
+            _tail?.Start(_samples, nowS);
+        }
+
         _current = Predict();
     }
 
@@ -225,6 +237,26 @@ internal sealed class EdgeState : ISizedRunState
         return best;
     }
 
+    /// <summary>mean(scale · (s − s_i)+) + λ · share(s_i &gt; s) over <paramref name="sorted"/> scores.</summary>
+    internal static double ExpectedCost(ReadOnlySpan<double> sorted, double scale, double violationCost, double s)
+    {
+        var idle = 0.0;
+        var above = 0;
+        foreach (var x in sorted)
+        {
+            if (x > s)
+            {
+                above++;
+            }
+            else
+            {
+                idle += s - x;
+            }
+        }
+
+        return sorted.Length == 0 ? double.PositiveInfinity : ((scale * idle) + (violationCost * above)) / sorted.Length;
+    }
+
     private Recommendation Predict()
     {
         var n = _scores.Count;
@@ -255,6 +287,18 @@ internal sealed class EdgeState : ISizedRunState
                 limit = Math.Max(limit, peak / _base);
             }
         }
+        if (_tail is { Ready: true } && !_runs)
+        {
+            var (tailLimit, tailCost) = _tail.Recommend(_violationCost);
+            limit = SizedRunModel.TailExtended(_scratch, limit, _base, _violationCost);
+            limit = _tailMode switch
+            {
+                TailMode.Only => tailLimit / _base,
+                TailMode.Max => Math.Max(limit, tailLimit / _base),
+                _ => tailCost < ExpectedCost(_scratch, _base, _violationCost, limit) ? tailLimit / _base : limit,
+            };
+        }
+
         var upperLevel = _upperTail.UpperLevel(n);
         var upper = upperLevel >= 1 ? double.PositiveInfinity : Quantiles.OfSorted(_scratch, upperLevel);
         var lower = Quantiles.OfSorted(_scratch, _lowerTail.LowerLevel(n));

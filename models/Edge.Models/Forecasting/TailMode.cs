@@ -1,0 +1,14 @@
+namespace Edge.Models.Forecasting;
+
+/// <summary>How <see cref="PeakChannel"/>'s limit combines with the mean-based limit of <see cref="EdgeState"/>.</summary>
+internal enum TailMode
+{
+    /// <summary>The one with the lower expected cost on its own scores.</summary>
+    Cheaper,
+
+    /// <summary>The peak channel's limit only.</summary>
+    Only,
+
+    /// <summary>The larger of the two.</summary>
+    Max,
+}

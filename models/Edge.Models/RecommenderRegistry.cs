@@ -37,13 +37,6 @@ public sealed class RecommenderRegistry
         registry.Add(new VpaRecommender(floors: false));
         registry.Add(new EdgeRecommender(EdgeOptions.Default with { MemoryFloorMiB = VpaConstants.MinMemoryMiB }, "edge-floor"));
         registry.Add(new EdgeRecommender(EdgeOptions.Default with { MemoryPeakWindowS = 3 * 86400 }, "edge-peak"));
-        foreach (var d in new[] { 1, 2, 3, 5, 7 })
-        {
-            registry.Add(new EdgeRecommender(EdgeOptions.Default with { MemoryTailWindowS = d * 86400 }, $"x-cheap{d}"));
-            registry.Add(new EdgeRecommender(EdgeOptions.Default with { MemoryTailWindowS = d * 86400, MemoryTailMode = TailMode.Only }, $"x-only{d}"));
-            registry.Add(new EdgeRecommender(EdgeOptions.Default with { MemoryTailWindowS = d * 86400, MemoryTailMode = TailMode.Max }, $"x-max{d}"));
-        }
-
         registry.AddGroup("floors", "vpa", "edge-floor");
         registry.AddGroup("no-floors", "vpa-nofloor", "edge");
         registry.AddGroup("autopilot", "autopilot-avg", "autopilot-pct", "autopilot-max", "autopilot-ml");

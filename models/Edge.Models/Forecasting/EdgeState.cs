@@ -5,10 +5,18 @@ namespace Edge.Models.Forecasting;
 /// <summary>
 /// One series' state of <see cref="EdgeRecommender"/>. Samples are grouped into decision windows: the backtest's real
 /// decisions, and before the first of them, simulated ones every horizon (or every new run for run series), so the
-/// scores and the adaptive quantiles are already warm when the first real decision comes.
+/// scores and the adaptive quantiles are already warm when the first real decision comes. For memory a second channel
+/// (<see cref="PeakChannel"/>: scores relative to the recent peak) runs beside the mean-based one; on regular series the
+/// channel whose own past limits had the lower decayed realised cost (idle + λ per sample above) sets the limit — the
+/// selection rule of Autopilot's ML recommender (K. Rzadca et al., "Autopilot: workload autoscaling at Google",
+/// EuroSys 2020, §3.2) applied to two forecasts; run series, with few runs each, take the one with the lower expected
+/// cost on its own scores.
 /// </summary>
 internal sealed class EdgeState : ISizedRunState
 {
+    /// <summary>Per-window decay of each channel's realised cost (half-life about 69 windows: 3 days at 1 h).</summary>
+    private const double RealizedDecay = 0.99;
+
     private readonly EdgeOptions _options;
     private readonly RingBuffer _samples = new(4096);
     private readonly RingBuffer _scores;
@@ -33,12 +41,17 @@ internal sealed class EdgeState : ISizedRunState
     private double _lastGroupSum;
     private int _lastGroupCount;
     private double _previousGroupMean = double.NaN;
+    private double _previousGroupMax = double.NaN;
     private readonly List<double> _lastGroup = [];
     private readonly SizedRunModel _sized;
     private readonly double _floor;
     private readonly long _peakWindowS;
     private readonly PeakChannel? _tail;
     private readonly TailMode _tailMode;
+    private double _meanLimit = double.NaN;
+    private double _tailLimit = double.NaN;
+    private double _meanRealized;
+    private double _tailRealized;
 
     /// <param name="options">Settings.</param>
     /// <param name="violationCost">λ: what one sample above the limit costs, in reserved-but-unused resource units.</param>
@@ -101,6 +114,7 @@ internal sealed class EdgeState : ISizedRunState
             if (_lastGroupCount > 0)
             {
                 _previousGroupMean = _lastGroupSum / _lastGroupCount;
+                _previousGroupMax = _lastGroup.Max();
             }
 
             _lastGroupS = timestampS;
@@ -128,6 +142,7 @@ internal sealed class EdgeState : ISizedRunState
         if (_runs && _lastGroupCount > 0)
         {
             _previousGroupMean = _lastGroupSum / _lastGroupCount;
+            _previousGroupMax = _lastGroup.Max();
             if (_scores.Count == 0)
             {
                 // Only one earlier run: its own spread around its mean is the best calibration there is.
@@ -151,6 +166,12 @@ internal sealed class EdgeState : ISizedRunState
 
         _scores.Add(0, value / _base);
         _tail?.Score(value);
+        if (!double.IsNaN(_tailLimit))
+        {
+            _meanRealized += Math.Max(_meanLimit - value, 0) + (value > _meanLimit ? _violationCost : 0);
+            _tailRealized += Math.Max(_tailLimit - value, 0) + (value > _tailLimit ? _violationCost : 0);
+        }
+
         _blockSamples++;
         _blockAbove += value > _current.Limit ? 1 : 0;
         _blockBelowLower += value < _current.Lower ? 1 : 0;
@@ -166,6 +187,8 @@ internal sealed class EdgeState : ISizedRunState
         }
 
         _blockSamples = _blockAbove = _blockBelowLower = _blockAboveUpper = 0;
+        _meanRealized *= RealizedDecay;
+        _tailRealized *= RealizedDecay;
         _blockStartS = nowS;
         _blockEndS = nowS + Math.Max(horizonS, 1);
         _baseValid = _count > 0;
@@ -173,6 +196,10 @@ internal sealed class EdgeState : ISizedRunState
         if (!_runs)
         {
             _tail?.Start(_samples, nowS);
+        }
+        else
+        {
+            _tail?.Start(_previousGroupMax);
         }
 
         _current = Predict();
@@ -287,12 +314,18 @@ internal sealed class EdgeState : ISizedRunState
                 limit = Math.Max(limit, peak / _base);
             }
         }
-        if (_tail is { Ready: true } && !_runs)
+
+        if (_tail is { Ready: true })
         {
+            // Memory: a second forecast from the recent peak (PeakChannel). Past the largest score both channels take
+            // the exponential tail, so a large λ can buy headroom beyond anything seen.
             var (tailLimit, tailCost) = _tail.Recommend(_violationCost);
             limit = SizedRunModel.TailExtended(_scratch, limit, _base, _violationCost);
-            limit = _tailMode switch
+            _meanLimit = limit * _base;
+            _tailLimit = tailLimit;
+            limit = (_runs ? TailMode.Cheaper : _tailMode) switch
             {
+                TailMode.Realized => _tailRealized < _meanRealized ? tailLimit / _base : limit,
                 TailMode.Only => tailLimit / _base,
                 TailMode.Max => Math.Max(limit, tailLimit / _base),
                 _ => tailCost < ExpectedCost(_scratch, _base, _violationCost, limit) ? tailLimit / _base : limit,

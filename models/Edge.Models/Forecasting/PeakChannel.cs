@@ -8,12 +8,11 @@ namespace Edge.Models.Forecasting;
 /// cost-optimal point of the recent scores (split-conformal calibration on window-peak residuals; V. Vovk,
 /// A. Gammerman, G. Shafer, "Algorithmic Learning in a Random World", 2005), extended past the largest score by an
 /// exponential tail (<see cref="SizedRunModel.TailExtended"/>) so a large violation cost buys headroom beyond anything
-/// seen. Together with the mean-based forecast, the cheaper of the two by expected cost on its own scores is used.
+/// seen. <see cref="EdgeState"/> chooses between it and the mean-based forecast.
 /// </summary>
 internal sealed class PeakChannel(long windowS, int scoreWindow)
 {
-    private readonly RingBuffer _scores = new(scoreWindow);
-    private double[] _sorted = [];
+    private readonly SortedWindow _scores = new(scoreWindow);
 
     public double Base { get; private set; } = double.NaN;
 
@@ -26,30 +25,22 @@ internal sealed class PeakChannel(long windowS, int scoreWindow)
         Base = double.IsNaN(peak) || peak <= 0 ? double.NaN : peak;
     }
 
+    /// <summary>Sets the base directly (run series: the peak of the previous run).</summary>
+    public void Start(double peak) => Base = double.IsFinite(peak) && peak > 0 ? peak : double.NaN;
+
     public void Score(double value)
     {
         if (Base > 0)
         {
-            _scores.Add(0, value / Base);
+            _scores.Add(value / Base);
         }
     }
 
     /// <summary>The cost-optimal limit and its expected cost (idle + λ · share above) on the held scores.</summary>
     public (double Limit, double Cost) Recommend(double violationCost)
     {
-        var n = _scores.Count;
-        if (_sorted.Length != n)
-        {
-            _sorted = new double[n];
-        }
-
-        for (var i = 0; i < n; i++)
-        {
-            _sorted[i] = _scores[i];
-        }
-
-        Array.Sort(_sorted);
-        var s = SizedRunModel.TailExtended(_sorted, EdgeState.CheapestLimit(_sorted, Base, violationCost), Base, violationCost);
-        return (s * Base, EdgeState.ExpectedCost(_sorted, Base, violationCost, s));
+        var sorted = _scores.Sorted;
+        var s = SizedRunModel.TailExtended(sorted, EdgeState.CheapestLimit(sorted, Base, violationCost), Base, violationCost);
+        return (s * Base, EdgeState.ExpectedCost(sorted, Base, violationCost, s));
     }
 }

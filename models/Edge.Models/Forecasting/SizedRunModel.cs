@@ -109,7 +109,7 @@ internal sealed class SizedRunModel(int maxTasks, double intervalLevel)
     /// then solves d/dx [scale·x + λ·P(S &gt; x)] = 0: x* = s_max + β·ln(λ / ((n+1)·scale·β)), when that is past
     /// s_max. Small components get headroom (it is cheap); large ones stay at the largest score.
     /// </summary>
-    internal static double TailExtended(double[] sorted, double limit, double scale, double violationCost)
+    internal static double TailExtended(ReadOnlySpan<double> sorted, double limit, double scale, double violationCost)
     {
         var n = sorted.Length;
         if (n == 0 || limit < sorted[^1] || scale <= 0)

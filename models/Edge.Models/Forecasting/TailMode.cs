@@ -6,6 +6,9 @@ internal enum TailMode
     /// <summary>The one with the lower expected cost on its own scores.</summary>
     Cheaper,
 
+    /// <summary>The one whose own past limits had the lower decayed realised cost (idle + λ per sample above).</summary>
+    Realized,
+
     /// <summary>The peak channel's limit only.</summary>
     Only,
 

@@ -36,7 +36,8 @@ public sealed class SizedRunModelTests
         var r = model.Recommend(15 * MiB, violationCost: 10);
 
         Assert.Equal(1.5, r.Limit / r.Forecast, 9);
-        Assert.Equal(1.5, r.Upper / r.Forecast, 9);
+        Assert.Equal(double.PositiveInfinity, r.Upper);   // one score: a 90% conformal bound needs ≥ 19
+        Assert.Equal(0, r.Lower);
     }
 
     [Fact]
@@ -75,5 +76,19 @@ public sealed class SizedRunModelTests
         Assert.Equal(2 + (0.5 * Math.Log(40)), SizedRunModel.TailExtended(sorted, 2, scale: 10, violationCost: 1000), 12);
         Assert.Equal(2, SizedRunModel.TailExtended(sorted, 2, scale: 10, violationCost: 10));     // ln(0.4) < 0: stays
         Assert.Equal(1, SizedRunModel.TailExtended(sorted, 1, scale: 10, violationCost: 1000));   // inside the scores
+    }
+
+    [Theory]
+    [InlineData(19, 19, 1)]     // ⌈20·0.95⌉ = 19 ≤ 19: the largest score; ⌊20·0.05⌋ = 1: the smallest
+    [InlineData(18, -1, 0)]     // ⌈19·0.95⌉ = 19 > 18: unbounded above; ⌊0.95⌋ = 0: 0 below
+    [InlineData(39, 38, 2)]     // ⌈40·0.95⌉ = 38; ⌊40·0.05⌋ = 2
+    public void ConformalBounds_FiniteSampleRanks_HandComputed(int n, int upperRank, int lowerRank)
+    {
+        var sorted = Enumerable.Range(1, n).Select(i => (double)i).ToArray();
+
+        var (lower, upper) = SizedRunModel.ConformalBounds(sorted, 0.05);
+
+        Assert.Equal(upperRank < 0 ? double.PositiveInfinity : upperRank, upper);
+        Assert.Equal(lowerRank, lower);
     }
 }

@@ -57,6 +57,9 @@ internal sealed record EdgeOptions
     /// </summary>
     public TailMode MemoryTailMode { get; init; } = TailMode.Realized;
 
+    /// <summary>Per-window decay of each memory forecast's realised cost (0.99: half-life about 69 windows, 3 days at 1 h).</summary>
+    public double RealizedCostDecay { get; init; } = 0.99;
+
     /// <summary>Horizon assumed for the decisions the state simulates during warm-up.</summary>
     public long DefaultHorizonS { get; init; } = 3600;
 }

@@ -14,9 +14,6 @@ namespace Edge.Models.Forecasting;
 /// </summary>
 internal sealed class EdgeState : ISizedRunState
 {
-    /// <summary>Per-window decay of each channel's realised cost (half-life about 69 windows: 3 days at 1 h).</summary>
-    private const double RealizedDecay = 0.99;
-
     private readonly EdgeOptions _options;
     private readonly RingBuffer _samples = new(4096);
     private readonly RingBuffer _scores;
@@ -187,8 +184,8 @@ internal sealed class EdgeState : ISizedRunState
         }
 
         _blockSamples = _blockAbove = _blockBelowLower = _blockAboveUpper = 0;
-        _meanRealized *= RealizedDecay;
-        _tailRealized *= RealizedDecay;
+        _meanRealized *= _options.RealizedCostDecay;
+        _tailRealized *= _options.RealizedCostDecay;
         _blockStartS = nowS;
         _blockEndS = nowS + Math.Max(horizonS, 1);
         _baseValid = _count > 0;
@@ -305,16 +302,6 @@ internal sealed class EdgeState : ISizedRunState
 
         Array.Sort(_scratch);
         var limit = CheapestLimit(_scratch, _base, _violationCost);
-        if (_peakWindowS > 0 && !_runs)
-        {
-            // Never below the recent peak: memory that was needed lately is likely needed again (OOM kills are costly).
-            var peak = _samples.MaxBetween(_blockStartS - _peakWindowS, _blockStartS);
-            if (!double.IsNaN(peak))
-            {
-                limit = Math.Max(limit, peak / _base);
-            }
-        }
-
         if (_tail is { Ready: true })
         {
             // Memory: a second forecast from the recent peak (PeakChannel). Past the largest score both channels take
@@ -330,6 +317,17 @@ internal sealed class EdgeState : ISizedRunState
                 TailMode.Max => Math.Max(limit, tailLimit / _base),
                 _ => tailCost < ExpectedCost(_scratch, _base, _violationCost, limit) ? tailLimit / _base : limit,
             };
+        }
+
+        // After the choice between forecasts, so edge-peak's guarantee holds whichever forecast sets the limit.
+        if (_peakWindowS > 0 && !_runs)
+        {
+            // Never below the recent peak: memory that was needed lately is likely needed again (OOM kills are costly).
+            var peak = _samples.MaxBetween(_blockStartS - _peakWindowS, _blockStartS);
+            if (!double.IsNaN(peak))
+            {
+                limit = Math.Max(limit, peak / _base);
+            }
         }
 
         var upperLevel = _upperTail.UpperLevel(n);

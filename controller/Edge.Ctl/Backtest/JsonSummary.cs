@@ -89,6 +89,26 @@ internal static class JsonSummary
         }
 
         w.WriteEndObject();
+        w.WriteStartObject("baselines");
+        foreach (var segment in Enum.GetValues<Segment>())
+        {
+            w.WriteStartArray(Name(segment));
+            foreach (var m in BaselineMatch.For(result, segment))
+            {
+                w.WriteStartObject();
+                w.WriteString("baseline", m.Baseline);
+                w.WriteNumber("violations", m.Violations);
+                Number(w, "violationPercent", m.ViolationPercent);
+                Number(w, "slackPercent", m.Slack);
+                Number(w, "edgeSlackPercent", m.EdgeSlack);
+                w.WriteBoolean("edgeBetter", m.Beaten);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
         w.WriteEndObject();
     }
 

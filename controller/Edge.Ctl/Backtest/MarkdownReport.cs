@@ -41,6 +41,7 @@ internal static class MarkdownReport
         md.AppendLine(Inv, $"## {resource}").AppendLine();
         md.AppendLine(Inv, $"{result.SeriesScored} series scored, {result.SkippedSeries.Count} skipped (too few scored samples).").AppendLine();
         WriteGoals(md, result);
+        WriteBaselines(md, result);
         foreach (var segment in Enum.GetValues<Segment>())
         {
             WriteTable(md, result, segment, unit);
@@ -71,6 +72,25 @@ internal static class MarkdownReport
             }
 
             md.AppendLine(Inv, $"| {JsonSummary.Name(segment)} | {g.VpaViolationPercent:F2} | {g.VpaSlack:F2} | {TextSummary.Format(g.EdgeSlack)} | {TextSummary.Format(g.OracleSlack)} | {g.BestAutopilot ?? "-"} | {TextSummary.Format(g.BestAutopilotSlack)} | {Reduction(g.EdgeReduction)} | {TextSummary.Percent(g.GapClosed)} | {(g.Met ? "yes" : "no")} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void WriteBaselines(StringBuilder md, BacktestResult result)
+    {
+        var rows = Enum.GetValues<Segment>().SelectMany(s => BaselineMatch.For(result, s).Select(m => (Segment: s, Match: m))).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("Edge against each baseline at the baseline's default knob: Edge's slack at the baseline's violation rate (\"fewer violations at lower slack\" when it is lower):").AppendLine();
+        md.AppendLine("| part | baseline | its violations | its viol % | its slack % | edge slack % at that rate | edge better |");
+        md.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var (segment, m) in rows)
+        {
+            md.AppendLine(Inv, $"| {JsonSummary.Name(segment)} | {m.Baseline} | {m.Violations} | {m.ViolationPercent:F2} | {m.Slack:F2} | {TextSummary.Format(m.EdgeSlack)} | {(m.Beaten ? "yes" : "no")} |");
         }
 
         md.AppendLine();

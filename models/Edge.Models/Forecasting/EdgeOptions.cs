@@ -45,6 +45,21 @@ internal sealed record EdgeOptions
     /// </summary>
     public long MemoryPeakWindowS { get; init; }
 
+    /// <summary>
+    /// Window of the memory peak channel (<see cref="PeakChannel"/>), in seconds (0: off). 3 days was chosen over 1 day
+    /// on the tuning part of Bitbrains (docs/forecasting.md). Run series use the previous run's peak instead.
+    /// </summary>
+    public long MemoryTailWindowS { get; init; } = 3 * 86400;
+
+    /// <summary>
+    /// How the memory peak channel combines with the mean-based limit on regular series (run series always use
+    /// <see cref="TailMode.Cheaper"/>: a component has too few runs for realised costs to tell the channels apart).
+    /// </summary>
+    public TailMode MemoryTailMode { get; init; } = TailMode.Realized;
+
+    /// <summary>Per-window decay of each memory forecast's realised cost (0.99: half-life about 69 windows, 3 days at 1 h).</summary>
+    public double RealizedCostDecay { get; init; } = 0.99;
+
     /// <summary>Horizon assumed for the decisions the state simulates during warm-up.</summary>
     public long DefaultHorizonS { get; init; } = 3600;
 }

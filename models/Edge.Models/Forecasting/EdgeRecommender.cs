@@ -20,7 +20,7 @@ internal sealed class EdgeRecommender(EdgeOptions options, string name = "edge",
 
     public double DefaultKnob => EdgeModel.DefaultViolationCost;
 
-    public IReadOnlyList<double> SweepKnobs { get; } = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 300, 1000, 3000, 10000];
+    public IReadOnlyList<double> SweepKnobs { get; } = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 300, 1000, 3000, 10000, 30000, 100000, 300000];
 
     /// <summary>The saved model whose λ per resource this recommender uses (null: λ = the knob).</summary>
     public EdgeModel? Model => model;
@@ -32,7 +32,9 @@ internal sealed class EdgeRecommender(EdgeOptions options, string name = "edge",
             options,
             ViolationCost(resource, knob) * Unit(resource),
             memory ? options.MemoryFloorMiB : 0,
-            memory ? options.MemoryPeakWindowS : 0);
+            memory ? options.MemoryPeakWindowS : 0,
+            memory ? options.MemoryTailWindowS : 0,
+            options.MemoryTailMode);
     }
 
     /// <summary>λ for <paramref name="resource"/>: the knob, or the model's λ scaled by knob / default knob.</summary>

@@ -5,7 +5,12 @@ namespace Edge.Models.Forecasting;
 /// <summary>
 /// One series' state of <see cref="EdgeRecommender"/>. Samples are grouped into decision windows: the backtest's real
 /// decisions, and before the first of them, simulated ones every horizon (or every new run for run series), so the
-/// scores and the adaptive quantiles are already warm when the first real decision comes.
+/// scores and the adaptive quantiles are already warm when the first real decision comes. For memory a second channel
+/// (<see cref="PeakChannel"/>: scores relative to the recent peak) runs beside the mean-based one; on regular series the
+/// channel whose own past limits had the lower decayed realised cost (idle + λ per sample above) sets the limit — the
+/// selection rule of Autopilot's ML recommender (K. Rzadca et al., "Autopilot: workload autoscaling at Google",
+/// EuroSys 2020, §3.2) applied to two forecasts; run series, with few runs each, take the one with the lower expected
+/// cost on its own scores.
 /// </summary>
 internal sealed class EdgeState : ISizedRunState
 {
@@ -33,17 +38,28 @@ internal sealed class EdgeState : ISizedRunState
     private double _lastGroupSum;
     private int _lastGroupCount;
     private double _previousGroupMean = double.NaN;
+    private double _previousGroupMax = double.NaN;
     private readonly List<double> _lastGroup = [];
     private readonly SizedRunModel _sized;
     private readonly double _floor;
     private readonly long _peakWindowS;
+    private readonly PeakChannel? _tail;
+    private readonly TailMode _tailMode;
+    private double _meanLimit = double.NaN;
+    private double _tailLimit = double.NaN;
+    private double _meanRealized;
+    private double _tailRealized;
 
     /// <param name="options">Settings.</param>
     /// <param name="violationCost">λ: what one sample above the limit costs, in reserved-but-unused resource units.</param>
     /// <param name="floor">Lowest limit set (0: none).</param>
     /// <param name="peakWindowS">The limit never falls below the peak of this many seconds before a decision (0: off; regular series only).</param>
-    public EdgeState(EdgeOptions options, double violationCost, double floor = 0, long peakWindowS = 0)
+    /// <param name="tailWindowS">Window of the peak channel (<see cref="PeakChannel"/>; 0: off; regular series only).</param>
+    /// <param name="tailMode">How the peak channel's limit combines with the mean-based one.</param>
+    public EdgeState(EdgeOptions options, double violationCost, double floor = 0, long peakWindowS = 0, long tailWindowS = 0, TailMode tailMode = TailMode.Cheaper)
     {
+        _tail = tailWindowS > 0 ? new PeakChannel(tailWindowS, options.ScoreWindow) : null;
+        _tailMode = tailMode;
         _floor = floor;
         _peakWindowS = peakWindowS;
         _options = options;
@@ -95,6 +111,7 @@ internal sealed class EdgeState : ISizedRunState
             if (_lastGroupCount > 0)
             {
                 _previousGroupMean = _lastGroupSum / _lastGroupCount;
+                _previousGroupMax = _lastGroup.Max();
             }
 
             _lastGroupS = timestampS;
@@ -122,6 +139,7 @@ internal sealed class EdgeState : ISizedRunState
         if (_runs && _lastGroupCount > 0)
         {
             _previousGroupMean = _lastGroupSum / _lastGroupCount;
+            _previousGroupMax = _lastGroup.Max();
             if (_scores.Count == 0)
             {
                 // Only one earlier run: its own spread around its mean is the best calibration there is.
@@ -144,6 +162,13 @@ internal sealed class EdgeState : ISizedRunState
         }
 
         _scores.Add(0, value / _base);
+        _tail?.Score(value);
+        if (!double.IsNaN(_tailLimit))
+        {
+            _meanRealized += Math.Max(_meanLimit - value, 0) + (value > _meanLimit ? _violationCost : 0);
+            _tailRealized += Math.Max(_tailLimit - value, 0) + (value > _tailLimit ? _violationCost : 0);
+        }
+
         _blockSamples++;
         _blockAbove += value > _current.Limit ? 1 : 0;
         _blockBelowLower += value < _current.Lower ? 1 : 0;
@@ -159,10 +184,21 @@ internal sealed class EdgeState : ISizedRunState
         }
 
         _blockSamples = _blockAbove = _blockBelowLower = _blockAboveUpper = 0;
+        _meanRealized *= _options.RealizedCostDecay;
+        _tailRealized *= _options.RealizedCostDecay;
         _blockStartS = nowS;
         _blockEndS = nowS + Math.Max(horizonS, 1);
         _baseValid = _count > 0;
         _base = Base(nowS, Math.Max(horizonS, _options.DefaultHorizonS));
+        if (!_runs)
+        {
+            _tail?.Start(_samples, nowS);
+        }
+        else
+        {
+            _tail?.Start(_previousGroupMax);
+        }
+
         _current = Predict();
     }
 
@@ -225,6 +261,26 @@ internal sealed class EdgeState : ISizedRunState
         return best;
     }
 
+    /// <summary>mean(scale · (s − s_i)+) + λ · share(s_i &gt; s) over <paramref name="sorted"/> scores.</summary>
+    internal static double ExpectedCost(ReadOnlySpan<double> sorted, double scale, double violationCost, double s)
+    {
+        var idle = 0.0;
+        var above = 0;
+        foreach (var x in sorted)
+        {
+            if (x > s)
+            {
+                above++;
+            }
+            else
+            {
+                idle += s - x;
+            }
+        }
+
+        return sorted.Length == 0 ? double.PositiveInfinity : ((scale * idle) + (violationCost * above)) / sorted.Length;
+    }
+
     private Recommendation Predict()
     {
         var n = _scores.Count;
@@ -246,6 +302,24 @@ internal sealed class EdgeState : ISizedRunState
 
         Array.Sort(_scratch);
         var limit = CheapestLimit(_scratch, _base, _violationCost);
+        if (_tail is { Ready: true })
+        {
+            // Memory: a second forecast from the recent peak (PeakChannel). Past the largest score both channels take
+            // the exponential tail, so a large λ can buy headroom beyond anything seen.
+            var (tailLimit, tailCost) = _tail.Recommend(_violationCost);
+            limit = SizedRunModel.TailExtended(_scratch, limit, _base, _violationCost);
+            _meanLimit = limit * _base;
+            _tailLimit = tailLimit;
+            limit = (_runs ? TailMode.Cheaper : _tailMode) switch
+            {
+                TailMode.Realized => _tailRealized < _meanRealized ? tailLimit / _base : limit,
+                TailMode.Only => tailLimit / _base,
+                TailMode.Max => Math.Max(limit, tailLimit / _base),
+                _ => tailCost < ExpectedCost(_scratch, _base, _violationCost, limit) ? tailLimit / _base : limit,
+            };
+        }
+
+        // After the choice between forecasts, so edge-peak's guarantee holds whichever forecast sets the limit.
         if (_peakWindowS > 0 && !_runs)
         {
             // Never below the recent peak: memory that was needed lately is likely needed again (OOM kills are costly).
@@ -255,6 +329,7 @@ internal sealed class EdgeState : ISizedRunState
                 limit = Math.Max(limit, peak / _base);
             }
         }
+
         var upperLevel = _upperTail.UpperLevel(n);
         var upper = upperLevel >= 1 ? double.PositiveInfinity : Quantiles.OfSorted(_scratch, upperLevel);
         var lower = Quantiles.OfSorted(_scratch, _lowerTail.LowerLevel(n));

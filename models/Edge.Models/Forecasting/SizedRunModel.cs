@@ -84,10 +84,22 @@ internal sealed class SizedRunModel(int maxTasks, double intervalLevel)
         var peaks = _fitted.Select(p => Math.Exp(p.Y)).Order().ToArray();
         var absolute = EdgeState.CheapestLimit(peaks, 1, violationCost);
         limit = Math.Max(limit, absolute / prediction);
-        var tail = (1 - intervalLevel) / 2;
-        return new Recommendation(
-            limit * prediction, prediction, Quantiles.OfSorted(sorted, tail) * prediction,
-            Quantiles.OfSorted(sorted, 1 - tail) * prediction, intervalLevel);
+        var (lower, upper) = ConformalBounds(_scores.Count > 0 ? sorted : [], (1 - intervalLevel) / 2);
+        return new Recommendation(limit * prediction, prediction, lower * prediction, upper * prediction, intervalLevel);
+    }
+
+    /// <summary>
+    /// Split-conformal bounds with the finite-sample rank rule (J. Lei et al., "Distribution-free predictive inference
+    /// for regression", JASA 2018, §2.2): the upper bound is the ⌈(n+1)(1−α)⌉-th smallest of n out-of-sample scores,
+    /// +∞ when that rank exceeds n; the lower bound the ⌊(n+1)α⌋-th smallest, 0 when that rank is 0. With fewer than
+    /// 1/α − 1 scores the honest interval is unbounded; in-sample residuals (one earlier run) do not count as scores.
+    /// </summary>
+    internal static (double Lower, double Upper) ConformalBounds(ReadOnlySpan<double> sorted, double alpha)
+    {
+        var n = sorted.Length;
+        var hi = (int)Math.Ceiling((n + 1) * (1 - alpha) - 1e-9);
+        var lo = (int)Math.Floor((n + 1) * alpha + 1e-9);
+        return (lo < 1 ? 0 : sorted[lo - 1], hi > n ? double.PositiveInfinity : sorted[hi - 1]);
     }
 
     /// <summary>
@@ -97,7 +109,7 @@ internal sealed class SizedRunModel(int maxTasks, double intervalLevel)
     /// then solves d/dx [scale·x + λ·P(S &gt; x)] = 0: x* = s_max + β·ln(λ / ((n+1)·scale·β)), when that is past
     /// s_max. Small components get headroom (it is cheap); large ones stay at the largest score.
     /// </summary>
-    internal static double TailExtended(double[] sorted, double limit, double scale, double violationCost)
+    internal static double TailExtended(ReadOnlySpan<double> sorted, double limit, double scale, double violationCost)
     {
         var n = sorted.Length;
         if (n == 0 || limit < sorted[^1] || scale <= 0)

@@ -21,6 +21,11 @@ public sealed class BacktestCommandTests : IDisposable
         Assert.Equal("cpu", cpu.GetProperty("resource").GetString());
         Assert.Equal(4, cpu.GetProperty("seriesScored").GetInt32());
         Assert.Equal(3, cpu.GetProperty("recommenders").GetArrayLength());
+        var baselines = cpu.GetProperty("baselines").GetProperty("all");
+        Assert.Equal(1, baselines.GetArrayLength());
+        Assert.Equal("vpa", baselines[0].GetProperty("baseline").GetString());
+        Assert.Contains(baselines[0].GetProperty("edgeBetter").ValueKind, new[] { JsonValueKind.True, JsonValueKind.False });
+        Assert.True(baselines[0].GetProperty("slackPercent").GetDouble() > 0);
         Assert.Contains("series scored", stderr, StringComparison.Ordinal);
     }
 
@@ -32,6 +37,7 @@ public sealed class BacktestCommandTests : IDisposable
         Assert.Equal(ExitCodes.Success, code);
         var report = await File.ReadAllTextAsync(Path.Combine(_out, "backtest-report.md"), TestContext.Current.CancellationToken);
         Assert.Contains("## memory", report, StringComparison.Ordinal);
+        Assert.Contains("| all | autopilot-pct |", report, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_out, "backtest-report-slack-vs-violation-memory.svg")));
         Assert.StartsWith("<svg", await File.ReadAllTextAsync(Path.Combine(_out, "backtest-report-example-memory.svg"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }

@@ -1,3 +1,4 @@
+using Edge.Models.Backtest;
 using Edge.Models.Forecasting;
 
 namespace Edge.Models.Tests.Forecasting;
@@ -36,7 +37,8 @@ public sealed class SizedRunModelTests
         var r = model.Recommend(15 * MiB, violationCost: 10);
 
         Assert.Equal(1.5, r.Limit / r.Forecast, 9);
-        Assert.Equal(1.5, r.Upper / r.Forecast, 9);
+        Assert.Equal(double.PositiveInfinity, r.Upper);   // one score: a 90% conformal bound needs ≥ 19
+        Assert.Equal(0, r.Lower);
     }
 
     [Fact]
@@ -76,4 +78,54 @@ public sealed class SizedRunModelTests
         Assert.Equal(2, SizedRunModel.TailExtended(sorted, 2, scale: 10, violationCost: 10));     // ln(0.4) < 0: stays
         Assert.Equal(1, SizedRunModel.TailExtended(sorted, 1, scale: 10, violationCost: 1000));   // inside the scores
     }
+
+    [Theory]
+    [InlineData(19, 19, 1)]     // ⌈20·0.95⌉ = 19 ≤ 19: the largest score; ⌊20·0.05⌋ = 1: the smallest
+    [InlineData(18, -1, 0)]     // ⌈19·0.95⌉ = 19 > 18: unbounded above; ⌊0.95⌋ = 0: 0 below
+    [InlineData(39, 38, 2)]     // ⌈40·0.95⌉ = 38; ⌊40·0.05⌋ = 2
+    public void ConformalBounds_FiniteSampleRanks_HandComputed(int n, int upperRank, int lowerRank)
+    {
+        var sorted = Enumerable.Range(1, n).Select(i => (double)i).ToArray();
+
+        var (lower, upper) = SizedRunModel.ConformalBounds(sorted, 0.05);
+
+        Assert.Equal(upperRank < 0 ? double.PositiveInfinity : upperRank, upper);
+        Assert.Equal(lowerRank, lower);
+    }
+
+    [Fact]
+    public void Backtest_RunSeriesWithKnownNoise_NinetyPercentIntervalCoversAboutNinetyPercent()
+    {
+        // 80 runs of 10 tasks; peak = 50 MiB per GiB of input × log-normal noise (σ = 0.2), inputs 1–8 GiB.
+        var random = new Random(5);
+        var t = new List<long>();
+        var u = new List<double>();
+        var inputs = new List<double>();
+        for (var run = 0; run < 80; run++)
+        {
+            for (var task = 0; task < 10; task++)
+            {
+                var input = (1 + random.Next(8)) * 1024.0 * MiB;
+                t.Add(1_700_000_000 + (3600L * run));
+                inputs.Add(input);
+                u.Add(50 * (input / (1024 * MiB)) * Math.Exp(0.2 * Gaussian(random)));
+            }
+        }
+
+        var series = new UsageSeries("runs", ResourceKind.Memory, [.. t], [.. u])
+        {
+            SamplesAreRuns = true,
+            DurationsS = [.. u.Select(_ => 60.0)],
+            InputBytes = [.. inputs],
+        };
+        var result = BacktestEngine.Run(
+            [series], [new EdgeRecommender()], new BacktestOptions { Sweep = false }, null, TestContext.Current.CancellationToken);
+
+        var metrics = result.Recommenders[0].Default.Metrics;
+        Assert.InRange(metrics[Segment.All].Coverage, 0.87, 0.93);
+        Assert.InRange(metrics[Segment.HeldOutTime].Coverage, 0.85, 0.95);
+    }
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

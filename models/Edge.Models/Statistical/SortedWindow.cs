@@ -1,0 +1,43 @@
+namespace Edge.Models.Statistical;
+
+/// <summary>
+/// The most recent <c>capacity</c> values, kept both in arrival order (to evict the oldest) and sorted (so a quantile
+/// or a cost scan needs no sort per decision). Add is O(capacity) memory moves, no allocation.
+/// </summary>
+internal sealed class SortedWindow(int capacity)
+{
+    private readonly RingBuffer _arrivals = new(capacity);
+    private readonly double[] _sorted = new double[capacity];
+
+    public int Count { get; private set; }
+
+    /// <summary>The values held, ascending.</summary>
+    public ReadOnlySpan<double> Sorted => _sorted.AsSpan(0, Count);
+
+    public void Add(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return;
+        }
+
+        if (Count == _sorted.Length)
+        {
+            var oldest = _arrivals[0];
+            var at = Array.BinarySearch(_sorted, 0, Count, oldest);
+            Array.Copy(_sorted, at + 1, _sorted, at, Count - at - 1);
+            Count--;
+        }
+
+        var index = Array.BinarySearch(_sorted, 0, Count, value);
+        if (index < 0)
+        {
+            index = ~index;
+        }
+
+        Array.Copy(_sorted, index, _sorted, index + 1, Count - index);
+        _sorted[index] = value;
+        Count++;
+        _arrivals.Add(0, value);
+    }
+}

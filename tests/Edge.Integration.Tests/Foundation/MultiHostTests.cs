@@ -9,52 +9,26 @@ public sealed class MultiHostTests
     [Fact]
     public async Task ThreeHosts_ExternalMosquitto_EachStreamsItsOwnNetwork()
     {
-        Assert.SkipUnless(TestHost.CanCreate, "network namespaces need root and iproute2");
-        Assert.SkipUnless(MosquittoBroker.IsInstalled, "mosquitto is not installed (apt-get install mosquitto)");
         string[] nodes = ["it-h1", "it-h2", "it-h3"];
-        await using var mosquitto = await MosquittoBroker.StartAsync(nodes, allInterfaces: true);
-        var system = await EdgeSystem.StartAsync(nodes, mosquitto);
-        var hosts = new List<TestHost>();
-        try
+        await using var fleet = await HostFleet.StartAsync(nodes);
+        var system = fleet.System;
+        foreach (var node in nodes)
         {
-            foreach (var node in nodes)
-            {
-                var host = await TestHost.CreateAsync();
-                hosts.Add(host);
-                system.StartAgent(node, host: host);
-            }
+            var series = await Poll.UntilAsync(
+                async () =>
+                {
+                    var json = await system.GetJsonAsync($"/api/nodes/{node}/series");
+                    var names = json.EnumerateArray().Select(s => s.GetProperty("metric").GetString()!).ToList();
+                    return names.Any(n => n.StartsWith("net.", StringComparison.Ordinal) && n.Contains(".rx.bytes_per_s", StringComparison.Ordinal)) ? names : null;
+                },
+                TimeSpan.FromSeconds(60),
+                $"network series of {node}",
+                () => system.Diagnostics);
 
-            foreach (var node in nodes)
-            {
-                await system.WaitNodeOnlineAsync(node);
-            }
-
-            foreach (var node in nodes)
-            {
-                var series = await Poll.UntilAsync(
-                    async () =>
-                    {
-                        var json = await system.GetJsonAsync($"/api/nodes/{node}/series");
-                        var names = json.EnumerateArray().Select(s => s.GetProperty("metric").GetString()!).ToList();
-                        return names.Any(n => n.StartsWith("net.", StringComparison.Ordinal) && n.Contains(".rx.bytes_per_s", StringComparison.Ordinal)) ? names : null;
-                    },
-                    TimeSpan.FromSeconds(60),
-                    $"network series of {node}",
-                    () => system.Diagnostics);
-
-                // Inside its namespace the agent sees its veth end, not the machine's eth0.
-                Assert.Contains(series, n => n.StartsWith("net.eit", StringComparison.Ordinal));
-                Assert.DoesNotContain(series, n => n.StartsWith("net.eth0.", StringComparison.Ordinal));
-                Assert.NotEmpty(await system.PointsAsync(node, MetricNames.NodeScope, MetricNames.CpuCores, TimeSpan.FromMinutes(5)));
-            }
-        }
-        finally
-        {
-            await system.DisposeAsync();
-            foreach (var host in hosts)
-            {
-                await host.DisposeAsync();
-            }
+            // Inside its namespace the agent sees its veth end, not the machine's eth0.
+            Assert.Contains(series, n => n.StartsWith("net.eit", StringComparison.Ordinal));
+            Assert.DoesNotContain(series, n => n.StartsWith("net.eth0.", StringComparison.Ordinal));
+            Assert.NotEmpty(await system.PointsAsync(node, MetricNames.NodeScope, MetricNames.CpuCores, TimeSpan.FromMinutes(5)));
         }
     }
 }

@@ -11,72 +11,46 @@ public sealed class WorkflowRunTests
     [Fact]
     public async Task ThreeHosts_Mosquitto_MultiStepWorkflowRunsInDependencyOrder()
     {
-        Assert.SkipUnless(TestHost.CanCreate, "network namespaces need root and iproute2");
-        Assert.SkipUnless(MosquittoBroker.IsInstalled, "mosquitto is not installed (apt-get install mosquitto)");
         string[] nodes = ["wf-h1", "wf-h2", "wf-h3"];
-        await using var mosquitto = await MosquittoBroker.StartAsync(nodes, allInterfaces: true);
-        var system = await EdgeSystem.StartAsync(nodes, mosquitto);
-        var hosts = new List<TestHost>();
-        try
+        // Each host holds one 500-millicore step at a time, so the three parallel steps need all three hosts.
+        await using var fleet = await HostFleet.StartAsync(nodes, new Dictionary<string, string> { ["EDGE_Agent__Capacity__CpuMillicores"] = "700" });
+        var system = fleet.System;
+        var client = new WorkflowClient(system);
+        var half = new Dictionary<string, string> { ["cpuMillicores"] = "500" };
+        string[] work = ["--cpu", "0.2", "--memory", "16", "--duration", "2"];
+        var runId = await client.SubmitAsync("fanout",
+        [
+            new("prepare", "it-wf/prepare", work) { Hints = half },
+            new("left", "it-wf/work", work, "prepare") { Hints = half },
+            new("middle", "it-wf/work", work, "prepare") { Hints = half },
+            new("right", "it-wf/work", work, "prepare") { Hints = half },
+            new("join", "it-wf/join", work, "left", "middle", "right") { Hints = half },
+        ]);
+
+        var final = await client.WaitFinishedAsync(runId, RunTimeout);
+        Assert.True(final.GetProperty("state").GetString() == "succeeded", $"run {runId}: {final}\n{system.Diagnostics}");
+
+        var attempts = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var component in new[] { "it-wf/prepare", "it-wf/work", "it-wf/join" })
         {
-            foreach (var node in nodes)
+            foreach (var run in await client.RunsAsync(component, runId))
             {
-                var host = await TestHost.CreateAsync();
-                hosts.Add(host);
-                // Each host holds one 500-millicore step at a time, so the three parallel steps need all three hosts.
-                system.StartAgent(node, host: host, extra: new Dictionary<string, string> { ["EDGE_Agent__Capacity__CpuMillicores"] = "700" });
-            }
-
-            foreach (var node in nodes)
-            {
-                await system.WaitNodeOnlineAsync(node);
-            }
-
-            var client = new WorkflowClient(system);
-            var half = new Dictionary<string, string> { ["cpuMillicores"] = "500" };
-            string[] work = ["--cpu", "0.2", "--memory", "16", "--duration", "2"];
-            var runId = await client.SubmitAsync("fanout",
-            [
-                new("prepare", "it-wf/prepare", work) { Hints = half },
-                new("left", "it-wf/work", work, "prepare") { Hints = half },
-                new("middle", "it-wf/work", work, "prepare") { Hints = half },
-                new("right", "it-wf/work", work, "prepare") { Hints = half },
-                new("join", "it-wf/join", work, "left", "middle", "right") { Hints = half },
-            ]);
-
-            var final = await client.WaitFinishedAsync(runId, RunTimeout);
-            Assert.True(final.GetProperty("state").GetString() == "succeeded", $"run {runId}: {final}\n{system.Diagnostics}");
-
-            var attempts = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-            foreach (var component in new[] { "it-wf/prepare", "it-wf/work", "it-wf/join" })
-            {
-                foreach (var run in await client.RunsAsync(component, runId))
-                {
-                    attempts[run.GetProperty("stepId").GetString()!] = run;
-                }
-            }
-
-            Assert.Equal(["join", "left", "middle", "prepare", "right"], attempts.Keys.Order(StringComparer.Ordinal));
-            long Start(string step) => attempts[step].GetProperty("startedAtMs").GetInt64();
-            long End(string step) => attempts[step].GetProperty("endedAtMs").GetInt64();
-            foreach (var step in new[] { "left", "middle", "right" })
-            {
-                Assert.True(Start(step) >= End("prepare") - 250, $"{step} started at {Start(step)}, before prepare ended at {End("prepare")}");
-                Assert.True(Start("join") >= End(step) - 250, $"join started at {Start("join")}, before {step} ended at {End(step)}");
-            }
-
-            // The three parallel steps could not share a host.
-            var used = new[] { "left", "middle", "right" }.Select(s => attempts[s].GetProperty("nodeId").GetString()).ToHashSet();
-            Assert.Equal(3, used.Count);
-        }
-        finally
-        {
-            await system.DisposeAsync();
-            foreach (var host in hosts)
-            {
-                await host.DisposeAsync();
+                attempts[run.GetProperty("stepId").GetString()!] = run;
             }
         }
+
+        Assert.Equal(["join", "left", "middle", "prepare", "right"], attempts.Keys.Order(StringComparer.Ordinal));
+        long Start(string step) => attempts[step].GetProperty("startedAtMs").GetInt64();
+        long End(string step) => attempts[step].GetProperty("endedAtMs").GetInt64();
+        foreach (var step in new[] { "left", "middle", "right" })
+        {
+            Assert.True(Start(step) >= End("prepare") - 250, $"{step} started at {Start(step)}, before prepare ended at {End("prepare")}");
+            Assert.True(Start("join") >= End(step) - 250, $"join started at {Start("join")}, before {step} ended at {End(step)}");
+        }
+
+        // The three parallel steps could not share a host.
+        var used = new[] { "left", "middle", "right" }.Select(s => attempts[s].GetProperty("nodeId").GetString()).ToHashSet();
+        Assert.Equal(3, used.Count);
     }
 
     [Fact]

@@ -44,5 +44,11 @@ internal sealed record AdjusterOptions
     public double MinCpuMillicores { get; init; } = 50;
 
     /// <summary>Scale-down never goes below this memory limit.</summary>
-    public double MinMemoryMiB { get; init; } = 32;
+    public double MinMemoryMiB { get; init; } = 64;
+
+    /// <summary>
+    /// Scale-down leaves at least this much memory above the peak seen while cold: a small process's memory moves by
+    /// a few MiB between samples (a garbage collection, a buffer), and a few MiB over the limit is an OOM kill.
+    /// </summary>
+    public double MemoryDownMarginMiB { get; init; } = 32;
 }

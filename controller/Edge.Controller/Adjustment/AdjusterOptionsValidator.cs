@@ -26,6 +26,7 @@ internal sealed class AdjusterOptionsValidator : IValidateOptions<AdjusterOption
         Check(o.DownHeadroom is >= 1 and <= 5, $"{S}:DownHeadroom {o.DownHeadroom} must be in [1, 5]", errors);
         Check(o.MinCpuMillicores > 0 && double.IsFinite(o.MinCpuMillicores), $"{S}:MinCpuMillicores {o.MinCpuMillicores} must be a positive number", errors);
         Check(o.MinMemoryMiB > 0 && double.IsFinite(o.MinMemoryMiB), $"{S}:MinMemoryMiB {o.MinMemoryMiB} must be a positive number", errors);
+        Check(o.MemoryDownMarginMiB >= 0 && double.IsFinite(o.MemoryDownMarginMiB), $"{S}:MemoryDownMarginMiB {o.MemoryDownMarginMiB} must not be negative", errors);
         return errors;
     }
 

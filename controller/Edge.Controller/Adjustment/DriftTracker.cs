@@ -66,7 +66,7 @@ internal sealed class DriftTracker
         if (_coldSince is { } coldSince && _time.GetElapsedTime(coldSince, now) >= _options.DownAfter)
         {
             var cpu = Math.Max(_options.MinCpuMillicores, _coldPeakCpu * _options.DownHeadroom);
-            var memory = Math.Max(_options.MinMemoryMiB, _coldPeakMemory * _options.DownHeadroom);
+            var memory = Math.Max(_options.MinMemoryMiB, Math.Max(_coldPeakMemory * _options.DownHeadroom, _coldPeakMemory + _options.MemoryDownMarginMiB));
             if (cpu < Limits.CpuMillicores * 0.95 || memory < Limits.MemoryMiB * 0.95)
             {
                 var reason = $"usage below {_options.DownThreshold:P0} of its limits for {_options.DownAfter.TotalSeconds:0.#} s (peak {_coldPeakCpu:0} m, {_coldPeakMemory:0} MiB)";

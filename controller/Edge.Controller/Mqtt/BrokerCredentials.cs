@@ -3,16 +3,24 @@ using System.Text;
 
 namespace Edge.Controller.Mqtt;
 
-/// <summary>Who may connect to the embedded broker: the controller's user and one user per node (username = node id).</summary>
+/// <summary>
+/// Who may connect to the embedded broker: the controller's user, one user per node (username = node id), and
+/// integration users that may only submit workflows.
+/// </summary>
 internal sealed class BrokerCredentials
 {
     private readonly Dictionary<string, byte[]> _nodes;
+    private readonly Dictionary<string, byte[]> _submitters;
 
-    public BrokerCredentials(UserCredentials controller, IReadOnlyDictionary<string, string> nodes)
+    public BrokerCredentials(UserCredentials controller, IReadOnlyDictionary<string, string> nodes, IReadOnlyDictionary<string, string>? submitters = null)
     {
         Controller = controller;
         _nodes = nodes.ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetBytes(kv.Value), StringComparer.Ordinal);
+        _submitters = (submitters ?? new Dictionary<string, string>()).ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetBytes(kv.Value), StringComparer.Ordinal);
     }
+
+    /// <summary>True for an integration user that may only submit workflows.</summary>
+    public bool IsSubmitter(string? username) => username is not null && _submitters.ContainsKey(username);
 
     public UserCredentials Controller { get; }
 
@@ -34,6 +42,7 @@ internal sealed class BrokerCredentials
             return CryptographicOperations.FixedTimeEquals(given, Encoding.UTF8.GetBytes(Controller.Password));
         }
 
-        return _nodes.TryGetValue(username, out var expected) && CryptographicOperations.FixedTimeEquals(given, expected);
+        return (_nodes.TryGetValue(username, out var expected) || _submitters.TryGetValue(username, out expected))
+            && CryptographicOperations.FixedTimeEquals(given, expected);
     }
 }

@@ -10,4 +10,7 @@ internal sealed record CredentialsFile
     public UserCredentials? Controller { get; init; }
 
     public Dictionary<string, string> Nodes { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Integration users that may submit workflows over MQTT (username to password); optional.</summary>
+    public Dictionary<string, string> Submitters { get; init; } = new(StringComparer.Ordinal);
 }

@@ -40,7 +40,21 @@ internal static class CredentialsLoader
         }
 
         nodes.Remove(broker.ControllerUsername);
-        return new BrokerCredentials(new UserCredentials(broker.ControllerUsername, controllerPassword), nodes);
+        var submitters = new Dictionary<string, string>(file.Submitters, StringComparer.Ordinal);
+        foreach (var (user, password) in broker.Submitters)
+        {
+            submitters[user] = password;
+        }
+
+        foreach (var user in submitters.Keys)
+        {
+            if (user == broker.ControllerUsername || nodes.ContainsKey(user))
+            {
+                throw new InvalidOperationException($"submitter '{user}' is also the controller's or a node's username; give integrations their own names");
+            }
+        }
+
+        return new BrokerCredentials(new UserCredentials(broker.ControllerUsername, controllerPassword), nodes, submitters);
     }
 
     /// <summary>The node ids that get generated passwords: the configured list, or this host's name.</summary>
@@ -72,7 +86,7 @@ internal static class CredentialsLoader
             }
         }
 
-        return changed ? new CredentialsFile { Controller = controller, Nodes = nodes } : file;
+        return changed ? file with { Controller = controller, Nodes = nodes } : file;
     }
 
     private static string NewPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -5,7 +5,8 @@ namespace Edge.Controller.Mqtt;
 /// <summary>
 /// Per-user topic permissions of the embedded broker (DESIGN.md): the controller may do anything; a node
 /// (username = node id) may publish only to its own <c>status</c>, <c>metrics</c> and <c>events</c> topics and
-/// subscribe only to its own <c>commands</c> topic (exactly, no wildcards).
+/// subscribe only to its own <c>commands</c> topic (exactly, no wildcards); a submitter may publish only on
+/// <c>workflows/submit</c> and subscribe only to run status (<c>workflows/+/status</c> or one run's).
 /// </summary>
 internal sealed class TopicAcl
 {
@@ -25,6 +26,11 @@ internal sealed class TopicAcl
             return true;
         }
 
+        if (_credentials.IsSubmitter(username))
+        {
+            return topic == _topics.WorkflowSubmit;
+        }
+
         return username is not null
             && _topics.TryParseNodeTopic(topic, out var node, out var kind)
             && node == username
@@ -36,6 +42,15 @@ internal sealed class TopicAcl
         if (_credentials.IsController(username))
         {
             return true;
+        }
+
+        if (_credentials.IsSubmitter(username))
+        {
+            const string Suffix = "/status";
+            var prefix = $"{_topics.Root}/workflows/";
+            return filter.Length > prefix.Length + Suffix.Length
+                && filter.StartsWith(prefix, StringComparison.Ordinal) && filter.EndsWith(Suffix, StringComparison.Ordinal)
+                && filter[prefix.Length..^Suffix.Length] is var run && (run == "+" || IdValidator.IsValidSegment(run, out _));
         }
 
         return username is not null

@@ -24,6 +24,12 @@ internal sealed record BrokerOptions
     /// <summary>Node id (= MQTT username) to password, in addition to the credentials file.</summary>
     public IReadOnlyDictionary<string, string> Nodes { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Integration users (username to password, in addition to the credentials file's <c>submitters</c>) that may
+    /// only publish workflow submissions on <c>{prefix}/v1/workflows/submit</c> and read run status; no node topics.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Submitters { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Write <c>{DataDirectory}/credentials.json</c> with random passwords on first start (one-machine mode).</summary>
     public bool GenerateCredentials { get; init; } = true;
 

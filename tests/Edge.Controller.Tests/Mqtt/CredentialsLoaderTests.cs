@@ -68,4 +68,14 @@ public sealed class CredentialsLoaderTests : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Load_SubmitterNamedLikeANode_IsRefusedWithTheName()
+    {
+        var options = new ControllerOptions { DataDirectory = _dir.Path, Broker = new BrokerOptions { LocalNodes = ["host-1"], Submitters = new Dictionary<string, string> { ["host-1"] = "x" } } };
+
+        var error = Assert.Throws<InvalidOperationException>(() => CredentialsLoader.Load(options, "ignored"));
+
+        Assert.Contains("'host-1'", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Edge.Common.Contracts;
+using Edge.Common.Messaging;
 using Edge.Controller.Tests.Infrastructure;
 using Edge.Controller.Workflows;
 
@@ -87,6 +88,37 @@ public sealed class WorkflowServiceTests
         Assert.Equal(2, summary.GetProperty("runs").GetInt32());
         Assert.Equal(1, summary.GetProperty("oomKilled").GetInt32());
         controller.AssertNoErrorsLogged();
+    }
+
+    [Fact]
+    public async Task MqttSubmission_FromASubmitterUser_StartsARun_WrongPasswordIsRefused()
+    {
+        using var dir = new TempDirectory();
+        await using var controller = await TestController.StartAsync(dir.Path, extra: new Dictionary<string, string?>
+        {
+            ["Controller:Workflows:AllowedCommands:0"] = Allowed,
+            ["Controller:Broker:Submitters:ci"] = "ci-secret",
+        });
+        MqttConnection Submitter(string password) => new(
+            new MqttConnectionOptions { BrokerUrl = $"mqtt://127.0.0.1:{controller.BrokerPort}", ClientId = "ci-" + password, Username = "ci", Password = password, CleanStart = true },
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+            TimeProvider.System);
+
+        await using var submitter = Submitter("ci-secret");
+        submitter.Start();
+        await submitter.WaitConnectedAsync(TestContext.Current.CancellationToken);
+        var submission = new WorkflowSubmission { RunId = "from-ci", WorkflowId = "ci", Steps = [Step("only")] };
+        Assert.True(await submitter.PublishAsync(new EdgeTopics().WorkflowSubmit, PayloadCodec.Encode(submission, EdgeJsonContext.Default.WorkflowSubmission), retain: false, TestContext.Current.CancellationToken));
+        await Poll.UntilAsync(() => controller.Get<WorkflowService>().Get("from-ci") is not null, "the run submitted over MQTT exists");
+
+        // The same user may not publish anything else.
+        Assert.False(await submitter.PublishAsync(new EdgeTopics().NodeStatus("ci"), [1], retain: false, TestContext.Current.CancellationToken));
+
+        await using var intruder = Submitter("wrong");
+        intruder.Start();
+        await Poll.UntilAsync(() => intruder.LastConnectResult is not null, "the broker answered the wrong password");
+        Assert.Equal(MQTTnet.MqttClientConnectResultCode.BadUserNameOrPassword, intruder.LastConnectResult);
+        Assert.False(intruder.IsConnected);
     }
 
     [Fact]

@@ -96,6 +96,10 @@ internal sealed class EdgeSystem : IAsyncDisposable
     /// <summary>The bundled workload beside the agent binary, which agents allow by default and the controller is told to allow.</summary>
     public static string Workload => RepoPaths.Binary("agent/Edge.Agent", "edge-workload");
 
+    /// <summary>Agent settings that advertise (and enforce) <paramref name="millicores"/> of CPU capacity.</summary>
+    public static Dictionary<string, string> AgentCapacity(int millicores) =>
+        new() { ["EDGE_Agent__Capacity__CpuMillicores"] = millicores.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
     /// <summary>Extra controller settings (EDGE_ variables), applied at every (re)start.</summary>
     public Dictionary<string, string> ControllerEnvironment { get; } = new(StringComparer.Ordinal);
 

@@ -10,8 +10,6 @@ public sealed class PlacementTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    private static Dictionary<string, string> Capacity(int millicores) => new() { ["EDGE_Agent__Capacity__CpuMillicores"] = millicores.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-
     private static object LongRunning(string component) => new
     {
         componentId = component,
@@ -25,7 +23,7 @@ public sealed class PlacementTests
     {
         string[] nodes = ["pl-a", "pl-b"];
         await using var system = await EdgeSystem.StartAsync(nodes, controllerEnvironment: new Dictionary<string, string> { ["EDGE_Controller__Placement__NodeLossGrace"] = "00:00:02" });
-        var agents = nodes.ToDictionary(n => n, n => system.StartAgent(n, extra: Capacity(1500)));
+        var agents = nodes.ToDictionary(n => n, n => system.StartAgent(n, extra: EdgeSystem.AgentCapacity(1500)));
         foreach (var node in nodes)
         {
             await system.WaitNodeOnlineAsync(node);
@@ -56,7 +54,7 @@ public sealed class PlacementTests
     {
         string[] nodes = ["pl-r"];
         await using var system = await EdgeSystem.StartAsync(nodes);
-        system.StartAgent(nodes[0], extra: Capacity(1200));
+        system.StartAgent(nodes[0], extra: EdgeSystem.AgentCapacity(1200));
         await system.WaitNodeOnlineAsync(nodes[0]);
 
         var placed = await AllocateAsync(system, LongRunning("it-pl/kept"), HttpStatusCode.Created);

@@ -15,14 +15,12 @@ public sealed class AdjustmentTests
         ["EDGE_Controller__Adjuster__Cooldown"] = "00:00:02",
     };
 
-    private static Dictionary<string, string> Capacity(int millicores) => new() { ["EDGE_Agent__Capacity__CpuMillicores"] = millicores.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-
     [Fact]
     public async Task StepAboveItsProfile_IsResizedUpInPlace()
     {
         string[] nodes = ["adj-up"];
         await using var system = await EdgeSystem.StartAsync(nodes, controllerEnvironment: Quick);
-        system.StartAgent(nodes[0], extra: Capacity(2000));
+        system.StartAgent(nodes[0], extra: EdgeSystem.AgentCapacity(2000));
         await system.WaitNodeOnlineAsync(nodes[0]);
         var client = new WorkflowClient(system);
         var runId = await client.SubmitAsync("up",
@@ -45,7 +43,7 @@ public sealed class AdjustmentTests
         string[] nodes = ["adj-small", "adj-big"];
         // CPU alone migrates only when asked to (by default a CPU-starved step runs on throttled rather than restart).
         await using var system = await EdgeSystem.StartAsync(nodes, controllerEnvironment: new Dictionary<string, string>(Quick) { ["EDGE_Controller__Adjuster__MigrateOnCpu"] = "true" });
-        system.StartAgent(nodes[0], extra: Capacity(600));
+        system.StartAgent(nodes[0], extra: EdgeSystem.AgentCapacity(600));
         await system.WaitNodeOnlineAsync(nodes[0]);
         var client = new WorkflowClient(system);
         var runId = await client.SubmitAsync("move",
@@ -55,7 +53,7 @@ public sealed class AdjustmentTests
         await client.WaitStepAsync(runId, "grow", s => s.GetProperty("state").GetString() == "running", "running on the small node", RunTimeout);
 
         // Only now is there somewhere to go: the small node cannot hold 1.5 x 500 millicores.
-        system.StartAgent(nodes[1], extra: Capacity(4000));
+        system.StartAgent(nodes[1], extra: EdgeSystem.AgentCapacity(4000));
         var final = await client.WaitFinishedAsync(runId, RunTimeout);
         Assert.Equal("succeeded", final.GetProperty("state").GetString());
         Assert.Equal(nodes[1], WorkflowClient.StepOf(final, "grow").GetProperty("nodeId").GetString());
@@ -70,7 +68,7 @@ public sealed class AdjustmentTests
     {
         string[] nodes = ["adj-down"];
         await using var system = await EdgeSystem.StartAsync(nodes, controllerEnvironment: Quick);
-        system.StartAgent(nodes[0], extra: Capacity(3000));
+        system.StartAgent(nodes[0], extra: EdgeSystem.AgentCapacity(3000));
         await system.WaitNodeOnlineAsync(nodes[0]);
         var client = new WorkflowClient(system);
         var runId = await client.SubmitAsync("down",

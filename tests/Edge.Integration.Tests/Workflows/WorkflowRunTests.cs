@@ -13,7 +13,7 @@ public sealed class WorkflowRunTests
     {
         string[] nodes = ["wf-h1", "wf-h2", "wf-h3"];
         // Each host holds one 500-millicore step at a time, so the three parallel steps need all three hosts.
-        await using var fleet = await HostFleet.StartAsync(nodes, new Dictionary<string, string> { ["EDGE_Agent__Capacity__CpuMillicores"] = "700" });
+        await using var fleet = await HostFleet.StartAsync(nodes, EdgeSystem.AgentCapacity(700));
         var system = fleet.System;
         var client = new WorkflowClient(system);
         var half = new Dictionary<string, string> { ["cpuMillicores"] = "500" };

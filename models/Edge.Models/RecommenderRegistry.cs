@@ -37,7 +37,11 @@ public sealed class RecommenderRegistry
         registry.Add(new VpaRecommender(floors: false));
         registry.Add(new EdgeRecommender(EdgeOptions.Default with { MemoryFloorMiB = VpaConstants.MinMemoryMiB }, "edge-floor"));
         registry.Add(new EdgeRecommender(EdgeOptions.Default with { MemoryPeakWindowS = 3 * 86400 }, "edge-peak"));
+        registry.Add(new OracleRecommender(6 * 3600, "oracle-6h"));
+        registry.Add(new OracleRecommender(86400, "oracle-1d"));
+        registry.Add(new OracleRecommender(7 * 86400, "oracle-7d"));
         registry.AddGroup("floors", "vpa", "edge-floor");
+        registry.AddGroup("foresight", "oracle", "oracle-6h", "oracle-1d", "oracle-7d");
         registry.AddGroup("no-floors", "vpa-nofloor", "edge");
         registry.AddGroup("autopilot", "autopilot-avg", "autopilot-pct", "autopilot-max", "autopilot-ml");
         return registry;

@@ -12,7 +12,8 @@ internal sealed record GoalCheck(
     double? EdgeSlack,
     double? OracleSlack,
     string? BestAutopilot,
-    double? BestAutopilotSlack)
+    double? BestAutopilotSlack,
+    IReadOnlyList<(string Name, double? Slack)> Foresight)
 {
     public double? EdgeReduction => EdgeSlack is { } e && VpaSlack > 0 ? 1 - (e / VpaSlack) : null;
 
@@ -37,6 +38,10 @@ internal sealed record GoalCheck(
             .Where(x => x.Slack is not null)
             .OrderBy(x => x.Slack)
             .FirstOrDefault();
-        return new GoalCheck(v, point.SlackPercent, At("edge"), At("oracle"), autopilot.Name, autopilot.Slack);
+        var foresight = result.Recommenders
+            .Where(r => r.Name.StartsWith("oracle-", StringComparison.Ordinal))
+            .Select(r => (r.Name, r.SlackAtViolation(segment, v)))
+            .ToList();
+        return new GoalCheck(v, point.SlackPercent, At("edge"), At("oracle"), autopilot.Name, autopilot.Slack, foresight);
     }
 }

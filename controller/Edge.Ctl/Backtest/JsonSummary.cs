@@ -84,6 +84,13 @@ internal static class JsonSummary
                 Number(w, "edgeReduction", g.EdgeReduction);
                 Number(w, "gapClosed", g.GapClosed);
                 w.WriteBoolean("met", g.Met);
+                w.WriteStartObject("foresightSlackPercent");
+                foreach (var (name, slack) in g.Foresight)
+                {
+                    Number(w, name, slack);
+                }
+
+                w.WriteEndObject();
                 w.WriteEndObject();
             }
         }

@@ -75,6 +75,28 @@ internal static class MarkdownReport
         }
 
         md.AppendLine();
+        WriteForesight(md, result);
+    }
+
+    /// <summary>How far ahead a forecast would have to see: the foresight oracles' slack at VPA's violation rate.</summary>
+    private static void WriteForesight(StringBuilder md, BacktestResult result)
+    {
+        var checks = Enum.GetValues<Segment>().Select(s => (Segment: s, Goal: GoalCheck.For(result, s))).Where(x => x.Goal is { Foresight.Count: > 0 }).ToList();
+        if (checks.Count == 0)
+        {
+            return;
+        }
+
+        var names = checks[0].Goal!.Foresight.Select(f => f.Name).ToList();
+        md.AppendLine("Perfect foresight over longer horizons, at the same rate: the limit of each window is the true peak from its start to the horizon (how far ahead a forecast would have to see to reach that slack):").AppendLine();
+        md.AppendLine(Inv, $"| part | vpa slack % | edge slack % | oracle (window) | {string.Join(" | ", names)} |");
+        md.AppendLine(Inv, $"|---|---|---|---|{string.Concat(names.Select(_ => "---|"))}");
+        foreach (var (segment, g) in checks)
+        {
+            md.AppendLine(Inv, $"| {JsonSummary.Name(segment)} | {g!.VpaSlack:F2} | {TextSummary.Format(g.EdgeSlack)} | {TextSummary.Format(g.OracleSlack)} | {string.Join(" | ", g.Foresight.Select(f => TextSummary.Format(f.Slack)))} |");
+        }
+
+        md.AppendLine();
     }
 
     private static void WriteBaselines(StringBuilder md, BacktestResult result)

@@ -50,7 +50,7 @@ internal static class SeriesRunner
         {
             if (state is IForesightState foresight)
             {
-                foresight.Reveal(u.AsSpan(start, end - start));
+                foresight.Reveal(t.AsSpan(start), u.AsSpan(start), end - start);
             }
 
             var r = state.Recommend(t[start], plan.HorizonS);

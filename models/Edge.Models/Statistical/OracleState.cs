@@ -1,7 +1,10 @@
 namespace Edge.Models.Statistical;
 
-/// <summary>The oracle's state: it ignores the past and returns the revealed window's peak times the multiplier.</summary>
-internal sealed class OracleState(double multiplier) : IForesightState
+/// <summary>
+/// The oracle's state: it ignores the past and returns the peak of the revealed window (or of the revealed foresight
+/// horizon, when longer) times the multiplier.
+/// </summary>
+internal sealed class OracleState(double multiplier, long foresightS = 0) : IForesightState
 {
     private double _peak;
 
@@ -9,12 +12,18 @@ internal sealed class OracleState(double multiplier) : IForesightState
     {
     }
 
-    public void Reveal(ReadOnlySpan<double> comingWindow)
+    public void Reveal(ReadOnlySpan<long> timestampsS, ReadOnlySpan<double> future, int windowLength)
     {
         _peak = 0;
-        foreach (var v in comingWindow)
+        if (future.IsEmpty)
         {
-            _peak = Math.Max(_peak, v);
+            return;
+        }
+
+        var end = foresightS > 0 ? timestampsS[0] + foresightS : long.MinValue;
+        for (var i = 0; i < future.Length && (i < windowLength || timestampsS[i] < end); i++)
+        {
+            _peak = Math.Max(_peak, future[i]);
         }
     }
 

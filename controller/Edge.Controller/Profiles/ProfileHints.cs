@@ -14,7 +14,7 @@ internal static class ProfileHints
     /// <summary>The step's name within its workflow.</summary>
     public const string Step = "step";
 
-    /// <summary>The command the step runs.</summary>
+    /// <summary>The command line the step runs: its program and arguments, space-separated (similar components are found by it, then by the program alone).</summary>
     public const string Command = "command";
 
     /// <summary>The step's input size in bytes.</summary>

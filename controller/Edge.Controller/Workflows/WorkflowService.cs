@@ -398,7 +398,7 @@ internal sealed partial class WorkflowService : IDisposable
         {
             [ProfileHints.Workflow] = run.Submission.WorkflowId,
             [ProfileHints.Step] = step.Id,
-            [ProfileHints.Command] = step.Command,
+            [ProfileHints.Command] = step.Args.Count == 0 ? step.Command : $"{step.Command} {string.Join(' ', step.Args)}",
         };
         if (run.MemoryFloorMiB(step.Id) is { } floor)
         {

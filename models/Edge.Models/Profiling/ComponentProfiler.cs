@@ -5,7 +5,8 @@ namespace Edge.Models.Profiling;
 /// <summary>
 /// Predicts a component's prediction profile before it runs from its run history (the peak of each earlier run),
 /// through a registered recommender (Edge's default unless configured). A component never seen before borrows the
-/// runs of similar components — same step name, else same command, else an input size within a ratio — with a
+/// runs of similar components — same step name, else the same command line, else the same program when the components
+/// run by it agree (<see cref="ComponentProfilerOptions.ProgramAgreementRatio"/>), else an input size within a ratio — with a
 /// wider interval and a higher limit; with nothing similar it gets the configured fallback with level 0 and wide
 /// bounds. Every number in a profile is finite. Predictions are kept in a transient cache with expiry. Thread-safe.
 /// </summary>
@@ -99,6 +100,16 @@ public sealed class ComponentProfiler
             if (similar.Count == 0 && context.Command is { } command)
             {
                 similar = Similar(r => r.Context.Command == command);
+                if (similar.Count == 0 && ProgramOf(command) is { } program)
+                {
+                    // Same program, other arguments: a wrapper (a shell, an interpreter, a generic worker) runs very
+                    // different work, so its runs are borrowed only when the components behind it agree.
+                    similar = Similar(r => ProgramOf(r.Context.Command) == program);
+                    if (!Agree(similar, _options.ProgramAgreementRatio))
+                    {
+                        similar = [];
+                    }
+                }
             }
 
             if (similar.Count == 0 && context.InputSizeBytes is > 0 and var size)
@@ -108,6 +119,46 @@ public sealed class ComponentProfiler
 
             return (similar, true);
         }
+    }
+
+    /// <summary>The program of a command line: its first whitespace-separated word (null for a blank one).</summary>
+    internal static string? ProgramOf(string? commandLine)
+    {
+        var trimmed = commandLine?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            return null;
+        }
+
+        var end = trimmed.IndexOfAny([' ', '\t']);
+        return end < 0 ? trimmed : trimmed[..end];
+    }
+
+    /// <summary>
+    /// Whether the components among <paramref name="runs"/> used about the same: the medians of their peak CPU
+    /// (floored at 0.01 core) and peak memory (floored at 1 MiB) are each within <paramref name="ratio"/> of one another.
+    /// </summary>
+    internal static bool Agree(IReadOnlyList<ComponentRun> runs, double ratio)
+    {
+        if (runs.Count == 0)
+        {
+            return false;
+        }
+
+        var byComponent = runs.GroupBy(r => r.ComponentId, StringComparer.Ordinal).ToList();
+        bool Within(Func<ComponentRun, double> value, double floor)
+        {
+            var medians = byComponent.Select(g => Math.Max(Median(g.Select(value)), floor)).ToList();
+            return medians.Max() / medians.Min() <= ratio;
+        }
+
+        return Within(r => r.CpuCores, 0.01) && Within(r => r.MemoryMiB, 1);
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private PredictionProfile FromHistory(string componentId, List<ComponentRun> runs, bool borrowed)

@@ -21,6 +21,13 @@ public sealed record ComponentProfilerOptions
     /// </summary>
     public double SimilarWidening { get; init; } = 1.5;
 
+    /// <summary>
+    /// A never-seen component borrows the runs of components with the same program but other arguments only when
+    /// those components' median peaks (CPU and memory) are within this ratio of one another: one wrapper program
+    /// (a shell, an interpreter, a generic worker such as edge-workload) often runs very different work.
+    /// </summary>
+    public double ProgramAgreementRatio { get; init; } = 2.0;
+
     /// <summary>Input sizes within this ratio of each other count as similar.</summary>
     public double InputSizeRatio { get; init; } = 2.0;
 
@@ -45,6 +52,11 @@ public sealed record ComponentProfilerOptions
         if (SimilarWidening < 1)
         {
             errors.Add($"{nameof(SimilarWidening)} must be >= 1, got {SimilarWidening}");
+        }
+
+        if (ProgramAgreementRatio < 1)
+        {
+            errors.Add($"{nameof(ProgramAgreementRatio)} must be >= 1, got {ProgramAgreementRatio}");
         }
 
         if (InputSizeRatio < 1)

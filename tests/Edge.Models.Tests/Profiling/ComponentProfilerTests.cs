@@ -96,6 +96,41 @@ public sealed class ComponentProfilerTests
         Assert.Contains("SimilarWidening", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Predict_SameCommandLine_Borrows()
+    {
+        var profiler = Profiler();
+        Record(profiler, "a/index", new ComponentContext(Command: "/opt/edge/bin/edge-workload --cpu 0.5"), 10);
+
+        var profile = profiler.Predict("b/index", new ComponentContext(Command: "/opt/edge/bin/edge-workload --cpu 0.5"));
+
+        Assert.Equal("edge+similar", profile.Model);
+    }
+
+    [Fact]
+    public void Predict_SameProgramOtherArguments_BorrowsOnlyWhenTheComponentsAgree()
+    {
+        var profiler = Profiler();
+        profiler.Record(new ComponentRun("a/small", new ComponentContext(Command: "/opt/edge/bin/edge-workload --cpu 0.03"), 1_700_000_000, 0.03, 40, 0, 60));
+        var context = new ComponentContext(Command: "/opt/edge/bin/edge-workload --cpu 1.15");
+
+        // One component behind the program: nothing disagrees, so it is borrowed.
+        Assert.Equal("edge+similar", profiler.Predict("c/new", context).Model);
+
+        // A second one using 40x the CPU: the program says nothing about the work, so the fallback is used instead.
+        profiler.Record(new ComponentRun("b/large", new ComponentContext(Command: "/opt/edge/bin/edge-workload --cpu 1.2"), 1_700_000_100, 1.2, 45, 0, 60));
+        Assert.Equal("fallback", profiler.Predict("d/new", context).Model);
+    }
+
+    [Theory]
+    [InlineData("/bin/sh -c 'x'", "/bin/sh")]
+    [InlineData("  prog\targ", "prog")]
+    [InlineData("prog", "prog")]
+    [InlineData("   ", null)]
+    [InlineData(null, null)]
+    public void ProgramOf_CommandLine_IsTheFirstWord(string? commandLine, string? expected) =>
+        Assert.Equal(expected, ComponentProfiler.ProgramOf(commandLine));
+
     private ComponentProfiler Profiler() => new(new ComponentProfilerOptions(), _time);
 
     private static void Record(ComponentProfiler profiler, string id, ComponentContext context, int runs)

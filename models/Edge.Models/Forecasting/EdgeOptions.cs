@@ -60,6 +60,21 @@ internal sealed record EdgeOptions
     /// <summary>Per-window decay of each memory forecast's realised cost (0.99: half-life about 69 windows, 3 days at 1 h).</summary>
     public double RealizedCostDecay { get; init; } = 0.99;
 
+    /// <summary>
+    /// Run series: the limit weighs each run once, whatever its task count (<see cref="RunWeighting"/>), instead of each
+    /// task. Chosen on the tuning part of WfInstances (docs/forecasting.md).
+    /// </summary>
+    public bool RunWeighted { get; init; } = true;
+
+    /// <summary>Run series: weight kept per run of age (<see cref="RunWeighting"/>; 1: no decay, chosen over 0.9 and 0.7).</summary>
+    public double RunDecay { get; init; } = 1;
+
+    /// <summary>
+    /// Run series: the scores of a run that started a confirmed level shift are rescaled to its own level, and the
+    /// input-size fit restarts from it (<see cref="LevelShifts"/>).
+    /// </summary>
+    public bool ShiftReset { get; init; } = true;
+
     /// <summary>Horizon assumed for the decisions the state simulates during warm-up.</summary>
     public long DefaultHorizonS { get; init; } = 3600;
 }

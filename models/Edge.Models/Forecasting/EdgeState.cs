@@ -39,6 +39,9 @@ internal sealed class EdgeState : ISizedRunState
     private int _lastGroupCount;
     private double _previousGroupMean = double.NaN;
     private double _previousGroupMax = double.NaN;
+    private long _run;
+    private long _completedRun;
+    private readonly LevelShifts _shifts = new();
     private readonly List<double> _lastGroup = [];
     private readonly SizedRunModel _sized;
     private readonly double _floor;
@@ -68,7 +71,7 @@ internal sealed class EdgeState : ISizedRunState
         var tail = (1 - options.IntervalLevel) / 2;
         _lowerTail = new AdaptiveQuantile(tail, options.AdaptationRate);
         _upperTail = new AdaptiveQuantile(tail, options.AdaptationRate);
-        _sized = new SizedRunModel(options.ScoreWindow, options.IntervalLevel);
+        _sized = new SizedRunModel(options.ScoreWindow, options.IntervalLevel, options);
     }
 
     public void ObserveRun(long timestampS, double peak, double inputBytes)
@@ -110,11 +113,13 @@ internal sealed class EdgeState : ISizedRunState
         {
             if (_lastGroupCount > 0)
             {
+                CompleteRun();
                 _previousGroupMean = _lastGroupSum / _lastGroupCount;
                 _previousGroupMax = _lastGroup.Max();
             }
 
             _lastGroupS = timestampS;
+            _run++;
             _lastGroupSum = 0;
             _lastGroupCount = 0;
             _lastGroup.Clear();
@@ -138,6 +143,7 @@ internal sealed class EdgeState : ISizedRunState
         _realDecisions = true;
         if (_runs && _lastGroupCount > 0)
         {
+            CompleteRun();
             _previousGroupMean = _lastGroupSum / _lastGroupCount;
             _previousGroupMax = _lastGroup.Max();
             if (_scores.Count == 0)
@@ -145,13 +151,32 @@ internal sealed class EdgeState : ISizedRunState
                 // Only one earlier run: its own spread around its mean is the best calibration there is.
                 foreach (var peak in _lastGroup)
                 {
-                    _scores.Add(0, peak / Math.Max(_previousGroupMean, 1e-9));
+                    _scores.Add(_run, peak / Math.Max(_previousGroupMean, 1e-9));
                 }
             }
         }
 
         StartBlock(nowS, horizonS);
         return _current with { Limit = Math.Max(_current.Limit, _floor) };
+    }
+
+    /// <summary>Run series: hands the run just completed to <see cref="LevelShifts"/> (once per run).</summary>
+    private void CompleteRun()
+    {
+        if (!_options.ShiftReset || _run == _completedRun)
+        {
+            return;
+        }
+
+        _completedRun = _run;
+        var mean = _lastGroupSum / _lastGroupCount;
+        var max = _lastGroup.Max();
+        _shifts.Completed(
+            _run,
+            _lastGroup.Min(),
+            max,
+            _baseValid ? mean / _base : double.NaN,
+            _baseValid && _tail is not null ? max / _tail.Base : double.NaN);
     }
 
     private void Score(double value)
@@ -161,8 +186,17 @@ internal sealed class EdgeState : ISizedRunState
             return;
         }
 
-        _scores.Add(0, value / _base);
-        _tail?.Score(value);
+        if (_runs && _options.RunWeighted)
+        {
+            _scores.Add(_run, value / _base);
+            _tail?.ScoreRun(value, _run);
+        }
+        else
+        {
+            _scores.Add(0, value / _base);
+            _tail?.Score(value);
+        }
+
         if (!double.IsNaN(_tailLimit))
         {
             _meanRealized += Math.Max(_meanLimit - value, 0) + (value > _meanLimit ? _violationCost : 0);
@@ -301,6 +335,11 @@ internal sealed class EdgeState : ISizedRunState
         }
 
         Array.Sort(_scratch);
+        if (_runs && _options.RunWeighted)
+        {
+            return PredictRun(n);
+        }
+
         var limit = CheapestLimit(_scratch, _base, _violationCost);
         if (_tail is { Ready: true })
         {
@@ -330,6 +369,35 @@ internal sealed class EdgeState : ISizedRunState
             }
         }
 
+        return WithInterval(limit, n);
+    }
+
+    /// <summary>
+    /// Run series: the limit from scores weighted per run (<see cref="RunWeighting"/>: each run counts once, older runs
+    /// decayed), for the mean-based forecast and the peak-based one alike; the one with the lower expected cost on its
+    /// own weighted scores wins. The interval keeps the unweighted scores.
+    /// </summary>
+    private Recommendation PredictRun(int n)
+    {
+        var (sorted, weights, total) = RunWeighting.Weigh(_scores, _options.RunDecay, r => _shifts.Divisor(r, 0));
+        var limit = RunWeighting.CheapestLimit(sorted, weights, _base, _violationCost);
+        if (_tail is { Ready: true })
+        {
+            var (tailLimit, tailCost) = _tail.RecommendRun(_violationCost, _options.RunDecay, r => _shifts.Divisor(r, 1));
+            limit = SizedRunModel.TailExtended(sorted, limit, _base, _violationCost, total);
+            _meanLimit = limit * _base;
+            _tailLimit = tailLimit;
+            if (tailCost < RunWeighting.ExpectedCost(sorted, weights, _base, _violationCost, limit))
+            {
+                limit = tailLimit / _base;
+            }
+        }
+
+        return WithInterval(limit, n);
+    }
+
+    private Recommendation WithInterval(double limit, int n)
+    {
         var upperLevel = _upperTail.UpperLevel(n);
         var upper = upperLevel >= 1 ? double.PositiveInfinity : Quantiles.OfSorted(_scratch, upperLevel);
         var lower = Quantiles.OfSorted(_scratch, _lowerTail.LowerLevel(n));

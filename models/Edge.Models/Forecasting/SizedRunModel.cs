@@ -12,19 +12,22 @@ namespace Edge.Models.Forecasting;
 /// the in-sample residuals of that run stand in.
 /// Conformal calibration: V. Vovk, A. Gammerman, G. Shafer, "Algorithmic Learning in a Random World" (2005).
 /// </summary>
-internal sealed class SizedRunModel(int maxTasks, double intervalLevel)
+internal sealed class SizedRunModel(int maxTasks, double intervalLevel, EdgeOptions? options = null)
 {
     /// <summary>Steeper than linear memory-per-input growth is not extrapolated.</summary>
     public const double MaxSlope = 1.0;
 
     private const double SizeOffsetBytes = 1024 * 1024;
 
-    private readonly List<(double X, double Y)> _fitted = [];
+    private readonly EdgeOptions _options = options ?? new EdgeOptions { RunWeighted = false, ShiftReset = false };
+    private readonly List<(double X, double Y, long Run)> _fitted = [];
     private readonly List<(double X, double Y)> _open = [];
     private readonly RingBuffer _scores = new(Math.Max(maxTasks, 16));
     private long _openS = long.MinValue;
+    private long _run;
     private double _a;
     private double _b;
+    private readonly LevelShifts _shifts = new();
     private double[] _sorted = [];
     private bool _sortedValid;
 
@@ -43,6 +46,7 @@ internal sealed class SizedRunModel(int maxTasks, double intervalLevel)
         {
             Close();
             _openS = timestampS;
+            _run++;
         }
 
         _open.Add((Math.Log(inputBytes + SizeOffsetBytes), Math.Log(peak)));
@@ -56,22 +60,33 @@ internal sealed class SizedRunModel(int maxTasks, double intervalLevel)
             return;
         }
 
+        var logRatio = double.NaN;
         if (_fitted.Count > 0)
         {
+            logRatio = 0;
             foreach (var (x, y) in _open)
             {
-                _scores.Add(0, Math.Exp(y - Predict(x)));
+                _scores.Add(_run, Math.Exp(y - Predict(x)));
+                logRatio += (y - Predict(x)) / _open.Count;
             }
         }
 
-        _fitted.AddRange(_open);
+        if (_options.ShiftReset
+            && _shifts.Completed(_run, Math.Exp(_open.Min(p => p.Y)), Math.Exp(_open.Max(p => p.Y)), Math.Exp(logRatio)) is { } shifted)
+        {
+            // A confirmed level shift: the fit starts again from the run that shifted (the new regime).
+            _fitted.RemoveAll(p => p.Run < shifted);
+        }
+
+        _fitted.AddRange(_open.Select(p => (p.X, p.Y, _run)));
         if (_fitted.Count > maxTasks)
         {
             _fitted.RemoveRange(0, _fitted.Count - maxTasks);
         }
 
-        _open.Clear();
         Fit();
+
+        _open.Clear();
         _sortedValid = false;
     }
 
@@ -80,7 +95,17 @@ internal sealed class SizedRunModel(int maxTasks, double intervalLevel)
     {
         var prediction = Math.Exp(Predict(Math.Log(Math.Max(inputBytes, 0) + SizeOffsetBytes)));
         var sorted = SortedScores();
-        var limit = TailExtended(sorted, EdgeState.CheapestLimit(sorted, prediction, violationCost), prediction, violationCost);
+        double limit;
+        if (_options.RunWeighted && _scores.Count > 0)
+        {
+            var (ws, ww, total) = RunWeighting.Weigh(_scores, _options.RunDecay, r => _shifts.Divisor(r, 0));
+            limit = TailExtended(ws, RunWeighting.CheapestLimit(ws, ww, prediction, violationCost), prediction, violationCost, total);
+        }
+        else
+        {
+            limit = TailExtended(sorted, EdgeState.CheapestLimit(sorted, prediction, violationCost), prediction, violationCost);
+        }
+
         var peaks = _fitted.Select(p => Math.Exp(p.Y)).Order().ToArray();
         var absolute = EdgeState.CheapestLimit(peaks, 1, violationCost);
         limit = Math.Max(limit, absolute / prediction);
@@ -109,7 +134,15 @@ internal sealed class SizedRunModel(int maxTasks, double intervalLevel)
     /// then solves d/dx [scale·x + λ·P(S &gt; x)] = 0: x* = s_max + β·ln(λ / ((n+1)·scale·β)), when that is past
     /// s_max. Small components get headroom (it is cheap); large ones stay at the largest score.
     /// </summary>
-    internal static double TailExtended(ReadOnlySpan<double> sorted, double limit, double scale, double violationCost)
+    internal static double TailExtended(ReadOnlySpan<double> sorted, double limit, double scale, double violationCost) =>
+        TailExtended(sorted, limit, scale, violationCost, sorted.Length);
+
+    /// <summary>
+    /// <see cref="TailExtended(ReadOnlySpan{double}, double, double, double)"/> with the conformal mass past the largest
+    /// score 1/(<paramref name="count"/> + 1): run series weigh runs, not tasks (<see cref="RunWeighting"/>), so their
+    /// count is the runs' total weight.
+    /// </summary>
+    internal static double TailExtended(ReadOnlySpan<double> sorted, double limit, double scale, double violationCost, double count)
     {
         var n = sorted.Length;
         if (n == 0 || limit < sorted[^1] || scale <= 0)
@@ -127,7 +160,7 @@ internal sealed class SizedRunModel(int maxTasks, double intervalLevel)
         }
 
         beta = Math.Max(beta / Math.Min(k, n), 0.05 * max);
-        var step = beta * Math.Log(violationCost / ((n + 1) * scale * beta));
+        var step = beta * Math.Log(violationCost / ((count + 1) * scale * beta));
         return step > 0 ? max + step : max;
     }
 
@@ -165,7 +198,7 @@ internal sealed class SizedRunModel(int maxTasks, double intervalLevel)
         var mx = _fitted.Average(p => p.X);
         var my = _fitted.Average(p => p.Y);
         double sxx = 0, sxy = 0;
-        foreach (var (x, y) in _fitted)
+        foreach (var (x, y, _) in _fitted)
         {
             sxx += (x - mx) * (x - mx);
             sxy += (x - mx) * (y - my);

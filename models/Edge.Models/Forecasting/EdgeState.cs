@@ -14,6 +14,9 @@ namespace Edge.Models.Forecasting;
 /// </summary>
 internal sealed class EdgeState : ISizedRunState
 {
+    /// <summary>The lowest base level: the numeric floor of a series that has shown nothing but zeros.</summary>
+    private const double MinBase = 1e-9;
+
     private readonly EdgeOptions _options;
     private readonly RingBuffer _samples = new(4096);
     private readonly RingBuffer _scores;
@@ -222,8 +225,11 @@ internal sealed class EdgeState : ISizedRunState
         _tailRealized *= _options.RealizedCostDecay;
         _blockStartS = nowS;
         _blockEndS = nowS + Math.Max(horizonS, 1);
-        _baseValid = _count > 0;
         _base = Base(nowS, Math.Max(horizonS, _options.DefaultHorizonS));
+
+        // A base at the numeric floor (nothing but zeros seen yet) defines no ratio: a later non-zero sample would score
+        // about 1e9 and keep the limit absurd for as long as the score stays in the window.
+        _baseValid = _count > 0 && _base > MinBase;
         if (!_runs)
         {
             _tail?.Start(_samples, nowS);
@@ -262,7 +268,7 @@ internal sealed class EdgeState : ISizedRunState
             }
         }
 
-        return Math.Max(level, Math.Max(_options.FloorFraction * longMean, 1e-9));
+        return Math.Max(level, Math.Max(_options.FloorFraction * longMean, MinBase));
     }
 
     /// <summary>

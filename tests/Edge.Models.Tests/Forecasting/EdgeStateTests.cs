@@ -59,6 +59,20 @@ public sealed class EdgeStateTests
         Assert.True(high.Recommend(900_000, 3600).Limit >= low.Recommend(900_000, 3600).Limit);
     }
 
+    [Fact]
+    public void Recommend_RunsAfterARunOfZeros_StayNearWhatWasUsed()
+    {
+        // A first run that used nothing (an OOM kill before any CPU was measured), then one at 0.5 cores: the zero run
+        // is no level to score the next against, so the limit follows the 0.5-core run instead of 0.5 / 1e-9.
+        var state = new EdgeRecommender().CreateState(ResourceKind.Cpu, 2);
+        state.ObserveRun(1_700_000_000, 0);
+        state.ObserveRun(1_700_000_060, 0.5);
+
+        var r = state.Recommend(1_700_000_120, 3600);
+
+        Assert.InRange(r.Limit, 0.5, 5);
+    }
+
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

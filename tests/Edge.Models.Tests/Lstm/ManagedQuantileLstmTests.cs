@@ -2,6 +2,7 @@ using Edge.Models.Lstm;
 
 namespace Edge.Models.Tests.Lstm;
 
+[Collection(TorchCollection.Name)]
 public sealed class ManagedQuantileLstmTests
 {
     [Theory]

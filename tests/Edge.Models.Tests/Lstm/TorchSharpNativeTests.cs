@@ -6,6 +6,7 @@ namespace Edge.Models.Tests.Lstm;
 /// Proves the native TorchSharp library loads from this test project's output (on Debian 12 only because the
 /// build's TorchSharp native fix patched it) and computes correct numbers.
 /// </summary>
+[Collection(TorchCollection.Name)]
 public sealed class TorchSharpNativeTests
 {
     [Fact]

@@ -20,10 +20,10 @@ internal sealed class EdgeState : ISizedRunState
     private readonly EdgeOptions _options;
     private readonly RingBuffer _samples = new(4096);
     private readonly RingBuffer _scores;
+    private readonly SortedWindow _sortedScores;
     private readonly double _violationCost;
     private readonly AdaptiveQuantile _lowerTail;
     private readonly AdaptiveQuantile _upperTail;
-    private double[] _scratch = [];
     private bool _realDecisions;
     private bool _runs;
     private long _blockStartS = long.MinValue;
@@ -71,6 +71,7 @@ internal sealed class EdgeState : ISizedRunState
         _options = options;
         _violationCost = violationCost;
         _scores = new RingBuffer(options.ScoreWindow);
+        _sortedScores = new SortedWindow(options.ScoreWindow);
         var tail = (1 - options.IntervalLevel) / 2;
         _lowerTail = new AdaptiveQuantile(tail, options.AdaptationRate);
         _upperTail = new AdaptiveQuantile(tail, options.AdaptationRate);
@@ -154,7 +155,7 @@ internal sealed class EdgeState : ISizedRunState
                 // Only one earlier run: its own spread around its mean is the best calibration there is.
                 foreach (var peak in _lastGroup)
                 {
-                    _scores.Add(_run, peak / Math.Max(_previousGroupMean, 1e-9));
+                    AddScore(_run, peak / Math.Max(_previousGroupMean, MinBase));
                 }
             }
         }
@@ -182,6 +183,13 @@ internal sealed class EdgeState : ISizedRunState
             _baseValid && _tail is not null ? max / _tail.Base : double.NaN);
     }
 
+    /// <summary>Holds a score twice: in arrival order with its run (for run weighting) and sorted (for the limit and interval).</summary>
+    private void AddScore(long run, double score)
+    {
+        _scores.Add(run, score);
+        _sortedScores.Add(score);
+    }
+
     private void Score(double value)
     {
         if (!_baseValid)
@@ -191,12 +199,12 @@ internal sealed class EdgeState : ISizedRunState
 
         if (_runs && _options.RunWeighted)
         {
-            _scores.Add(_run, value / _base);
+            AddScore(_run, value / _base);
             _tail?.ScoreRun(value, _run);
         }
         else
         {
-            _scores.Add(0, value / _base);
+            AddScore(0, value / _base);
             _tail?.Score(value);
         }
 
@@ -323,36 +331,26 @@ internal sealed class EdgeState : ISizedRunState
 
     private Recommendation Predict()
     {
-        var n = _scores.Count;
+        var n = _sortedScores.Count;
         if (n == 0)
         {
             // Nothing scored yet: fall back to twice the base with an unbounded interval.
             return new Recommendation(2 * _base, _base, 0, double.PositiveInfinity, _options.IntervalLevel);
         }
 
-        if (_scratch.Length != n)
-        {
-            _scratch = new double[n];
-        }
-
-        for (var i = 0; i < n; i++)
-        {
-            _scratch[i] = _scores[i];
-        }
-
-        Array.Sort(_scratch);
         if (_runs && _options.RunWeighted)
         {
             return PredictRun(n);
         }
 
-        var limit = CheapestLimit(_scratch, _base, _violationCost);
+        var sorted = _sortedScores.Sorted;
+        var limit = CheapestLimit(sorted, _base, _violationCost);
         if (_tail is { Ready: true })
         {
             // Memory: a second forecast from the recent peak (PeakChannel). Past the largest score both channels take
             // the exponential tail, so a large λ can buy headroom beyond anything seen.
             var (tailLimit, tailCost) = _tail.Recommend(_violationCost);
-            limit = SizedRunModel.TailExtended(_scratch, limit, _base, _violationCost);
+            limit = SizedRunModel.TailExtended(sorted, limit, _base, _violationCost);
             _meanLimit = limit * _base;
             _tailLimit = tailLimit;
             limit = (_runs ? TailMode.Cheaper : _tailMode) switch
@@ -360,7 +358,7 @@ internal sealed class EdgeState : ISizedRunState
                 TailMode.Realized => _tailRealized < _meanRealized ? tailLimit / _base : limit,
                 TailMode.Only => tailLimit / _base,
                 TailMode.Max => Math.Max(limit, tailLimit / _base),
-                _ => tailCost < ExpectedCost(_scratch, _base, _violationCost, limit) ? tailLimit / _base : limit,
+                _ => tailCost < ExpectedCost(sorted, _base, _violationCost, limit) ? tailLimit / _base : limit,
             };
         }
 
@@ -405,9 +403,10 @@ internal sealed class EdgeState : ISizedRunState
     private Recommendation WithInterval(double limit, int n)
     {
         var upperLevel = _upperTail.UpperLevel(n);
-        var upper = upperLevel >= 1 ? double.PositiveInfinity : Quantiles.OfSorted(_scratch, upperLevel);
-        var lower = Quantiles.OfSorted(_scratch, _lowerTail.LowerLevel(n));
-        var median = Quantiles.OfSorted(_scratch, 0.5);
+        var sorted = _sortedScores.Sorted;
+        var upper = upperLevel >= 1 ? double.PositiveInfinity : Quantiles.OfSorted(sorted, upperLevel);
+        var lower = Quantiles.OfSorted(sorted, _lowerTail.LowerLevel(n));
+        var median = Quantiles.OfSorted(sorted, 0.5);
         return new Recommendation(limit * _base, median * _base, lower * _base, upper * _base, _options.IntervalLevel);
     }
 }

@@ -20,7 +20,7 @@ internal sealed class EdgeRecommender(EdgeOptions options, string name = "edge",
 
     public double DefaultKnob => EdgeModel.DefaultViolationCost;
 
-    public IReadOnlyList<double> SweepKnobs { get; } = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 300, 1000, 3000, 10000, 30000, 100000, 300000];
+    public IReadOnlyList<double> SweepKnobs { get; } = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 10, 20, 50, 100, 300, 1000, 3000, 10000, 30000, 100000, 300000];
 
     /// <summary>The saved model whose λ per resource this recommender uses (null: λ = the knob).</summary>
     public EdgeModel? Model => model;

@@ -35,10 +35,36 @@ public static class BacktestEngine
         var split = HoldoutSplit.For(series, options.HoldoutFraction);
         var outcomes = new SeriesOutcome[series.Count];
         var done = 0;
+        var exampleAt = int.MaxValue;
+        var gate = new Lock();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken };
         Parallel.For(0, series.Count, parallel, i =>
         {
-            outcomes[i] = SeriesRunner.Run(series[i], configs, options, split, cancellationToken);
+            var outcome = SeriesRunner.Run(series[i], configs, options, split, cancellationToken);
+            lock (gate)
+            {
+                // The report shows the example of the first scored series only: keep one example trace (a limit per
+                // scored sample per recommender) instead of one per series until the merge.
+                if (outcome.Example is not null)
+                {
+                    if (i < exampleAt)
+                    {
+                        if (exampleAt < outcomes.Length)
+                        {
+                            outcomes[exampleAt] = outcomes[exampleAt] with { Example = null };
+                        }
+
+                        exampleAt = i;
+                    }
+                    else
+                    {
+                        outcome = outcome with { Example = null };
+                    }
+                }
+
+                outcomes[i] = outcome;
+            }
+
             progress?.Report((Interlocked.Increment(ref done), series.Count));
         });
 

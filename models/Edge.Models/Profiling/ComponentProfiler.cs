@@ -56,8 +56,15 @@ public sealed class ComponentProfiler
                 _runs[run.ComponentId] = list = [];
             }
 
-            list.Add(run);
-            list.Sort((a, b) => a.StartedAtS.CompareTo(b.StartedAtS));
+            // Kept in start order; runs mostly arrive in order, so this is an append (a replay of a long ledger
+            // used to sort the list once per run).
+            var at = list.Count;
+            while (at > 0 && list[at - 1].StartedAtS > run.StartedAtS)
+            {
+                at--;
+            }
+
+            list.Insert(at, run);
             if (list.Count > _options.MaxRunsPerComponent)
             {
                 list.RemoveRange(0, list.Count - _options.MaxRunsPerComponent);
@@ -135,17 +142,18 @@ public sealed class ComponentProfiler
     }
 
     /// <summary>
-    /// Whether the components among <paramref name="runs"/> used about the same: the medians of their peak CPU
-    /// (floored at 0.01 core) and peak memory (floored at 1 MiB) are each within <paramref name="ratio"/> of one another.
+    /// Whether the components among <paramref name="runs"/> used about the same: at least two of them, and the medians
+    /// of their peak CPU (floored at 0.01 core) and peak memory (floored at 1 MiB) each within <paramref name="ratio"/>
+    /// of one another. One component says nothing about what else the program runs.
     /// </summary>
     internal static bool Agree(IReadOnlyList<ComponentRun> runs, double ratio)
     {
-        if (runs.Count == 0)
+        var byComponent = runs.GroupBy(r => r.ComponentId, StringComparer.Ordinal).ToList();
+        if (byComponent.Count < 2)
         {
             return false;
         }
 
-        var byComponent = runs.GroupBy(r => r.ComponentId, StringComparer.Ordinal).ToList();
         bool Within(Func<ComponentRun, double> value, double floor)
         {
             var medians = byComponent.Select(g => Math.Max(Median(g.Select(value)), floor)).ToList();

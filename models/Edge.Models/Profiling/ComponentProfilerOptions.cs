@@ -23,7 +23,7 @@ public sealed record ComponentProfilerOptions
 
     /// <summary>
     /// A never-seen component borrows the runs of components with the same program but other arguments only when
-    /// those components' median peaks (CPU and memory) are within this ratio of one another: one wrapper program
+    /// there are at least two of them and their median peaks (CPU and memory) are within this ratio of one another: one wrapper program
     /// (a shell, an interpreter, a generic worker such as edge-workload) often runs very different work.
     /// </summary>
     public double ProgramAgreementRatio { get; init; } = 2.0;

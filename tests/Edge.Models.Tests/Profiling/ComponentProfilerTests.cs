@@ -114,12 +114,16 @@ public sealed class ComponentProfilerTests
         profiler.Record(new ComponentRun("a/small", new ComponentContext(Command: "/opt/edge/bin/edge-workload --cpu 0.03"), 1_700_000_000, 0.03, 40, 0, 60));
         var context = new ComponentContext(Command: "/opt/edge/bin/edge-workload --cpu 1.15");
 
-        // One component behind the program: nothing disagrees, so it is borrowed.
-        Assert.Equal("edge+similar", profiler.Predict("c/new", context).Model);
+        // One component behind the program says nothing about what else it runs: the fallback.
+        Assert.Equal("fallback", profiler.Predict("c/new", context).Model);
 
-        // A second one using 40x the CPU: the program says nothing about the work, so the fallback is used instead.
-        profiler.Record(new ComponentRun("b/large", new ComponentContext(Command: "/opt/edge/bin/edge-workload --cpu 1.2"), 1_700_000_100, 1.2, 45, 0, 60));
-        Assert.Equal("fallback", profiler.Predict("d/new", context).Model);
+        // Two that agree: the program predicts usage, so their runs are borrowed.
+        profiler.Record(new ComponentRun("b/small", new ComponentContext(Command: "/opt/edge/bin/edge-workload --cpu 0.04"), 1_700_000_100, 0.04, 45, 0, 60));
+        Assert.Equal("edge+similar", profiler.Predict("d/new", context).Model);
+
+        // A third using 30x the CPU: the program says nothing about the work after all.
+        profiler.Record(new ComponentRun("e/large", new ComponentContext(Command: "/opt/edge/bin/edge-workload --cpu 1.2"), 1_700_000_200, 1.2, 45, 0, 60));
+        Assert.Equal("fallback", profiler.Predict("f/new", context).Model);
     }
 
     [Theory]

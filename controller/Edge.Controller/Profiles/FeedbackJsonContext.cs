@@ -8,6 +8,7 @@ namespace Edge.Controller.Profiles;
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RunRecord))]
+[JsonSerializable(typeof(LedgerCarry))]
 [JsonSerializable(typeof(ComponentSummary))]
 [JsonSerializable(typeof(IReadOnlyList<ComponentSummary>))]
 internal sealed partial class FeedbackJsonContext : JsonSerializerContext;

@@ -12,6 +12,10 @@ namespace Edge.Controller.Profiles;
 /// <c>{DataDirectory}/feedback/runs.jsonl</c> (one JSON record per line, flushed per record) and replayed into the
 /// forecaster at start, so predictions learn from every run also across restarts. Keeps per-component prediction
 /// error for <c>GET /api/components/{id}</c>. A damaged line is reported with its line number, counted and skipped.
+/// The file is compacted when it reaches <c>compactMinLines</c> lines (100,000), and again each time it doubles: each
+/// component keeps its latest runs (500, what the forecaster learns from) and one <see cref="LedgerCarry"/> line with the
+/// totals of the older ones, so the component figures still count every run; the rewrite goes to a temporary file
+/// renamed over the ledger, and damaged lines move to <c>runs.damaged.jsonl</c> beside it.
 /// </summary>
 internal sealed partial class FeedbackLedger : IDisposable
 {
@@ -24,18 +28,41 @@ internal sealed partial class FeedbackLedger : IDisposable
 
     private const int RecentRuns = 20;
     private const int MaxHistoryPerComponent = 500;
+    private const int CompactMinLines = 100_000;
 
     private readonly Forecaster _profiler;
     private readonly Dictionary<string, List<ComponentRun>> _history = new(StringComparer.Ordinal);
     private readonly ILogger<FeedbackLedger> _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Aggregate> _components = new(StringComparer.Ordinal);
-    private readonly StreamWriter _writer;
+    private readonly Dictionary<string, int> _recordLines = new(StringComparer.Ordinal);
+    private readonly int _keepRunsPerComponent;
+    private readonly int _compactMinLines;
     private readonly Counter<long> _recorded;
     private readonly Counter<long> _damaged;
+    private StreamWriter _writer;
+    private int _lines;
+    private int _compactAt;
 
     public FeedbackLedger(IOptions<ControllerOptions> options, Forecaster profiler, ILogger<FeedbackLedger> logger, IMeterFactory meters)
+        : this(options, profiler, logger, meters, MaxHistoryPerComponent, CompactMinLines)
     {
+    }
+
+    /// <summary>The ledger with its compaction limits set (tests use small ones).</summary>
+    /// <param name="options">Where the ledger lives (<c>{DataDirectory}/feedback</c>).</param>
+    /// <param name="profiler">The forecaster every run is replayed into.</param>
+    /// <param name="logger">Logger.</param>
+    /// <param name="meters">Meter factory for the ledger's counters.</param>
+    /// <param name="keepRunsPerComponent">Runs per component a compaction keeps as they are.</param>
+    /// <param name="compactMinLines">Lines at which the ledger is first compacted.</param>
+    internal FeedbackLedger(IOptions<ControllerOptions> options, Forecaster profiler, ILogger<FeedbackLedger> logger, IMeterFactory meters, int keepRunsPerComponent, int compactMinLines)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keepRunsPerComponent, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(compactMinLines, 1);
+        _keepRunsPerComponent = keepRunsPerComponent;
+        _compactMinLines = compactMinLines;
+        _compactAt = compactMinLines;
         _profiler = profiler;
         _logger = logger;
         var meter = meters.Create("Edge.Controller.Feedback");
@@ -44,9 +71,18 @@ internal sealed partial class FeedbackLedger : IDisposable
         var directory = Path.Combine(options.Value.DataDirectory, "feedback");
         Directory.CreateDirectory(directory);
         LedgerPath = Path.Combine(directory, "runs.jsonl");
+        DamagedPath = Path.Combine(directory, "runs.damaged.jsonl");
         Load();
-        _writer = new StreamWriter(new FileStream(LedgerPath, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
+        if (_lines >= _compactAt)
+        {
+            Compact();
+        }
+
+        _writer = OpenWriter();
     }
+
+    /// <summary>Where compaction moves the ledger's damaged lines.</summary>
+    public string DamagedPath { get; }
 
     /// <summary>The ledger file.</summary>
     public string LedgerPath { get; }
@@ -61,7 +97,14 @@ internal sealed partial class FeedbackLedger : IDisposable
         {
             _writer.WriteLine(line);
             _writer.Flush();
+            _lines++;
             Apply(run);
+            if (_lines >= _compactAt)
+            {
+                _writer.Dispose();
+                Compact();
+                _writer = OpenWriter();
+            }
         }
 
         _recorded.Add(1);
@@ -106,37 +149,72 @@ internal sealed partial class FeedbackLedger : IDisposable
                 continue;
             }
 
-            RunRecord? run = null;
-            try
+            _lines++;
+            if (line.StartsWith(LedgerCarry.Prefix, StringComparison.Ordinal))
             {
-                run = JsonSerializer.Deserialize(line, FeedbackJsonContext.Default.RunRecord);
-            }
-            catch (JsonException ex)
-            {
-                LogDamaged(LedgerPath, number, ex.Message);
-            }
+                if (Read(line, FeedbackJsonContext.Default.LedgerCarry, number) is { } carry)
+                {
+                    Carry(carry.Carried);
+                }
 
-            if (run is null)
-            {
-                _damaged.Add(1);
                 continue;
             }
 
-            Apply(run);
+            if (Read(line, FeedbackJsonContext.Default.RunRecord, number) is { } run)
+            {
+                Apply(run);
+            }
         }
 
         LogLoaded(Count, LedgerPath);
     }
 
+    /// <summary>Parses one ledger line; a damaged one is null, and with <paramref name="number"/> it is also logged and counted.</summary>
+    private T? Read<T>(string line, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, int? number = null)
+        where T : class
+    {
+        T? value = null;
+        var error = "empty record";
+        try
+        {
+            value = JsonSerializer.Deserialize(line, type);
+        }
+        catch (JsonException ex)
+        {
+            error = ex.Message;
+        }
+
+        if (value is null && number is { } n)
+        {
+            LogDamaged(LedgerPath, n, error);
+            _damaged.Add(1);
+        }
+
+        return value;
+    }
+
+    private Aggregate AggregateOf(string componentId)
+    {
+        if (!_components.TryGetValue(componentId, out var aggregate))
+        {
+            _components[componentId] = aggregate = new Aggregate(componentId);
+        }
+
+        return aggregate;
+    }
+
+    /// <summary>Adds the totals of runs an earlier compaction folded away (they no longer teach the forecaster).</summary>
+    private void Carry(RunTotals carried)
+    {
+        Count += carried.Runs;
+        AggregateOf(carried.ComponentId).Totals.Add(carried);
+    }
+
     private void Apply(RunRecord run)
     {
         Count++;
-        if (!_components.TryGetValue(run.ComponentId, out var aggregate))
-        {
-            _components[run.ComponentId] = aggregate = new Aggregate();
-        }
-
-        aggregate.Add(run);
+        _recordLines[run.ComponentId] = _recordLines.GetValueOrDefault(run.ComponentId) + 1;
+        AggregateOf(run.ComponentId).Add(run);
         if (run.PeakMemoryMiB <= 0 && run.Outcome != RunOutcomes.OomKilled)
         {
             // Ended before it was measured (e.g. a short run without cgroups): nothing to learn from, and a zero
@@ -176,6 +254,91 @@ internal sealed partial class FeedbackLedger : IDisposable
         _profiler.Record(learned);
     }
 
+    private StreamWriter OpenWriter() =>
+        new(new FileStream(LedgerPath, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
+
+    /// <summary>
+    /// Rewrites the ledger with each component's latest runs and one carry line for the rest (see the class summary).
+    /// Called with the writer closed.
+    /// </summary>
+    private void Compact()
+    {
+        var temporary = LedgerPath + ".compact";
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var carried = new Dictionary<string, RunTotals>(StringComparer.Ordinal);
+        var before = _lines;
+        var kept = 0;
+        var folded = 0;
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+        using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
+        {
+            foreach (var line in File.ReadLines(LedgerPath))
+            {
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                var isCarry = line.StartsWith(LedgerCarry.Prefix, StringComparison.Ordinal);
+                var carry = isCarry ? Read(line, FeedbackJsonContext.Default.LedgerCarry) : null;
+                var run = isCarry ? null : Read(line, FeedbackJsonContext.Default.RunRecord);
+                if (carry is not null)
+                {
+                    TotalsOf(carried, carry.Carried.ComponentId).Add(carry.Carried);
+                }
+                else if (run is null)
+                {
+                    // Already reported and counted when it was read: kept beside the ledger for whoever investigates.
+                    File.AppendAllLines(DamagedPath, [line]);
+                }
+                else
+                {
+                    // The component's oldest runs beyond the ones kept are folded into its carry line.
+                    var index = seen.GetValueOrDefault(run.ComponentId);
+                    seen[run.ComponentId] = index + 1;
+                    if (index < _recordLines.GetValueOrDefault(run.ComponentId) - _keepRunsPerComponent)
+                    {
+                        TotalsOf(carried, run.ComponentId).Add(run);
+                        folded++;
+                    }
+                    else
+                    {
+                        writer.WriteLine(line);
+                        kept++;
+                    }
+                }
+            }
+
+            foreach (var totals in carried.Values)
+            {
+                writer.WriteLine(JsonSerializer.Serialize(new LedgerCarry(totals), FeedbackJsonContext.Default.LedgerCarry));
+            }
+
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, LedgerPath, overwrite: true);
+        foreach (var id in _recordLines.Keys.ToList())
+        {
+            _recordLines[id] = Math.Min(_recordLines[id], _keepRunsPerComponent);
+        }
+
+        _lines = kept + carried.Count;
+        _compactAt = Math.Max(_compactMinLines, 2 * _lines);
+        LogCompacted(LedgerPath, before, _lines, folded, carried.Count);
+    }
+
+    private static RunTotals TotalsOf(Dictionary<string, RunTotals> totals, string componentId)
+    {
+        if (!totals.TryGetValue(componentId, out var t))
+        {
+            totals[componentId] = t = new RunTotals { ComponentId = componentId };
+        }
+
+        return t;
+    }
+
     /// <summary>The runs the forecaster learned from, oldest first per component (for replay into a retrained model).</summary>
     public IReadOnlyList<ComponentRun> History()
     {
@@ -191,50 +354,20 @@ internal sealed partial class FeedbackLedger : IDisposable
     [LoggerMessage(EventId = 6102, Level = LogLevel.Information, Message = "Replayed {Count} finished run(s) from {Path} into the forecaster")]
     private partial void LogLoaded(int count, string path);
 
-    private sealed class Aggregate
+    [LoggerMessage(EventId = 6103, Level = LogLevel.Information, Message = "Compacted feedback ledger {Path}: {Before} lines -> {After}; {Folded} older run(s) folded into the totals of {Components} component(s)")]
+    private partial void LogCompacted(string path, int before, int after, int folded, int components);
+
+    private sealed class Aggregate(string componentId)
     {
         private readonly Queue<RunRecord> _recent = new();
-        private int _runs, _succeeded, _failed, _oom, _cpuUnder, _memoryUnder, _cpuErrors, _memoryErrors;
-        private double _cpuAbs, _memoryAbs, _cpuSigned, _memorySigned;
+
+        public RunTotals Totals { get; } = new() { ComponentId = componentId };
 
         public RunRecord? Last { get; private set; }
 
         public void Add(RunRecord run)
         {
-            _runs++;
-            switch (run.Outcome)
-            {
-                case RunOutcomes.Succeeded: _succeeded++; break;
-                case RunOutcomes.OomKilled: _oom++; break;
-                default: _failed++; break;
-            }
-
-            if (run.Predicted is { } predicted)
-            {
-                var cpu = run.PeakCpuCores * 1000;
-                if (cpu > 0)
-                {
-                    var error = (predicted.Cpu - cpu) / cpu;
-                    _cpuAbs += Math.Abs(error);
-                    _cpuSigned += error;
-                    _cpuErrors++;
-                    _cpuUnder += error < 0 ? 1 : 0;
-                }
-
-                if (run.PeakMemoryMiB > 0 && run.Outcome != RunOutcomes.OomKilled)
-                {
-                    var error = (predicted.Memory - run.PeakMemoryMiB) / run.PeakMemoryMiB;
-                    _memoryAbs += Math.Abs(error);
-                    _memorySigned += error;
-                    _memoryErrors++;
-                    _memoryUnder += error < 0 ? 1 : 0;
-                }
-                else if (run.Outcome == RunOutcomes.OomKilled)
-                {
-                    _memoryUnder++;
-                }
-            }
-
+            Totals.Add(run);
             Last = run;
             _recent.Enqueue(run);
             if (_recent.Count > RecentRuns)
@@ -243,12 +376,16 @@ internal sealed partial class FeedbackLedger : IDisposable
             }
         }
 
-        public ComponentSummary ToSummary(string componentId, Edge.Common.Contracts.PredictionProfile? next) => new(
-            componentId, _runs, _succeeded, _failed, _oom,
-            _cpuErrors > 0 ? _cpuAbs / _cpuErrors : null,
-            _memoryErrors > 0 ? _memoryAbs / _memoryErrors : null,
-            _cpuErrors > 0 ? _cpuSigned / _cpuErrors : null,
-            _memoryErrors > 0 ? _memorySigned / _memoryErrors : null,
-            _cpuUnder, _memoryUnder, next, [.. _recent.Reverse()]);
+        public ComponentSummary ToSummary(string componentId, Edge.Common.Contracts.PredictionProfile? next)
+        {
+            var t = Totals;
+            return new(
+                componentId, t.Runs, t.Succeeded, t.Failed, t.OomKilled,
+                t.CpuErrors > 0 ? t.CpuAbs / t.CpuErrors : null,
+                t.MemoryErrors > 0 ? t.MemoryAbs / t.MemoryErrors : null,
+                t.CpuErrors > 0 ? t.CpuSigned / t.CpuErrors : null,
+                t.MemoryErrors > 0 ? t.MemorySigned / t.MemoryErrors : null,
+                t.CpuUnder, t.MemoryUnder, next, [.. _recent.Reverse()]);
+        }
     }
 }

@@ -26,6 +26,12 @@ internal sealed partial class FeedbackLedger : IDisposable
     /// <summary>A run throttled for more than this share of its duration is learned as needing more CPU than it got.</summary>
     public const double ThrottledShare = 0.05;
 
+    /// <summary>
+    /// A run whose CPU peak reached this share of its limit is learned the same way: its demand is censored at the
+    /// limit (the adjuster counts the same share as running hot, <c>Controller:Adjuster:UpThreshold</c>).
+    /// </summary>
+    public const double CpuAtLimitShare = 0.9;
+
     private const int RecentRuns = 20;
     private const int MaxHistoryPerComponent = 500;
     private const int CompactMinLines = 100_000;
@@ -226,11 +232,14 @@ internal sealed partial class FeedbackLedger : IDisposable
             ? Math.Max(run.PeakMemoryMiB, run.FinalLimits?.MemoryMiB ?? 0) * OomLearnFactor
             : run.PeakMemoryMiB;
         var cpu = run.PeakCpuCores > 0 ? run.PeakCpuCores : (run.DurationSeconds > 0 ? run.CpuSeconds / run.DurationSeconds : 0);
-        if (run.DurationSeconds > 0 && run.ThrottledSeconds > ThrottledShare * run.DurationSeconds)
+        var cpuLimit = (run.FinalLimits?.CpuMillicores ?? 0) / 1000;
+        var throttled = run.DurationSeconds > 0 && run.ThrottledSeconds > ThrottledShare * run.DurationSeconds;
+        if (throttled || (cpuLimit > 0 && cpu >= CpuAtLimitShare * cpuLimit))
         {
-            // Held down by its quota: its demand was above the limit, which its peak cannot show. Learn the limit
-            // raised as an OOM kill raises memory, so the next run is not throttled the same way.
-            cpu = Math.Max(cpu, (run.FinalLimits?.CpuMillicores ?? 0) / 1000) * OomLearnFactor;
+            // Held down by its quota, or using all of it: its demand may have been above the limit, which its peak
+            // cannot show (a censored observation). Learn the limit raised as an OOM kill raises memory, so the next
+            // run starts with room instead of being scaled up while it runs.
+            cpu = Math.Max(cpu, cpuLimit) * OomLearnFactor;
         }
         var learned = new ComponentRun(
             run.ComponentId,

@@ -66,6 +66,20 @@ public sealed class FeedbackLedgerTests
         Assert.Equal(["{\"componentId\": \"etl/a\", truncated"], File.ReadAllLines(reopened.DamagedPath));
     }
 
+    [Theory]
+    [InlineData(0.40, 0, 0.40)] // well inside its 0.6-core limit: learned as used
+    [InlineData(0.58, 0, 0.72)] // at its limit: demand censored there, learned as the limit x 1.2
+    [InlineData(0.40, 3, 0.72)] // throttled 10% of its 30 s: likewise
+    public void Record_CpuAtOrHeldByItsLimit_IsLearnedAboveTheLimit(double peakCores, double throttledSeconds, double learned)
+    {
+        using var dir = new TempDirectory();
+        using var ledger = Ledger(dir.Path, keep: 10, compactAt: 100);
+
+        ledger.Record(Run("etl/cpu", 0, RunOutcomes.Succeeded) with { PeakCpuCores = peakCores, ThrottledSeconds = throttledSeconds });
+
+        Assert.Equal(learned, ledger.History().Single().CpuCores, 9);
+    }
+
     private static void AssertTotals(ComponentSummary summary, int runs, int oom)
     {
         Assert.Equal(runs, summary.Runs);

@@ -37,6 +37,7 @@ public sealed class RecommenderRegistry
         registry.Add(new VpaRecommender(floors: false));
         registry.Add(new EdgeRecommender(EdgeOptions.Default with { MemoryFloorMiB = VpaConstants.MinMemoryMiB }, "edge-floor"));
         registry.Add(new EdgeRecommender(EdgeOptions.Default with { MemoryPeakWindowS = 3 * 86400 }, "edge-peak"));
+        registry.Add(new EdgeRecommender(EdgeOptions.Default with { RunWeighted = true, ShiftReset = true }, "edge-runs"));
         registry.Add(new OracleRecommender(6 * 3600, "oracle-6h"));
         registry.Add(new OracleRecommender(86400, "oracle-1d"));
         registry.Add(new OracleRecommender(7 * 86400, "oracle-7d"));

@@ -62,18 +62,20 @@ internal sealed record EdgeOptions
 
     /// <summary>
     /// Run series: the limit weighs each run once, whatever its task count (<see cref="RunWeighting"/>), instead of each
-    /// task. Chosen on the tuning part of WfInstances (docs/forecasting.md).
+    /// task. On in <c>edge-runs</c> only: better on the WfInstances backtest, where a group is a workflow run, but in
+    /// the controller a group is the tasks that started in the same second, and a wave of OOM-killed tasks then counts
+    /// as one (docs/forecasting.md, step 8).
     /// </summary>
-    public bool RunWeighted { get; init; } = true;
+    public bool RunWeighted { get; init; }
 
     /// <summary>Run series: weight kept per run of age (<see cref="RunWeighting"/>; 1: no decay, chosen over 0.9 and 0.7).</summary>
     public double RunDecay { get; init; } = 1;
 
     /// <summary>
     /// Run series: the scores of a run that started a confirmed level shift are rescaled to its own level, and the
-    /// input-size fit restarts from it (<see cref="LevelShifts"/>).
+    /// input-size fit restarts from it (<see cref="LevelShifts"/>). On in <c>edge-runs</c> only.
     /// </summary>
-    public bool ShiftReset { get; init; } = true;
+    public bool ShiftReset { get; init; }
 
     /// <summary>Horizon assumed for the decisions the state simulates during warm-up.</summary>
     public long DefaultHorizonS { get; init; } = 3600;

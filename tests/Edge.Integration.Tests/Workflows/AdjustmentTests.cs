@@ -77,7 +77,11 @@ public sealed class AdjustmentTests
         ]);
 
         Assert.Equal("succeeded", (await client.WaitFinishedAsync(runId, RunTimeout)).GetProperty("state").GetString());
-        var run = Assert.Single(await client.RunsAsync("it-adj/idle", runId));
+        var runs = await client.RunsAsync("it-adj/idle", runId);
+        // One instance: the scale-down must not cost the step its run (an exit 134 after one was seen once in a full
+        // suite; the agent's output says what the instance printed when it happens again).
+        Assert.True(runs.Count == 1, $"{runs.Count} instances: {string.Join("; ", runs)}\n{system.Diagnostics}");
+        var run = runs[0];
         var final = run.GetProperty("finalLimits");
         Assert.True(final.GetProperty("cpuMillicores").GetDouble() < 1000, $"final limits {final}");
         Assert.True(final.GetProperty("memoryMiB").GetDouble() < 512, $"final limits {final}");

@@ -120,7 +120,7 @@ internal sealed partial class FeedbackLedger : IDisposable
     {
         lock (_gate)
         {
-            return _components.TryGetValue(componentId, out var aggregate) ? aggregate.ToSummary(componentId, Predict(componentId, aggregate)) : null;
+            return _components.TryGetValue(componentId, out var aggregate) ? aggregate.ToSummary(Predict(componentId, aggregate)) : null;
         }
     }
 
@@ -128,7 +128,7 @@ internal sealed partial class FeedbackLedger : IDisposable
     {
         lock (_gate)
         {
-            return [.. _components.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Value.ToSummary(c.Key, null) with { RecentRuns = [] })];
+            return [.. _components.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Value.ToSummary(null) with { RecentRuns = [] })];
         }
     }
 
@@ -385,11 +385,11 @@ internal sealed partial class FeedbackLedger : IDisposable
             }
         }
 
-        public ComponentSummary ToSummary(string componentId, Edge.Common.Contracts.PredictionProfile? next)
+        public ComponentSummary ToSummary(Edge.Common.Contracts.PredictionProfile? next)
         {
             var t = Totals;
             return new(
-                componentId, t.Runs, t.Succeeded, t.Failed, t.OomKilled,
+                t.ComponentId, t.Runs, t.Succeeded, t.Failed, t.OomKilled,
                 t.CpuErrors > 0 ? t.CpuAbs / t.CpuErrors : null,
                 t.MemoryErrors > 0 ? t.MemoryAbs / t.MemoryErrors : null,
                 t.CpuErrors > 0 ? t.CpuSigned / t.CpuErrors : null,

@@ -48,7 +48,7 @@ internal static class Program
 
     private static async Task RunAsync(WorkloadOptions options, IReadOnlyList<ProfileStep> profile, CancellationToken stop)
     {
-        var burner = new CpuBurner(stop);
+        using var burner = new CpuBurner(stop);
         using var memory = new MemoryHolder();
         var network = options.NetMbps > 0 ? NetworkSender.RunAsync(options.NetMbps, options.NetTarget!, stop) : Task.CompletedTask;
         var start = Stopwatch.GetTimestamp();

@@ -64,36 +64,35 @@ internal static class MarkdownReport
         md.AppendLine("Slack at VPA's own violation rate (VPA at its default knob), interpolated along each sweep:").AppendLine();
         md.AppendLine("| part | vpa viol % | vpa slack % | edge slack % | oracle slack % | best autopilot | its slack % | edge vs vpa | gap closed | goal met |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var segment in Enum.GetValues<Segment>())
+        var checks = Enum.GetValues<Segment>()
+            .Select(s => (Segment: s, Goal: GoalCheck.For(result, s)))
+            .Where(x => x.Goal is not null)
+            .Select(x => (x.Segment, Goal: x.Goal!))
+            .ToList();
+        foreach (var (segment, g) in checks)
         {
-            if (GoalCheck.For(result, segment) is not { } g)
-            {
-                continue;
-            }
-
             md.AppendLine(Inv, $"| {JsonSummary.Name(segment)} | {g.VpaViolationPercent:F2} | {g.VpaSlack:F2} | {TextSummary.Format(g.EdgeSlack)} | {TextSummary.Format(g.OracleSlack)} | {g.BestAutopilot ?? "-"} | {TextSummary.Format(g.BestAutopilotSlack)} | {Reduction(g.EdgeReduction)} | {TextSummary.Percent(g.GapClosed)} | {(g.Met ? "yes" : "no")} |");
         }
 
         md.AppendLine();
-        WriteForesight(md, result);
+        WriteForesight(md, checks);
     }
 
     /// <summary>How far ahead a forecast would have to see: the foresight oracles' slack at VPA's violation rate.</summary>
-    private static void WriteForesight(StringBuilder md, BacktestResult result)
+    private static void WriteForesight(StringBuilder md, List<(Segment Segment, GoalCheck Goal)> checks)
     {
-        var checks = Enum.GetValues<Segment>().Select(s => (Segment: s, Goal: GoalCheck.For(result, s))).Where(x => x.Goal is { Foresight.Count: > 0 }).ToList();
-        if (checks.Count == 0)
+        if (checks.Count == 0 || checks[0].Goal.Foresight.Count == 0)
         {
             return;
         }
 
-        var names = checks[0].Goal!.Foresight.Select(f => f.Name).ToList();
+        var names = checks[0].Goal.Foresight.Select(f => f.Name).ToList();
         md.AppendLine("Perfect foresight over longer horizons, at the same rate: the limit of each window is the true peak from its start to the horizon (how far ahead a forecast would have to see to reach that slack):").AppendLine();
         md.AppendLine(Inv, $"| part | vpa slack % | edge slack % | oracle (window) | {string.Join(" | ", names)} |");
         md.AppendLine(Inv, $"|---|---|---|---|{string.Concat(names.Select(_ => "---|"))}");
         foreach (var (segment, g) in checks)
         {
-            md.AppendLine(Inv, $"| {JsonSummary.Name(segment)} | {g!.VpaSlack:F2} | {TextSummary.Format(g.EdgeSlack)} | {TextSummary.Format(g.OracleSlack)} | {string.Join(" | ", g.Foresight.Select(f => TextSummary.Format(f.Slack)))} |");
+            md.AppendLine(Inv, $"| {JsonSummary.Name(segment)} | {g.VpaSlack:F2} | {TextSummary.Format(g.EdgeSlack)} | {TextSummary.Format(g.OracleSlack)} | {string.Join(" | ", g.Foresight.Select(f => TextSummary.Format(f.Slack)))} |");
         }
 
         md.AppendLine();

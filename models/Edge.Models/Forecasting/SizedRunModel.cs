@@ -19,7 +19,7 @@ internal sealed class SizedRunModel(int maxTasks, double intervalLevel, EdgeOpti
 
     private const double SizeOffsetBytes = 1024 * 1024;
 
-    private readonly EdgeOptions _options = options ?? new EdgeOptions { RunWeighted = false, ShiftReset = false };
+    private readonly EdgeOptions _options = options ?? EdgeOptions.Default;
     private readonly List<(double X, double Y, long Run)> _fitted = [];
     private readonly List<(double X, double Y)> _open = [];
     private readonly RingBuffer _scores = new(Math.Max(maxTasks, 16));
@@ -66,8 +66,9 @@ internal sealed class SizedRunModel(int maxTasks, double intervalLevel, EdgeOpti
             logRatio = 0;
             foreach (var (x, y) in _open)
             {
-                _scores.Add(_run, Math.Exp(y - Predict(x)));
-                logRatio += (y - Predict(x)) / _open.Count;
+                var residual = y - Predict(x);
+                _scores.Add(_run, Math.Exp(residual));
+                logRatio += residual / _open.Count;
             }
         }
 

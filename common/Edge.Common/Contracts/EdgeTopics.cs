@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Edge.Common.Contracts;
 
 /// <summary>
-/// The MQTT topic tree of DESIGN.md under a configurable prefix (default <c>edge</c>):
+/// The MQTT topic tree of docs/design.md under a configurable prefix (default <c>edge</c>):
 /// <c>{prefix}/v1/nodes/{node}/{status|metrics|events|commands}</c>, <c>{prefix}/v1/workflows/submit</c>,
 /// <c>{prefix}/v1/workflows/{run}/status</c>, <c>{prefix}/v1/components/{component}/prediction</c>,
 /// <c>{prefix}/v1/decisions</c>.

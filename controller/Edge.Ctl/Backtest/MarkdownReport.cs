@@ -18,7 +18,7 @@ internal static class MarkdownReport
         md.AppendLine("Reproduce with:").AppendLine().AppendLine("```").AppendLine(request.CommandLine).AppendLine("```").AppendLine();
         md.AppendLine(Inv, $"Data: `{request.DataDirectory}` ({request.Format}), {load.FilesRead} files read, {load.FilesSkipped} files and {load.LinesSkipped} lines skipped.");
         md.AppendLine(Inv, $"Warm-up {request.WarmupSeconds / 86400:0.##} d; held out: {request.Holdout:P0} of the series (stable hash of the id) and the latest {request.Holdout:P0} of the time span.");
-        md.AppendLine(Inv, $"Prices: {request.PricePerCoreHour} per core-hour, {request.PricePerGiBHour} per GiB-hour. Metrics are pooled over all scored samples (DESIGN.md).").AppendLine();
+        md.AppendLine(Inv, $"Prices: {request.PricePerCoreHour} per core-hour, {request.PricePerGiBHour} per GiB-hour. Metrics are pooled over all scored samples (docs/design.md).").AppendLine();
         foreach (var result in results)
         {
             await WriteResultAsync(md, directory, request.ReportName, result, cancellationToken);

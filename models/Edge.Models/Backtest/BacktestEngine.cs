@@ -1,7 +1,7 @@
 namespace Edge.Models.Backtest;
 
 /// <summary>
-/// Replays series through recommenders on a rolling origin (DESIGN.md, "Measuring right-sizing"): each recommender
+/// Replays series through recommenders on a rolling origin (docs/design.md, "Measuring right-sizing"): each recommender
 /// state sees only samples before a decision, sets a limit for the coming block, and is scored on it. Series run in
 /// parallel; results are merged in series order, so a run is deterministic whatever the parallelism.
 /// </summary>
@@ -72,7 +72,7 @@ public static class BacktestEngine
     }
 
     /// <summary>
-    /// The tuning part of <paramref name="series"/> (DESIGN.md: tune on it only): the series not held out, cut at the
+    /// The tuning part of <paramref name="series"/> (docs/design.md: tune on it only): the series not held out, cut at the
     /// held-out time, so a trainable recommender fitted on it never sees a sample the held-out parts are scored on.
     /// Series left empty by the cut are dropped.
     /// </summary>

@@ -1,7 +1,7 @@
 namespace Edge.Models.Backtest;
 
 /// <summary>
-/// Metrics pooled over scored samples (DESIGN.md): slack % = 100·Σmax(L−u,0)/ΣL; violation % = 100·#(u&gt;L)/n;
+/// Metrics pooled over scored samples (docs/design.md): slack % = 100·Σmax(L−u,0)/ΣL; violation % = 100·#(u&gt;L)/n;
 /// shortfall % = 100·Σmax(u−L,0)/Σu; coverage = share of samples inside the stated interval (NaN when none is stated);
 /// reserved and used unit-hours (core-hours, GiB-hours) and the reserved cost at the stated price.
 /// </summary>

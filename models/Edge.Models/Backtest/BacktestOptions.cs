@@ -1,7 +1,7 @@
 namespace Edge.Models.Backtest;
 
 /// <summary>
-/// How a backtest runs (DESIGN.md, "Measuring right-sizing"). Every value is checked by <see cref="Validate"/>,
+/// How a backtest runs (docs/design.md, "Measuring right-sizing"). Every value is checked by <see cref="Validate"/>,
 /// which reports all errors at once.
 /// </summary>
 public sealed record BacktestOptions

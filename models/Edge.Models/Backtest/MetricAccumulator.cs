@@ -1,6 +1,6 @@
 namespace Edge.Models.Backtest;
 
-/// <summary>Running sums for the DESIGN.md metrics over a set of scored samples.</summary>
+/// <summary>Running sums for the docs/design.md metrics over a set of scored samples.</summary>
 internal sealed class MetricAccumulator
 {
     public long Samples { get; private set; }

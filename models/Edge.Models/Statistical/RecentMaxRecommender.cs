@@ -2,7 +2,7 @@ namespace Edge.Models.Statistical;
 
 /// <summary>
 /// <c>recent-max</c>: the maximum of the last 24 h times a multiplier (the knob). Naive, and on VM traces often as good
-/// as the famous recommenders (DESIGN.md, "Measuring right-sizing").
+/// as the famous recommenders (docs/design.md, "Measuring right-sizing").
 /// </summary>
 internal sealed class RecentMaxRecommender : IRecommender
 {

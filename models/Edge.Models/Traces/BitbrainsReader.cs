@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Edge.Models.Traces;
 
 /// <summary>
-/// Reads the Bitbrains GWA-T-12 layout (DESIGN.md conventions): one file per VM, header line, fields separated by
+/// Reads the Bitbrains GWA-T-12 layout (docs/design.md conventions): one file per VM, header line, fields separated by
 /// <c>;</c> and a TAB, trimmed. CPU cores = usage MHz / (capacity MHz / cores); memory MiB = usage KB / 1024;
 /// network Mbps = (received + transmitted KB/s) · 8 · 1024 / 10^6; the first column holds Unix seconds; rows with 0
 /// cores are dropped; a repeated timestamp keeps its first row. Malformed rows are reported with file and line.

@@ -6,7 +6,7 @@ namespace Edge.Benchmarks.Forecast;
 
 /// <summary>
 /// A small reader for the Bitbrains GWA-T-12 per-VM files (header line, fields separated by ";\t", gzipped or not),
-/// following ../shared/DESIGN.md: Unix-second timestamps, CPU cores = usage MHz / (capacity MHz / cores), memory MiB =
+/// following docs/design.md: Unix-second timestamps, CPU cores = usage MHz / (capacity MHz / cores), memory MiB =
 /// usage KB / 1024, rows with 0 cores dropped, duplicate or earlier timestamps keep the first row. Bad rows are
 /// counted and skipped.
 /// </summary>

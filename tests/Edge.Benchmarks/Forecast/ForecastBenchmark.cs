@@ -13,7 +13,7 @@ namespace Edge.Benchmarks.Forecast;
 /// </summary>
 public static class ForecastBenchmark
 {
-    private const string DefaultData = "/work/shared/data/bitbrains-rnd-2013-07";
+    private static readonly string DefaultData = RepoData.Bitbrains;
     private static readonly double[] Knobs = [0.5, 0.7, 0.9, 0.95, 0.98, 0.99, 0.995];
 
     public static Task<int> RunAsync(string[] args)
@@ -101,7 +101,7 @@ public static class ForecastBenchmark
 
     /// <summary>
     /// Replays the days after <paramref name="split"/> through per-series states, one decision per 12 samples, and
-    /// scores them as ../shared/DESIGN.md does: per-sample violation % (u &gt; L), slack % = sum max(L - u, 0) / sum L,
+    /// scores them as docs/design.md does: per-sample violation % (u &gt; L), slack % = sum max(L - u, 0) / sum L,
     /// coverage of the 90% interval by each hour's peak, and the time of one recommend.
     /// </summary>
     private static void HeldOut(LstmRecommender recommender, List<UsageSeries> series, long split, double knob)

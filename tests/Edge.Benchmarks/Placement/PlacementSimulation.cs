@@ -35,7 +35,7 @@ internal static class PlacementSimulation
             SpotMtbfHours = a.Double("spot-mtbf-hours", 8),
             Seed = a.Int("seed", 1),
         };
-        var root = a.String("data", "/work/shared/data/wfcommons-wfinstances");
+        var root = a.String("data", RepoData.WfInstances);
         var workflows = WfInstanceReader.ReadAll(root, out var skipped);
         var arrivals = Arrivals(workflows.Count, config);
         var horizon = arrivals[^1].Time + (72 * 3600);

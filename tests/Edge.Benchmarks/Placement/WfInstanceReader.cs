@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Edge.Benchmarks.Placement;
 
 /// <summary>
-/// Reads WfCommons WfInstances files (WfFormat 1.5; see /work/shared/data/wfcommons-wfinstances/SOURCE.md):
+/// Reads WfCommons WfInstances files (WfFormat 1.5; see data/wfcommons-wfinstances/SOURCE.md):
 /// <c>workflow.specification.tasks[]</c> for ids, names and parents, <c>workflow.execution.tasks[]</c> for
 /// runtimeInSeconds, avgCPU and memoryInBytes. Files where under 90% of tasks carry memory are skipped.
 /// </summary>

@@ -6,7 +6,7 @@ namespace Edge.Benchmarks.Replay;
 /// <summary>Settings of the replay benchmark (<c>replay [options]</c>); <see cref="Parse"/> reports every bad value.</summary>
 internal sealed record ReplayOptions
 {
-    public const string DefaultData = "/work/shared/data/wfcommons-wfinstances";
+    public static readonly string DefaultData = RepoData.WfInstances;
 
     public const string DefaultRecipes =
         "pegasus/srasearch/srasearch-chameleon-10a,pegasus/srasearch/srasearch-chameleon-20a,makeflow/blast/blast-chameleon-large";

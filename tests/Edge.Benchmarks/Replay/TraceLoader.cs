@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Edge.Benchmarks.Replay;
 
 /// <summary>
-/// Reads WfCommons WfInstances files (WfFormat 1.5, see /work/shared/data/wfcommons-wfinstances/SOURCE.md) with
+/// Reads WfCommons WfInstances files (WfFormat 1.5, see data/wfcommons-wfinstances/SOURCE.md) with
 /// what the replay needs: the DAG from <c>workflow.specification.tasks[]</c> (<c>parents</c>), per task
 /// <c>runtimeInSeconds</c>, <c>avgCPU</c>, <c>memoryInBytes</c>, <c>coreCount</c> and the machine it ran on
 /// (<c>workflow.execution.machines[]</c>: <c>cpu.coreCount</c>, <c>memoryInBytes</c>). Makeflow files give no

@@ -15,6 +15,7 @@ internal static class ApiSecurity
     public static IServiceCollection AddApiSecurity(this IServiceCollection services)
     {
         services.AddSingleton<ApiTokenStore>();
+        services.AddHostedService<ApiTokenBootstrap>();
         services.AddSingleton(sp => new ApiSecurityMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<ApiLogThrottle>();
         services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
@@ -34,8 +35,6 @@ internal static class ApiSecurity
     /// <summary>The gate, then authentication and authorization; call before mapping endpoints.</summary>
     public static WebApplication UseApiSecurity(this WebApplication app)
     {
-        // Created now, not at the first request: admin.token exists as soon as the host is built.
-        _ = app.Services.GetRequiredService<ApiTokenStore>();
         app.UseMiddleware<RequestGate>();
         app.UseAuthentication();
         app.UseAuthorization();

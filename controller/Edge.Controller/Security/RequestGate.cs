@@ -88,6 +88,12 @@ internal sealed partial class RequestGate
         }
 
         context.Response.StatusCode = status;
+        if (status == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The unread body stays on the wire; the connection cannot carry another request.
+            context.Response.Headers.Connection = "close";
+        }
+
         await ApiErrors.WriteAsync(context.Response, message, context.RequestAborted);
     }
 

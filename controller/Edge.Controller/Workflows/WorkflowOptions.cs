@@ -15,8 +15,9 @@ internal sealed record WorkflowOptions
     /// Environment variable names or patterns (<c>APP_*</c>) a step or allocation may set; <c>*</c> (the default)
     /// accepts every name not on <see cref="Common.Contracts.EnvironmentPolicy"/>'s deny list (<c>LD_*</c>,
     /// <c>DOTNET_*</c>, <c>PYTHON*</c>, ...). A denied name is let through only when written out here exactly.
+    /// Empty means <c>*</c> (a default list would be appended to, not replaced, by binding).
     /// </summary>
-    public IReadOnlyList<string> AllowedEnvironment { get; init; } = ["*"];
+    public IReadOnlyList<string> AllowedEnvironment { get; init; } = [];
 
     /// <summary>Attempts per step, the first included.</summary>
     public int MaxAttempts { get; init; } = 3;
@@ -42,7 +43,7 @@ internal sealed record WorkflowOptions
     public WorkflowRetryPolicy RetryPolicy => new(MaxAttempts, OomMemoryFactor, OomMinimumExtraMiB);
 
     /// <summary>The one check every start passes (see <see cref="Broker.LaunchPolicy"/>).</summary>
-    public Broker.LaunchPolicy LaunchPolicy => new(AllowedCommands, new Common.Contracts.EnvironmentPolicy { Allowed = AllowedEnvironment });
+    public Broker.LaunchPolicy LaunchPolicy => new(AllowedCommands, new Common.Contracts.EnvironmentPolicy { Allowed = AllowedEnvironment.Count > 0 ? AllowedEnvironment : ["*"] });
 
     public bool IsAllowed(string command) => LaunchPolicy.IsCommandAllowed(command);
 }

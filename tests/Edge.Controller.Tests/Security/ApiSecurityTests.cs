@@ -24,6 +24,10 @@ public sealed class ApiSecurityTests : IDisposable
     private static string Allocation(string component, string? env = null, string executable = Workload) =>
         $$"""{"componentId":"{{component}}","executable":"{{executable}}","hints":{"cpuMillicores":"100","memoryMiB":"64"}{{(env is null ? "" : $",\"env\":{env}")}}}""";
 
+    private static string WorkflowJson(Dictionary<string, string> env) => Encoding.UTF8.GetString(Common.Contracts.PayloadCodec.Encode(
+        new Common.Contracts.WorkflowSubmission { WorkflowId = "sec", Steps = [new Common.Contracts.WorkflowStep { Id = "a", ComponentId = "sec/wf", Command = Workload, Env = env }] },
+        Common.Contracts.EdgeJsonContext.Default.WorkflowSubmission));
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private async Task<(TestController Controller, SimulatedNode Node)> StartAsync(Dictionary<string, string?>? extra = null)
@@ -108,10 +112,10 @@ public sealed class ApiSecurityTests : IDisposable
         await using var __ = node;
         var viewer = await CreateTokenAsync(controller, "dash", ApiRoles.Viewer);
         var submitter = await CreateTokenAsync(controller, "ci", ApiRoles.Submitter);
-        const string Workflow = """{"workflowId":"sec","steps":[{"id":"a","componentId":"sec/wf","command":"/opt/edge/bin/edge-workload"}]}""";
+        var workflow = WorkflowJson(new Dictionary<string, string>());
 
         using var viewerAllocates = await SendAsync(controller, HttpMethod.Post, "/api/allocations", viewer, Json(Allocation("sec/b")));
-        using var viewerSubmits = await SendAsync(controller, HttpMethod.Post, "/api/workflows", viewer, Json(Workflow));
+        using var viewerSubmits = await SendAsync(controller, HttpMethod.Post, "/api/workflows", viewer, Json(workflow));
         using var viewerMintsToken = await SendAsync(controller, HttpMethod.Post, "/api/tokens", viewer, Json("""{"name":"mine","role":"admin"}"""));
         using var viewerListsTokens = await SendAsync(controller, HttpMethod.Get, "/api/tokens", viewer);
         using var submitterAllocates = await SendAsync(controller, HttpMethod.Post, "/api/allocations", submitter, Json(Allocation("sec/b")));
@@ -127,7 +131,7 @@ public sealed class ApiSecurityTests : IDisposable
         AssertNothingPlaced(controller, node);
         Assert.DoesNotContain(controller.Get<ApiTokenStore>().List(), t => t.Name == "mine");
 
-        using var submitterSubmits = await SendAsync(controller, HttpMethod.Post, "/api/workflows", submitter, Json(Workflow));
+        using var submitterSubmits = await SendAsync(controller, HttpMethod.Post, "/api/workflows", submitter, Json(workflow));
         Assert.Equal(HttpStatusCode.Created, submitterSubmits.StatusCode);
     }
 
@@ -176,7 +180,7 @@ public sealed class ApiSecurityTests : IDisposable
         using var shell = await controller.Http.PostAsync("/api/allocations", Json(Allocation("sec/d", executable: "/bin/sh")), TestContext.Current.CancellationToken);
         using var preload = await controller.Http.PostAsync("/api/allocations", Json(Allocation("sec/d", """{"LD_PRELOAD":"/tmp/evil.so"}""")), TestContext.Current.CancellationToken);
         using var eventPipe = await controller.Http.PostAsync("/api/allocations", Json(Allocation("sec/d", """{"DOTNET_EventPipeOutputPath":"/etc/cron.d/x"}""")), TestContext.Current.CancellationToken);
-        using var workflow = await controller.Http.PostAsync("/api/workflows", Json("""{"workflowId":"sec","steps":[{"id":"a","componentId":"sec/wf","command":"/opt/edge/bin/edge-workload","env":{"CORECLR_PROFILER_PATH":"/tmp/p.so"}}]}"""), TestContext.Current.CancellationToken);
+        using var workflow = await controller.Http.PostAsync("/api/workflows", Json(WorkflowJson(new Dictionary<string, string> { ["CORECLR_PROFILER_PATH"] = "/tmp/p.so" })), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, shell.StatusCode);
         Assert.Contains("'/bin/sh'", await shell.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);

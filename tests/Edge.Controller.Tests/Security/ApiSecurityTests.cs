@@ -215,6 +215,26 @@ public sealed class ApiSecurityTests : IDisposable
     }
 
     [Fact]
+    public async Task MqttSubmission_WithLoaderEnv_RefusedNamingItAndNothingStarted()
+    {
+        var (controller, node) = await StartAsync(new Dictionary<string, string?> { ["Controller:Broker:Submitters:ci"] = "ci-secret" });
+        await using var _ = controller;
+        await using var __ = node;
+        await using var submitter = new Common.Messaging.MqttConnection(
+            new Common.Messaging.MqttConnectionOptions { BrokerUrl = $"mqtt://127.0.0.1:{controller.BrokerPort}", ClientId = "ci-env", Username = "ci", Password = "ci-secret", CleanStart = true },
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+            TimeProvider.System);
+        submitter.Start();
+        await submitter.WaitConnectedAsync(TestContext.Current.CancellationToken);
+        var topic = new Common.Contracts.EdgeTopics().WorkflowSubmit;
+
+        await submitter.PublishAsync(topic, Encoding.UTF8.GetBytes(WorkflowJson(new Dictionary<string, string> { ["LD_PRELOAD"] = "/tmp/evil.so" }).Replace("\"sec\"", "\"evil\"", StringComparison.Ordinal)), retain: false, TestContext.Current.CancellationToken);
+        await Poll.UntilAsync(() => controller.Log.Entries.Any(e => e.Message.Contains("'evil' refused", StringComparison.Ordinal) && e.Message.Contains("'LD_PRELOAD'", StringComparison.Ordinal)), "the MQTT submission is refused naming LD_PRELOAD");
+
+        AssertNothingPlaced(controller, node);
+    }
+
+    [Fact]
     public async Task GetAllocationsAndQueue_NeverEchoEnvValues_AndTheJournalIsPrivate()
     {
         const string Secret = "s3cr3t-value-9f2c";

@@ -40,6 +40,9 @@ internal static class ControllerHost
         AddServices(builder.Services, builder.Configuration);
         var urls = builder.Configuration.GetSection($"{ControllerOptions.SectionName}:Http:Urls").Get<string[]>();
         builder.WebHost.UseUrls(urls is { Length: > 0 } ? urls : [HttpOptions.DefaultUrl]);
+
+        // The slim builder leaves HTTPS out; https:// URLs take their certificate from Kestrel:Certificates:Default.
+        builder.WebHost.UseKestrelHttpsConfiguration();
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseApiSecurity();

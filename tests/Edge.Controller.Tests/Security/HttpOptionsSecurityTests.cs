@@ -95,5 +95,30 @@ public sealed class HttpOptionsSecurityTests : IDisposable
         Assert.Equal(allowed, context.HasSucceeded);
     }
 
+    [Fact]
+    public async Task Start_HttpsWithAKestrelCertificate_ServesTheApiWithTokens()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        var pfx = Path.Combine(_dir.Path, "api.pfx");
+        await File.WriteAllBytesAsync(pfx, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pw"), TestContext.Current.CancellationToken);
+        var data = Path.Combine(_dir.Path, "data");
+        await using var controller = await TestController.StartAsync(data, extra: new Dictionary<string, string?>
+        {
+            ["Controller:Http:Urls:0"] = "https://127.0.0.1:0",
+            ["Kestrel:Certificates:Default:Path"] = pfx,
+            ["Kestrel:Certificates:Default:Password"] = "pw",
+        });
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == certificate.Thumbprint };
+        using var https = new HttpClient(handler) { BaseAddress = controller.Http.BaseAddress };
+        https.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", controller.AdminToken);
+
+        using var response = await https.GetAsync("/api/nodes", TestContext.Current.CancellationToken);
+
+        Assert.Equal(Uri.UriSchemeHttps, controller.Http.BaseAddress!.Scheme);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

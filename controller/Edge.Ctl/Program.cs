@@ -13,6 +13,7 @@ internal static class Program
         root.Subcommands.Add(BacktestCommand.Create(Console.Out, Console.Error));
         root.Subcommands.Add(TopCommand.Create(Console.Out, Console.Error));
         root.Subcommands.Add(SubmitCommand.Create(Console.Out, Console.Error));
+        root.Subcommands.Add(Tokens.TokenCommand.Create(Console.Out, Console.Error));
         return root.Parse(args).InvokeAsync();
     }
 }

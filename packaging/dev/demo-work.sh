@@ -5,7 +5,8 @@
 # OOM kills and finished steps; the second is placed from the first one's actuals. Each run ends with what its steps
 # reserved against what they used.
 #
-# Environment: EDGE_URL (the controller's API), EDGE_DEMO_EDGECTL (edgectl binary), EDGE_DEMO_RUNS (2).
+# Environment: EDGE_URL (the controller's API), EDGE_TOKEN_FILE (a submitter or admin token; demo.sh passes the
+# controller's admin.token), EDGE_DEMO_EDGECTL (edgectl binary), EDGE_DEMO_RUNS (2).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 edgectl="${EDGE_DEMO_EDGECTL:-$root/controller/Edge.Ctl/bin/Release/net10.0/edgectl}"

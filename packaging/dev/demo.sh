@@ -60,6 +60,11 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 curl -fsS "$api/healthz" >/dev/null || { echo "demo: the controller did not become healthy; see $dir/controller.log" >&2; exit 1; }
+# The API wants a bearer token: the admin token the controller wrote on first start (mode 0600). edgectl reads
+# EDGE_TOKEN_FILE; curl sends it as a header.
+token_file="$dir/controller/admin.token"
+export EDGE_TOKEN_FILE="$token_file"
+auth=(-H "Authorization: Bearer $(cat "$token_file")")
 
 echo "demo: starting the agent for node '$node' (credentials from $dir/controller/credentials.json)" >&2
 EDGE_Agent__NodeId="$node" \
@@ -74,7 +79,7 @@ EDGE_Supervisor__AllowedExecutables__0="$workload" \
 pids+=($!)
 
 for _ in $(seq 1 150); do
-  curl -fsS "$api/api/nodes" 2>/dev/null | grep -q "\"nodeId\":\"$node\",\"online\":true" && break
+  curl -fsS "${auth[@]}" "$api/api/nodes" 2>/dev/null | grep -q "\"nodeId\":\"$node\",\"online\":true" && break
   sleep 0.2
 done
 
@@ -84,10 +89,11 @@ if [[ "${EDGE_DEMO_NO_WORK:-}" != 1 ]]; then
 fi
 
 cat >&2 <<INFO
-demo: running. Try, in another terminal:
-  curl -s $api/api/nodes
-  curl -s "$api/api/nodes/$node/metrics?scope=node&metric=cpu.usage.cores"
-  $edgectl top --url $api
+demo: running. Try, in another terminal (as root: the token file is 0600):
+  TOKEN=\$(cat $token_file)
+  curl -s -H "Authorization: Bearer \$TOKEN" $api/api/nodes
+  curl -s -H "Authorization: Bearer \$TOKEN" "$api/api/nodes/$node/metrics?scope=node&metric=cpu.usage.cores"
+  $edgectl top --url $api --token-file $token_file
 INFO
 
 if [[ -n "${EDGE_DEMO_SECONDS:-}" ]]; then

@@ -8,6 +8,7 @@ namespace Edge.Controller.Api;
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(HealthStatus))]
 [JsonSerializable(typeof(IReadOnlyList<NodeResponse>))]
 [JsonSerializable(typeof(MetricsResponse))]
 [JsonSerializable(typeof(IReadOnlyList<SeriesResponse>))]

@@ -7,24 +7,28 @@ using Microsoft.Extensions.Options;
 
 namespace Edge.Controller.Api;
 
-/// <summary>The HTTP API: <c>/healthz</c>, <c>/api/nodes</c>, <c>/api/nodes/{node}/metrics</c>, <c>/api/nodes/{node}/series</c>.</summary>
+/// <summary>The HTTP API: <c>/healthz</c> (anonymous), <c>/api/nodes</c>, <c>/api/nodes/{node}/metrics</c>, <c>/api/nodes/{node}/series</c>.</summary>
 internal static class ControllerApi
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", Health);
+        app.MapGet("/healthz", Health).AllowAnonymous();
         app.MapGet("/api/nodes", Nodes);
         app.MapGet("/api/nodes/{node}/metrics", Metrics);
         app.MapGet("/api/nodes/{node}/series", Series);
     }
 
-    private static IResult Health(IServiceProvider services, IHistoryStore store, MqttIngest ingest, IOptions<ControllerOptions> options)
+    /// <summary>Anonymous callers (liveness probes) learn up or down only; a token holder also sees which part is down.</summary>
+    private static IResult Health(HttpContext http, IServiceProvider services, IHistoryStore store, MqttIngest ingest, IOptions<ControllerOptions> options)
     {
         var connected = ingest.IsConnected;
         var broker = options.Value.UsesEmbeddedBroker ? services.GetRequiredService<EmbeddedBroker>().IsRunning : connected;
         var healthy = broker && store.IsOpen && connected;
-        var body = new HealthResponse(healthy ? "ok" : "unhealthy", broker, store.IsOpen, connected);
-        return Results.Json(body, ApiJson.Context.HealthResponse, statusCode: healthy ? 200 : 503);
+        var status = healthy ? "ok" : "unhealthy";
+        var code = healthy ? 200 : 503;
+        return http.User.Identity?.IsAuthenticated == true
+            ? Results.Json(new HealthResponse(status, broker, store.IsOpen, connected), ApiJson.Context.HealthResponse, statusCode: code)
+            : Results.Json(new HealthStatus(status), ApiJson.Context.HealthStatus, statusCode: code);
     }
 
     private static IResult Nodes(NodeRegistry registry)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Edge.Common.Contracts;
+using Edge.Controller.Security;
 
 namespace Edge.Controller.Broker;
 
@@ -8,18 +9,30 @@ internal static class BrokerEndpoints
 {
     /// <summary>
     /// Maps <c>GET /api/allocations</c>, <c>GET /api/queue</c>, <c>POST /api/allocations</c> (201 placed, 202 queued,
-    /// 409 rejected, 400 invalid) and <c>DELETE /api/allocations/{id}</c> (204, 404 unknown, 400 bad id).
+    /// 409 rejected, 400 invalid, including a command off <c>Controller:Workflows:AllowedCommands</c> or a refused
+    /// environment) and <c>DELETE /api/allocations/{id}</c> (204, 404 unknown, 400 bad id). Reading needs a viewer
+    /// token (the fallback policy), changing needs operator; environment values are never shown back.
     /// </summary>
     public static IEndpointRouteBuilder MapBrokerEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/allocations", (ResourceBroker broker) =>
-            TypedResults.Json(broker.GetAllocations(), BrokerHttpJson.Context.IReadOnlyListAllocation));
+            TypedResults.Json(Redacted(broker.GetAllocations()), BrokerHttpJson.Context.IReadOnlyListAllocation));
         endpoints.MapGet("/api/queue", (ResourceBroker broker) =>
-            TypedResults.Json(broker.GetQueue(), BrokerHttpJson.Context.IReadOnlyListQueuedRequest));
-        endpoints.MapPost("/api/allocations", AllocateAsync);
-        endpoints.MapDelete("/api/allocations/{id}", DeallocateAsync);
+            TypedResults.Json(Redacted(broker.GetQueue()), BrokerHttpJson.Context.IReadOnlyListQueuedRequest));
+        endpoints.MapPost("/api/allocations", AllocateAsync).RequireAuthorization(ApiPolicies.Operator);
+        endpoints.MapDelete("/api/allocations/{id}", DeallocateAsync).RequireAuthorization(ApiPolicies.Operator);
         return endpoints;
     }
+
+    /// <summary>Requests as shown back to callers: variable names kept, values never (they may hold secrets).</summary>
+    internal static AllocationRequest Redacted(AllocationRequest request) =>
+        request.Env is { Count: > 0 } env ? request with { Env = EnvironmentPolicy.Redact(env) } : request;
+
+    private static IReadOnlyList<Allocation> Redacted(IReadOnlyList<Allocation> allocations) =>
+        [.. allocations.Select(a => a with { Request = Redacted(a.Request) })];
+
+    private static IReadOnlyList<QueuedRequest> Redacted(IReadOnlyList<QueuedRequest> queue) =>
+        [.. queue.Select(q => q with { Request = Redacted(q.Request) })];
 
     private static async Task<IResult> AllocateAsync(HttpRequest http, ResourceBroker broker, CancellationToken cancellationToken)
     {

@@ -36,7 +36,10 @@ internal sealed partial class JournalAllocationStore : IAllocationStore, IDispos
 
     public BrokerSnapshot Load()
     {
-        Directory.CreateDirectory(_directory);
+        // Requests carry their environments: only the controller's user may read them.
+        Security.PrivateFiles.EnsureDirectory(_directory);
+        Security.PrivateFiles.Narrow(Path.Combine(_directory, SnapshotFile));
+        Security.PrivateFiles.Narrow(Path.Combine(_directory, JournalFile));
         ReadSnapshot();
         ReplayJournal();
         Compact();
@@ -160,7 +163,8 @@ internal sealed partial class JournalAllocationStore : IAllocationStore, IDispos
     {
         var snapshotPath = Path.Combine(_directory, SnapshotFile);
         var temporary = snapshotPath + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        File.Delete(temporary);
+        using (var stream = new FileStream(temporary, Security.PrivateFiles.CreateOptions(FileMode.CreateNew)))
         {
             var snapshot = new BrokerSnapshot([.. _allocations.Values], [.. _queue.Values]);
             JsonSerializer.Serialize(stream, snapshot, BrokerJsonContext.Default.BrokerSnapshot);
@@ -169,7 +173,7 @@ internal sealed partial class JournalAllocationStore : IAllocationStore, IDispos
 
         File.Move(temporary, snapshotPath, overwrite: true);
         _journal?.Dispose();
-        _journal = new FileStream(Path.Combine(_directory, JournalFile), FileMode.Create, FileAccess.Write, FileShare.Read, 64 * 1024);
+        _journal = new FileStream(Path.Combine(_directory, JournalFile), Security.PrivateFiles.CreateOptions(FileMode.Create, FileAccess.Write, FileShare.Read, 64 * 1024));
         _records = 0;
         Log.Compacted(_logger, snapshotPath, _allocations.Count, _queue.Count);
     }

@@ -117,6 +117,11 @@ internal sealed partial class ResourceBroker
         }
 
         var request = allocation.Request;
+        if (LaunchError(request) is { } launchError)
+        {
+            return new AllocationOutcome(AllocationStatus.Rejected, allocationId, allocation.NodeId, $"'{request.ComponentId}' may not be started again: {launchError}; it stays on '{allocation.NodeId}'");
+        }
+
         if (!request.Migratable)
         {
             return new AllocationOutcome(AllocationStatus.Rejected, allocationId, allocation.NodeId, $"'{request.ComponentId}' is not migratable; it stays on '{allocation.NodeId}'");

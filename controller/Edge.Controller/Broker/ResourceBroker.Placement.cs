@@ -10,9 +10,9 @@ internal sealed partial class ResourceBroker
     /// </summary>
     private AllocationOutcome PlaceOrContend(string id, AllocationRequest request, PredictionProfile profile, BrokerEffects effects, Allocation? replacing)
     {
-        if (LabelError(request) is { } labelError)
+        if ((LaunchError(request) ?? LabelError(request)) is { } error)
         {
-            return AllocationOutcome.Invalid(labelError);
+            return AllocationOutcome.Invalid(error);
         }
 
         var primaryTiers = request.Tiers is { } tiers ? TierMask(tiers) : _primaryTiers;

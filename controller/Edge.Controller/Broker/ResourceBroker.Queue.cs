@@ -46,6 +46,15 @@ internal sealed partial class ResourceBroker
         foreach (var queued in _queue.InOrder())
         {
             var request = queued.Request;
+            if (LaunchError(request) is { } launchError)
+            {
+                _queue.TryRemove(queued.AllocationId, out _);
+                _store.RemoveQueued(queued.AllocationId);
+                effects.Decisions.Add(NewDecision(DecisionKind.Rejected, $"refused when served from the queue: {launchError}", request, queued.AllocationId, null, null, now));
+                _metrics.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "invalid"));
+                continue;
+            }
+
             var demand = Demand(queued.Profile, reduced: false);
             var tiers = TierMaskOf(request);
             var search = Search(request, demand, tiers, _options.Strategy);

@@ -92,6 +92,14 @@ internal sealed partial class ResourceBroker
         Log.Restored(_logger, snapshot.Allocations.Count, snapshot.Queue.Count);
     }
 
+    /// <summary>
+    /// The launch policy's verdict on a request that starts something (null when it only reserves). Checked on every
+    /// path that sends a start: new requests, queued ones when served, re-placements and migrations, so a request
+    /// journaled before the operator narrowed the policy is not started again.
+    /// </summary>
+    private string? LaunchError(AllocationRequest request) =>
+        request.Executable is null && request.Env is not { Count: > 0 } ? null : _launch.Check(request);
+
     private string? LabelError(AllocationRequest request)
     {
         if (request.RequiredLabels is not { Count: > 0 } labels)

@@ -21,6 +21,7 @@ internal sealed partial class ResourceBroker
     private readonly TimeProvider _time;
     private readonly ILogger<ResourceBroker> _logger;
     private readonly BrokerMetrics _metrics;
+    private readonly LaunchPolicy _launch;
     private readonly NodeInventory _nodes = new(1024);
     private readonly Dictionary<string, Allocation> _allocations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _allocationsByNode = new(StringComparer.Ordinal);
@@ -39,7 +40,8 @@ internal sealed partial class ResourceBroker
         IAllocationStore store,
         TimeProvider time,
         ILogger<ResourceBroker> logger,
-        BrokerMetrics metrics)
+        BrokerMetrics metrics,
+        LaunchPolicy? launch = null)
     {
         _options = options.Value;
         _profiles = profiles;
@@ -49,6 +51,7 @@ internal sealed partial class ResourceBroker
         _time = time;
         _logger = logger;
         _metrics = metrics;
+        _launch = launch ?? LaunchPolicy.Default;
         _primaryTiers = TierMask(_options.EffectivePrimaryTiers);
         _lowerTiers = TierMask(_options.EffectiveLowerTiers) & ~_primaryTiers;
         Restore(store.Load());
@@ -57,7 +60,7 @@ internal sealed partial class ResourceBroker
     /// <summary>Reserves resources for one instance of the request's component, or applies the contention policies.</summary>
     public async Task<AllocationOutcome> AllocateAsync(AllocationRequest request, CancellationToken cancellationToken)
     {
-        if (RequestValidator.Check(request) is { } error)
+        if ((RequestValidator.Check(request) ?? LaunchError(request)) is { } error)
         {
             return Invalid(request.ComponentId, error);
         }

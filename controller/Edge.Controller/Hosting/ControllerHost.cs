@@ -11,6 +11,7 @@ using Edge.Controller.Mqtt;
 using Edge.Controller.Nodes;
 using Edge.Controller.Options;
 using Edge.Controller.Profiles;
+using Edge.Controller.Security;
 using Edge.Controller.Workflows;
 using Edge.Models.Profiling;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,7 +22,8 @@ namespace Edge.Controller.Hosting;
 /// <summary>
 /// Builds the controller: configuration (appsettings.json, then <c>/etc/edge/controller.json</c> or the file named
 /// by <c>--config</c> / <c>EDGE_CONTROLLER_CONFIG</c>, then <c>EDGE_</c> environment variables, then the command
-/// line), validated options, the embedded broker, ingest, the history store and the HTTP API.
+/// line), validated options, the embedded broker, ingest, the history store and the HTTP API behind bearer tokens
+/// (<see cref="ApiSecurity"/>).
 /// </summary>
 internal static class ControllerHost
 {
@@ -38,12 +40,17 @@ internal static class ControllerHost
         AddServices(builder.Services, builder.Configuration);
         var urls = builder.Configuration.GetSection($"{ControllerOptions.SectionName}:Http:Urls").Get<string[]>();
         builder.WebHost.UseUrls(urls is { Length: > 0 } ? urls : [HttpOptions.DefaultUrl]);
+
+        // The slim builder leaves HTTPS out; https:// URLs take their certificate from Kestrel:Certificates:Default.
+        builder.WebHost.UseKestrelHttpsConfiguration();
         configure?.Invoke(builder);
         var app = builder.Build();
+        app.UseApiSecurity();
         ControllerApi.Map(app);
         app.MapBrokerEndpoints();
         app.MapWorkflowEndpoints();
         app.MapGet("/api/reconcile", (ReconcileReports reports) => TypedResults.Json(reports.All(), ControlJsonContext.Default.IReadOnlyListReconcileReport));
+        app.MapTokenEndpoints();
         return app;
     }
 
@@ -68,6 +75,8 @@ internal static class ControllerHost
             .Bind(configuration.GetSection(ControllerOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ControllerOptions>, ControllerOptionsValidator>();
+        services.AddApiSecurity();
+        ApiSecurity.LimitKestrel(services);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
 
         services.AddSingleton(sp => new EdgeTopics(sp.GetRequiredService<IOptions<ControllerOptions>>().Value.TopicPrefix));
@@ -125,6 +134,7 @@ internal static class ControllerHost
         services.AddSingleton<MqttCommandPublisher>();
         services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<MqttCommandPublisher>());
         services.AddSingleton<IDecisionPublisher, DecisionFanout>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<WorkflowOptions>>().Value.LaunchPolicy);
         services.AddEdgeBroker(configuration);
         services.AddEdgeAdjuster(configuration);
         services.AddSingleton<IMetricObserver, AdjusterObserver>();

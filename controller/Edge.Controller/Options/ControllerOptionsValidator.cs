@@ -57,6 +57,41 @@ internal sealed class ControllerOptionsValidator : IValidateOptions<ControllerOp
             {
                 errors.Add($"{S}:Http:Urls:{i} '{url}' is not an http:// or https:// URL");
             }
+            else if (uri.Scheme == Uri.UriSchemeHttp && !http.AllowPlaintext && !IsLoopback(uri))
+            {
+                errors.Add($"{S}:Http:Urls:{i} '{url}' is plaintext HTTP on a non-loopback address: tokens and workflow environments would cross the network in clear; use https:// with a Kestrel certificate, bind to 127.0.0.1, or set {S}:Http:AllowPlaintext=true");
+            }
+        }
+
+        if (http.MaxRequestBodyBytes is < 1024 or > 1L << 30)
+        {
+            errors.Add($"{S}:Http:MaxRequestBodyBytes '{http.MaxRequestBodyBytes}' must be between 1024 and {1L << 30}");
+        }
+
+        foreach (var (tokenName, token) in http.Tokens)
+        {
+            if (!IdValidator.IsValidSegment(tokenName, out var tokenError))
+            {
+                errors.Add($"{S}:Http:Tokens:{tokenName}: {tokenError}");
+            }
+
+            if (!Security.ApiRoles.TryParse(token.Role, out _))
+            {
+                errors.Add($"{S}:Http:Tokens:{tokenName}:Role '{token.Role}' is not one of {string.Join(", ", Security.ApiRoles.Names)}");
+            }
+
+            if (token.Sha256.Length != 64 || !token.Sha256.All(char.IsAsciiHexDigit))
+            {
+                errors.Add($"{S}:Http:Tokens:{tokenName}:Sha256 must be 64 hex digits (the SHA-256 of the token's UTF-8 text), not a token");
+            }
+        }
+
+        for (var i = 0; i < http.AllowedHosts.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(http.AllowedHosts[i]) || http.AllowedHosts[i].Contains('/', StringComparison.Ordinal))
+            {
+                errors.Add($"{S}:Http:AllowedHosts:{i} '{http.AllowedHosts[i]}' is not a host name");
+            }
         }
 
         if (http.MaxQueryRange <= TimeSpan.Zero)
@@ -64,6 +99,9 @@ internal sealed class ControllerOptionsValidator : IValidateOptions<ControllerOp
             errors.Add($"{S}:Http:MaxQueryRange '{http.MaxQueryRange}' must be positive");
         }
     }
+
+    private static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 
     private static void ValidateBroker(BrokerOptions broker, List<string> errors)
     {

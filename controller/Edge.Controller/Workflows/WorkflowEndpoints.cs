@@ -1,6 +1,7 @@
 using Edge.Common.Contracts;
 using Edge.Controller.Api;
 using Edge.Controller.Profiles;
+using Edge.Controller.Security;
 using Edge.Models.Profiling;
 
 namespace Edge.Controller.Workflows;
@@ -9,12 +10,13 @@ namespace Edge.Controller.Workflows;
 /// <c>POST /api/workflows</c> (201 accepted with the run's status, 400 with every reason when refused),
 /// <c>GET /api/workflows</c>, <c>GET /api/workflows/{run}</c>, <c>DELETE /api/workflows/{run}</c> (cancel),
 /// <c>GET /api/components</c>, <c>GET /api/components/{id}</c> (runs against predictions), <c>GET /api/volume</c>.
+/// Reading needs a viewer token, submitting and cancelling a submitter token.
 /// </summary>
 internal static class WorkflowEndpoints
 {
     public static IEndpointRouteBuilder MapWorkflowEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/workflows", SubmitAsync);
+        app.MapPost("/api/workflows", SubmitAsync).RequireAuthorization(ApiPolicies.Submitter);
         app.MapGet("/api/workflows", (WorkflowService service) =>
             TypedResults.Json(service.List(), WorkflowHttpJson.Workflows.IReadOnlyListWorkflowRunStatus));
         app.MapGet("/api/workflows/{run}", (string run, WorkflowService service) =>
@@ -24,7 +26,8 @@ internal static class WorkflowEndpoints
         app.MapDelete("/api/workflows/{run}", async (string run, WorkflowService service, CancellationToken ct) =>
             await service.CancelAsync(run, "cancelled on request", ct)
                 ? TypedResults.NoContent()
-                : Error(StatusCodes.Status404NotFound, $"no unfinished workflow run has id '{run}'"));
+                : Error(StatusCodes.Status404NotFound, $"no unfinished workflow run has id '{run}'"))
+            .RequireAuthorization(ApiPolicies.Submitter);
         app.MapGet("/api/components", (FeedbackLedger ledger) =>
             TypedResults.Json(ledger.Summaries(), WorkflowHttpJson.Components.IReadOnlyListComponentSummary));
         app.MapGet("/api/components/{**id}", Component);

@@ -17,8 +17,10 @@ internal sealed partial class WorkflowJournal : IDisposable
 
     public WorkflowJournal(string directory, ILogger logger)
     {
-        Directory.CreateDirectory(directory);
+        // Submissions carry their steps' environments: only the controller's user may read them.
+        Security.PrivateFiles.EnsureDirectory(directory);
         _path = Path.Combine(directory, "runs.jsonl");
+        Security.PrivateFiles.Narrow(_path);
         _logger = logger;
     }
 
@@ -61,7 +63,8 @@ internal sealed partial class WorkflowJournal : IDisposable
         kept = [.. kept.Where(r => !finished.Contains(r.RunId)).OrderBy(r => r.SubmittedAtMs)];
 
         var temporary = _path + ".tmp";
-        using (var writer = new StreamWriter(temporary, append: false, new UTF8Encoding(false)))
+        File.Delete(temporary);
+        using (var writer = new StreamWriter(new FileStream(temporary, Security.PrivateFiles.CreateOptions(FileMode.CreateNew)), new UTF8Encoding(false)))
         {
             foreach (var record in kept)
             {
@@ -70,7 +73,7 @@ internal sealed partial class WorkflowJournal : IDisposable
         }
 
         File.Move(temporary, _path, overwrite: true);
-        _writer = new StreamWriter(new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
+        _writer = new StreamWriter(new FileStream(_path, Security.PrivateFiles.CreateOptions(FileMode.Append, FileAccess.Write, FileShare.Read)), new UTF8Encoding(false));
         return kept;
     }
 

@@ -9,7 +9,15 @@ internal sealed record WorkflowOptions
     /// Commands a step may run (absolute paths, compared exactly; a trailing <c>/*</c> allows a directory). Agents
     /// check their own allow-list too; this one refuses a workflow before anything of it runs.
     /// </summary>
-    public IReadOnlyList<string> AllowedCommands { get; init; } = ["/opt/edge/bin/edge-workload"];
+    public IReadOnlyList<string> AllowedCommands { get; init; } = Broker.LaunchPolicy.DefaultCommands;
+
+    /// <summary>
+    /// Environment variable names or patterns (<c>APP_*</c>) a step or allocation may set; <c>*</c> (the default)
+    /// accepts every name not on <see cref="Common.Contracts.EnvironmentPolicy"/>'s deny list (<c>LD_*</c>,
+    /// <c>DOTNET_*</c>, <c>PYTHON*</c>, ...). A denied name is let through only when written out here exactly.
+    /// Empty means <c>*</c> (a default list would be appended to, not replaced, by binding).
+    /// </summary>
+    public IReadOnlyList<string> AllowedEnvironment { get; init; } = [];
 
     /// <summary>Attempts per step, the first included.</summary>
     public int MaxAttempts { get; init; } = 3;
@@ -34,8 +42,10 @@ internal sealed record WorkflowOptions
 
     public WorkflowRetryPolicy RetryPolicy => new(MaxAttempts, OomMemoryFactor, OomMinimumExtraMiB);
 
-    public bool IsAllowed(string command) =>
-        AllowedCommands.Any(a => a == command || (a.EndsWith("/*", StringComparison.Ordinal) && command.StartsWith(a[..^1], StringComparison.Ordinal) && !command[(a.Length - 1)..].Contains('/', StringComparison.Ordinal)));
+    /// <summary>The one check every start passes (see <see cref="Broker.LaunchPolicy"/>).</summary>
+    public Broker.LaunchPolicy LaunchPolicy => new(AllowedCommands, new Common.Contracts.EnvironmentPolicy { Allowed = AllowedEnvironment.Count > 0 ? AllowedEnvironment : ["*"] });
+
+    public bool IsAllowed(string command) => LaunchPolicy.IsCommandAllowed(command);
 }
 
 /// <summary>A workflow submitted every <see cref="Every"/> by something outside Edge (cron, a pipeline).</summary>

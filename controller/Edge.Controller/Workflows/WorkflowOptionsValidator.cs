@@ -18,6 +18,16 @@ internal sealed class WorkflowOptionsValidator : IValidateOptions<WorkflowOption
             }
         }
 
+        for (var i = 0; i < options.AllowedEnvironment.Count; i++)
+        {
+            var pattern = options.AllowedEnvironment[i];
+            var stem = pattern.EndsWith('*') ? pattern[..^1] : pattern;
+            if (pattern != "*" && (stem.Length == 0 || !stem.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')))
+            {
+                errors.Add($"{p}:AllowedEnvironment:{i} '{pattern}' must be a variable name, a prefix ending in '*', or '*'");
+            }
+        }
+
         if (options.MaxAttempts is < 1 or > 100)
         {
             errors.Add($"{p}:MaxAttempts {options.MaxAttempts.ToString(CultureInfo.InvariantCulture)} must be between 1 and 100");

@@ -18,6 +18,7 @@ namespace Edge.Controller.Workflows;
 internal sealed partial class WorkflowService : IDisposable
 {
     private readonly WorkflowOptions _options;
+    private readonly LaunchPolicy _launch;
     private readonly ResourceBroker _broker;
     private readonly WorkflowJournal _journal;
     private readonly MqttIngest _mqtt;
@@ -43,6 +44,7 @@ internal sealed partial class WorkflowService : IDisposable
         ILogger<WorkflowService> logger)
     {
         _options = options.Value;
+        _launch = options.Value.LaunchPolicy;
         _broker = broker;
         _mqtt = mqtt;
         _topics = topics;
@@ -100,7 +102,7 @@ internal sealed partial class WorkflowService : IDisposable
         }
 
         submission = Normalized(submission);
-        var errors = WorkflowValidator.Validate(submission, _options.IsAllowed).ToList();
+        var errors = WorkflowValidator.Validate(submission, _launch).ToList();
         await _gate.WaitAsync(cancellationToken);
         try
         {

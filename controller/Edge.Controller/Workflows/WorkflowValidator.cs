@@ -5,14 +5,18 @@ namespace Edge.Controller.Workflows;
 /// <summary>
 /// Checks a submitted DAG before anything runs and reports every problem at once, each naming the offending step,
 /// dependency or command: no steps, bad or duplicate ids, unknown or self dependencies, cycles (with the cycle's
-/// path), and commands that are not on the allow-list.
+/// path), commands that are not on the allow-list, and environments the environment policy refuses.
 /// </summary>
 internal static class WorkflowValidator
 {
     /// <summary>Most steps one run may have.</summary>
     public const int MaxSteps = 10_000;
 
-    public static IReadOnlyList<string> Validate(WorkflowSubmission submission, Func<string, bool> isCommandAllowed)
+    /// <summary>Every problem, commands and environments checked against <paramref name="launch"/>.</summary>
+    public static IReadOnlyList<string> Validate(WorkflowSubmission submission, Broker.LaunchPolicy launch) =>
+        Validate(submission, launch.IsCommandAllowed, launch.Environment);
+
+    public static IReadOnlyList<string> Validate(WorkflowSubmission submission, Func<string, bool> isCommandAllowed, EnvironmentPolicy? environment = null)
     {
         var errors = new List<string>();
         if (!IdValidator.IsValidSegment(submission.WorkflowId, out var workflowError))
@@ -41,6 +45,10 @@ internal static class WorkflowValidator
         foreach (var step in submission.Steps)
         {
             CheckStep(step, ids, isCommandAllowed, errors);
+            if (environment?.Check(step.Env) is { } envError)
+            {
+                errors.Add($"step '{step.Id}' env: {envError}");
+            }
         }
 
         foreach (var step in submission.Steps)

@@ -17,23 +17,18 @@ internal static class SubmitCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var file = new Argument<FileInfo>("file") { Description = "The workflow JSON file" };
-        var url = new Option<string>("--url") { Description = "The controller's HTTP API", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("EDGE_URL") ?? "http://127.0.0.1:8080" };
+        var api = new Api.ApiOptions();
         var set = new Option<string[]>("--set") { Description = "Replace @NAME@ in the file with VALUE (NAME=VALUE; repeatable)", AllowMultipleArgumentsPerToken = true };
         var wait = new Option<bool>("--wait") { Description = "Follow the run until it finishes and print a summary" };
         var timeout = new Option<double>("--timeout") { Description = "Seconds to wait with --wait", DefaultValueFactory = _ => 3600 };
-        var command = new Command("submit", "Submit a workflow run") { file, url, set, wait, timeout };
+        var command = new Command("submit", "Submit a workflow run (needs a submitter token)") { file, set, wait, timeout };
+        api.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!;
             if (!path.Exists)
             {
                 await stderr.WriteLineAsync($"edgectl submit: file '{path.FullName}' does not exist");
-                return 1;
-            }
-
-            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var baseUri))
-            {
-                await stderr.WriteLineAsync($"edgectl submit: --url '{parse.GetValue(url)}' is not an absolute URL");
                 return 1;
             }
 
@@ -50,7 +45,14 @@ internal static class SubmitCommand
                 text = text.Replace($"@{pair[..eq]}@", JsonEncodedText.Encode(pair[(eq + 1)..]).ToString(), StringComparison.Ordinal);
             }
 
-            using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(30) };
+            using var http = api.CreateClient(parse, TimeSpan.FromSeconds(30), out var clientError);
+            if (http is null)
+            {
+                await stderr.WriteLineAsync($"edgectl submit: {clientError}");
+                return 1;
+            }
+
+            var baseUri = http.BaseAddress!;
             try
             {
                 using var response = await http.PostAsync("/api/workflows", new StringContent(text, Encoding.UTF8, "application/json"), cancellationToken);
@@ -78,6 +80,11 @@ internal static class SubmitCommand
                 var state = await RunFollower.FollowAsync(http, runId, stdout, deadline.Token);
                 await stdout.WriteAsync(await RunSummary.RenderAsync(http, runId, cancellationToken));
                 return state == "succeeded" ? 0 : 1;
+            }
+            catch (Api.ApiAuthException ex)
+            {
+                await stderr.WriteLineAsync($"edgectl submit: {ex.Message}");
+                return 1;
             }
             catch (HttpRequestException ex)
             {

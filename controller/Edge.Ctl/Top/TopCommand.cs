@@ -7,19 +7,14 @@ internal static class TopCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var url = new Option<string>("--url") { Description = "The controller's HTTP API", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("EDGE_URL") ?? "http://127.0.0.1:8080" };
+        var api = new Api.ApiOptions();
         var interval = new Option<double>("--interval") { Description = "Seconds between refreshes", DefaultValueFactory = _ => 2 };
         var count = new Option<int>("--count") { Description = "Refreshes before exiting; 0 runs until Ctrl+C", DefaultValueFactory = _ => 0 };
         var plain = new Option<bool>("--plain") { Description = "Append each table instead of redrawing the screen" };
-        var command = new Command("top", "Show live node and instance usage") { url, interval, count, plain };
+        var command = new Command("top", "Show live node and instance usage (needs a viewer token)") { interval, count, plain };
+        api.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var baseUri))
-            {
-                await stderr.WriteLineAsync($"edgectl top: --url '{parse.GetValue(url)}' is not an absolute URL");
-                return 1;
-            }
-
             var seconds = parse.GetValue(interval);
             if (!(seconds is >= 0.2 and <= 3600))
             {
@@ -27,7 +22,13 @@ internal static class TopCommand
                 return 1;
             }
 
-            using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(10) };
+            using var http = api.CreateClient(parse, TimeSpan.FromSeconds(10), out var clientError);
+            if (http is null)
+            {
+                await stderr.WriteLineAsync($"edgectl top: {clientError}");
+                return 1;
+            }
+
             var client = new EdgeApiClient(http);
             var remaining = parse.GetValue(count);
             var redraw = !parse.GetValue(plain) && !Console.IsOutputRedirected;
@@ -37,6 +38,11 @@ internal static class TopCommand
                 {
                     var table = TopRenderer.Render(await client.SnapshotAsync(TimeSpan.FromSeconds(Math.Max(5, seconds * 3)), cancellationToken), DateTimeOffset.UtcNow);
                     await stdout.WriteAsync((redraw ? "\u001b[H\u001b[2J" : "") + table + (redraw ? "" : "\n"));
+                }
+                catch (Api.ApiAuthException ex)
+                {
+                    await stderr.WriteLineAsync($"edgectl top: {ex.Message}");
+                    return 1;
                 }
                 catch (HttpRequestException ex)
                 {

@@ -45,6 +45,8 @@ internal sealed class ArmRunner(ReplayOptions options, ILoggerFactory loggers)
 
             await WaitForNodesAsync(controller.Services.GetRequiredService<NodeRegistry>(), nodeIds.Count, cancellationToken);
             using var http = new HttpClient { BaseAddress = new Uri(controller.Urls.First()) };
+            var token = (await File.ReadAllTextAsync(Path.Combine(root, "controller", "admin.token"), cancellationToken)).Trim();
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             var runs = await ReplayAsync(http, arm, arrivals, tally, cancellationToken);
             return new ArmResult(arm, runs, wall.Elapsed, nodes.Sum(n => n.PublishFailures));
         }

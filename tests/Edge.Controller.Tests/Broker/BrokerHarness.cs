@@ -23,6 +23,9 @@ internal sealed class BrokerHarness
     public RecordingPublisher Publisher { get; } = new();
     public ResourceBroker Broker { get; private set; }
 
+    /// <summary>What the broker may start: the system's own binaries the tests name (the product default allows only the bundled workload).</summary>
+    public LaunchPolicy Launch { get; set; } = new(["/bin/*", "/usr/bin/*"], EnvironmentPolicy.Default);
+
     /// <summary>A new broker over the same store, as after a controller restart.</summary>
     public ResourceBroker Restart(IAllocationStore? store = null) => Broker = Create(store);
 
@@ -65,5 +68,6 @@ internal sealed class BrokerHarness
         store ?? Store,
         Time,
         NullLogger<ResourceBroker>.Instance,
-        new BrokerMetrics());
+        new BrokerMetrics(),
+        Launch);
 }

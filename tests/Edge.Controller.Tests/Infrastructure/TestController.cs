@@ -71,6 +71,7 @@ internal sealed class TestController : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var controller = new TestController(app, dataDirectory, port, log);
         controller.Http = new HttpClient { BaseAddress = new Uri(address) };
+        controller.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", controller.AdminToken);
         return controller;
     }
 
@@ -89,6 +90,9 @@ internal sealed class TestController : IAsyncDisposable
         };
         return new MqttConnection(options, NullLogger.Instance, TimeProvider.System);
     }
+
+    /// <summary>The admin token the controller created on first start (<c>{DataDirectory}/admin.token</c>).</summary>
+    public string AdminToken => File.ReadAllText(Path.Combine(DataDirectory, "admin.token")).Trim();
 
     public string NodePassword(string node)
     {

@@ -19,7 +19,7 @@ public sealed class WorkflowServiceTests
     {
         var response = await controller.Http.PostAsync(
             "/api/workflows",
-            new ByteArrayContent(PayloadCodec.Encode(submission, EdgeJsonContext.Default.WorkflowSubmission)),
+            new ByteArrayContent(PayloadCodec.Encode(submission, EdgeJsonContext.Default.WorkflowSubmission)) { Headers = { ContentType = new("application/json") } },
             TestContext.Current.CancellationToken);
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.Clone();
         return (response.StatusCode, body);
@@ -48,7 +48,7 @@ public sealed class WorkflowServiceTests
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains(body.GetProperty("errors").EnumerateArray(), e => e.GetString()!.Contains("'ghost'", StringComparison.Ordinal));
 
-        var malformed = await controller.Http.PostAsync("/api/workflows", new StringContent("{\"workflowId\": 3"), TestContext.Current.CancellationToken);
+        var malformed = await controller.Http.PostAsync("/api/workflows", new StringContent("{\"workflowId\": 3", System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
 
         Assert.Empty(controller.Get<WorkflowService>().List());

@@ -91,7 +91,11 @@ internal sealed class EdgeSystem : IAsyncDisposable
             TimeSpan.FromSeconds(60),
             "the controller's /healthz",
             () => Diagnostics);
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
     }
+
+    /// <summary>The admin token the controller created on first start.</summary>
+    public string AdminToken => File.ReadAllText(Path.Combine(DataDirectory, "admin.token")).Trim();
 
     /// <summary>The bundled workload beside the agent binary, which agents allow by default and the controller is told to allow.</summary>
     public static string Workload => RepoPaths.Binary("agent/Edge.Agent", "edge-workload");

@@ -1,0 +1,52 @@
+using System.Text.Json;
+
+namespace Edge.Controller.Security;
+
+/// <summary>
+/// Admin only: <c>POST /api/tokens</c> (<c>{"name":"ci","role":"submitter"}</c>; 201 with the token, shown once; 400
+/// bad name or role; 409 name taken), <c>GET /api/tokens</c> (names, roles, creation times; never a token or hash),
+/// <c>DELETE /api/tokens/{name}</c> (204; revoked at once; 404 unknown; 409 configured).
+/// </summary>
+internal static class TokenEndpoints
+{
+    public static IEndpointRouteBuilder MapTokenEndpoints(this IEndpointRouteBuilder app)
+    {
+        var tokens = app.MapGroup("/api/tokens").RequireAuthorization(ApiPolicies.Admin);
+        tokens.MapGet("", (ApiTokenStore store) => TypedResults.Json(store.List(), SecurityJsonContext.Default.IReadOnlyListTokenInfo));
+        tokens.MapPost("", CreateAsync);
+        tokens.MapDelete("/{name}", (string name, ApiTokenStore store) =>
+            store.Revoke(name) is { } error
+                ? Error(error.StartsWith("no token", StringComparison.Ordinal) ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict, error)
+                : Results.NoContent());
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest http, ApiTokenStore store, CancellationToken cancellationToken)
+    {
+        TokenCreateRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync(http.Body, SecurityJsonContext.Default.TokenCreateRequest, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return Error(StatusCodes.Status400BadRequest, $"the body is not a token request {{\"name\":…,\"role\":…}}: {ex.Message}");
+        }
+
+        if (request is null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "the body is null; send {\"name\":…,\"role\":…}");
+        }
+
+        if (!store.TryCreate(request.Name, request.Role, out var created, out var error))
+        {
+            return Error(error!.StartsWith("a token named", StringComparison.Ordinal) ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest, error);
+        }
+
+        http.HttpContext.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Json(created!, SecurityJsonContext.Default.TokenCreated, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static IResult Error(int status, string message) =>
+        TypedResults.Json(new Api.ErrorResponse(message), Api.ApiJson.Context.ErrorResponse, statusCode: status);
+}

@@ -29,6 +29,11 @@ internal sealed partial class Supervisor
                 }
             }
 
+            foreach (var stale in _directories.List().Where(d => !_instances.Values.Any(i => i.Name == d)))
+            {
+                RemoveDirectory(stale);
+            }
+
             SaveState();
         }
         finally
@@ -54,6 +59,7 @@ internal sealed partial class Supervisor
         if (pids.Count == 0)
         {
             await RemoveGroupAsync(state.GroupName, cancellationToken);
+            RemoveDirectory(state.GroupName);
             await TearDownNetworkAsync(NetworkOf(state));
             await PublishAsync(InstanceEvent(NodeEventKind.InstanceExited, state) with
             {
@@ -90,6 +96,8 @@ internal sealed partial class Supervisor
                 stats?.CpuLimitMillicores ?? _validator.Capacity.Millicores,
                 stats?.MemoryLimitBytes is { } bytes ? CgroupLimitFormat.BytesToMiB(bytes) : _validator.Capacity.MemoryMiB),
             GracePeriodMs = AdoptedGraceMs,
+            Uid = DynamicUserAllocator.ProcessUid(pids[0]),
+            Gid = DynamicUserAllocator.ProcessUid(pids[0]),
             StartedAtMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
         };
         await AdoptAsync(state, cancellationToken);

@@ -29,9 +29,14 @@ internal sealed partial class Supervisor
                 }
             }
 
-            foreach (var stale in _directories.List().Where(d => !_instances.Values.Any(i => i.Name == d)))
+            try
             {
-                RemoveDirectory(stale);
+                _directories.RemoveAllBut(_instances.Values.Select(i => i.Name));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _metrics.Errors.Add(1);
+                LogDirectoryNotRemoved(e, _directories.Root);
             }
 
             SaveState();

@@ -136,6 +136,13 @@ internal sealed partial class Supervisor
         }
 
         var directory = _directories.Create(name, user is { IsRoot: false } ? user : null);
+        if (user is { } owner && UnixAccess.Check(directory, owner, UnixAccess.Execute) is { } denied)
+        {
+            RemoveDirectory(name);
+            throw new InvalidOperationException(
+                $"instance directory '{directory}' is out of reach of its uid {owner.Uid}: {denied}; every directory above {SupervisorOptions.SectionName}:InstanceDirectory must be enterable by others (o+x)");
+        }
+
         return new InstanceSandbox(user, directory, drop);
     }
 

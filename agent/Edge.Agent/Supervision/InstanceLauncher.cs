@@ -84,7 +84,8 @@ internal static class InstanceLauncher
     {
         // argv of the prologue: /bin/sh, -c, the script, edge-launch, ...
         var args = CgroupFiles.TryRead($"/proc/{pid}/cmdline")?.Split('\0');
-        return args is { Length: > 3 } && args[3] == "edge-launch" && IsRunning(pid);
+        // Then setpriv, still root, until it has changed user and exec'd the program.
+        return args is { Length: > 0 } && ((args.Length > 3 && args[3] == "edge-launch") || args[0].EndsWith("/setpriv", StringComparison.Ordinal)) && IsRunning(pid);
     }
 
     /// <summary>True while <paramref name="pid"/> exists and is not a zombie.</summary>

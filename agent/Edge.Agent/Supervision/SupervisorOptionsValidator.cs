@@ -40,9 +40,15 @@ internal sealed class SupervisorOptionsValidator(IOptions<AgentOptions>? agent =
             }
         }
 
-        if (RunAsPolicy.TryParse(options.RunAsUser, options.DynamicUsers, "/etc/passwd", out var runAsError) is null)
+        // Each key on its own, so that both are reported when both are wrong.
+        if (RunAsPolicy.TryParse(options.RunAsUser, new SupervisorOptions().DynamicUsers, "/etc/passwd", out var runAsError) is null)
         {
             errors.Add(runAsError!);
+        }
+
+        if (RunAsPolicy.TryParse(RunAsPolicy.Dynamic, options.DynamicUsers, "/etc/passwd", out var rangeError) is null)
+        {
+            errors.Add(rangeError!);
         }
 
         foreach (var entry in options.AllowedEnvironment)

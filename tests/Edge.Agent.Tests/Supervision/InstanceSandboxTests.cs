@@ -41,6 +41,8 @@ public sealed class InstanceSandboxTests
         var environ = File.ReadAllText($"/proc/{pid}/environ").Split('\0');
         Assert.Contains($"HOME={home}", environ);
         Assert.Contains($"TMPDIR={home}", environ);
+        Assert.Equal("0711", LibC.Stat(harness.StateDirectory, followLinks: false)!.Value.Permissions);
+        Assert.All(["instances.json", "applied-commands.jsonl"], f => Assert.Equal("0600", LibC.Stat(Path.Combine(harness.StateDirectory, f), followLinks: false)!.Value.Permissions));
         Assert.True(harness.Supervisor.TryGetInstance("locked", out var instance));
         Assert.Equal(uid[0], instance.State.Uid);
 

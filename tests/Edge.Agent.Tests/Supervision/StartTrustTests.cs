@@ -58,6 +58,21 @@ public sealed class StartTrustTests : IDisposable
         await harness.Sink.WaitForAsync(NodeEventKind.InstanceExited, "t2");
     }
 
+    [Fact]
+    public async Task HandleAsync_RootOwnedToolInADirectoryUnderStickyTmp_Starts()
+    {
+        Assert.SkipUnless(SupervisorHarness.CanUseCgroupV1, SupervisorHarness.SkipReason);
+        Assert.True(LibC.Stat("/tmp", followLinks: false)!.Value.IsSticky, "this test expects a sticky /tmp");
+        var tool = _dir.Combine("tool");
+        File.Copy("/usr/bin/true", tool);
+        await using var harness = new SupervisorHarness(configure: o => o with { AllowedExecutables = [_dir.Path + "/"] });
+
+        await harness.HandleAsync(harness.Start("t3", new InstanceLimits(100, 64), [], executable: tool));
+
+        Assert.DoesNotContain(harness.Sink.Events, e => e.Kind == NodeEventKind.CommandRejected);
+        Assert.Equal(0, (await harness.Sink.WaitForAsync(NodeEventKind.InstanceExited, "t3")).ExitCode);
+    }
+
     private (string Executable, string Expected, Dictionary<string, string>? Env, string? WorkDir, IReadOnlyList<string>? AllowedEnv) Arrange(string scenario, string tool)
     {
         const UnixFileMode all = (UnixFileMode)0x1FF;

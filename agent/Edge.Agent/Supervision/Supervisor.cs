@@ -49,6 +49,14 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
             ?? throw new InvalidOperationException(runAsError);
         _users = new DynamicUserAllocator(_runAs);
         _setpriv = InstanceSandbox.FindSetpriv();
+        if (_runAs.FixedUser is { IsRoot: true })
+        {
+            LogInstancesRunAsRoot();
+        }
+        else if (_setpriv is null)
+        {
+            LogNoSetpriv();
+        }
         InstanceUser? accessUser = !LibC.IsRoot ? null : _runAs.FixedUser ?? CommandValidator.AnyDynamicUser;
         _validator = new CommandValidator(options, capacity, nodeId, _network is not null, accessUser);
         SecureStateDirectory(options);

@@ -18,6 +18,7 @@ internal sealed class AgentMetrics
         CommandsAccepted = meter.CreateCounter<long>("edge.agent.commands.forwarded", "{command}", "Commands forwarded to the supervisor");
         SamplerErrors = meter.CreateCounter<long>("edge.agent.sampler.errors", "{error}", "Metric sources that threw during a tick");
         DotnetSessionErrors = meter.CreateCounter<long>("edge.agent.dotnet.session_errors", "{error}", "EventPipe sessions that could not be opened or failed");
+        DotnetSocketsRefused = meter.CreateCounter<long>("edge.agent.dotnet.sockets_refused", "{socket}", "Diagnostics sockets not trusted: symlinks, wrong owner or directory");
     }
 
     public Counter<long> SpoolDropped { get; }
@@ -28,4 +29,5 @@ internal sealed class AgentMetrics
     public Counter<long> CommandsAccepted { get; }
     public Counter<long> SamplerErrors { get; }
     public Counter<long> DotnetSessionErrors { get; }
+    public Counter<long> DotnetSocketsRefused { get; }
 }

@@ -31,6 +31,8 @@ edgectl="$(bin controller/Edge.Ctl edgectl)"
 workload="$(bin agent/Edge.Workload edge-workload)"
 
 mkdir -p "$dir"
+# Components run as their own unprivileged uids and must reach their directories under the agent's state (0711).
+chmod go+x "$dir"
 pids=()
 cleanup() {
   trap - EXIT INT TERM

@@ -3,7 +3,9 @@
 # Idempotent: packages already present are not installed again. Needs root for apt.
 set -euo pipefail
 
-packages=(mosquitto mosquitto-clients patchelf gcc libc6-dev iproute2 procps curl)
+# util-linux: setpriv, which drops an instance's privileges; systemd: systemd-analyze, which the unit tests use to
+# gate the units' security exposure.
+packages=(mosquitto mosquitto-clients patchelf gcc libc6-dev iproute2 procps curl util-linux systemd)
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "setup: the .NET 10 SDK is required (dotnet not found on PATH)" >&2

@@ -5,6 +5,27 @@ namespace Edge.Agent.Cgroups;
 /// <summary>Reading and writing cgroup interface files the way the kernel expects (one write, no create).</summary>
 internal static class CgroupFiles
 {
+    /// <summary>
+    /// Creates a group directory (and any missing parent) 0755 whatever the agent's umask (the shipped unit sets 0077):
+    /// an instance reads its own limits (the .NET runtime sizes its GC heap from memory.limit_in_bytes / memory.max),
+    /// while the files in it stay root's and read-only to the instance (the kernel creates them 0644).
+    /// </summary>
+    public static void CreateGroupDirectory(string path)
+    {
+        var missing = new Stack<string>();
+        for (var dir = path; dir is not null && !Directory.Exists(dir); dir = Path.GetDirectoryName(dir))
+        {
+            missing.Push(dir);
+        }
+
+        Directory.CreateDirectory(path);
+        foreach (var dir in missing)
+        {
+            LibC.SetMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+    }
+
     /// <summary>Writes <paramref name="text"/> in a single write to an existing file (cgroup files are never created).</summary>
     public static void Write(string path, string text)
     {

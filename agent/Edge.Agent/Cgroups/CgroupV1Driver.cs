@@ -45,7 +45,7 @@ internal sealed class CgroupV1Driver : ICgroupDriver
     {
         foreach (var controller in _parentDirs.Keys)
         {
-            Directory.CreateDirectory(DirOf(controller, name));
+            CgroupFiles.CreateGroupDirectory(DirOf(controller, name));
         }
     }
 

@@ -35,7 +35,7 @@ internal sealed class CgroupV2Driver : ICgroupDriver
             EnsureParent();
         }
 
-        Directory.CreateDirectory(DirOf(name));
+        CgroupFiles.CreateGroupDirectory(DirOf(name));
     }
 
     private void EnsureParent()
@@ -45,7 +45,7 @@ internal sealed class CgroupV2Driver : ICgroupDriver
         {
             EnableControllers(current);
             current = Path.Combine(current, segment);
-            Directory.CreateDirectory(current);
+            CgroupFiles.CreateGroupDirectory(current);
         }
 
         EnableControllers(current);

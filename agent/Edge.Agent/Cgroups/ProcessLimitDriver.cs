@@ -52,7 +52,13 @@ internal sealed class ProcessLimitDriver : ICgroupDriver
             return notEnforced;
         }
 
-        var errno = LibC.SetSoftLimit(pid, LibC.RlimitData, (ulong)CgroupLimitFormat.MiBToBytes(limits.MemoryMiB));
+        var bytes = (ulong)CgroupLimitFormat.MiBToBytes(limits.MemoryMiB);
+        var errno = LibC.SetSoftLimit(pid, LibC.RlimitData, bytes);
+        if (errno == EPerm)
+        {
+            errno = SetSoftLimitAsOwner(pid, bytes);
+        }
+
         if (errno != 0)
         {
             notEnforced.Add($"memory: prlimit failed with errno {errno}");
@@ -65,6 +71,42 @@ internal sealed class ProcessLimitDriver : ICgroupDriver
         }
 
         return notEnforced;
+    }
+
+    private const int EPerm = 1;
+
+    /// <summary>
+    /// prlimit(2) on a process of another uid needs CAP_SYS_RESOURCE, which a containerised root may lack; a process
+    /// with the same real, effective and saved uid and gid needs nothing to lower or raise a soft limit up to the hard
+    /// one. So, instances running as their own users, the agent runs prlimit(1) as the instance's uid:gid (setpriv(1)).
+    /// Returns 0 or EPERM.
+    /// </summary>
+    private static int SetSoftLimitAsOwner(int pid, ulong bytes)
+    {
+        var status = CgroupFiles.TryRead($"/proc/{pid}/status");
+        string? Field(string key) => status?.Split('\n').FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal))?
+            .Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1);
+        var setpriv = new[] { "/usr/bin/setpriv", "/bin/setpriv" }.FirstOrDefault(File.Exists);
+        var prlimit = new[] { "/usr/bin/prlimit", "/bin/prlimit" }.FirstOrDefault(File.Exists);
+        if (Field("Uid:") is not { } uid || Field("Gid:") is not { } gid || setpriv is null || prlimit is null || !LibC.IsRoot)
+        {
+            return EPerm;
+        }
+
+        var info = new System.Diagnostics.ProcessStartInfo(setpriv) { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var arg in new[] { $"--reuid={uid}", $"--regid={gid}", "--clear-groups", "--", prlimit, "--pid", pid.ToString(CultureInfo.InvariantCulture), $"--data={bytes.ToString(CultureInfo.InvariantCulture)}:" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info);
+        if (process is null)
+        {
+            return EPerm;
+        }
+
+        process.StandardError.ReadToEnd();
+        return process.WaitForExit(5000) && process.ExitCode == 0 ? 0 : EPerm;
     }
 
     private static IEnumerable<int> Threads(int pid)

@@ -37,7 +37,7 @@ internal sealed class DotnetCounterSession : IDisposable
     public Exception? Error { get; private set; }
 
     /// <summary>Opens the session; throws when the runtime refuses (e.g. the process exited or disabled diagnostics).</summary>
-    public void Start(TimeSpan interval)
+    public void Start(TimeSpan interval, string socketPath)
     {
         var seconds = Math.Max(1, (int)Math.Round(interval.TotalSeconds));
         var provider = new EventPipeProvider(
@@ -45,7 +45,9 @@ internal sealed class DotnetCounterSession : IDisposable
             EventLevel.Informational,
             (long)EventKeywords.All,
             new Dictionary<string, string> { ["EventCounterIntervalSec"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        _session = new DiagnosticsClient(Pid).StartEventPipeSession(provider, requestRundown: false, circularBufferMB: 4);
+        // A connect-mode port completes at once: it only records the path the client connects to per request.
+        var client = DiagnosticsClientConnector.FromDiagnosticPort(socketPath + ",connect", CancellationToken.None).GetAwaiter().GetResult().Instance;
+        _session = client.StartEventPipeSession(provider, requestRundown: false, circularBufferMB: 4);
         _source = new EventPipeEventSource(_session.EventStream);
         _source.Dynamic.All += OnEvent;
         _reader = new Thread(Read) { IsBackground = true, Name = $"dotnet-counters-{Pid}" };

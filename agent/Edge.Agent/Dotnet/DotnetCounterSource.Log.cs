@@ -18,4 +18,7 @@ internal sealed partial class DotnetCounterSource
 
     [LoggerMessage(2505, LogLevel.Warning, "Looking for .NET processes failed")]
     private partial void LogDiscoveryFailed(Exception exception);
+
+    [LoggerMessage(2506, LogLevel.Warning, "Ignoring diagnostics socket {Path}: {Reason}")]
+    private partial void LogSocketRefused(string path, string reason);
 }

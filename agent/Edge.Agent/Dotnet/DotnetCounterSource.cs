@@ -24,9 +24,14 @@ internal sealed partial class DotnetCounterSource : BackgroundService, IMetricSo
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<int, DotnetCounterSession> _sessions = new();
     private readonly ConcurrentDictionary<int, byte> _refused = new();
+    private readonly HashSet<string> _refusedSockets = new(StringComparer.Ordinal);
+    private readonly string? _instanceRoot;
 
-    public DotnetCounterSource(IOptions<AgentOptions> options, TimeProvider time, AgentMetrics metrics, ILogger<DotnetCounterSource> logger)
+    public DotnetCounterSource(
+        IOptions<AgentOptions> options, TimeProvider time, AgentMetrics metrics, ILogger<DotnetCounterSource> logger,
+        IOptions<Supervision.SupervisorOptions>? supervisor = null)
     {
+        _instanceRoot = supervisor?.Value.EffectiveInstanceDirectory;
         _options = options.Value.DotnetCounters;
         _sampleInterval = options.Value.SampleInterval;
         _time = time;
@@ -39,6 +44,9 @@ internal sealed partial class DotnetCounterSource : BackgroundService, IMetricSo
 
     /// <summary>Which discovered processes may be watched (all by default; tests narrow it to their own child).</summary>
     internal Func<int, bool> MayWatch { get; init; } = static _ => true;
+
+    /// <summary>Where runtimes without a TMPDIR of their own put their sockets: the agent's temp directory (/tmp).</summary>
+    internal string SharedSocketDirectory { get; init; } = Path.GetTempPath().TrimEnd('/');
 
     /// <summary>Pids currently watched.</summary>
     public ICollection<int> WatchedPids => _sessions.Keys;
@@ -60,7 +68,9 @@ internal sealed partial class DotnetCounterSource : BackgroundService, IMetricSo
     /// <summary>Looks for new .NET processes once and opens sessions up to the cap; closes sessions of exited ones.</summary>
     public void Discover()
     {
-        var published = new HashSet<int>(DiagnosticsClient.GetPublishedProcesses());
+        var (sockets, refused) = new DiagnosticsSocketFinder(SharedSocketDirectory, _instanceRoot).Find();
+        NoteRefused(refused);
+        var published = new HashSet<int>(sockets.Keys);
         foreach (var pid in _sessions.Keys)
         {
             if (!published.Contains(pid) || _sessions[pid].Ended)
@@ -86,7 +96,7 @@ internal sealed partial class DotnetCounterSource : BackgroundService, IMetricSo
 
             if (pid != ExcludedPid && MayWatch(pid) && !_sessions.ContainsKey(pid) && !_refused.ContainsKey(pid))
             {
-                Open(pid);
+                Open(pid, sockets[pid]);
             }
         }
     }
@@ -128,12 +138,26 @@ internal sealed partial class DotnetCounterSource : BackgroundService, IMetricSo
         }
     }
 
-    private void Open(int pid)
+    /// <summary>Counts and logs each untrusted socket once, for as long as it exists.</summary>
+    private void NoteRefused(List<(string Path, string Reason)> refused)
+    {
+        _refusedSockets.IntersectWith(refused.Select(r => r.Path));
+        foreach (var (path, reason) in refused)
+        {
+            if (_refusedSockets.Add(path))
+            {
+                _metrics.DotnetSocketsRefused.Add(1);
+                LogSocketRefused(path, reason);
+            }
+        }
+    }
+
+    private void Open(int pid, string socketPath)
     {
         var session = new DotnetCounterSession(pid);
         try
         {
-            session.Start(_sampleInterval);
+            session.Start(_sampleInterval, socketPath);
             _sessions[pid] = session;
             LogWatching(pid);
         }

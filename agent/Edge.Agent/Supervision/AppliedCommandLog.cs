@@ -41,8 +41,15 @@ internal sealed class AppliedCommandLog : IDisposable
         }
     }
 
-    private StreamWriter OpenForAppend() =>
-        new(new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+    /// <summary>Owner-only: command ids and reasons are the agent's business, not an instance's (the directory is 0711).</summary>
+    internal const UnixFileMode FileMode600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private StreamWriter OpenForAppend()
+    {
+        var stream = new FileStream(_path, Cgroups.LibC.OwnerOnly(FileMode.Append, FileAccess.Write));
+        Cgroups.LibC.SetMode(_path, FileMode600);
+        return new StreamWriter(stream) { AutoFlush = true };
+    }
 
     public int Count => _byId.Count;
 
@@ -77,6 +84,7 @@ internal sealed class AppliedCommandLog : IDisposable
         _writer.Dispose();
         var temp = _path + ".tmp";
         File.WriteAllLines(temp, _order.Select(id => JsonSerializer.Serialize(_byId[id], SupervisorJsonContext.Default.AppliedCommand)));
+        Cgroups.LibC.SetMode(temp, FileMode600);
         File.Move(temp, _path, overwrite: true);
         _lines = _order.Count;
         _writer = OpenForAppend();

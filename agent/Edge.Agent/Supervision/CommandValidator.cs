@@ -7,8 +7,16 @@ namespace Edge.Agent.Supervision;
 /// The checks a command must pass before it has any effect. Each returns null when the command is acceptable,
 /// else a reason that names the offending value. Checks that need the running instances live in the supervisor.
 /// </summary>
-internal sealed class CommandValidator(SupervisorOptions options, NodeCapacity capacity, string nodeId, bool networkIsolation)
+internal sealed class CommandValidator(SupervisorOptions options, NodeCapacity capacity, string nodeId, bool networkIsolation, InstanceUser? accessUser)
 {
+    /// <summary>
+    /// Stands for a dynamic user in access checks: it owns no file, so only the "other" permission bits apply, as
+    /// they do for a fresh dynamic uid (which owns nothing but its instance directory).
+    /// </summary>
+    public static readonly InstanceUser AnyDynamicUser = new(2_147_483_646, 2_147_483_646);
+
+    private readonly EnvironmentPolicy _environment = new() { Allowed = options.AllowedEnvironment };
+
     public NodeCapacity Capacity => capacity;
 
     public string? ValidateEnvelope(NodeCommand command)
@@ -36,8 +44,10 @@ internal sealed class CommandValidator(SupervisorOptions options, NodeCapacity c
             : $"command kind '{command.Kind}' does not match its payload (start: {command.Start is not null}, resize: {command.Resize is not null}, stop: {command.Stop is not null})";
     }
 
-    public string? ValidateStart(StartSpec spec)
+    /// <summary>Null when <paramref name="spec"/> may start; <paramref name="executable"/> is then the resolved file to run.</summary>
+    public string? ValidateStart(StartSpec spec, out string executable)
     {
+        executable = spec.Executable;
         if (!IdValidator.IsValidSegment(spec.InstanceId, out var error))
         {
             return $"instance id: {error}";
@@ -53,33 +63,35 @@ internal sealed class CommandValidator(SupervisorOptions options, NodeCapacity c
             return $"workflow run id: {error}";
         }
 
-        return ValidateExecutable(spec.Executable)
+        return ValidateExecutable(spec.Executable, out executable)
             ?? ValidateProcessInput(spec)
+            ?? _environment.Check(spec.Env)
             ?? (spec.GracePeriodMs < 0 || spec.GracePeriodMs > options.MaxGracePeriodMs
                 ? $"grace period {spec.GracePeriodMs} ms is outside 0..{options.MaxGracePeriodMs} ms" : null)
             ?? (spec.NetworkIsolation && !networkIsolation ? "network isolation (NetworkIsolation=true) needs root and iproute2 on this node" : null)
             ?? ValidateLimits(spec.Limits);
     }
 
-    private string? ValidateExecutable(string executable)
+    private string? ValidateExecutable(string executable, out string resolved)
     {
+        resolved = executable;
         if (string.IsNullOrEmpty(executable) || !Path.IsPathFullyQualified(executable) || Path.GetFullPath(executable) != executable)
         {
             return $"executable '{executable}' is not an absolute, normalised path";
         }
 
-        var allowed = options.EffectiveAllowList.Any(entry => entry.EndsWith('/')
-            ? executable.StartsWith(entry, StringComparison.Ordinal)
-            : string.Equals(entry, executable, StringComparison.Ordinal));
-        if (!allowed)
+        var error = ExecutableTrust.Check(executable, options.EffectiveAllowList, out resolved);
+        if (error is not null || accessUser is not { } user)
         {
-            return $"executable '{executable}' is not on the allow-list";
+            return error;
         }
 
-        return File.Exists(executable) ? null : $"executable '{executable}' does not exist";
+        var dll = resolved + ".dll";
+        return (UnixAccess.Check(resolved, user, UnixAccess.Execute) is { } denied ? $"executable '{executable}' cannot be run by the instance user: {denied}" : null)
+            ?? (File.Exists(dll) && UnixAccess.Check(dll, user, UnixAccess.Read) is { } dllDenied ? $".NET assembly '{dll}' cannot be read by the instance user: {dllDenied}" : null);
     }
 
-    private static string? ValidateProcessInput(StartSpec spec)
+    private string? ValidateProcessInput(StartSpec spec)
     {
         var badArg = spec.Args.FirstOrDefault(a => a.Contains('\0', StringComparison.Ordinal));
         if (badArg is not null)
@@ -96,6 +108,11 @@ internal sealed class CommandValidator(SupervisorOptions options, NodeCapacity c
         if (spec.WorkingDirectory is { } dir && (!Path.IsPathFullyQualified(dir) || !Directory.Exists(dir)))
         {
             return $"working directory '{dir}' is not an existing absolute path";
+        }
+
+        if (spec.WorkingDirectory is { } workDir && accessUser is { } user && UnixAccess.Check(workDir, user, UnixAccess.Execute) is { } denied)
+        {
+            return $"working directory '{workDir}' cannot be entered by the instance user: {denied}";
         }
 
         return null;

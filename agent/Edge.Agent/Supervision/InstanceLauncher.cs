@@ -20,13 +20,17 @@ internal static class InstanceLauncher
 
     private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    /// <summary>Starts <paramref name="spec"/>'s program, preceded by <paramref name="execPrefix"/> (e.g. <c>ip netns exec ns</c>) when given.</summary>
-    public static Process Start(StartSpec spec, LaunchPlacement placement, IReadOnlyList<string> execPrefix)
+    /// <summary>
+    /// Starts <paramref name="executable"/> (the resolved file) with <paramref name="spec"/>'s arguments, preceded by
+    /// <paramref name="execPrefix"/> (e.g. <c>ip netns exec ns</c>) and then the sandbox's privilege drop: the
+    /// prologue and the prefix run as root, the program never does (unless the operator chose RunAsUser=root).
+    /// </summary>
+    public static Process Start(StartSpec spec, string executable, LaunchPlacement placement, IReadOnlyList<string> execPrefix, InstanceSandbox sandbox)
     {
         var info = new ProcessStartInfo("/bin/sh")
         {
             UseShellExecute = false,
-            WorkingDirectory = spec.WorkingDirectory ?? "/",
+            WorkingDirectory = spec.WorkingDirectory ?? sandbox.Directory,
         };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(Prologue);
@@ -43,7 +47,12 @@ internal static class InstanceLauncher
             info.ArgumentList.Add(part);
         }
 
-        info.ArgumentList.Add(spec.Executable);
+        foreach (var part in sandbox.PrivilegeDrop)
+        {
+            info.ArgumentList.Add(part);
+        }
+
+        info.ArgumentList.Add(executable);
         foreach (var arg in spec.Args)
         {
             info.ArgumentList.Add(arg);
@@ -62,6 +71,11 @@ internal static class InstanceLauncher
             info.Environment[key] = value;
         }
 
+        // After the caller's variables, which may not set these (EnvironmentPolicy denies HOME and TMPDIR): .NET
+        // puts its diagnostics socket in TMPDIR, where the agent looks for it with the instance's uid.
+        info.Environment["HOME"] = sandbox.Directory;
+        info.Environment["TMPDIR"] = sandbox.Directory;
+
         return Process.Start(info) ?? throw new InvalidOperationException($"could not start '{spec.Executable}'");
     }
 
@@ -70,7 +84,8 @@ internal static class InstanceLauncher
     {
         // argv of the prologue: /bin/sh, -c, the script, edge-launch, ...
         var args = CgroupFiles.TryRead($"/proc/{pid}/cmdline")?.Split('\0');
-        return args is { Length: > 3 } && args[3] == "edge-launch" && IsRunning(pid);
+        // Then setpriv, still root, until it has changed user and exec'd the program.
+        return args is { Length: > 0 } && ((args.Length > 3 && args[3] == "edge-launch") || args[0].EndsWith("/setpriv", StringComparison.Ordinal)) && IsRunning(pid);
     }
 
     /// <summary>True while <paramref name="pid"/> exists and is not a zombie.</summary>

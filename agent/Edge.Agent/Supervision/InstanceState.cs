@@ -14,6 +14,9 @@ internal sealed record InstanceState
     public required int GracePeriodMs { get; init; }
     /// <summary>Which /30 of the network subnet the instance has; null when it is not network-isolated.</summary>
     public int? NetworkIndex { get; init; }
+    /// <summary>The uid the instance runs as; null in state written before instances had their own users.</summary>
+    public uint? Uid { get; init; }
+    public uint? Gid { get; init; }
     /// <summary>Unix milliseconds.</summary>
     public required long StartedAtMs { get; init; }
 }

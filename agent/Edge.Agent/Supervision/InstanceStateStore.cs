@@ -33,7 +33,12 @@ internal sealed class InstanceStateStore
     public void Save(IEnumerable<InstanceState> instances)
     {
         var temp = _path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize([.. instances], SupervisorJsonContext.Default.ListInstanceState));
+        File.Delete(temp);
+        using (var stream = new FileStream(temp, Cgroups.LibC.OwnerOnly(FileMode.CreateNew, FileAccess.Write, FileShare.None)))
+        {
+            JsonSerializer.Serialize(stream, [.. instances], SupervisorJsonContext.Default.ListInstanceState);
+        }
+
         File.Move(temp, _path, overwrite: true);
     }
 }

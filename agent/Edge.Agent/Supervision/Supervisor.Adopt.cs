@@ -29,6 +29,16 @@ internal sealed partial class Supervisor
                 }
             }
 
+            try
+            {
+                _directories.RemoveAllBut(_instances.Values.Select(i => i.Name));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _metrics.Errors.Add(1);
+                LogDirectoryNotRemoved(e, _directories.Root);
+            }
+
             SaveState();
         }
         finally
@@ -54,6 +64,7 @@ internal sealed partial class Supervisor
         if (pids.Count == 0)
         {
             await RemoveGroupAsync(state.GroupName, cancellationToken);
+            RemoveDirectory(state.GroupName);
             await TearDownNetworkAsync(NetworkOf(state));
             await PublishAsync(InstanceEvent(NodeEventKind.InstanceExited, state) with
             {
@@ -90,6 +101,8 @@ internal sealed partial class Supervisor
                 stats?.CpuLimitMillicores ?? _validator.Capacity.Millicores,
                 stats?.MemoryLimitBytes is { } bytes ? CgroupLimitFormat.BytesToMiB(bytes) : _validator.Capacity.MemoryMiB),
             GracePeriodMs = AdoptedGraceMs,
+            Uid = DynamicUserAllocator.ProcessUid(pids[0]),
+            Gid = DynamicUserAllocator.ProcessUid(pids[0]),
             StartedAtMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
         };
         await AdoptAsync(state, cancellationToken);

@@ -58,6 +58,7 @@ internal sealed partial class Supervisor
         var stats = _driver.ReadStats(instance.Name) ?? instance.LastStats;
         await ReportOomAsync(instance, stats, exitCode, cancellationToken);
         await RemoveGroupAsync(instance.Name, cancellationToken);
+        RemoveDirectory(instance.Name);
         await TearDownNetworkAsync(instance.Network);
         _instances.TryRemove(state.InstanceId, out _);
         SaveState();

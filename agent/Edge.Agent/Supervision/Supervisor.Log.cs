@@ -43,4 +43,13 @@ internal sealed partial class Supervisor
 
     [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "Instance {InstanceId}: the kernel kept its memory limit above its usage ({Error}); killed it, as the resize allowed")]
     private partial void LogKilledByResize(string instanceId, string error);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Error, Message = "Instance directory {Directory} could not be removed")]
+    private partial void LogDirectoryNotRemoved(Exception exception, string directory);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "Supervisor:RunAsUser is root: instances run as root with the agent's capabilities")]
+    private partial void LogInstancesRunAsRoot();
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Error, Message = "setpriv (util-linux) is not installed: every start command will be rejected")]
+    private partial void LogNoSetpriv();
 }

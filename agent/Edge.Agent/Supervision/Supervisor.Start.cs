@@ -15,7 +15,9 @@ internal sealed partial class Supervisor
     private async Task StartAsync(NodeCommand command, StartSpec spec, CancellationToken cancellationToken)
     {
         var name = GroupNameOf(spec.InstanceId);
-        var error = _validator.ValidateStart(spec)
+        var error = _validator.ValidateStart(spec, out var executable)
+            ?? (_setpriv is null && _runAs.FixedUser is not { IsRoot: true }
+                ? "setpriv (util-linux) is not installed on this node: instances cannot be started without privileges (Supervisor:RunAsUser=root would run them as root)" : null)
             ?? (_instances.ContainsKey(spec.InstanceId) ? $"instance '{spec.InstanceId}' is already running on this node" : null)
             ?? (_driver.Exists(name) ? $"instance '{spec.InstanceId}' already has a group '{name}' on this node" : null);
         if (error is not null)
@@ -29,13 +31,14 @@ internal sealed partial class Supervisor
         IReadOnlyList<string> notEnforced;
         try
         {
-            (instance, notEnforced) = await LaunchAsync(spec, name, cancellationToken);
+            (instance, notEnforced) = await LaunchAsync(spec, executable, name, cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or Win32Exception)
         {
             _metrics.Errors.Add(1);
             LogStartFailed(e, spec.InstanceId);
             await RemoveGroupAsync(name, CancellationToken.None);
+            RemoveDirectory(name);
             await RejectAsync(command, spec.InstanceId, $"start of '{spec.Executable}' failed: {e.Message}", cancellationToken);
             return;
         }
@@ -55,15 +58,16 @@ internal sealed partial class Supervisor
     }
 
     private async Task<(RunningInstance Instance, IReadOnlyList<string> NotEnforced)> LaunchAsync(
-        StartSpec spec, string name, CancellationToken cancellationToken)
+        StartSpec spec, string executable, string name, CancellationToken cancellationToken)
     {
+        var sandbox = CreateSandbox(name);
         _driver.Create(name);
         var notEnforced = _driver.ApplyLimits(name, spec.Limits);
         var (network, index) = spec.NetworkIsolation ? await SetUpNetworkAsync(spec, cancellationToken) : (null, (int?)null);
         System.Diagnostics.Process? process = null;
         try
         {
-            process = InstanceLauncher.Start(spec, _driver.PlacementFor(name, spec.Limits), network is null ? [] : _network!.ExecPrefix(network));
+            process = InstanceLauncher.Start(spec, executable, _driver.PlacementFor(name, spec.Limits), network is null ? [] : _network!.ExecPrefix(network), sandbox);
             if (_driver.CgroupMode == CgroupMode.None)
             {
                 _driver.Attach(name, process.Id);
@@ -100,8 +104,59 @@ internal sealed partial class Supervisor
             GracePeriodMs = spec.GracePeriodMs,
             StartedAtMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
             NetworkIndex = index,
+            Uid = sandbox.User?.Uid,
+            Gid = sandbox.User?.Gid,
         };
         return (new RunningInstance(state, process, network), notEnforced);
+    }
+
+    /// <summary>
+    /// Chooses the instance's user (see <see cref="RunAsPolicy"/>) and creates its private directory for it. Without
+    /// root the user cannot change: the instance runs as the agent's user, with no_new_privs.
+    /// </summary>
+    private InstanceSandbox CreateSandbox(string name)
+    {
+        InstanceUser? user;
+        IReadOnlyList<string> drop;
+        if (!LibC.IsRoot)
+        {
+            user = null;
+            drop = InstanceSandbox.NoNewPrivileges(_setpriv!);
+        }
+        else if (_runAs.FixedUser is { } fixedUser)
+        {
+            user = fixedUser;
+            drop = fixedUser.IsRoot ? [] : InstanceSandbox.DropTo(_setpriv!, fixedUser);
+        }
+        else
+        {
+            user = _users.Allocate(_instances.Values.Select(i => i.State.Uid).OfType<uint>())
+                ?? throw new InvalidOperationException($"no free uid left in {SupervisorOptions.SectionName}:DynamicUsers {_options.DynamicUsers}");
+            drop = InstanceSandbox.DropTo(_setpriv!, user.Value);
+        }
+
+        var directory = _directories.Create(name, user is { IsRoot: false } ? user : null);
+        if (user is { } owner && UnixAccess.Check(directory, owner, UnixAccess.Execute) is { } denied)
+        {
+            RemoveDirectory(name);
+            throw new InvalidOperationException(
+                $"instance directory '{directory}' is out of reach of its uid {owner.Uid}: {denied}; every directory above {SupervisorOptions.SectionName}:InstanceDirectory must be enterable by others (o+x)");
+        }
+
+        return new InstanceSandbox(user, directory, drop);
+    }
+
+    private void RemoveDirectory(string name)
+    {
+        try
+        {
+            _directories.Remove(name);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _metrics.Errors.Add(1);
+            LogDirectoryNotRemoved(e, _directories.PathOf(name));
+        }
     }
 
     /// <summary>

@@ -27,6 +27,10 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentDictionary<Task, bool> _background = new();
     private readonly NetworkIsolator? _network;
+    private readonly RunAsPolicy _runAs;
+    private readonly DynamicUserAllocator _users;
+    private readonly InstanceDirectories _directories;
+    private readonly string? _setpriv;
     private int _disposed;
 
     public Supervisor(
@@ -41,12 +45,39 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
         _metrics = metrics;
         NodeId = nodeId;
         _network = LibC.IsRoot && NetworkIsolator.FindIp() is { } ip ? new NetworkIsolator(ip) : null;
-        _validator = new CommandValidator(options, capacity, nodeId, _network is not null);
+        _runAs = RunAsPolicy.TryParse(options.RunAsUser, options.DynamicUsers, "/etc/passwd", out var runAsError)
+            ?? throw new InvalidOperationException(runAsError);
+        _users = new DynamicUserAllocator(_runAs);
+        _setpriv = InstanceSandbox.FindSetpriv();
+        if (_runAs.FixedUser is { IsRoot: true })
+        {
+            LogInstancesRunAsRoot();
+        }
+        else if (_setpriv is null)
+        {
+            LogNoSetpriv();
+        }
+        InstanceUser? accessUser = !LibC.IsRoot ? null : _runAs.FixedUser ?? CommandValidator.AnyDynamicUser;
+        _validator = new CommandValidator(options, capacity, nodeId, _network is not null, accessUser);
+        SecureStateDirectory(options);
+        _directories = new InstanceDirectories(options.EffectiveInstanceDirectory);
         _applied = new AppliedCommandLog(options.StateDirectory, options.AppliedCommandsToKeep);
         _stateStore = new InstanceStateStore(options.StateDirectory);
     }
 
     public string NodeId { get; }
+
+    /// <summary>
+    /// The state directory is the agent's alone: 0700, or 0711 when the instance directories live inside it (so that
+    /// an instance can enter its own directory but list nothing; the state files themselves are 0600).
+    /// </summary>
+    private static void SecureStateDirectory(SupervisorOptions options)
+    {
+        Directory.CreateDirectory(options.StateDirectory);
+        var inside = Path.GetFullPath(options.EffectiveInstanceDirectory).StartsWith(Path.GetFullPath(options.StateDirectory).TrimEnd('/') + "/", StringComparison.Ordinal);
+        LibC.SetMode(options.StateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | (inside ? UnixFileMode.GroupExecute | UnixFileMode.OtherExecute : UnixFileMode.None));
+    }
 
     /// <summary>Ids of the instances currently supervised.</summary>
     public IReadOnlyCollection<string> InstanceIds => [.. _instances.Keys];

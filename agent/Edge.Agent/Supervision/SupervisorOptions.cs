@@ -26,6 +26,34 @@ internal sealed record SupervisorOptions
     /// <summary>Absolute executables, or directories ending in '/', that may be started. Empty: the bundled edge-workload only.</summary>
     public IReadOnlyList<string> AllowedExecutables { get; init; } = [];
 
+    /// <summary>
+    /// Who instances run as (the agent itself stays root): "dynamic" (default) gives each instance its own uid:gid
+    /// from <see cref="DynamicUsers"/>; a user name from /etc/passwd or "uid:gid" runs every instance as that user;
+    /// "root" runs them as root with the agent's capabilities (unsafe, only for trusted single-tenant setups).
+    /// Without root the agent cannot change users: instances run as the agent's user, still with no_new_privs.
+    /// </summary>
+    public string RunAsUser { get; init; } = RunAsPolicy.Dynamic;
+
+    /// <summary>Uids (gid = uid) for dynamic instance users, "first-last"; systemd's DynamicUser range by default.</summary>
+    public string DynamicUsers { get; init; } = "61184-65519";
+
+    /// <summary>
+    /// The operator's environment allow-list: names or patterns ("APP_*") a start command's variables must match,
+    /// "*" for any. Variables on <see cref="Edge.Common.Contracts.EnvironmentPolicy"/>'s deny list (LD_*, DOTNET_*,
+    /// PYTHON*...) are refused unless written out here by their exact name.
+    /// </summary>
+    public IReadOnlyList<string> AllowedEnvironment { get; init; } = ["*"];
+
+    /// <summary>
+    /// Where each instance gets a private directory (owned by its uid, 0700, removed at exit) used as its HOME,
+    /// TMPDIR and default working directory. Empty: "instances" under <see cref="StateDirectory"/>. The agent keeps
+    /// this root 0711 (enterable, not listable); every directory above it must be enterable by others.
+    /// </summary>
+    public string InstanceDirectory { get; init; } = "";
+
+    /// <summary>The instance directory root actually used.</summary>
+    public string EffectiveInstanceDirectory => InstanceDirectory.Length > 0 ? InstanceDirectory : Path.Combine(StateDirectory, "instances");
+
     public double MinCpuMillicores { get; init; } = 10;
     public double MinMemoryMiB { get; init; } = 4;
 

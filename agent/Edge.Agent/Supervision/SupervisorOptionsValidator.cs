@@ -40,6 +40,31 @@ internal sealed class SupervisorOptionsValidator(IOptions<AgentOptions>? agent =
             }
         }
 
+        // Each key on its own, so that both are reported when both are wrong.
+        if (RunAsPolicy.TryParse(options.RunAsUser, new SupervisorOptions().DynamicUsers, "/etc/passwd", out var runAsError) is null)
+        {
+            errors.Add(runAsError!);
+        }
+
+        if (RunAsPolicy.TryParse(RunAsPolicy.Dynamic, options.DynamicUsers, "/etc/passwd", out var rangeError) is null)
+        {
+            errors.Add(rangeError!);
+        }
+
+        foreach (var entry in options.AllowedEnvironment)
+        {
+            var prefix = entry.EndsWith('*') ? entry[..^1] : entry;
+            if (entry != "*" && (prefix.Length == 0 || char.IsAsciiDigit(prefix[0]) || !prefix.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')))
+            {
+                errors.Add($"{S}:AllowedEnvironment entry '{entry}' must be '*', a variable name or a name prefix ending in '*'");
+            }
+        }
+
+        if (options.InstanceDirectory.Length > 0 && !Path.IsPathFullyQualified(options.InstanceDirectory))
+        {
+            errors.Add($"{S}:InstanceDirectory '{options.InstanceDirectory}' must be an absolute path");
+        }
+
         if (!InstanceNetwork.TryValidateSubnet(options.NetworkSubnet, out var subnetError))
         {
             errors.Add($"{S}:NetworkSubnet: {subnetError}");

@@ -1,3 +1,4 @@
+using Edge.Agent.Cgroups;
 using Edge.Agent.Supervision;
 using Edge.Common.Contracts;
 
@@ -141,7 +142,10 @@ public sealed class SupervisorLimitsTests
         Assert.SkipUnless(SupervisorHarness.CanUseCgroupV1, SupervisorHarness.SkipReason);
         const string dd = "/usr/bin/dd";
         await using var harness = new SupervisorHarness(configure: o => o with { AllowedExecutables = [dd] });
-        var seen = Path.Combine(harness.StateDirectory, "seen-cgroup");
+        // The instance runs as its own unprivileged uid: give it a directory it may write to.
+        using var output = TestSupport.TempDir();
+        LibC.SetMode(output.Path, (UnixFileMode)0x1FF);
+        var seen = output.Combine("seen-cgroup");
         var start = harness.Start("first", new InstanceLimits(200, 64), ["if=/proc/self/cgroup", $"of={seen}", "status=none"], executable: dd);
 
         await harness.HandleAsync(start);

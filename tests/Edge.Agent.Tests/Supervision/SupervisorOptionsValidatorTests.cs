@@ -35,6 +35,35 @@ public sealed class SupervisorOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_WrongSandboxKeys_ReportsEachWithItsKey()
+    {
+        var options = new SupervisorOptions
+        {
+            RunAsUser = "no-such-user-here",
+            DynamicUsers = "0-65535",
+            AllowedEnvironment = ["APP_*", "BAD-NAME", "9LIVES"],
+            InstanceDirectory = "relative/instances",
+        };
+
+        var failures = new SupervisorOptionsValidator().Validate(null, options).Failures!.ToList();
+
+        Assert.Equal(5, failures.Count);
+        Assert.Contains(failures, f => f.StartsWith("Supervisor:RunAsUser 'no-such-user-here' is not 'dynamic', 'root', 'uid:gid' or a user in /etc/passwd", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Supervisor:DynamicUsers '0-65535' must be a range", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Supervisor:AllowedEnvironment entry 'BAD-NAME'", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Supervisor:AllowedEnvironment entry '9LIVES'", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Supervisor:InstanceDirectory 'relative/instances'", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("dynamic")]
+    [InlineData("root")]
+    [InlineData("1000:1000")]
+    [InlineData("nobody")]
+    public void Validate_RunAsUserForms_Succeed(string runAs) =>
+        Assert.True(new SupervisorOptionsValidator().Validate(null, new SupervisorOptions { RunAsUser = runAs }).Succeeded);
+
+    [Fact]
     public void Validate_DeprecatedKeysContradictingAgent_ReportsEachWithBothKeys()
     {
         var agent = Options.Create(new AgentOptions { NodeId = "n1", Capacity = new CapacityOptions { CpuMillicores = 1500, MemoryMiB = 2048 } });

@@ -16,6 +16,8 @@ internal sealed class EdgeSystem : IAsyncDisposable
 
     private EdgeSystem(MosquittoBroker? external)
     {
+        // Instances run as their own uids and must reach their directories under each agent's state directory (0711).
+        Edge.Agent.Cgroups.LibC.SetMode(_root.FullName, (UnixFileMode)0x1C9);
         ExternalBroker = external;
         BrokerPort = external?.Port ?? FreePort.Next();
         HttpPort = FreePort.Next();

@@ -27,7 +27,8 @@ public sealed class DebPackageTests(DebPackages packages)
         Assert.Contains("install ok installed", await root.DpkgAsync("--status", name), StringComparison.Ordinal);
         if (stateDir is not null)
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(root.Path(stateDir)));
+            // Enterable by the instances' own uids (their private directories live below it), listable by none.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute, File.GetUnixFileMode(root.Path(stateDir)));
         }
 
         if (conffile is not null)

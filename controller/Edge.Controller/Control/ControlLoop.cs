@@ -1,4 +1,6 @@
+using Edge.Common.Contracts;
 using Edge.Controller.Broker;
+using Edge.Controller.Nodes;
 using Edge.Controller.Profiles;
 using Edge.Controller.Workflows;
 
@@ -19,6 +21,7 @@ internal sealed partial class ControlLoop(
     MqttCommandPublisher commands,
     IEnumerable<IMetricObserver> observers,
     ReconcileReports reports,
+    NodeReportRefusals refusals,
     TimeProvider time,
     ILogger<ControlLoop> logger) : BackgroundService
 {
@@ -27,6 +30,7 @@ internal sealed partial class ControlLoop(
 
     private readonly IMetricObserver[] _observers = [.. observers];
     private readonly Dictionary<string, long> _reconciled = new(StringComparer.Ordinal);
+    private readonly PlacedInstances _placed = new();
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -62,20 +66,33 @@ internal sealed partial class ControlLoop(
 
                 break;
             case ControlEvent.Event e:
-                feedback.OnEvent(e.Value);
+                if (!PlacedHere(e.Value))
+                {
+                    break;
+                }
+
+                if (feedback.OnEvent(e.Value) is { } clamped)
+                {
+                    refusals.Refuse(e.Value.NodeId, new ReportProblem(RefusalReason.RunPeakClamped, clamped));
+                }
+
                 await broker.OnNodeEventAsync(e.Value, cancellationToken);
                 await workflows.OnNodeEventAsync(e.Value, cancellationToken);
                 break;
             case ControlEvent.Metrics metrics:
-                usage.Observe(metrics.Value);
+                // Reconcile sees every instance the node reports (unknown ones are what it reports on); usage and the
+                // adjuster only see instances placed on that node, so a node cannot feed another node's instances.
                 Reconcile(metrics.Value);
+                var owned = OwnedSamples(metrics.Value);
+                usage.Observe(owned);
                 foreach (var observer in _observers)
                 {
-                    await observer.ObserveBatchAsync(metrics.Value, cancellationToken);
+                    await observer.ObserveBatchAsync(owned, cancellationToken);
                 }
 
                 break;
             case ControlEvent.DecisionMade decision:
+                _placed.Record(decision.Value);
                 await workflows.OnDecisionAsync(decision.Value, cancellationToken);
                 break;
             case ControlEvent.Submission submission:
@@ -105,6 +122,54 @@ internal sealed partial class ControlLoop(
         {
             LogMissing(batch.NodeId, string.Join(", ", report.MissingInstances));
         }
+    }
+
+    /// <summary>
+    /// True for an event without an instance, or for an instance the controller placed on the event's node (now, or
+    /// before it was released or moved). Anything else is refused: a node must not end, OOM-kill or resize another
+    /// node's instances, nor ones the controller never placed.
+    /// </summary>
+    private bool PlacedHere(NodeEvent e)
+    {
+        if (e.InstanceId is not { } instance || broker.FindAllocation(instance)?.NodeId == e.NodeId || _placed.WasPlaced(instance, e.NodeId))
+        {
+            return true;
+        }
+
+        refusals.Refuse(e.NodeId, new ReportProblem(RefusalReason.ForeignInstance, $"event {e.Kind} for instance '{instance}', which the controller did not place on '{e.NodeId}'"));
+        return false;
+    }
+
+    private MetricBatch OwnedSamples(MetricBatch batch)
+    {
+        var prefix = MetricNames.InstanceScopePrefix;
+        List<MetricSample>? kept = null;
+        var foreign = 0;
+        string? first = null;
+        for (var i = 0; i < batch.Samples.Count; i++)
+        {
+            var sample = batch.Samples[i];
+            var isForeign = sample.Scope.StartsWith(prefix, StringComparison.Ordinal) && sample.Scope[prefix.Length..] is var id
+                && broker.FindAllocation(id)?.NodeId != batch.NodeId && !_placed.WasPlaced(id, batch.NodeId);
+            if (isForeign)
+            {
+                kept ??= [.. batch.Samples.Take(i)];
+                foreign++;
+                first ??= sample.Scope;
+            }
+            else
+            {
+                kept?.Add(sample);
+            }
+        }
+
+        if (kept is null)
+        {
+            return batch;
+        }
+
+        refusals.Refuse(batch.NodeId, new ReportProblem(RefusalReason.ForeignInstance, $"{foreign} usage sample(s) of instances not placed on '{batch.NodeId}' (first: {first}) not used for feedback or adjustment"), foreign);
+        return batch with { Samples = kept };
     }
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Debug, Message = "Node {Node} reports no usage for allocated instance(s) {Instances} (starting, or ended without an event yet)")]

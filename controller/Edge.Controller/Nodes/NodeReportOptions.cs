@@ -34,7 +34,7 @@ internal sealed record NodeReportOptions
     public int MaxLabelValueLength { get; init; } = 256;
 
     /// <summary>Longest provider name and other free text of a status (agent version, boot id, enforcement mode).</summary>
-    public int MaxTextLength { get; init; } = 64;
+    public int MaxTextLength { get; init; } = 128;
 
     /// <summary>
     /// Within one agent boot (same boot id) capacity is fixed; a status raising either capacity by more than this

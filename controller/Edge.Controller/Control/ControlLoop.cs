@@ -25,6 +25,9 @@ internal sealed partial class ControlLoop(
     TimeProvider time,
     ILogger<ControlLoop> logger) : BackgroundService
 {
+    /// <summary>Most instances one node's batch may report that the broker did not place there, per reconcile.</summary>
+    public const int MaxUnknownReported = 10;
+
     /// <summary>How often a node's running instances (from its metric batches) are reconciled with its allocations.</summary>
     public static readonly TimeSpan ReconcilePeriod = TimeSpan.FromSeconds(30);
 
@@ -116,6 +119,14 @@ internal sealed partial class ControlLoop(
         _reconciled[batch.NodeId] = now;
         var prefix = Common.Contracts.MetricNames.InstanceScopePrefix;
         var running = batch.Samples.Where(s => s.Scope.StartsWith(prefix, StringComparison.Ordinal)).Select(s => s.Scope[prefix.Length..]).ToHashSet(StringComparer.Ordinal);
+        var unknown = running.Where(id => broker.FindAllocation(id)?.NodeId != batch.NodeId).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count > MaxUnknownReported)
+        {
+            // The broker logs each unknown instance: a node inventing thousands must not flood the log. The first few
+            // are reported; every sample of the rest is counted as foreign-instance when the batch's usage is read.
+            running.ExceptWith(unknown.Skip(MaxUnknownReported));
+        }
+
         var report = broker.Reconcile(batch.NodeId, running);
         reports.Set(report);
         if (report.MissingInstances.Count > 0)

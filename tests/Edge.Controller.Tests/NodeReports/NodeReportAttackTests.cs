@@ -245,6 +245,30 @@ public sealed class NodeReportAttackTests : IDisposable
         controller.AssertNoErrorsLogged();
     }
 
+    [Fact]
+    public async Task Samples_ThousandsOfInventedInstances_NotUsedAndAtMostTenReportedPerReconcile()
+    {
+        await using var controller = await TestController.StartAsync(_dir.Path);
+        await using var node = await ConnectAsync(controller, TestController.NodeB);
+        var batch = new MetricBatch
+        {
+            NodeId = TestController.NodeB,
+            Sequence = 1,
+            TimestampMs = Now,
+            Samples = [.. Enumerable.Range(0, 2000).Select(i => new MetricSample($"{MetricNames.InstanceScopePrefix}fake-{i:D4}", MetricNames.CpuCores, 0.1))],
+        };
+        await node.PublishAsync(_topics.NodeMetrics(TestController.NodeB), Batches.Encode(batch), false, Ct);
+
+        var refusals = controller.Get<NodeReportRefusals>();
+        await Poll.UntilAsync(() => refusals.Count(RefusalReason.ForeignInstance) == 2000, "every invented instance's sample is refused for feedback");
+        var report = controller.Get<Edge.Controller.Control.ReconcileReports>().All().Single(r => r.NodeId == TestController.NodeB);
+        Assert.Equal(Edge.Controller.Control.ControlLoop.MaxUnknownReported, report.UnknownInstances.Count);
+        Assert.InRange(controller.Log.Entries.Count(e => e.Message.Contains("which the broker did not allocate", StringComparison.Ordinal)), 1, Edge.Controller.Control.ControlLoop.MaxUnknownReported);
+        Assert.Single(controller.Log.Entries, e => e.Message.Contains("foreign-instance", StringComparison.Ordinal));
+        Assert.Null(controller.Get<InstanceUsageTracker>().Peek("fake-0000"));
+        await Poll.UntilAsync(() => controller.Get<IngestMetrics>().Samples == 2000, "the samples are still stored under the node's own history");
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private static NodeStatus Status(string node) => Batches.Status(node, true, Now) with { Capacity = new ResourceQuantity(4000, 8192) };

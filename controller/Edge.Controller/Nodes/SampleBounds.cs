@@ -3,11 +3,12 @@ using Edge.Common.Contracts;
 namespace Edge.Controller.Nodes;
 
 /// <summary>
-/// The physical bound of one sample, from its metric's unit and the node's accepted capacity: CPU cores at most
-/// capacity × <see cref="NodeReportOptions.CpuSlack"/>, memory at most capacity × <see cref="NodeReportOptions.MemorySlack"/>
-/// for an instance (its cgroup limit is at most the node's capacity) and <see cref="NodeReportOptions.MaxMemoryMiB"/>
-/// otherwise (a node's RAM may exceed the capacity it offers; a limit of "max" is huge), percentages at most 100 × CPU
-/// slack, bandwidth at most <see cref="NodeReportOptions.MaxNetworkMbps"/>; every value finite and not negative.
+/// The physical bound of one sample, from its metric's unit and the node's accepted capacity. For an instance (its
+/// cgroup limits are at most the node's capacity): CPU cores at most capacity × <see cref="NodeReportOptions.CpuSlack"/>,
+/// memory at most capacity × <see cref="NodeReportOptions.MemorySlack"/>. For node and cgroup scopes the absolute
+/// bounds (<see cref="NodeReportOptions.MaxCpuCores"/>, <see cref="NodeReportOptions.MaxMemoryMiB"/>): a host may have
+/// more than the capacity it offers, and a cgroup limit of "max" is huge. Percentages at most 100 × CPU slack,
+/// bandwidth at most <see cref="NodeReportOptions.MaxNetworkMbps"/>; every value finite and not negative.
 /// </summary>
 internal static class SampleBounds
 {
@@ -28,14 +29,15 @@ internal static class SampleBounds
     private static double Max(MetricSample sample, ResourceQuantity? capacity, NodeReportOptions bounds)
     {
         var metric = sample.Metric;
+        var instance = sample.Scope.StartsWith(MetricNames.InstanceScopePrefix, StringComparison.Ordinal);
         if (metric == MetricNames.CpuCores)
         {
-            return (capacity is { CpuMillicores: > 0 } c ? c.CpuMillicores / 1000 : bounds.MaxCpuCores) * bounds.CpuSlack;
+            // An instance runs inside the capacity the node offers; the host (node and cgroup scopes) may have more.
+            return (instance && capacity is { CpuMillicores: > 0 } c ? c.CpuMillicores / 1000 : bounds.MaxCpuCores) * bounds.CpuSlack;
         }
 
         if (metric is MetricNames.MemoryCurrentMiB or MetricNames.MemoryPeakMiB)
         {
-            var instance = sample.Scope.StartsWith(MetricNames.InstanceScopePrefix, StringComparison.Ordinal);
             return instance && capacity is { MemoryMiB: > 0 } c ? c.MemoryMiB * bounds.MemorySlack : bounds.MaxMemoryMiB;
         }
 

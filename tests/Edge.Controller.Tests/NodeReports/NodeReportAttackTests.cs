@@ -89,6 +89,8 @@ public sealed class NodeReportAttackTests : IDisposable
     {
         await using var controller = await TestController.StartAsync(_dir.Path);
         await using var node = await ConnectAsync(controller, TestController.NodeA);
+        await node.PublishAsync(_topics.NodeStatus(TestController.NodeA), Batches.Encode(Status(TestController.NodeA)), retain: true, Ct);
+        await Poll.UntilAsync(() => controller.Get<NodeRegistry>().TryGet(TestController.NodeA, out var s) && s?.Status is not null, "the node's capacity is known");
         var t = Now - 1000;
         var payload = $$"""
             {"schemaVersion":1,"nodeId":"node-a","bootId":"b","sequence":1,"timestampMs":{{t}},"samples":[
@@ -99,6 +101,8 @@ public sealed class NodeReportAttackTests : IDisposable
               {"scope":"cgroup/edge/c1","metric":"cpu.usage.cores","value":-1},
               {"scope":"cgroup/edge/c1","metric":"mem.current.mib","value":1e300},
               {"scope":"node","metric":"cpu.util.percent","value":5000},
+              {"scope":"instance/i-1","metric":"cpu.usage.cores","value":100},
+              {"scope":"node","metric":"mem.used.mib","value":20000},
               {"scope":"node with space","metric":"cpu.usage.cores","value":1},
               {"scope":"node","metric":"","value":1},
               {"scope":"cgroup/edge/c1","metric":"mem.current.mib","value":512}
@@ -108,15 +112,17 @@ public sealed class NodeReportAttackTests : IDisposable
 
         var ingest = controller.Get<IngestMetrics>();
         await Poll.UntilAsync(() => ingest.Batches == 1, "the batch is stored");
-        Assert.Equal(2, ingest.Samples);
+        Assert.Equal(3, ingest.Samples);
         var refusals = controller.Get<NodeReportRefusals>();
         Assert.Equal(4, refusals.Count(RefusalReason.SampleNotFinite));
-        Assert.Equal(2, refusals.Count(RefusalReason.SampleOutOfBounds));
+        Assert.Equal(3, refusals.Count(RefusalReason.SampleOutOfBounds)); // an instance cannot use 100 cores of a 4-core node
         Assert.Equal(2, refusals.Count(RefusalReason.SeriesName));
         var store = controller.Get<IHistoryStore>();
         Assert.Equal([1.5], store.Query(TestController.NodeA, "node", MetricNames.CpuCores, t, t, Ct).Single().Points.Select(p => p.Value));
         Assert.Equal([512.0], store.Query(TestController.NodeA, "cgroup/edge/c1", MetricNames.MemoryCurrentMiB, t, t, Ct).Single().Points.Select(p => p.Value));
-        Assert.Equal(2, store.ListSeries(TestController.NodeA).Count);
+        // The host may hold more than the node offers (8192 MiB): node scopes are bounded absolutely.
+        Assert.Equal([20000.0], store.Query(TestController.NodeA, "node", MetricNames.MemoryUsedMiB, t, t, Ct).Single().Points.Select(p => p.Value));
+        Assert.Equal(3, store.ListSeries(TestController.NodeA).Count);
         controller.AssertNoErrorsLogged();
     }
 

@@ -160,8 +160,10 @@ internal sealed partial class ControlLoop(
         for (var i = 0; i < batch.Samples.Count; i++)
         {
             var sample = batch.Samples[i];
-            var isForeign = sample.Scope.StartsWith(prefix, StringComparison.Ordinal) && sample.Scope[prefix.Length..] is var id
-                && broker.FindAllocation(id)?.NodeId != batch.NodeId && !_placed.WasPlaced(id, batch.NodeId);
+            // Usage counts only while the allocation is on this node: a node that once held a moved instance must
+            // not keep feeding its peak.
+            var isForeign = sample.Scope.StartsWith(prefix, StringComparison.Ordinal)
+                && broker.FindAllocation(sample.Scope[prefix.Length..])?.NodeId != batch.NodeId;
             if (isForeign)
             {
                 kept ??= [.. batch.Samples.Take(i)];

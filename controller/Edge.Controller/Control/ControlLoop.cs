@@ -1,4 +1,6 @@
+using Edge.Common.Contracts;
 using Edge.Controller.Broker;
+using Edge.Controller.Nodes;
 using Edge.Controller.Profiles;
 using Edge.Controller.Workflows;
 
@@ -19,14 +21,19 @@ internal sealed partial class ControlLoop(
     MqttCommandPublisher commands,
     IEnumerable<IMetricObserver> observers,
     ReconcileReports reports,
+    NodeReportRefusals refusals,
     TimeProvider time,
     ILogger<ControlLoop> logger) : BackgroundService
 {
+    /// <summary>Most instances one node's batch may report that the broker did not place there, per reconcile.</summary>
+    public const int MaxUnknownReported = 10;
+
     /// <summary>How often a node's running instances (from its metric batches) are reconciled with its allocations.</summary>
     public static readonly TimeSpan ReconcilePeriod = TimeSpan.FromSeconds(30);
 
     private readonly IMetricObserver[] _observers = [.. observers];
     private readonly Dictionary<string, long> _reconciled = new(StringComparer.Ordinal);
+    private readonly PlacedInstances _placed = new();
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -62,20 +69,33 @@ internal sealed partial class ControlLoop(
 
                 break;
             case ControlEvent.Event e:
-                feedback.OnEvent(e.Value);
+                if (!PlacedHere(e.Value))
+                {
+                    break;
+                }
+
+                if (feedback.OnEvent(e.Value) is { } clamped)
+                {
+                    refusals.Refuse(e.Value.NodeId, new ReportProblem(RefusalReason.RunPeakClamped, clamped));
+                }
+
                 await broker.OnNodeEventAsync(e.Value, cancellationToken);
                 await workflows.OnNodeEventAsync(e.Value, cancellationToken);
                 break;
             case ControlEvent.Metrics metrics:
-                usage.Observe(metrics.Value);
+                // Reconcile sees every instance the node reports (unknown ones are what it reports on); usage and the
+                // adjuster only see instances placed on that node, so a node cannot feed another node's instances.
                 Reconcile(metrics.Value);
+                var owned = OwnedSamples(metrics.Value);
+                usage.Observe(owned);
                 foreach (var observer in _observers)
                 {
-                    await observer.ObserveBatchAsync(metrics.Value, cancellationToken);
+                    await observer.ObserveBatchAsync(owned, cancellationToken);
                 }
 
                 break;
             case ControlEvent.DecisionMade decision:
+                _placed.Record(decision.Value);
                 await workflows.OnDecisionAsync(decision.Value, cancellationToken);
                 break;
             case ControlEvent.Submission submission:
@@ -99,12 +119,70 @@ internal sealed partial class ControlLoop(
         _reconciled[batch.NodeId] = now;
         var prefix = Common.Contracts.MetricNames.InstanceScopePrefix;
         var running = batch.Samples.Where(s => s.Scope.StartsWith(prefix, StringComparison.Ordinal)).Select(s => s.Scope[prefix.Length..]).ToHashSet(StringComparer.Ordinal);
+        var unknown = running.Where(id => broker.FindAllocation(id)?.NodeId != batch.NodeId).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count > MaxUnknownReported)
+        {
+            // The broker logs each unknown instance: a node inventing thousands must not flood the log. The first few
+            // are reported; every sample of the rest is counted as foreign-instance when the batch's usage is read.
+            running.ExceptWith(unknown.Skip(MaxUnknownReported));
+        }
+
         var report = broker.Reconcile(batch.NodeId, running);
         reports.Set(report);
         if (report.MissingInstances.Count > 0)
         {
             LogMissing(batch.NodeId, string.Join(", ", report.MissingInstances));
         }
+    }
+
+    /// <summary>
+    /// True for an event without an instance, or for an instance the controller placed on the event's node (now, or
+    /// before it was released or moved). Anything else is refused: a node must not end, OOM-kill or resize another
+    /// node's instances, nor ones the controller never placed.
+    /// </summary>
+    private bool PlacedHere(NodeEvent e)
+    {
+        if (e.InstanceId is not { } instance || broker.FindAllocation(instance)?.NodeId == e.NodeId || _placed.WasPlaced(instance, e.NodeId))
+        {
+            return true;
+        }
+
+        refusals.Refuse(e.NodeId, new ReportProblem(RefusalReason.ForeignInstance, $"event {e.Kind} for instance '{instance}', which the controller did not place on '{e.NodeId}'"));
+        return false;
+    }
+
+    private MetricBatch OwnedSamples(MetricBatch batch)
+    {
+        var prefix = MetricNames.InstanceScopePrefix;
+        List<MetricSample>? kept = null;
+        var foreign = 0;
+        string? first = null;
+        for (var i = 0; i < batch.Samples.Count; i++)
+        {
+            var sample = batch.Samples[i];
+            // Usage counts only while the allocation is on this node: a node that once held a moved instance must
+            // not keep feeding its peak.
+            var isForeign = sample.Scope.StartsWith(prefix, StringComparison.Ordinal)
+                && broker.FindAllocation(sample.Scope[prefix.Length..])?.NodeId != batch.NodeId;
+            if (isForeign)
+            {
+                kept ??= [.. batch.Samples.Take(i)];
+                foreign++;
+                first ??= sample.Scope;
+            }
+            else
+            {
+                kept?.Add(sample);
+            }
+        }
+
+        if (kept is null)
+        {
+            return batch;
+        }
+
+        refusals.Refuse(batch.NodeId, new ReportProblem(RefusalReason.ForeignInstance, $"{foreign} usage sample(s) of instances not placed on '{batch.NodeId}' (first: {first}) not used for feedback or adjustment"), foreign);
+        return batch with { Samples = kept };
     }
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Debug, Message = "Node {Node} reports no usage for allocated instance(s) {Instances} (starting, or ended without an event yet)")]

@@ -86,6 +86,7 @@ internal static class ControllerHost
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<IngestQueue>();
         services.AddSingleton<NodeRegistry>();
+        services.AddNodeReportGuard(configuration);
         services.AddSingleton<FasterHistoryStore>();
         services.AddSingleton<IHistoryStore>(sp => sp.GetRequiredService<FasterHistoryStore>());
         services.AddSingleton<EmbeddedBroker>();

@@ -2,7 +2,10 @@ using Edge.Common.Contracts;
 
 namespace Edge.Controller.Ingest;
 
-/// <summary>Checks a decoded batch beyond its JSON shape; returns a message naming the offending value, or null.</summary>
+/// <summary>
+/// Checks a decoded batch's header beyond its JSON shape; returns a message naming the offending value, or null.
+/// Single samples are checked by <see cref="Nodes.NodeReportGuard"/>, which drops a bad one and keeps the rest.
+/// </summary>
 internal static class MetricBatchCheck
 {
     public static string? Problem(MetricBatch batch)
@@ -20,20 +23,6 @@ internal static class MetricBatchCheck
         if (batch.Samples is null)
         {
             return "samples is missing";
-        }
-
-        for (var i = 0; i < batch.Samples.Count; i++)
-        {
-            var sample = batch.Samples[i];
-            if (sample is null || string.IsNullOrEmpty(sample.Scope) || string.IsNullOrEmpty(sample.Metric))
-            {
-                return $"samples[{i}] has an empty scope or metric";
-            }
-
-            if (!double.IsFinite(sample.Value))
-            {
-                return $"samples[{i}] ({sample.Scope} {sample.Metric}) has value {sample.Value}";
-            }
         }
 
         return null;

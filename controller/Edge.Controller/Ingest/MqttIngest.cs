@@ -28,11 +28,13 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
     private readonly ILogger<MqttIngest> _logger;
     private readonly RejectionLogThrottle _throttle;
     private readonly ControlChannel _control;
+    private readonly NodeReportGuard _guard;
     private MqttConnection? _connection;
 
-    public MqttIngest(IOptions<ControllerOptions> options, EdgeTopics topics, IngestQueue queue, NodeRegistry registry, IngestMetrics metrics, IServiceProvider services, TimeProvider time, ILogger<MqttIngest> logger, ControlChannel control)
+    public MqttIngest(IOptions<ControllerOptions> options, EdgeTopics topics, IngestQueue queue, NodeRegistry registry, IngestMetrics metrics, IServiceProvider services, TimeProvider time, ILogger<MqttIngest> logger, ControlChannel control, NodeReportGuard guard)
     {
         _control = control;
+        _guard = guard;
         _options = options.Value;
         _topics = topics;
         _queue = queue;
@@ -174,6 +176,14 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
             return;
         }
 
+        if (batch.TimestampMs > now + (long)_guard.Bounds.MaxClockSkew.TotalMilliseconds)
+        {
+            Reject(RejectReason.Invalid, message.Topic, $"timestampMs {batch.TimestampMs} is more than {_guard.Bounds.MaxClockSkew} ahead of the controller's clock ({now})");
+            return;
+        }
+
+        // Bad samples are dropped (counted, logged) and the rest of the batch kept.
+        batch = _guard.FilterBatch(batch);
         _registry.OnSeen(node, now);
         _queue.Enqueue(new IngestItem(batch));
         _control.Post(new ControlEvent.Metrics(batch));
@@ -199,6 +209,11 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
             return;
         }
 
+        if (!_guard.AcceptStatus(decoded.Value, now))
+        {
+            return; // counted and logged by the guard; the node's last accepted status stays
+        }
+
         _metrics.OnStatus();
         _registry.OnStatus(decoded.Value, now, message.Retained);
         _control.Post(new ControlEvent.Status(decoded.Value));
@@ -220,10 +235,15 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
             return;
         }
 
+        if (_guard.SanitiseEvent(decoded.Value, now) is not { } e)
+        {
+            return; // names an id the controller never issues: counted and logged by the guard
+        }
+
         _metrics.OnEvent();
         _registry.OnSeen(node, now);
-        _control.Post(new ControlEvent.Event(decoded.Value));
-        LogEvent(node, decoded.Value.Kind.ToString(), decoded.Value.EventId);
+        _control.Post(new ControlEvent.Event(e));
+        LogEvent(node, e.Kind.ToString(), e.EventId);
     }
 
     private void OnSubmission(MqttIncoming message)

@@ -1,5 +1,7 @@
 using Edge.Common.Contracts;
 using Edge.Controller.Broker;
+using Edge.Controller.Nodes;
+using Microsoft.Extensions.Options;
 
 namespace Edge.Controller.Profiles;
 
@@ -7,23 +9,25 @@ namespace Edge.Controller.Profiles;
 /// Turns node events into <see cref="RunRecord"/>s for every instance the broker placed (workflow steps and direct
 /// allocations alike). Runs in the control loop before the broker releases the allocation, so the profile the
 /// instance was placed with is still known; an OOM-killed instance's allocation is remembered at the OOM event,
-/// because the broker releases it there.
+/// because the broker releases it there. What the node reports about the run is bounded by <see cref="RunPeakBounds"/>
+/// before it reaches the ledger.
 /// </summary>
-internal sealed class FeedbackRecorder(ResourceBroker broker, InstanceUsageTracker usage, FeedbackLedger ledger)
+internal sealed class FeedbackRecorder(ResourceBroker broker, InstanceUsageTracker usage, FeedbackLedger ledger, NodeRegistry nodes, IOptions<NodeReportOptions> bounds)
 {
     private readonly Dictionary<string, Allocation> _oomKilled = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _adjustments = new(StringComparer.Ordinal);
 
-    public void OnEvent(NodeEvent e)
+    /// <summary>Records the run an exit event ends; returns what was clamped (naming the reported values), or null.</summary>
+    public string? OnEvent(NodeEvent e)
     {
         if (e.InstanceId is not { } id)
         {
-            return;
+            return null;
         }
 
         switch (e.Kind)
         {
-            case NodeEventKind.InstanceResized:
+            case NodeEventKind.InstanceResized when broker.FindAllocation(id) is { } resized && resized.NodeId == e.NodeId:
                 _adjustments[id] = _adjustments.GetValueOrDefault(id) + 1;
                 break;
             case NodeEventKind.InstanceOomKilled when broker.FindAllocation(id) is { } allocation && allocation.NodeId == e.NodeId:
@@ -34,13 +38,17 @@ internal sealed class FeedbackRecorder(ResourceBroker broker, InstanceUsageTrack
                 var placed = broker.FindAllocation(id) is { } current && current.NodeId == e.NodeId ? current : killed;
                 if (placed is null || placed.NodeId != e.NodeId)
                 {
-                    return; // not ours, or the old copy of a migrated instance
+                    return null; // not ours, or the old copy of a migrated instance
                 }
 
-                ledger.Record(Build(e, placed, oom && e.ExitCode != 0));
+                var capacity = nodes.TryGet(e.NodeId, out var node) ? node?.Status?.Capacity : null;
+                var (record, clamped) = RunPeakBounds.Clamp(Build(e, placed, oom && e.ExitCode != 0), placed, capacity, bounds.Value);
+                ledger.Record(record);
                 _adjustments.Remove(id);
-                break;
+                return clamped;
         }
+
+        return null;
     }
 
     private RunRecord Build(NodeEvent e, Allocation allocation, bool oomKilled)

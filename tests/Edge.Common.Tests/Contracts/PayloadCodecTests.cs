@@ -30,6 +30,21 @@ public sealed class PayloadCodecTests
         Assert.Contains("\"schemaVersion\":1", json, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Decode_SampleValueNaNOrInfinity_KeepsTheBatchReadableSoTheSampleCanBeRefusedAlone()
+    {
+        var batch = WireSamples.Metrics() with { Samples = [new MetricSample("node", MetricNames.CpuCores, double.NaN), new MetricSample("node", MetricNames.MemoryUsedMiB, double.PositiveInfinity), new MetricSample("node", MetricNames.CpuUtilisationPercent, 12.5)] };
+
+        var bytes = PayloadCodec.Encode(batch, EdgeJsonContext.Default.MetricBatch);
+        var result = PayloadCodec.Decode(bytes, EdgeJsonContext.Default.MetricBatch);
+
+        Assert.Contains("\"value\":\"NaN\"", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        Assert.True(result.Ok, result.Message);
+        Assert.True(double.IsNaN(result.Value.Samples[0].Value));
+        Assert.Equal(double.PositiveInfinity, result.Value.Samples[1].Value);
+        Assert.Equal(12.5, result.Value.Samples[2].Value);
+    }
+
     [Theory]
     [InlineData("{", "malformed")]
     [InlineData("[1,2]", "malformed")]

@@ -76,8 +76,9 @@ internal static class BrokerCertificates
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
         using var issued = request.Create(ca, now.AddMinutes(-5), now.AddYears(2), serial);
-        Write(serverKey, key.ExportPkcs8PrivateKeyPem(), Private);
-        Write(serverCrt, issued.ExportCertificatePem() + ca.ExportCertificatePem(), Public);
+        Write(serverKey, key.ExportPkcs8PrivateKeyPem() + "\n", Private);
+        // ExportCertificatePem ends without a newline; PEM blocks need one between them.
+        Write(serverCrt, issued.ExportCertificatePem() + "\n" + ca.ExportCertificatePem() + "\n", Public);
         return Exportable(issued.CopyWithPrivateKey(key));
     }
 
@@ -109,8 +110,8 @@ internal static class BrokerCertificates
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var ca = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(20));
-        Write(keyFile, key.ExportPkcs8PrivateKeyPem(), Private);
-        Write(crt, ca.ExportCertificatePem(), Public);
+        Write(keyFile, key.ExportPkcs8PrivateKeyPem() + "\n", Private);
+        Write(crt, ca.ExportCertificatePem() + "\n", Public);
         return ca;
     }
 

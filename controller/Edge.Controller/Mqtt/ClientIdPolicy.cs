@@ -4,8 +4,9 @@ namespace Edge.Controller.Mqtt;
 /// Binds MQTT client ids to usernames, so that no identity can resume (or knock off) another identity's persistent
 /// session: MQTTnet keys sessions by client id alone and checks later subscriptions against the user who connects,
 /// so node <c>a</c> connecting as <c>edge-controller</c> with CleanStart=0 would otherwise inherit the controller's
-/// subscriptions. The controller's user may only use <see cref="ControllerClientId"/>, node <c>X</c> only
-/// <c>agent-X</c>, an integration user <c>U</c> only ids starting <c>U-</c> that are not reserved.
+/// subscriptions. The controller's user may only use <see cref="ControllerClientId"/> (or, for tools that act as the
+/// controller, <c>edge-controller-*</c>), node <c>X</c> only <c>agent-X</c>, an integration user <c>U</c> only ids
+/// starting <c>U-</c> outside those two reserved namespaces.
 /// </summary>
 internal sealed class ClientIdPolicy
 {
@@ -24,6 +25,9 @@ internal sealed class ClientIdPolicy
         : _credentials.IsSubmitter(username) ? $"{username}-{Guid.NewGuid():N}"
         : AgentPrefix + username;
 
+    private static bool IsControllerId(string clientId) =>
+        clientId == ControllerClientId || clientId.StartsWith(ControllerClientId + "-", StringComparison.Ordinal);
+
     /// <summary>Null when <paramref name="username"/> may use <paramref name="clientId"/>; else why not.</summary>
     public string? Check(string? username, string clientId)
     {
@@ -34,15 +38,15 @@ internal sealed class ClientIdPolicy
 
         if (_credentials.IsController(username))
         {
-            return clientId == ControllerClientId ? null : $"the controller's user must use client id '{ControllerClientId}'";
+            return IsControllerId(clientId) ? null : $"the controller's user must use client id '{ControllerClientId}' (or '{ControllerClientId}-...')";
         }
 
         if (_credentials.IsSubmitter(username))
         {
             return clientId.StartsWith(username + "-", StringComparison.Ordinal) && clientId.Length > username.Length + 1
-                && clientId != ControllerClientId && !clientId.StartsWith(AgentPrefix, StringComparison.Ordinal)
+                && !IsControllerId(clientId) && !clientId.StartsWith(AgentPrefix, StringComparison.Ordinal)
                 ? null
-                : $"integration user '{username}' must use a client id '{username}-...' that is not '{ControllerClientId}' and does not start with '{AgentPrefix}'";
+                : $"integration user '{username}' must use a client id '{username}-...' outside '{ControllerClientId}[-...]' and '{AgentPrefix}...'";
         }
 
         var expected = AgentPrefix + username;

@@ -46,6 +46,7 @@ public sealed class ClientIdBindingTests : IDisposable
     [InlineData("agent-node-a2")]
     [InlineData("AGENT-node-a")]
     [InlineData("x")]
+    [InlineData("edge-controller-2")]
     public async Task Connect_NodeWithAnyOtherClientId_ClientIdentifierNotValid(string clientId)
     {
         await using var controller = await TestController.StartAsync(_dir.Path);
@@ -75,6 +76,7 @@ public sealed class ClientIdBindingTests : IDisposable
     [InlineData("ci-pipeline-", MqttClientConnectResultCode.ClientIdentifierNotValid)]
     [InlineData("edge-controller", MqttClientConnectResultCode.ClientIdentifierNotValid)]
     [InlineData("agent-node-a", MqttClientConnectResultCode.ClientIdentifierNotValid)]
+    [InlineData("edge-controller-1", MqttClientConnectResultCode.ClientIdentifierNotValid)]
     public async Task Connect_SubmitterClientIds_OnlyItsOwnNamespace(string clientId, MqttClientConnectResultCode expected)
     {
         await using var controller = await TestController.StartAsync(_dir.Path, extra: new Dictionary<string, string?> { ["Controller:Broker:Submitters:ci-pipeline"] = "submit-pw" });

@@ -15,6 +15,7 @@ internal sealed class BrokerMetrics
     private long _oversizePackets;
     private long _oversizePayloads;
     private long _rateLimited;
+    private long _byteRateLimited;
     private long _retainStripped;
     private long _queueDropped;
 
@@ -38,6 +39,8 @@ internal sealed class BrokerMetrics
 
     public long RateLimited => Interlocked.Read(ref _rateLimited);
 
+    public long ByteRateLimited => Interlocked.Read(ref _byteRateLimited);
+
     public long RetainStripped => Interlocked.Read(ref _retainStripped);
 
     public long QueueDropped => Interlocked.Read(ref _queueDropped);
@@ -55,6 +58,8 @@ internal sealed class BrokerMetrics
     public void OnOversizePayload() => Count(ref _oversizePayloads, "payload_size");
 
     public void OnRateLimited() => Count(ref _rateLimited, "rate");
+
+    public void OnByteRateLimited() => Count(ref _byteRateLimited, "rate_bytes");
 
     public void OnRetainStripped() => Count(ref _retainStripped, "retain");
 

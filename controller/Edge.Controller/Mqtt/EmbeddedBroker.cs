@@ -28,6 +28,7 @@ internal sealed partial class EmbeddedBroker : IHostedService, IAsyncDisposable
     private readonly ILogger<EmbeddedBroker> _logger;
     private readonly RetainedMessageFile _retained;
     private readonly PublishRateLimiter _rate;
+    private readonly PublishRateLimiter _byteRate;
     private readonly PendingBytesLimit _pending;
     private readonly LogThrottle _throttle;
     private readonly EdgeTopics _topics;
@@ -51,6 +52,7 @@ internal sealed partial class EmbeddedBroker : IHostedService, IAsyncDisposable
         _retained = new RetainedMessageFile(Path.Combine(Path.GetFullPath(_options.DataDirectory), "broker", "retained.json"));
         var broker = _options.Broker;
         _rate = new PublishRateLimiter(broker.MaxPublishesPerSecond, broker.PublishBurst, time);
+        _byteRate = new PublishRateLimiter(broker.MaxPublishBytesPerSecond, broker.PublishBytesBurst, time);
         _pending = new PendingBytesLimit(broker.MaxPendingBytesPerClient);
         _throttle = new LogThrottle(TimeSpan.FromSeconds(10), time);
     }
@@ -197,6 +199,12 @@ internal sealed partial class EmbeddedBroker : IHostedService, IAsyncDisposable
         else if (!_rate.TryTake(e.ClientId))
         {
             Refuse(e, MqttPubAckReasonCode.QuotaExceeded, _metrics.OnRateLimited, "rate", $"above Controller:Broker:MaxPublishesPerSecond {_options.Broker.MaxPublishesPerSecond}");
+        }
+        else if (!_byteRate.TryTake(e.UserName, message.Payload.Length))
+        {
+            // Keyed by user and kept across reconnects: a flooder that reconnects does not get a fresh burst.
+            e.CloseConnection = true;
+            Refuse(e, MqttPubAckReasonCode.QuotaExceeded, _metrics.OnByteRateLimited, "bytes", $"above Controller:Broker:MaxPublishBytesPerSecond {_options.Broker.MaxPublishBytesPerSecond}; disconnected");
         }
         else if (message.Retain && !MayRetain(message.Topic))
         {

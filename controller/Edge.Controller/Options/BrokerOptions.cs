@@ -43,6 +43,16 @@ internal sealed record BrokerOptions
     /// <summary>Bucket size: publishes a client may send in a burst above the sustained rate.</summary>
     public int PublishBurst { get; init; } = 500;
 
+    /// <summary>
+    /// Sustained payload bytes per second per client (token bucket of <see cref="PublishBytesBurst"/>). A client over
+    /// it is refused and disconnected: MQTTnet has already read (allocated) each packet when the broker sees it, so
+    /// only closing the socket stops a flood from costing memory. The agent keeps refused batches in its spool.
+    /// </summary>
+    public long MaxPublishBytesPerSecond { get; init; } = 1L << 20;
+
+    /// <summary>Payload bytes a client may send in a burst above <see cref="MaxPublishBytesPerSecond"/> (e.g. a spool replay).</summary>
+    public long PublishBytesBurst { get; init; } = 16L << 20;
+
     /// <summary>How long a new connection may take to send its CONNECT packet.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -100,6 +100,16 @@ internal sealed class ControllerOptionsValidator : IValidateOptions<ControllerOp
             errors.Add($"{S}:Broker:MaxPublishesPerSecond '{broker.MaxPublishesPerSecond}' must be a positive number");
         }
 
+        if (broker.MaxPublishBytesPerSecond <= 0)
+        {
+            errors.Add($"{S}:Broker:MaxPublishBytesPerSecond '{broker.MaxPublishBytesPerSecond}' must be positive");
+        }
+
+        if (broker.PublishBytesBurst < broker.MaxPayloadBytes)
+        {
+            errors.Add($"{S}:Broker:PublishBytesBurst '{broker.PublishBytesBurst}' must hold at least one message of Broker:MaxPayloadBytes '{broker.MaxPayloadBytes}'");
+        }
+
         if (broker.ConnectTimeout <= TimeSpan.Zero)
         {
             errors.Add($"{S}:Broker:ConnectTimeout '{broker.ConnectTimeout}' must be positive");

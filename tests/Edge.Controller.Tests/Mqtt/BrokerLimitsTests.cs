@@ -114,6 +114,48 @@ public sealed class BrokerLimitsTests : IDisposable
     }
 
     [Fact]
+    public async Task Publish_AboveByteRate_RefusedAndDisconnected()
+    {
+        await using var controller = await TestController.StartAsync(_dir.Path, extra: new Dictionary<string, string?>
+        {
+            ["Controller:Broker:MaxPayloadBytes"] = "4096",
+            ["Controller:Broker:MaxPublishBytesPerSecond"] = "1",
+            ["Controller:Broker:PublishBytesBurst"] = "8192",
+        });
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(Options(controller, TestController.NodeA).Build(), TestContext.Current.CancellationToken);
+        var topic = _topics.NodeMetrics(TestController.NodeA);
+
+        Assert.True((await client.PublishAsync(Message(topic, new byte[4000]), TestContext.Current.CancellationToken)).IsSuccess);
+        Assert.True((await client.PublishAsync(Message(topic, new byte[4000]), TestContext.Current.CancellationToken)).IsSuccess);
+        try
+        {
+            var third = await client.PublishAsync(Message(topic, new byte[4000]), TestContext.Current.CancellationToken);
+            Assert.False(third.IsSuccess);
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            // The broker may close the socket before the client reads the PUBACK.
+        }
+
+        await Poll.UntilAsync(() => !client.IsConnected, "the broker disconnects the flooding client");
+        Assert.Equal(1, controller.Get<BrokerMetrics>().ByteRateLimited);
+
+        // Reconnecting does not refill the bucket: the budget is per user.
+        using var again = new MqttClientFactory().CreateMqttClient();
+        await again.ConnectAsync(Options(controller, TestController.NodeA).Build(), TestContext.Current.CancellationToken);
+        try
+        {
+            await again.PublishAsync(Message(topic, new byte[4000]), TestContext.Current.CancellationToken);
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException)
+        {
+        }
+
+        await Poll.UntilAsync(() => controller.Get<BrokerMetrics>().ByteRateLimited == 2, "the reconnected flooder is refused again");
+    }
+
+    [Fact]
     public async Task Publish_RetainedMetrics_FlagStrippedStatusStillRetained()
     {
         await using var controller = await TestController.StartAsync(_dir.Path);

@@ -50,6 +50,8 @@ fi
 if [[ -d /run/systemd/system ]]; then
   systemctl daemon-reload
   echo "install: done; start with: systemctl enable --now edge-controller edge-agent" >&2
+  echo "install: the controller's first start writes its broker CA to /var/lib/edge-controller/tls/ca.crt;" >&2
+  echo "install: copy it to /etc/edge/ca.crt on every node (agents connect to mqtts://<controller>:8883 and trust only that CA)" >&2
 else
   echo "install: done (systemd is not running here, units were installed but not loaded)" >&2
 fi

@@ -15,6 +15,7 @@ internal static class Program
         ("placement-sim [--od N --spot N]", "WfInstances workflows on a mixed fleet: cost, utilisation, delay per scorer"),
         ("replay [--workflows N --speed X --arms a,b]", "WfInstances workflows through the controller: static vs VPA vs Edge, reserved vs used"),
         ("forecast bench|train-default", "LSTM training time, peak RSS, batched inference for 10,000 series"),
+        ("broker-attack --target before|after --attack preauth|flood", "controller RSS under pre-auth 256 MiB headers and an authenticated flood"),
     ];
 
     public static async Task<int> Main(string[] args)
@@ -34,6 +35,8 @@ internal static class Program
                 return await Placement.PlacementSimulation.RunAsync(rest);
             case "replay":
                 return await Replay.ReplayBenchmark.RunAsync(rest);
+            case "broker-attack":
+                return await BrokerAttack.BrokerAttackBenchmark.RunAsync(rest);
             case "forecast":
                 return await Forecast.ForecastBenchmark.RunAsync(rest);
             default:

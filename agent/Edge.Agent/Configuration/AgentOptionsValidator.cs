@@ -31,9 +31,16 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add($"{S}:Mqtt:BrokerUrl: {brokerError}");
         }
 
-        if (!string.IsNullOrEmpty(options.Mqtt.ClientId) && !IdValidator.IsValidSegment(options.Mqtt.ClientId, out var clientError))
+        else if (options.Mqtt.PlaintextError() is { } plaintext)
         {
-            errors.Add($"{S}:Mqtt:ClientId '{options.Mqtt.ClientId}' is not valid: {clientError}");
+            errors.Add($"{S}:Mqtt:BrokerUrl: {plaintext} (Agent:Mqtt:CaCertificateFile), or set Agent:Mqtt:AllowPlaintext=true");
+        }
+
+        // The embedded broker binds client ids to usernames (node X may only be agent-X); any other id is refused at
+        // CONNECT, so refuse it here, where the operator sees which key is wrong.
+        if (!string.IsNullOrEmpty(options.Mqtt.ClientId) && options.Mqtt.ClientId != $"agent-{options.NodeId}")
+        {
+            errors.Add($"{S}:Mqtt:ClientId '{options.Mqtt.ClientId}' must be empty or 'agent-{options.NodeId}' (the broker accepts only that id for node '{options.NodeId}')");
         }
 
         if (options.SampleInterval < TimeSpan.FromMilliseconds(100) || options.SampleInterval > TimeSpan.FromHours(1))

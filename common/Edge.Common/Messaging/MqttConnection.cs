@@ -229,11 +229,13 @@ public sealed partial class MqttConnection : IAsyncDisposable
         {
             builder.WithTlsOptions(o =>
             {
-                o.UseTls();
+                // The host in the URL is the name the certificate must carry (SslStream checks it); with a CA file the
+                // chain must end at that CA only (MQTTnet sets X509ChainTrustMode.CustomRootTrust for a trust chain).
+                o.UseTls().WithTargetHost(host).WithSslProtocols(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
                 if (!string.IsNullOrEmpty(_options.CaCertificateFile))
                 {
                     var ca = X509CertificateLoader.LoadCertificateFromFile(_options.CaCertificateFile);
-                    o.WithTrustChain([ca]);
+                    o.WithTrustChain([ca]).WithRevocationMode(X509RevocationMode.NoCheck);
                 }
             });
         }

@@ -16,8 +16,15 @@ public sealed record MqttConnectionOptions
     public string? PasswordFile { get; init; }
     /// <summary>Client id; a persistent session is keyed by it, so keep it stable across restarts.</summary>
     public string ClientId { get; init; } = "";
-    /// <summary>PEM file of the CA that signed the broker's certificate; system roots when empty.</summary>
+    /// <summary>
+    /// PEM file of the CA that signed the broker's certificate (the embedded broker's <c>{DataDirectory}/tls/ca.crt</c>).
+    /// When set, the broker's chain must end at this CA alone (custom root trust, the system store is not consulted)
+    /// and its certificate must name the URL's host. When empty, the system roots are used.
+    /// </summary>
     public string? CaCertificateFile { get; init; }
+
+    /// <summary>Accept a plaintext <c>mqtt://</c> URL whose host is not loopback (password and traffic in clear).</summary>
+    public bool AllowPlaintext { get; init; }
     public bool CleanStart { get; init; }
     public uint SessionExpirySeconds { get; init; } = 24 * 3600;
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(15);
@@ -25,6 +32,22 @@ public sealed record MqttConnectionOptions
     public TimeSpan ReconnectMinDelay { get; init; } = TimeSpan.FromMilliseconds(250);
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(15);
     public MqttWill? Will { get; init; }
+
+    /// <summary>
+    /// Null when the URL is TLS, loopback or plaintext is explicitly allowed; otherwise why a plaintext URL is refused.
+    /// Only literal loopback addresses and <c>localhost</c> count as loopback: a name could resolve anywhere.
+    /// </summary>
+    public string? PlaintextError()
+    {
+        if (AllowPlaintext || !TryParseBroker(out var host, out _, out var tls, out _) || tls)
+        {
+            return null;
+        }
+
+        var loopback = host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
+        return loopback ? null : $"broker URL '{BrokerUrl}' is plaintext to a non-loopback host; use mqtts:// with the broker's CA";
+    }
 
     /// <summary>Parses <see cref="BrokerUrl"/>; returns false with a message naming the value when it is not usable.</summary>
     public bool TryParseBroker(out string host, out int port, out bool tls, out string? error)

@@ -16,7 +16,7 @@ namespace Edge.Controller.Ingest;
 /// </summary>
 internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
 {
-    public const string DefaultClientId = "edge-controller";
+    public const string DefaultClientId = Mqtt.ClientIdPolicy.ControllerClientId;
 
     private readonly ControllerOptions _options;
     private readonly EdgeTopics _topics;

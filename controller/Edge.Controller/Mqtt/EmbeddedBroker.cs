@@ -1,8 +1,9 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
+using Edge.Common.Contracts;
 using Edge.Controller.Options;
 using Microsoft.Extensions.Options;
 using MQTTnet;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 
@@ -15,46 +16,82 @@ namespace Edge.Controller.Mqtt;
 /// </summary>
 internal sealed partial class EmbeddedBroker : IHostedService, IAsyncDisposable
 {
+    /// <summary>Header room above <see cref="BrokerOptions.MaxPayloadBytes"/> for a PUBLISH's topic and properties.</summary>
+    public const int PacketHeaderAllowance = 64 << 10;
+
     private readonly ControllerOptions _options;
     private readonly BrokerCredentials _credentials;
     private readonly TopicAcl _acl;
+    private readonly ClientIdPolicy _clientIds;
     private readonly BrokerMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<EmbeddedBroker> _logger;
     private readonly RetainedMessageFile _retained;
+    private readonly PublishRateLimiter _rate;
+    private readonly PublishRateLimiter _byteRate;
+    private readonly PendingBytesLimit _pending;
+    private readonly LogThrottle _throttle;
+    private readonly EdgeTopics _topics;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _retainedLock = new();
     private List<MqttApplicationMessage>? _retainedToSave;
     private MqttServer? _server;
+    private BrokerListener? _listener;
     private Task? _flushLoop;
 
-    public EmbeddedBroker(IOptions<ControllerOptions> options, BrokerCredentials credentials, TopicAcl acl, BrokerMetrics metrics, TimeProvider time, ILogger<EmbeddedBroker> logger)
+    public EmbeddedBroker(IOptions<ControllerOptions> options, BrokerCredentials credentials, TopicAcl acl, EdgeTopics topics, BrokerMetrics metrics, TimeProvider time, ILogger<EmbeddedBroker> logger)
     {
         _options = options.Value;
         _credentials = credentials;
         _acl = acl;
+        _topics = topics;
+        _clientIds = new ClientIdPolicy(credentials);
         _metrics = metrics;
         _time = time;
         _logger = logger;
         _retained = new RetainedMessageFile(Path.Combine(Path.GetFullPath(_options.DataDirectory), "broker", "retained.json"));
+        var broker = _options.Broker;
+        _rate = new PublishRateLimiter(broker.MaxPublishesPerSecond, broker.PublishBurst, time);
+        _byteRate = new PublishRateLimiter(broker.MaxPublishBytesPerSecond, broker.PublishBytesBurst, time);
+        _pending = new PendingBytesLimit(broker.MaxPendingBytesPerClient);
+        _throttle = new LogThrottle(TimeSpan.FromSeconds(10), time);
     }
 
     public bool IsRunning => _server?.IsStarted ?? false;
 
+    /// <summary>The plaintext endpoint's bound port (the OS's choice when 0 was configured).</summary>
+    public int? PlaintextPort => _listener is { BoundEndPoints.Count: > 0 } l ? l.BoundEndPoints[0].Port : null;
+
+    /// <summary>The TLS endpoint's bound port; null when TLS is off.</summary>
+    public int? TlsPort => _listener is { BoundEndPoints.Count: > 1 } l ? l.BoundEndPoints[1].Port : null;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var server = new MqttServerFactory().CreateMqttServer(BuildServerOptions());
+        var broker = _options.Broker;
+        var endpoints = new List<BrokerEndpoint> { new(IPAddress.Parse(broker.BindAddress), broker.Port, null) };
+        if (broker.Tls.Enabled)
+        {
+            var certificate = BrokerCertificates.Load(_options, Environment.MachineName, _time);
+            endpoints.Add(new BrokerEndpoint(IPAddress.Parse(broker.Tls.BindAddress), broker.Tls.Port, certificate));
+        }
+
+        _listener = new BrokerListener(endpoints, broker.MaxConnectPacketBytes, broker.MaxPayloadBytes + PacketHeaderAllowance, broker.Tls.HandshakeTimeout, OnOversizePacket, _logger);
+        var server = new MqttServerFactory().CreateMqttServer(BuildServerOptions(), [_listener]);
         server.ValidatingConnectionAsync += OnValidatingConnectionAsync;
         server.InterceptingPublishAsync += OnInterceptingPublishAsync;
         server.InterceptingSubscriptionAsync += OnInterceptingSubscriptionAsync;
+        server.InterceptingClientEnqueueAsync += OnInterceptingEnqueueAsync;
+        server.InterceptingOutboundPacketAsync += e => Dequeued(e.ClientId, e.Packet);
+        server.QueuedApplicationMessageOverwrittenAsync += e => Dequeued(e.ReceiverClientId, e.Packet);
+        server.ClientDisconnectedAsync += e => Forget(e.ClientId, session: false);
+        server.SessionDeletedAsync += e => Forget(e.Id, session: true);
         server.LoadingRetainedMessageAsync += OnLoadingRetainedAsync;
         server.RetainedMessageChangedAsync += e => OnRetainedChanged(e.StoredRetainedMessages);
         server.RetainedMessagesClearedAsync += _ => OnRetainedChanged([]);
         await server.StartAsync();
         _server = server;
         _flushLoop = FlushLoopAsync(_stopping.Token);
-        var broker = _options.Broker;
-        LogStarted(broker.BindAddress, broker.Port, broker.Tls?.Port, _credentials.NodeIds.Count);
+        LogStarted(broker.BindAddress, PlaintextPort ?? broker.Port, broker.Tls.Enabled ? $"{broker.Tls.BindAddress}:{TlsPort}" : "off", _credentials.NodeIds.Count);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -87,40 +124,56 @@ internal sealed partial class EmbeddedBroker : IHostedService, IAsyncDisposable
     private MqttServerOptions BuildServerOptions()
     {
         var broker = _options.Broker;
-        var bind = IPAddress.Parse(broker.BindAddress);
-        var builder = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointPort(broker.Port)
-            .WithDefaultEndpointBoundIPAddress(bind)
-            .WithDefaultEndpointBoundIPV6Address(IPAddress.IsLoopback(bind) ? IPAddress.IPv6Loopback : IPAddress.IPv6Any)
+        return new MqttServerOptionsBuilder()
             .WithMaxPendingMessagesPerClient(broker.MaxPendingMessagesPerClient)
-            .WithPersistentSessions();
-        if (broker.Tls is { } tls)
-        {
-            var certificate = X509CertificateLoader.LoadPkcs12FromFile(tls.CertificateFile, tls.CertificatePassword);
-            builder.WithEncryptedEndpoint()
-                .WithEncryptedEndpointPort(tls.Port)
-                .WithEncryptedEndpointBoundIPAddress(bind)
-                .WithEncryptionCertificate(certificate);
-        }
+            .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropOldestQueuedMessage)
+            .WithDefaultCommunicationTimeout(broker.ConnectTimeout)
+            .WithPersistentSessions()
+            .Build();
+    }
 
-        return builder.Build();
+    private void OnOversizePacket(EndPoint? remote, long declared)
+    {
+        _metrics.OnOversizePacket();
+        var from = remote?.ToString() ?? "";
+        if (_throttle.ShouldLog("size:" + (remote as IPEndPoint)?.Address))
+        {
+            LogOversizePacket(from, declared);
+        }
     }
 
     private Task OnValidatingConnectionAsync(ValidatingConnectionEventArgs e)
     {
-        if (string.IsNullOrEmpty(e.ClientId))
+        var clientId = e.ClientId;
+        if (string.IsNullOrEmpty(clientId))
         {
             // MQTT 5 lets a client leave its id to the server (mosquitto_pub does). MQTTnet answers "client identifier
             // not valid" unless one is assigned, even when the real problem is the password, so assign it first.
-            e.AssignedClientIdentifier = $"{e.UserName}-{Guid.NewGuid():N}";
+            clientId = _clientIds.AssignFor(e.UserName);
+            e.AssignedClientIdentifier = clientId;
         }
 
         if (!_credentials.Verify(e.UserName, e.Password))
         {
             e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
             _metrics.OnConnectRefused();
-            LogConnectRefused(e.ClientId, e.UserName ?? "", e.RemoteEndPoint?.ToString() ?? "");
+            if (_throttle.ShouldLog("connect:" + e.UserName))
+            {
+                LogConnectRefused(e.ClientId, e.UserName ?? "", e.RemoteEndPoint?.ToString() ?? "");
+            }
+
+            return Task.CompletedTask;
+        }
+
+        if (_clientIds.Check(e.UserName, clientId) is { } why)
+        {
+            // Checked after the password and before MQTTnet looks up the session, so no identity resumes another's.
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            _metrics.OnClientIdRefused();
+            if (_throttle.ShouldLog("clientid:" + e.UserName))
+            {
+                LogClientIdRefused(clientId, e.UserName ?? "", e.RemoteEndPoint?.ToString() ?? "", why);
+            }
         }
 
         return Task.CompletedTask;
@@ -128,13 +181,87 @@ internal sealed partial class EmbeddedBroker : IHostedService, IAsyncDisposable
 
     private Task OnInterceptingPublishAsync(InterceptingPublishEventArgs e)
     {
-        // A null user is a message the controller process injected itself.
-        if (e.UserName is not null && !_acl.MayPublish(e.UserName, e.ApplicationMessage.Topic))
+        // A null user is a message the controller process injected itself; the controller's own user is not limited.
+        if (e.UserName is null || _credentials.IsController(e.UserName))
         {
-            e.ProcessPublish = false;
-            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
-            _metrics.OnPublishRefused();
-            LogPublishRefused(e.ClientId, e.UserName, e.ApplicationMessage.Topic);
+            return Task.CompletedTask;
+        }
+
+        var message = e.ApplicationMessage;
+        if (!_acl.MayPublish(e.UserName, message.Topic))
+        {
+            Refuse(e, MqttPubAckReasonCode.NotAuthorized, _metrics.OnPublishRefused, "acl", "not authorized");
+        }
+        else if (message.Payload.Length > _options.Broker.MaxPayloadBytes)
+        {
+            Refuse(e, MqttPubAckReasonCode.ImplementationSpecificError, _metrics.OnOversizePayload, "payload", $"payload of {message.Payload.Length} bytes is above Controller:Broker:MaxPayloadBytes {_options.Broker.MaxPayloadBytes}");
+        }
+        else if (!_rate.TryTake(e.ClientId))
+        {
+            Refuse(e, MqttPubAckReasonCode.QuotaExceeded, _metrics.OnRateLimited, "rate", $"above Controller:Broker:MaxPublishesPerSecond {_options.Broker.MaxPublishesPerSecond}");
+        }
+        else if (!_byteRate.TryTake(e.UserName, message.Payload.Length))
+        {
+            // Keyed by user and kept across reconnects: a flooder that reconnects does not get a fresh burst.
+            e.CloseConnection = true;
+            Refuse(e, MqttPubAckReasonCode.QuotaExceeded, _metrics.OnByteRateLimited, "bytes", $"above Controller:Broker:MaxPublishBytesPerSecond {_options.Broker.MaxPublishBytesPerSecond}; disconnected");
+        }
+        else if (message.Retain && !MayRetain(message.Topic))
+        {
+            // The contract retains node status only (DESIGN.md); a retained metrics batch or event would be replayed
+            // to every new subscriber. Strip the flag rather than lose the message.
+            message.Retain = false;
+            _metrics.OnRetainStripped();
+            if (_throttle.ShouldLog("retain:" + e.ClientId))
+            {
+                LogRetainStripped(e.ClientId, e.UserName, message.Topic);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private bool MayRetain(string topic) => _topics.TryParseNodeTopic(topic, out _, out var kind) && kind == NodeTopicKind.Status;
+
+    private void Refuse(InterceptingPublishEventArgs e, MqttPubAckReasonCode code, Action count, string kind, string why)
+    {
+        e.ProcessPublish = false;
+        e.Response.ReasonCode = code;
+        e.Response.ReasonString = why;
+        count();
+        if (_throttle.ShouldLog(kind + ":" + e.ClientId))
+        {
+            LogPublishRefused(e.ClientId, e.UserName, e.ApplicationMessage.Topic, why);
+        }
+    }
+
+    private Task OnInterceptingEnqueueAsync(InterceptingClientApplicationMessageEnqueueEventArgs e)
+    {
+        if (!_pending.TryEnqueue(e.ReceiverClientId, e.ApplicationMessage.Payload.Length))
+        {
+            e.AcceptEnqueue = false;
+            _metrics.OnQueueDropped();
+            if (_throttle.ShouldLog("queue:" + e.ReceiverClientId))
+            {
+                LogQueueFull(e.ReceiverClientId, e.ApplicationMessage.Topic, _pending.Pending(e.ReceiverClientId));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task Dequeued(string clientId, MqttPacket? packet)
+    {
+        _pending.OnDequeued(clientId, packet);
+        return Task.CompletedTask;
+    }
+
+    private Task Forget(string clientId, bool session)
+    {
+        _rate.Forget(clientId);
+        if (session)
+        {
+            _pending.Forget(clientId);
         }
 
         return Task.CompletedTask;
@@ -147,7 +274,10 @@ internal sealed partial class EmbeddedBroker : IHostedService, IAsyncDisposable
             e.ProcessSubscription = false;
             e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
             _metrics.OnSubscribeRefused();
-            LogSubscribeRefused(e.ClientId, e.UserName ?? "", e.TopicFilter.Topic);
+            if (_throttle.ShouldLog("subscribe:" + e.ClientId))
+            {
+                LogSubscribeRefused(e.ClientId, e.UserName ?? "", e.TopicFilter.Topic);
+            }
         }
 
         return Task.CompletedTask;

@@ -35,6 +35,10 @@ internal sealed class ControllerOptionsValidator : IValidateOptions<ControllerOp
             {
                 errors.Add($"{S}:External:BrokerUrl: {error}");
             }
+            else if (external.PlaintextError() is { } plaintext)
+            {
+                errors.Add($"{S}:External:BrokerUrl: {plaintext}; set Controller:External:AllowPlaintext=true to accept that");
+            }
 
             if (external.ClientId.Length > 0 && !IdValidator.IsValidSegment(external.ClientId, out var idError))
             {
@@ -106,12 +110,49 @@ internal sealed class ControllerOptionsValidator : IValidateOptions<ControllerOp
     private static void ValidateBroker(BrokerOptions broker, List<string> errors)
     {
         Port(broker.Port, "Broker:Port", errors);
-        if (!IPAddress.TryParse(broker.BindAddress, out _))
+        if (!IPAddress.TryParse(broker.BindAddress, out var bind))
         {
             errors.Add($"{S}:Broker:BindAddress '{broker.BindAddress}' is not an IP address");
         }
+        else if (!IPAddress.IsLoopback(bind) && !broker.AllowPlaintext)
+        {
+            errors.Add($"{S}:Broker:BindAddress '{broker.BindAddress}' is not a loopback address: the plaintext endpoint would send passwords and commands in clear; remote agents use the TLS endpoint (Controller:Broker:Tls), or set Controller:Broker:AllowPlaintext=true");
+        }
 
         Positive(broker.MaxPendingMessagesPerClient, "Broker:MaxPendingMessagesPerClient", errors);
+        Positive(broker.MaxConnectPacketBytes, "Broker:MaxConnectPacketBytes", errors);
+        Positive(broker.MaxPayloadBytes, "Broker:MaxPayloadBytes", errors);
+        Positive(broker.PublishBurst, "Broker:PublishBurst", errors);
+        if (broker.MaxPayloadBytes > 256 << 20)
+        {
+            errors.Add($"{S}:Broker:MaxPayloadBytes '{broker.MaxPayloadBytes}' must be at most {256 << 20} (the MQTT limit)");
+        }
+
+        if (broker.MaxPendingBytesPerClient < broker.MaxPayloadBytes)
+        {
+            errors.Add($"{S}:Broker:MaxPendingBytesPerClient '{broker.MaxPendingBytesPerClient}' must hold at least one message of Broker:MaxPayloadBytes '{broker.MaxPayloadBytes}'");
+        }
+
+        if (!(broker.MaxPublishesPerSecond > 0) || double.IsInfinity(broker.MaxPublishesPerSecond))
+        {
+            errors.Add($"{S}:Broker:MaxPublishesPerSecond '{broker.MaxPublishesPerSecond}' must be a positive number");
+        }
+
+        if (broker.MaxPublishBytesPerSecond <= 0)
+        {
+            errors.Add($"{S}:Broker:MaxPublishBytesPerSecond '{broker.MaxPublishBytesPerSecond}' must be positive");
+        }
+
+        if (broker.PublishBytesBurst < broker.MaxPayloadBytes)
+        {
+            errors.Add($"{S}:Broker:PublishBytesBurst '{broker.PublishBytesBurst}' must hold at least one message of Broker:MaxPayloadBytes '{broker.MaxPayloadBytes}'");
+        }
+
+        if (broker.ConnectTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{S}:Broker:ConnectTimeout '{broker.ConnectTimeout}' must be positive");
+        }
+
         if (!IdValidator.IsValidSegment(broker.ControllerUsername, out var userError))
         {
             errors.Add($"{S}:Broker:ControllerUsername: {userError}");
@@ -147,13 +188,39 @@ internal sealed class ControllerOptionsValidator : IValidateOptions<ControllerOp
             errors.Add($"{S}:Broker:RetainedFlushInterval '{broker.RetainedFlushInterval}' must be positive");
         }
 
-        if (broker.Tls is { } tls)
+        ValidateTls(broker.Tls, errors);
+    }
+
+    private static void ValidateTls(BrokerTlsOptions tls, List<string> errors)
+    {
+        if (!tls.Enabled)
         {
-            Port(tls.Port, "Broker:Tls:Port", errors);
-            if (string.IsNullOrWhiteSpace(tls.CertificateFile) || !File.Exists(tls.CertificateFile))
+            return;
+        }
+
+        Port(tls.Port, "Broker:Tls:Port", errors);
+        if (!IPAddress.TryParse(tls.BindAddress, out _))
+        {
+            errors.Add($"{S}:Broker:Tls:BindAddress '{tls.BindAddress}' is not an IP address");
+        }
+
+        if (tls.CertificateFile.Length > 0 && !File.Exists(tls.CertificateFile))
+        {
+            errors.Add($"{S}:Broker:Tls:CertificateFile '{tls.CertificateFile}' does not exist");
+        }
+
+        for (var i = 0; i < tls.ServerNames.Count; i++)
+        {
+            var name = tls.ServerNames[i];
+            if (!IPAddress.TryParse(name, out _) && Uri.CheckHostName(name) != UriHostNameType.Dns)
             {
-                errors.Add($"{S}:Broker:Tls:CertificateFile '{tls.CertificateFile}' does not exist");
+                errors.Add($"{S}:Broker:Tls:ServerNames:{i} '{name}' is neither a DNS name nor an IP address");
             }
+        }
+
+        if (tls.HandshakeTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{S}:Broker:Tls:HandshakeTimeout '{tls.HandshakeTimeout}' must be positive");
         }
     }
 

@@ -35,6 +35,10 @@ public static class IngestBenchmark
             ["Controller:DataDirectory"] = dataDirectory,
             ["Controller:Broker:Port"] = port.ToString(CultureInfo.InvariantCulture),
             ["Controller:Broker:BindAddress"] = "127.0.0.1",
+            ["Controller:Broker:Tls:Enabled"] = "false",
+            // Measures ingest capacity flat out: lift the per-client publish rate limit (a security control, 100/s by default).
+            ["Controller:Broker:MaxPublishesPerSecond"] = "1000000",
+            ["Controller:Broker:PublishBurst"] = "1000000",
             ["Controller:Http:Urls:0"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
@@ -89,7 +93,7 @@ public static class IngestBenchmark
     private static async Task<(long Messages, TimeSpan Elapsed)> RawBrokerAsync(IngestBenchmarkOptions options, int port, UserCredentials controller, int payloadBytes)
     {
         long received = 0;
-        await using var subscriber = Connection(port, "bench-raw-sub", controller.Username, controller.Password);
+        await using var subscriber = Connection(port, "edge-controller-bench-raw-sub", controller.Username, controller.Password);
         subscriber.Subscribe("bench/raw/+");
         subscriber.MessageHandler = (_, _) =>
         {
@@ -101,7 +105,7 @@ public static class IngestBenchmark
         var publishers = new List<MqttConnection>();
         for (var i = 0; i < options.Agents; i++)
         {
-            var publisher = Connection(port, $"bench-raw-{i}", controller.Username, controller.Password);
+            var publisher = Connection(port, $"edge-controller-bench-raw-{i}", controller.Username, controller.Password);
             publisher.Start();
             await publisher.WaitConnectedAsync(CancellationToken.None);
             publishers.Add(publisher);
@@ -177,7 +181,7 @@ public static class IngestBenchmark
         var agents = new List<MqttConnection>();
         for (var i = 0; i < options.Agents; i++)
         {
-            var agent = Connection(port, AgentId(i) + "-agent", AgentId(i), passwords[AgentId(i)]);
+            var agent = Connection(port, "agent-" + AgentId(i), AgentId(i), passwords[AgentId(i)]);
             agent.Start();
             await agent.WaitConnectedAsync(CancellationToken.None);
             agents.Add(agent);

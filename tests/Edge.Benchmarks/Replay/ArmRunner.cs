@@ -173,6 +173,10 @@ internal sealed class ArmRunner(ReplayOptions options, ILoggerFactory loggers)
             ["Controller:DataDirectory"] = Path.Combine(root, "controller"),
             ["Controller:Broker:Port"] = port.ToString(CultureInfo.InvariantCulture),
             ["Controller:Broker:BindAddress"] = "127.0.0.1",
+            ["Controller:Broker:Tls:Enabled"] = "false",
+            // Replay speeds simulated time up; lift the per-client publish rate limit (100/s by default).
+            ["Controller:Broker:MaxPublishesPerSecond"] = "1000000",
+            ["Controller:Broker:PublishBurst"] = "1000000",
             ["Controller:Http:Urls:0"] = "http://127.0.0.1:0",
             ["Controller:Forecast:Recommender"] = arm.Recommender,
             ["Controller:Workflows:AllowedCommands:0"] = SubmissionBuilder.Programs + "/*",

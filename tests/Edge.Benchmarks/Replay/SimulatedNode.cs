@@ -50,7 +50,7 @@ internal sealed partial class SimulatedNode : IAsyncDisposable
         _connection = new MqttConnection(new MqttConnectionOptions
         {
             BrokerUrl = brokerUrl,
-            ClientId = nodeId,
+            ClientId = "agent-" + nodeId,
             Username = nodeId,
             Password = password,
             Will = new MqttWill(topics.NodeStatus(nodeId), PayloadCodec.Encode(Status(online: false), EdgeJsonContext.Default.NodeStatus)),

@@ -192,6 +192,7 @@ internal static class EndToEndPhase
         ["Controller:DataDirectory"] = Path.Combine(root, "controller"),
         ["Controller:Broker:Port"] = port.ToString(CultureInfo.InvariantCulture),
         ["Controller:Broker:BindAddress"] = "127.0.0.1",
+        ["Controller:Broker:Tls:Enabled"] = "false",
         ["Controller:Broker:LocalNodes:0"] = ResizeCommands.BenchNode,
         ["Controller:Http:Urls:0"] = "http://127.0.0.1:0",
         ["Logging:LogLevel:Default"] = "Warning",

@@ -17,7 +17,7 @@ internal sealed class EventObserver : IAsyncDisposable
     private readonly MqttConnection _connection;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<(NodeEvent Event, long ArrivedAt)>> _waits = new(StringComparer.Ordinal);
 
-    public EventObserver(string brokerUrl, string? username, string? password, string eventsTopic, ILogger logger, string clientId = "bench-observer")
+    public EventObserver(string brokerUrl, string? username, string? password, string eventsTopic, ILogger logger, string clientId = "edge-controller-bench-observer")
     {
         _connection = new MqttConnection(new MqttConnectionOptions
         {

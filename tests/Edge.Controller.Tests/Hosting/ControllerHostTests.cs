@@ -39,11 +39,11 @@ public sealed class ControllerHostTests : IDisposable
     [Fact]
     public async Task Build_ExternalSection_EmbeddedBrokerOff()
     {
-        await using var app = ControllerHost.Build([], new Dictionary<string, string?> { ["Controller:External:BrokerUrl"] = "mqtt://broker.example:1883" });
+        await using var app = ControllerHost.Build([], new Dictionary<string, string?> { ["Controller:External:BrokerUrl"] = "mqtts://broker.example:8883" });
 
         var options = app.Services.GetRequiredService<IOptions<ControllerOptions>>().Value;
         Assert.False(options.UsesEmbeddedBroker);
-        Assert.Equal("mqtt://broker.example:1883", options.External!.BrokerUrl);
+        Assert.Equal("mqtts://broker.example:8883", options.External!.BrokerUrl);
     }
 
     public void Dispose() => _dir.Dispose();

@@ -35,6 +35,9 @@ internal sealed class TestController : IAsyncDisposable
 
     public CapturedLog Log { get; }
 
+    /// <summary>The embedded broker's TLS port (its certificate and CA under <c>{DataDirectory}/tls/</c>).</summary>
+    public int TlsPort => Get<EmbeddedBroker>().TlsPort ?? throw new InvalidOperationException("TLS is off");
+
     public IServiceProvider Services => _app.Services;
 
     public HttpClient Http { get; private set; } = new();
@@ -51,6 +54,8 @@ internal sealed class TestController : IAsyncDisposable
             ["Controller:DataDirectory"] = dataDirectory,
             ["Controller:Broker:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Controller:Broker:BindAddress"] = "127.0.0.1",
+            ["Controller:Broker:Tls:BindAddress"] = "127.0.0.1",
+            ["Controller:Broker:Tls:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Controller:Broker:LocalNodes:0"] = NodeA,
             ["Controller:Broker:LocalNodes:1"] = NodeB,
             ["Controller:Http:Urls:0"] = "http://127.0.0.1:0",
@@ -81,7 +86,7 @@ internal sealed class TestController : IAsyncDisposable
         var options = new MqttConnectionOptions
         {
             BrokerUrl = $"mqtt://127.0.0.1:{BrokerPort}",
-            ClientId = node + "-agent",
+            ClientId = "agent-" + node,
             Username = node,
             Password = password ?? NodePassword(node),
             ReconnectMinDelay = TimeSpan.FromMilliseconds(50),

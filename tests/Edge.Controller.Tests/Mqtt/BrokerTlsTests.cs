@@ -27,7 +27,7 @@ public sealed class BrokerTlsTests : IDisposable
         var options = new MqttConnectionOptions
         {
             BrokerUrl = $"mqtts://127.0.0.1:{tlsPort}",
-            ClientId = "node-a-tls",
+            ClientId = "agent-node-a",
             Username = TestController.NodeA,
             Password = controller.NodePassword(TestController.NodeA),
             CaCertificateFile = caPem,

@@ -41,7 +41,7 @@ public sealed class EmbeddedBrokerTests : IDisposable
     }
 
     [Fact]
-    public async Task Connect_EmptyClientId_ServerAssignsOne()
+    public async Task Connect_EmptyClientId_ServerAssignsTheNodesOwnId()
     {
         await using var controller = await TestController.StartAsync(_dir.Path);
         using var client = new MqttClientFactory().CreateMqttClient();
@@ -56,7 +56,7 @@ public sealed class EmbeddedBrokerTests : IDisposable
         var result = await client.ConnectAsync(options, TestContext.Current.CancellationToken);
 
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
-        Assert.StartsWith(TestController.NodeA + "-", result.AssignedClientIdentifier, StringComparison.Ordinal);
+        Assert.Equal("agent-" + TestController.NodeA, result.AssignedClientIdentifier);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class EmbeddedBrokerTests : IDisposable
         await Poll.UntilAsync(() => controller.Get<IngestMetrics>().Batches == 1, "node-a's own batch is stored");
         Assert.False(store.HasNode(TestController.NodeB));
         Assert.Equal(2, controller.Get<BrokerMetrics>().PublishRefused);
-        Assert.Contains(controller.Log.Entries, e => e.Message.Contains(topics.NodeMetrics(TestController.NodeB), StringComparison.Ordinal) && e.Message.Contains("node-a-agent", StringComparison.Ordinal));
+        Assert.Contains(controller.Log.Entries, e => e.Message.Contains(topics.NodeMetrics(TestController.NodeB), StringComparison.Ordinal) && e.Message.Contains("agent-node-a", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class EmbeddedBrokerTests : IDisposable
         new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", controller.BrokerPort)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithClientId(user + "-agent")
+            .WithClientId("agent-" + user)
             .WithCredentials(user, password)
             .Build();
 

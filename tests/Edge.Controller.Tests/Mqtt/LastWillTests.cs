@@ -46,7 +46,7 @@ public sealed class LastWillTests : IDisposable
         new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", controller.BrokerPort)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithClientId(user + "-agent")
+            .WithClientId("agent-" + user)
             .WithCredentials(user, controller.NodePassword(user))
             .WithWillTopic(willTopic)
             .WithWillPayload(Batches.Encode(Batches.Status(TestController.NodeB == willTopic.Split('/')[3] ? TestController.NodeB : user, false, T0 + 1)))

@@ -20,6 +20,7 @@ internal sealed class EdgeSystem : IAsyncDisposable
         Edge.Agent.Cgroups.LibC.SetMode(_root.FullName, (UnixFileMode)0x1C9);
         ExternalBroker = external;
         BrokerPort = external?.Port ?? FreePort.Next();
+        TlsPort = FreePort.Next();
         HttpPort = FreePort.Next();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(10) };
     }
@@ -27,6 +28,9 @@ internal sealed class EdgeSystem : IAsyncDisposable
     public MosquittoBroker? ExternalBroker { get; }
 
     public int BrokerPort { get; }
+
+    /// <summary>The embedded broker's TLS port (loopback); its CA is <c>{DataDirectory}/tls/ca.crt</c>.</summary>
+    public int TlsPort { get; }
 
     public int HttpPort { get; }
 
@@ -81,6 +85,9 @@ internal sealed class EdgeSystem : IAsyncDisposable
         {
             env["EDGE_Controller__Broker__Port"] = BrokerPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
             env["EDGE_Controller__Broker__BindAddress"] = "127.0.0.1";
+            // The TLS endpoint is on by default (0.0.0.0:8883); give each system its own loopback port.
+            env["EDGE_Controller__Broker__Tls__BindAddress"] = "127.0.0.1";
+            env["EDGE_Controller__Broker__Tls__Port"] = TlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
             for (var i = 0; i < nodes.Count; i++)
             {
                 env[$"EDGE_Controller__Broker__LocalNodes__{i}"] = nodes[i];
@@ -136,6 +143,13 @@ internal sealed class EdgeSystem : IAsyncDisposable
             ["EDGE_Supervisor__StateDirectory"] = Path.Combine(dir, "state"),
             ["EDGE_Supervisor__CgroupParent"] = _cgroupParent + "-" + node,
         };
+        if (host is not null)
+        {
+            // Agents in a network namespace reach mosquitto over the veth, a non-loopback address, in plaintext:
+            // allowed explicitly here (the harness's mosquitto has no TLS listener).
+            env["EDGE_Agent__Mqtt__AllowPlaintext"] = "true";
+        }
+
         if (password is not null)
         {
             env["EDGE_Agent__Mqtt__Password"] = password;

@@ -15,6 +15,7 @@ internal static class Program
         ("placement-sim [--od N --spot N]", "WfInstances workflows on a mixed fleet: cost, utilisation, delay per scorer"),
         ("replay [--workflows N --speed X --arms a,b]", "WfInstances workflows through the controller: static vs VPA vs Edge, reserved vs used"),
         ("forecast bench|train-default", "LSTM training time, peak RSS, batched inference for 10,000 series"),
+        ("fuzz [--target NAME|all] [--minutes N] [--seed S] [--parallel]", "mutation fuzzing of every MQTT payload and HTTP body entry point"),
     ];
 
     public static async Task<int> Main(string[] args)
@@ -36,6 +37,8 @@ internal static class Program
                 return await Replay.ReplayBenchmark.RunAsync(rest);
             case "forecast":
                 return await Forecast.ForecastBenchmark.RunAsync(rest);
+            case "fuzz":
+                return await Fuzz.FuzzBenchmark.RunAsync(rest);
             default:
                 await Console.Error.WriteLineAsync(args.Length == 0 ? "usage: Edge.Benchmarks NAME [options]" : $"unknown benchmark '{args[0]}'");
                 foreach (var (name, what) in Benchmarks)

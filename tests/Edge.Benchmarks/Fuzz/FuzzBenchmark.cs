@@ -12,8 +12,6 @@ namespace Edge.Benchmarks.Fuzz;
 /// </summary>
 internal static class FuzzBenchmark
 {
-    private const int ClassesShown = 12;
-
     private static readonly string[] MqttTargets = ["agent-commands", "controller-status", "controller-metrics", "controller-events", "controller-submit"];
 
     public static async Task<int> RunAsync(string[] args)
@@ -44,6 +42,7 @@ internal static class FuzzBenchmark
             Console.WriteLine($"  {target.Name,-28} {target.Description}");
         }
 
+        using var counters = new CounterCapture();
         var crashes = new CrashStore(options.CrashDirectory);
         var started = System.Diagnostics.Stopwatch.StartNew();
         List<FuzzStats> results;
@@ -61,7 +60,7 @@ internal static class FuzzBenchmark
             }
         }
 
-        Print(results, started.Elapsed);
+        Print(results, started.Elapsed, options.ClassesShown);
         return results.Any(r => r.Crashes > 0) ? 1 : 0;
     }
 
@@ -98,7 +97,7 @@ internal static class FuzzBenchmark
         return results;
     }
 
-    private static void Print(List<FuzzStats> results, TimeSpan wall)
+    private static void Print(List<FuzzStats> results, TimeSpan wall, int classesShown)
     {
         foreach (var r in results)
         {
@@ -107,14 +106,14 @@ internal static class FuzzBenchmark
                 $"{r.Target}: {r.Executions:N0} execs in {r.Elapsed.TotalSeconds:F0} s ({r.PerSecond:N0}/s), {r.Classes.Count} outcome classes, corpus {r.CorpusSize}, crashes {r.Crashes} ({r.CrashSignatures.Count} distinct), slowest input {r.SlowestInput.TotalMilliseconds:N0} ms"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  process RSS {r.RssStartMiB:F0} MiB at start, {r.RssEndMiB:F0} MiB at end, {r.RssPeakMiB:F0} MiB peak sampled; GC heap {r.GcHeapEndMiB:F0} MiB at end"));
-            foreach (var (name, count) in r.Classes.OrderByDescending(c => c.Value).Take(ClassesShown))
+            foreach (var (name, count) in r.Classes.OrderByDescending(c => c.Value).Take(classesShown))
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {count,10:N0}  {name}"));
             }
 
-            if (r.Classes.Count > ClassesShown)
+            if (r.Classes.Count > classesShown)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r.Classes.Skip(ClassesShown).Count(),10:N0}  more classes"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r.Classes.Skip(classesShown).Count(),10:N0}  more classes"));
             }
 
             foreach (var signature in r.CrashSignatures)

@@ -10,19 +10,23 @@ internal static class FuzzMutator
     {
         var input = corpus.Pick(random);
         var rounds = 1 + random.Next(4);
-        for (var i = 0; i < rounds; i++)
+        if (random.Next(10) < 7 && JsonTree.TryParse(input) is { } tree)
         {
-            input = random.Next(10) < 7 && JsonTree.TryParse(input) is { } tree
-                ? MutateTree(tree, random, corpus)
-                : ByteMutations.Mutate(input, random, corpus.Entries);
+            for (var i = 0; i < rounds; i++)
+            {
+                JsonMutations.Mutate(tree, random, corpus.Entries);
+            }
+
+            input = tree.ToUtf8();
+        }
+        else
+        {
+            for (var i = 0; i < rounds; i++)
+            {
+                input = ByteMutations.Mutate(input, random, corpus.Entries);
+            }
         }
 
         return input.Length <= MaxInputBytes ? input : input[..MaxInputBytes];
-    }
-
-    private static byte[] MutateTree(JsonTree tree, Random random, FuzzCorpus corpus)
-    {
-        JsonMutations.Mutate(tree, random, corpus.Entries);
-        return tree.ToUtf8();
     }
 }

@@ -17,6 +17,9 @@ internal sealed record FuzzOptions
 
     public int CorpusCapacity { get; init; } = 1000;
 
+    /// <summary>How many outcome classes are printed per target (the most frequent first).</summary>
+    public int ClassesShown { get; init; } = 12;
+
     /// <summary>Where crashing inputs are written (one file per distinct crash).</summary>
     public string CrashDirectory { get; init; } = Path.Combine("tests", "Edge.Benchmarks", "Fuzz", "crashes");
 
@@ -34,8 +37,9 @@ internal sealed record FuzzOptions
                 "--parallel" => options with { Parallel = true },
                 "--timeout-seconds" => options with { InputTimeout = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--corpus" => options with { CorpusCapacity = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--show" => options with { ClassesShown = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--crashes" => options with { CrashDirectory = Value() },
-                _ => throw new ArgumentException($"unknown fuzz option '{args[i]}' (known: --target NAME|all, --minutes N, --seed S, --parallel, --timeout-seconds N, --corpus N, --crashes DIR)"),
+                _ => throw new ArgumentException($"unknown fuzz option '{args[i]}' (known: --target NAME|all, --minutes N, --seed S, --parallel, --timeout-seconds N, --corpus N, --show N, --crashes DIR)"),
             };
         }
 

@@ -39,43 +39,43 @@ internal static class JsonMutations
     {
         var all = root.All();
         var target = all[random.Next(all.Count)];
-        switch (random.Next(14))
+        // The costly ones (huge strings, deep nesting, enormous arrays) get one slot in 32 each, the rest several.
+        switch (random.Next(32))
         {
-            case 0:
-            case 1:
+            case < 5:
                 target.ReplaceWith(JsonTree.Scalar(Pick(ExtremeNumbers, random)));
                 break;
-            case 2:
+            case < 8:
                 target.ReplaceWith(JsonTree.Scalar(Quote(Pick(HostileStrings, random))));
                 break;
-            case 3:
+            case < 11:
                 target.ReplaceWith(JsonTree.Scalar(Pick(RawLiterals, random)));
                 break;
-            case 4:
+            case 11:
                 target.ReplaceWith(JsonTree.Scalar(HugeString(random)));
                 break;
-            case 5:
+            case 12:
                 target.ReplaceWith(DeepNesting(random));
                 break;
-            case 6:
-                RemoveProperty(all, random);
-                break;
-            case 7:
-                DuplicateProperty(all, random);
-                break;
-            case 8:
-                AddProperty(all, random);
-                break;
-            case 9:
+            case 13:
                 EnormousArray(target, random);
                 break;
-            case 10:
+            case < 17:
+                RemoveProperty(all, random);
+                break;
+            case < 20:
+                DuplicateProperty(all, random);
+                break;
+            case < 22:
+                AddProperty(all, random);
+                break;
+            case < 26:
                 MutateString(target, random);
                 break;
-            case 11:
+            case < 28:
                 RenameKey(all, random);
                 break;
-            case 12:
+            case < 30:
                 SpliceFromDonor(target, random, donors);
                 break;
             default:
@@ -90,10 +90,12 @@ internal static class JsonMutations
 
     private static string HugeString(Random random)
     {
-        var length = random.Next(4) switch { 0 => 256, 1 => 4096, 2 => 65_536, _ => 600_000 };
+        // Mostly modest, sometimes just past the 1 MiB payload limit: every size band is a different code path.
+        var bytes = random.Next(10) switch { < 4 => 256, < 7 => 4096, < 9 => 65_536, _ => 1_100_000 };
         var unit = random.Next(4) switch { 0 => "A", 1 => "\\u00e9", 2 => "\\ud83d\\ude00", _ => "\\u0001" };
-        var text = new StringBuilder(length * unit.Length + 2).Append('"');
-        for (var i = 0; i < length; i++)
+        var count = Math.Max(1, bytes / unit.Length);
+        var text = new StringBuilder(count * unit.Length + 2).Append('"');
+        for (var i = 0; i < count; i++)
         {
             text.Append(unit);
         }
@@ -164,15 +166,18 @@ internal static class JsonMutations
 
     private static void EnormousArray(JsonTree target, Random random)
     {
-        var count = random.Next(3) switch { 0 => 1000, 1 => 20_000, _ => 100_000 };
         var element = target.Kind == JsonValueKind.Array && target.Items.Count > 0 ? target.Items[0] : JsonTree.Scalar(Pick(ExtremeNumbers, random));
+        var elementBytes = Math.Max(1, element.ToUtf8().Length + 1);
+        var wanted = random.Next(3) switch { 0 => 1000, 1 => 20_000, _ => 100_000 };
+
+        // At most ~1.2 MiB of array: past the payload limit, never so large that the fuzzer itself is what is slow.
+        var count = Math.Min(wanted, 1_200_000 / elementBytes);
         var array = JsonTree.Array();
         for (var i = 0; i < count; i++)
         {
-            array.Items.Add(element);
+            array.Items.Add(element); // shared here; ReplaceWith copies the whole array once
         }
 
-        // Shared element instances are fine: the tree is only written after this point.
         target.ReplaceWith(array);
     }
 
@@ -184,7 +189,16 @@ internal static class JsonMutations
             return;
         }
 
-        var value = JsonSerializer.Deserialize(raw, FuzzJsonContext.Default.String) ?? "";
+        string value;
+        try
+        {
+            value = JsonSerializer.Deserialize(raw, FuzzJsonContext.Default.String) ?? "";
+        }
+        catch (JsonException)
+        {
+            value = raw; // a lone surrogate escape: mutate the raw text instead
+        }
+
         value = random.Next(5) switch
         {
             0 => value + Pick(HostileStrings, random),

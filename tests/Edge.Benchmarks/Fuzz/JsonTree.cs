@@ -38,8 +38,9 @@ internal sealed class JsonTree
             using var document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 256 });
             return From(document.RootElement);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a name or string that is not valid UTF-8 (JsonDocument checks it only on access).
             return null;
         }
     }

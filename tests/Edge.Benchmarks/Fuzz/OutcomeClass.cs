@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Edge.Benchmarks.Fuzz;
 
@@ -6,7 +7,7 @@ namespace Edge.Benchmarks.Fuzz;
 /// Turns a receiver's answer (a reject reason, an error message) into an outcome class: quoted values, numbers and
 /// JSON paths are blanked so that "cpu 5 is below 10" and "cpu 7 is below 10" are one class.
 /// </summary>
-internal static class OutcomeClass
+internal static partial class OutcomeClass
 {
     private const int MaxLength = 96;
 
@@ -17,6 +18,21 @@ internal static class OutcomeClass
             return prefix;
         }
 
+        // System.Text.Json appends where it was ("Path: $.x | LineNumber: 0 | BytePositionInLine: 7."): the path is
+        // already in the caller's text, the positions only split one class into many.
+        var cut = detail.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (cut < 0)
+        {
+            cut = detail.IndexOf(" LineNumber: ", StringComparison.Ordinal);
+        }
+
+        if (cut > 0)
+        {
+            detail = detail[..cut];
+        }
+
+        // A JSON path naming an unknown key ($['a b']) would make every mutated key a class of its own.
+        detail = OddKey().Replace(detail, "[?]");
         var text = new StringBuilder(prefix.Length + MaxLength).Append(prefix).Append(": ");
         var quote = '\0';
         var lastDigit = false;
@@ -62,4 +78,7 @@ internal static class OutcomeClass
 
         return text.ToString();
     }
+
+    [GeneratedRegex(@"\['(?:[^']|'(?!\]))*'\]")]
+    private static partial Regex OddKey();
 }

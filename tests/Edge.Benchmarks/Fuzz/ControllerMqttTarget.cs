@@ -107,14 +107,13 @@ internal sealed class ControllerMqttTarget : IFuzzTarget
 
         if (_controller.Stopped)
         {
-            return FuzzOutcome.Crashed("host-stopped", "the controller host began stopping");
+            return FuzzOutcome.Crashed("host-stopped", _controller.Failure()!);
         }
 
         return new(moved.Length == 0 ? "accepted (no counter moved)" : Detail(moved, input));
     }
 
-    public string? TakeBackgroundFailure() =>
-        _controller.Stopped ? "the controller host began stopping" : _controller.Errors.Take();
+    public string? TakeBackgroundFailure() => _controller.Failure();
 
     public async ValueTask DisposeAsync() => await _controller.DisposeAsync();
 

@@ -69,6 +69,16 @@ internal sealed class FuzzController : IAsyncDisposable
     }
 
     /// <summary>
+    /// What went wrong since the last call: the errors logged, and whether the host began stopping (with the errors
+    /// that made it stop, when they were logged); null when nothing did.
+    /// </summary>
+    public string? Failure()
+    {
+        var errors = Errors.Take();
+        return Stopped ? "the controller host began stopping" + (errors is null ? "" : "\n" + errors) : errors;
+    }
+
+    /// <summary>
     /// Cancels every unfinished workflow run and releases every allocation and queued request, so that inputs that
     /// were accepted do not pile up as state and hide (or fake) memory growth.
     /// </summary>

@@ -42,6 +42,12 @@ internal sealed class FuzzRunner(IFuzzTarget target, FuzzOptions options, CrashS
                 corpus.Add(input, random);
             }
 
+            if (outcome.Class == "CRASH host-stopped")
+            {
+                await output.WriteLineAsync($"  [{target.Name}] the host stopped; stopping this target");
+                break;
+            }
+
             hangsInARow = outcome.Class == "CRASH hang" ? hangsInARow + 1 : 0;
             if (hangsInARow >= MaxHangsInARow)
             {

@@ -111,12 +111,11 @@ internal sealed class HttpBodyTarget : IFuzzTarget
         }
 
         return _controller.Stopped
-            ? FuzzOutcome.Crashed("host-stopped", "the controller host began stopping")
+            ? FuzzOutcome.Crashed("host-stopped", _controller.Failure()!)
             : new(OutcomeClass.Of(status.ToString(System.Globalization.CultureInfo.InvariantCulture), ErrorText(body)));
     }
 
-    public string? TakeBackgroundFailure() =>
-        _controller.Stopped ? "the controller host began stopping" : _controller.Errors.Take();
+    public string? TakeBackgroundFailure() => _controller.Failure();
 
     public async ValueTask DisposeAsync()
     {

@@ -16,6 +16,7 @@ internal static class Program
         ("replay [--workflows N --speed X --arms a,b]", "WfInstances workflows through the controller: static vs VPA vs Edge, reserved vs used"),
         ("forecast bench|train-default", "LSTM training time, peak RSS, batched inference for 10,000 series"),
         ("broker-attack --target before|after --attack preauth|flood", "controller RSS under pre-auth 256 MiB headers and an authenticated flood"),
+        ("fuzz [--target NAME|all] [--minutes N] [--seed S] [--parallel]", "mutation fuzzing of every MQTT payload and HTTP body entry point"),
     ];
 
     public static async Task<int> Main(string[] args)
@@ -39,6 +40,8 @@ internal static class Program
                 return await BrokerAttack.BrokerAttackBenchmark.RunAsync(rest);
             case "forecast":
                 return await Forecast.ForecastBenchmark.RunAsync(rest);
+            case "fuzz":
+                return await Fuzz.FuzzBenchmark.RunAsync(rest);
             default:
                 await Console.Error.WriteLineAsync(args.Length == 0 ? "usage: Edge.Benchmarks NAME [options]" : $"unknown benchmark '{args[0]}'");
                 foreach (var (name, what) in Benchmarks)

@@ -146,9 +146,10 @@ internal sealed partial class CommandDispatcher
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // The id comes after the damage; nothing to recover.
+            // The id comes after the damage, or is not valid UTF-8 or UTF-16 text (GetString throws
+            // InvalidOperationException for that, found by the fuzzer); nothing to recover.
         }
 
         return null;

@@ -13,5 +13,7 @@ public sealed record Decision : IWireMessage
     public string? WorkflowRunId { get; init; }
     public string? NodeId { get; init; }
     public ResourceQuantity? Resources { get; init; }
-    public IReadOnlyList<DecisionAlternative> Alternatives { get; init; } = [];
+    // A property missing from the JSON reaches init as null (the source generator does not keep initializers,
+    // dotnet/runtime#84484); the default stands instead. An explicit null is refused by RespectNullableAnnotations.
+    public IReadOnlyList<DecisionAlternative> Alternatives { get; init => field = value ?? []; } = [];
 }

@@ -2,11 +2,18 @@ using System.Text.Json.Serialization;
 
 namespace Edge.Common.Contracts;
 
-/// <summary>Source-generated serialization for every wire type: camelCase names, enums as camelCase strings.</summary>
+/// <summary>
+/// Source-generated serialization for every wire type: camelCase names, enums as camelCase strings. Decoding holds
+/// the contract's nullability: a JSON null for a non-nullable property (<c>"capacity":null</c>) and a missing
+/// constructor parameter of a positional record are malformed, not a null the receiver trips over later (found by
+/// the fuzzer: <c>"capacity":null</c> in a node status crashed the controller's placement inventory).
+/// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    AllowTrailingCommas = false)]
+    AllowTrailingCommas = false,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(NodeStatus))]
 [JsonSerializable(typeof(MetricBatch))]
 [JsonSerializable(typeof(NodeEvent))]

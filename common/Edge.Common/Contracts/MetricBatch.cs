@@ -9,7 +9,9 @@ public sealed record MetricBatch : IWireMessage
 {
     public int SchemaVersion { get; init; } = SchemaVersions.Current;
     public required string NodeId { get; init; }
-    public string BootId { get; init; } = "";
+    // A property missing from the JSON reaches init as null (the source generator does not keep initializers,
+    // dotnet/runtime#84484); the default stands instead. An explicit null is refused by RespectNullableAnnotations.
+    public string BootId { get; init => field = value ?? ""; } = "";
     public required long Sequence { get; init; }
     /// <summary>Unix milliseconds when the samples were taken.</summary>
     public required long TimestampMs { get; init; }

@@ -14,7 +14,9 @@ public sealed record PredictionProfile : IWireMessage
     public required double NetworkBandwidth { get; init; }
     public required ConfidenceInterval ConfidenceInterval { get; init; }
     /// <summary>Which recommender produced it, and its model version.</summary>
-    public string Model { get; init; } = "";
+    // A property missing from the JSON reaches init as null (the source generator does not keep initializers,
+    // dotnet/runtime#84484); the default stands instead. An explicit null is refused by RespectNullableAnnotations.
+    public string Model { get; init => field = value ?? ""; } = "";
     public long GeneratedAtMs { get; init; }
     /// <summary>How long ahead the profile holds, in seconds.</summary>
     public double HorizonSeconds { get; init; }

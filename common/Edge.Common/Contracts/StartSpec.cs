@@ -8,8 +8,10 @@ public sealed record StartSpec
     public string? WorkflowRunId { get; init; }
     /// <summary>An absolute path; it must be on the agent's allow-list.</summary>
     public required string Executable { get; init; }
-    public IReadOnlyList<string> Args { get; init; } = [];
-    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+    // A property missing from the JSON reaches init as null (the source generator does not keep initializers,
+    // dotnet/runtime#84484); the default stands instead. An explicit null is refused by RespectNullableAnnotations.
+    public IReadOnlyList<string> Args { get; init => field = value ?? []; } = [];
+    public IReadOnlyDictionary<string, string> Env { get; init => field = value ?? new Dictionary<string, string>(); } = new Dictionary<string, string>();
     public string? WorkingDirectory { get; init; }
     public required InstanceLimits Limits { get; init; }
     /// <summary>Time between SIGTERM and SIGKILL when the instance is stopped.</summary>

@@ -8,10 +8,12 @@ public sealed record WorkflowStep
     /// <summary>The component this step runs; history and forecasts are kept per component.</summary>
     public required string ComponentId { get; init; }
     public required string Command { get; init; }
-    public IReadOnlyList<string> Args { get; init; } = [];
-    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
-    public IReadOnlyList<string> DependsOn { get; init; } = [];
+    // A property missing from the JSON reaches init as null (the source generator does not keep initializers,
+    // dotnet/runtime#84484); the default stands instead. An explicit null is refused by RespectNullableAnnotations.
+    public IReadOnlyList<string> Args { get; init => field = value ?? []; } = [];
+    public IReadOnlyDictionary<string, string> Env { get; init => field = value ?? new Dictionary<string, string>(); } = new Dictionary<string, string>();
+    public IReadOnlyList<string> DependsOn { get; init => field = value ?? []; } = [];
     /// <summary>Optional hints: input size, node labels, a profile to start from.</summary>
-    public IReadOnlyDictionary<string, string> Hints { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Hints { get; init => field = value ?? new Dictionary<string, string>(); } = new Dictionary<string, string>();
     public bool Migratable { get; init; } = true;
 }

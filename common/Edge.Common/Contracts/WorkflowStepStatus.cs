@@ -1,4 +1,7 @@
 namespace Edge.Common.Contracts;
 
-/// <summary>The state of one step within a run's status.</summary>
-public sealed record WorkflowStepStatus(string StepId, WorkflowStepState State, string? NodeId, string? InstanceId, int Attempt, string? Reason);
+/// <summary>
+/// The state of one step within a run's status. The parameters after <c>State</c> have defaults: nulls are not
+/// written, and decoding requires every parameter without a default.
+/// </summary>
+public sealed record WorkflowStepStatus(string StepId, WorkflowStepState State, string? NodeId = null, string? InstanceId = null, int Attempt = 0, string? Reason = null);

@@ -34,21 +34,35 @@ internal sealed partial class VolumeService(
         using var timer = new PeriodicTimer(options.Value.VolumePeriod, time);
         do
         {
-            var projection = Project();
-            _latest = projection;
-            if (!projection.Fits && !_warned)
+            try
             {
-                LogWillNotFit(projection.Summary);
+                await ProjectAndPublishAsync(stoppingToken);
             }
-
-            _warned = !projection.Fits;
-            if (mqtt.IsConnected)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                var payload = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(projection, WorkflowJsonContext.Default.VolumeProjection);
-                await mqtt.Connection.PublishAsync(Topic, payload, retain: true, stoppingToken);
+                // Found by the fuzzer: a node reporting capacity 1e308 made the sum infinite, the JSON writer threw,
+                // and the exception stopped the whole controller host. One bad period must not.
+                LogProjectionFailed(ex);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task ProjectAndPublishAsync(CancellationToken stoppingToken)
+    {
+        var projection = Project();
+        _latest = projection;
+        if (!projection.Fits && !_warned)
+        {
+            LogWillNotFit(projection.Summary);
+        }
+
+        _warned = !projection.Fits;
+        if (mqtt.IsConnected)
+        {
+            var payload = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(projection, WorkflowJsonContext.Default.VolumeProjection);
+            await mqtt.Connection.PublishAsync(Topic, payload, retain: true, stoppingToken);
+        }
     }
 
     private VolumeProjection Project()
@@ -61,4 +75,7 @@ internal sealed partial class VolumeService(
 
     [LoggerMessage(EventId = 6401, Level = LogLevel.Warning, Message = "Projected workflow volume will not fit the fleet: {Summary}")]
     private partial void LogWillNotFit(string summary);
+
+    [LoggerMessage(EventId = 6402, Level = LogLevel.Error, Message = "Projecting or publishing the workflow volume failed; the next period tries again")]
+    private partial void LogProjectionFailed(Exception exception);
 }

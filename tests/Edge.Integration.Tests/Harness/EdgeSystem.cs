@@ -129,8 +129,11 @@ internal sealed class EdgeSystem : IAsyncDisposable
         await StartControllerAsync(nodes);
     }
 
-    /// <summary>Starts an agent for <paramref name="node"/>; <paramref name="password"/> overrides the generated one.</summary>
-    public ChildProcess StartAgent(string node, string? password = null, IReadOnlyDictionary<string, string>? extra = null, TestHost? host = null)
+    /// <summary>
+    /// Starts an agent for <paramref name="node"/>; <paramref name="password"/> overrides the generated one,
+    /// <paramref name="binary"/> the agent this checkout built (e.g. one installed from a package).
+    /// </summary>
+    public ChildProcess StartAgent(string node, string? password = null, IReadOnlyDictionary<string, string>? extra = null, TestHost? host = null, string? binary = null)
     {
         var dir = Path.Combine(_root.FullName, "agent-" + node);
         var env = new Dictionary<string, string>
@@ -164,7 +167,7 @@ internal sealed class EdgeSystem : IAsyncDisposable
             env[key] = value;
         }
 
-        var binary = RepoPaths.Binary("agent/Edge.Agent", "edge-agent");
+        binary ??= RepoPaths.Binary("agent/Edge.Agent", "edge-agent");
         var (file, args) = host is null ? (binary, (IReadOnlyList<string>)[]) : host.Wrap(binary, []);
         var agent = ChildProcess.Start(file, args, env, "agent-" + node);
         _agents.Add(agent);

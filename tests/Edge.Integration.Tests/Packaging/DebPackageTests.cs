@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Edge.Integration.Tests.Harness;
 
 namespace Edge.Integration.Tests.Packaging;
 
@@ -80,6 +81,30 @@ public sealed class DebPackageTests(DebPackages packages)
 
         Assert.True(output.Contains(expected, StringComparison.Ordinal), $"{binary} {string.Join(' ', args)} exited {exit}:\n{output}");
         Assert.True(exit is 0 or 2, $"{binary} exited {exit}:\n{output}");
+    }
+
+    [Fact]
+    public async Task InstalledAgent_AgainstARealController_JoinsOverTlsWithThePinnedCa()
+    {
+        using var root = new ScratchRoot();
+        await root.DpkgAsync("--install", packages.Path("edge-agent"));
+        var version = (await root.DpkgAsync("--status", "edge-agent")).Split('\n').Single(l => l.StartsWith("Version: ", StringComparison.Ordinal))["Version: ".Length..].Trim();
+        const string Node = "deb-node";
+        await using var system = await EdgeSystem.StartAsync([Node]);
+
+        // The package's own agent, as an operator would configure it: mqtts to the controller, its CA pinned.
+        system.StartAgent(Node, binary: root.Path("opt/edge/agent/edge-agent"), extra: new Dictionary<string, string>
+        {
+            ["EDGE_Agent__Mqtt__BrokerUrl"] = $"mqtts://localhost:{system.TlsPort}",
+            ["EDGE_Agent__Mqtt__CaCertificateFile"] = Path.Combine(system.DataDirectory, "tls", "ca.crt"),
+            ["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin",
+            ["DOTNET_ROOT"] = root.Path("no-dotnet"),
+        });
+        await system.WaitNodeOnlineAsync(Node);
+
+        var nodes = await system.GetJsonAsync("/api/nodes");
+        var status = nodes.EnumerateArray().Single(n => n.GetProperty("nodeId").GetString() == Node).GetProperty("status");
+        Assert.StartsWith(version.Split('+')[0], status.GetProperty("agentVersion").GetString(), StringComparison.Ordinal);
     }
 
     /// <summary>An empty dpkg database in a temporary folder.</summary>

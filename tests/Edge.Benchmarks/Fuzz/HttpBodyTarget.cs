@@ -24,6 +24,7 @@ internal sealed class HttpBodyTarget : IFuzzTarget
     private readonly FuzzController _controller;
     private readonly HttpClient _http;
     private readonly string _path;
+    private readonly long _maxBodyBytes;
     private long _executions;
 
     private HttpBodyTarget(FuzzController controller, string method, string path, IReadOnlyList<byte[]> seeds)
@@ -40,6 +41,7 @@ internal sealed class HttpBodyTarget : IFuzzTarget
         }
 
         HasToken = _http.DefaultRequestHeaders.Authorization is not null;
+        _maxBodyBytes = controller.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Edge.Controller.Options.ControllerOptions>>().Value.Http.MaxRequestBodyBytes;
     }
 
     public string Name => $"http {Method} {_path}";
@@ -94,6 +96,12 @@ internal sealed class HttpBodyTarget : IFuzzTarget
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             status = (int)response.StatusCode;
             body = await ReadSomeAsync(response, cancellationToken);
+        }
+        catch (HttpRequestException) when (input.Length > _maxBodyBytes)
+        {
+            // The controller answers 413 from Content-Length and closes the connection without reading the body
+            // (RequestGate): the client, still sending, sees the connection go. That is the refusal, not a crash.
+            return new(OutcomeClass.Of("413", "connection closed: body over the limit"));
         }
         catch (HttpRequestException ex)
         {

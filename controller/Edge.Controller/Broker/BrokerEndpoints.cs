@@ -62,7 +62,7 @@ internal static class BrokerEndpoints
         };
         if (outcome.Status == AllocationStatus.Placed)
         {
-            http.HttpContext.Response.Headers.Location = $"/api/allocations/{outcome.AllocationId}";
+            http.HttpContext.Response.Headers.Location = $"/api/allocations/{Uri.EscapeDataString(outcome.AllocationId!)}";
         }
 
         return TypedResults.Json(outcome, BrokerHttpJson.Context.AllocationOutcome, statusCode: status);

@@ -51,7 +51,8 @@ internal static class WorkflowEndpoints
             return TypedResults.Json(response, WorkflowHttpJson.Workflows.SubmitResponse, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        http.HttpContext.Response.Headers.Location = $"/api/workflows/{response.RunId}";
+        // Ids may hold any non-control character (they are MQTT topic segments); a header carries only ASCII.
+        http.HttpContext.Response.Headers.Location = $"/api/workflows/{Uri.EscapeDataString(response.RunId ?? "")}";
         return TypedResults.Json(response, WorkflowHttpJson.Workflows.SubmitResponse, statusCode: StatusCodes.Status201Created);
     }
 

@@ -15,7 +15,9 @@ public sealed record StartSpec
     public string? WorkingDirectory { get; init; }
     public required InstanceLimits Limits { get; init; }
     /// <summary>Time between SIGTERM and SIGKILL when the instance is stopped.</summary>
-    public int GracePeriodMs { get; init; } = 10_000;
+    // A settable property, not init: the source generator assigns every init property of a record with required
+    // members in its object initializer, absent ones as default(T) (0 / false), which an absent field must not get.
+    public int GracePeriodMs { get; set; } = 10_000;
     /// <summary>Run in its own network namespace with a veth pair, so its traffic is measured and can be capped.</summary>
     public bool NetworkIsolation { get; init; }
 }

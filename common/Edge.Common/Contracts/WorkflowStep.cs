@@ -15,5 +15,7 @@ public sealed record WorkflowStep
     public IReadOnlyList<string> DependsOn { get; init => field = value ?? []; } = [];
     /// <summary>Optional hints: input size, node labels, a profile to start from.</summary>
     public IReadOnlyDictionary<string, string> Hints { get; init => field = value ?? new Dictionary<string, string>(); } = new Dictionary<string, string>();
-    public bool Migratable { get; init; } = true;
+    // A settable property, not init: the source generator assigns every init property of a record with required
+    // members in its object initializer, absent ones as default(T) (0 / false), which an absent field must not get.
+    public bool Migratable { get; set; } = true;
 }

@@ -91,4 +91,19 @@ public sealed class PayloadCodecNullabilityTests
         Assert.Empty(step.Value.Steps[0].DependsOn);
         Assert.Empty(step.Value.Steps[0].Hints);
     }
+
+    [Fact]
+    public void Decode_ValueTypesWithDefaultsLeftOut_KeepTheirDocumentedDefaults()
+    {
+        var command = """{"schemaVersion":1,"commandId":"c-1","nodeId":"node-a","kind":"start","issuedAtMs":1,"start":{"instanceId":"i-1","componentId":"c","executable":"/x","limits":{"cpuMillicores":500,"memoryMiB":256}}}""";
+        var submission = """{"schemaVersion":1,"workflowId":"w","steps":[{"id":"s","componentId":"c","command":"/x"}]}""";
+
+        var start = PayloadCodec.Decode(Encoding.UTF8.GetBytes(command), EdgeJsonContext.Default.NodeCommand);
+        var workflow = PayloadCodec.Decode(Encoding.UTF8.GetBytes(submission), EdgeJsonContext.Default.WorkflowSubmission);
+
+        Assert.True(start.Ok, start.Message);
+        Assert.Equal(10_000, start.Value.Start!.GracePeriodMs);
+        Assert.True(workflow.Ok, workflow.Message);
+        Assert.True(workflow.Value.Steps[0].Migratable);
+    }
 }

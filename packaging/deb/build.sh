@@ -43,11 +43,12 @@ mkdir -p "$out"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # publish PROJECT DEST [extra msbuild properties...]: self-contained for linux-x64, without symbols or XML docs.
-# The TorchSharp fix is forced on so that a package built on a newer host still loads on Debian 12.
+# The TorchSharp fix is forced on so that a package built on a newer host still loads on Debian 12. Intermediate
+# and output files go to a scratch artifacts folder: the checkout's own bin/ and obj/ (tests, demo) stay as they are.
 publish() {
   local project="$1" dest="$2"; shift 2
   echo "deb: publishing $project" >&2
-  dotnet publish "$root/$project" -c Release -r linux-x64 --self-contained -o "$dest" -nologo -clp:ErrorsOnly \
+  dotnet publish "$root/$project" -c Release -r linux-x64 --self-contained -o "$dest" --artifacts-path "$work/build" -nologo -clp:ErrorsOnly \
     -p:DebugType=none -p:EdgeTorchSharpNativeFix=always -p:Version="${version%%[~+-]*}" "$@" >&2
   find "$dest" \( -name '*.pdb' -o -name '*.xml' -o -name '*.dbg' \) -delete
 }

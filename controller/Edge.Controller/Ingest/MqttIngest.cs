@@ -1,3 +1,4 @@
+using Edge.Controller.Logging;
 using Edge.Common.Contracts;
 using Edge.Common.Messaging;
 using Edge.Controller.Control;
@@ -26,7 +27,7 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
     private readonly ILogger<MqttIngest> _logger;
-    private readonly RejectionLogThrottle _throttle;
+    private readonly LogThrottle<(string Topic, string Reason)> _throttle;
     private readonly ControlChannel _control;
     private readonly NodeReportGuard _guard;
     private MqttConnection? _connection;
@@ -43,7 +44,7 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
         _services = services;
         _time = time;
         _logger = logger;
-        _throttle = new RejectionLogThrottle(time, TimeSpan.FromSeconds(10));
+        _throttle = new LogThrottle<(string Topic, string Reason)>(time, TimeSpan.FromSeconds(10));
     }
 
     public bool IsConnected => _connection?.IsConnected ?? false;
@@ -268,7 +269,7 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
     private void Reject(string reason, string topic, string detail)
     {
         _metrics.OnRejected(reason);
-        if (_throttle.ShouldLog(topic, reason, out var suppressed))
+        if (_throttle.ShouldLog((topic, reason), out var suppressed))
         {
             LogRejected(topic, reason, detail, suppressed);
         }

@@ -1,3 +1,4 @@
+using Edge.Controller.Logging;
 using System.Net;
 using Edge.Common.Contracts;
 using Edge.Controller.Options;
@@ -30,7 +31,7 @@ internal sealed partial class EmbeddedBroker : IHostedService, IAsyncDisposable
     private readonly PublishRateLimiter _rate;
     private readonly PublishRateLimiter _byteRate;
     private readonly PendingBytesLimit _pending;
-    private readonly LogThrottle _throttle;
+    private readonly LogThrottle<string> _throttle;
     private readonly EdgeTopics _topics;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _retainedLock = new();
@@ -54,7 +55,7 @@ internal sealed partial class EmbeddedBroker : IHostedService, IAsyncDisposable
         _rate = new PublishRateLimiter(broker.MaxPublishesPerSecond, broker.PublishBurst, time);
         _byteRate = new PublishRateLimiter(broker.MaxPublishBytesPerSecond, broker.PublishBytesBurst, time);
         _pending = new PendingBytesLimit(broker.MaxPendingBytesPerClient);
-        _throttle = new LogThrottle(TimeSpan.FromSeconds(10), time);
+        _throttle = new LogThrottle<string>(time, TimeSpan.FromSeconds(10));
     }
 
     public bool IsRunning => _server?.IsStarted ?? false;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Edge.Controller.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Controller.Nodes;
@@ -15,16 +16,13 @@ internal sealed partial class NodeReportRefusals
 
     private readonly Counter<long> _refused;
     private readonly ConcurrentDictionary<string, long> _totals = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Node, string Reason), Throttle> _throttles = new();
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _interval;
+    private readonly LogThrottle<(string Node, string Reason)> _throttle;
     private readonly ILogger<NodeReportRefusals> _logger;
 
     public NodeReportRefusals(IMeterFactory meterFactory, IOptions<NodeReportOptions> options, TimeProvider time, ILogger<NodeReportRefusals> logger)
     {
         _refused = meterFactory.Create(MeterName).CreateCounter<long>("edge.nodes.refused", description: "Parts of node reports refused or corrected, by reason");
-        _time = time;
-        _interval = options.Value.LogInterval;
+        _throttle = new LogThrottle<(string Node, string Reason)>(time, options.Value.LogInterval);
         _logger = logger;
     }
 
@@ -40,20 +38,9 @@ internal sealed partial class NodeReportRefusals
 
         _totals.AddOrUpdate(problem.Reason, count, (_, n) => n + count);
         _refused.Add(count, new KeyValuePair<string, object?>("reason", problem.Reason), new KeyValuePair<string, object?>("node", node));
-        var throttle = _throttles.GetOrAdd((node, problem.Reason), _ => new Throttle());
-        var now = _time.GetTimestamp();
-        long suppressed;
-        lock (throttle)
+        if (!_throttle.ShouldLog((node, problem.Reason), count, out var suppressed))
         {
-            if (throttle.LoggedAt is { } at && _time.GetElapsedTime(at, now) < _interval)
-            {
-                throttle.Suppressed += count;
-                return;
-            }
-
-            suppressed = throttle.Suppressed + count - 1;
-            throttle.Suppressed = 0;
-            throttle.LoggedAt = now;
+            return;
         }
 
         LogRefused(node, problem.Reason, problem.Detail, suppressed);
@@ -61,11 +48,4 @@ internal sealed partial class NodeReportRefusals
 
     [LoggerMessage(4201, LogLevel.Warning, "Refused part of node {Node}'s report ({Reason}): {Detail} ({Suppressed} more like it not logged since the last warning)")]
     private partial void LogRefused(string node, string reason, string detail, long suppressed);
-
-    private sealed class Throttle
-    {
-        public long? LoggedAt { get; set; }
-
-        public long Suppressed { get; set; }
-    }
 }

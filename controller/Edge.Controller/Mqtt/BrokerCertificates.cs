@@ -145,24 +145,6 @@ internal static class BrokerCertificates
         }
     }
 
-    private static void Write(string path, string text, UnixFileMode mode)
-    {
-        var temp = path + ".tmp";
-        File.Delete(temp);
-        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            fileOptions.UnixCreateMode = mode;
-        }
-
-        using (var stream = new FileStream(temp, fileOptions))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(text);
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path, overwrite: true);
-    }
+    private static void Write(string path, string text, UnixFileMode mode) =>
+        Security.PrivateFiles.WriteAtomic(path, System.Text.Encoding.UTF8.GetBytes(text), mode);
 }

@@ -108,25 +108,7 @@ internal static class CredentialsLoader
     private static void Write(string path, CredentialsFile file)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + ".tmp";
-        File.Delete(temp);
-        var fileOptions = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            // Only the owner (the controller, and root for the local agent) may read the passwords.
-            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temp, fileOptions))
-        {
-            JsonSerializer.Serialize(stream, file, MqttJsonContext.Default.CredentialsFile);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path, overwrite: true);
+        // Only the owner (the controller, and root for the local agent) may read the passwords.
+        Security.PrivateFiles.WriteAtomic(path, JsonSerializer.SerializeToUtf8Bytes(file, MqttJsonContext.Default.CredentialsFile));
     }
 }

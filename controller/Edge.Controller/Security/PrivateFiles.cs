@@ -25,13 +25,13 @@ internal static class PrivateFiles
         }
     }
 
-    /// <summary>Options that create a file 0600.</summary>
-    public static FileStreamOptions CreateOptions(System.IO.FileMode mode, FileAccess access = FileAccess.Write, FileShare share = FileShare.None, int bufferSize = 4096)
+    /// <summary>Options that create a file 0600 (or <paramref name="unixMode"/>).</summary>
+    public static FileStreamOptions CreateOptions(System.IO.FileMode mode, FileAccess access = FileAccess.Write, FileShare share = FileShare.None, int bufferSize = 4096, UnixFileMode unixMode = FileMode)
     {
         var options = new FileStreamOptions { Mode = mode, Access = access, Share = share, BufferSize = bufferSize };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = FileMode;
+            options.UnixCreateMode = unixMode;
         }
 
         return options;
@@ -46,12 +46,15 @@ internal static class PrivateFiles
         }
     }
 
-    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically, 0600, fsynced.</summary>
-    public static void WriteAtomic(string path, ReadOnlySpan<byte> content)
+    /// <summary>
+    /// Writes <paramref name="content"/> to <paramref name="path"/> atomically and fsynced, created 0600 unless
+    /// <paramref name="unixMode"/> says otherwise (a certificate meant to be copied to nodes).
+    /// </summary>
+    public static void WriteAtomic(string path, ReadOnlySpan<byte> content, UnixFileMode unixMode = FileMode)
     {
         var temp = path + ".tmp";
         File.Delete(temp);
-        using (var stream = new FileStream(temp, CreateOptions(System.IO.FileMode.CreateNew)))
+        using (var stream = new FileStream(temp, CreateOptions(System.IO.FileMode.CreateNew, unixMode: unixMode)))
         {
             stream.Write(content);
             stream.Flush(flushToDisk: true);

@@ -85,6 +85,8 @@ public sealed record NodeInstance(
 /// <summary>
 /// The tail of an instance's stdout or stderr as kept on its node (bounded and rotated there).
 /// </summary>
+/// <param name="InstanceId">The instance (a workflow step attempt's instance id, or an allocation id).</param>
+/// <param name="NodeId">The node that ran it and keeps its output.</param>
 /// <param name="Stream"><c>stdout</c> or <c>stderr</c>.</param>
 /// <param name="TotalBytes">Bytes the instance has written to the stream in all, including any rotated away.</param>
 /// <param name="Offset">Position in the stream of the first byte of <paramref name="Text"/>.</param>

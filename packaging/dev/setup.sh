@@ -4,8 +4,11 @@
 set -euo pipefail
 
 # util-linux: setpriv, which drops an instance's privileges; systemd: systemd-analyze, which the unit tests use to
-# gate the units' security exposure.
-packages=(mosquitto mosquitto-clients patchelf gcc libc6-dev iproute2 procps curl util-linux systemd)
+# gate the units' security exposure. prometheus: promtool, which checks both /metrics endpoints in the tests;
+# prometheus-node-exporter: the baseline the agent-overhead benchmark measures the agent against; chromium: the
+# dashboard's browser tests (Playwright drives the system browser).
+packages=(mosquitto mosquitto-clients patchelf gcc libc6-dev iproute2 procps curl util-linux systemd
+  prometheus prometheus-node-exporter chromium)
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "setup: the .NET 10 SDK is required (dotnet not found on PATH)" >&2

@@ -51,6 +51,7 @@ internal static class ControllerHost
         app.MapWorkflowEndpoints();
         app.MapGet("/api/reconcile", (ReconcileReports reports) => TypedResults.Json(reports.All(), ControlJsonContext.Default.IReadOnlyListReconcileReport));
         app.MapTokenEndpoints();
+        Dashboard.DashboardEndpoints.MapDashboard(app);
         return app;
     }
 

@@ -16,8 +16,12 @@ internal static class DashboardEndpoints
 {
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/ui", () => TypedResults.Redirect("/ui/")).AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/ui/{**file}", (string? file, HttpContext http) => DashboardAssets.Serve(file, http)).AllowAnonymous().ExcludeFromDescription();
+        // One route for /ui and /ui/...: routing treats the two alike, but the page's relative links need the slash.
+        app.MapGet("/ui/{**file}", (string? file, HttpContext http) => http.Request.Path.Value is "/ui"
+                ? TypedResults.Redirect("/ui/")
+                : DashboardAssets.Serve(file, http))
+            .AllowAnonymous()
+            .ExcludeFromDescription();
 
         app.MapGet("/api/dashboard/fleet", (NodeRegistry registry, ResourceBroker broker, IHistoryStore store, TimeProvider time, CancellationToken ct) =>
                 TypedResults.Json(DashboardViews.Fleet(registry, broker, store, time, ct), DashboardHttpJson.Context.DashboardFleet))

@@ -5,7 +5,7 @@ namespace Edge.Integration.Tests.Dashboard;
 
 /// <summary>
 /// Shared by the dashboard tests: a live controller, one real agent, a finished three-step workflow run (one
-/// component run twice, so its plot has two runs), and Chromium.
+/// component run twice, so its plot has two runs), a run whose step is still running, and Chromium.
 /// </summary>
 public sealed class DashboardSystem : IAsyncLifetime
 {
@@ -19,6 +19,9 @@ public sealed class DashboardSystem : IAsyncLifetime
     internal DashboardBrowser Browser => _browser!;
 
     public string RunId { get; private set; } = "";
+
+    /// <summary>A run whose one step ("serve") runs for the whole class.</summary>
+    public string LiveRunId { get; private set; } = "";
 
     /// <summary>A viewer token the first test creates through the API (the least role the dashboard needs).</summary>
     public string? ViewerToken { get; set; }
@@ -40,6 +43,10 @@ public sealed class DashboardSystem : IAsyncLifetime
         ]);
         var final = await client.WaitFinishedAsync(RunId, TimeSpan.FromSeconds(120));
         Assert.True(final.GetProperty("state").GetString() == "succeeded", $"run {RunId}: {final}\n{_system.Diagnostics}");
+
+        // A second run whose one step keeps running while the tests look: the fleet shows it reserved and used.
+        LiveRunId = await client.SubmitAsync("dash-live", [new("serve", "it-dash/serve", ["--cpu", "0.1", "--memory", "24", "--duration", "600"])]);
+        await client.WaitStepAsync(LiveRunId, "serve", s => s.GetProperty("state").GetString() == "running", "running", TimeSpan.FromSeconds(60));
         _browser = await DashboardBrowser.LaunchAsync();
     }
 

@@ -32,6 +32,13 @@ public sealed class DashboardTests(DashboardSystem live) : IClassFixture<Dashboa
         await Assertions.Expect(card.Locator("[data-meter=cpu]")).ToBeVisibleAsync();
         await Assertions.Expect(card).ToContainTextAsync($"capacity {Math.Round(cpu).ToString("N0", En)} m");
         await Assertions.Expect(card).ToContainTextAsync($"capacity {Math.Round(memory).ToString("N0", En)} MiB");
+        // The running step's allocation is the node's one instance and all it has reserved.
+        var allocations = await live.System.GetJsonAsync("/api/allocations");
+        var placed = allocations.EnumerateArray().Single(a => a.GetProperty("nodeId").GetString() == DashboardSystem.Node).GetProperty("resources");
+        await Assertions.Expect(card.Locator(".instances")).ToHaveTextAsync("1");
+        await Assertions.Expect(card).ToContainTextAsync($"reserved {Math.Round(placed.GetProperty("cpuMillicores").GetDouble()).ToString("N0", En)} m");
+        await Assertions.Expect(card).ToContainTextAsync($"reserved {Math.Round(placed.GetProperty("memoryMiB").GetDouble()).ToString("N0", En)} MiB");
+
         // The agent samples every few seconds: the node's usage from the history appears.
         await Assertions.Expect(card).ToContainTextAsync("usage sampled", new() { Timeout = 20_000 });
         await Assertions.Expect(tab.Page.Locator("body")).ToHaveAttributeAsync("data-state", "ready");
@@ -69,12 +76,23 @@ public sealed class DashboardTests(DashboardSystem live) : IClassFixture<Dashboa
             Assert.True(used.GetProperty("memoryMiB").GetDouble() > 0, $"step {id} used no memory: {attempt}");
         }
 
+        await tab.ScreenshotForDocsAsync("run");
+
+        // The running step shows its live allocation, and its peaks once the agent has sampled it.
+        await tab.Page.GotoAsync("/ui/#/runs/" + Uri.EscapeDataString(live.LiveRunId));
+        var serve = tab.Page.Locator("tr[data-step='serve']");
+        await Assertions.Expect(serve).ToContainTextAsync("running");
+        var allocation = (await live.System.GetJsonAsync("/api/allocations")).EnumerateArray().Single(a => a.GetProperty("workflowRunId").GetString() == live.LiveRunId).GetProperty("resources");
+        await Assertions.Expect(serve).ToContainTextAsync($"{Math.Round(allocation.GetProperty("cpuMillicores").GetDouble()).ToString("N0", En)} m · {Math.Round(allocation.GetProperty("memoryMiB").GetDouble()).ToString("N0", En)} MiB");
+        await Assertions.Expect(serve.Locator("td").Nth(6)).Not.ToHaveTextAsync("–", new() { Timeout = 20_000 });
+
         // Refreshes keep the unchanged view (no rebuild, no flicker) while the status line moves on.
+        await tab.Page.GotoAsync("/ui/#/runs/" + Uri.EscapeDataString(live.RunId));
+        await Assertions.Expect(tab.Page.Locator("tr[data-step='prepare']")).ToBeVisibleAsync();
         var table = await tab.Page.QuerySelectorAsync("#run table");
         var before = await tab.Page.TextContentAsync("#status");
         await Assertions.Expect(tab.Page.Locator("#status")).Not.ToHaveTextAsync(before!, new() { Timeout = 15_000 });
         Assert.True(await table!.EvaluateAsync<bool>("t => t.isConnected"), "the run's table was rebuilt although its data did not change");
-        await tab.ScreenshotForDocsAsync("run");
         await tab.AssertCleanAsync();
     }
 
@@ -169,6 +187,13 @@ public sealed class DashboardTests(DashboardSystem live) : IClassFixture<Dashboa
             Assert.DoesNotContain(live.RunId, body, StringComparison.Ordinal);
             Assert.DoesNotContain("http://", body.Replace("http://www.w3.org/2000/svg", "", StringComparison.Ordinal), StringComparison.Ordinal);
             Assert.DoesNotContain("https://", body, StringComparison.Ordinal);
+        }
+
+        using (var bare = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(live.BaseUrl) })
+        using (var redirect = await bare.GetAsync("/ui", ct))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+            Assert.Equal("/ui/", redirect.Headers.Location?.OriginalString);
         }
 
         using (var missing = await anonymous.GetAsync("/ui/nothing-here.js", ct))

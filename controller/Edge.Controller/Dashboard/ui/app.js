@@ -287,18 +287,20 @@
         h('dt', {}, 'updated'), h('dd', {}, dateTime(run.updatedAtMs)),
         run.reason ? [h('dt', {}, 'reason'), h('dd', {}, run.reason)] : null),
       h('h3', {}, 'Steps'),
-      h('p', { class: 'hint' }, 'Reserved is what the step\'s instance holds (CPU millicores · memory MiB); used is its peak. Finished attempts are listed under each step.'));
+      h('p', { class: 'hint' }, 'Reserved is what the step\'s instance holds (CPU millicores · memory MiB): its live allocation while it runs, then the limits its last attempt ended with; used is its peak. Each finished attempt is listed under its step.'));
     const rows = [];
     for (const st of run.steps) {
+      // A running step shows its live allocation and peaks; a finished one those of its last attempt.
+      const last = st.finished.length ? st.finished[st.finished.length - 1] : null;
       rows.push(h('tr', { 'data-step': st.stepId },
         h('td', {}, st.stepId), h('td', {}, componentLink(st.componentId)), h('td', {}, badge(st.state)),
         h('td', {}, st.nodeId || '–'), h('td', { class: 'num' }, st.attempt),
-        h('td', {}, resources(st.reserved)), h('td', {}, usage(st.used)), h('td', {}, st.reason || '')));
+        h('td', {}, resources(st.reserved || (last && last.reserved))), h('td', {}, usage(st.used || (last && last.used))), h('td', {}, st.reason || '')));
       for (const a of st.finished) {
         rows.push(h('tr', { class: 'attempt', 'data-attempt': a.instanceId },
-          h('td', {}, '↳ ' + a.instanceId), h('td', {}, a.model || ''), h('td', {}, badge(a.outcome)), h('td', {}, a.nodeId),
-          h('td', { class: 'num' }, seconds(a.endedAtMs - a.startedAtMs)),
-          h('td', {}, resources(a.reserved)), h('td', {}, usage(a.used)), h('td', {}, dateTime(a.startedAtMs))));
+          h('td', {}, '↳ instance ' + a.instanceId.slice(0, 12)), h('td', {}, 'model ' + (a.model || '–')), h('td', {}, badge(a.outcome)), h('td', {}, a.nodeId),
+          h('td', { class: 'num' }, 'ran ' + seconds(a.endedAtMs - a.startedAtMs)),
+          h('td', {}, resources(a.reserved)), h('td', {}, usage(a.used)), h('td', {}, 'started ' + dateTime(a.startedAtMs))));
       }
     }
     root.append(h('table', {},

@@ -23,6 +23,8 @@ internal sealed class DashboardBrowser : IAsyncDisposable
     public static async Task<DashboardBrowser> LaunchAsync()
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium package (packaging/dev/setup.sh does)");
+        // The machine may be busy (CI runs the suite on two cores): give the page's refreshes time before failing.
+        Assertions.SetDefaultExpectTimeout(15_000);
         var playwright = await Playwright.CreateAsync();
         // Playwright passes --no-sandbox itself (its chromiumSandbox option is off by default), which Chromium needs as root.
         var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true });

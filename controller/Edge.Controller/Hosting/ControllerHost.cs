@@ -79,6 +79,7 @@ internal static class ControllerHost
         services.AddApiSecurity();
         ApiSecurity.LimitKestrel(services);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(Dashboard.DashboardJsonContext.Default));
 
         services.AddSingleton(sp => new EdgeTopics(sp.GetRequiredService<IOptions<ControllerOptions>>().Value.TopicPrefix));
         services.AddSingleton(sp => CredentialsLoader.Load(sp.GetRequiredService<IOptions<ControllerOptions>>().Value, Environment.MachineName));

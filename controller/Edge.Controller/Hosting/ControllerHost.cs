@@ -12,6 +12,7 @@ using Edge.Controller.Nodes;
 using Edge.Controller.Options;
 using Edge.Controller.Profiles;
 using Edge.Controller.Security;
+using Edge.Controller.Telemetry;
 using Edge.Controller.Workflows;
 using Edge.Models.Profiling;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -51,6 +52,7 @@ internal static class ControllerHost
         app.MapWorkflowEndpoints();
         app.MapGet("/api/reconcile", (ReconcileReports reports) => TypedResults.Json(reports.All(), ControlJsonContext.Default.IReadOnlyListReconcileReport));
         app.MapTokenEndpoints();
+        app.MapEdgeMetrics();
         return app;
     }
 
@@ -148,6 +150,7 @@ internal static class ControllerHost
         services.AddSingleton<VolumeService>();
         services.AddHostedService<ControlLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<VolumeService>());
+        services.AddEdgeTelemetry(configuration);
     }
 
     /// <summary>The forecaster's settings (<see cref="ComponentProfilerOptions"/>).</summary>

@@ -188,6 +188,8 @@ public sealed class MetricsEndpointTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, open);
         Assert.StartsWith("application/openmetrics-text", openType, StringComparison.Ordinal);
         Assert.EndsWith("# EOF\n", openBody, StringComparison.Ordinal);
+        Assert.Contains("# TYPE edge_ingest_batches counter\n", openBody, StringComparison.Ordinal);
+        Assert.Contains("\nedge_ingest_batches_total 0", openBody, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -98,6 +98,12 @@ internal sealed class MeterBridge : IDisposable
             }
 
             value *= scale;
+            if (tags.IsEmpty)
+            {
+                Apply(Get([]), value, []);
+                return;
+            }
+
             var sorted = tags.ToArray();
             Array.Sort(sorted, (a, b) => string.CompareOrdinal(a.Key, b.Key));
             var keys = sorted.Select(t => PrometheusNames.Sanitize(t.Key)).ToArray();
@@ -108,7 +114,12 @@ internal sealed class MeterBridge : IDisposable
                 WithdrawUnlabelledZero();
             }
 
-            switch (Get(keys))
+            Apply(Get(keys), value, values);
+        }
+
+        private void Apply(Collector collector, double value, string[] values)
+        {
+            switch (collector)
             {
                 case Counter counter when kind == ExportKind.Counter:
                     counter.WithLabels(values).Inc(Math.Max(0, value));
@@ -144,7 +155,7 @@ internal sealed class MeterBridge : IDisposable
             }
         }
 
-        private Collector Get(string[] keys) => _byKeys.GetOrAdd(string.Join(',', keys), _ => kind switch
+        private Collector Get(string[] keys) => _byKeys.GetOrAdd(keys.Length == 0 ? "" : string.Join(',', keys), _ => kind switch
         {
             ExportKind.Counter or ExportKind.ObservedCounter => bridge._metrics.CreateCounter(name, help, keys),
             ExportKind.Histogram => bridge._metrics.CreateHistogram(name, help, keys),

@@ -193,17 +193,28 @@ public sealed class MetricsEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Scrape_MoreNodesThanMaxNodes_KeepsTheCapAndCountsTheRest()
+    public async Task Scrape_MoreNodesInstancesComponentsThanTheCaps_KeepsTheFirstAndCountsTheRest()
     {
-        await using var controller = await StartControllerAsync(_dir.Path, new() { ["Controller:Metrics:MaxNodes"] = "1" });
+        await using var controller = await StartControllerAsync(_dir.Path, new()
+        {
+            ["Controller:Metrics:MaxNodes"] = "1",
+            ["Controller:Metrics:MaxInstances"] = "1",
+            ["Controller:Metrics:MaxComponents"] = "1",
+        });
         await using var a = await SimulatedNode.StartAsync(controller, TestController.NodeA);
         await using var b = await SimulatedNode.StartAsync(controller, TestController.NodeB);
         await Poll.UntilAsync(() => controller.Get<ResourceBroker>().GetNodes().Count(n => n.Online) == 2, "both nodes are known to the broker");
         var viewer = await CreateTokenAsync(controller, "viewer");
+        var first = await AllocateAsync(controller, "cap/one");
+        var second = await AllocateAsync(controller, "cap/two");
 
-        var scrape = await ScrapeUntilAsync(controller, viewer, e => e.Find("edge_metrics_omitted", ("kind", "node")).SingleOrDefault()?.Value == 1, "one node is cut");
+        var scrape = await ScrapeUntilAsync(controller, viewer, e => e.Find("edge_metrics_omitted", ("kind", "node")).SingleOrDefault()?.Value == 1 && e.Find("edge_metrics_omitted", ("kind", "instance")).SingleOrDefault()?.Value == 1, "one node and one instance are cut");
         Assert.Equal(["node-a"], scrape.Find("edge_node_cpu_capacity_cores").Select(s => s.Labels["node"]));
         Assert.Equal(["node-a"], scrape.Find("edge_node_online").Select(s => s.Labels["node"]));
-        Assert.DoesNotContain(scrape.Samples, s => s.Labels.TryGetValue("node", out var n) && n == TestController.NodeB);
+        Assert.Equal([string.CompareOrdinal(first, second) < 0 ? first : second], scrape.Find("edge_instance_cpu_limit_cores").Select(s => s.Labels["instance"]));
+        Assert.Equal(1, scrape.Value("edge_metrics_omitted", ("kind", "component")));
+        Assert.Equal(["cap/one"], scrape.Find("edge_component_forecast_cpu_cores").Select(s => s.Labels["component"]));
+        Assert.Equal(2, scrape.Value("edge_broker_allocations", ("state", "active")));
+        Assert.DoesNotContain(scrape.Samples, s => s.Name.StartsWith("edge_node_", StringComparison.Ordinal) && s.Labels.GetValueOrDefault("node") == TestController.NodeB);
     }
 }

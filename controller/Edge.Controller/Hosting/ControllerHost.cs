@@ -9,6 +9,7 @@ using Edge.Controller.History;
 using Edge.Controller.Ingest;
 using Edge.Controller.Mqtt;
 using Edge.Controller.Nodes;
+using Edge.Controller.Operations;
 using Edge.Controller.Options;
 using Edge.Controller.Profiles;
 using Edge.Controller.Security;
@@ -53,6 +54,7 @@ internal static class ControllerHost
         app.MapGet("/api/reconcile", (ReconcileReports reports) => TypedResults.Json(reports.All(), ControlJsonContext.Default.IReadOnlyListReconcileReport));
         app.MapTokenEndpoints();
         app.MapEdgeMetrics();
+        app.MapOperationsEndpoints();
         return app;
     }
 
@@ -103,6 +105,7 @@ internal static class ControllerHost
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }
 
+        services.AddEdgeOperations(configuration);
         services.AddHostedService(sp => sp.GetRequiredService<MqttIngest>());
         AddControl(services, configuration, bound);
     }

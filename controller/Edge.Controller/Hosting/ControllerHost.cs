@@ -55,6 +55,7 @@ internal static class ControllerHost
         app.MapTokenEndpoints();
         app.MapEdgeMetrics();
         app.MapOperationsEndpoints();
+        Dashboard.DashboardEndpoints.MapDashboard(app);
         return app;
     }
 

@@ -124,6 +124,15 @@ internal sealed partial class FeedbackLedger : IDisposable
         }
     }
 
+    /// <summary>The component's latest finished runs (at most 20), newest first; empty when it has none.</summary>
+    public IReadOnlyList<RunRecord> LatestRuns(string componentId)
+    {
+        lock (_gate)
+        {
+            return _components.TryGetValue(componentId, out var aggregate) ? aggregate.Recent() : [];
+        }
+    }
+
     public IReadOnlyList<ComponentSummary> Summaries()
     {
         lock (_gate)
@@ -393,6 +402,8 @@ internal sealed partial class FeedbackLedger : IDisposable
                 _recent.Dequeue();
             }
         }
+
+        public IReadOnlyList<RunRecord> Recent() => [.. _recent.Reverse()];
 
         public ComponentSummary ToSummary(Edge.Common.Contracts.PredictionProfile? next)
         {

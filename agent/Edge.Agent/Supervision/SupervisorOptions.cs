@@ -92,13 +92,13 @@ internal sealed record SupervisorOptions
     public string NetworkSubnet { get; set; } = "10.213.0.0/16";
 
     /// <summary>Size at which an instance's stdout or stderr segment file is closed and a new one started (output/ under <see cref="StateDirectory"/>).</summary>
-    public long OutputSegmentBytes { get; init; } = 4L << 20;
+    public long OutputSegmentBytes { get; set; } = 4L << 20;
 
     /// <summary>Segment files kept per stream, the one being written included; older output is deleted.</summary>
-    public int OutputSegments { get; init; } = 2;
+    public int OutputSegments { get; set; } = 2;
 
     /// <summary>How long an ended instance's output is kept on the node.</summary>
-    public TimeSpan OutputRetention { get; init; } = TimeSpan.FromDays(1);
+    public TimeSpan OutputRetention { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>The bundled workload, allowed when <see cref="AllowedExecutables"/> is empty.</summary>
     public static string BundledWorkload => Path.Combine(AppContext.BaseDirectory, "edge-workload");

@@ -18,7 +18,7 @@ namespace Edge.Benchmarks.MetricsScrape;
 /// registry, resource broker, latest usage) is fed directly with N nodes and M placed instances, each with a usage
 /// report, then scraped over HTTP with a viewer-level token (the admin token) K times. Prints the exposition's size and
 /// series count and the scrape time (p50, p95, max) and the process's RSS.
-/// Run: <c>dotnet run -c Release --project tests/Edge.Benchmarks -- metrics-scrape [--nodes 1000] [--instances 5000] [--components 200] [--scrapes 30]</c>.
+/// Run: <c>dotnet run -c Release --project tests/Edge.Benchmarks -- metrics-scrape [--nodes 1000] [--instances 5000] [--components 200] [--scrapes 30] [--out FILE]</c>; <c>--out</c> keeps the last exposition (e.g. for <c>promtool check metrics &lt; FILE</c>).
 /// </summary>
 internal static class MetricsScrapeBenchmark
 {
@@ -34,6 +34,8 @@ internal static class MetricsScrapeBenchmark
         var instances = Arg("--instances", 5000);
         var components = Arg("--components", 200);
         var scrapes = Arg("--scrapes", 30);
+        var outIndex = Array.IndexOf(args, "--out");
+        var outFile = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null;
         var dataDirectory = Path.Combine(Path.GetTempPath(), "edge-metrics-bench-" + Guid.NewGuid().ToString("N"));
         var settings = new Dictionary<string, string?>
         {
@@ -58,8 +60,7 @@ internal static class MetricsScrapeBenchmark
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(Path.Combine(dataDirectory, "admin.token"))).Trim());
 
             var times = new List<double>();
-            var bytes = 0;
-            var series = 0;
+            byte[] last = [];
             for (var i = 0; i < scrapes + 3; i++)
             {
                 var clock = Stopwatch.StartNew();
@@ -71,11 +72,17 @@ internal static class MetricsScrapeBenchmark
                 }
 
                 times.Add(clock.Elapsed.TotalMilliseconds);
-                bytes = body.Length;
-                series = System.Text.Encoding.UTF8.GetString(body).Split('\n').Count(l => l.Length > 0 && l[0] != '#');
+                last = body;
             }
 
             times.Sort();
+            var bytes = last.Length;
+            var series = System.Text.Encoding.UTF8.GetString(last).Split('\n').Count(l => l.Length > 0 && l[0] != '#');
+            if (outFile is not null)
+            {
+                await File.WriteAllBytesAsync(outFile, last);
+            }
+
             double At(double q) => times[Math.Min(times.Count - 1, (int)Math.Ceiling(q * times.Count) - 1)];
             var load = File.Exists("/proc/loadavg") ? (await File.ReadAllTextAsync("/proc/loadavg")).Split(' ')[0] : "?";
             Console.WriteLine($"metrics-scrape: {nodes:N0} nodes, {placed:N0} instances placed, {components:N0} components, {scrapes} scrapes, {Environment.ProcessorCount} cores, load {load}");

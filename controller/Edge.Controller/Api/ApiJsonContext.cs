@@ -12,5 +12,7 @@ namespace Edge.Controller.Api;
 [JsonSerializable(typeof(IReadOnlyList<NodeResponse>))]
 [JsonSerializable(typeof(MetricsResponse))]
 [JsonSerializable(typeof(IReadOnlyList<SeriesResponse>))]
-[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

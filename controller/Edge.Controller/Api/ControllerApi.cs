@@ -47,7 +47,7 @@ internal static class ControllerApi
 
         if (!TimeRangeParser.TryResolve(from, to, time.GetUtcNow(), options.Value.Http.MaxQueryRange, out var fromMs, out var toMs, out var error))
         {
-            return Results.Json(new ErrorResponse(error), ApiJson.Context.ErrorResponse, statusCode: 400);
+            return ApiProblems.Result(StatusCodes.Status400BadRequest, error);
         }
 
         var series = store.Query(node, scope, metric, fromMs, toMs, cancellationToken)
@@ -70,5 +70,5 @@ internal static class ControllerApi
     private static IResult? UnknownNode(string node, IHistoryStore store, NodeRegistry registry) =>
         registry.TryGet(node, out _) || store.HasNode(node)
             ? null
-            : Results.Json(new ErrorResponse($"node '{node}' is not known: it has published neither status nor metrics"), ApiJson.Context.ErrorResponse, statusCode: 404);
+            : ApiProblems.Result(StatusCodes.Status404NotFound, $"node '{node}' is not known: it has published neither status nor metrics");
 }

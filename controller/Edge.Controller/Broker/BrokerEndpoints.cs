@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Edge.Common.Contracts;
+using Edge.Controller.Api;
 using Edge.Controller.Security;
 
 namespace Edge.Controller.Broker;
@@ -9,7 +10,7 @@ internal static class BrokerEndpoints
 {
     /// <summary>
     /// Maps <c>GET /api/allocations</c>, <c>GET /api/queue</c>, <c>POST /api/allocations</c> (201 placed, 202 queued,
-    /// 409 rejected, 400 invalid, including a command off <c>Controller:Workflows:AllowedCommands</c> or a refused
+    /// 409 rejected, 400 invalid (both problem details), including a command off <c>Controller:Workflows:AllowedCommands</c> or a refused
     /// environment) and <c>DELETE /api/allocations/{id}</c> (204, 404 unknown, 400 bad id). Reading needs a viewer
     /// token (the fallback policy), changing needs operator; environment values are never shown back.
     /// </summary>
@@ -65,6 +66,12 @@ internal static class BrokerEndpoints
             http.HttpContext.Response.Headers.Location = $"/api/allocations/{Uri.EscapeDataString(outcome.AllocationId!)}";
         }
 
+        if (status >= StatusCodes.Status400BadRequest)
+        {
+            // Refused or invalid: a problem whose detail is the broker's reason; "outcome" says which.
+            return ApiProblems.Result(status, outcome.Reason, [new("outcome", outcome.Status is AllocationStatus.Rejected ? "rejected" : "invalid")]);
+        }
+
         return TypedResults.Json(outcome, BrokerHttpJson.Context.AllocationOutcome, statusCode: status);
     }
 
@@ -80,6 +87,5 @@ internal static class BrokerEndpoints
             : Error(StatusCodes.Status404NotFound, $"no allocation or queued request has id '{id}'");
     }
 
-    private static IResult Error(int status, string message) =>
-        TypedResults.Json(new BrokerError(message), BrokerHttpJson.Context.BrokerError, statusCode: status);
+    private static IResult Error(int status, string message) => ApiProblems.Result(status, message);
 }

@@ -14,5 +14,4 @@ namespace Edge.Controller.Broker;
 [JsonSerializable(typeof(AllocationOutcome))]
 [JsonSerializable(typeof(IReadOnlyList<Allocation>))]
 [JsonSerializable(typeof(IReadOnlyList<QueuedRequest>))]
-[JsonSerializable(typeof(BrokerError))]
 internal sealed partial class BrokerJsonContext : JsonSerializerContext;

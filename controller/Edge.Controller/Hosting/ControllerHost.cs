@@ -9,9 +9,11 @@ using Edge.Controller.History;
 using Edge.Controller.Ingest;
 using Edge.Controller.Mqtt;
 using Edge.Controller.Nodes;
+using Edge.Controller.Operations;
 using Edge.Controller.Options;
 using Edge.Controller.Profiles;
 using Edge.Controller.Security;
+using Edge.Controller.Telemetry;
 using Edge.Controller.Workflows;
 using Edge.Models.Profiling;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -51,6 +53,8 @@ internal static class ControllerHost
         app.MapWorkflowEndpoints();
         app.MapGet("/api/reconcile", (ReconcileReports reports) => TypedResults.Json(reports.All(), ControlJsonContext.Default.IReadOnlyListReconcileReport));
         app.MapTokenEndpoints();
+        app.MapEdgeMetrics();
+        app.MapOperationsEndpoints();
         Dashboard.DashboardEndpoints.MapDashboard(app);
         return app;
     }
@@ -103,6 +107,7 @@ internal static class ControllerHost
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }
 
+        services.AddEdgeOperations(configuration);
         services.AddHostedService(sp => sp.GetRequiredService<MqttIngest>());
         AddControl(services, configuration, bound);
     }
@@ -150,6 +155,7 @@ internal static class ControllerHost
         services.AddSingleton<VolumeService>();
         services.AddHostedService<ControlLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<VolumeService>());
+        services.AddEdgeTelemetry(configuration);
     }
 
     /// <summary>The forecaster's settings (<see cref="ComponentProfilerOptions"/>).</summary>

@@ -113,7 +113,7 @@ internal sealed partial class FeedbackLedger : IDisposable
             }
         }
 
-        _recorded.Add(1);
+        _recorded.Add(1, new KeyValuePair<string, object?>("outcome", run.Outcome));
     }
 
     public ComponentSummary? Summary(string componentId)
@@ -138,6 +138,15 @@ internal sealed partial class FeedbackLedger : IDisposable
         lock (_gate)
         {
             return [.. _components.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Value.ToSummary(null) with { RecentRuns = [] })];
+        }
+    }
+
+    /// <summary>Each component's totals with its latest finished run, in id order (the metrics endpoint's forecast gauges).</summary>
+    public IReadOnlyList<(ComponentSummary Summary, RunRecord? Last)> Latest()
+    {
+        lock (_gate)
+        {
+            return [.. _components.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => (c.Value.ToSummary(null) with { RecentRuns = [] }, c.Value.Last))];
         }
     }
 

@@ -1,14 +1,9 @@
-using System.Text.Json;
 using Edge.Controller.Api;
 
 namespace Edge.Controller.Security;
 
-/// <summary>Writes the API's error body (<c>{"error":"…"}</c>) from middleware and handlers.</summary>
+/// <summary>Writes the API's error body from middleware and handlers: RFC 9457 problem details (<see cref="ApiProblems"/>).</summary>
 internal static class ApiErrors
 {
-    public static async Task WriteAsync(HttpResponse response, string message, CancellationToken cancellationToken)
-    {
-        response.ContentType = "application/json; charset=utf-8";
-        await JsonSerializer.SerializeAsync(response.Body, new ErrorResponse(message), ApiJson.Context.ErrorResponse, cancellationToken);
-    }
+    public static Task WriteAsync(HttpContext context, int status, string message) => ApiProblems.WriteAsync(context, status, message);
 }

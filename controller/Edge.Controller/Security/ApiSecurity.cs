@@ -32,9 +32,13 @@ internal static class ApiSecurity
         return services;
     }
 
-    /// <summary>The gate, then authentication and authorization; call before mapping endpoints.</summary>
+    /// <summary>
+    /// Problem details for error statuses nothing wrote a body for (unknown route, wrong method), then the gate,
+    /// authentication and authorization; call before mapping endpoints.
+    /// </summary>
     public static WebApplication UseApiSecurity(this WebApplication app)
     {
+        app.UseStatusCodePages(Api.ApiProblems.StatusCodePageAsync);
         app.UseMiddleware<RequestGate>();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -8,7 +8,7 @@ namespace Edge.Controller.Security;
 /// <summary>
 /// <c>Authorization: Bearer &lt;token&gt;</c> against <see cref="ApiTokenStore"/>. No cookies and no other scheme,
 /// so a browser cannot send a credential on its own (a cross-site request carries no bearer header). 401 answers
-/// carry <c>WWW-Authenticate: Bearer</c> and a JSON error; 403 names the role that was needed. Both are counted and
+/// carry <c>WWW-Authenticate: Bearer</c> and a problem-details error; 403 names the role that was needed. Both are counted and
 /// logged (throttled) with the client address and path, never the token.
 /// </summary>
 internal sealed partial class ApiTokenAuthenticationHandler(
@@ -65,7 +65,7 @@ internal sealed partial class ApiTokenAuthenticationHandler(
         };
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = reason == "missing" ? "Bearer realm=\"edge\"" : "Bearer realm=\"edge\", error=\"invalid_token\"";
-        await ApiErrors.WriteAsync(Response, message, Context.RequestAborted);
+        await ApiErrors.WriteAsync(Context, StatusCodes.Status401Unauthorized, message);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
@@ -80,7 +80,7 @@ internal sealed partial class ApiTokenAuthenticationHandler(
         }
 
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        await ApiErrors.WriteAsync(Response, $"token '{name}' has role '{role}'; {Request.Method} {Request.Path} needs '{required}' or above", Context.RequestAborted);
+        await ApiErrors.WriteAsync(Context, StatusCodes.Status403Forbidden, $"token '{name}' has role '{role}'; {Request.Method} {Request.Path} needs '{required}' or above");
     }
 
     [LoggerMessage(EventId = 9010, Level = LogLevel.Warning, Message = "API: refused {Method} {Path} from {Remote} with 401 ({Reason} token); {Suppressed} more since the last such line")]

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Edge.Controller.Security;
 
 /// <summary>
-/// Runs before authentication and refuses, each with a JSON error naming the value, counted and logged (throttled):
+/// Runs before authentication and refuses, each with a problem-details error naming the value, counted and logged (throttled):
 /// a Host header not in <see cref="HttpOptions.EffectiveAllowedHosts"/> (400; a browser led to the API by DNS
 /// rebinding sends the attacker's host name), a POST/PUT/PATCH body that is not <c>application/json</c> (415; HTML
 /// forms and <c>text/plain</c> fetches need no CORS preflight) and a body over
@@ -94,7 +94,7 @@ internal sealed partial class RequestGate
             context.Response.Headers.Connection = "close";
         }
 
-        await ApiErrors.WriteAsync(context.Response, message, context.RequestAborted);
+        await ApiErrors.WriteAsync(context, status, message);
     }
 
     private static string Shorten(string value)

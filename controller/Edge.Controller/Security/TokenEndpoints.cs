@@ -47,6 +47,5 @@ internal static class TokenEndpoints
         return TypedResults.Json(created!, SecurityJsonContext.Default.TokenCreated, statusCode: StatusCodes.Status201Created);
     }
 
-    private static IResult Error(int status, string message) =>
-        TypedResults.Json(new Api.ErrorResponse(message), Api.ApiJson.Context.ErrorResponse, statusCode: status);
+    private static IResult Error(int status, string message) => Api.ApiProblems.Result(status, message);
 }

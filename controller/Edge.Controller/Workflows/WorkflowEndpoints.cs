@@ -7,7 +7,7 @@ using Edge.Models.Profiling;
 namespace Edge.Controller.Workflows;
 
 /// <summary>
-/// <c>POST /api/workflows</c> (201 accepted with the run's status, 400 with every reason when refused),
+/// <c>POST /api/workflows</c> (201 accepted with the run's status, 400 problem details with every reason in <c>errors</c> when refused),
 /// <c>GET /api/workflows</c>, <c>GET /api/workflows/{run}</c>, <c>DELETE /api/workflows/{run}</c> (cancel),
 /// <c>GET /api/components</c>, <c>GET /api/components/{id}</c> (runs against predictions), <c>GET /api/volume</c>.
 /// Reading needs a viewer token, submitting and cancelling a submitter token.
@@ -48,7 +48,8 @@ internal static class WorkflowEndpoints
         var response = await service.SubmitAsync(decoded.Value, "http", cancellationToken);
         if (!response.Accepted)
         {
-            return TypedResults.Json(response, WorkflowHttpJson.Workflows.SubmitResponse, statusCode: StatusCodes.Status400BadRequest);
+            var detail = response.Errors.Count == 1 ? response.Errors[0] : $"the workflow is refused for {response.Errors.Count} reasons: {string.Join("; ", response.Errors)}";
+            return ApiProblems.Result(StatusCodes.Status400BadRequest, detail, [new("errors", response.Errors.ToArray())]);
         }
 
         // Ids may hold any non-control character (they are MQTT topic segments); a header carries only ASCII.
@@ -68,6 +69,5 @@ internal static class WorkflowEndpoints
         return TypedResults.Json(new ComponentSummary(id, 0, 0, 0, 0, null, null, null, null, 0, 0, next, []), WorkflowHttpJson.Components.ComponentSummary);
     }
 
-    private static IResult Error(int status, string message) =>
-        TypedResults.Json(new ErrorResponse(message), ApiJson.Context.ErrorResponse, statusCode: status);
+    private static IResult Error(int status, string message) => ApiProblems.Result(status, message);
 }

@@ -33,7 +33,7 @@ internal sealed class AuthHandler(ApiToken token) : DelegatingHandler(new HttpCl
         try
         {
             using var json = JsonDocument.Parse(body);
-            return json.RootElement.TryGetProperty("error", out var error) ? error.GetString() ?? body : body;
+            return json.RootElement.TryGetProperty("detail", out var error) ? error.GetString() ?? body : body;
         }
         catch (JsonException)
         {

@@ -116,6 +116,6 @@ internal static class SubmitCommand
             return errors.Select(e => e?.GetValue<string>() ?? "");
         }
 
-        return [node?["error"]?.GetValue<string>() ?? body];
+        return [node?["detail"]?.GetValue<string>() ?? body];
     }
 }

@@ -125,7 +125,7 @@ internal static class TokenCommand
         try
         {
             using var json = JsonDocument.Parse(body);
-            message = json.RootElement.TryGetProperty("error", out var e) ? e.GetString() ?? body : body;
+            message = json.RootElement.TryGetProperty("detail", out var e) ? e.GetString() ?? body : body;
         }
         catch (JsonException)
         {

@@ -178,7 +178,7 @@ internal sealed class HttpBodyTarget : IFuzzTarget
         return Encoding.UTF8.GetString(buffer, 0, read);
     }
 
-    /// <summary>The "error" (or first "errors") text of a JSON answer; the raw start of any other body.</summary>
+    /// <summary>The "error" (or first "errors", or the problem's "detail") text of a JSON answer; the raw start of any other body.</summary>
     private static string? ErrorText(string body)
     {
         try
@@ -187,7 +187,7 @@ internal sealed class HttpBodyTarget : IFuzzTarget
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Object)
             {
-                foreach (var name in new[] { "error", "errors", "reason", "status", "title" })
+                foreach (var name in new[] { "error", "errors", "detail", "reason", "status", "title" })
                 {
                     if (root.TryGetProperty(name, out var value))
                     {

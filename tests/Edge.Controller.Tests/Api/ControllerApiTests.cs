@@ -43,7 +43,7 @@ public sealed class ControllerApiTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("'nobody'", await unknown.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badFrom.StatusCode);
-        Assert.Contains("from 'yesterday'", (await badFrom.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("from 'yesterday'", (await badFrom.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, reversed.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
     }

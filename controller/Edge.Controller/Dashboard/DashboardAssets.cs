@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Security.Cryptography;
+using Edge.Controller.Api;
 
 namespace Edge.Controller.Dashboard;
 
@@ -36,7 +37,7 @@ internal static class DashboardAssets
         var name = string.IsNullOrEmpty(file) ? "index.html" : file;
         if (!Files.TryGetValue(name, out var asset))
         {
-            return TypedResults.Problem(detail: $"the dashboard has no file '{Shorten(name)}'", statusCode: StatusCodes.Status404NotFound);
+            return ApiProblems.Result(StatusCodes.Status404NotFound, $"the dashboard has no file '{Shorten(name)}'");
         }
 
         var headers = http.Response.Headers;

@@ -1,3 +1,4 @@
+using Edge.Controller.Api;
 using Edge.Controller.Broker;
 using Edge.Controller.History;
 using Edge.Controller.Nodes;
@@ -35,7 +36,7 @@ internal static class DashboardEndpoints
         app.MapGet("/api/dashboard/runs/{run}", (string run, WorkflowService workflows, ResourceBroker broker, FeedbackLedger ledger, InstanceUsageTracker usage) =>
                 DashboardViews.Run(run, workflows, broker, ledger, usage) is { } view
                     ? (IResult)TypedResults.Json(view, DashboardHttpJson.Context.DashboardRun)
-                    : TypedResults.Problem(detail: $"no workflow run has id '{run}'", statusCode: StatusCodes.Status404NotFound))
+                    : ApiProblems.Result(StatusCodes.Status404NotFound, $"no workflow run has id '{run}'"))
             .RequireAuthorization(ApiPolicies.Viewer)
             .WithName("GetDashboardRun")
             .WithTags("Dashboard")

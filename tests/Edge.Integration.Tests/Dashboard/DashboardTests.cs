@@ -215,6 +215,8 @@ public sealed class DashboardTests(DashboardSystem live) : IClassFixture<Dashboa
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(await unknown.Content.ReadAsStringAsync(ct)).RootElement;
         Assert.Equal(404, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("type").GetString()));
         Assert.Contains("'no-such-run'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         var fleet = await viewer.GetFromJsonAsync<JsonElement>("/api/dashboard/fleet", ct);

@@ -77,5 +77,9 @@ internal sealed class SimulatedNode : IAsyncDisposable
         return _connection.PublishAsync(_topics.NodeEvents(NodeId), PayloadCodec.Encode(e, EdgeJsonContext.Default.NodeEvent), retain: false, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Answers a readOutput command with one chunk on this node's output topic.</summary>
+    public Task<bool> PublishOutputAsync(OutputChunk chunk) =>
+        _connection.PublishAsync(_topics.NodeOutput(NodeId), PayloadCodec.Encode(chunk, EdgeJsonContext.Default.OutputChunk), retain: false, TestContext.Current.CancellationToken);
+
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
 }

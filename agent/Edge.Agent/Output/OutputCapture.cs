@@ -4,7 +4,7 @@ namespace Edge.Agent.Output;
 
 /// <summary>
 /// Keeps every instance's stdout and stderr on the node: each stream is a FIFO in
-/// <c>{StateDirectory}/output/{instance}/</c> that the launch prologue opens for the instance before it execs, and
+/// <c>{StateDirectory}/output/i-{instance}/</c> that the launch prologue opens for the instance before it execs, and
 /// one thread of the agent polls all of them and appends what arrives to the stream's <see cref="SegmentWriter"/>.
 /// The agent opens each FIFO read-write and non-blocking, so the instance's open never waits and the agent never
 /// blocks on a read; a slow disk or a full one costs output (dropped and counted), never the instance's progress.
@@ -19,6 +19,7 @@ internal sealed class OutputCapture : IDisposable
 {
     public const string DirectoryName = "output";
     public const string ExitedMarker = "exited";
+    public const string DirectoryPrefix = "i-";
     public static readonly string[] Streams = ["stdout", "stderr"];
 
     private const int ReadBufferBytes = 64 << 10;
@@ -69,7 +70,11 @@ internal sealed class OutputCapture : IDisposable
         }
     }
 
-    public string DirectoryOf(string instanceId) => Path.Combine(Root, instanceId);
+    /// <summary>
+    /// <c>{Root}/i-{instance}</c>: prefixed like the instance's group, since a valid instance id may be "." or ".."
+    /// and must never name the root or a directory above it.
+    /// </summary>
+    public string DirectoryOf(string instanceId) => Path.Combine(Root, DirectoryPrefix + instanceId);
 
     public static string FifoName(string stream) => stream + ".pipe";
 
@@ -246,7 +251,13 @@ internal sealed class OutputCapture : IDisposable
         var now = _time.GetUtcNow();
         foreach (var directory in Directory.EnumerateDirectories(Root))
         {
-            var instance = Path.GetFileName(directory);
+            var name = Path.GetFileName(directory);
+            if (!name.StartsWith(DirectoryPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var instance = name[DirectoryPrefix.Length..];
             var marker = Path.Combine(directory, ExitedMarker);
             bool attached;
             lock (_lock)

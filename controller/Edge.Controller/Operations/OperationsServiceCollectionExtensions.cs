@@ -17,6 +17,8 @@ internal static class OperationsServiceCollectionExtensions
             .Validate(o => o.OutputRequestTimeout > TimeSpan.Zero && o.OutputRequestTimeout <= TimeSpan.FromMinutes(5),
                 $"{ControllerOptions.SectionName}:OutputRequestTimeout must be more than 0 and at most 00:05:00")
             .ValidateOnStart();
+        // The operator contract's types, for the HTTP JSON options (OpenAPI schemas, Produces<T>) as well.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(Common.Api.OperatorJsonContext.Default));
         services.AddSingleton(sp => new NodeSchedulingStore(sp.GetRequiredService<IOptions<ControllerOptions>>().Value.DataDirectory));
         services.AddSingleton<NodeOperations>();
         services.AddSingleton<OutputRequests>();

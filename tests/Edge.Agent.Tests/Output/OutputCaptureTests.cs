@@ -83,6 +83,25 @@ public sealed class OutputCaptureTests
         Assert.True(capture.Has("live"), "a running instance's output is never swept");
     }
 
+    [Fact]
+    public void Open_DotDotInstanceId_StaysInsideTheOutputRoot()
+    {
+        using var dir = new TempDirectory();
+        var keep = Path.Combine(dir.Path, "keep.txt");
+        File.WriteAllText(keep, "state");
+        using var capture = new OutputCapture(dir.Path, new OutputLimits(4096, 2, TimeSpan.Zero), TimeProvider.System);
+
+        capture.Open("..");
+        capture.Finish("..");
+        capture.Open("..");
+
+        Assert.True(File.Exists(keep), "the state directory above the output root is untouched");
+        Assert.StartsWith(capture.Root + "/", Path.GetFullPath(capture.DirectoryOf("..")), StringComparison.Ordinal);
+        capture.Finish("..");
+        Assert.Equal(1, capture.Sweep());
+        Assert.True(File.Exists(keep));
+    }
+
     private static string Text((long Total, long Offset, byte[] Data)? tail) => tail is { } t ? Encoding.UTF8.GetString(t.Data) : "";
 
     private static UnixFileMode ModeOf(string path) => OperatingSystem.IsWindows() ? UnixFileMode.None : File.GetUnixFileMode(path);

@@ -30,13 +30,14 @@ public sealed partial class ProtocolDocTests
                 nameof(PredictionProfile) => PayloadCodec.Decode(bytes, ctx.PredictionProfile).Message,
                 nameof(Decision) => PayloadCodec.Decode(bytes, ctx.Decision).Message,
                 nameof(ResourceDefinition) => PayloadCodec.Decode(bytes, ctx.ResourceDefinition).Message,
+                nameof(OutputChunk) => PayloadCodec.Decode(bytes, ctx.OutputChunk).Message,
                 _ => $"unknown type '{type}' in docs/protocol.md",
             };
             Assert.True(error is null, $"{type} example: {error}");
             seen.Add(type);
         }
 
-        Assert.Equal(9, seen.Count);
+        Assert.Equal(10, seen.Count);
     }
 
     internal static string RepoRoot()

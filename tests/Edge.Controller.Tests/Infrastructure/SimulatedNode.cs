@@ -81,5 +81,9 @@ internal sealed class SimulatedNode : IAsyncDisposable
     public Task PublishMetricsAsync(MetricBatch batch) =>
         _connection.PublishAsync(_topics.NodeMetrics(NodeId), PayloadCodec.Encode(batch, EdgeJsonContext.Default.MetricBatch), retain: false, TestContext.Current.CancellationToken);
 
+    /// <summary>Answers a readOutput command with one chunk on this node's output topic.</summary>
+    public Task<bool> PublishOutputAsync(OutputChunk chunk) =>
+        _connection.PublishAsync(_topics.NodeOutput(NodeId), PayloadCodec.Encode(chunk, EdgeJsonContext.Default.OutputChunk), retain: false, TestContext.Current.CancellationToken);
+
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
 }

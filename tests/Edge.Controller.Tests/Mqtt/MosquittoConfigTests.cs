@@ -87,6 +87,33 @@ public sealed class MosquittoConfigTests : IDisposable
         await Assert.ThrowsAsync<TimeoutException>(() => agent.WaitConnectedAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task ShippedAcl_NodeAnswersOutputOnlyOnItsOwnTopic()
+    {
+        Assert.SkipUnless(File.Exists(Mosquitto) && File.Exists(Passwd), "needs the mosquitto apt package (/usr/sbin/mosquitto, /usr/bin/mosquitto_passwd)");
+        var (plain, _) = await StartAsync();
+        await using var controller = Connection($"mqtt://127.0.0.1:{plain}", ClientIdPolicy.ControllerClientId, "edge-controller", caFile: null);
+        var received = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        controller.Subscribe(_topics.AllNodes(NodeTopicKind.Output));
+        controller.MessageHandler = (message, _) =>
+        {
+            received.Enqueue(message.Topic);
+            return Task.CompletedTask;
+        };
+        controller.Start();
+        await controller.WaitConnectedAsync(TestContext.Current.CancellationToken);
+        await using var node = Connection($"mqtt://127.0.0.1:{plain}", "agent-node-a", TestController.NodeA, caFile: null);
+        node.Start();
+        await node.WaitConnectedAsync(TestContext.Current.CancellationToken);
+
+        // mosquitto acknowledges a publish the ACL denies and drops it, so the order tells: the forged one goes first.
+        await node.PublishAsync(_topics.NodeOutput(TestController.NodeB), [2], retain: false, TestContext.Current.CancellationToken);
+        await node.PublishAsync(_topics.NodeOutput(TestController.NodeA), [1], retain: false, TestContext.Current.CancellationToken);
+
+        await Poll.UntilAsync(() => received.Contains(_topics.NodeOutput(TestController.NodeA)), "node-a's own output answer reaches the controller");
+        Assert.DoesNotContain(_topics.NodeOutput(TestController.NodeB), received);
+    }
+
     public void Dispose()
     {
         if (_process is { HasExited: false })

@@ -7,7 +7,7 @@ namespace Edge.Controller.Api;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(ReadyResponse))]
 [JsonSerializable(typeof(HealthStatus))]
 [JsonSerializable(typeof(IReadOnlyList<NodeResponse>))]
 [JsonSerializable(typeof(MetricsResponse))]

@@ -16,22 +16,29 @@ internal static class WorkflowEndpoints
 {
     public static IEndpointRouteBuilder MapWorkflowEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/workflows", SubmitAsync).RequireAuthorization(ApiPolicies.Submitter);
+        app.MapPost("/api/workflows", SubmitAsync)
+            .Requires(ApiPolicies.Submitter).WithName("SubmitWorkflow").WithTags("Workflows")
+            .Accepts<WorkflowSubmission>("application/json").Produces<SubmitResponse>(StatusCodes.Status201Created).Problems(StatusCodes.Status400BadRequest);
         app.MapGet("/api/workflows", (WorkflowService service) =>
-            TypedResults.Json(service.List(), WorkflowHttpJson.Workflows.IReadOnlyListWorkflowRunStatus));
+            TypedResults.Json(service.List(), WorkflowHttpJson.Workflows.IReadOnlyListWorkflowRunStatus))
+            .Requires(ApiPolicies.Viewer).WithName("ListWorkflowRuns").WithTags("Workflows").Produces<IReadOnlyList<WorkflowRunStatus>>(StatusCodes.Status200OK);
         app.MapGet("/api/workflows/{run}", (string run, WorkflowService service) =>
             service.Get(run) is { } status
                 ? TypedResults.Json(status, WorkflowHttpJson.Workflows.WorkflowRunStatus)
-                : Error(StatusCodes.Status404NotFound, $"no workflow run has id '{run}'"));
+                : Error(StatusCodes.Status404NotFound, $"no workflow run has id '{run}'"))
+            .Requires(ApiPolicies.Viewer).WithName("GetWorkflowRun").WithTags("Workflows").Produces<WorkflowRunStatus>(StatusCodes.Status200OK).Problems(StatusCodes.Status404NotFound);
         app.MapDelete("/api/workflows/{run}", async (string run, WorkflowService service, CancellationToken ct) =>
             await service.CancelAsync(run, "cancelled on request", ct)
                 ? TypedResults.NoContent()
                 : Error(StatusCodes.Status404NotFound, $"no unfinished workflow run has id '{run}'"))
-            .RequireAuthorization(ApiPolicies.Submitter);
+            .Requires(ApiPolicies.Submitter).WithName("CancelWorkflowRun").WithTags("Workflows").Produces(StatusCodes.Status204NoContent).Problems(StatusCodes.Status404NotFound);
         app.MapGet("/api/components", (FeedbackLedger ledger) =>
-            TypedResults.Json(ledger.Summaries(), WorkflowHttpJson.Components.IReadOnlyListComponentSummary));
-        app.MapGet("/api/components/{**id}", Component);
-        app.MapGet("/api/volume", (VolumeService volume) => TypedResults.Json(volume.Latest, WorkflowHttpJson.Workflows.VolumeProjection));
+            TypedResults.Json(ledger.Summaries(), WorkflowHttpJson.Components.IReadOnlyListComponentSummary))
+            .Requires(ApiPolicies.Viewer).WithName("ListComponents").WithTags("Components").Produces<IReadOnlyList<ComponentSummary>>(StatusCodes.Status200OK);
+        app.MapGet("/api/components/{**id}", Component)
+            .Requires(ApiPolicies.Viewer).WithName("GetComponent").WithTags("Components").Produces<ComponentSummary>(StatusCodes.Status200OK);
+        app.MapGet("/api/volume", (VolumeService volume) => TypedResults.Json(volume.Latest, WorkflowHttpJson.Workflows.VolumeProjection))
+            .Requires(ApiPolicies.Viewer).WithName("GetVolumeProjection").WithTags("Workflows").Produces<VolumeProjection>(StatusCodes.Status200OK);
         return app;
     }
 

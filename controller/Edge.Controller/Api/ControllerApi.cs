@@ -73,7 +73,7 @@ internal static class ControllerApi
     {
         IReadOnlyList<NodeResponse> nodes = [.. registry.List().Select(n =>
             new NodeResponse(n.NodeId, n.Online, n.LastSeenMs, DateTimeOffset.FromUnixTimeMilliseconds(n.LastSeenMs), n.Status))];
-        return Results.Json(nodes, ApiJson.Context.IReadOnlyListNodeResponse);
+        return Results.Json(nodes, ApiJson.Edge.IReadOnlyListNodeResponse);
     }
 
     private static IResult Metrics(string node, string? from, string? to, string? scope, string? metric, IHistoryStore store, NodeRegistry registry, TimeProvider time, IOptions<ControllerOptions> options, CancellationToken cancellationToken)
@@ -91,7 +91,7 @@ internal static class ControllerApi
         var series = store.Query(node, scope, metric, fromMs, toMs, cancellationToken)
             .Select(s => new SeriesResponse(s.Series.Scope, s.Series.Metric, [.. s.Points.Select(p => new PointResponse(p.TimestampMs, p.Value))]))
             .ToList();
-        return Results.Json(new MetricsResponse(node, fromMs, toMs, series), ApiJson.Context.MetricsResponse);
+        return Results.Json(new MetricsResponse(node, fromMs, toMs, series), ApiJson.Edge.MetricsResponse);
     }
 
     private static IResult Series(string node, IHistoryStore store, NodeRegistry registry)
@@ -102,7 +102,7 @@ internal static class ControllerApi
         }
 
         IReadOnlyList<SeriesResponse> series = [.. store.ListSeries(node).Select(s => new SeriesResponse(s.Scope, s.Metric, null))];
-        return Results.Json(series, ApiJson.Context.IReadOnlyListSeriesResponse);
+        return Results.Json(series, ApiJson.Edge.IReadOnlyListSeriesResponse);
     }
 
     private static IResult? UnknownNode(string node, IHistoryStore store, NodeRegistry registry) =>

@@ -17,10 +17,10 @@ internal static class BrokerEndpoints
     public static IEndpointRouteBuilder MapBrokerEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/allocations", (ResourceBroker broker) =>
-            TypedResults.Json(Redacted(broker.GetAllocations()), BrokerHttpJson.Context.IReadOnlyListAllocation))
+            TypedResults.Json(Redacted(broker.GetAllocations()), ApiJson.Edge.IReadOnlyListAllocation))
             .Requires(ApiPolicies.Viewer).WithName("ListAllocations").WithTags("Allocations").Produces<IReadOnlyList<Allocation>>(StatusCodes.Status200OK);
         endpoints.MapGet("/api/queue", (ResourceBroker broker) =>
-            TypedResults.Json(Redacted(broker.GetQueue()), BrokerHttpJson.Context.IReadOnlyListQueuedRequest))
+            TypedResults.Json(Redacted(broker.GetQueue()), ApiJson.Edge.IReadOnlyListQueuedRequest))
             .Requires(ApiPolicies.Viewer).WithName("ListQueue").WithTags("Allocations").Produces<IReadOnlyList<QueuedRequest>>(StatusCodes.Status200OK);
         endpoints.MapPost("/api/allocations", AllocateAsync)
             .Requires(ApiPolicies.Operator).WithName("Allocate").WithTags("Allocations").Accepts<AllocationRequest>("application/json")
@@ -79,7 +79,7 @@ internal static class BrokerEndpoints
             return ApiProblems.Result(status, outcome.Reason, [new("outcome", outcome.Status is AllocationStatus.Rejected ? "rejected" : "invalid")]);
         }
 
-        return TypedResults.Json(outcome, BrokerHttpJson.Context.AllocationOutcome, statusCode: status);
+        return TypedResults.Json(outcome, ApiJson.Edge.AllocationOutcome, statusCode: status);
     }
 
     private static async Task<IResult> DeallocateAsync(string id, ResourceBroker broker, CancellationToken cancellationToken)

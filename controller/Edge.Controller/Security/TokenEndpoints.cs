@@ -13,7 +13,7 @@ internal static class TokenEndpoints
     public static IEndpointRouteBuilder MapTokenEndpoints(this IEndpointRouteBuilder app)
     {
         var tokens = app.MapGroup("/api/tokens").WithTags("Tokens");
-        tokens.MapGet("", (ApiTokenStore store) => TypedResults.Json(store.List(), SecurityJsonContext.Default.IReadOnlyListTokenInfo))
+        tokens.MapGet("", (ApiTokenStore store) => TypedResults.Json(store.List(), ApiJson.Edge.IReadOnlyListTokenInfo))
             .Requires(ApiPolicies.Admin).WithName("ListTokens").Produces<IReadOnlyList<TokenInfo>>(StatusCodes.Status200OK);
         tokens.MapPost("", CreateAsync)
             .Requires(ApiPolicies.Admin).WithName("CreateToken").Accepts<TokenCreateRequest>("application/json")
@@ -49,7 +49,7 @@ internal static class TokenEndpoints
         }
 
         http.HttpContext.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Json(created!, SecurityJsonContext.Default.TokenCreated, statusCode: StatusCodes.Status201Created);
+        return TypedResults.Json(created!, ApiJson.Edge.TokenCreated, statusCode: StatusCodes.Status201Created);
     }
 
     private static IResult Error(int status, string message) => Api.ApiProblems.Result(status, message);

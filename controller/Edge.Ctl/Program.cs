@@ -33,7 +33,11 @@ internal static class Program
             }
 
             await stderr.WriteLineAsync("edgectl: see 'edgectl --help' (or COMMAND --help)");
-            return CliExit.Usage;
+
+            // backtest keeps its own documented codes (docs/forecasting.md): 1 for invalid arguments.
+            return parse.CommandResult.Command.Name == "backtest" || parse.CommandResult.Parent is System.CommandLine.Parsing.CommandResult { Command.Name: "backtest" }
+                ? ExitCodes.InvalidArguments
+                : CliExit.Usage;
         }
 
         return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken);

@@ -16,6 +16,11 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        if (args.Contains(ConfigCheck.Flag))
+        {
+            return await ConfigCheck.RunAsync([.. args.Where(a => a != ConfigCheck.Flag)]);
+        }
+
         IHost host;
         try
         {

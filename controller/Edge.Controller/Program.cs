@@ -6,6 +6,11 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Contains(ConfigCheck.Flag))
+        {
+            return await ConfigCheck.RunAsync([.. args.Where(a => a != ConfigCheck.Flag)]);
+        }
+
         try
         {
             await using var app = ControllerHost.Build(args);

@@ -57,11 +57,11 @@ EDGE_Controller__Workflows__AllowedCommands__0="$workload" \
 pids+=($!)
 
 for _ in $(seq 1 150); do
-  curl -fsS "$api/healthz" >/dev/null 2>&1 && break
+  curl -fsS "$api/readyz" >/dev/null 2>&1 && break
   kill -0 "${pids[0]}" 2>/dev/null || { echo "demo: the controller exited; see $dir/controller.log:" >&2; tail -20 "$dir/controller.log" >&2; exit 1; }
   sleep 0.2
 done
-curl -fsS "$api/healthz" >/dev/null || { echo "demo: the controller did not become healthy; see $dir/controller.log" >&2; exit 1; }
+curl -fsS "$api/readyz" >/dev/null || { echo "demo: the controller did not become ready; see $dir/controller.log" >&2; exit 1; }
 # The API wants a bearer token: the admin token the controller wrote on first start (mode 0600). edgectl reads
 # EDGE_TOKEN_FILE; curl sends it as a header.
 token_file="$dir/controller/admin.token"

@@ -4,4 +4,7 @@ namespace Edge.Controller.Api;
 internal static class ApiJson
 {
     public static ApiJsonContext Context { get; } = new(RelaxedJson.From(ApiJsonContext.Default.Options));
+
+    /// <summary>The answers shared with edgectl (<see cref="EdgeApiJsonContext"/>), relaxed likewise.</summary>
+    public static EdgeApiJsonContext Edge { get; } = new(RelaxedJson.From(EdgeApiJsonContext.Default.Options));
 }

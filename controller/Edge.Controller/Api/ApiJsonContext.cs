@@ -7,11 +7,8 @@ namespace Edge.Controller.Api;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(ReadyResponse))]
 [JsonSerializable(typeof(HealthStatus))]
-[JsonSerializable(typeof(IReadOnlyList<NodeResponse>))]
-[JsonSerializable(typeof(MetricsResponse))]
-[JsonSerializable(typeof(IReadOnlyList<SeriesResponse>))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(string))]

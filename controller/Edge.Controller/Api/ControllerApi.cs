@@ -1,41 +1,79 @@
+using Edge.Controller.Control;
 using Edge.Controller.History;
 using Edge.Controller.Ingest;
 using Edge.Controller.Mqtt;
 using Edge.Controller.Nodes;
 using Edge.Controller.Options;
+using Edge.Controller.Security;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Controller.Api;
 
-/// <summary>The HTTP API: <c>/healthz</c> (anonymous), <c>/api/nodes</c>, <c>/api/nodes/{node}/metrics</c>, <c>/api/nodes/{node}/series</c>.</summary>
+/// <summary>
+/// The HTTP API's probes and node reads: <c>/healthz</c> (live, anonymous), <c>/readyz</c> (ready, anonymous),
+/// <c>/api/nodes</c>, <c>/api/nodes/{node}/metrics</c>, <c>/api/nodes/{node}/series</c>, <c>/api/reconcile</c>, and
+/// the OpenAPI document <c>/openapi/v1.json</c> (viewer).
+/// </summary>
 internal static class ControllerApi
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", Health).AllowAnonymous();
-        app.MapGet("/api/nodes", Nodes);
-        app.MapGet("/api/nodes/{node}/metrics", Metrics);
-        app.MapGet("/api/nodes/{node}/series", Series);
+        app.MapGet("/healthz", () => TypedResults.Json(new HealthStatus("ok"), ApiJson.Context.HealthStatus))
+            .AllowAnonymous().WithName("Healthz").WithTags("Probes").Produces<HealthStatus>(StatusCodes.Status200OK)
+            .WithSummary("Liveness: 200 while the process serves HTTP");
+        app.MapGet("/readyz", Ready)
+            .AllowAnonymous().WithName("Readyz").WithTags("Probes").Produces<ReadyResponse>(StatusCodes.Status200OK).Problems(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Readiness: history store recovered, broker up, MQTT connected, services started; else 503 naming what is not");
+        app.MapGet("/api/nodes", Nodes)
+            .Requires(ApiPolicies.Viewer).WithName("ListNodes").WithTags("Nodes").Produces<IReadOnlyList<NodeResponse>>(StatusCodes.Status200OK);
+        app.MapGet("/api/nodes/{node}/metrics", Metrics)
+            .Requires(ApiPolicies.Viewer).WithName("NodeMetrics").WithTags("Nodes").Produces<MetricsResponse>(StatusCodes.Status200OK)
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        app.MapGet("/api/nodes/{node}/series", Series)
+            .Requires(ApiPolicies.Viewer).WithName("NodeSeries").WithTags("Nodes").Produces<IReadOnlyList<SeriesResponse>>(StatusCodes.Status200OK)
+            .Problems(StatusCodes.Status404NotFound);
+        app.MapGet("/api/reconcile", (ReconcileReports reports) => TypedResults.Json(reports.All(), ControlJsonContext.Default.IReadOnlyListReconcileReport))
+            .Requires(ApiPolicies.Viewer).WithName("ListReconcileReports").WithTags("Nodes").Produces<IReadOnlyList<Broker.ReconcileReport>>(StatusCodes.Status200OK);
+        app.MapOpenApi().RequireAuthorization(ApiPolicies.Viewer);
     }
 
-    /// <summary>Anonymous callers (liveness probes) learn up or down only; a token holder also sees which part is down.</summary>
-    private static IResult Health(HttpContext http, IServiceProvider services, IHistoryStore store, MqttIngest ingest, IOptions<ControllerOptions> options)
+    /// <summary>Ready when the store is recovered, the broker up, the controller connected and every hosted service started.</summary>
+    private static IResult Ready(IServiceProvider services, IHistoryStore store, MqttIngest ingest, IOptions<ControllerOptions> options, IHostApplicationLifetime lifetime)
     {
         var connected = ingest.IsConnected;
         var broker = options.Value.UsesEmbeddedBroker ? services.GetRequiredService<EmbeddedBroker>().IsRunning : connected;
-        var healthy = broker && store.IsOpen && connected;
-        var status = healthy ? "ok" : "unhealthy";
-        var code = healthy ? 200 : 503;
-        return http.User.Identity?.IsAuthenticated == true
-            ? Results.Json(new HealthResponse(status, broker, store.IsOpen, connected), ApiJson.Context.HealthResponse, statusCode: code)
-            : Results.Json(new HealthStatus(status), ApiJson.Context.HealthStatus, statusCode: code);
+        var started = lifetime.ApplicationStarted.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested;
+        var missing = new List<string>();
+        if (!store.IsOpen)
+        {
+            missing.Add("store: the history store is not open (recovering or failed)");
+        }
+
+        if (!broker)
+        {
+            missing.Add(options.Value.UsesEmbeddedBroker ? "broker: the embedded MQTT broker is not running" : "broker: the external MQTT broker is not reachable");
+        }
+
+        if (!connected)
+        {
+            missing.Add("mqtt: the controller's MQTT connection is down");
+        }
+
+        if (!started)
+        {
+            missing.Add(lifetime.ApplicationStopping.IsCancellationRequested ? "started: the controller is stopping" : "started: hosted services are still starting");
+        }
+
+        return missing.Count == 0
+            ? TypedResults.Json(new ReadyResponse("ready", store.IsOpen, broker, connected, started), ApiJson.Context.ReadyResponse)
+            : ApiProblems.Result(StatusCodes.Status503ServiceUnavailable, "not ready: " + string.Join("; ", missing), [new("notReady", missing.Select(m => m[..m.IndexOf(':', StringComparison.Ordinal)]).ToArray())]);
     }
 
     private static IResult Nodes(NodeRegistry registry)
     {
         IReadOnlyList<NodeResponse> nodes = [.. registry.List().Select(n =>
             new NodeResponse(n.NodeId, n.Online, n.LastSeenMs, DateTimeOffset.FromUnixTimeMilliseconds(n.LastSeenMs), n.Status))];
-        return Results.Json(nodes, ApiJson.Context.IReadOnlyListNodeResponse);
+        return Results.Json(nodes, ApiJson.Edge.IReadOnlyListNodeResponse);
     }
 
     private static IResult Metrics(string node, string? from, string? to, string? scope, string? metric, IHistoryStore store, NodeRegistry registry, TimeProvider time, IOptions<ControllerOptions> options, CancellationToken cancellationToken)
@@ -53,7 +91,7 @@ internal static class ControllerApi
         var series = store.Query(node, scope, metric, fromMs, toMs, cancellationToken)
             .Select(s => new SeriesResponse(s.Series.Scope, s.Series.Metric, [.. s.Points.Select(p => new PointResponse(p.TimestampMs, p.Value))]))
             .ToList();
-        return Results.Json(new MetricsResponse(node, fromMs, toMs, series), ApiJson.Context.MetricsResponse);
+        return Results.Json(new MetricsResponse(node, fromMs, toMs, series), ApiJson.Edge.MetricsResponse);
     }
 
     private static IResult Series(string node, IHistoryStore store, NodeRegistry registry)
@@ -64,7 +102,7 @@ internal static class ControllerApi
         }
 
         IReadOnlyList<SeriesResponse> series = [.. store.ListSeries(node).Select(s => new SeriesResponse(s.Scope, s.Metric, null))];
-        return Results.Json(series, ApiJson.Context.IReadOnlyListSeriesResponse);
+        return Results.Json(series, ApiJson.Edge.IReadOnlyListSeriesResponse);
     }
 
     private static IResult? UnknownNode(string node, IHistoryStore store, NodeRegistry registry) =>

@@ -1,4 +1,4 @@
 namespace Edge.Controller.Api;
 
-/// <summary><c>GET /healthz</c> without a token: up or down, nothing else.</summary>
+/// <summary><c>GET /healthz</c> (liveness, anonymous): <c>ok</c> while the process serves HTTP, nothing else.</summary>
 internal sealed record HealthStatus(string Status);

@@ -17,11 +17,18 @@ internal static class BrokerEndpoints
     public static IEndpointRouteBuilder MapBrokerEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/allocations", (ResourceBroker broker) =>
-            TypedResults.Json(Redacted(broker.GetAllocations()), BrokerHttpJson.Context.IReadOnlyListAllocation));
+            TypedResults.Json(Redacted(broker.GetAllocations()), ApiJson.Edge.IReadOnlyListAllocation))
+            .Requires(ApiPolicies.Viewer).WithName("ListAllocations").WithTags("Allocations").Produces<IReadOnlyList<Allocation>>(StatusCodes.Status200OK);
         endpoints.MapGet("/api/queue", (ResourceBroker broker) =>
-            TypedResults.Json(Redacted(broker.GetQueue()), BrokerHttpJson.Context.IReadOnlyListQueuedRequest));
-        endpoints.MapPost("/api/allocations", AllocateAsync).RequireAuthorization(ApiPolicies.Operator);
-        endpoints.MapDelete("/api/allocations/{id}", DeallocateAsync).RequireAuthorization(ApiPolicies.Operator);
+            TypedResults.Json(Redacted(broker.GetQueue()), ApiJson.Edge.IReadOnlyListQueuedRequest))
+            .Requires(ApiPolicies.Viewer).WithName("ListQueue").WithTags("Allocations").Produces<IReadOnlyList<QueuedRequest>>(StatusCodes.Status200OK);
+        endpoints.MapPost("/api/allocations", AllocateAsync)
+            .Requires(ApiPolicies.Operator).WithName("Allocate").WithTags("Allocations").Accepts<AllocationRequest>("application/json")
+            .Produces<AllocationOutcome>(StatusCodes.Status201Created).Produces<AllocationOutcome>(StatusCodes.Status202Accepted)
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
+        endpoints.MapDelete("/api/allocations/{id}", DeallocateAsync)
+            .Requires(ApiPolicies.Operator).WithName("Deallocate").WithTags("Allocations").Produces(StatusCodes.Status204NoContent)
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         return endpoints;
     }
 
@@ -72,7 +79,7 @@ internal static class BrokerEndpoints
             return ApiProblems.Result(status, outcome.Reason, [new("outcome", outcome.Status is AllocationStatus.Rejected ? "rejected" : "invalid")]);
         }
 
-        return TypedResults.Json(outcome, BrokerHttpJson.Context.AllocationOutcome, statusCode: status);
+        return TypedResults.Json(outcome, ApiJson.Edge.AllocationOutcome, statusCode: status);
     }
 
     private static async Task<IResult> DeallocateAsync(string id, ResourceBroker broker, CancellationToken cancellationToken)

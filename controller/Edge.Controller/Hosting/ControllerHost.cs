@@ -51,7 +51,6 @@ internal static class ControllerHost
         ControllerApi.Map(app);
         app.MapBrokerEndpoints();
         app.MapWorkflowEndpoints();
-        app.MapGet("/api/reconcile", (ReconcileReports reports) => TypedResults.Json(reports.All(), ControlJsonContext.Default.IReadOnlyListReconcileReport));
         app.MapTokenEndpoints();
         app.MapEdgeMetrics();
         app.MapOperationsEndpoints();
@@ -81,6 +80,7 @@ internal static class ControllerHost
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ControllerOptions>, ControllerOptionsValidator>();
         services.AddApiSecurity();
+        services.AddEdgeOpenApi();
         ApiSecurity.LimitKestrel(services);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(Dashboard.DashboardJsonContext.Default));

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
 using Edge.Controller.Nodes;
 
 namespace Edge.Controller.Profiles;

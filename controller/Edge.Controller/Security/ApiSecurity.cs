@@ -7,7 +7,7 @@ namespace Edge.Controller.Security;
 /// <summary>
 /// Wires the API's protections: the request gate (host, media type, size), bearer-token authentication and role
 /// policies. The fallback policy covers every endpoint that declares none: authenticated, viewer for GET/HEAD and
-/// admin for anything else. Only endpoints marked <c>AllowAnonymous</c> (<c>/healthz</c>) skip it; loopback callers
+/// admin for anything else. Only endpoints marked <c>AllowAnonymous</c> (<c>/healthz</c>, <c>/readyz</c>) skip it; loopback callers
 /// are not exempt.
 /// </summary>
 internal static class ApiSecurity

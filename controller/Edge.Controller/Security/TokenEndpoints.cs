@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Edge.Controller.Api;
 
 namespace Edge.Controller.Security;
 
@@ -11,13 +12,17 @@ internal static class TokenEndpoints
 {
     public static IEndpointRouteBuilder MapTokenEndpoints(this IEndpointRouteBuilder app)
     {
-        var tokens = app.MapGroup("/api/tokens").RequireAuthorization(ApiPolicies.Admin);
-        tokens.MapGet("", (ApiTokenStore store) => TypedResults.Json(store.List(), SecurityJsonContext.Default.IReadOnlyListTokenInfo));
-        tokens.MapPost("", CreateAsync);
+        var tokens = app.MapGroup("/api/tokens").WithTags("Tokens");
+        tokens.MapGet("", (ApiTokenStore store) => TypedResults.Json(store.List(), ApiJson.Edge.IReadOnlyListTokenInfo))
+            .Requires(ApiPolicies.Admin).WithName("ListTokens").Produces<IReadOnlyList<TokenInfo>>(StatusCodes.Status200OK);
+        tokens.MapPost("", CreateAsync)
+            .Requires(ApiPolicies.Admin).WithName("CreateToken").Accepts<TokenCreateRequest>("application/json")
+            .Produces<TokenCreated>(StatusCodes.Status201Created).Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
         tokens.MapDelete("/{name}", (string name, ApiTokenStore store) =>
             store.Revoke(name) is { } error
                 ? Error(error.StartsWith("no token", StringComparison.Ordinal) ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict, error)
-                : Results.NoContent());
+                : Results.NoContent())
+            .Requires(ApiPolicies.Admin).WithName("RevokeToken").Produces(StatusCodes.Status204NoContent).Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return app;
     }
 
@@ -44,7 +49,7 @@ internal static class TokenEndpoints
         }
 
         http.HttpContext.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Json(created!, SecurityJsonContext.Default.TokenCreated, statusCode: StatusCodes.Status201Created);
+        return TypedResults.Json(created!, ApiJson.Edge.TokenCreated, statusCode: StatusCodes.Status201Created);
     }
 
     private static IResult Error(int status, string message) => Api.ApiProblems.Result(status, message);

@@ -16,22 +16,29 @@ internal static class WorkflowEndpoints
 {
     public static IEndpointRouteBuilder MapWorkflowEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/workflows", SubmitAsync).RequireAuthorization(ApiPolicies.Submitter);
+        app.MapPost("/api/workflows", SubmitAsync)
+            .Requires(ApiPolicies.Submitter).WithName("SubmitWorkflow").WithTags("Workflows")
+            .Accepts<WorkflowSubmission>("application/json").Produces<SubmitResponse>(StatusCodes.Status201Created).Problems(StatusCodes.Status400BadRequest);
         app.MapGet("/api/workflows", (WorkflowService service) =>
-            TypedResults.Json(service.List(), WorkflowHttpJson.Workflows.IReadOnlyListWorkflowRunStatus));
+            TypedResults.Json(service.List(), ApiJson.Edge.IReadOnlyListWorkflowRunStatus))
+            .Requires(ApiPolicies.Viewer).WithName("ListWorkflowRuns").WithTags("Workflows").Produces<IReadOnlyList<WorkflowRunStatus>>(StatusCodes.Status200OK);
         app.MapGet("/api/workflows/{run}", (string run, WorkflowService service) =>
             service.Get(run) is { } status
-                ? TypedResults.Json(status, WorkflowHttpJson.Workflows.WorkflowRunStatus)
-                : Error(StatusCodes.Status404NotFound, $"no workflow run has id '{run}'"));
+                ? TypedResults.Json(status, ApiJson.Edge.WorkflowRunStatus)
+                : Error(StatusCodes.Status404NotFound, $"no workflow run has id '{run}'"))
+            .Requires(ApiPolicies.Viewer).WithName("GetWorkflowRun").WithTags("Workflows").Produces<WorkflowRunStatus>(StatusCodes.Status200OK).Problems(StatusCodes.Status404NotFound);
         app.MapDelete("/api/workflows/{run}", async (string run, WorkflowService service, CancellationToken ct) =>
             await service.CancelAsync(run, "cancelled on request", ct)
                 ? TypedResults.NoContent()
                 : Error(StatusCodes.Status404NotFound, $"no unfinished workflow run has id '{run}'"))
-            .RequireAuthorization(ApiPolicies.Submitter);
+            .Requires(ApiPolicies.Submitter).WithName("CancelWorkflowRun").WithTags("Workflows").Produces(StatusCodes.Status204NoContent).Problems(StatusCodes.Status404NotFound);
         app.MapGet("/api/components", (FeedbackLedger ledger) =>
-            TypedResults.Json(ledger.Summaries(), WorkflowHttpJson.Components.IReadOnlyListComponentSummary));
-        app.MapGet("/api/components/{**id}", Component);
-        app.MapGet("/api/volume", (VolumeService volume) => TypedResults.Json(volume.Latest, WorkflowHttpJson.Workflows.VolumeProjection));
+            TypedResults.Json(ledger.Summaries(), ApiJson.Edge.IReadOnlyListComponentSummary))
+            .Requires(ApiPolicies.Viewer).WithName("ListComponents").WithTags("Components").Produces<IReadOnlyList<ComponentSummary>>(StatusCodes.Status200OK);
+        app.MapGet("/api/components/{**id}", Component)
+            .Requires(ApiPolicies.Viewer).WithName("GetComponent").WithTags("Components").Produces<ComponentSummary>(StatusCodes.Status200OK);
+        app.MapGet("/api/volume", (VolumeService volume) => TypedResults.Json(volume.Latest, WorkflowHttpJson.Workflows.VolumeProjection))
+            .Requires(ApiPolicies.Viewer).WithName("GetVolumeProjection").WithTags("Workflows").Produces<VolumeProjection>(StatusCodes.Status200OK);
         return app;
     }
 
@@ -54,19 +61,19 @@ internal static class WorkflowEndpoints
 
         // Ids may hold any non-control character (they are MQTT topic segments); a header carries only ASCII.
         http.HttpContext.Response.Headers.Location = $"/api/workflows/{Uri.EscapeDataString(response.RunId ?? "")}";
-        return TypedResults.Json(response, WorkflowHttpJson.Workflows.SubmitResponse, statusCode: StatusCodes.Status201Created);
+        return TypedResults.Json(response, ApiJson.Edge.SubmitResponse, statusCode: StatusCodes.Status201Created);
     }
 
     private static IResult Component(string id, FeedbackLedger ledger, Forecaster profiler)
     {
         if (ledger.Summary(id) is { } summary)
         {
-            return TypedResults.Json(summary, WorkflowHttpJson.Components.ComponentSummary);
+            return TypedResults.Json(summary, ApiJson.Edge.ComponentSummary);
         }
 
         // Never run yet: say so, with what it would be given now (from similar components or the fallback).
         var next = profiler.Predict(id, new ComponentContext());
-        return TypedResults.Json(new ComponentSummary(id, 0, 0, 0, 0, null, null, null, null, 0, 0, next, []), WorkflowHttpJson.Components.ComponentSummary);
+        return TypedResults.Json(new ComponentSummary(id, 0, 0, 0, 0, null, null, null, null, 0, 0, next, []), ApiJson.Edge.ComponentSummary);
     }
 
     private static IResult Error(int status, string message) => ApiProblems.Result(status, message);

@@ -2,10 +2,10 @@ using System.CommandLine;
 
 namespace Edge.Ctl.Api;
 
-/// <summary><c>--url</c> and <c>--token-file</c>, shared by every command that calls the controller's API.</summary>
+/// <summary><c>--controller</c> (alias <c>--url</c>) and <c>--token-file</c>, shared by every command that calls the controller's API.</summary>
 internal sealed class ApiOptions
 {
-    public Option<string> Url { get; } = new("--url") { Description = "The controller's HTTP API (EDGE_URL)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("EDGE_URL") ?? "http://127.0.0.1:8080" };
+    public Option<string> Url { get; } = new("--controller", "--url") { Description = "The controller's HTTP API (EDGE_URL)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("EDGE_URL") ?? "http://127.0.0.1:8080" };
 
     public Option<string?> TokenFile { get; } = new("--token-file") { Description = "File holding the API token (else EDGE_TOKEN, EDGE_TOKEN_FILE, /var/lib/edge-controller/admin.token, ./.edge/controller/admin.token)" };
 
@@ -20,7 +20,7 @@ internal sealed class ApiOptions
     {
         if (!Uri.TryCreate(parse.GetValue(Url), UriKind.Absolute, out var baseUri))
         {
-            error = $"--url '{parse.GetValue(Url)}' is not an absolute URL";
+            error = $"--controller '{parse.GetValue(Url)}' is not an absolute URL";
             return null;
         }
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 
 namespace Edge.Ctl.Api;
 
@@ -22,22 +21,9 @@ internal sealed class AuthHandler(ApiToken token) : DelegatingHandler(new HttpCl
 
         using (response)
         {
-            var said = ErrorOf(await response.Content.ReadAsStringAsync(cancellationToken));
+            var said = await EdgeClient.ProblemAsync(response, cancellationToken);
             var what = response.StatusCode == HttpStatusCode.Unauthorized ? "refused the token" : "refused the token's role";
             throw new ApiAuthException($"the controller {what} ({(int)response.StatusCode}: {said}); token from {token.Source}. Pass one with --token-file, EDGE_TOKEN or EDGE_TOKEN_FILE");
-        }
-    }
-
-    private static string ErrorOf(string body)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            return json.RootElement.TryGetProperty("detail", out var error) ? error.GetString() ?? body : body;
-        }
-        catch (JsonException)
-        {
-            return body.Length > 200 ? body[..200] : body;
         }
     }
 }

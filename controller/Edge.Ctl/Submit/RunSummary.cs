@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
+using Edge.Common.Api;
+using Edge.Ctl.Api;
 
 namespace Edge.Ctl.Submit;
 
@@ -14,50 +15,48 @@ internal static class RunSummary
     private const double StaticCores = 1.0;
     private const double StaticGiB = 1.0;
 
-    public static async Task<string> RenderAsync(HttpClient http, string runId, CancellationToken cancellationToken)
+    public static async Task<string> RenderAsync(EdgeClient client, string runId, CancellationToken cancellationToken)
     {
-        var run = JsonNode.Parse(await http.GetStringAsync($"/api/workflows/{Uri.EscapeDataString(runId)}", cancellationToken))!;
-        var components = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+        var run = await client.RunAsync(runId, cancellationToken);
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         text.AppendLine(inv, $"{"step",-12} {"attempts",8} {"cpu limit",10} {"cpu peak",9} {"mem limit",10} {"mem peak",9} {"secs",6} {"resized",7}");
         double reservedCore = 0, usedCore = 0, reservedGiB = 0, usedGiB = 0, staticCore = 0, staticGiB = 0;
         int ooms = 0, resizes = 0;
-        var steps = run["steps"]?.AsArray() ?? [];
-        var submitted = await StepComponentsAsync(http, runId, cancellationToken);
-        foreach (var step in steps)
+
+        // The status names steps, not components; the run's submission is not served, so match through the component runs.
+        var attemptsByStep = new Dictionary<string, List<RunRecord>>(StringComparer.Ordinal);
+        foreach (var component in await client.ComponentsAsync(cancellationToken))
         {
-            var id = step?["stepId"]?.GetValue<string>() ?? "?";
-            if (!submitted.TryGetValue(id, out var componentId))
+            var detail = await client.ComponentAsync(component.ComponentId, cancellationToken);
+            foreach (var r in detail.RecentRuns.Where(r => r.WorkflowRunId == runId && r.StepId is not null))
+            {
+                (attemptsByStep.TryGetValue(r.StepId!, out var list) ? list : attemptsByStep[r.StepId!] = []).Add(r);
+            }
+        }
+
+        foreach (var step in run.Steps)
+        {
+            if (!attemptsByStep.TryGetValue(step.StepId, out var attempts))
             {
                 continue;
             }
 
-            if (!components.TryGetValue(componentId, out var component))
-            {
-                component = JsonNode.Parse(await http.GetStringAsync($"/api/components/{componentId}", cancellationToken))!;
-                components[componentId] = component;
-            }
-
-            var attempts = (component["recentRuns"]?.AsArray() ?? []).Where(r => r?["workflowRunId"]?.GetValue<string>() == runId && r?["stepId"]?.GetValue<string>() == id).ToList();
             foreach (var attempt in attempts)
             {
-                var secs = attempt!["durationSeconds"]?.GetValue<double>() ?? 0;
-                var limits = attempt["finalLimits"];
-                var cpuLimit = (limits?["cpuMillicores"]?.GetValue<double>() ?? 0) / 1000;
-                var memLimit = (limits?["memoryMiB"]?.GetValue<double>() ?? 0) / 1024;
-                reservedCore += cpuLimit * secs;
-                reservedGiB += memLimit * secs;
-                usedCore += attempt["cpuSeconds"]?.GetValue<double>() ?? 0;
-                usedGiB += (attempt["peakMemoryMiB"]?.GetValue<double>() ?? 0) / 1024 * secs;
+                var secs = attempt.DurationSeconds;
+                reservedCore += (attempt.FinalLimits?.CpuMillicores ?? 0) / 1000 * secs;
+                reservedGiB += (attempt.FinalLimits?.MemoryMiB ?? 0) / 1024 * secs;
+                usedCore += attempt.CpuSeconds;
+                usedGiB += attempt.PeakMemoryMiB / 1024 * secs;
                 staticCore += StaticCores * secs;
                 staticGiB += StaticGiB * secs;
-                ooms += attempt["outcome"]?.GetValue<string>() == "oomKilled" ? 1 : 0;
-                resizes += attempt["adjustments"]?.GetValue<int>() ?? 0;
+                ooms += attempt.Outcome == "oomKilled" ? 1 : 0;
+                resizes += attempt.Adjustments;
             }
 
             var last = attempts.FirstOrDefault();
-            text.AppendLine(inv, $"{id,-12} {step?["attempt"]?.GetValue<int>() ?? 0,8} {Num(last?["finalLimits"]?["cpuMillicores"], 1000, "0.00"),10} {Num(last?["peakCpuCores"], 1, "0.00"),9} {Num(last?["finalLimits"]?["memoryMiB"], 1, "0"),10} {Num(last?["peakMemoryMiB"], 1, "0"),9} {Num(last?["durationSeconds"], 1, "0.0"),6} {last?["adjustments"]?.GetValue<int>() ?? 0,7}");
+            text.AppendLine(inv, $"{step.StepId,-12} {step.Attempt,8} {Num(last?.FinalLimits?.CpuMillicores, 1000, "0.00"),10} {Num(last?.PeakCpuCores, 1, "0.00"),9} {Num(last?.FinalLimits?.MemoryMiB, 1, "0"),10} {Num(last?.PeakMemoryMiB, 1, "0"),9} {Num(last?.DurationSeconds, 1, "0.0"),6} {last?.Adjustments ?? 0,7}");
         }
 
         text.AppendLine(inv, $"reserved vs used (all attempts; {ooms} OOM-killed, {resizes} resized in place while running):");
@@ -66,34 +65,8 @@ internal static class RunSummary
         return text.ToString();
     }
 
-    private static async Task<Dictionary<string, string>> StepComponentsAsync(HttpClient http, string runId, CancellationToken cancellationToken)
-    {
-        // The status names steps, not components; the run's submission is not served, so match through the component runs.
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        var all = JsonNode.Parse(await http.GetStringAsync("/api/components", cancellationToken))!.AsArray();
-        foreach (var component in all)
-        {
-            var id = component?["componentId"]?.GetValue<string>();
-            if (id is null)
-            {
-                continue;
-            }
-
-            var detail = JsonNode.Parse(await http.GetStringAsync($"/api/components/{id}", cancellationToken))!;
-            foreach (var r in detail["recentRuns"]?.AsArray() ?? [])
-            {
-                if (r?["workflowRunId"]?.GetValue<string>() == runId && r["stepId"]?.GetValue<string>() is { } step)
-                {
-                    map[step] = id;
-                }
-            }
-        }
-
-        return map;
-    }
-
-    private static string Num(JsonNode? node, double divide, string format) =>
-        node is null ? "-" : (node.GetValue<double>() / divide).ToString(format, CultureInfo.InvariantCulture);
+    private static string Num(double? value, double divide, string format) =>
+        value is { } v ? (v / divide).ToString(format, CultureInfo.InvariantCulture) : "-";
 
     private static string Share(double used, double reserved) =>
         reserved > 0 ? $"{used / reserved:P0} used" : "n/a";

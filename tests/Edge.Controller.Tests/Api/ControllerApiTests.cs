@@ -13,11 +13,11 @@ public sealed class ControllerApiTests : IDisposable
     private readonly TempDirectory _dir = new();
 
     [Fact]
-    public async Task Healthz_Running_ReportsBrokerAndStoreUp()
+    public async Task Readyz_Running_ReportsBrokerAndStoreUp()
     {
         await using var controller = await TestController.StartAsync(_dir.Path);
 
-        var response = await controller.Http.GetAsync("/healthz", TestContext.Current.CancellationToken);
+        var response = await controller.Http.GetAsync("/readyz", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);

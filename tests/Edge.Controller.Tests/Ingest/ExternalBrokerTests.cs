@@ -35,7 +35,7 @@ public sealed class ExternalBrokerTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_dir.Path, "data", CredentialsLoader.FileName)));
         using var probe = new System.Net.Sockets.TcpClient();
         await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => probe.ConnectAsync("127.0.0.1", controller.BrokerPort, TestContext.Current.CancellationToken).AsTask());
-        var health = await controller.Http.GetAsync("/healthz", TestContext.Current.CancellationToken);
+        var health = await controller.Http.GetAsync("/readyz", TestContext.Current.CancellationToken);
         Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
     }
 

@@ -25,9 +25,9 @@ public sealed class VolumeServiceFuzzRegressionTests
 
         // Several volume periods, each of which stopped the host before the fix.
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
-        using var health = await controller.Http.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken);
+        using var health = await controller.Http.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken);
 
         Assert.False(stopping.IsCancellationRequested, "the controller host began stopping");
-        Assert.True(health.IsSuccessStatusCode, $"/healthz answered {(int)health.StatusCode}");
+        Assert.True(health.IsSuccessStatusCode, $"/readyz answered {(int)health.StatusCode}");
     }
 }

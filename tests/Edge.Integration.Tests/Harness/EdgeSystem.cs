@@ -96,9 +96,9 @@ internal sealed class EdgeSystem : IAsyncDisposable
 
         Controller = ChildProcess.Start(RepoPaths.Binary("controller/Edge.Controller", "edge-controller"), [], env, "controller");
         await Poll.UntilAsync(
-            async () => (await Http.GetAsync("/healthz", TestContext.Current.CancellationToken)).IsSuccessStatusCode ? "up" : null,
+            async () => (await Http.GetAsync("/readyz", TestContext.Current.CancellationToken)).IsSuccessStatusCode ? "ready" : null,
             TimeSpan.FromSeconds(60),
-            "the controller's /healthz",
+            "the controller's /readyz (store recovered, broker up, services started)",
             () => Diagnostics);
         Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
     }

@@ -1,6 +1,6 @@
 using Edge.Common.Contracts;
 
-namespace Edge.Controller.Broker;
+namespace Edge.Common.Api;
 
 /// <summary>A request waiting for capacity. Its id becomes the allocation id once placed.</summary>
 public sealed record QueuedRequest

@@ -1,4 +1,4 @@
-namespace Edge.Controller.Broker;
+namespace Edge.Common.Api;
 
 /// <summary>The outcome of an allocation request.</summary>
 public enum AllocationStatus

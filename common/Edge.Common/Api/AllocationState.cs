@@ -1,4 +1,4 @@
-namespace Edge.Controller.Broker;
+namespace Edge.Common.Api;
 
 /// <summary>The lifecycle of an allocation the broker keeps.</summary>
 public enum AllocationState

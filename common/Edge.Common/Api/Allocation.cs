@@ -1,6 +1,6 @@
 using Edge.Common.Contracts;
 
-namespace Edge.Controller.Broker;
+namespace Edge.Common.Api;
 
 /// <summary>Resources reserved for one instance on one node; its id is also the instance id sent to the agent.</summary>
 public sealed record Allocation

@@ -1,12 +1,12 @@
 using Edge.Common.Contracts;
 
-namespace Edge.Controller.Profiles;
+namespace Edge.Common.Api;
 
 /// <summary>
 /// One finished instance, stored against its prediction (the feedback loop's unit): what was predicted and reserved
 /// before it ran, and what it used. Kept in <c>{DataDirectory}/feedback/runs.jsonl</c>.
 /// </summary>
-internal sealed record RunRecord
+public sealed record RunRecord
 {
     public required string ComponentId { get; init; }
     public required string InstanceId { get; init; }

@@ -1,10 +1,10 @@
 using Edge.Common.Contracts;
 
-namespace Edge.Controller.Broker;
+namespace Edge.Common.Api;
 
 /// <summary>
 /// A request to reserve resources for one instance of a component: the body of <c>POST /api/allocations</c> and
-/// the argument of <see cref="ResourceBroker.AllocateAsync"/>. The profile comes from <see cref="IProfileSource"/>.
+/// the argument of the controller's <c>ResourceBroker.AllocateAsync</c>. The profile comes from its <c>IProfileSource</c>.
 /// </summary>
 public sealed record AllocationRequest
 {

@@ -1,6 +1,6 @@
 using Edge.Common.Contracts;
 
-namespace Edge.Controller.Broker;
+namespace Edge.Common.Api;
 
 /// <summary>What became of an allocation request.</summary>
 /// <param name="Status">Placed, queued, rejected or invalid.</param>
@@ -15,5 +15,5 @@ public sealed record AllocationOutcome(
     string Reason,
     ResourceQuantity? Resources = null)
 {
-    internal static AllocationOutcome Invalid(string reason) => new(AllocationStatus.Invalid, null, null, reason);
+    public static AllocationOutcome Invalid(string reason) => new(AllocationStatus.Invalid, null, null, reason);
 }

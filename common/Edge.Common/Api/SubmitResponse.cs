@@ -1,9 +1,9 @@
 using Edge.Common.Contracts;
 
-namespace Edge.Controller.Workflows;
+namespace Edge.Common.Api;
 
 /// <summary>The answer to a submission: the run and its status, or every reason it was refused.</summary>
-internal sealed record SubmitResponse(string? RunId, WorkflowRunStatus? Status, IReadOnlyList<string> Errors)
+public sealed record SubmitResponse(string? RunId, WorkflowRunStatus? Status, IReadOnlyList<string> Errors)
 {
     public bool Accepted => Errors.Count == 0;
 }

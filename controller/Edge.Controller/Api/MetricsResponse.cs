@@ -1,4 +1,0 @@
-namespace Edge.Controller.Api;
-
-/// <summary><c>GET /api/nodes/{node}/metrics</c>: the samples of the node's matching series within [fromMs, toMs].</summary>
-internal sealed record MetricsResponse(string NodeId, long FromMs, long ToMs, IReadOnlyList<SeriesResponse> Series);

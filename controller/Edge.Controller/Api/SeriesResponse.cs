@@ -1,4 +1,0 @@
-namespace Edge.Controller.Api;
-
-/// <summary>One series of a node: its scope, metric and (in metric queries) its samples, oldest first.</summary>
-internal sealed record SeriesResponse(string Scope, string Metric, IReadOnlyList<PointResponse>? Points);

@@ -1,4 +1,0 @@
-namespace Edge.Controller.Security;
-
-/// <summary>The answer to <c>POST /api/tokens</c>: the token text, shown this once and never again.</summary>
-internal sealed record TokenCreated(string Name, string Role, string Token, DateTimeOffset CreatedAt);

@@ -1,0 +1,2 @@
+// The API records moved to Edge.Common.Api (shared with edgectl).
+global using Edge.Common.Api;

@@ -97,6 +97,13 @@ internal static class CgroupFiles
     /// <summary>Names of the subdirectories, sorted; empty when the directory is missing or vanishes while listed.</summary>
     public static IReadOnlyList<string> ListChildren(string directory)
     {
+        // Checked first: a missing parent (no instance started yet) is the idle agent's normal state, and an exception
+        // per tick cost CPU and left its stack-trace strings on the GC heap (docs/benchmarks-agent.md).
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
         try
         {
             return [.. Directory.EnumerateDirectories(directory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];

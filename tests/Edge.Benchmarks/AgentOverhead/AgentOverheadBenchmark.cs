@@ -77,7 +77,8 @@ internal static class AgentOverheadBenchmark
             }
 
             var batchesBefore = agents.ToDictionary(a => a.NodeId, a => tally.MetricBatches(a.NodeId));
-            var (cpu, scrapes, wall) = await MeasureAsync(rows.Select(r => r.Process).ToList(), exporter is null ? null : exporterPort, TimeSpan.FromSeconds(seconds), cancellationToken);
+            var metricsPorts = agents.Where(a => a.MetricsPort is not null).Select(a => a.MetricsPort!.Value).ToList();
+            var (cpu, scrapes, wall) = await MeasureAsync(rows.Select(r => r.Process).ToList(), exporter is null ? null : exporterPort, metricsPorts, TimeSpan.FromSeconds(seconds), cancellationToken);
             Print(rows, cpu, seconds, warmUp, dotnetCounters);
             foreach (var agent in agents)
             {
@@ -133,8 +134,11 @@ internal static class AgentOverheadBenchmark
         }
     }
 
-    /// <summary>CPU % of one core of each process over the window (utime + stime deltas); scrapes the exporter once a second.</summary>
-    private static async Task<(double[] Cpu, int Scrapes, double Wall)> MeasureAsync(List<Process> processes, int? exporterPort, TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>
+    /// CPU % of one core of each process over the window (utime + stime deltas); scrapes the exporter, and each agent
+    /// whose /metrics is on, once a second.
+    /// </summary>
+    private static async Task<(double[] Cpu, int Scrapes, double Wall)> MeasureAsync(List<Process> processes, int? exporterPort, List<int> agentMetricsPorts, TimeSpan duration, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var before = processes.Select(p => ProcessUsage.CpuSeconds(p.Id)).ToArray();
@@ -147,6 +151,15 @@ internal static class AgentOverheadBenchmark
             {
                 var body = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"), cancellationToken);
                 scrapes += body.Length > 0 ? 1 : 0;
+            }
+
+            foreach (var agentPort in agentMetricsPorts)
+            {
+                var body = await http.GetStringAsync(new Uri($"http://127.0.0.1:{agentPort}/metrics"), cancellationToken);
+                if (!body.Contains("edge_agent_metric_batches_total", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"agent /metrics on port {agentPort} has no edge_agent_metric_batches_total");
+                }
             }
         }
 

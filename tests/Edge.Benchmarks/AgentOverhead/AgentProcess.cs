@@ -8,6 +8,10 @@ namespace Edge.Benchmarks.AgentOverhead;
 /// </summary>
 internal sealed class AgentProcess : IDisposable
 {
+    /// <summary>The variant setting that turns the agent's /metrics on; <see cref="AutoPort"/> picks a free port.</summary>
+    public const string MetricsListenKey = "EDGE_Agent__Prometheus__Listen";
+    public const string AutoPort = "auto";
+
     private readonly string _root;
 
     public AgentProcess(AgentVariant variant, string nodeId, int brokerPort, bool dotnetCounters)
@@ -37,6 +41,15 @@ internal sealed class AgentProcess : IDisposable
             start.Environment[key] = value;
         }
 
+        if (variant.Environment.TryGetValue(MetricsListenKey, out var listen) && listen == AutoPort)
+        {
+            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            probe.Start();
+            MetricsPort = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            start.Environment[MetricsListenKey] = $"127.0.0.1:{MetricsPort}";
+        }
+
         Process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {variant.Executable}");
         Process.OutputDataReceived += (_, e) => Forward(e.Data);
         Process.ErrorDataReceived += (_, e) => Forward(e.Data);
@@ -45,6 +58,9 @@ internal sealed class AgentProcess : IDisposable
     }
 
     public AgentVariant Variant { get; }
+
+    /// <summary>The port of the agent's /metrics when the variant turns it on.</summary>
+    public int? MetricsPort { get; }
     public string NodeId { get; }
     public string CgroupParent { get; }
     public Process Process { get; }

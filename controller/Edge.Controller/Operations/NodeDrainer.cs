@@ -1,4 +1,3 @@
-using Edge.Common.Api;
 using Edge.Controller.Broker;
 
 namespace Edge.Controller.Operations;

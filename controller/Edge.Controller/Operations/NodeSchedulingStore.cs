@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Edge.Common.Api;
 using Edge.Controller.Security;
 
 namespace Edge.Controller.Operations;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Edge.Common.Api;
 using Edge.Common.Contracts;
 using Edge.Controller.Broker;
 using Edge.Controller.Nodes;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text;
-using Edge.Common.Api;
 using Edge.Common.Contracts;
 using Edge.Controller.Broker;
 using Microsoft.Extensions.Options;

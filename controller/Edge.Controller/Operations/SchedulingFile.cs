@@ -1,4 +1,3 @@
-using Edge.Common.Api;
 
 namespace Edge.Controller.Operations;
 

@@ -1,6 +1,4 @@
-using Edge.Common.Api;
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
 using Edge.Controller.Tests.Broker;
 
 namespace Edge.Controller.Tests.Operations;

@@ -1,4 +1,3 @@
-using Edge.Controller.Broker;
 using Edge.Controller.Nodes;
 using Edge.Controller.Operations;
 using Edge.Controller.Tests.Broker;

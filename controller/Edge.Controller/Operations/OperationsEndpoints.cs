@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Edge.Common.Contracts;
 using Edge.Controller.Broker;
+using Edge.Controller.Api;
 using Edge.Controller.Nodes;
 using Edge.Controller.Security;
 using Edge.Controller.Workflows;
@@ -25,31 +26,31 @@ internal static class OperationsEndpoints
                 operations.Detail(node) is { } detail
                     ? (IResult)TypedResults.Json(detail, OperatorJsonContext.Default.NodeDetail)
                     : UnknownNode(node))
-            .RequireAuthorization(ApiPolicies.Viewer)
+            .Requires(ApiPolicies.Viewer)
             .WithName("GetNode").WithTags(Tag)
             .Produces<NodeDetail>(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status404NotFound);
         app.MapPost("/api/nodes/{node}/cordon", CordonAsync)
-            .RequireAuthorization(ApiPolicies.Operator)
+            .Requires(ApiPolicies.Operator)
             .WithName("CordonNode").WithTags(Tag)
             .Produces<NodeScheduling>(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         app.MapPost("/api/nodes/{node}/uncordon", async (string node, NodeOperations operations, CancellationToken ct) =>
                 await operations.UncordonAsync(node, ct) is { } scheduling
                     ? (IResult)TypedResults.Json(scheduling, OperatorJsonContext.Default.NodeScheduling)
                     : UnknownNode(node))
-            .RequireAuthorization(ApiPolicies.Operator)
+            .Requires(ApiPolicies.Operator)
             .WithName("UncordonNode").WithTags(Tag)
             .Produces<NodeScheduling>(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status404NotFound);
         app.MapPost("/api/nodes/{node}/drain", DrainAsync)
-            .RequireAuthorization(ApiPolicies.Operator)
+            .Requires(ApiPolicies.Operator)
             .WithName("DrainNode").WithTags(Tag)
             .Produces<NodeScheduling>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/api/instances/{instance}/output", InstanceOutputAsync)
-            .RequireAuthorization(ApiPolicies.Viewer)
+            .Requires(ApiPolicies.Viewer)
             .WithName("GetInstanceOutput").WithTags(Tag)
             .Produces<InstanceOutput>(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable).ProducesProblem(StatusCodes.Status504GatewayTimeout);
         app.MapGet("/api/workflows/{run}/steps/{step}/output", StepOutputAsync)
-            .RequireAuthorization(ApiPolicies.Viewer)
+            .Requires(ApiPolicies.Viewer)
             .WithName("GetStepOutput").WithTags(Tag)
             .Produces<InstanceOutput>(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable).ProducesProblem(StatusCodes.Status504GatewayTimeout);

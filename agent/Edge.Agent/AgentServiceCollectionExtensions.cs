@@ -46,7 +46,7 @@ internal static class AgentServiceCollectionExtensions
 
         // The /metrics endpoint (Agent:Prometheus:Listen); when it is off, nothing listens, copies or counts.
         services.AddSingleton(sp => new SampleSnapshot(PrometheusOn(sp)));
-        services.AddSingleton(sp => new MeterSnapshot(PrometheusOn(sp)));
+        services.AddSingleton(sp => new MeterSnapshot(PrometheusOn(sp), sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<PrometheusExposition>();
         services.AddSingleton<PrometheusEndpoint>();
         services.AddHostedService(sp => sp.GetRequiredService<PrometheusEndpoint>());

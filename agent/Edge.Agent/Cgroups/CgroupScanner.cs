@@ -14,14 +14,14 @@ internal sealed class CgroupScanner(ICgroupDriver driver) : IMetricSource
     public void Collect(long nowMs, List<MetricSample> samples)
     {
         var parentScope = MetricNames.CgroupScopePrefix + driver.Parent;
-        if (driver.CgroupMode != CgroupMode.None && driver.ReadStats("") is { } parent)
+        if (driver.CgroupMode != CgroupMode.None && TickStats.Read(driver, "", nowMs) is { } parent)
         {
             _tracker.Append(parentScope, parent, nowMs, samples, includeLimits: false);
         }
 
         foreach (var group in driver.ListGroups())
         {
-            if (driver.ReadStats(group) is { } stats)
+            if (TickStats.Read(driver, group, nowMs) is { } stats)
             {
                 _tracker.Append(parentScope + "/" + group, stats, nowMs, samples, includeLimits: true);
             }

@@ -16,7 +16,9 @@ internal sealed class MeterSnapshot : IDisposable
     private readonly List<Instrument> _instruments = [];
     private readonly Dictionary<(Instrument Instrument, string Labels), Series> _series = [];
 
-    public MeterSnapshot(bool enabled)
+    /// <param name="enabled">False: no listener at all (the endpoint is off).</param>
+    /// <param name="meterFactory">This host's factory: only its meters are read, not those of other hosts in the process.</param>
+    public MeterSnapshot(bool enabled, IMeterFactory meterFactory)
     {
         if (!enabled)
         {
@@ -27,7 +29,8 @@ internal sealed class MeterSnapshot : IDisposable
         {
             InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name is AgentMetrics.MeterName or SupervisorMetrics.MeterName && instrument is Counter<long> or Histogram<double>)
+                if (instrument.Meter.Name is AgentMetrics.MeterName or SupervisorMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meterFactory)
+                    && instrument is Counter<long> or Histogram<double>)
                 {
                     lock (_lock)
                     {

@@ -150,7 +150,15 @@ internal sealed class PrometheusExposition(SampleSnapshot samples, MeterSnapshot
 
     private void RenderMeters(PrometheusText text)
     {
-        foreach (var (instrument, series) in meters.Read().OrderBy(i => i.Instrument.Name, StringComparer.Ordinal))
+        // One family per name even if two instruments share it (a family may have one HELP and one TYPE line).
+        var byName = meters.Read()
+            .GroupBy(i => i.Instrument.Name, StringComparer.Ordinal)
+            .Select(g => (Instrument: g.First().Instrument, Series: g.SelectMany(i => i.Series)
+                .GroupBy(s => s.Labels, StringComparer.Ordinal)
+                .Select(l => (Labels: l.Key, Sum: l.Sum(x => x.Sum), Count: l.Sum(x => x.Count)))
+                .ToList()))
+            .OrderBy(i => i.Instrument.Name, StringComparer.Ordinal);
+        foreach (var (instrument, series) in byName)
         {
             var name = PrometheusText.Name(instrument.Name);
             var help = string.IsNullOrEmpty(instrument.Description) ? instrument.Name : instrument.Description;

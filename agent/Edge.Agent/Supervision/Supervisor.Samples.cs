@@ -17,7 +17,7 @@ internal sealed partial class Supervisor : IMetricSource
     {
         foreach (var instance in _instances.Values)
         {
-            if (_driver.ReadStats(instance.Name) is not { } stats)
+            if (TickStats.Read(_driver, instance.Name, nowMs) is not { } stats)
             {
                 continue;
             }

@@ -22,10 +22,10 @@ internal sealed record AgentVariant(string Name, string Executable, IReadOnlyDic
         ["gen0-4m"] = new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0x400000" },
         ["wxorx-off"] = new Dictionary<string, string> { ["DOTNET_EnableWriteXorExecute"] = "0" },
         ["wxorx-off-gen0-1m"] = new Dictionary<string, string> { ["DOTNET_EnableWriteXorExecute"] = "0", ["DOTNET_GCgen0size"] = "0x100000" },
-        ["gen0max-1m"] = new Dictionary<string, string> { ["DOTNET_GCgen0MaxBudget"] = "0x100000" },
+        ["gen0max-1m"] = new Dictionary<string, string> { ["DOTNET_GCGen0MaxBudget"] = "0x100000" },
         // The agent's own /metrics on a free loopback port, scraped once a second like node_exporter.
         ["metrics"] = new Dictionary<string, string> { [AgentProcess.MetricsListenKey] = AgentProcess.AutoPort },
-        ["metrics-gen0max-1m"] = new Dictionary<string, string> { [AgentProcess.MetricsListenKey] = AgentProcess.AutoPort, ["DOTNET_GCgen0MaxBudget"] = "0x100000" },
+        ["metrics-gen0max-1m"] = new Dictionary<string, string> { [AgentProcess.MetricsListenKey] = AgentProcess.AutoPort, ["DOTNET_GCGen0MaxBudget"] = "0x100000" },
     };
 
     /// <summary>

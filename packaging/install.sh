@@ -26,15 +26,18 @@ done
 [[ $(id -u) -eq 0 ]] || { echo "install: run as root (it writes $prefix, /etc/edge and /etc/systemd/system)" >&2; exit 1; }
 
 bash "$root/packaging/dev/setup.sh"
-publish() { # project, destination
+publish() { # project, destination, [msbuild properties...]
   echo "install: publishing $1 to $2" >&2
-  dotnet publish "$root/$1" -c Release -o "$2" -nologo -clp:ErrorsOnly
+  local project="$1" dest="$2"; shift 2
+  dotnet publish "$root/$project" -c Release -o "$dest" -nologo -clp:ErrorsOnly "$@"
 }
 
 install -d -m 0755 "$prefix" /etc/edge
 install -m 0644 "$root/README.md" "$prefix/README.md"
 if ((agent)); then
-  publish agent/Edge.Agent "$prefix/agent"
+  # Native AOT, as in the package (packaging/deb/build.sh): the agent runs without the .NET runtime.
+  publish agent/Edge.Agent "$prefix/agent" -p:PublishAot=true
+  rm -f "$prefix/agent/"*.dll
   publish agent/Edge.Workload "$prefix/bin"
   [[ -e /etc/edge/agent.json ]] || install -m 0600 "$root/packaging/config/agent.json" /etc/edge/agent.json
   install -m 0644 "$root/packaging/systemd/edge-agent.service" /etc/systemd/system/edge-agent.service

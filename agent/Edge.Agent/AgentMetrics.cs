@@ -19,6 +19,8 @@ internal sealed class AgentMetrics
         SamplerErrors = meter.CreateCounter<long>("edge.agent.sampler.errors", "{error}", "Metric sources that threw during a tick");
         DotnetSessionErrors = meter.CreateCounter<long>("edge.agent.dotnet.session_errors", "{error}", "EventPipe sessions that could not be opened or failed");
         DotnetSocketsRefused = meter.CreateCounter<long>("edge.agent.dotnet.sockets_refused", "{socket}", "Diagnostics sockets not trusted: symlinks, wrong owner or directory");
+        ScrapesServed = meter.CreateCounter<long>("edge.agent.prometheus.scrapes", "{request}", "Requests for /metrics answered");
+        ScrapesRefused = meter.CreateCounter<long>("edge.agent.prometheus.refused", "{request}", "Requests to the metrics endpoint refused, by reason");
     }
 
     public Counter<long> SpoolDropped { get; }
@@ -30,4 +32,6 @@ internal sealed class AgentMetrics
     public Counter<long> SamplerErrors { get; }
     public Counter<long> DotnetSessionErrors { get; }
     public Counter<long> DotnetSocketsRefused { get; }
+    public Counter<long> ScrapesServed { get; }
+    public Counter<long> ScrapesRefused { get; }
 }

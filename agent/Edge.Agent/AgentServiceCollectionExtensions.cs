@@ -1,6 +1,7 @@
 using Edge.Agent.Commands;
 using Edge.Agent.Configuration;
 using Edge.Agent.Dotnet;
+using Edge.Agent.Prometheus;
 using Edge.Agent.Publishing;
 using Edge.Agent.Sampling;
 using Microsoft.Extensions.Configuration;
@@ -43,10 +44,19 @@ internal static class AgentServiceCollectionExtensions
         services.AddSingleton<DotnetCounterSource>();
         services.AddSingleton<IMetricSource>(sp => sp.GetRequiredService<DotnetCounterSource>());
 
+        // The /metrics endpoint (Agent:Prometheus:Listen); when it is off, nothing listens, copies or counts.
+        services.AddSingleton(sp => new SampleSnapshot(PrometheusOn(sp)));
+        services.AddSingleton(sp => new MeterSnapshot(PrometheusOn(sp)));
+        services.AddSingleton<PrometheusExposition>();
+        services.AddSingleton<PrometheusEndpoint>();
+        services.AddHostedService(sp => sp.GetRequiredService<PrometheusEndpoint>());
+
         services.AddHostedService<AgentConnectionService>();
         services.AddHostedService(sp => sp.GetRequiredService<DotnetCounterSource>());
         services.AddSingleton<MetricsLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<MetricsLoop>());
         return services;
     }
+
+    private static bool PrometheusOn(IServiceProvider sp) => !string.IsNullOrEmpty(sp.GetRequiredService<IOptions<AgentOptions>>().Value.Prometheus.Listen);
 }

@@ -1,5 +1,6 @@
 using Edge.Agent.Supervision;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Edge.Agent;
@@ -63,6 +64,7 @@ internal static class Program
         builder.Services.AddSystemd();
         builder.Services.AddEdgeAgent(builder.Configuration);
         builder.Services.AddEdgeSupervision(builder.Configuration);
+        builder.Services.AddSingleton<ICommandHandler, Output.OutputCommandHandler>();
         configure?.Invoke(builder);
         return builder.Build();
     }

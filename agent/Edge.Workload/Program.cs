@@ -42,6 +42,18 @@ internal static class Program
             }
         });
 
+        if (options.Say is { } say)
+        {
+            Console.Out.WriteLine(say);
+            Console.Out.Flush();
+        }
+
+        if (options.SayStderr is { } sayStderr)
+        {
+            Console.Error.WriteLine(sayStderr);
+            Console.Error.Flush();
+        }
+
         await RunAsync(options, profile, stop.Token);
         return terminated ? 143 : 0;
     }
@@ -53,12 +65,28 @@ internal static class Program
         var network = options.NetMbps > 0 ? NetworkSender.RunAsync(options.NetMbps, options.NetTarget!, stop) : Task.CompletedTask;
         var start = Stopwatch.GetTimestamp();
         var duration = options.DurationSeconds > 0 ? options.DurationSeconds : double.PositiveInfinity;
+        var said = 0;
         while (!stop.IsCancellationRequested)
         {
             var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
             if (elapsed >= duration)
             {
                 break;
+            }
+
+            if (options.SayEverySeconds > 0 && options.Say is { } say && elapsed >= (said + 1) * options.SayEverySeconds)
+            {
+                said++;
+                // Never fatal: output may go nowhere for a while (an agent restarting), and the workload goes on.
+                try
+                {
+                    Console.Out.WriteLine($"{say} #{said}");
+                    Console.Out.Flush();
+                }
+                catch (IOException)
+                {
+                    // This line is lost; the next may get through.
+                }
             }
 
             var (cpu, mem) = Target(options, profile, elapsed);

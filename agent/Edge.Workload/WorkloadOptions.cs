@@ -14,9 +14,19 @@ internal sealed record WorkloadOptions
     public string? ProfilePath { get; init; }
     public bool IgnoreSigterm { get; init; }
 
+    /// <summary>A line printed on stdout at start (and every <see cref="SayEverySeconds"/> with a counter).</summary>
+    public string? Say { get; init; }
+
+    /// <summary>A line printed on stderr at start.</summary>
+    public string? SayStderr { get; init; }
+
+    /// <summary>When &gt; 0, <see cref="Say"/> is printed again this often, as "TEXT #n".</summary>
+    public double SayEverySeconds { get; init; }
+
     public const string Usage =
         "usage: edge-workload [--cpu <cores>] [--memory <MiB>] [--memory-ramp-seconds <s>] [--duration <s>]\n" +
         "                     [--net-mbps <rate> --net-target <ip:port>] [--profile <csv>] [--ignore-sigterm]\n" +
+        "                     [--say <text> [--say-every <s>]] [--say-stderr <text>]\n" +
         "  --duration 0 (the default) runs until SIGTERM; --profile replays rows 'time_s,cpu_cores,mem_mib'.";
 
     /// <summary>Parses <paramref name="args"/>; on failure <paramref name="error"/> names the offending argument.</summary>
@@ -61,6 +71,10 @@ internal sealed record WorkloadOptions
                 return options with { NetTarget = value };
             case "--profile":
                 return options with { ProfilePath = value };
+            case "--say":
+                return options with { Say = value };
+            case "--say-stderr":
+                return options with { SayStderr = value };
         }
 
         if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || number < 0 || !double.IsFinite(number))
@@ -76,6 +90,7 @@ internal sealed record WorkloadOptions
             case "--memory-ramp-seconds": return options with { MemoryRampSeconds = number };
             case "--duration": return options with { DurationSeconds = number };
             case "--net-mbps": return options with { NetMbps = number };
+            case "--say-every": return options with { SayEverySeconds = number };
             default:
                 error = $"unknown option '{name}'";
                 return null;

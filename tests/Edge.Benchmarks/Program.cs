@@ -17,6 +17,7 @@ internal static class Program
         ("forecast bench|train-default", "LSTM training time, peak RSS, batched inference for 10,000 series"),
         ("broker-attack --target before|after --attack preauth|flood", "controller RSS under pre-auth 256 MiB headers and an authenticated flood"),
         ("fuzz [--target NAME|all] [--minutes N] [--seed S] [--parallel]", "mutation fuzzing of every MQTT payload and HTTP body entry point"),
+        ("metrics-scrape [--nodes N --instances N]", "controller GET /metrics for a large fleet: exposition size, series, scrape time"),
     ];
 
     public static async Task<int> Main(string[] args)
@@ -42,6 +43,8 @@ internal static class Program
                 return await Forecast.ForecastBenchmark.RunAsync(rest);
             case "fuzz":
                 return await Fuzz.FuzzBenchmark.RunAsync(rest);
+            case "metrics-scrape":
+                return await MetricsScrape.MetricsScrapeBenchmark.RunAsync(rest);
             default:
                 await Console.Error.WriteLineAsync(args.Length == 0 ? "usage: Edge.Benchmarks NAME [options]" : $"unknown benchmark '{args[0]}'");
                 foreach (var (name, what) in Benchmarks)

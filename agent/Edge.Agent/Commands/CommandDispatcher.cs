@@ -95,6 +95,7 @@ internal sealed partial class CommandDispatcher
             CommandKind.Start => command.Start is not null,
             CommandKind.Resize => command.Resize is not null,
             CommandKind.Stop => command.Stop is not null,
+            CommandKind.ReadOutput => command.ReadOutput is not null,
             _ => false,
         };
         return specMatches ? null : ("SpecMismatch", $"command kind '{command.Kind}' needs its matching '{command.Kind.ToString().ToLowerInvariant()}' spec");

@@ -77,7 +77,42 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add($"{S}:DotnetCounters:DiscoveryInterval '{options.DotnetCounters.DiscoveryInterval}' must be positive");
         }
 
+        ValidatePrometheus(options.Prometheus, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidatePrometheus(PrometheusOptions prometheus, List<string> errors)
+    {
+        const string P = S + ":Prometheus";
+        if (!string.IsNullOrEmpty(prometheus.BearerTokenFile) && !Path.IsPathFullyQualified(prometheus.BearerTokenFile))
+        {
+            errors.Add($"{P}:BearerTokenFile '{prometheus.BearerTokenFile}' must be an absolute path");
+        }
+
+        if (prometheus.MaxConnections is < 1 or > 64)
+        {
+            errors.Add($"{P}:MaxConnections '{prometheus.MaxConnections}' must be between 1 and 64");
+        }
+
+        if (prometheus.RequestTimeout < TimeSpan.FromMilliseconds(100) || prometheus.RequestTimeout > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{P}:RequestTimeout '{prometheus.RequestTimeout}' must be between 00:00:00.1 and 00:01:00");
+        }
+
+        if (string.IsNullOrEmpty(prometheus.Listen))
+        {
+            return;
+        }
+
+        if (!Prometheus.ListenAddress.TryParse(prometheus.Listen, out var endPoint, out var error))
+        {
+            errors.Add($"{P}:Listen '{prometheus.Listen}' {error}");
+        }
+        else if (!System.Net.IPAddress.IsLoopback(endPoint.Address) && string.IsNullOrEmpty(prometheus.BearerTokenFile))
+        {
+            // Secure by default: off loopback, anyone who can reach the port would read the node's workload.
+            errors.Add($"{P}:Listen '{prometheus.Listen}' is not a loopback address: set {P}:BearerTokenFile (scrapers then send Authorization: Bearer <token>), or listen on 127.0.0.1 / [::1]");
+        }
     }
 
     private static void ValidateLabels(AgentOptions options, List<string> errors)

@@ -6,7 +6,7 @@ namespace Edge.Agent.Configuration;
 /// </summary>
 internal sealed record CapacityOptions
 {
-    public double? CpuMillicores { get; init; }
-    public double? MemoryMiB { get; init; }
-    public double? NetworkMbps { get; init; }
+    public double? CpuMillicores { get; set; }
+    public double? MemoryMiB { get; set; }
+    public double? NetworkMbps { get; set; }
 }

@@ -23,11 +23,13 @@ internal sealed partial class MetricsLoop : BackgroundService
     private readonly string _topic;
     private readonly ILogger _logger;
     private readonly List<MetricSample> _samples = [];
+    private readonly Prometheus.SampleSnapshot? _snapshot;
     private long _sequence;
     private PeriodicTimer? _timer;
 
-    public MetricsLoop(IEnumerable<IMetricSource> sources, SpooledPublisher publisher, AgentIdentity identity, AgentMetrics metrics, IOptions<AgentOptions> options, TimeProvider time, ILogger<MetricsLoop> logger)
+    public MetricsLoop(IEnumerable<IMetricSource> sources, SpooledPublisher publisher, AgentIdentity identity, AgentMetrics metrics, IOptions<AgentOptions> options, TimeProvider time, ILogger<MetricsLoop> logger, Prometheus.SampleSnapshot? snapshot = null)
     {
+        _snapshot = snapshot;
         _sources = [.. sources];
         _publisher = publisher;
         _identity = identity;
@@ -94,6 +96,7 @@ internal sealed partial class MetricsLoop : BackgroundService
             }
         }
 
+        _snapshot?.Update(_samples);
         var batch = new MetricBatch
         {
             NodeId = _identity.NodeId,

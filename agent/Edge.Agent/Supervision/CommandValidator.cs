@@ -15,7 +15,7 @@ internal sealed class CommandValidator(SupervisorOptions options, NodeCapacity c
     /// </summary>
     public static readonly InstanceUser AnyDynamicUser = new(2_147_483_646, 2_147_483_646);
 
-    private readonly EnvironmentPolicy _environment = new() { Allowed = options.AllowedEnvironment };
+    private readonly EnvironmentPolicy _environment = new() { Allowed = options.EffectiveAllowedEnvironment };
 
     public NodeCapacity Capacity => capacity;
 

@@ -13,8 +13,13 @@ namespace Edge.Agent.Supervision;
 /// </summary>
 internal static class InstanceLauncher
 {
-    /// <summary>$1 = number of procs files, then the files, then a KiB data limit or "-", then the command.</summary>
+    /// <summary>
+    /// $1, $2 = the FIFOs stdout and stderr go to (or "-" for both: inherited), then the number of procs files, the
+    /// files, a KiB data limit or "-", then the command. With captured output SIGPIPE is ignored (inherited through
+    /// exec), so that a write while no agent reads the FIFO (an agent restart) fails with EPIPE instead of killing the instance.
+    /// </summary>
     private const string Prologue =
+        "if [ \"$1\" != - ]; then exec >\"$1\" 2>\"$2\" || exit 126; trap '' PIPE; fi; shift 2; " +
         "n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 126; n=$((n-1)); shift; done; " +
         "if [ \"$1\" != - ]; then ulimit -S -d \"$1\" || exit 126; fi; shift; exec \"$@\"";
 
@@ -25,7 +30,8 @@ internal static class InstanceLauncher
     /// <paramref name="execPrefix"/> (e.g. <c>ip netns exec ns</c>) and then the sandbox's privilege drop: the
     /// prologue and the prefix run as root, the program never does (unless the operator chose RunAsUser=root).
     /// </summary>
-    public static Process Start(StartSpec spec, string executable, LaunchPlacement placement, IReadOnlyList<string> execPrefix, InstanceSandbox sandbox)
+    /// <remarks><paramref name="output"/>: the FIFOs for stdout and stderr (<see cref="Output.OutputCapture.Open"/>); null leaves them the agent's.</remarks>
+    public static Process Start(StartSpec spec, string executable, LaunchPlacement placement, IReadOnlyList<string> execPrefix, InstanceSandbox sandbox, (string Stdout, string Stderr)? output = null)
     {
         var info = new ProcessStartInfo("/bin/sh")
         {
@@ -35,6 +41,8 @@ internal static class InstanceLauncher
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(Prologue);
         info.ArgumentList.Add("edge-launch");
+        info.ArgumentList.Add(output?.Stdout ?? "-");
+        info.ArgumentList.Add(output?.Stderr ?? "-");
         info.ArgumentList.Add(placement.ProcsFiles.Count.ToString(CultureInfo.InvariantCulture));
         foreach (var file in placement.ProcsFiles)
         {

@@ -31,6 +31,16 @@ internal sealed partial class Supervisor
 
             try
             {
+                _output.Sweep(_instances.Keys.ToList());
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _metrics.Errors.Add(1);
+                LogDirectoryNotRemoved(e, _output.Root);
+            }
+
+            try
+            {
                 _directories.RemoveAllBut(_instances.Values.Select(i => i.Name));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -66,6 +76,11 @@ internal sealed partial class Supervisor
             await RemoveGroupAsync(state.GroupName, cancellationToken);
             RemoveDirectory(state.GroupName);
             await TearDownNetworkAsync(NetworkOf(state));
+            if (_output.Has(state.InstanceId))
+            {
+                _output.Finish(state.InstanceId, $"{_time.GetUtcNow():O}: the instance ended while the agent was not running; output it wrote after the last agent stopped is lost");
+            }
+
             await PublishAsync(InstanceEvent(NodeEventKind.InstanceExited, state) with
             {
                 Pid = state.Pid,
@@ -119,6 +134,7 @@ internal sealed partial class Supervisor
             ThrottledUsecReported = stats?.ThrottledUsec ?? 0,
         };
         _instances[state.InstanceId] = instance;
+        _output.Reattach(state.InstanceId);
         LogAdopted(state.InstanceId, state.Pid);
         await PublishAsync(InstanceEvent(NodeEventKind.InstanceAdopted, state) with
         {

@@ -60,6 +60,7 @@ internal sealed partial class Supervisor
         await RemoveGroupAsync(instance.Name, cancellationToken);
         RemoveDirectory(instance.Name);
         await TearDownNetworkAsync(instance.Network);
+        _output.Finish(state.InstanceId);
         _instances.TryRemove(state.InstanceId, out _);
         SaveState();
         _metrics.Exits.Add(1);

@@ -67,7 +67,8 @@ internal sealed partial class Supervisor
         System.Diagnostics.Process? process = null;
         try
         {
-            process = InstanceLauncher.Start(spec, executable, _driver.PlacementFor(name, spec.Limits), network is null ? [] : _network!.ExecPrefix(network), sandbox);
+            var output = _output.Open(spec.InstanceId);
+            process = InstanceLauncher.Start(spec, executable, _driver.PlacementFor(name, spec.Limits), network is null ? [] : _network!.ExecPrefix(network), sandbox, output);
             if (_driver.CgroupMode == CgroupMode.None)
             {
                 _driver.Attach(name, process.Id);
@@ -84,6 +85,7 @@ internal sealed partial class Supervisor
         catch
         {
             process?.Dispose();
+            _output.Discard(spec.InstanceId);
             await TearDownNetworkAsync(network);
             throw;
         }

@@ -31,6 +31,7 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
     private readonly DynamicUserAllocator _users;
     private readonly InstanceDirectories _directories;
     private readonly string? _setpriv;
+    private readonly Output.OutputCapture _output;
     private int _disposed;
 
     public Supervisor(
@@ -63,7 +64,11 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
         _directories = new InstanceDirectories(options.EffectiveInstanceDirectory);
         _applied = new AppliedCommandLog(options.StateDirectory, options.AppliedCommandsToKeep);
         _stateStore = new InstanceStateStore(options.StateDirectory);
+        _output = new Output.OutputCapture(options.StateDirectory, new Output.OutputLimits(options.OutputSegmentBytes, options.OutputSegments, options.OutputRetention), time);
     }
+
+    /// <summary>Every instance's kept stdout and stderr (docs/operations-nodes.md).</summary>
+    internal Output.OutputCapture Output => _output;
 
     public string NodeId { get; }
 
@@ -86,6 +91,11 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
 
     public async Task HandleAsync(NodeCommand command, CancellationToken cancellationToken)
     {
+        if (command.Kind == CommandKind.ReadOutput)
+        {
+            return; // Read-only, answered by Output.OutputCommandHandler; never recorded as applied.
+        }
+
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -219,6 +229,7 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
         }
 
         _shutdown.Dispose();
+        _output.Dispose();
         _applied.Dispose();
         _gate.Dispose();
     }

@@ -32,6 +32,21 @@ internal sealed class SupervisorOptionsValidator(IOptions<AgentOptions>? agent =
             errors.Add($"{S}:StateDirectory must be set");
         }
 
+        if (options.OutputSegmentBytes is < 4096 or > 1L << 30)
+        {
+            errors.Add($"{S}:OutputSegmentBytes '{options.OutputSegmentBytes.ToString(CultureInfo.InvariantCulture)}' must be between 4096 and 1073741824");
+        }
+
+        if (options.OutputSegments is < 1 or > 100)
+        {
+            errors.Add($"{S}:OutputSegments '{options.OutputSegments.ToString(CultureInfo.InvariantCulture)}' must be between 1 and 100");
+        }
+
+        if (options.OutputRetention < TimeSpan.Zero)
+        {
+            errors.Add($"{S}:OutputRetention '{options.OutputRetention}' must not be negative");
+        }
+
         foreach (var entry in options.AllowedExecutables)
         {
             if (!Path.IsPathFullyQualified(entry))

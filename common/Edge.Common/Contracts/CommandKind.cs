@@ -7,4 +7,7 @@ public enum CommandKind
     Start,
     Resize,
     Stop,
+
+    /// <summary>Read an instance's kept output (<see cref="ReadOutputSpec"/>); answered on the node's output topic.</summary>
+    ReadOutput,
 }

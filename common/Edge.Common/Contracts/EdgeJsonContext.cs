@@ -23,4 +23,5 @@ namespace Edge.Common.Contracts;
 [JsonSerializable(typeof(Decision))]
 [JsonSerializable(typeof(WorkflowSubmission))]
 [JsonSerializable(typeof(WorkflowRunStatus))]
+[JsonSerializable(typeof(OutputChunk))]
 public sealed partial class EdgeJsonContext : JsonSerializerContext;

@@ -4,7 +4,7 @@ namespace Edge.Common.Contracts;
 
 /// <summary>
 /// The MQTT topic tree of docs/design.md under a configurable prefix (default <c>edge</c>):
-/// <c>{prefix}/v1/nodes/{node}/{status|metrics|events|commands}</c>, <c>{prefix}/v1/workflows/submit</c>,
+/// <c>{prefix}/v1/nodes/{node}/{status|metrics|events|commands|output}</c>, <c>{prefix}/v1/workflows/submit</c>,
 /// <c>{prefix}/v1/workflows/{run}/status</c>, <c>{prefix}/v1/components/{component}/prediction</c>,
 /// <c>{prefix}/v1/decisions</c>.
 /// </summary>
@@ -32,6 +32,7 @@ public sealed class EdgeTopics
     public string NodeMetrics(string node) => NodeTopic(node, NodeTopicKind.Metrics);
     public string NodeEvents(string node) => NodeTopic(node, NodeTopicKind.Events);
     public string NodeCommands(string node) => NodeTopic(node, NodeTopicKind.Commands);
+    public string NodeOutput(string node) => NodeTopic(node, NodeTopicKind.Output);
 
     /// <summary>Everything one node may publish or read lives under this: <c>{prefix}/v1/nodes/{node}/</c>.</summary>
     public string NodeRoot(string node) => $"{Root}/nodes/{Segment(node)}/";
@@ -71,6 +72,7 @@ public sealed class EdgeTopics
             "metrics" => NodeTopicKind.Metrics,
             "events" => NodeTopicKind.Events,
             "commands" => NodeTopicKind.Commands,
+            "output" => NodeTopicKind.Output,
             _ => null,
         };
         if (parsed is null)
@@ -105,6 +107,7 @@ public sealed class EdgeTopics
         NodeTopicKind.Metrics => "metrics",
         NodeTopicKind.Events => "events",
         NodeTopicKind.Commands => "commands",
+        NodeTopicKind.Output => "output",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown node topic kind"),
     };
 }

@@ -1,6 +1,6 @@
 namespace Edge.Common.Contracts;
 
-/// <summary>The four topics under <c>{prefix}/v1/nodes/{node}/</c>.</summary>
+/// <summary>The topics under <c>{prefix}/v1/nodes/{node}/</c>.</summary>
 [System.Text.Json.Serialization.JsonConverter(typeof(CamelCaseEnumConverter<NodeTopicKind>))]
 public enum NodeTopicKind
 {
@@ -8,4 +8,7 @@ public enum NodeTopicKind
     Metrics,
     Events,
     Commands,
+
+    /// <summary>A node's answers to <see cref="CommandKind.ReadOutput"/> (<see cref="OutputChunk"/>); only that node may publish there.</summary>
+    Output,
 }

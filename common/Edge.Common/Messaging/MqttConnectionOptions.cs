@@ -4,34 +4,34 @@ namespace Edge.Common.Messaging;
 public sealed record MqttConnectionOptions
 {
     /// <summary><c>mqtt://host:port</c> or <c>mqtts://host:port</c> (TLS).</summary>
-    public string BrokerUrl { get; init; } = "mqtt://127.0.0.1:1883";
-    public string? Username { get; init; }
-    public string? Password { get; init; }
+    public string BrokerUrl { get; set; } = "mqtt://127.0.0.1:1883";
+    public string? Username { get; set; }
+    public string? Password { get; set; }
 
     /// <summary>
     /// A file holding the password, read at each connect (so it can be rotated): either the password alone, or the
     /// controller's one-machine <c>credentials.json</c>, from which the entry for <see cref="Username"/> is taken.
     /// Used when <see cref="Password"/> is empty.
     /// </summary>
-    public string? PasswordFile { get; init; }
+    public string? PasswordFile { get; set; }
     /// <summary>Client id; a persistent session is keyed by it, so keep it stable across restarts.</summary>
-    public string ClientId { get; init; } = "";
+    public string ClientId { get; set; } = "";
     /// <summary>
     /// PEM file of the CA that signed the broker's certificate (the embedded broker's <c>{DataDirectory}/tls/ca.crt</c>).
     /// When set, the broker's chain must end at this CA alone (custom root trust, the system store is not consulted)
     /// and its certificate must name the URL's host. When empty, the system roots are used.
     /// </summary>
-    public string? CaCertificateFile { get; init; }
+    public string? CaCertificateFile { get; set; }
 
     /// <summary>Accept a plaintext <c>mqtt://</c> URL whose host is not loopback (password and traffic in clear).</summary>
-    public bool AllowPlaintext { get; init; }
-    public bool CleanStart { get; init; }
-    public uint SessionExpirySeconds { get; init; } = 24 * 3600;
-    public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(15);
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
-    public TimeSpan ReconnectMinDelay { get; init; } = TimeSpan.FromMilliseconds(250);
-    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(15);
-    public MqttWill? Will { get; init; }
+    public bool AllowPlaintext { get; set; }
+    public bool CleanStart { get; set; }
+    public uint SessionExpirySeconds { get; set; } = 24 * 3600;
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(15);
+    public MqttWill? Will { get; set; }
 
     /// <summary>
     /// Null when the URL is TLS, loopback or plaintext is explicitly allowed; otherwise why a plaintext URL is refused.

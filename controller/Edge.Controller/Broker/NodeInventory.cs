@@ -50,11 +50,14 @@ internal sealed class NodeInventory
 
     public double[] InvCapMem { get; private set; } = [];
 
-    /// <summary><c>1 &lt;&lt; tier</c> when the node is online, 0 when offline: one mask test covers both.</summary>
+    /// <summary><c>1 &lt;&lt; tier</c> when the node is online and not cordoned, else 0: one mask test covers all three.</summary>
     public uint[] EligibleTierBits { get; private set; } = [];
 
     public PricingTier[] Tiers { get; private set; } = [];
     public bool[] Online { get; private set; } = [];
+
+    /// <summary>Cordoned by an operator: takes no new placements while its allocations stay.</summary>
+    public bool[] Cordoned { get; private set; } = [];
     public ulong[] LabelMasks { get; private set; } = [];
     public int[] AllocationCounts { get; private set; } = [];
 
@@ -105,7 +108,14 @@ internal sealed class NodeInventory
     public void SetOnline(int slot, bool online)
     {
         Online[slot] = online;
-        EligibleTierBits[slot] = online ? 1u << (int)Tiers[slot] : 0;
+        EligibleTierBits[slot] = online && !Cordoned[slot] ? 1u << (int)Tiers[slot] : 0;
+    }
+
+    /// <summary>Cordons (no new placements) or uncordons the node in this slot.</summary>
+    public void SetCordoned(int slot, bool cordoned)
+    {
+        Cordoned[slot] = cordoned;
+        SetOnline(slot, Online[slot]);
     }
 
     public void Reserve(int slot, ResourceQuantity demand)
@@ -176,6 +186,7 @@ internal sealed class NodeInventory
         InvCapMem = Grow(InvCapMem, size);
         EligibleTierBits = Grow(EligibleTierBits, size);
         Online = Grow(Online, size);
+        Cordoned = Grow(Cordoned, size);
         LabelMasks = Grow(LabelMasks, size);
         AllocationCounts = Grow(AllocationCounts, size);
     }

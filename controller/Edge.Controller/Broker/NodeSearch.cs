@@ -1,7 +1,7 @@
 namespace Edge.Controller.Broker;
 
 /// <summary>
-/// One pass over the inventory's arrays: filter (online, tier, cpu, memory, network, labels, anti-affinity), then
+/// One pass over the inventory's arrays: filter (online and not cordoned, tier, cpu, memory, network, labels, anti-affinity), then
 /// score the nodes that fit. The loop is specialised per scorer struct, so it has no virtual calls; at 10,000 nodes
 /// a pass is tens of microseconds (see docs/broker.md for the measured figures).
 /// </summary>
@@ -148,6 +148,7 @@ internal static class NodeSearch
         {
             RejectionReason? reason =
                 !nodes.Online[i] ? RejectionReason.Offline
+                : nodes.Cordoned[i] ? RejectionReason.Cordoned
                 : (query.TierMask & (1u << (int)nodes.Tiers[i])) == 0 ? RejectionReason.Tier
                 : nodes.FreeCpu[i] < query.Cpu ? RejectionReason.Cpu
                 : nodes.FreeMem[i] < query.Mem ? RejectionReason.Memory

@@ -10,4 +10,7 @@ internal enum RejectionReason
     Network,
     Labels,
     AntiAffinity,
+
+    /// <summary>An operator cordoned the node (see docs/operations-nodes.md).</summary>
+    Cordoned,
 }

@@ -32,6 +32,7 @@ internal sealed partial class ResourceBroker
             if (!existed)
             {
                 AttachRestored(status.NodeId, slot);
+                ApplyCordon(status.NodeId, slot);
             }
 
             if (!status.Online && (wasOnline || !existed))

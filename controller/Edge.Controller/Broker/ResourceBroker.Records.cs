@@ -191,6 +191,7 @@ internal sealed partial class ResourceBroker
         RejectionReason.Network => "lack network",
         RejectionReason.Labels => "lack the labels",
         RejectionReason.AntiAffinity => "host the same workflow run",
+        RejectionReason.Cordoned => "cordoned",
         _ => reason.ToString(),
     };
 

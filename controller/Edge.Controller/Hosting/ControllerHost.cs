@@ -9,9 +9,11 @@ using Edge.Controller.History;
 using Edge.Controller.Ingest;
 using Edge.Controller.Mqtt;
 using Edge.Controller.Nodes;
+using Edge.Controller.Operations;
 using Edge.Controller.Options;
 using Edge.Controller.Profiles;
 using Edge.Controller.Security;
+using Edge.Controller.Telemetry;
 using Edge.Controller.Workflows;
 using Edge.Models.Profiling;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -50,6 +52,9 @@ internal static class ControllerHost
         app.MapBrokerEndpoints();
         app.MapWorkflowEndpoints();
         app.MapTokenEndpoints();
+        app.MapEdgeMetrics();
+        app.MapOperationsEndpoints();
+        Dashboard.DashboardEndpoints.MapDashboard(app);
         return app;
     }
 
@@ -101,6 +106,7 @@ internal static class ControllerHost
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }
 
+        services.AddEdgeOperations(configuration);
         services.AddHostedService(sp => sp.GetRequiredService<MqttIngest>());
         AddControl(services, configuration, bound);
     }
@@ -148,6 +154,7 @@ internal static class ControllerHost
         services.AddSingleton<VolumeService>();
         services.AddHostedService<ControlLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<VolumeService>());
+        services.AddEdgeTelemetry(configuration);
     }
 
     /// <summary>The forecaster's settings (<see cref="ComponentProfilerOptions"/>).</summary>

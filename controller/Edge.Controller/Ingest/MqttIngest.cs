@@ -61,6 +61,7 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
         connection.Subscribe(_topics.AllNodes(NodeTopicKind.Status));
         connection.Subscribe(_topics.AllNodes(NodeTopicKind.Metrics));
         connection.Subscribe(_topics.AllNodes(NodeTopicKind.Events));
+        connection.Subscribe(_topics.AllNodes(NodeTopicKind.Output));
         connection.Subscribe(_topics.WorkflowSubmit);
         connection.MessageHandler = OnMessageAsync;
         connection.Connected = async ct =>
@@ -146,6 +147,9 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
                 break;
             case NodeTopicKind.Events:
                 OnEvent(node, message, now);
+                break;
+            case NodeTopicKind.Output:
+                OnOutput(node, message);
                 break;
             default:
                 Reject(RejectReason.UnknownTopic, message.Topic, "the controller does not read this topic");
@@ -245,6 +249,19 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
         _registry.OnSeen(node, now);
         _control.Post(new ControlEvent.Event(e));
         LogEvent(node, e.Kind.ToString(), e.EventId);
+    }
+
+    /// <summary>A node's answer to a ReadOutput command, handed to the operator API's waiting request.</summary>
+    private void OnOutput(string node, MqttIncoming message)
+    {
+        var decoded = PayloadCodec.Decode(message.Payload, EdgeJsonContext.Default.OutputChunk, _options.Ingest.MaxPayloadBytes);
+        if (!decoded.Ok)
+        {
+            Reject(Reason(decoded.Error), message.Topic, decoded.Message);
+            return;
+        }
+
+        _services.GetService<Operations.OutputRequests>()?.OnChunk(node, decoded.Value);
     }
 
     private void OnSubmission(MqttIncoming message)

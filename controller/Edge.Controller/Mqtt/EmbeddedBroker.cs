@@ -60,6 +60,10 @@ internal sealed partial class EmbeddedBroker : IHostedService, IAsyncDisposable
 
     public bool IsRunning => _server?.IsStarted ?? false;
 
+    /// <summary>MQTT clients connected now (0 while the broker is not running); the metrics endpoint's gauge.</summary>
+    public async Task<int> ConnectedClientsAsync() =>
+        _server is { IsStarted: true } server ? (await server.GetClientsAsync()).Count : 0;
+
     /// <summary>The plaintext endpoint's bound port (the OS's choice when 0 was configured).</summary>
     public int? PlaintextPort => _listener is { BoundEndPoints.Count: > 0 } l ? l.BoundEndPoints[0].Port : null;
 

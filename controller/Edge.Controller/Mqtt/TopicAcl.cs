@@ -4,7 +4,7 @@ namespace Edge.Controller.Mqtt;
 
 /// <summary>
 /// Per-user topic permissions of the embedded broker (DESIGN.md): the controller may do anything; a node
-/// (username = node id) may publish only to its own <c>status</c>, <c>metrics</c> and <c>events</c> topics and
+/// (username = node id) may publish only to its own <c>status</c>, <c>metrics</c>, <c>events</c> and <c>output</c> topics and
 /// subscribe only to its own <c>commands</c> topic (exactly, no wildcards); a submitter may publish only on
 /// <c>workflows/submit</c> and subscribe only to run status (<c>workflows/+/status</c> or one run's).
 /// </summary>
@@ -34,7 +34,7 @@ internal sealed class TopicAcl
         return username is not null
             && _topics.TryParseNodeTopic(topic, out var node, out var kind)
             && node == username
-            && kind is NodeTopicKind.Status or NodeTopicKind.Metrics or NodeTopicKind.Events;
+            && kind is NodeTopicKind.Status or NodeTopicKind.Metrics or NodeTopicKind.Events or NodeTopicKind.Output;
     }
 
     public bool MaySubscribe(string? username, string filter)

@@ -113,7 +113,7 @@ internal sealed partial class FeedbackLedger : IDisposable
             }
         }
 
-        _recorded.Add(1);
+        _recorded.Add(1, new KeyValuePair<string, object?>("outcome", run.Outcome));
     }
 
     public ComponentSummary? Summary(string componentId)
@@ -124,11 +124,29 @@ internal sealed partial class FeedbackLedger : IDisposable
         }
     }
 
+    /// <summary>The component's latest finished runs (at most 20), newest first; empty when it has none.</summary>
+    public IReadOnlyList<RunRecord> LatestRuns(string componentId)
+    {
+        lock (_gate)
+        {
+            return _components.TryGetValue(componentId, out var aggregate) ? aggregate.Recent() : [];
+        }
+    }
+
     public IReadOnlyList<ComponentSummary> Summaries()
     {
         lock (_gate)
         {
             return [.. _components.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Value.ToSummary(null) with { RecentRuns = [] })];
+        }
+    }
+
+    /// <summary>Each component's totals with its latest finished run, in id order (the metrics endpoint's forecast gauges).</summary>
+    public IReadOnlyList<(ComponentSummary Summary, RunRecord? Last)> Latest()
+    {
+        lock (_gate)
+        {
+            return [.. _components.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => (c.Value.ToSummary(null) with { RecentRuns = [] }, c.Value.Last))];
         }
     }
 
@@ -384,6 +402,8 @@ internal sealed partial class FeedbackLedger : IDisposable
                 _recent.Dequeue();
             }
         }
+
+        public IReadOnlyList<RunRecord> Recent() => [.. _recent.Reverse()];
 
         public ComponentSummary ToSummary(Edge.Common.Contracts.PredictionProfile? next)
         {

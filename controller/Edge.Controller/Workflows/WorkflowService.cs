@@ -178,6 +178,20 @@ internal sealed partial class WorkflowService : IDisposable
         }
     }
 
+    /// <summary>The run's status and its submission (for the step's components); null when no run has the id.</summary>
+    public (WorkflowRunStatus Status, WorkflowSubmission Submission)? Describe(string runId)
+    {
+        _gate.Wait();
+        try
+        {
+            return _runs.TryGetValue(runId, out var entry) ? (Status(entry), entry.Run.Submission) : null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public IReadOnlyList<WorkflowRunStatus> List()
     {
         _gate.Wait();

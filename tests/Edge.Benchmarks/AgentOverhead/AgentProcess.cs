@@ -18,7 +18,10 @@ internal sealed class AgentProcess : IDisposable
         _root = Directory.CreateTempSubdirectory("edge-agent-bench-").FullName;
         // The instances run as dynamic uids, which must be able to enter every directory above their own (0711, as
         // the supervisor keeps StateDirectory); CreateTempSubdirectory makes it 0700.
-        File.SetUnixFileMode(_root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
         var start = new ProcessStartInfo(variant.Executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["EDGE_Agent__NodeId"] = nodeId;
         start.Environment["EDGE_Agent__Mqtt__BrokerUrl"] = $"mqtt://127.0.0.1:{brokerPort}";

@@ -41,4 +41,16 @@ public sealed class TopicAclTests
         Assert.False(acl.MayPublish("node-a", Topics.WorkflowSubmit));
         Assert.True(acl.MayPublish("node-a", Topics.NodeStatus("node-a")));
     }
+
+    [Fact]
+    public void Node_MayPublishItsOwnOutputAnswersOnly()
+    {
+        var acl = Acl();
+        Assert.True(acl.MayPublish("node-a", Topics.NodeOutput("node-a")));
+        Assert.False(acl.MayPublish("node-a", Topics.NodeOutput("node-b")));
+        Assert.False(acl.MayPublish("ci", Topics.NodeOutput("node-a")));
+        Assert.False(acl.MaySubscribe("node-a", Topics.NodeOutput("node-a")));
+        Assert.False(acl.MaySubscribe("node-a", Topics.AllNodes(NodeTopicKind.Output)));
+        Assert.True(acl.MaySubscribe("edge-controller", Topics.AllNodes(NodeTopicKind.Output)));
+    }
 }

@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Edge.Integration.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard in Debian's headless Chromium against a live controller with a real agent and a finished run:
+/// each page shows the live data, with a viewer token given through the page's prompt; no console error, no CSP
+/// violation. With EDGE_DASHBOARD_SCREENSHOTS=1 the pages are saved as docs/dashboard/*.png.
+/// </summary>
+public sealed class DashboardTests(DashboardSystem live) : IClassFixture<DashboardSystem>
+{
+    private static readonly CultureInfo En = CultureInfo.InvariantCulture;
+
+    [Fact]
+    public async Task FleetPage_ShowsTheAgentsNodeWithItsCapacity()
+    {
+        await using var tab = await live.Browser.OpenAsync(live.BaseUrl);
+        await tab.SignInAsync(await ViewerTokenAsync());
+        var card = tab.Page.Locator($"article.node[data-node='{DashboardSystem.Node}']");
+        await Assertions.Expect(card).ToBeVisibleAsync();
+        await Assertions.Expect(card.Locator(".badge")).ToHaveTextAsync("online");
+
+        var nodes = await live.System.GetJsonAsync("/api/nodes");
+        var capacity = nodes.EnumerateArray().Single(n => n.GetProperty("nodeId").GetString() == DashboardSystem.Node).GetProperty("status").GetProperty("capacity");
+        var cpu = capacity.GetProperty("cpuMillicores").GetDouble();
+        var memory = capacity.GetProperty("memoryMiB").GetDouble();
+        Assert.True(cpu > 0 && memory > 0, $"capacity {capacity}");
+        await Assertions.Expect(card.Locator("[data-meter=cpu]")).ToBeVisibleAsync();
+        await Assertions.Expect(card).ToContainTextAsync($"capacity {Math.Round(cpu).ToString("N0", En)} m");
+        await Assertions.Expect(card).ToContainTextAsync($"capacity {Math.Round(memory).ToString("N0", En)} MiB");
+        // The agent samples every few seconds: the node's usage from the history appears.
+        await Assertions.Expect(card).ToContainTextAsync("usage sampled", new() { Timeout = 20_000 });
+        await Assertions.Expect(tab.Page.Locator("body")).ToHaveAttributeAsync("data-state", "ready");
+        await tab.ScreenshotForDocsAsync("fleet");
+        await tab.AssertCleanAsync();
+    }
+
+    [Fact]
+    public async Task RunsPage_ShowsTheRunAndItsStepsWithReservedAndUsed()
+    {
+        await using var tab = await live.Browser.OpenAsync(live.BaseUrl);
+        await tab.SignInAsync(await ViewerTokenAsync(), "#/runs");
+        var row = tab.Page.Locator($"tr[data-run='{live.RunId}']");
+        await Assertions.Expect(row).ToContainTextAsync("succeeded");
+        await Assertions.Expect(row).ToContainTextAsync("3 / 3");
+        await Assertions.Expect(row).ToContainTextAsync("dash-wf");
+        await tab.ScreenshotForDocsAsync("runs");
+
+        await row.Locator("a").ClickAsync();
+        var detail = await live.System.GetJsonAsync($"/api/dashboard/runs/{live.RunId}");
+        foreach (var step in detail.GetProperty("steps").EnumerateArray())
+        {
+            var id = step.GetProperty("stepId").GetString()!;
+            var stepRow = tab.Page.Locator($"tr[data-step='{id}']");
+            await Assertions.Expect(stepRow).ToContainTextAsync("succeeded");
+            await Assertions.Expect(stepRow).ToContainTextAsync(DashboardSystem.Node);
+            var attempt = step.GetProperty("finished").EnumerateArray().Single();
+            var attemptRow = tab.Page.Locator($"tr[data-attempt='{attempt.GetProperty("instanceId").GetString()}']");
+            var reserved = attempt.GetProperty("reserved");
+            var used = attempt.GetProperty("used");
+            await Assertions.Expect(attemptRow).ToContainTextAsync(
+                $"{Math.Round(reserved.GetProperty("cpuMillicores").GetDouble()).ToString("N0", En)} m · {Math.Round(reserved.GetProperty("memoryMiB").GetDouble()).ToString("N0", En)} MiB");
+            await Assertions.Expect(attemptRow).ToContainTextAsync(
+                $"{Math.Round(used.GetProperty("cpuCores").GetDouble() * 1000).ToString("N0", En)} m · {Math.Round(used.GetProperty("memoryMiB").GetDouble()).ToString("N0", En)} MiB");
+            Assert.True(used.GetProperty("memoryMiB").GetDouble() > 0, $"step {id} used no memory: {attempt}");
+        }
+
+        // Refreshes keep the unchanged view (no rebuild, no flicker) while the status line moves on.
+        var table = await tab.Page.QuerySelectorAsync("#run table");
+        var before = await tab.Page.TextContentAsync("#status");
+        await Assertions.Expect(tab.Page.Locator("#status")).Not.ToHaveTextAsync(before!, new() { Timeout = 15_000 });
+        Assert.True(await table!.EvaluateAsync<bool>("t => t.isConnected"), "the run's table was rebuilt although its data did not change");
+        await tab.ScreenshotForDocsAsync("run");
+        await tab.AssertCleanAsync();
+    }
+
+    [Fact]
+    public async Task ComponentPage_PlotsForecastIntervalAndActualPerRun()
+    {
+        await using var tab = await live.Browser.OpenAsync(live.BaseUrl);
+        await tab.SignInAsync(await ViewerTokenAsync(), "#/components");
+        var row = tab.Page.Locator("tr[data-component='it-dash/work']");
+        await Assertions.Expect(row).ToBeVisibleAsync();
+        await row.Locator("a").ClickAsync();
+
+        var summary = await live.System.GetJsonAsync("/api/components/it-dash/work");
+        var runs = summary.GetProperty("recentRuns").GetArrayLength();
+        Assert.Equal(2, runs);
+        foreach (var kind in new[] { "cpu", "memory" })
+        {
+            var plot = tab.Page.Locator($"svg[data-plot={kind}]");
+            await Assertions.Expect(plot).ToBeVisibleAsync();
+            await Assertions.Expect(plot.Locator("rect.interval")).ToHaveCountAsync(runs);
+            await Assertions.Expect(plot.Locator("line.forecast")).ToHaveCountAsync(runs);
+            await Assertions.Expect(plot.Locator("circle.actual")).ToHaveCountAsync(runs);
+        }
+
+        // The memory dots sit at the runs' peaks: the plot's own scale maps them back.
+        var peaks = summary.GetProperty("recentRuns").EnumerateArray().Select(r => r.GetProperty("peakMemoryMiB").GetDouble()).ToList();
+        var titles = await tab.Page.Locator("svg[data-plot=memory] circle.actual title").AllTextContentsAsync();
+        foreach (var peak in peaks)
+        {
+            Assert.Contains(titles, t => t.EndsWith($"actual peak {Math.Round(peak, 1).ToString("#,0.#", En)}", StringComparison.Ordinal));
+        }
+
+        var model = summary.GetProperty("nextPrediction").GetProperty("model").GetString();
+        Assert.False(string.IsNullOrEmpty(model));
+        await Assertions.Expect(tab.Page.Locator("#component-model")).ToHaveTextAsync(model!);
+        await tab.ScreenshotForDocsAsync("component");
+        await tab.AssertCleanAsync();
+    }
+
+    [Fact]
+    public async Task BadToken_ShowsThePromptAgainWithTheRefusal()
+    {
+        await using var tab = await live.Browser.OpenAsync(live.BaseUrl);
+        await tab.SignInAsync("not-a-token-of-this-controller");
+        await Assertions.Expect(tab.Page.Locator("#token-view")).ToBeVisibleAsync();
+        await Assertions.Expect(tab.Page.Locator("#token-message")).ToContainTextAsync("refused the token (401)");
+        await Assertions.Expect(tab.Page.Locator("body")).ToHaveAttributeAsync("data-state", "token");
+        Assert.Null(await tab.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('edge.dashboard.token')"));
+        Assert.DoesNotContain("not-a-token", tab.Page.Url, StringComparison.Ordinal);
+
+        // A good token then opens the dashboard.
+        await tab.Page.FillAsync("#token-input", await ViewerTokenAsync());
+        await tab.Page.ClickAsync("#token-form button[type=submit]");
+        await Assertions.Expect(tab.Page.Locator($"article.node[data-node='{DashboardSystem.Node}']")).ToBeVisibleAsync();
+        await tab.AssertCleanAsync(e => e.Contains("status of 401", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ContentSecurityPolicy_BlocksInlineScriptAndTheTestSeesIt()
+    {
+        await using var tab = await live.Browser.OpenAsync(live.BaseUrl);
+        await tab.SignInAsync(await ViewerTokenAsync());
+        await Assertions.Expect(tab.Page.Locator("body")).ToHaveAttributeAsync("data-state", "ready");
+        var ran = await tab.Page.EvaluateAsync<bool>("() => { const s = document.createElement('script'); s.textContent = 'window.__inlineRan = true'; document.body.append(s); return window.__inlineRan === true; }");
+        Assert.False(ran, "an inline script ran: the page's CSP does not forbid inline script");
+        await Assertions.Expect(tab.Page.Locator("body")).ToHaveAttributeAsync("data-state", "ready");
+        IReadOnlyList<string> violations = [];
+        for (var i = 0; i < 50 && violations.Count == 0; i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+            violations = await tab.CspViolationsAsync();
+        }
+
+        Assert.Contains(violations, v => v.StartsWith("script-src", StringComparison.Ordinal));
+        await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(() => tab.AssertCleanAsync(e => e.Contains("Content Security Policy", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Http_StaticFilesCarryTheSecurityHeaders_ApiNeedsAToken_ErrorsAreProblemDetails()
+    {
+        using var anonymous = new HttpClient { BaseAddress = new Uri(live.BaseUrl) };
+        var ct = TestContext.Current.CancellationToken;
+        foreach (var file in new[] { "/ui/", "/ui/app.js", "/ui/style.css" })
+        {
+            using var response = await anonymous.GetAsync(file, ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var csp = string.Join(",", response.Headers.GetValues("Content-Security-Policy"));
+            Assert.Contains("default-src 'self'", csp, StringComparison.Ordinal);
+            Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+            Assert.Equal("nosniff", string.Join(",", response.Headers.GetValues("X-Content-Type-Options")));
+            var body = await response.Content.ReadAsStringAsync(ct);
+            Assert.DoesNotContain(live.RunId, body, StringComparison.Ordinal);
+            Assert.DoesNotContain("http://", body.Replace("http://www.w3.org/2000/svg", "", StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.DoesNotContain("https://", body, StringComparison.Ordinal);
+        }
+
+        using (var missing = await anonymous.GetAsync("/ui/nothing-here.js", ct))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("'nothing-here.js'", await missing.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        }
+
+        using (var noToken = await anonymous.GetAsync("/api/dashboard/fleet", ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, noToken.StatusCode);
+        }
+
+        using var viewer = new HttpClient { BaseAddress = new Uri(live.BaseUrl) };
+        viewer.DefaultRequestHeaders.Authorization = new("Bearer", await ViewerTokenAsync());
+        using var unknown = await viewer.GetAsync("/api/dashboard/runs/no-such-run", ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await unknown.Content.ReadAsStringAsync(ct)).RootElement;
+        Assert.Equal(404, problem.GetProperty("status").GetInt32());
+        Assert.Contains("'no-such-run'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var fleet = await viewer.GetFromJsonAsync<JsonElement>("/api/dashboard/fleet", ct);
+        var node = fleet.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("nodeId").GetString() == DashboardSystem.Node);
+        Assert.True(node.GetProperty("online").GetBoolean());
+        Assert.True(node.GetProperty("capacity").GetProperty("cpuMillicores").GetDouble() > 0);
+    }
+
+    private async Task<string> ViewerTokenAsync()
+    {
+        lock (live)
+        {
+            if (live.ViewerToken is { } existing)
+            {
+                return existing;
+            }
+        }
+
+        var response = await live.System.Http.PostAsJsonAsync("/api/tokens", new { name = "dash-viewer-" + Guid.NewGuid().ToString("N")[..6], role = "viewer" }, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /api/tokens: {(int)response.StatusCode} {text}");
+        var token = JsonDocument.Parse(text).RootElement.GetProperty("token").GetString()!;
+        lock (live)
+        {
+            live.ViewerToken ??= token;
+            return live.ViewerToken;
+        }
+    }
+}

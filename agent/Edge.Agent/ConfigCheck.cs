@@ -21,9 +21,9 @@ internal static class ConfigCheck
             await Console.Out.WriteLineAsync("edge-agent: configuration is valid");
             return 0;
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (Failures(ex) is { Count: > 0 } failures)
         {
-            await Console.Error.WriteLineAsync("edge-agent: invalid configuration:\n  " + string.Join("\n  ", ex.Failures));
+            await Console.Error.WriteLineAsync("edge-agent: invalid configuration:\n  " + string.Join("\n  ", failures));
             return 1;
         }
         catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException or FormatException or InvalidOperationException)
@@ -32,4 +32,16 @@ internal static class ConfigCheck
             return 1;
         }
     }
+
+    /// <summary>
+    /// Every validation failure, once: the start-up validator throws an <see cref="AggregateException"/> when more
+    /// than one options type fails (and a validator reading another options type repeats that one's failures).
+    /// </summary>
+    private static List<string> Failures(Exception ex) =>
+        ex switch
+        {
+            OptionsValidationException options => [.. options.Failures.Distinct(StringComparer.Ordinal)],
+            AggregateException aggregate => [.. aggregate.Flatten().InnerExceptions.OfType<OptionsValidationException>().SelectMany(o => o.Failures).Distinct(StringComparer.Ordinal)],
+            _ => [],
+        };
 }

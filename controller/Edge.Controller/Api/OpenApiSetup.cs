@@ -6,7 +6,8 @@ namespace Edge.Controller.Api;
 /// <summary>
 /// The OpenAPI 3.1 document generated from the endpoints (Microsoft.AspNetCore.OpenApi), served at
 /// <c>/openapi/v1.json</c> to viewer tokens like the rest of the API. It declares the bearer scheme once, requires
-/// it on every operation except the anonymous probes, and states each operation's minimum role in its description.
+/// it on every operation except the anonymous probes, states each operation's minimum role in its description and
+/// declares its 401 and 403 problem answers.
 /// </summary>
 internal static class OpenApiSetup
 {
@@ -35,20 +36,34 @@ internal static class OpenApiSetup
                 };
                 return Task.CompletedTask;
             });
-            options.AddOperationTransformer((operation, context, _) =>
+            options.AddOperationTransformer(async (operation, context, cancellationToken) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
                 if (metadata.OfType<IAllowAnonymous>().Any())
                 {
                     operation.Security = [];
-                    return Task.CompletedTask;
+                    return;
                 }
 
                 var policy = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null);
                 var role = policy ?? (HttpMethods.IsGet(context.Description.HttpMethod ?? "") ? Security.ApiPolicies.Viewer : Security.ApiPolicies.Admin);
                 operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, context.Document)] = [] }];
                 operation.Description = $"Needs a {role} token or above." + (operation.Description is { Length: > 0 } d ? " " + d : "");
-                return Task.CompletedTask;
+
+                // Every authenticated operation can answer 401 and 403 (from the authentication handler), declared or not.
+                operation.Responses ??= [];
+                foreach (var (code, text) in new[] { ("401", "No, a malformed or an unknown bearer token"), ("403", $"The token's role is below {role}") })
+                {
+                    if (!operation.Responses.ContainsKey(code))
+                    {
+                        var schema = await context.GetOrCreateSchemaAsync(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), null, cancellationToken);
+                        operation.Responses[code] = new OpenApiResponse
+                        {
+                            Description = text,
+                            Content = new Dictionary<string, OpenApiMediaType> { [ApiProblems.ContentType] = new() { Schema = schema } },
+                        };
+                    }
+                }
             });
         });
 }

@@ -20,10 +20,10 @@ internal static class ConfigCheck
             await Console.Out.WriteLineAsync("edge-controller: configuration is valid");
             return 0;
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (Failures(ex) is { Count: > 0 } failures)
         {
             await Console.Error.WriteLineAsync("edge-controller: invalid configuration:");
-            foreach (var failure in ex.Failures)
+            foreach (var failure in failures)
             {
                 await Console.Error.WriteLineAsync("  " + failure);
             }
@@ -37,4 +37,16 @@ internal static class ConfigCheck
             return 1;
         }
     }
+
+    /// <summary>
+    /// Every validation failure, once: the start-up validator throws an <see cref="AggregateException"/> when more
+    /// than one options type fails (and a validator reading another options type repeats that one's failures).
+    /// </summary>
+    private static List<string> Failures(Exception ex) =>
+        ex switch
+        {
+            OptionsValidationException options => [.. options.Failures.Distinct(StringComparer.Ordinal)],
+            AggregateException aggregate => [.. aggregate.Flatten().InnerExceptions.OfType<OptionsValidationException>().SelectMany(o => o.Failures).Distinct(StringComparer.Ordinal)],
+            _ => [],
+        };
 }

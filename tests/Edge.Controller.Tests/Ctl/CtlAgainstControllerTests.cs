@@ -165,5 +165,34 @@ public sealed class CtlAgainstControllerTests : IDisposable
         Assert.Contains("cannot reach the controller", unreachable.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Nodes_CordonDescribeDrainUncordon_OnTheRealOperatorEndpoints()
+    {
+        var (controller, node, api) = await StartAsync();
+        await using var _ = controller;
+        await using var __ = node;
+
+        var cordon = await Ctl.RunAsync(["nodes", "cordon", TestController.NodeA, "--reason", "disk swap", .. api]);
+        var describe = await Ctl.RunAsync(["nodes", "describe", TestController.NodeA, .. api]);
+        var describeJson = await Ctl.RunAsync(["nodes", "describe", TestController.NodeA, "-o", "json", .. api]);
+        var drain = await Ctl.RunAsync(["nodes", "drain", TestController.NodeA, "--timeout", "30s", "--wait", "--poll", "0.1", .. api]);
+        var uncordon = await Ctl.RunAsync(["nodes", "uncordon", TestController.NodeA, .. api]);
+        var ghost = await Ctl.RunAsync(["nodes", "describe", "ghost", .. api]);
+
+        Assert.True(cordon.Exit == 0, cordon.ToString());
+        Assert.Contains("cordoned (disk swap)", cordon.Stdout, StringComparison.Ordinal);
+        Assert.True(describe.Exit == 0, describe.ToString());
+        Assert.Contains("Scheduling:  cordoned (disk swap)", describe.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Capacity:    4 CPU, 8Gi memory", describe.Stdout, StringComparison.Ordinal);
+        var detail = JsonSerializer.Deserialize(describeJson.Stdout, EdgeApiJsonContext.Default.NodeDetail)!;
+        Assert.True(detail.Scheduling.Cordoned);
+        Assert.True(drain.Exit == 0, drain.ToString());
+        Assert.StartsWith($"node {TestController.NodeA}: drain drained", drain.Stdout.Trim().Split('\n')[^1], StringComparison.Ordinal);
+        Assert.True(uncordon.Exit == 0, uncordon.ToString());
+        Assert.Contains("schedulable", uncordon.Stdout, StringComparison.Ordinal);
+        Assert.True(ghost.Exit == 4, ghost.ToString());
+        Assert.Contains("'ghost'", ghost.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

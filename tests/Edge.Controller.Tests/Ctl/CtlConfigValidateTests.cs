@@ -16,7 +16,7 @@ public sealed class CtlConfigValidateTests : IDisposable
         var data = Path.Combine(_dir.Path, "never-created");
         var good = Write("controller-good.json", $$$"""{"Controller":{"DataDirectory":"{{{data}}}"}}""");
         var bad = Write("controller-bad.json", """{"Controller":{"DataDirectory":"DATA","Http":{"Urls":["ftp://0.0.0.0:21"]}}}""".Replace("DATA", data, StringComparison.Ordinal));
-        var agentBad = Write("agent-bad.json", """{"Agent":{"NodeId":"bad/node id"}}""");
+        var agentBad = Write("agent-bad.json", """{"Agent":{"NodeId":"bad/node id","Mqtt":{"ClientId":"x"}}}""");
         Environment.SetEnvironmentVariable("EDGE_CONTROLLER_BIN", Binary("controller/Edge.Controller", "edge-controller"));
         Environment.SetEnvironmentVariable("EDGE_AGENT_BIN", Binary("agent/Edge.Agent", "edge-agent"));
         try
@@ -32,7 +32,9 @@ public sealed class CtlConfigValidateTests : IDisposable
             Assert.True(invalid.Exit == 1, invalid.ToString());
             Assert.Contains("Controller:Http:Urls:0 'ftp://0.0.0.0:21'", invalid.Stderr, StringComparison.Ordinal);
             Assert.True(agent.Exit == 1, agent.ToString());
-            Assert.Contains("bad/node id", agent.Stderr, StringComparison.Ordinal);
+            Assert.Contains("Agent:NodeId 'bad/node id'", agent.Stderr, StringComparison.Ordinal);
+            Assert.Contains("Agent:Mqtt:ClientId 'x'", agent.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", agent.Stderr + invalid.Stderr, StringComparison.Ordinal);
             Assert.True(neither.Exit == 2, neither.ToString());
             Assert.True(missing.Exit == 1, missing.ToString());
             Assert.False(Directory.Exists(data), "validation started the controller: its data directory was created");

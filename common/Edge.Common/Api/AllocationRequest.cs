@@ -43,5 +43,10 @@ public sealed record AllocationRequest
     /// Whether the instance may be moved to another node (stopped here and started there) when its node has no room
     /// to scale it up; false for steps that keep state on their node.
     /// </summary>
-    public bool Migratable { get; init; } = true;
+    /// <remarks>
+    /// Settable rather than init-only: for a type with init-only members System.Text.Json's source generator builds
+    /// the object in one initializer and assigns every init-only property, so an omitted <c>migratable</c> became
+    /// false instead of this default (BrokerEndpointsTests checks it).
+    /// </remarks>
+    public bool Migratable { get; set; } = true;
 }

@@ -42,6 +42,8 @@ public sealed class BrokerEndpointsTests
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Contains("$.priority", await malformed.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
         Assert.Contains(placedBody!.AllocationId!, await http.GetStringAsync("/api/allocations", ct), StringComparison.Ordinal);
+        // A request that does not say is migratable (AllocationRequest's default): drain and the adjuster may move it.
+        Assert.True(h.Broker.GetAllocations().Single(a => a.AllocationId == placedBody.AllocationId).Request.Migratable);
         Assert.Contains("\"priority\":3", await http.GetStringAsync("/api/queue", ct), StringComparison.Ordinal);
 
         using var deleted = await http.DeleteAsync($"/api/allocations/{placedBody.AllocationId}", ct);

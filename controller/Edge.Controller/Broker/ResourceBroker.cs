@@ -130,7 +130,8 @@ internal sealed partial class ResourceBroker
                 n.Ids[i], n.Online[i], n.Tiers[i],
                 new ResourceQuantity(n.CapCpu[i], n.CapMem[i], double.IsPositiveInfinity(n.CapNet[i]) ? null : n.CapNet[i]),
                 new ResourceQuantity(n.FreeCpu[i], n.FreeMem[i], double.IsPositiveInfinity(n.FreeNet[i]) ? null : n.FreeNet[i]),
-                n.AllocationCounts[i]))];
+                n.AllocationCounts[i],
+                n.Cordoned[i]))];
         }
     }
 

@@ -31,6 +31,7 @@ internal sealed class FleetCollector
     private readonly List<SnapshotGauge> _all = [];
 
     private readonly SnapshotGauge _nodeOnline;
+    private readonly SnapshotGauge _nodeCordoned;
     private readonly SnapshotGauge _nodeLastSeen;
     private readonly SnapshotGauge _nodeInfo;
     private readonly SnapshotGauge _nodeAllocations;
@@ -76,6 +77,7 @@ internal sealed class FleetCollector
         string[] instance = ["instance", "node", "component"];
         string[] component = ["component", "model"];
         _nodeOnline = Gauge(f, "edge_node_online", "1 when the node (or its last will) last said it is online, else 0", node);
+        _nodeCordoned = Gauge(f, "edge_node_cordoned", "1 when an operator cordoned the node (no new placements), else 0", node);
         _nodeLastSeen = Gauge(f, "edge_node_last_seen_timestamp_seconds", "Unix time the controller last heard from the node", node);
         _nodeInfo = Gauge(f, "edge_node_info", "Always 1: the node's pricing tier and provider as labels", ["node", "tier", "provider"]);
         _nodeAllocations = Gauge(f, "edge_node_allocations", "Active allocations the broker holds on the node", node);
@@ -150,6 +152,7 @@ internal sealed class FleetCollector
             var view = nodes.GetValueOrDefault(id);
             var state = known.GetValueOrDefault(id);
             _nodeOnline.Set((state?.Online ?? view?.Online ?? false) ? 1 : 0, id);
+            _nodeCordoned.Set(view?.Cordoned == true ? 1 : 0, id);
             if (state is not null)
             {
                 _nodeLastSeen.Set(state.LastSeenMs / 1000.0, id);

@@ -119,6 +119,7 @@ public sealed class MetricsEndpointTests : IDisposable
         Assert.Equal(4, running.Value("edge_node_cpu_capacity_cores", a));
         Assert.Equal(8192 * MiB, running.Value("edge_node_memory_capacity_bytes", a));
         Assert.Equal(1, running.Value("edge_node_online", a));
+        Assert.Equal(0, running.Value("edge_node_cordoned", a));
         Assert.Equal(1.5, running.Value("edge_node_cpu_used_cores", a));
         Assert.Equal(2048 * MiB, running.Value("edge_node_memory_used_bytes", a));
         Assert.Equal(1_000_000, running.Value("edge_node_network_receive_bytes_per_second", a));
@@ -161,6 +162,10 @@ public sealed class MetricsEndpointTests : IDisposable
         Assert.Equal(expectedError, ended.Value("edge_component_forecast_error_ratio", ("component", "metrics/step"), ("resource", "memory")), 6);
         Assert.Empty(ended.Find("edge_instance_memory_used_bytes"));
         Assert.Equal(0, ended.Value("edge_broker_allocations", ("state", "active")));
+
+        await controller.Get<ResourceBroker>().SetCordonedAsync(TestController.NodeA, true, TestContext.Current.CancellationToken);
+        var cordoned = await ScrapeUntilAsync(controller, viewer, e => e.Find("edge_node_cordoned", a).SingleOrDefault()?.Value == 1, "the cordon is exported");
+        Assert.Equal(1, cordoned.Value("edge_node_online", a));
 
         var lint = await Promtool.CheckMetricsAsync(ended.Text, TestContext.Current.CancellationToken);
         Assert.True(lint.Clean, $"promtool check metrics (exit {lint.ExitCode}):\n{lint.Output}");

@@ -5,6 +5,7 @@ namespace Edge.Controller.Dashboard;
 /// <summary>One node on the fleet page: its status, capacity, what is reserved on it and what it uses.</summary>
 /// <param name="NodeId">The node's id.</param>
 /// <param name="Online">Whether its agent is connected.</param>
+/// <param name="Cordoned">Whether an operator cordoned it (no new placements; <c>edgectl nodes cordon</c> or <c>drain</c>).</param>
 /// <param name="LastSeenMs">Unix milliseconds the controller last heard from it.</param>
 /// <param name="AgentVersion">The agent's version, from its status; empty when it published none.</param>
 /// <param name="EnforcementMode">How the agent enforces limits (cgroup-v1, cgroup-v2, rlimit); empty when unknown.</param>
@@ -16,6 +17,7 @@ namespace Edge.Controller.Dashboard;
 internal sealed record DashboardNode(
     string NodeId,
     bool Online,
+    bool Cordoned,
     long LastSeenMs,
     string AgentVersion,
     string EnforcementMode,

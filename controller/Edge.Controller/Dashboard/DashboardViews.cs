@@ -37,6 +37,7 @@ internal static class DashboardViews
             nodes.Add(new DashboardNode(
                 id,
                 state?.Online ?? view?.Online ?? false,
+                view?.Cordoned ?? false,
                 state?.LastSeenMs ?? 0,
                 status?.AgentVersion ?? "",
                 status?.EnforcementMode ?? "",

@@ -22,7 +22,7 @@ public sealed class DashboardTests(DashboardSystem live) : IClassFixture<Dashboa
         await tab.SignInAsync(await ViewerTokenAsync());
         var card = tab.Page.Locator($"article.node[data-node='{DashboardSystem.Node}']");
         await Assertions.Expect(card).ToBeVisibleAsync();
-        await Assertions.Expect(card.Locator(".badge")).ToHaveTextAsync("online");
+        await Assertions.Expect(card.Locator(".badge").First).ToHaveTextAsync("online");
 
         var nodes = await live.System.GetJsonAsync("/api/nodes");
         var capacity = nodes.EnumerateArray().Single(n => n.GetProperty("nodeId").GetString() == DashboardSystem.Node).GetProperty("status").GetProperty("capacity");
@@ -44,6 +44,37 @@ public sealed class DashboardTests(DashboardSystem live) : IClassFixture<Dashboa
         await Assertions.Expect(tab.Page.Locator("body")).ToHaveAttributeAsync("data-state", "ready");
         await tab.ScreenshotForDocsAsync("fleet");
         await tab.AssertCleanAsync();
+    }
+
+    [Fact]
+    public async Task FleetPage_CordonedNode_ShowsTheCordonUntilUncordoned()
+    {
+        await using var tab = await live.Browser.OpenAsync(live.BaseUrl);
+        await tab.SignInAsync(await ViewerTokenAsync());
+        var card = tab.Page.Locator($"article.node[data-node='{DashboardSystem.Node}']");
+        await Assertions.Expect(card).ToBeVisibleAsync();
+        await Assertions.Expect(card.Locator(".badge.cordoned")).ToHaveCountAsync(0);
+
+        await NodeSchedulingAsync("cordon");
+        try
+        {
+            // The page refreshes on its own: the badge and the fleet's count follow the cordon.
+            await Assertions.Expect(card.Locator(".badge.cordoned")).ToHaveTextAsync("cordoned", new() { Timeout = 15_000 });
+            await Assertions.Expect(tab.Page.Locator("#fleet-cordoned")).ToHaveTextAsync("1");
+        }
+        finally
+        {
+            await NodeSchedulingAsync("uncordon");
+        }
+
+        await Assertions.Expect(card.Locator(".badge.cordoned")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await tab.AssertCleanAsync();
+    }
+
+    private async Task NodeSchedulingAsync(string action)
+    {
+        using var response = await live.System.Http.PostAsync($"/api/nodes/{DashboardSystem.Node}/{action}", null, TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"POST {action}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
     }
 
     [Fact]

@@ -223,6 +223,7 @@
       h('div', { class: 'summary' },
         h('div', {}, h('b', {}, nodes.length), 'nodes'),
         h('div', {}, h('b', {}, online), 'online'),
+        h('div', {}, h('b', { id: 'fleet-cordoned' }, nodes.filter(n => n.cordoned).length), 'cordoned'),
         h('div', {}, h('b', {}, instances), 'instances'),
         h('div', {}, h('b', {}, fleet.queued), 'queued requests')),
       h('div', { class: 'legend' }, h('span', { class: 'l-reserved' }, 'reserved (allocations)'), h('span', { class: 'l-used' }, 'used (latest sample)')));
@@ -239,7 +240,7 @@
     const used = n.used;
     const labels = Object.entries(n.labels || {}).map(([k, v]) => `${k}=${v}`).join(', ');
     return h('article', { class: 'node', 'data-node': n.nodeId },
-      h('h3', {}, n.nodeId, badge(n.online ? 'online' : 'offline')),
+      h('h3', {}, n.nodeId, badge(n.online ? 'online' : 'offline'), n.cordoned ? badge('cordoned') : null),
       h('div', { class: 'meta' }, `last seen ${dateTime(n.lastSeenMs)}`, n.agentVersion ? ` · agent ${n.agentVersion}` : '', n.enforcementMode ? ` · ${n.enforcementMode}` : '', labels ? ` · ${labels}` : ''),
       meter('CPU', cap.cpuMillicores, n.reserved.cpuMillicores, used ? used.cpuCores * 1000 : null, milli, 'cpu'),
       meter('Memory', cap.memoryMiB, n.reserved.memoryMiB, used ? used.memoryMiB : null, mib, 'memory'),

@@ -149,7 +149,7 @@ public sealed class DiagnosticsSocketTrustTests : IDisposable
             // Up to 30 s: on a loaded 2-core machine 5 s was not always enough, and the finder then (rightly) refused the socket.
             Assert.True(
                 SpinWait.SpinUntil(() => File.ReadLines($"/proc/{child.Id}/status").Any(l => l.StartsWith("Uid:", StringComparison.Ordinal) && !l.Contains("\t0\t", StringComparison.Ordinal)), 30_000),
-                $"process {child.Id} did not change to uid {uid} within 30 s");
+                $"process {child.Id} did not change to uid {asUid} within 30 s");
         }
 
         return child.Id;

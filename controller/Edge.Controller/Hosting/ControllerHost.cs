@@ -92,6 +92,7 @@ internal static class ControllerHost
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<IngestQueue>();
         services.AddSingleton<NodeRegistry>();
+        services.TryAddSingleton<Leadership.ILeadership, Leadership.SingleControllerLeadership>();
         services.AddNodeReportGuard(configuration);
         services.AddSingleton<FasterHistoryStore>();
         services.AddSingleton<IHistoryStore>(sp => sp.GetRequiredService<FasterHistoryStore>());

@@ -287,13 +287,14 @@ internal sealed class EdgeSystem : IAsyncDisposable
         var groups = Directory.EnumerateDirectories("/sys/fs/cgroup")
             .SelectMany(controller => Directory.Exists(controller) ? Directory.EnumerateDirectories(controller, _cgroupParent + "*") : [])
             .ToList();
+        var killed = new HashSet<int>();
         foreach (var group in groups)
         {
             foreach (var procs in Directory.EnumerateFiles(group, "cgroup.procs", SearchOption.AllDirectories))
             {
                 foreach (var line in File.ReadAllLines(procs))
                 {
-                    if (int.TryParse(line, System.Globalization.CultureInfo.InvariantCulture, out var pid))
+                    if (int.TryParse(line, System.Globalization.CultureInfo.InvariantCulture, out var pid) && killed.Add(pid))
                     {
                         try
                         {

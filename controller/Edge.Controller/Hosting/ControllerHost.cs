@@ -140,6 +140,9 @@ internal static class ControllerHost
         services.AddSingleton<InstanceUsageTracker>();
         services.AddSingleton<FeedbackLedger>();
         services.AddSingleton<FeedbackRecorder>();
+        services.AddOptions<CommandOptions>().Bind(configuration.GetSection(CommandOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CommandOptions>, CommandOptionsValidator>();
+        services.AddSingleton<CommandStamper>();
         services.AddSingleton<MqttCommandPublisher>();
         services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<MqttCommandPublisher>());
         services.AddSingleton<IDecisionPublisher, DecisionFanout>();

@@ -195,6 +195,9 @@ internal static class EndToEndPhase
         ["Controller:Broker:Tls:Enabled"] = "false",
         ["Controller:Broker:LocalNodes:0"] = ResizeCommands.BenchNode,
         ["Controller:Http:Urls:0"] = "http://127.0.0.1:0",
+        // The bench instance is started by the benchmark's own commands, not placed: reconciliation must not stop it
+        // (its stop would also carry a term, after which the agent refuses the benchmark's unfenced commands).
+        ["Controller:Placement:UnknownInstanceGrace"] = "1.00:00:00",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
     };

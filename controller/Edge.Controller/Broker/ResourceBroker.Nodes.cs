@@ -218,7 +218,7 @@ internal sealed partial class ResourceBroker
             var allocation = _allocations[id];
             Log.ReplacingMissing(_logger, nodeId, id, (now - since) / 1000.0, (now - started) / 1000.0);
             _metrics.MissingReplaced.Add(1);
-            Replace(allocation, effects);
+            Replace(allocation, effects, $"node '{nodeId}' has not run it for {(now - since) / 1000.0:0}s");
             replaced.Add(id);
         }
 
@@ -292,11 +292,21 @@ internal sealed partial class ResourceBroker
         }
     }
 
-    /// <summary>Places an allocation again elsewhere (or queues or rejects it per policy), as for a lost node.</summary>
-    private void Replace(Allocation allocation, BrokerEffects effects)
+    /// <summary>Places an allocation again elsewhere (or queues or rejects it per policy), as for a lost node; <paramref name="cause"/> starts the decision's reason.</summary>
+    private void Replace(Allocation allocation, BrokerEffects effects, string? cause = null)
     {
         Forget(allocation);
-        var outcome = PlaceOrContend(allocation.AllocationId, allocation.Request, allocation.Profile, effects, replacing: allocation);
+        _replaceCause = cause;
+        AllocationOutcome outcome;
+        try
+        {
+            outcome = PlaceOrContend(allocation.AllocationId, allocation.Request, allocation.Profile, effects, replacing: allocation);
+        }
+        finally
+        {
+            _replaceCause = null;
+        }
+
         if (outcome.Status == AllocationStatus.Invalid && !_allocations.ContainsKey(allocation.AllocationId))
         {
             var kept = allocation with { State = AllocationState.Lost };

@@ -156,7 +156,7 @@ internal sealed partial class ResourceBroker
             var lost = replacing with { State = AllocationState.Lost };
             Remember(lost);
             _store.PutAllocation(lost);
-            reason = $"node '{replacing.NodeId}' was lost and the allocation could not be placed again: {reason}";
+            reason = $"{ReplaceCause(replacing)} and the allocation could not be placed again: {reason}";
         }
 
         var decision = NewDecision(DecisionKind.Rejected, reason, request, id, null, full, now) with { Alternatives = Alternatives(search) };

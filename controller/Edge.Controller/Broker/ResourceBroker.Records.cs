@@ -141,9 +141,12 @@ internal sealed partial class ResourceBroker
             : null;
     }
 
+    /// <summary>Why <paramref name="replacing"/> is being placed again (set by <see cref="Replace"/> under the lock).</summary>
+    private string ReplaceCause(Allocation replacing) => _replaceCause ?? $"node '{replacing.NodeId}' was lost";
+
     private string PlacementReason(SearchResult search, Allocation? replacing, string what)
     {
-        var prefix = replacing is null ? "" : $"node '{replacing.NodeId}' was lost; ";
+        var prefix = replacing is null ? "" : $"{ReplaceCause(replacing)}; ";
         return $"{prefix}{what}: {_options.Strategy} chose '{_nodes.Ids[search.Best]}' among {search.Fitting} fitting nodes";
     }
 

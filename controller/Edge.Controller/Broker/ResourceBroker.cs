@@ -41,6 +41,7 @@ internal sealed partial class ResourceBroker
     /// <summary>Per allocation id: when its latest start command was decided (restored allocations: the broker's start).</summary>
     private readonly Dictionary<string, long> _startSentAt = new(StringComparer.Ordinal);
     private readonly long _createdAtMs;
+    private string? _replaceCause;
     private readonly uint _primaryTiers;
     private readonly uint _lowerTiers;
     private long _sequence;

@@ -114,6 +114,7 @@ public sealed class ReconcileActionTests
         Assert.Equal(startsBefore + 1, h.Publisher.Commands.Count(c => c.Kind == CommandKind.Start && c.Start!.InstanceId == id));
         Assert.Equal(AllocationState.Active, h.Broker.FindAllocation(id)!.State);
         Assert.Single(h.Broker.GetAllocations()); // placed again, not doubled
+        Assert.Contains(h.Publisher.Decisions, d => d.InstanceId == id && d.Kind == DecisionKind.Migration && d.Reason.StartsWith("node 'a' has not run it for 210s", StringComparison.Ordinal));
     }
 
     [Fact]

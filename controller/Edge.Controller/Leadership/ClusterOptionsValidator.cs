@@ -16,6 +16,11 @@ internal sealed class ClusterOptionsValidator(IOptions<ControllerOptions> contro
         }
 
         var errors = Check(options, controller.Value.External is not null);
+        if (controller.Value.External is { } external && (external.ClientId.Length == 0 || external.ClientId == Mqtt.ClientIdPolicy.ControllerClientId))
+        {
+            errors.Add($"Controller:External:ClientId '{external.ClientId}' must be unique per controller in cluster mode (e.g. edge-controller-{options.MemberId}); controllers sharing one client id take each other's MQTT session over");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

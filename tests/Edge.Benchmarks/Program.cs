@@ -18,6 +18,7 @@ internal static class Program
         ("broker-attack --target before|after --attack preauth|flood", "controller RSS under pre-auth 256 MiB headers and an authenticated flood"),
         ("fuzz [--target NAME|all] [--minutes N] [--seed S] [--parallel]", "mutation fuzzing of every MQTT payload and HTTP body entry point"),
         ("metrics-scrape [--nodes N --instances N]", "controller GET /metrics for a large fleet: exposition size, series, scrape time"),
+        ("failover [--trials N --ttl S]", "3-member etcd, 3 contender processes: time from SIGKILL of the leader to a new leader, p50/max"),
     ];
 
     public static async Task<int> Main(string[] args)
@@ -43,6 +44,10 @@ internal static class Program
                 return await Forecast.ForecastBenchmark.RunAsync(rest);
             case "fuzz":
                 return await Fuzz.FuzzBenchmark.RunAsync(rest);
+            case "failover":
+                return await Failover.FailoverBenchmark.RunAsync(rest);
+            case "failover-contender":
+                return await Failover.FailoverBenchmark.RunContenderAsync(rest);
             case "metrics-scrape":
                 return await MetricsScrape.MetricsScrapeBenchmark.RunAsync(rest);
             default:

@@ -36,6 +36,12 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add($"{S}:Mqtt:BrokerUrl: {plaintext} (Agent:Mqtt:CaCertificateFile), or set Agent:Mqtt:AllowPlaintext=true");
         }
 
+        // The failover URLs (Agent:Mqtt:BrokerUrls) are held to the same rules as BrokerUrl.
+        foreach (var error in options.Mqtt.BrokerUrls.Length > 0 ? (options.Mqtt with { BrokerUrl = options.Mqtt.BrokerUrls[0] }).BrokerUrlErrors() : [])
+        {
+            errors.Add($"{S}:Mqtt:BrokerUrls: {error}");
+        }
+
         // The embedded broker binds client ids to usernames (node X may only be agent-X); any other id is refused at
         // CONNECT, so refuse it here, where the operator sees which key is wrong.
         if (!string.IsNullOrEmpty(options.Mqtt.ClientId) && options.Mqtt.ClientId != $"agent-{options.NodeId}")

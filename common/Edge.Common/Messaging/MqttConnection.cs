@@ -19,14 +19,20 @@ public sealed partial class MqttConnection : IAsyncDisposable
     private readonly List<(string Filter, MqttQualityOfServiceLevel Qos)> _subscriptions = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly IReadOnlyList<string> _urls;
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
+    private int _urlIndex;
 
     public MqttConnection(MqttConnectionOptions options, ILogger logger, TimeProvider time)
     {
-        if (!options.TryParseBroker(out _, out _, out _, out var error))
+        _urls = options.AllBrokerUrls;
+        foreach (var url in _urls)
         {
-            throw new ArgumentException(error, nameof(options));
+            if (!(options with { BrokerUrl = url }).TryParseBroker(out _, out _, out _, out var error))
+            {
+                throw new ArgumentException(error, nameof(options));
+            }
         }
 
         _options = options;
@@ -52,6 +58,9 @@ public sealed partial class MqttConnection : IAsyncDisposable
     public MqttClientConnectResultCode? LastConnectResult { get; private set; }
 
     public string ClientId => _options.ClientId;
+
+    /// <summary>The broker URL the connection uses now (or tries next): one of <see cref="MqttConnectionOptions.AllBrokerUrls"/>.</summary>
+    public string CurrentBrokerUrl => _urls[Volatile.Read(ref _urlIndex) % _urls.Count];
 
     /// <summary>Adds a subscription, made on every (re)connect. Call before <see cref="Start"/>.</summary>
     public void Subscribe(string filter, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce) =>
@@ -140,6 +149,8 @@ public sealed partial class MqttConnection : IAsyncDisposable
                 }
                 else
                 {
+                    // Fail over: the next attempt goes to the next broker URL of the list (a single URL stays put).
+                    Interlocked.Increment(ref _urlIndex);
                     attempt++;
                     await DelayAsync(BackoffDelay(attempt), stopping);
                     continue;
@@ -168,7 +179,7 @@ public sealed partial class MqttConnection : IAsyncDisposable
             LastConnectResult = result.ResultCode;
             if (result.ResultCode != MqttClientConnectResultCode.Success)
             {
-                LogConnectRefused(_options.BrokerUrl, _options.ClientId, result.ResultCode.ToString(), result.ReasonString);
+                LogConnectRefused(CurrentBrokerUrl, _options.ClientId, result.ResultCode.ToString(), result.ReasonString);
                 return false;
             }
 
@@ -186,7 +197,7 @@ public sealed partial class MqttConnection : IAsyncDisposable
             }
 
             ConnectCount++;
-            LogConnected(_options.BrokerUrl, _options.ClientId, result.IsSessionPresent);
+            LogConnected(CurrentBrokerUrl, _options.ClientId, result.IsSessionPresent);
             if (Connected is { } connected)
             {
                 await connected(stopping);
@@ -201,14 +212,14 @@ public sealed partial class MqttConnection : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            LogConnectFailed(_options.BrokerUrl, ex.Message);
+            LogConnectFailed(CurrentBrokerUrl, ex.Message);
             return false;
         }
     }
 
     private MqttClientOptions BuildClientOptions()
     {
-        _options.TryParseBroker(out var host, out var port, out var tls, out _);
+        (_options with { BrokerUrl = CurrentBrokerUrl }).TryParseBroker(out var host, out var port, out var tls, out _);
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
@@ -281,7 +292,7 @@ public sealed partial class MqttConnection : IAsyncDisposable
 
         if (e.ClientWasConnected && !_stopping.IsCancellationRequested)
         {
-            LogDisconnected(_options.BrokerUrl, e.Reason.ToString(), e.Exception?.Message);
+            LogDisconnected(CurrentBrokerUrl, e.Reason.ToString(), e.Exception?.Message);
         }
 
         if (!_stopping.IsCancellationRequested)

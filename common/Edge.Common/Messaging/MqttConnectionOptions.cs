@@ -5,6 +5,37 @@ public sealed record MqttConnectionOptions
 {
     /// <summary><c>mqtt://host:port</c> or <c>mqtts://host:port</c> (TLS).</summary>
     public string BrokerUrl { get; set; } = "mqtt://127.0.0.1:1883";
+
+    /// <summary>
+    /// Further brokers to fail over to: the nodes of a clustered broker (EMQX, HiveMQ, VerneMQ) or standbys. The
+    /// connection tries <see cref="BrokerUrl"/> first and, after each failed connect, the next URL in turn (then
+    /// <see cref="BrokerUrl"/> again). Every URL is checked like <see cref="BrokerUrl"/> (scheme, plaintext rule) and
+    /// must name the same broker identity: one CA, one username.
+    /// </summary>
+    public string[] BrokerUrls { get; set; } = [];
+
+    /// <summary><see cref="BrokerUrl"/> then each of <see cref="BrokerUrls"/> not already listed.</summary>
+    public IReadOnlyList<string> AllBrokerUrls => [.. new[] { BrokerUrl }.Concat(BrokerUrls).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Every unusable URL of <see cref="AllBrokerUrls"/>, each message naming it; empty when all are usable.</summary>
+    public IReadOnlyList<string> BrokerUrlErrors()
+    {
+        var errors = new List<string>();
+        foreach (var url in AllBrokerUrls)
+        {
+            var one = this with { BrokerUrl = url, BrokerUrls = [] };
+            if (!one.TryParseBroker(out _, out _, out _, out var error))
+            {
+                errors.Add(error!);
+            }
+            else if (one.PlaintextError() is { } plaintext)
+            {
+                errors.Add(plaintext);
+            }
+        }
+
+        return errors;
+    }
     public string? Username { get; set; }
     public string? Password { get; set; }
 

@@ -40,6 +40,11 @@ internal sealed class ControllerOptionsValidator : IValidateOptions<ControllerOp
                 errors.Add($"{S}:External:BrokerUrl: {plaintext}; set Controller:External:AllowPlaintext=true to accept that");
             }
 
+            foreach (var urlError in external.BrokerUrls.Length > 0 ? (external with { BrokerUrl = external.BrokerUrls[0] }).BrokerUrlErrors() : [])
+            {
+                errors.Add($"{S}:External:BrokerUrls: {urlError}");
+            }
+
             if (external.ClientId.Length > 0 && !IdValidator.IsValidSegment(external.ClientId, out var idError))
             {
                 errors.Add($"{S}:External:ClientId: {idError}");

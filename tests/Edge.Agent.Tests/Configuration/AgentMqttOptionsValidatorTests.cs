@@ -43,4 +43,21 @@ public sealed class AgentMqttOptionsValidatorTests
             Assert.Contains(result.Failures!, f => f.Contains("Agent:Mqtt:BrokerUrl", StringComparison.Ordinal) && f.Contains(url, StringComparison.Ordinal) && f.Contains("Agent:Mqtt:AllowPlaintext", StringComparison.Ordinal));
         }
     }
+
+    [Fact]
+    public void Validate_BrokerUrls_EachCheckedAndNamed()
+    {
+        var options = new AgentOptions
+        {
+            NodeId = "node-1",
+            Mqtt = new MqttConnectionOptions { BrokerUrl = "mqtts://b1.example:8883", BrokerUrls = ["mqtts://b2.example:8883", "mqtt://b3.example:1883", "tcp://b4:1883"] },
+        };
+
+        var result = new AgentOptionsValidator().Validate(null, options);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Failures!, f => f.StartsWith("Agent:Mqtt:BrokerUrls:", StringComparison.Ordinal) && f.Contains("'mqtt://b3.example:1883'", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Agent:Mqtt:BrokerUrls:", StringComparison.Ordinal) && f.Contains("'tcp://b4:1883'", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Failures!, f => f.Contains("b2.example", StringComparison.Ordinal));
+    }
 }

@@ -32,4 +32,17 @@ public sealed class MqttConnectionOptionsTests
     [Fact]
     public void PlaintextError_ExplicitlyAllowed_None() =>
         Assert.Null(new MqttConnectionOptions { BrokerUrl = "mqtt://10.0.0.5:1883", AllowPlaintext = true }.PlaintextError());
+
+    [Fact]
+    public void BrokerUrlErrors_NameEveryUnusableUrlOfTheList()
+    {
+        var options = new MqttConnectionOptions { BrokerUrl = "mqtt://127.0.0.1:1883", BrokerUrls = ["mqtts://b2.example:8883", "http://b3:1883", "mqtt://10.0.0.9:1883"] };
+
+        var errors = options.BrokerUrlErrors();
+
+        Assert.Equal(2, errors.Count);
+        Assert.Contains("'http://b3:1883'", errors[0], StringComparison.Ordinal);
+        Assert.Contains("'mqtt://10.0.0.9:1883'", errors[1], StringComparison.Ordinal);
+        Assert.Equal(["mqtt://127.0.0.1:1883", "mqtts://b2.example:8883", "http://b3:1883", "mqtt://10.0.0.9:1883"], options.AllBrokerUrls);
+    }
 }

@@ -44,6 +44,39 @@ public sealed class MqttConnectionTests
     }
 
     [Fact]
+    public async Task BrokerUrls_FailOverToTheNextUrl_AndBack()
+    {
+        var firstPort = TestBroker.FreePort();
+        await using var second = await TestBroker.StartAsync();
+        var received = Channel.CreateUnbounded<string>();
+        await using var connection = new MqttConnection(
+            new MqttConnectionOptions
+            {
+                BrokerUrl = $"mqtt://127.0.0.1:{firstPort}", BrokerUrls = [second.Url], ClientId = "failover", Username = TestBroker.User, Password = TestBroker.Password,
+                ReconnectMinDelay = TimeSpan.FromMilliseconds(50), ReconnectMaxDelay = TimeSpan.FromMilliseconds(200),
+            },
+            NullLogger.Instance,
+            TimeProvider.System);
+        connection.MessageHandler = (m, ct) => received.Writer.WriteAsync($"{m.Topic}", ct).AsTask();
+        connection.Subscribe("t/#");
+        connection.Start();
+
+        // Nothing listens on the first URL: the connection moves on to the second.
+        await connection.WaitConnectedAsync(TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        Assert.Equal(second.Url, connection.CurrentBrokerUrl);
+
+        // The second broker goes away and one comes up on the first URL: the connection returns there and resubscribes.
+        await using var first = await TestBroker.StartAsync(firstPort);
+        await second.StopAsync();
+        await PollAsync(() => connection.IsConnected && connection.CurrentBrokerUrl == first.Url);
+        await using var publisher = Connect(first, "pub-f", null);
+        publisher.Start();
+        await publisher.WaitConnectedAsync(TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        Assert.True(await publisher.PublishAsync("t/after", [1], retain: false, TestContext.Current.CancellationToken));
+        Assert.Equal("t/after", await received.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Deadline, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task BrokerRestart_Reconnects_AndResubscribes()
     {
         await using var broker = await TestBroker.StartAsync();

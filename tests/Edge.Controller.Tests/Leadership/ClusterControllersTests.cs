@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Edge.Controller.Leadership;
 using Edge.Controller.Tests.Infrastructure;
+using Microsoft.Extensions.Hosting;
 
 namespace Edge.Controller.Tests.Leadership;
 
@@ -14,6 +15,7 @@ public sealed class ClusterControllersTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();
     private readonly List<TestController> _controllers = [];
+    private readonly List<TcpCut> _cuts = [];
     private EtcdCluster? _etcd;
     private MosquittoProcess? _mosquitto;
 
@@ -31,6 +33,11 @@ public sealed class ClusterControllersTests : IAsyncLifetime
             await controller.DisposeAsync();
         }
 
+        foreach (var cut in _cuts)
+        {
+            cut.Dispose();
+        }
+
         _mosquitto?.Dispose();
         if (_etcd is not null)
         {
@@ -38,6 +45,49 @@ public sealed class ClusterControllersTests : IAsyncLifetime
         }
 
         _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task ALeaderCutOffFromEtcdStopsDecidingAndExitsAndAFollowerTakesOver()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cuts = new List<TcpCut>[2];
+        for (var i = 0; i < 2; i++)
+        {
+            cuts[i] = [.. _etcd!.ClientUrls.Select(u => new TcpCut(new Uri(u).Port))];
+            _cuts.AddRange(cuts[i]);
+            _controllers.Add(await TestController.StartAsync(Path.Combine(_dir.Path, $"p{i}"), extra: new Dictionary<string, string?>
+            {
+                ["Controller:External:BrokerUrl"] = $"mqtt://127.0.0.1:{_mosquitto!.Port}",
+                ["Controller:External:ClientId"] = $"edge-controller-p{i}",
+                ["Controller:Cluster:Etcd:0"] = cuts[i][0].Url,
+                ["Controller:Cluster:Etcd:1"] = cuts[i][1].Url,
+                ["Controller:Cluster:Etcd:2"] = cuts[i][2].Url,
+                ["Controller:Cluster:MemberId"] = $"p{i}",
+            }));
+        }
+
+        await Poll.UntilAsync(() => _controllers.Count(c => c.Get<LeaderOnlyServices>().Running) == 1, "one controller runs the decision-making services", TimeSpan.FromSeconds(30));
+        var leader = _controllers.Single(c => c.Get<ILeadership>().IsLeader);
+        var term = leader.Get<ILeadership>().Term;
+        var stopping = leader.Get<IHostApplicationLifetime>().ApplicationStopping;
+
+        foreach (var cut in cuts[_controllers.IndexOf(leader)])
+        {
+            cut.Cut();
+        }
+
+        // It stops deciding and asks its host to stop (exit code 75 for systemd to restart it as a follower).
+        await Poll.UntilAsync(() => stopping.IsCancellationRequested, "the cut-off leader's host is stopping", TimeSpan.FromSeconds(30));
+        var exitCode = Environment.ExitCode;
+        Environment.ExitCode = 0;
+        Assert.Equal(ClusterOptions.LostLeadershipExitCode, exitCode);
+        Assert.False(leader.Get<LeaderOnlyServices>().Running);
+        var other = _controllers.Single(c => c != leader);
+        await Poll.UntilAsync(() => other.Get<ILeadership>().IsLeader && other.Get<LeaderOnlyServices>().Running, "the other controller leads and decides", TimeSpan.FromSeconds(30));
+        Assert.True(other.Get<ILeadership>().Term > term);
+        using var response = await other.Http.GetAsync("/api/allocations", ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

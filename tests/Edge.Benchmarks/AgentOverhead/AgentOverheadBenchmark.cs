@@ -118,6 +118,12 @@ internal static class AgentOverheadBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{rows[i].Name,-44} {cpu[i],18:F2} {ProcessUsage.RssMiB(pid),8:F1} {ProcessUsage.PeakRssMiB(pid),13:F1} {ProcessUsage.PssMiB(pid),8:F1}  {ProcessUsage.RssBreakdown(pid)}"));
         }
+
+        Console.WriteLine("what the RSS is made of (/proc/PID/smaps):");
+        foreach (var (name, process) in rows)
+        {
+            Console.WriteLine($"  {name}: {ProcessUsage.Composition(process.Id)}");
+        }
     }
 
     private static async Task WaitOnlineAsync(BrokerTally tally, List<AgentProcess> agents, CancellationToken cancellationToken)

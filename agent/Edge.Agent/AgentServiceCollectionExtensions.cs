@@ -35,6 +35,11 @@ internal static class AgentServiceCollectionExtensions
         });
         services.AddSingleton<SpooledPublisher>();
         services.AddSingleton<INodeEventSink, SpoolingEventSink>();
+        // The highest term seen lives beside the applied-command log, in the supervisor's state directory (the agent's alone).
+        services.AddSingleton(sp => new CommandFence(
+            sp.GetRequiredService<IOptions<Supervision.SupervisorOptions>>().Value.StateDirectory,
+            sp.GetRequiredService<IOptions<AgentOptions>>().Value.Commands.ClockSkew,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<CommandDispatcher>();
 
         services.AddSingleton<IMetricSource, CpuSampler>();

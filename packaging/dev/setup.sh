@@ -7,7 +7,8 @@ set -euo pipefail
 # gate the units' security exposure. prometheus: promtool, which checks both /metrics endpoints in the tests;
 # prometheus-node-exporter: the baseline the agent-overhead benchmark measures the agent against; chromium: the
 # dashboard's browser tests (Playwright drives the system browser).
-packages=(mosquitto mosquitto-clients patchelf gcc libc6-dev iproute2 procps curl util-linux systemd
+# etcd-server, etcd-client: the leader-election tests start their own 3-member etcd clusters on loopback ports.
+packages=(mosquitto mosquitto-clients patchelf gcc libc6-dev iproute2 procps curl util-linux systemd etcd-server etcd-client
   prometheus prometheus-node-exporter chromium)
 
 if ! command -v dotnet >/dev/null 2>&1; then

@@ -11,7 +11,8 @@ namespace Edge.Agent.Commands;
 /// <summary>
 /// Receives this node's commands: decodes them (malformed, oversized and wrong-version payloads are counted, logged and
 /// answered with CommandRejected when a command id can be recovered), rejects commands addressed to another node or
-/// whose kind and spec disagree, and forwards the rest to every registered <see cref="ICommandHandler"/>.
+/// whose kind and spec disagree, refuses what the <see cref="CommandFence"/> refuses (an older term, past its expiry,
+/// no term once one was seen), and forwards the rest to every registered <see cref="ICommandHandler"/>.
 /// </summary>
 internal sealed partial class CommandDispatcher
 {
@@ -25,11 +26,13 @@ internal sealed partial class CommandDispatcher
     private readonly NodeEventFactory _eventFactory;
     private readonly AgentIdentity _identity;
     private readonly AgentMetrics _metrics;
+    private readonly CommandFence _fence;
     private readonly ILogger _logger;
 
-    public CommandDispatcher(IEnumerable<ICommandHandler> handlers, INodeEventSink events, NodeEventFactory eventFactory, AgentIdentity identity, AgentMetrics metrics, ILogger<CommandDispatcher> logger)
+    public CommandDispatcher(IEnumerable<ICommandHandler> handlers, INodeEventSink events, NodeEventFactory eventFactory, AgentIdentity identity, AgentMetrics metrics, CommandFence fence, ILogger<CommandDispatcher> logger)
     {
         _handlers = [.. handlers];
+        _fence = fence;
         _events = events;
         _eventFactory = eventFactory;
         _identity = identity;
@@ -59,6 +62,19 @@ internal sealed partial class CommandDispatcher
         {
             await RejectAsync("NoSupervisor", command.CommandId, NoSupervisor, cancellationToken);
             return;
+        }
+
+        if (_fence.Check(command) is { } fenced)
+        {
+            // The instance is named in the text only: an instance id on a CommandRejected tells the workflow service a
+            // start failed, which a refused stop or resize from a deposed controller must not.
+            await RejectAsync(fenced.Reason, command.CommandId, $"{fenced.Message} ({command.Kind.ToString().ToLowerInvariant()} of instance '{InstanceOf(command)}')", cancellationToken);
+            return;
+        }
+
+        if (command.Term is null)
+        {
+            LogUnfenced(command.CommandId, command.Kind.ToString());
         }
 
         _metrics.CommandsAccepted.Add(1);
@@ -112,6 +128,15 @@ internal sealed partial class CommandDispatcher
 
         await _events.PublishAsync(_eventFactory.Create(NodeEventKind.CommandRejected, commandId, message), cancellationToken);
     }
+
+    private static string? InstanceOf(NodeCommand command) => command.Kind switch
+    {
+        CommandKind.Start => command.Start?.InstanceId,
+        CommandKind.Resize => command.Resize?.InstanceId,
+        CommandKind.Stop => command.Stop?.InstanceId,
+        CommandKind.ReadOutput => command.ReadOutput?.InstanceId,
+        _ => null,
+    };
 
     /// <summary>
     /// Reads a top-level <c>commandId</c> string from a payload that did not decode, so the rejection can name it;

@@ -33,6 +33,9 @@ internal sealed record AgentOptions
 
     public DotnetCountersOptions DotnetCounters { get; set; } = new();
 
+    /// <summary>Fencing: the clock skew tolerated when judging a command's expiry (docs/ha.md, "Fencing").</summary>
+    public Commands.CommandOptions Commands { get; set; } = new();
+
     /// <summary>The agent's own <c>/metrics</c> endpoint; off by default.</summary>
     public PrometheusOptions Prometheus { get; set; } = new();
 

@@ -48,6 +48,11 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add($"{S}:SampleInterval '{options.SampleInterval}' must be between 00:00:00.1 and 01:00:00");
         }
 
+        if (options.Commands.ClockSkew < TimeSpan.Zero || options.Commands.ClockSkew > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{S}:Commands:ClockSkew '{options.Commands.ClockSkew}' must be between 00:00:00 and 01:00:00");
+        }
+
         if (string.IsNullOrWhiteSpace(options.Provider))
         {
             errors.Add($"{S}:Provider '{options.Provider}' must not be empty");

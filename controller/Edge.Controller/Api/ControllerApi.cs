@@ -38,7 +38,7 @@ internal static class ControllerApi
     }
 
     /// <summary>Ready when the store is recovered, the broker up, the controller connected and every hosted service started.</summary>
-    private static IResult Ready(IServiceProvider services, IHistoryStore store, MqttIngest ingest, IOptions<ControllerOptions> options, IHostApplicationLifetime lifetime)
+    private static IResult Ready(IServiceProvider services, IHistoryStore store, MqttIngest ingest, IOptions<ControllerOptions> options, IHostApplicationLifetime lifetime, Leadership.ILeadership leadership)
     {
         var connected = ingest.IsConnected;
         var broker = options.Value.UsesEmbeddedBroker ? services.GetRequiredService<EmbeddedBroker>().IsRunning : connected;
@@ -65,9 +65,14 @@ internal static class ControllerApi
         }
 
         return missing.Count == 0
-            ? TypedResults.Json(new ReadyResponse("ready", store.IsOpen, broker, connected, started), ApiJson.Context.ReadyResponse)
+            ? TypedResults.Json(ReadyWithRole(new ReadyResponse("ready", store.IsOpen, broker, connected, started), leadership, services.GetService<Leadership.IClusterView>()), ApiJson.Context.ReadyResponse)
             : ApiProblems.Result(StatusCodes.Status503ServiceUnavailable, "not ready: " + string.Join("; ", missing), [new("notReady", missing.Select(m => m[..m.IndexOf(':', StringComparison.Ordinal)]).ToArray())]);
     }
+
+    /// <summary>Readiness does not depend on leading: a follower serves reads. The role tells a load balancer where writes go.</summary>
+    private static ReadyResponse ReadyWithRole(ReadyResponse ready, Leadership.ILeadership leadership, Leadership.IClusterView? cluster) => cluster is null
+        ? ready with { Role = "leader", Term = leadership.Term }
+        : ready with { Role = cluster.Role, Term = leadership.IsLeader ? leadership.Term : cluster.LatestTerm, Leader = cluster.LeaderId };
 
     private static IResult Nodes(NodeRegistry registry)
     {

@@ -14,6 +14,8 @@ internal sealed class BrokerMetrics
         InvalidRequests = meter.CreateCounter<long>("edge.broker.invalid_requests", description: "Requests rejected as invalid");
         NodesLost = meter.CreateCounter<long>("edge.broker.nodes_lost", description: "Nodes that went offline with allocations");
         UnknownInstances = meter.CreateCounter<long>("edge.broker.unknown_instances", description: "Running instances reported by agents that the broker did not allocate");
+        StaleCopiesStopped = meter.CreateCounter<long>("edge.broker.stale_copies_stopped", description: "Stops sent to a node for instances placed elsewhere or not allocated at all (fencing, reconciliation)");
+        MissingReplaced = meter.CreateCounter<long>("edge.broker.missing_replaced", description: "Allocations placed again because their node stopped reporting their instance");
         PublishFailures = meter.CreateCounter<long>("edge.broker.publish_failures", description: "Commands or decisions that could not be published");
         DecisionDuration = meter.CreateHistogram<double>("edge.broker.decision_duration", unit: "ms", description: "Time to decide one placement under the lock");
     }
@@ -22,6 +24,8 @@ internal sealed class BrokerMetrics
     public Counter<long> InvalidRequests { get; }
     public Counter<long> NodesLost { get; }
     public Counter<long> UnknownInstances { get; }
+    public Counter<long> StaleCopiesStopped { get; }
+    public Counter<long> MissingReplaced { get; }
     public Counter<long> PublishFailures { get; }
     public Histogram<double> DecisionDuration { get; }
 }

@@ -42,6 +42,20 @@ public sealed record BrokerOptions
     /// </summary>
     public TimeSpan NodeLossGrace { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a node must keep reporting an instance that no allocation places there (none at all: a copy whose
+    /// allocation was lost or released) before reconciliation stops it. A copy whose allocation is active on another
+    /// node (re-placed after this node was declared lost) is stopped at once (docs/ha.md, "Fencing").
+    /// </summary>
+    public TimeSpan UnknownInstanceGrace { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long an allocation's instance may be missing from its node's reports (and its start have been sent at
+    /// least as long ago) before reconciliation places it again. Keep it above <c>Controller:Commands:Lifetime</c> plus
+    /// the agents' <c>Agent:Commands:ClockSkew</c>: by then the start can no longer be obeyed late.
+    /// </summary>
+    public TimeSpan MissingInstanceGrace { get; init; } = TimeSpan.FromMinutes(3);
+
     /// <summary>Directory of the durable allocation journal; null keeps allocations in memory only.</summary>
     public string? StoreDirectory { get; init; }
 

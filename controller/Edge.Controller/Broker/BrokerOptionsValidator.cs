@@ -35,6 +35,16 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
             errors.Add($"{S}:NodeLossGrace {options.NodeLossGrace} must not be negative");
         }
 
+        if (options.UnknownInstanceGrace < TimeSpan.Zero)
+        {
+            errors.Add($"{S}:UnknownInstanceGrace {options.UnknownInstanceGrace} must not be negative");
+        }
+
+        if (options.MissingInstanceGrace < TimeSpan.Zero)
+        {
+            errors.Add($"{S}:MissingInstanceGrace {options.MissingInstanceGrace} must not be negative");
+        }
+
         if (options.QueueCheckPeriod <= TimeSpan.Zero)
         {
             errors.Add($"{S}:QueueCheckPeriod {options.QueueCheckPeriod} must be positive");

@@ -30,6 +30,12 @@ internal sealed partial class ResourceBroker
         [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Restored {Allocations} allocations and {Queued} queued requests from the store")]
         public static partial void Restored(ILogger logger, int allocations, int queued);
 
+        [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Stopping instance '{InstanceId}' on node '{NodeId}': {Why}")]
+        public static partial void StoppingStaleCopy(ILogger logger, string nodeId, string instanceId, string why);
+
+        [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Node '{NodeId}' has not run allocated instance '{InstanceId}' for {MissingSeconds:0}s (its start was sent {StartSeconds:0}s ago); placing it again")]
+        public static partial void ReplacingMissing(ILogger logger, string nodeId, string instanceId, double missingSeconds, double startSeconds);
+
         [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Ignored a status of node '{NodeId}': {Error}")]
         public static partial void InvalidNodeStatus(ILogger logger, string nodeId, string error);
     }

@@ -51,6 +51,7 @@ internal sealed partial class ResourceBroker
             else if (status.Online)
             {
                 _offlineSince.Remove(status.NodeId);
+                StopMovedAway(status.NodeId, effects);
                 ServeQueue(effects);
             }
         }
@@ -120,31 +121,130 @@ internal sealed partial class ResourceBroker
     }
 
     /// <summary>
-    /// Compares what a node reports running with the allocations on it. Unknown instances are reported (logged,
-    /// counted, returned), never adopted: the broker did not reserve capacity for them.
+    /// Compares what a node reports running with the allocations on it, and acts (docs/ha.md, "Fencing"):
+    /// <list type="bullet">
+    /// <item>an instance running there whose allocation is active on another node (re-placed while this node was
+    /// lost or partitioned) gets a stop at once, so only one copy runs;</item>
+    /// <item>an instance running there that no allocation places anywhere gets a stop once it has been reported for
+    /// <see cref="BrokerOptions.UnknownInstanceGrace"/> (it is never adopted: no capacity was reserved for it);</item>
+    /// <item>an allocation whose instance the node has not reported for <see cref="BrokerOptions.MissingInstanceGrace"/>,
+    /// with its start sent at least that long ago (so it can no longer be obeyed late), is placed again, as if its node
+    /// had been lost (queued or rejected per the contention policies when nothing fits).</item>
+    /// </list>
+    /// Allocations that only reserve (no executable) run nothing and are never missing.
     /// </summary>
-    public ReconcileReport Reconcile(string nodeId, IReadOnlyCollection<string> runningInstanceIds)
+    public async Task<ReconcileReport> ReconcileAsync(string nodeId, IReadOnlyCollection<string> runningInstanceIds, CancellationToken cancellationToken)
     {
         ReconcileReport report;
+        var effects = new BrokerEffects();
         lock (_lock)
         {
+            var now = NowMs();
             var running = runningInstanceIds.ToHashSet(StringComparer.Ordinal);
-            var allocated = _allocationsByNode.TryGetValue(nodeId, out var ids)
+            var active = _allocationsByNode.TryGetValue(nodeId, out var ids)
                 ? ids.Where(id => _allocations[id].State == AllocationState.Active).ToHashSet(StringComparer.Ordinal)
                 : [];
-            report = new ReconcileReport(
-                nodeId,
-                [.. running.Where(id => !allocated.Contains(id)).Order(StringComparer.Ordinal)],
-                [.. allocated.Where(id => !running.Contains(id)).Order(StringComparer.Ordinal)]);
+            var unknown = running.Where(id => !active.Contains(id)).Order(StringComparer.Ordinal).ToList();
+            var missing = active.Where(id => !running.Contains(id) && _allocations[id].Request.Executable is not null).Order(StringComparer.Ordinal).ToList();
+            var stopped = StopUnknown(nodeId, unknown, now, effects);
+            var replaced = ReplaceMissing(nodeId, missing, active, now, effects);
+            report = new ReconcileReport(nodeId, unknown, missing, stopped, replaced);
         }
 
-        foreach (var unknown in report.UnknownInstances)
+        foreach (var instance in report.UnknownInstances)
         {
             _metrics.UnknownInstances.Add(1);
-            Log.UnknownInstance(_logger, nodeId, unknown);
+            Log.UnknownInstance(_logger, nodeId, instance);
         }
 
+        await PublishAsync(effects, cancellationToken);
         return report;
+    }
+
+    private List<string> StopUnknown(string nodeId, List<string> unknown, long now, BrokerEffects effects)
+    {
+        var stopped = new List<string>();
+        foreach (var key in _unknownSince.Keys.Where(k => k.Node == nodeId && !unknown.Contains(k.Instance, StringComparer.Ordinal)).ToList())
+        {
+            _unknownSince.Remove(key);
+        }
+
+        foreach (var instance in unknown)
+        {
+            string why;
+            if (_allocations.GetValueOrDefault(instance) is { State: AllocationState.Active } elsewhere)
+            {
+                why = $"its allocation is active on node '{elsewhere.NodeId}'; this is a stale copy";
+            }
+            else
+            {
+                var since = _unknownSince.TryGetValue((nodeId, instance), out var first) ? first : _unknownSince[(nodeId, instance)] = now;
+                if (now - since < _options.UnknownInstanceGrace.TotalMilliseconds)
+                {
+                    continue;
+                }
+
+                why = $"no allocation places it anywhere, and it has been reported for {(now - since) / 1000.0:0.#}s (grace {_options.UnknownInstanceGrace.TotalSeconds:0.#}s)";
+            }
+
+            _unknownSince.Remove((nodeId, instance));
+            effects.Commands.Add(StopCommand(nodeId, instance, now));
+            _metrics.StaleCopiesStopped.Add(1, new KeyValuePair<string, object?>("cause", "reconcile"));
+            Log.StoppingStaleCopy(_logger, nodeId, instance, why);
+            stopped.Add(instance);
+        }
+
+        return stopped;
+    }
+
+    private List<string> ReplaceMissing(string nodeId, List<string> missing, HashSet<string> active, long now, BrokerEffects effects)
+    {
+        foreach (var id in active.Where(id => !missing.Contains(id, StringComparer.Ordinal)))
+        {
+            _missingSince.Remove(id);
+        }
+
+        var replaced = new List<string>();
+        var grace = _options.MissingInstanceGrace.TotalMilliseconds;
+        foreach (var id in missing)
+        {
+            var since = _missingSince.TryGetValue(id, out var first) ? first : _missingSince[id] = now;
+            var started = _startSentAt.GetValueOrDefault(id, _createdAtMs);
+            if (now - since < grace || now - started < grace)
+            {
+                continue;
+            }
+
+            var allocation = _allocations[id];
+            Log.ReplacingMissing(_logger, nodeId, id, (now - since) / 1000.0, (now - started) / 1000.0);
+            _metrics.MissingReplaced.Add(1);
+            Replace(allocation, effects);
+            replaced.Add(id);
+        }
+
+        return replaced;
+    }
+
+    /// <summary>On a lost node's return: a stop for every instance re-placed away from it while it was gone (its old copy may still run).</summary>
+    private void StopMovedAway(string nodeId, BrokerEffects effects)
+    {
+        if (!_movedAway.Remove(nodeId, out var instances))
+        {
+            return;
+        }
+
+        var now = NowMs();
+        foreach (var instance in instances.Order(StringComparer.Ordinal))
+        {
+            if (_allocations.GetValueOrDefault(instance) is { State: AllocationState.Active } current && current.NodeId == nodeId)
+            {
+                continue; // placed back here since: this copy is the one
+            }
+
+            effects.Commands.Add(StopCommand(nodeId, instance, now));
+            _metrics.StaleCopiesStopped.Add(1, new KeyValuePair<string, object?>("cause", "node-returned"));
+            Log.StoppingStaleCopy(_logger, nodeId, instance, "the node was declared lost and the instance was placed again while it was away");
+        }
     }
 
     private void AttachRestored(string nodeId, int slot)
@@ -176,14 +276,32 @@ internal sealed partial class ResourceBroker
         Log.NodeLost(_logger, nodeId, lost.Count);
         foreach (var allocation in lost)
         {
-            Forget(allocation);
-            var outcome = PlaceOrContend(allocation.AllocationId, allocation.Request, allocation.Profile, effects, replacing: allocation);
-            if (outcome.Status == AllocationStatus.Invalid && !_allocations.ContainsKey(allocation.AllocationId))
+            if (allocation.Request.Executable is not null)
             {
-                var kept = allocation with { State = AllocationState.Lost };
-                Remember(kept);
-                _store.PutAllocation(kept);
+                // The node may only be partitioned, its copy still running: it gets a stop when it comes back.
+                if (!_movedAway.TryGetValue(nodeId, out var moved))
+                {
+                    moved = new HashSet<string>(StringComparer.Ordinal);
+                    _movedAway[nodeId] = moved;
+                }
+
+                moved.Add(allocation.AllocationId);
             }
+
+            Replace(allocation, effects);
+        }
+    }
+
+    /// <summary>Places an allocation again elsewhere (or queues or rejects it per policy), as for a lost node.</summary>
+    private void Replace(Allocation allocation, BrokerEffects effects)
+    {
+        Forget(allocation);
+        var outcome = PlaceOrContend(allocation.AllocationId, allocation.Request, allocation.Profile, effects, replacing: allocation);
+        if (outcome.Status == AllocationStatus.Invalid && !_allocations.ContainsKey(allocation.AllocationId))
+        {
+            var kept = allocation with { State = AllocationState.Lost };
+            Remember(kept);
+            _store.PutAllocation(kept);
         }
     }
 }

@@ -26,6 +26,7 @@ internal sealed partial class ResourceBroker
     private void Forget(Allocation allocation)
     {
         _allocations.Remove(allocation.AllocationId);
+        _missingSince.Remove(allocation.AllocationId);
         if (_allocationsByNode.TryGetValue(allocation.NodeId, out var ids))
         {
             ids.Remove(allocation.AllocationId);
@@ -211,7 +212,14 @@ internal sealed partial class ResourceBroker
         Resources = resources,
     };
 
-    private static NodeCommand StartCommand(Allocation allocation, long now) => new()
+    /// <summary>The start command for an allocation; remembers when it was decided, for reconciliation's missing-instance grace.</summary>
+    private NodeCommand StartCommand(Allocation allocation, long now)
+    {
+        _startSentAt[allocation.AllocationId] = now;
+        return NewStartCommand(allocation, now);
+    }
+
+    private static NodeCommand NewStartCommand(Allocation allocation, long now) => new()
     {
         CommandId = NewId(),
         NodeId = allocation.NodeId,
@@ -229,12 +237,14 @@ internal sealed partial class ResourceBroker
         },
     };
 
-    private static NodeCommand StopCommand(Allocation allocation, long now) => new()
+    private static NodeCommand StopCommand(Allocation allocation, long now) => StopCommand(allocation.NodeId, allocation.AllocationId, now);
+
+    private static NodeCommand StopCommand(string nodeId, string instanceId, long now) => new()
     {
         CommandId = NewId(),
-        NodeId = allocation.NodeId,
+        NodeId = nodeId,
         Kind = CommandKind.Stop,
         IssuedAtMs = now,
-        Stop = new StopSpec(allocation.AllocationId),
+        Stop = new StopSpec(instanceId),
     };
 }

@@ -28,6 +28,19 @@ internal sealed partial class ResourceBroker
     private readonly Dictionary<string, Dictionary<int, int>> _slotsByRun = new(StringComparer.Ordinal);
     private readonly AllocationQueue _queue = new();
     private readonly Dictionary<string, long> _offlineSince = new(StringComparer.Ordinal);
+
+    /// <summary>Per node declared lost: the instances re-placed away from it, whose old copies get a stop when it returns.</summary>
+    private readonly Dictionary<string, HashSet<string>> _movedAway = new(StringComparer.Ordinal);
+
+    /// <summary>Per (node, instance) reported there without an allocation: when that was first seen.</summary>
+    private readonly Dictionary<(string Node, string Instance), long> _unknownSince = [];
+
+    /// <summary>Per allocation id: when its node's reports first lacked its instance.</summary>
+    private readonly Dictionary<string, long> _missingSince = new(StringComparer.Ordinal);
+
+    /// <summary>Per allocation id: when its latest start command was decided (restored allocations: the broker's start).</summary>
+    private readonly Dictionary<string, long> _startSentAt = new(StringComparer.Ordinal);
+    private readonly long _createdAtMs;
     private readonly uint _primaryTiers;
     private readonly uint _lowerTiers;
     private long _sequence;
@@ -54,6 +67,7 @@ internal sealed partial class ResourceBroker
         _launch = launch ?? LaunchPolicy.Default;
         _primaryTiers = TierMask(_options.EffectivePrimaryTiers);
         _lowerTiers = TierMask(_options.EffectiveLowerTiers) & ~_primaryTiers;
+        _createdAtMs = NowMs();
         Restore(store.Load());
     }
 
@@ -177,6 +191,7 @@ internal sealed partial class ResourceBroker
         }
 
         Forget(allocation);
+        _startSentAt.Remove(allocationId);
         _store.RemoveAllocation(allocationId);
         if (stopInstance && allocation.State == AllocationState.Active && allocation.Request.Executable is not null)
         {

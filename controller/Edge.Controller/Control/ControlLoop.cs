@@ -64,6 +64,8 @@ internal sealed partial class ControlLoop(
                 await broker.OnNodeStatusAsync(status.Value, cancellationToken);
                 if (status.Value.Online)
                 {
+                    // A node that (re)connects is reconciled on its next batch, not up to a period later.
+                    _reconciled.Remove(status.Value.NodeId);
                     await commands.FlushAsync(cancellationToken);
                 }
 
@@ -85,7 +87,7 @@ internal sealed partial class ControlLoop(
             case ControlEvent.Metrics metrics:
                 // Reconcile sees every instance the node reports (unknown ones are what it reports on); usage and the
                 // adjuster only see instances placed on that node, so a node cannot feed another node's instances.
-                Reconcile(metrics.Value);
+                await ReconcileAsync(metrics.Value, cancellationToken);
                 var owned = OwnedSamples(metrics.Value);
                 usage.Observe(owned);
                 foreach (var observer in _observers)
@@ -106,9 +108,10 @@ internal sealed partial class ControlLoop(
 
     /// <summary>
     /// Every <see cref="ReconcilePeriod"/> per node: the instances in the batch (agents sample every running instance
-    /// each interval) against the broker's allocations there. Unknown ones are reported by the broker, not adopted.
+    /// each interval) against the broker's allocations there. Unknown ones are stopped, missing ones placed again, each
+    /// after its grace (<see cref="ResourceBroker.ReconcileAsync"/>); none is adopted.
     /// </summary>
-    private void Reconcile(Common.Contracts.MetricBatch batch)
+    private async Task ReconcileAsync(Common.Contracts.MetricBatch batch, CancellationToken cancellationToken)
     {
         var now = time.GetTimestamp();
         if (_reconciled.TryGetValue(batch.NodeId, out var last) && time.GetElapsedTime(last, now) < ReconcilePeriod)
@@ -127,7 +130,7 @@ internal sealed partial class ControlLoop(
             running.ExceptWith(unknown.Skip(MaxUnknownReported));
         }
 
-        var report = broker.Reconcile(batch.NodeId, running);
+        var report = await broker.ReconcileAsync(batch.NodeId, running, cancellationToken);
         reports.Set(report);
         if (report.MissingInstances.Count > 0)
         {

@@ -64,13 +64,19 @@ internal sealed partial class FasterHistoryWriter : IHistoryWriter
         var appended = _appended;
         var tail = _owner.Store.Log.TailAddress;
         _owner.Catalog.Sync();
-        var checkpoint = _owner.Store.TakeFullCheckpointAsync(CheckpointType.FoldOver, cancellationToken).AsTask();
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Once started, a checkpoint is driven to its end even if the caller is cancelled meanwhile (a shutdown):
+        // the state machine advances only when this session refreshes, so abandoning it would leave it in progress
+        // for good, the shutdown's own checkpoint would be refused, and a restart would recover the previous one —
+        // losing everything appended since (seen as history lost across a clean controller restart).
+        var checkpoint = _owner.Store.TakeFullCheckpointAsync(CheckpointType.FoldOver, CancellationToken.None).AsTask();
         while (!checkpoint.IsCompleted)
         {
             // The checkpoint state machine advances when sessions refresh; this session is the only writer.
             _session.Refresh();
             _session.CompletePending();
-            await Task.WhenAny(checkpoint, Task.Delay(TimeSpan.FromMilliseconds(2), cancellationToken));
+            await Task.WhenAny(checkpoint, Task.Delay(TimeSpan.FromMilliseconds(2), CancellationToken.None));
         }
 
         var (success, token) = await checkpoint;

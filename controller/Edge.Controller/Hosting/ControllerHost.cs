@@ -7,6 +7,7 @@ using BrokerMetrics = Edge.Controller.Mqtt.BrokerMetrics;
 using Edge.Controller.Control;
 using Edge.Controller.History;
 using Edge.Controller.Ingest;
+using Edge.Controller.Leadership;
 using Edge.Controller.Mqtt;
 using Edge.Controller.Nodes;
 using Edge.Controller.Operations;
@@ -48,6 +49,7 @@ internal static class ControllerHost
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseApiSecurity();
+        Leadership.FollowerGuard.UseFollowerGuard(app);
         ControllerApi.Map(app);
         app.MapBrokerEndpoints();
         app.MapWorkflowEndpoints();
@@ -92,6 +94,7 @@ internal static class ControllerHost
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<IngestQueue>();
         services.AddSingleton<NodeRegistry>();
+        services.AddEdgeLeadership(configuration);
         services.TryAddSingleton<Leadership.ILeadership, Leadership.SingleControllerLeadership>();
         services.AddNodeReportGuard(configuration);
         services.AddSingleton<FasterHistoryStore>();
@@ -140,6 +143,9 @@ internal static class ControllerHost
         services.AddSingleton<InstanceUsageTracker>();
         services.AddSingleton<FeedbackLedger>();
         services.AddSingleton<FeedbackRecorder>();
+        services.AddOptions<CommandOptions>().Bind(configuration.GetSection(CommandOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CommandOptions>, CommandOptionsValidator>();
+        services.AddSingleton<CommandStamper>();
         services.AddSingleton<MqttCommandPublisher>();
         services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<MqttCommandPublisher>());
         services.AddSingleton<IDecisionPublisher, DecisionFanout>();
@@ -155,8 +161,18 @@ internal static class ControllerHost
         services.AddSingleton<WorkflowService>();
         services.AddSingleton<VolumeService>();
         services.AddHostedService<ControlLoop>();
-        services.AddHostedService(sp => sp.GetRequiredService<VolumeService>());
+        var clustered = configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>()?.Enabled == true;
+        if (!clustered)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<VolumeService>());
+        }
+
         services.AddEdgeTelemetry(configuration);
+        if (clustered)
+        {
+            // Only the leader places, commands, adjusts, advances workflows and retrains (docs/ha.md).
+            services.GateOnLeadership();
+        }
     }
 
     /// <summary>The forecaster's settings (<see cref="ComponentProfilerOptions"/>).</summary>

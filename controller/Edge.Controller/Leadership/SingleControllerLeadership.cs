@@ -38,7 +38,7 @@ internal sealed class SingleControllerLeadership : ILeadership, IDisposable
         _leading.Dispose();
     }
 
-    private static long ReadTerm(string path)
+    internal static long ReadTerm(string path)
     {
         if (!File.Exists(path))
         {
@@ -51,7 +51,7 @@ internal sealed class SingleControllerLeadership : ILeadership, IDisposable
             : throw new InvalidDataException($"{path} holds '{text}', not a term number; restore it or remove it only if no agent has seen this controller's commands");
     }
 
-    private static void WriteTerm(string path, long term)
+    internal static void WriteTerm(string path, long term)
     {
         var temporary = path + ".tmp";
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))

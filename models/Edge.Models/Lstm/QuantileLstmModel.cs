@@ -36,6 +36,7 @@ internal sealed class QuantileLstmModel : IDisposable
     public static QuantileLstmModel Create(LstmOptions options, ResourceKind resource)
     {
         options.ThrowIfInvalid();
+        TorchNumerics.Configure();
         ApplyThreads(options);
         torch.manual_seed(options.Seed);
         var network = new QuantileLstmNetwork(

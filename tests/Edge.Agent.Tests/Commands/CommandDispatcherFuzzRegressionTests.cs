@@ -48,7 +48,9 @@ public sealed class CommandDispatcherFuzzRegressionTests
     private static CommandDispatcher Create(RecordingSink sink, RecordingHandler handler)
     {
         var identity = new AgentIdentity(Options.Create(new AgentOptions { NodeId = Node }));
-        return new CommandDispatcher([handler], sink, new NodeEventFactory(identity, TimeProvider.System), identity, TestSupport.NewMetrics(), NullLogger<CommandDispatcher>.Instance);
+        return new CommandDispatcher([handler], sink, new NodeEventFactory(identity, TimeProvider.System), identity, TestSupport.NewMetrics(),
+            new CommandFence(Path.Combine(Path.GetTempPath(), "edge-fence-unused-" + Guid.NewGuid().ToString("N")), TimeSpan.FromSeconds(30), TimeProvider.System), // never written: these payloads carry no term
+            NullLogger<CommandDispatcher>.Instance);
     }
 
     private sealed class RecordingSink : INodeEventSink

@@ -138,7 +138,9 @@ public sealed class CommandDispatcherTests
     {
         var options = Options.Create(new AgentOptions { NodeId = Node });
         var identity = new AgentIdentity(options);
-        return new CommandDispatcher(handlers, _sink, new NodeEventFactory(identity, TimeProvider.System), identity, TestSupport.NewMetrics(), NullLogger<CommandDispatcher>.Instance);
+        return new CommandDispatcher(handlers, _sink, new NodeEventFactory(identity, TimeProvider.System), identity, TestSupport.NewMetrics(),
+            new CommandFence(Path.Combine(Path.GetTempPath(), "edge-fence-unused-" + Guid.NewGuid().ToString("N")), TimeSpan.FromSeconds(30), TimeProvider.System), // never written: these commands carry no term
+            NullLogger<CommandDispatcher>.Instance);
     }
 
     private static string Stop(string id, string node) =>

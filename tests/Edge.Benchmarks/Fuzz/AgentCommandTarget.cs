@@ -52,7 +52,7 @@ internal sealed class AgentCommandTarget : IFuzzTarget
         _supervisor = new Supervisor(options, driver, _sink, new NodeCapacity(4000, 8192), Node, new SupervisorMetrics(meterFactory), TimeProvider.System, _loggers.CreateLogger<Supervisor>());
         var identity = new AgentIdentity(Microsoft.Extensions.Options.Options.Create(new AgentOptions { NodeId = Node }));
         _topic = identity.Topics.NodeCommands(Node);
-        _dispatcher = new CommandDispatcher([_supervisor], _sink, new NodeEventFactory(identity, TimeProvider.System), identity, new AgentMetrics(meterFactory), _loggers.CreateLogger<CommandDispatcher>());
+        _dispatcher = new CommandDispatcher([_supervisor], _sink, new NodeEventFactory(identity, TimeProvider.System), identity, new AgentMetrics(meterFactory), new CommandFence(_stateDirectory, TimeSpan.FromSeconds(30), TimeProvider.System), _loggers.CreateLogger<CommandDispatcher>());
         Seeds = FuzzSeeds.Commands(Node, AllowedButMissing);
     }
 

@@ -41,14 +41,17 @@ public sealed class BrokerRestartTests
         var h = new BrokerHarness();
         h.Profiles.Add("c", cpu: 1000, memory: 1024);
         await h.AddNodesAsync(BrokerHarness.Node("a"));
-        var known = await h.AllocateAsync("c");
-        var missing = await h.AllocateAsync("c");
+        var known = await h.AllocateAsync("c", executable: "/bin/true");
+        var missing = await h.AllocateAsync("c", executable: "/bin/true");
+        await h.AllocateAsync("c"); // reserves only: runs nothing, so never missing
 
-        var report = h.Broker.Reconcile("a", [known.AllocationId!, "stranger"]);
+        var report = await h.Broker.ReconcileAsync("a", [known.AllocationId!, "stranger"], TestContext.Current.CancellationToken);
 
         Assert.Equal(["stranger"], report.UnknownInstances);
         Assert.Equal([missing.AllocationId!], report.MissingInstances);
-        Assert.Equal(2, h.Broker.GetAllocations().Count);
+        Assert.Empty(report.StoppedInstances); // first seen: within its grace
+        Assert.Empty(report.ReplacedInstances);
+        Assert.Equal(3, h.Broker.GetAllocations().Count);
         Assert.Null(h.Broker.FindAllocation("stranger"));
     }
 

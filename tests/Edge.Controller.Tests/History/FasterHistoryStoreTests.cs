@@ -90,6 +90,45 @@ public sealed class FasterHistoryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Checkpoint_CancelledWhileInProgress_IsFinishedSoTheShutdownCheckpointKeepsLaterSamples()
+    {
+        var options = new HistoryOptions { MemorySizeBytes = 1 << 16, PageSizeBytes = 1 << 12, IndexSizeBytes = 1 << 16 };
+        using (var store = Open(options))
+        {
+            using var writer = store.OpenWriter();
+            for (var i = 0; i < 50; i++)
+            {
+                writer.Append(Batch("n1", i, T0 + (i * 1000L)));
+            }
+
+            // A periodic checkpoint whose caller (the writer service) is told to stop while it runs; a reader's
+            // session that has not refreshed yet holds the checkpoint in progress meanwhile.
+            using var stopping = new CancellationTokenSource();
+            var reader = store.NewSession();
+            reader.Refresh();
+            var periodic = writer.CheckpointAsync(stopping.Token);
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+            await stopping.CancelAsync();
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+            reader.Refresh();
+            reader.Dispose();
+            Assert.NotNull(await periodic);
+
+            for (var i = 50; i < 60; i++)
+            {
+                writer.Append(Batch("n1", i, T0 + (i * 1000L)));
+            }
+
+            // The shutdown checkpoint must not be refused as "another one is in progress".
+            Assert.NotNull(await writer.CheckpointAsync(CancellationToken.None));
+        }
+
+        using var reopened = Open(options);
+        var points = reopened.Query("n1", "node", MetricNames.CpuCores, T0, T0 + 60_000, TestContext.Current.CancellationToken).Single().Points;
+        Assert.Equal(60, points.Count);
+    }
+
+    [Fact]
     public async Task Reopen_NewestCheckpointDamaged_FallsBackToThePreviousAndSaysSo()
     {
         var options = new HistoryOptions { MemorySizeBytes = 1 << 16, PageSizeBytes = 1 << 12, IndexSizeBytes = 1 << 16 };

@@ -204,9 +204,78 @@ internal sealed class EdgeSystem : IAsyncDisposable
             .ToList();
     }
 
+    /// <summary>The supervisor state directory of <paramref name="node"/>'s agent (instances.json, the fencing term file, ...).</summary>
+    public string AgentStateDirectory(string node) => Path.Combine(_root.FullName, "agent-" + node, "state");
+
+    /// <summary>
+    /// The live processes of <paramref name="instanceId"/> on every node of this system, read from the agents' real
+    /// cgroups (<c>cgroup.procs</c> of the instance's group under each node's parent, any v1 controller or v2), by node.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<int>> LiveCopies(string instanceId)
+    {
+        var group = Edge.Agent.Supervision.Supervisor.GroupNameOf(instanceId);
+        var prefix = _cgroupParent + "-";
+        var found = new Dictionary<string, SortedSet<int>>(StringComparer.Ordinal);
+        if (!Directory.Exists("/sys/fs/cgroup"))
+        {
+            return new Dictionary<string, IReadOnlyList<int>>();
+        }
+
+        var hierarchies = Directory.EnumerateDirectories("/sys/fs/cgroup").Append("/sys/fs/cgroup");
+        foreach (var hierarchy in hierarchies)
+        {
+            IEnumerable<string> parents;
+            try
+            {
+                parents = Directory.EnumerateDirectories(hierarchy, prefix + "*").ToList();
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            foreach (var parent in parents)
+            {
+                var procs = Path.Combine(parent, group, "cgroup.procs");
+                string[] lines;
+                try
+                {
+                    lines = File.ReadAllLines(procs);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    continue; // no such group on this node (or it went away while read)
+                }
+
+                var node = Path.GetFileName(parent)[prefix.Length..];
+                foreach (var line in lines)
+                {
+                    if (int.TryParse(line, System.Globalization.CultureInfo.InvariantCulture, out var pid) && Edge.Agent.Cgroups.LibC.IsAlive(pid))
+                    {
+                        if (!found.TryGetValue(node, out var pids))
+                        {
+                            pids = [];
+                            found[node] = pids;
+                        }
+
+                        pids.Add(pid);
+                    }
+                }
+            }
+        }
+
+        return found.ToDictionary(f => f.Key, f => (IReadOnlyList<int>)[.. f.Value], StringComparer.Ordinal);
+    }
+
     /// <summary>
     /// Kills whatever still runs in this system's cgroups (instances of an agent that was crashed on purpose are
-    /// orphaned, as on a real host) and removes the groups, so nothing outlives the test.
+    /// orphaned, as on a real host) and removes the groups, so nothing outlives the test. Not quietly: every process
+    /// it kills is written to the test's output with its group, so a test whose assertions missed a leftover copy
+    /// (say, an instance still running twice) shows it.
     /// </summary>
     private async Task RemoveCgroupsAsync()
     {
@@ -228,6 +297,7 @@ internal sealed class EdgeSystem : IAsyncDisposable
                     {
                         try
                         {
+                            TestContext.Current.TestOutputHelper?.WriteLine($"cleanup: killing pid {pid} left in {Path.GetDirectoryName(procs)}");
                             System.Diagnostics.Process.GetProcessById(pid).Kill();
                         }
                         catch (ArgumentException)

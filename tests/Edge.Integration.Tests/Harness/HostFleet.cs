@@ -7,7 +7,7 @@ namespace Edge.Integration.Tests.Harness;
 internal sealed class HostFleet : IAsyncDisposable
 {
     private readonly MosquittoBroker _mosquitto;
-    private readonly List<TestHost> _hosts = [];
+    private readonly Dictionary<string, TestHost> _hosts = new(StringComparer.Ordinal);
 
     private HostFleet(MosquittoBroker mosquitto, EdgeSystem system)
     {
@@ -17,6 +17,9 @@ internal sealed class HostFleet : IAsyncDisposable
 
     public EdgeSystem System { get; }
 
+    /// <summary>The network-namespace host each node's agent runs in.</summary>
+    public TestHost Host(string node) => _hosts[node];
+
     /// <summary>Skips the test (with the reason) when the machine cannot run network namespaces or mosquitto.</summary>
     public static void SkipUnlessSupported()
     {
@@ -25,17 +28,17 @@ internal sealed class HostFleet : IAsyncDisposable
     }
 
     /// <summary>Starts everything and waits until every node is online.</summary>
-    public static async Task<HostFleet> StartAsync(IReadOnlyList<string> nodes, IReadOnlyDictionary<string, string>? agentEnvironment = null)
+    public static async Task<HostFleet> StartAsync(IReadOnlyList<string> nodes, IReadOnlyDictionary<string, string>? agentEnvironment = null, IReadOnlyDictionary<string, string>? controllerEnvironment = null)
     {
         SkipUnlessSupported();
         var mosquitto = await MosquittoBroker.StartAsync(nodes, allInterfaces: true);
-        var fleet = new HostFleet(mosquitto, await EdgeSystem.StartAsync(nodes, mosquitto));
+        var fleet = new HostFleet(mosquitto, await EdgeSystem.StartAsync(nodes, mosquitto, controllerEnvironment));
         try
         {
             foreach (var node in nodes)
             {
                 var host = await TestHost.CreateAsync();
-                fleet._hosts.Add(host);
+                fleet._hosts[node] = host;
                 fleet.System.StartAgent(node, host: host, extra: agentEnvironment);
             }
 
@@ -56,7 +59,7 @@ internal sealed class HostFleet : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await System.DisposeAsync();
-        foreach (var host in _hosts)
+        foreach (var host in _hosts.Values)
         {
             await host.DisposeAsync();
         }

@@ -12,9 +12,12 @@ internal sealed class TestHost : IAsyncDisposable
 {
     private static int _next = Random.Shared.Next(1, 200);
 
-    private TestHost(string name, string rootAddress, string hostAddress)
+    private readonly string _veth;
+
+    private TestHost(string name, string veth, string rootAddress, string hostAddress)
     {
         Name = name;
+        _veth = veth;
         RootSideAddress = rootAddress;
         Address = hostAddress;
     }
@@ -35,7 +38,7 @@ internal sealed class TestHost : IAsyncDisposable
         var veth = $"eit{Environment.ProcessId % 1000}x{n}";
         var root = string.Create(CultureInfo.InvariantCulture, $"10.231.{n}.1");
         var inside = string.Create(CultureInfo.InvariantCulture, $"10.231.{n}.2");
-        var host = new TestHost(name, root, inside);
+        var host = new TestHost(name, veth, root, inside);
         await IpAsync("netns", "add", name);
         try
         {
@@ -63,6 +66,12 @@ internal sealed class TestHost : IAsyncDisposable
     /// </summary>
     public (string File, IReadOnlyList<string> Args) Wrap(string file, IEnumerable<string> args) =>
         ("/usr/bin/nsenter", [$"--net=/run/netns/{Name}", "--", file, .. args]);
+
+    /// <summary>Cuts the host off the network (its veth link down on the root side): its processes keep running, unheard.</summary>
+    public Task PartitionAsync() => IpAsync("link", "set", _veth, "down");
+
+    /// <summary>Ends a <see cref="PartitionAsync"/>.</summary>
+    public Task HealAsync() => IpAsync("link", "set", _veth, "up");
 
     public async ValueTask DisposeAsync()
     {

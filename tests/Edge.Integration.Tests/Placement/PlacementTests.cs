@@ -50,7 +50,7 @@ public sealed class PlacementTests
     }
 
     [Fact]
-    public async Task ControllerRestart_AllocationsAndQueueComeBack_UnknownInstanceIsReported()
+    public async Task ControllerRestart_AllocationsAndQueueComeBack_UnknownInstanceIsReportedThenStopped()
     {
         string[] nodes = ["pl-r"];
         await using var system = await EdgeSystem.StartAsync(nodes);
@@ -67,9 +67,12 @@ public sealed class PlacementTests
         Assert.Contains((await system.GetJsonAsync("/api/allocations")).EnumerateArray(), a => a.GetProperty("allocationId").GetString() == id);
         Assert.Contains((await system.GetJsonAsync("/api/queue")).EnumerateArray(), q => q.GetProperty("allocationId").GetString() == queuedId);
 
-        // A restart that lost the placement store: the agent still runs the instance, which is now unknown.
+        // A restart that lost the placement store: the agent still runs the instance, which is now unknown; reported
+        // at once, stopped once it has been unknown for the grace (nothing reserved capacity for it).
+        Assert.True(system.LiveCopies(id).ContainsKey(nodes[0]), $"instance {id} not running in its cgroup before the restart");
         await system.Controller!.StopAsync(TimeSpan.FromSeconds(30));
         Directory.Delete(Path.Combine(system.DataDirectory, "placement"), recursive: true);
+        system.ControllerEnvironment["EDGE_Controller__Placement__UnknownInstanceGrace"] = "00:00:02";
         await system.StartControllerAsync(nodes);
         await Poll.UntilAsync(
             async () => (await system.GetJsonAsync("/api/reconcile")).EnumerateArray()
@@ -78,6 +81,11 @@ public sealed class PlacementTests
             $"instance {id} reported unknown on {nodes[0]}",
             () => system.Diagnostics);
         Assert.DoesNotContain((await system.GetJsonAsync("/api/allocations")).EnumerateArray(), a => a.GetProperty("allocationId").GetString() == id);
+        await Poll.UntilAsync(
+            () => Task.FromResult(system.LiveCopies(id).Count == 0 ? "stopped" : null),
+            Deadline,
+            $"unknown instance {id} stopped on {nodes[0]} by reconciliation",
+            () => system.Diagnostics);
     }
 
     private static async Task<JsonElement> AllocateAsync(EdgeSystem system, object request, HttpStatusCode expected)

@@ -48,11 +48,12 @@ public sealed class AdjustmentTests
         var client = new WorkflowClient(system);
         var runId = await client.SubmitAsync("move",
         [
-            new("grow", "it-adj/grow", ["--cpu", "1", "--memory", "16", "--duration", "12"]) { Hints = new() { ["cpuMillicores"] = "500", ["memoryMiB"] = "128" } },
+            new("grow", "it-adj/grow", ["--cpu", "1", "--memory", "16", "--duration", "30"]) { Hints = new() { ["cpuMillicores"] = "500", ["memoryMiB"] = "128" } },
         ]);
         await client.WaitStepAsync(runId, "grow", s => s.GetProperty("state").GetString() == "running", "running on the small node", RunTimeout);
 
-        // Only now is there somewhere to go: the small node cannot hold 1.5 x 500 millicores.
+        // Only now is there somewhere to go: the small node cannot hold 1.5 x 500 millicores. The step runs 30 s so the
+        // second agent's start and the drift window fit before it would end on its own on a loaded machine (12 s did not).
         system.StartAgent(nodes[1], extra: EdgeSystem.AgentCapacity(4000));
         var final = await client.WaitFinishedAsync(runId, RunTimeout);
         Assert.Equal("succeeded", final.GetProperty("state").GetString());

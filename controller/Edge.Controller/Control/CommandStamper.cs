@@ -1,0 +1,68 @@
+using System.Diagnostics.Metrics;
+using Edge.Common.Contracts;
+using Edge.Controller.Leadership;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Controller.Control;
+
+/// <summary>
+/// Stamps every outgoing command with the leader's term (the fencing token) and an absolute expiry, and judges
+/// whether a command that waited in the controller's queue may still be sent: not once it has expired, nor once this
+/// controller no longer leads in the term it was stamped with (docs/ha.md, "Fencing"). Drops are counted on
+/// <c>edge.commands.dropped</c> (tag <c>reason</c>: not-leader, expired, deposed).
+/// </summary>
+internal sealed class CommandStamper
+{
+    public const string MeterName = "Edge.Controller.Commands";
+
+    private readonly ILeadership _leadership;
+    private readonly TimeProvider _time;
+    private readonly long _lifetimeMs;
+    private readonly Counter<long> _dropped;
+    private readonly Counter<long> _stamped;
+
+    public CommandStamper(ILeadership leadership, IOptions<CommandOptions> options, TimeProvider time, IMeterFactory? meters = null)
+    {
+        _leadership = leadership;
+        _time = time;
+        _lifetimeMs = (long)options.Value.Lifetime.TotalMilliseconds;
+        var meter = meters?.Create(MeterName) ?? new Meter(MeterName);
+        _dropped = meter.CreateCounter<long>("edge.commands.dropped", "{command}", "Commands not sent: this controller did not lead, or they expired or lost their term while waiting");
+        _stamped = meter.CreateCounter<long>("edge.commands.stamped", "{command}", "Commands stamped with the leader's term and an expiry");
+    }
+
+    /// <summary>The command with <see cref="NodeCommand.Term"/> and <see cref="NodeCommand.ExpiresAtMs"/> set; or why it must not be sent.</summary>
+    public (NodeCommand? Command, string? Refusal) Stamp(NodeCommand command)
+    {
+        if (!_leadership.IsLeader || _leadership.Term <= 0)
+        {
+            return Drop("not-leader", $"this controller does not lead (term {_leadership.Term}); only the leader commands");
+        }
+
+        _stamped.Add(1);
+        return (command with { Term = _leadership.Term, ExpiresAtMs = command.IssuedAtMs + _lifetimeMs }, null);
+    }
+
+    /// <summary>Null when a stamped, queued command may still be sent now; otherwise why it is dropped.</summary>
+    public string? Stale(NodeCommand command)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (command.ExpiresAtMs is { } expires && now > expires)
+        {
+            return Drop("expired", $"it expired at {DateTimeOffset.FromUnixTimeMilliseconds(expires):O} while the controller could not send it ({now - expires} ms ago)").Refusal;
+        }
+
+        if (!_leadership.IsLeader || command.Term != _leadership.Term)
+        {
+            return Drop("deposed", $"it was stamped with term {command.Term}, but this controller now {(_leadership.IsLeader ? $"leads in term {_leadership.Term}" : "does not lead")}").Refusal;
+        }
+
+        return null;
+    }
+
+    private (NodeCommand? Command, string? Refusal) Drop(string reason, string text)
+    {
+        _dropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        return (null, text);
+    }
+}

@@ -60,6 +60,9 @@ internal static class AgentServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DotnetCounterSource>());
         services.AddSingleton<MetricsLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<MetricsLoop>());
+        // Gives back startup's memory (Native AOT build only, unless Agent:ResidentTrim:Mode says otherwise).
+        services.AddSingleton<Footprint.ResidentTrimService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Footprint.ResidentTrimService>());
         return services;
     }
 

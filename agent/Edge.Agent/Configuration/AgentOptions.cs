@@ -39,6 +39,9 @@ internal sealed record AgentOptions
     /// <summary>The agent's own <c>/metrics</c> endpoint; off by default.</summary>
     public PrometheusOptions Prometheus { get; set; } = new();
 
+    /// <summary>Giving back memory touched once (startup) and no longer used; on in the Native AOT build.</summary>
+    public Footprint.ResidentTrimOptions ResidentTrim { get; set; } = new();
+
     /// <summary>The MQTT client id actually used: the configured one, else <c>agent-{NodeId}</c>.</summary>
     public string EffectiveClientId => string.IsNullOrEmpty(Mqtt.ClientId) ? $"agent-{NodeId}" : Mqtt.ClientId;
 }

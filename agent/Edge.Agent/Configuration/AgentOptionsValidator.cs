@@ -89,7 +89,27 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         }
 
         ValidatePrometheus(options.Prometheus, errors);
+        ValidateResidentTrim(options.ResidentTrim, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateResidentTrim(Footprint.ResidentTrimOptions trim, List<string> errors)
+    {
+        const string T = S + ":ResidentTrim";
+        if (trim.Mode is not (Footprint.ResidentTrimOptions.Auto or Footprint.ResidentTrimOptions.On or Footprint.ResidentTrimOptions.Off))
+        {
+            errors.Add($"{T}:Mode '{trim.Mode}' must be auto, on or off");
+        }
+
+        if (trim.FirstAfter < TimeSpan.Zero || trim.FirstAfter > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{T}:FirstAfter '{trim.FirstAfter}' must be between 00:00:00 and 01:00:00");
+        }
+
+        if (trim.Every < TimeSpan.FromSeconds(10) || trim.Every > TimeSpan.FromDays(1))
+        {
+            errors.Add($"{T}:Every '{trim.Every}' must be between 00:00:10 and 1.00:00:00");
+        }
     }
 
     private static void ValidatePrometheus(PrometheusOptions prometheus, List<string> errors)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Edge.Agent.Supervision;
@@ -6,27 +7,40 @@ namespace Edge.Agent.Supervision;
 internal sealed class InstanceStateStore
 {
     private readonly string _path;
+    private readonly TimeProvider _time;
 
-    public InstanceStateStore(string directory)
+    public InstanceStateStore(string directory, TimeProvider? time = null)
     {
         Directory.CreateDirectory(directory);
         _path = Path.Combine(directory, "instances.json");
+        _time = time ?? TimeProvider.System;
     }
 
-    public IReadOnlyList<InstanceState> Load()
+    public string FilePath => _path;
+
+    /// <summary>
+    /// The instances in the state file (none when there is no file). A file that does not parse is not taken for an
+    /// empty list silently: it is moved aside to <c>instances.json.corrupt-{UTC timestamp}</c> (kept for inspection,
+    /// and so the next save does not overwrite it) and described in <see cref="InstanceStateLoad.Corrupt"/>.
+    /// </summary>
+    public InstanceStateLoad Load()
     {
         if (!File.Exists(_path))
         {
-            return [];
+            return new InstanceStateLoad([], null);
         }
 
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(_path), SupervisorJsonContext.Default.ListInstanceState) ?? [];
+            return new InstanceStateLoad(JsonSerializer.Deserialize(File.ReadAllText(_path), SupervisorJsonContext.Default.ListInstanceState) ?? [], null);
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            return [];
+            var aside = _path + ".corrupt-" + _time.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
+            File.Move(_path, aside, overwrite: false);
+            // LineNumber and BytePositionInLine are 0-based (System.Text.Json); people count from 1.
+            var position = ex.LineNumber is { } line ? $"line {line + 1}, byte {ex.BytePositionInLine + 1}" : "unknown position";
+            return new InstanceStateLoad([], new CorruptStateFile(_path, aside, position, ex.Message));
         }
     }
 
@@ -42,3 +56,12 @@ internal sealed class InstanceStateStore
         File.Move(temp, _path, overwrite: true);
     }
 }
+
+/// <summary>What <see cref="InstanceStateStore.Load"/> read; <paramref name="Corrupt"/> when the file did not parse.</summary>
+internal sealed record InstanceStateLoad(IReadOnlyList<InstanceState> Instances, CorruptStateFile? Corrupt);
+
+/// <param name="File">The state file that did not parse.</param>
+/// <param name="SetAsideAs">Where it was moved.</param>
+/// <param name="Position">Where the parser stopped (1-based line and byte).</param>
+/// <param name="Error">The parser's message.</param>
+internal sealed record CorruptStateFile(string File, string SetAsideAs, string Position, string Error);

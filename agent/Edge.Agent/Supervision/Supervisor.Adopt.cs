@@ -16,7 +16,15 @@ internal sealed partial class Supervisor
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            foreach (var state in _stateStore.Load())
+            var loaded = _stateStore.Load();
+            if (loaded.Corrupt is { } corrupt)
+            {
+                // Not silently an empty list: said, counted, the file kept; groups still holding processes are adopted below.
+                _metrics.StateFileCorrupt.Add(1);
+                LogStateFileCorrupt(corrupt.File, corrupt.Position, corrupt.Error, corrupt.SetAsideAs);
+            }
+
+            foreach (var state in loaded.Instances)
             {
                 await AdoptOrReportAsync(state, cancellationToken);
             }

@@ -52,4 +52,7 @@ internal sealed partial class Supervisor
 
     [LoggerMessage(EventId = 3016, Level = LogLevel.Error, Message = "setpriv (util-linux) is not installed: every start command will be rejected")]
     private partial void LogNoSetpriv();
+
+    [LoggerMessage(EventId = 3040, Level = LogLevel.Error, Message = "Instance state file {File} does not parse at {Position}: {Error}; moved to {SetAsideAs}. Instances it listed are adopted only if their cgroups still hold processes")]
+    private partial void LogStateFileCorrupt(string file, string position, string error, string setAsideAs);
 }

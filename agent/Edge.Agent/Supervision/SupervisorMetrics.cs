@@ -16,6 +16,7 @@ internal sealed class SupervisorMetrics
         Exits = meter.CreateCounter<long>("edge.supervisor.instances.exited");
         OomKills = meter.CreateCounter<long>("edge.supervisor.instances.oom_killed");
         Errors = meter.CreateCounter<long>("edge.supervisor.errors");
+        StateFileCorrupt = meter.CreateCounter<long>("edge.supervisor.state_file.corrupt", description: "instances.json files that did not parse at start (moved aside)");
         ResizeWrite = meter.CreateHistogram<double>("edge.supervisor.resize.write", unit: "ms");
     }
 
@@ -25,5 +26,6 @@ internal sealed class SupervisorMetrics
     public Counter<long> Exits { get; }
     public Counter<long> OomKills { get; }
     public Counter<long> Errors { get; }
+    public Counter<long> StateFileCorrupt { get; }
     public Histogram<double> ResizeWrite { get; }
 }

@@ -23,6 +23,7 @@ internal sealed partial class FasterHistoryStore : IHistoryStore, IDisposable
     private readonly SampleBlockFunctions _functions = new();
     private FasterKV<HistoryKey, SampleBlock>? _store;
     private IDevice? _device;
+    private DeviceLogCommitCheckpointManager? _checkpointManager;
     private SeriesCatalog? _catalog;
     private RetentionMarks? _marks;
     private int _activeSessions;
@@ -52,8 +53,11 @@ internal sealed partial class FasterHistoryStore : IHistoryStore, IDisposable
     /// <summary>Sessions open right now (writer and queries); 0 when nothing leaked.</summary>
     public int ActiveSessions => Volatile.Read(ref _activeSessions);
 
-    /// <summary>True when the store was recovered from a checkpoint rather than started empty.</summary>
-    public bool Recovered { get; private set; }
+    /// <summary>True when the store was recovered from a checkpoint (the newest, or an older one) rather than started empty.</summary>
+    public bool Recovered => Recovery.RecoveredFrom is not null;
+
+    /// <summary>What recovery found and did at open: checkpoints present, the one used, the ones that failed and why.</summary>
+    public HistoryRecovery Recovery { get; private set; } = HistoryRecovery.None;
 
     /// <summary>Reads (over the store's lifetime) that went pending because their record had spilled to disk.</summary>
     public long PendingReads => Interlocked.Read(ref _pendingReads);
@@ -72,29 +76,115 @@ internal sealed partial class FasterHistoryStore : IHistoryStore, IDisposable
         Directory.CreateDirectory(_directory);
         var checkpoints = Path.Combine(_directory, "checkpoints");
         _device = Devices.CreateLogDevice(Path.Combine(_directory, "hlog.log"), preallocateFile: false, deleteOnClose: false);
-        var settings = new FasterKVSettings<HistoryKey, SampleBlock>
+        _checkpointManager = new DeviceLogCommitCheckpointManager(new LocalStorageNamedDeviceFactory(), new DefaultCheckpointNamingScheme(checkpoints), removeOutdated: false);
+        var tokens = _checkpointManager.GetLogCheckpointTokens().ToList();
+        var failures = new List<CheckpointFailure>();
+        Guid? recoveredFrom = null;
+        _store = NewStore();
+        foreach (var token in tokens)
         {
-            IndexSize = _options.IndexSizeBytes,
-            LogDevice = _device,
-            PageSize = _options.PageSizeBytes,
-            MemorySize = _options.MemorySizeBytes,
-            SegmentSize = _options.SegmentSizeBytes,
-            EqualityComparer = HistoryKeyComparer.Instance,
-            CheckpointDir = checkpoints,
-            RemoveOutdatedCheckpoints = true,
-            TryRecoverLatest = Directory.Exists(checkpoints) && Directory.EnumerateFileSystemEntries(checkpoints).Any(),
-        };
-        _store = new FasterKV<HistoryKey, SampleBlock>(settings);
-        Recovered = settings.TryRecoverLatest;
+            try
+            {
+                // A full checkpoint has one token for both the index and the log.
+                _store.Recover(token, token);
+                recoveredFrom = token;
+                break;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                failures.Add(new CheckpointFailure(token, ex.GetType().Name + ": " + ex.Message));
+                LogCheckpointUnusable(token, _directory, ex);
+                // A store a recovery failed in may hold part of that checkpoint: start over from a fresh one.
+                _store.Dispose();
+                _store = NewStore();
+            }
+        }
+
+        Recovery = new HistoryRecovery(tokens.Count, recoveredFrom, failures);
+        foreach (var failure in failures)
+        {
+            SetAside(checkpoints, failure.Token);
+        }
+
+        HistoryRecoveryMetrics.Record(Recovery);
         _catalog = new SeriesCatalog(Path.Combine(_directory, "series.jsonl"));
         _marks = new RetentionMarks(Path.Combine(_directory, "retention-marks.txt"));
-        LogOpened(_directory, Recovered, _store.RecoveredVersion, _catalog.Count, _store.Log.TailAddress);
+        if (failures.Count > 0 && recoveredFrom is { } older)
+        {
+            LogRecoveredFromOlder(_directory, older, failures.Count);
+        }
+        else if (failures.Count > 0)
+        {
+            LogRecoveryFailed(_directory, failures.Count);
+        }
+
+        LogOpened(_directory, Recovery.Describe(), _store.RecoveredVersion, _catalog.Count, _store.Log.TailAddress);
         if (_catalog.SkippedLines > 0)
         {
             LogCatalogSkipped(_catalog.SkippedLines);
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Deletes all but the newest <see cref="HistoryOptions.CheckpointsKept"/> checkpoints, so a damaged newest one
+    /// still has an older one to fall back to. Called after each checkpoint.
+    /// </summary>
+    internal void PruneCheckpoints()
+    {
+        var manager = _checkpointManager ?? throw new InvalidOperationException("the history store is not open");
+        var keep = Math.Max(2, _options.CheckpointsKept);
+        foreach (var token in manager.GetLogCheckpointTokens().Skip(keep).ToList())
+        {
+            manager.Purge(token);
+        }
+
+        foreach (var token in manager.GetIndexCheckpointTokens().Skip(keep).ToList())
+        {
+            manager.Purge(token);
+        }
+    }
+
+    /// <summary>The log checkpoints on disk, newest first.</summary>
+    internal IReadOnlyList<Guid> CheckpointTokens() =>
+        [.. (_checkpointManager ?? throw new InvalidOperationException("the history store is not open")).GetLogCheckpointTokens()];
+
+    private FasterKV<HistoryKey, SampleBlock> NewStore() => new(new FasterKVSettings<HistoryKey, SampleBlock>
+    {
+        IndexSize = _options.IndexSizeBytes,
+        LogDevice = _device,
+        PageSize = _options.PageSizeBytes,
+        MemorySize = _options.MemorySizeBytes,
+        SegmentSize = _options.SegmentSizeBytes,
+        EqualityComparer = HistoryKeyComparer.Instance,
+        CheckpointManager = _checkpointManager,
+        RemoveOutdatedCheckpoints = false,
+        TryRecoverLatest = false,
+    });
+
+    /// <summary>
+    /// Moves an unusable checkpoint's folders to <c>checkpoints-damaged/</c> (kept for inspection), so it is neither
+    /// tried again nor counted among the checkpoints kept.
+    /// </summary>
+    private void SetAside(string checkpoints, Guid token)
+    {
+        var damaged = Path.Combine(_directory, "checkpoints-damaged");
+        foreach (var kind in (string[])["cpr-checkpoints", "index-checkpoints"])
+        {
+            var source = Path.Combine(checkpoints, kind, token.ToString());
+            if (Directory.Exists(source))
+            {
+                var target = Path.Combine(damaged, kind, token.ToString());
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                if (Directory.Exists(target))
+                {
+                    Directory.Delete(target, recursive: true);
+                }
+
+                Directory.Move(source, target);
+            }
+        }
     }
 
     public IHistoryWriter OpenWriter() => new FasterHistoryWriter(this, NewSession(), _logger);
@@ -134,6 +224,7 @@ internal sealed partial class FasterHistoryStore : IHistoryStore, IDisposable
 
         _catalog?.Dispose();
         _store.Dispose();
+        _checkpointManager?.Dispose();
         _device?.Dispose();
         _store = null;
         _catalog = null;

@@ -86,6 +86,7 @@ internal sealed partial class FasterHistoryWriter : IHistoryWriter
         }
 
         _appendedAtCheckpoint = appended;
+        _owner.PruneCheckpoints();
         _owner.Marks.Add(_owner.Time.GetUtcNow().ToUnixTimeMilliseconds(), tail);
         LogCheckpoint(token, _owner.Store.Log.TailAddress);
         return token;

@@ -231,6 +231,11 @@ internal sealed class ControllerOptionsValidator : IValidateOptions<ControllerOp
 
     private static void ValidateHistory(HistoryOptions history, List<string> errors)
     {
+        if (history.CheckpointsKept is < 2 or > 100)
+        {
+            errors.Add($"{S}:History:CheckpointsKept '{history.CheckpointsKept}' must be between 2 and 100 (one to fall back to when the newest is damaged)");
+        }
+
         if (history.CheckpointInterval <= TimeSpan.Zero)
         {
             errors.Add($"{S}:History:CheckpointInterval '{history.CheckpointInterval}' must be positive");

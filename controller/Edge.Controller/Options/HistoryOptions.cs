@@ -5,6 +5,9 @@ internal sealed record HistoryOptions
 {
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Checkpoints kept on disk (at least 2), newest first: a damaged newest one falls back to the next.</summary>
+    public int CheckpointsKept { get; init; } = 3;
+
     /// <summary>History older than this is dropped from the log's head (checked at each checkpoint).</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(30);
 

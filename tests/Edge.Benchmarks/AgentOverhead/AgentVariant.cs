@@ -6,9 +6,26 @@ namespace Edge.Benchmarks.AgentOverhead;
 /// </summary>
 internal sealed record AgentVariant(string Name, string Executable, IReadOnlyDictionary<string, string> Environment)
 {
-    public static string BuildOutput => Path.Combine(AppContext.BaseDirectory, "edge-agent");
+    /// <summary>
+    /// The agent's own build output (<c>agent/Edge.Agent/bin/Release/net10.0</c>, built with the benchmarks). Not the copy
+    /// in the benchmarks' folder: the benchmarks reference the ASP.NET Core framework, so Microsoft.Extensions.* are not
+    /// copied there, and the agent (whose runtimeconfig names only Microsoft.NETCore.App) cannot start from it.
+    /// </summary>
+    public static string BuildOutput
+    {
+        get
+        {
+            var exe = Path.Combine(RepoData.Root, "agent", "Edge.Agent", "bin", "Release", "net10.0", "edge-agent");
+            return File.Exists(exe) ? exe
+                : throw new FileNotFoundException($"the agent's build output {exe} does not exist: run dotnet build agent/Edge.Agent -c Release");
+        }
+    }
 
-    /// <summary>Runtime knobs worth trying for a small, mostly idle service; names match <c>--variants</c>.</summary>
+    /// <summary>
+    /// Runtime knobs worth trying for a small, mostly idle service; names match <c>--variants</c>. Sizes are hexadecimal
+    /// without a <c>0x</c> prefix: the jitted runtime accepts both, but Native AOT's parser (RhConfig::ReadConfigValue in
+    /// dotnet/runtime) rejects the prefix and silently ignores the setting.
+    /// </summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Presets = new Dictionary<string, IReadOnlyDictionary<string, string>>
     {
         ["default"] = new Dictionary<string, string>(),
@@ -16,16 +33,22 @@ internal sealed record AgentVariant(string Name, string Executable, IReadOnlyDic
         ["tiered"] = new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "1" },
         ["tiered-no-pgo"] = new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "1", ["DOTNET_TieredPGO"] = "0" },
         ["malloc-arena-2"] = new Dictionary<string, string> { ["MALLOC_ARENA_MAX"] = "2" },
-        ["gen0-1m"] = new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0x100000" },
+        ["gen0-1m"] = new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "100000" },
         ["conserve-memory"] = new Dictionary<string, string> { ["DOTNET_GCConserveMemory"] = "7" },
-        ["heap-limit-32m"] = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x2000000" },
-        ["gen0-4m"] = new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0x400000" },
+        ["heap-limit-32m"] = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "2000000" },
+        ["gen0-4m"] = new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "400000" },
         ["wxorx-off"] = new Dictionary<string, string> { ["DOTNET_EnableWriteXorExecute"] = "0" },
-        ["wxorx-off-gen0-1m"] = new Dictionary<string, string> { ["DOTNET_EnableWriteXorExecute"] = "0", ["DOTNET_GCgen0size"] = "0x100000" },
-        ["gen0max-1m"] = new Dictionary<string, string> { ["DOTNET_GCGen0MaxBudget"] = "0x100000" },
+        ["wxorx-off-gen0-1m"] = new Dictionary<string, string> { ["DOTNET_EnableWriteXorExecute"] = "0", ["DOTNET_GCgen0size"] = "100000" },
+        ["gen0max-1m"] = new Dictionary<string, string> { ["DOTNET_GCGen0MaxBudget"] = "100000" },
+        // Smaller GC regions (the default is 4 MiB, one of them the ephemeral region, dirtied whole) and gen0 budget.
+        ["region-1m"] = new Dictionary<string, string> { ["DOTNET_GCRegionSize"] = "100000" },
+        ["region-1m-gen0-256k"] = new Dictionary<string, string> { ["DOTNET_GCRegionSize"] = "100000", ["DOTNET_GCgen0size"] = "40000" },
+        ["gen0-256k"] = new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "40000" },
+        // The resident-memory trim off (on by default in the Native AOT build), to compare.
+        ["no-trim"] = new Dictionary<string, string> { ["EDGE_Agent__ResidentTrim__Mode"] = "off" },
         // The agent's own /metrics on a free loopback port, scraped once a second like node_exporter.
         ["metrics"] = new Dictionary<string, string> { [AgentProcess.MetricsListenKey] = AgentProcess.AutoPort },
-        ["metrics-gen0max-1m"] = new Dictionary<string, string> { [AgentProcess.MetricsListenKey] = AgentProcess.AutoPort, ["DOTNET_GCGen0MaxBudget"] = "0x100000" },
+        ["metrics-gen0max-1m"] = new Dictionary<string, string> { [AgentProcess.MetricsListenKey] = AgentProcess.AutoPort, ["DOTNET_GCGen0MaxBudget"] = "100000" },
     };
 
     /// <summary>

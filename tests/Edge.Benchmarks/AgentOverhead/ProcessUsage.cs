@@ -36,6 +36,59 @@ internal static class ProcessUsage
     public static string RssBreakdown(int pid) =>
         string.Create(CultureInfo.InvariantCulture, $"anon {StatusMiB(pid, "RssAnon:"):F1} MiB, file {StatusMiB(pid, "RssFile:"):F1} MiB, shmem {StatusMiB(pid, "RssShmem:"):F1} MiB");
 
+    /// <summary>
+    /// What the resident memory is made of, from /proc/PID/smaps (KiB of Rss per class): the executable's file pages
+    /// (code, read-only data), its written pages (.data, relocated), the anonymous mapping right after it (.bss: Native
+    /// AOT's rehydrated type data and statics, Go's runtime state), shared libraries, malloc's heap and arenas, thread
+    /// stacks, and the remaining anonymous memory (the .NET GC's regions and runtime data; Go's heap arenas).
+    /// </summary>
+    public static string Composition(int pid)
+    {
+        var exe = new FileInfo($"/proc/{pid}/exe").LinkTarget;
+        var mappings = Edge.Agent.Footprint.MemoryMapping.ParseSmaps(File.ReadLines($"/proc/{pid}/smaps"));
+        long binary = 0, written = 0, bss = 0, libs = 0, malloc = 0, stacks = 0, otherAnon = 0, otherFile = 0;
+        for (var i = 0; i < mappings.Count; i++)
+        {
+            var m = mappings[i];
+            if (m.Path == exe)
+            {
+                binary += m.RssKiB - m.AnonymousKiB;
+                written += m.AnonymousKiB;
+            }
+            else if (m.Inode == 0 && m.Path.Length == 0 && i > 0 && mappings[i - 1].Path == exe && mappings[i - 1].End == m.Start)
+            {
+                bss += m.RssKiB;
+            }
+            else if (Edge.Agent.Footprint.ResidentTrimmer.IsSharedObject(m.Path))
+            {
+                libs += m.RssKiB;
+            }
+            else if (m.Path == "[heap]" || (m.Path.Length == 0 && m.Start % (64UL << 20) == 0 && m.Length <= 64UL << 20 && m.Length < 1UL << 20))
+            {
+                // glibc's per-thread arenas start at 64 MiB-aligned addresses (HEAP_MAX_SIZE, malloc/arena.c).
+                malloc += m.RssKiB;
+            }
+            else if (m.Path.StartsWith("[stack", StringComparison.Ordinal)
+                     || (m.Path.Length == 0 && i > 0 && mappings[i - 1].Permissions == "---p" && mappings[i - 1].End == m.Start
+                         && mappings[i - 1].Length == (ulong)Environment.SystemPageSize && m.Length is >= 64UL << 10 and <= 16UL << 20))
+            {
+                // A thread stack: an anonymous mapping right above a one-page guard (pthread_create's default layout).
+                stacks += m.RssKiB;
+            }
+            else if (m.Inode == 0)
+            {
+                otherAnon += m.RssKiB;
+            }
+            else
+            {
+                otherFile += m.RssKiB;
+            }
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"binary {binary} + written {written} + .bss {bss}, libs {libs}, other files {otherFile}, malloc {malloc}, stacks {stacks}, other anon (GC heap, runtime) {otherAnon} KiB");
+    }
+
     private static double StatusMiB(int pid, string key) => KeyedMiB($"/proc/{pid}/status", key);
 
     private static double KeyedMiB(string file, string key)

@@ -2,6 +2,7 @@ using Edge.Common.Contracts;
 using Edge.Controller.History;
 using Edge.Controller.Options;
 using Edge.Controller.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -128,6 +129,113 @@ public sealed class FasterHistoryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Reopen_NewestCheckpointDamaged_FallsBackToThePreviousAndSaysSo()
+    {
+        var options = new HistoryOptions { MemorySizeBytes = 1 << 16, PageSizeBytes = 1 << 12, IndexSizeBytes = 1 << 16 };
+        Guid older, newest;
+        using (var store = Open(options))
+        {
+            using var writer = store.OpenWriter();
+            for (var i = 0; i < 100; i++)
+            {
+                writer.Append(Batch("n1", i, T0 + (i * 1000L)));
+            }
+
+            older = (await writer.CheckpointAsync(TestContext.Current.CancellationToken))!.Value;
+            for (var i = 100; i < 200; i++)
+            {
+                writer.Append(Batch("n1", i, T0 + (i * 1000L)));
+            }
+
+            newest = (await writer.CheckpointAsync(TestContext.Current.CancellationToken))!.Value;
+            Assert.Equal([newest, older], store.CheckpointTokens());
+        }
+
+        // Damage the newest checkpoint on disk: every byte of its log checkpoint files (metadata and snapshot) becomes 0xFF.
+        var damagedFiles = Directory.GetFiles(Path.Combine(_dir.Path, "checkpoints", "cpr-checkpoints", newest.ToString()), "*", SearchOption.AllDirectories);
+        Assert.NotEmpty(damagedFiles);
+        foreach (var file in damagedFiles)
+        {
+            var length = (int)new FileInfo(file).Length;
+            await File.WriteAllBytesAsync(file, Enumerable.Repeat((byte)0xFF, Math.Max(length, 64)).ToArray(), TestContext.Current.CancellationToken);
+        }
+
+        var log = new CapturedLog();
+        using var reopened = Open(options, log);
+
+        Assert.True(reopened.Recovered);
+        Assert.Equal(older, reopened.Recovery.RecoveredFrom);
+        Assert.True(reopened.Recovery.FellBack);
+        Assert.Equal(newest, Assert.Single(reopened.Recovery.Failures).Token);
+        Assert.Contains($"recovered from the older checkpoint {older} after 1 damaged ({newest}:", reopened.Recovery.Describe(), StringComparison.Ordinal);
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains($"History checkpoint {newest}", StringComparison.Ordinal) && e.Message.Contains("cannot be recovered", StringComparison.Ordinal));
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains($"recovered from the older checkpoint {older}", StringComparison.Ordinal));
+        // The damaged checkpoint is set aside for inspection and no longer counted.
+        Assert.True(Directory.Exists(Path.Combine(_dir.Path, "checkpoints-damaged", "cpr-checkpoints", newest.ToString())));
+        Assert.Equal([older], reopened.CheckpointTokens());
+        // The data is the older checkpoint's: the first 100 batches; the ones after it are gone, so their sequence numbers are new again.
+        var points = reopened.Query("n1", "node", null, T0, T0 + 300_000, TestContext.Current.CancellationToken).Single().Points;
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => T0 + (i * 1000L)), points.Select(p => p.TimestampMs));
+        using var writerAgain = reopened.OpenWriter();
+        Assert.True(writerAgain.Append(Batch("n1", 99, T0 + 99_000)).Duplicate);
+        Assert.False(writerAgain.Append(Batch("n1", 150, T0 + 150_000)).Duplicate);
+    }
+
+    [Fact]
+    public async Task Reopen_EveryCheckpointDamaged_StartsEmptyAndSaysSo()
+    {
+        var options = new HistoryOptions { MemorySizeBytes = 1 << 16, PageSizeBytes = 1 << 12, IndexSizeBytes = 1 << 16 };
+        Guid only;
+        using (var store = Open(options))
+        {
+            using var writer = store.OpenWriter();
+            writer.Append(Batch("n1", 0, T0));
+            only = (await writer.CheckpointAsync(TestContext.Current.CancellationToken))!.Value;
+        }
+
+        foreach (var file in Directory.GetFiles(Path.Combine(_dir.Path, "checkpoints", "cpr-checkpoints", only.ToString()), "*", SearchOption.AllDirectories))
+        {
+            await File.WriteAllBytesAsync(file, Enumerable.Repeat((byte)0xFF, 64).ToArray(), TestContext.Current.CancellationToken);
+        }
+
+        var log = new CapturedLog();
+        using var reopened = Open(options, log);
+
+        Assert.False(reopened.Recovered);
+        Assert.True(reopened.Recovery.Failed);
+        Assert.StartsWith("FAILED: none of 1 checkpoints could be recovered", reopened.Recovery.Describe(), StringComparison.Ordinal);
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Critical && e.Message.Contains("it starts EMPTY", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Checkpoint_KeepsTheConfiguredNumber()
+    {
+        using var store = Open(new HistoryOptions { MemorySizeBytes = 1 << 16, PageSizeBytes = 1 << 12, IndexSizeBytes = 1 << 16, CheckpointsKept = 2 });
+        using var writer = store.OpenWriter();
+        var tokens = new List<Guid>();
+        for (var round = 0; round < 4; round++)
+        {
+            writer.Append(Batch("n1", round, T0 + (round * 1000L)));
+            tokens.Add((await writer.CheckpointAsync(TestContext.Current.CancellationToken))!.Value);
+        }
+
+        Assert.Equal([tokens[3], tokens[2]], store.CheckpointTokens());
+        Assert.Equal(2, Directory.GetDirectories(Path.Combine(_dir.Path, "checkpoints", "index-checkpoints")).Length);
+    }
+
+    [Fact]
+    public void Open_NoCheckpoint_NotRecoveredAndNoFailure()
+    {
+        using var store = Open(new HistoryOptions { MemorySizeBytes = 1 << 16, PageSizeBytes = 1 << 12, IndexSizeBytes = 1 << 16 });
+
+        Assert.False(store.Recovered);
+        Assert.Equal(0, store.Recovery.CheckpointsFound);
+        Assert.Null(store.Recovery.RecoveredFrom);
+        Assert.Empty(store.Recovery.Failures);
+        Assert.Equal("no checkpoint: started empty", store.Recovery.Describe());
+    }
+
+    [Fact]
     public void Query_UnknownNodeOrEmptyRange_ReturnsNothing()
     {
         using var store = Open(new HistoryOptions { MemorySizeBytes = 1 << 16, PageSizeBytes = 1 << 12, IndexSizeBytes = 1 << 16 });
@@ -175,9 +283,10 @@ public sealed class FasterHistoryStoreTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private FasterHistoryStore Open(HistoryOptions options)
+    private FasterHistoryStore Open(HistoryOptions options, CapturedLog? log = null)
     {
-        var store = new FasterHistoryStore(options, _dir.Path, _time, NullLogger<FasterHistoryStore>.Instance);
+        var logger = log is null ? NullLogger<FasterHistoryStore>.Instance : (ILogger<FasterHistoryStore>)new Logger<FasterHistoryStore>(new LoggerFactory([log]));
+        var store = new FasterHistoryStore(options, _dir.Path, _time, logger);
         store.OpenAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult();
         return store;
     }

@@ -11,7 +11,8 @@ namespace Edge.Models.Statistical;
 /// sweep), following each new step online in between. The forecast of a decision window is the mean of the model's
 /// forecasts of the steps it covers, the step still being observed taken as seen so far.</item>
 /// <item>Run series (samples sharing a timestamp are one run): one step per run, its mean; no season; refitted after
-/// every run.</item>
+/// every run. At the first real decision after a single run, that run's tasks scored against the forecast are the
+/// calibration (as <c>edge</c>).</item>
 /// <item>Calibration as <c>edge</c>: every sample is scored (usage + c) / B against the forecast B in force (both on the
 /// shifted scale), the last <see cref="StatisticalOptions.ScoreWindow"/> scores are the empirical distribution of the
 /// coming usage; the limit is the point minimising idle + λ per sample above (for memory with <c>edge</c>'s exponential
@@ -58,6 +59,9 @@ internal sealed class StatisticalState : IRecommenderState
     private int _blockSamples;
     private int _blockBelowLower;
     private int _blockAboveUpper;
+    private readonly List<double> _lastRun = [];
+    private long _scoresAdded;
+    private long _inSampleScores;
 
     public StatisticalState(StatisticalModel family, StatisticalOptions options, double violationCost, bool tail)
     {
@@ -133,6 +137,7 @@ internal sealed class StatisticalState : IRecommenderState
         if (timestampS != _lastRunS)
         {
             CloseOpen();
+            _lastRun.Clear();
             _lastRunS = timestampS;
             _runIndex++;
             _openStep = _runIndex;
@@ -143,6 +148,11 @@ internal sealed class StatisticalState : IRecommenderState
         }
 
         Score(peak);
+        if (_lastRun.Count < _options.ScoreWindow)
+        {
+            _lastRun.Add(peak);
+        }
+
         _openSum += peak;
         _openCount++;
         _sum += peak;
@@ -230,6 +240,17 @@ internal sealed class StatisticalState : IRecommenderState
         MaybeFit(nowS);
         (_base, _offset) = Base(Math.Max(horizonS, _runs ? 1 : _options.StepS));
         _baseValid = _count > 0 && _sum > 0 && _base > 0;
+        if (_runs && _realDecisions && _scores.Count == 0 && _baseValid)
+        {
+            // Only one earlier run: its own tasks' spread around the forecast is the best calibration there is (as edge).
+            foreach (var peak in _lastRun)
+            {
+                _scores.Add((peak + _offset) / _base);
+                _scoresAdded++;
+                _inSampleScores++;
+            }
+        }
+
         _current = Predict();
     }
 
@@ -326,6 +347,7 @@ internal sealed class StatisticalState : IRecommenderState
         }
 
         _scores.Add((value + _offset) / _base);
+        _scoresAdded++;
         _blockSamples++;
         _blockBelowLower += value < _current.Lower ? 1 : 0;
         _blockAboveUpper += value > _current.Upper ? 1 : 0;
@@ -348,9 +370,14 @@ internal sealed class StatisticalState : IRecommenderState
             s = SizedRunModel.TailExtended(sorted, s, _base, _violationCost);
         }
 
+        // Split conformal's finite-sample rule (Lei et al., JASA 2018): with fewer out-of-sample scores than
+        // 1/α − 1 per tail the honest interval is unbounded; in-sample scores (one earlier run's own spread) do not count.
+        var outOfSample = Math.Min(n, _scoresAdded - _inSampleScores);
+        var alpha = (1 - _options.IntervalLevel) / 2;
+        var bounded = Math.Ceiling((outOfSample + 1) * (1 - alpha) - 1e-9) <= outOfSample;
         var upperLevel = _upperTail.UpperLevel(n);
-        var upper = upperLevel >= 1 ? double.PositiveInfinity : (Quantiles.OfSorted(sorted, upperLevel) * _base) - _offset;
-        var lower = (Quantiles.OfSorted(sorted, _lowerTail.LowerLevel(n)) * _base) - _offset;
+        var upper = !bounded || upperLevel >= 1 ? double.PositiveInfinity : (Quantiles.OfSorted(sorted, upperLevel) * _base) - _offset;
+        var lower = bounded ? (Quantiles.OfSorted(sorted, _lowerTail.LowerLevel(n)) * _base) - _offset : 0;
         return new Recommendation(
             Math.Max((s * _base) - _offset, 0),
             level,

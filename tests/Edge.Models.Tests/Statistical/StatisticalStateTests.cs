@@ -192,6 +192,27 @@ public sealed class StatisticalStateTests
     }
 
     [Theory]
+    [MemberData(nameof(Names))]
+    public void ObserveRun_OneEarlierRun_CalibratesOnItsSpreadButStatesAnUnboundedInterval(string name)
+    {
+        var state = RecommenderRegistry.CreateDefault().Find(name)!.CreateState(ResourceKind.Memory, 2);
+        double[] peaks = [900, 1000, 1100, 1000];
+        foreach (var peak in peaks)
+        {
+            state.ObserveRun(Start, peak);
+        }
+
+        var r = state.Recommend(Start + 3600, 3600);
+
+        // The limit comes from the run's own spread (cost-optimal point at or above its largest peak for λ = 2 GiB);
+        // four in-sample scores are too few for a bounded 90% conformal interval.
+        Assert.InRange(r.Limit, 1100, 2000);
+        Assert.Equal(1000, r.Forecast, 6);
+        Assert.Equal(double.PositiveInfinity, r.Upper);
+        Assert.Equal(0, r.Lower);
+    }
+
+    [Theory]
     [InlineData(0.0)]
     [InlineData(-1.0)]
     [InlineData(double.NaN)]

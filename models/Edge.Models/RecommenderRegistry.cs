@@ -41,9 +41,12 @@ public sealed class RecommenderRegistry
         registry.Add(new OracleRecommender(6 * 3600, "oracle-6h"));
         registry.Add(new OracleRecommender(86400, "oracle-1d"));
         registry.Add(new OracleRecommender(7 * 86400, "oracle-7d"));
+        registry.Add(new StatisticalRecommender(StatisticalModel.Ets));
+        registry.Add(new StatisticalRecommender(StatisticalModel.Sarima));
         registry.AddGroup("floors", "vpa", "edge-floor");
         registry.AddGroup("foresight", "oracle", "oracle-6h", "oracle-1d", "oracle-7d");
         registry.AddGroup("no-floors", "vpa-nofloor", "edge");
+        registry.AddGroup("statistical", "seasonal", "ets", "sarima");
         registry.AddGroup("autopilot", "autopilot-avg", "autopilot-pct", "autopilot-max", "autopilot-ml");
         return registry;
     }

@@ -1,0 +1,388 @@
+using Edge.Models.Forecasting;
+using Edge.Models.Statistical.TimeSeries;
+
+namespace Edge.Models.Statistical;
+
+/// <summary>
+/// One series' state of <see cref="StatisticalRecommender"/>.
+/// <list type="bullet">
+/// <item>Regular series: samples are averaged per 15-minute step (aligned to Unix time); the last 7 days of step means
+/// are kept and the model is refitted on them once a day (<see cref="FitCache"/> shares the fit between the states of a
+/// sweep), following each new step online in between. The forecast of a decision window is the mean of the model's
+/// forecasts of the steps it covers, the step still being observed taken as seen so far.</item>
+/// <item>Run series (samples sharing a timestamp are one run): one step per run, its mean; no season; refitted after
+/// every run. At the first real decision after a single run, that run's tasks scored against the forecast are the
+/// calibration (as <c>edge</c>).</item>
+/// <item>Calibration as <c>edge</c>: every sample is scored (usage + c) / B against the forecast B in force (both on the
+/// shifted scale), the last <see cref="StatisticalOptions.ScoreWindow"/> scores are the empirical distribution of the
+/// coming usage; the limit is the point minimising idle + λ per sample above (for memory with <c>edge</c>'s exponential
+/// tail past the largest score), the interval the 5% / 95% quantiles with each tail adapted by adaptive conformal
+/// inference. Simulated decisions every hour (every run) before the first real one warm the scores up.</item>
+/// <item>Input: NaN and infinite samples are ignored (a gap); negative ones count as 0. Missing steps are NaN to the
+/// model (it moves on its own forecast); a gap longer than the history restarts it. Too short a history (fewer than
+/// <see cref="StatisticalOptions.MinFitSteps"/> steps) forecasts the last step's mean; a constant series fits a model
+/// with zero error and its scores are all 1, so the limit is the constant.</item>
+/// </list>
+/// </summary>
+internal sealed class StatisticalState : IRecommenderState
+{
+    private readonly StatisticalModel _family;
+    private readonly StatisticalOptions _options;
+    private readonly double _violationCost;
+    private readonly bool _tail;
+    private readonly int _season;
+    private readonly double[] _history;
+    private readonly SortedWindow _scores;
+    private readonly AdaptiveQuantile _lowerTail;
+    private readonly AdaptiveQuantile _upperTail;
+    private int _historyStart;
+    private int _historyCount;
+    private long _lastStep = long.MinValue;
+    private long _openStep = long.MinValue;
+    private double _openSum;
+    private int _openCount;
+    private ITimeSeriesModel? _model;
+    private double _modelOffset;
+    private long _lastFitS = long.MinValue;
+    private int _stepsSinceFit;
+    private bool _runs;
+    private long _lastRunS = long.MinValue;
+    private long _runIndex;
+    private bool _realDecisions;
+    private long _blockEndS = long.MinValue;
+    private double _sum;
+    private long _count;
+    private double _base;
+    private double _offset;
+    private bool _baseValid;
+    private Recommendation _current;
+    private int _blockSamples;
+    private int _blockBelowLower;
+    private int _blockAboveUpper;
+    private readonly List<double> _lastRun = [];
+    private long _scoresAdded;
+    private long _inSampleScores;
+
+    public StatisticalState(StatisticalModel family, StatisticalOptions options, double violationCost, bool tail)
+    {
+        _family = family;
+        _options = options;
+        _violationCost = violationCost;
+        _tail = tail;
+        _season = options.SeasonS > 0 ? (int)(options.SeasonS / options.StepS) : 0;
+        _history = new double[options.HistorySteps];
+        _scores = new SortedWindow(options.ScoreWindow);
+        var alpha = (1 - options.IntervalLevel) / 2;
+        _lowerTail = new AdaptiveQuantile(alpha, options.AdaptationRate);
+        _upperTail = new AdaptiveQuantile(alpha, options.AdaptationRate);
+    }
+
+    /// <summary>The model in force (null until enough history), e.g. for diagnostics.</summary>
+    public ITimeSeriesModel? Model => _model;
+
+    public void Observe(long timestampS, double value)
+    {
+        if (!Sanitize(ref value))
+        {
+            return;
+        }
+
+        if (!_realDecisions && (_blockEndS == long.MinValue || timestampS >= _blockEndS))
+        {
+            Decide(timestampS, _options.DefaultHorizonS);
+        }
+
+        Score(value);
+        var step = FloorDiv(timestampS, _options.StepS);
+        if (_openStep == long.MinValue)
+        {
+            _openStep = step;
+        }
+        else if (step > _openStep)
+        {
+            CloseOpen();
+            var missing = step - _openStep - 1;
+            if (missing >= _history.Length)
+            {
+                Restart();
+            }
+            else
+            {
+                for (var i = 0; i < missing; i++)
+                {
+                    Push(double.NaN);
+                }
+
+                _lastStep = step - 1;
+            }
+
+            _openStep = step;
+        }
+
+        // A sample older than the step being observed (out of order) joins that step.
+        _openSum += value;
+        _openCount++;
+        _sum += value;
+        _count++;
+    }
+
+    public void ObserveRun(long timestampS, double peak)
+    {
+        _runs = true;
+        if (!Sanitize(ref peak))
+        {
+            return;
+        }
+
+        if (timestampS != _lastRunS)
+        {
+            CloseOpen();
+            _lastRun.Clear();
+            _lastRunS = timestampS;
+            _runIndex++;
+            _openStep = _runIndex;
+            if (!_realDecisions)
+            {
+                Decide(timestampS, 0);
+            }
+        }
+
+        Score(peak);
+        if (_lastRun.Count < _options.ScoreWindow)
+        {
+            _lastRun.Add(peak);
+        }
+
+        _openSum += peak;
+        _openCount++;
+        _sum += peak;
+        _count++;
+    }
+
+    public Recommendation Recommend(long nowS, long horizonS)
+    {
+        _realDecisions = true;
+        if (_runs)
+        {
+            CloseOpen();
+        }
+
+        Decide(nowS, horizonS);
+        return _current;
+    }
+
+    private static bool Sanitize(ref double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return false;
+        }
+
+        value = Math.Max(value, 0);
+        return true;
+    }
+
+    private static long FloorDiv(long a, long b) => (a / b) - ((a % b != 0 && (a < 0) != (b < 0)) ? 1 : 0);
+
+    private void CloseOpen()
+    {
+        if (_openCount == 0)
+        {
+            return;
+        }
+
+        Push(_openSum / _openCount);
+        _lastStep = _openStep;
+        _openSum = 0;
+        _openCount = 0;
+    }
+
+    private void Push(double mean)
+    {
+        var at = (_historyStart + _historyCount) % _history.Length;
+        if (_historyCount == _history.Length)
+        {
+            _historyStart = (_historyStart + 1) % _history.Length;
+        }
+        else
+        {
+            _historyCount++;
+        }
+
+        _history[at] = mean;
+        _stepsSinceFit++;
+        _model?.Update(Transform(mean, _modelOffset));
+    }
+
+    /// <summary>A gap longer than the history: what came before says nothing about the step after it.</summary>
+    private void Restart()
+    {
+        _historyCount = 0;
+        _historyStart = 0;
+        _model = null;
+        _lastFitS = long.MinValue;
+    }
+
+    private static double Transform(double mean, double offset) => double.IsNaN(mean) ? double.NaN : Math.Log(mean + offset);
+
+    private double HistoryAt(int i) => _history[(_historyStart + i) % _history.Length];
+
+    private void Decide(long nowS, long horizonS)
+    {
+        if (_blockSamples > 0)
+        {
+            _lowerTail.Update((double)_blockBelowLower / _blockSamples);
+            _upperTail.Update((double)_blockAboveUpper / _blockSamples);
+        }
+
+        _blockSamples = _blockBelowLower = _blockAboveUpper = 0;
+        _blockEndS = nowS + Math.Max(horizonS, 1);
+        MaybeFit(nowS);
+        (_base, _offset) = Base(Math.Max(horizonS, _runs ? 1 : _options.StepS));
+        _baseValid = _count > 0 && _sum > 0 && _base > 0;
+        if (_runs && _realDecisions && _scores.Count == 0 && _baseValid)
+        {
+            // Only one earlier run: its own tasks' spread around the forecast is the best calibration there is (as edge).
+            foreach (var peak in _lastRun)
+            {
+                _scores.Add((peak + _offset) / _base);
+                _scoresAdded++;
+                _inSampleScores++;
+            }
+        }
+
+        _current = Predict();
+    }
+
+    private void MaybeFit(long nowS)
+    {
+        var due = _runs
+            ? _model is null || _stepsSinceFit > 0
+            : _model is null || nowS - _lastFitS >= _options.RefitEveryS;
+        if (!due)
+        {
+            return;
+        }
+
+        var observed = 0;
+        var sum = 0.0;
+        for (var i = 0; i < _historyCount; i++)
+        {
+            var v = HistoryAt(i);
+            if (!double.IsNaN(v))
+            {
+                observed++;
+                sum += v;
+            }
+        }
+
+        if (observed < _options.MinFitSteps)
+        {
+            return;
+        }
+
+        var offset = Offset(sum / observed);
+        var y = new double[_historyCount];
+        for (var i = 0; i < y.Length; i++)
+        {
+            y[i] = Transform(HistoryAt(i), offset);
+        }
+
+        var firstIndex = _runs ? 0 : _lastStep - _historyCount + 1;
+        var season = _runs ? 0 : _season;
+        var spec = FitCache.GetOrFit(_family, y, firstIndex, season);
+        _lastFitS = nowS;
+        _stepsSinceFit = 0;
+        if (spec is null)
+        {
+            return;
+        }
+
+        _model = spec.Replay(y, firstIndex);
+        _modelOffset = offset;
+    }
+
+    /// <summary>c of the shifted log: a fraction of the mean usage, never 0 (a series of zeros).</summary>
+    private double Offset(double mean) => Math.Max(_options.OffsetFraction * mean, 1e-9);
+
+    /// <summary>The forecast B of the coming window on the shifted scale (usage + c), and c.</summary>
+    private (double Base, double Offset) Base(long horizonS)
+    {
+        var partial = !_runs && _openCount > 0 ? _openSum / _openCount : double.NaN;
+        if (_model is not null)
+        {
+            var steps = _runs ? 1 : (int)Math.Clamp((horizonS + _options.StepS - 1) / _options.StepS, 1, 4 * _history.Length);
+            Span<double> forecast = steps <= 64 ? stackalloc double[steps] : new double[steps];
+            _model.Forecast(forecast, Transform(partial, _modelOffset));
+            var sum = 0.0;
+            foreach (var f in forecast)
+            {
+                sum += Math.Exp(f);
+            }
+
+            return (sum / steps, _modelOffset);
+        }
+
+        // Too little history for a model: the last step's mean (the naive forecast, FPP3 §5.2).
+        var offset = Offset(_count == 0 ? 0 : _sum / _count);
+        var last = partial;
+        for (var i = _historyCount - 1; double.IsNaN(last) && i >= 0; i--)
+        {
+            last = HistoryAt(i);
+        }
+
+        if (double.IsNaN(last))
+        {
+            last = _runs && _openCount > 0 ? _openSum / _openCount : (_count == 0 ? 0 : _sum / _count);
+        }
+
+        return (last + offset, offset);
+    }
+
+    private void Score(double value)
+    {
+        if (!_baseValid)
+        {
+            return;
+        }
+
+        _scores.Add((value + _offset) / _base);
+        _scoresAdded++;
+        _blockSamples++;
+        _blockBelowLower += value < _current.Lower ? 1 : 0;
+        _blockAboveUpper += value > _current.Upper ? 1 : 0;
+    }
+
+    private Recommendation Predict()
+    {
+        var level = Math.Max(_base - _offset, 0);
+        var n = _scores.Count;
+        if (n == 0 || !_baseValid)
+        {
+            // Nothing scored yet: twice the forecast, unbounded interval (as edge).
+            return new Recommendation(2 * level, level, 0, double.PositiveInfinity, _options.IntervalLevel);
+        }
+
+        var sorted = _scores.Sorted;
+        var s = EdgeState.CheapestLimit(sorted, _base, _violationCost);
+        if (_tail)
+        {
+            s = SizedRunModel.TailExtended(sorted, s, _base, _violationCost);
+        }
+
+        // Split conformal's finite-sample rule (Lei et al., JASA 2018): with fewer out-of-sample scores than
+        // 1/α − 1 per tail the honest interval is unbounded; in-sample scores (one earlier run's own spread) do not count.
+        var outOfSample = Math.Min(n, _scoresAdded - _inSampleScores);
+        var alpha = (1 - _options.IntervalLevel) / 2;
+        var bounded = Math.Ceiling((outOfSample + 1) * (1 - alpha) - 1e-9) <= outOfSample;
+        var upperLevel = _upperTail.UpperLevel(n);
+        var upper = !bounded || upperLevel >= 1 ? double.PositiveInfinity : (Quantiles.OfSorted(sorted, upperLevel) * _base) - _offset;
+        var lower = bounded ? (Quantiles.OfSorted(sorted, _lowerTail.LowerLevel(n)) * _base) - _offset : 0;
+        return new Recommendation(
+            Math.Max((s * _base) - _offset, 0),
+            level,
+            Math.Max(lower, 0),
+            Math.Max(upper, 0),
+            _options.IntervalLevel);
+    }
+}

@@ -164,9 +164,10 @@ internal sealed partial class ResourceBroker
     private bool ReleaseLocked(string allocationId, bool stopInstance, string reason, BrokerEffects effects)
     {
         var now = NowMs();
-        if (_queue.TryRemove(allocationId, out var queued))
+        if (_queue.Contains(allocationId))
         {
             _store.RemoveQueued(allocationId);
+            _queue.TryRemove(allocationId, out var queued);
             effects.Decisions.Add(NewDecision(DecisionKind.Released, $"queued request cancelled: {reason}", queued!.Request, allocationId, null, null, now));
             return true;
         }
@@ -176,8 +177,8 @@ internal sealed partial class ResourceBroker
             return false;
         }
 
-        Forget(allocation);
         _store.RemoveAllocation(allocationId);
+        Forget(allocation);
         if (stopInstance && allocation.State == AllocationState.Active && allocation.Request.Executable is not null)
         {
             effects.Commands.Add(StopCommand(allocation, now));

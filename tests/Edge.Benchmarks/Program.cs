@@ -18,6 +18,7 @@ internal static class Program
         ("broker-attack --target before|after --attack preauth|flood", "controller RSS under pre-auth 256 MiB headers and an authenticated flood"),
         ("fuzz [--target NAME|all] [--minutes N] [--seed S] [--parallel]", "mutation fuzzing of every MQTT payload and HTTP body entry point"),
         ("metrics-scrape [--nodes N --instances N]", "controller GET /metrics for a large fleet: exposition size, series, scrape time"),
+        ("state [--placements N --steps N --dir PATH]", "state store vs the journals: placements/s and workflow step transitions/s, bytes written"),
     ];
 
     public static async Task<int> Main(string[] args)
@@ -43,6 +44,8 @@ internal static class Program
                 return await Forecast.ForecastBenchmark.RunAsync(rest);
             case "fuzz":
                 return await Fuzz.FuzzBenchmark.RunAsync(rest);
+            case "state":
+                return await State.StateBenchmark.RunAsync(rest);
             case "metrics-scrape":
                 return await MetricsScrape.MetricsScrapeBenchmark.RunAsync(rest);
             default:

@@ -20,6 +20,8 @@ internal sealed class AllocationQueue
         _ordered.Add(queued);
     }
 
+    public bool Contains(string allocationId) => _byId.ContainsKey(allocationId);
+
     public bool TryRemove(string allocationId, out QueuedRequest? queued)
     {
         if (!_byId.Remove(allocationId, out queued))

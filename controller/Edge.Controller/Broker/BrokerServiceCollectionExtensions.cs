@@ -15,9 +15,17 @@ internal static class BrokerServiceCollectionExtensions
         services.TryAddSingleton(sp => new BrokerMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<IAllocationStore>(sp =>
         {
+            // The controller's state store when registered (State.AddEdgeState); else one of the broker's own in
+            // StoreDirectory; else memory only. StoreDirectory is also where an earlier version's journal is imported from.
             var options = sp.GetRequiredService<IOptions<BrokerOptions>>().Value;
+            var logger = sp.GetRequiredService<ILogger<State.StateAllocationStore>>();
+            if (sp.GetService<State.IStateStore>() is { } state)
+            {
+                return new State.StateAllocationStore(state, options.StoreDirectory, logger);
+            }
+
             return options.StoreDirectory is { } directory
-                ? new JournalAllocationStore(directory, options.JournalCompactionRecords, options.FsyncJournal, sp.GetRequiredService<ILogger<JournalAllocationStore>>())
+                ? new State.StateAllocationStore(new State.SqliteStateStore(Path.Combine(directory, "state.db"), logger: logger), directory, logger, ownsState: true)
                 : new InMemoryAllocationStore();
         });
         services.TryAddSingleton<ResourceBroker>();

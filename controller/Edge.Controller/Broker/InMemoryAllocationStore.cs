@@ -8,11 +8,19 @@ internal sealed class InMemoryAllocationStore : IAllocationStore
 
     public BrokerSnapshot Load() => new([.. _allocations.Values], [.. _queue.Values]);
 
-    public void PutAllocation(Allocation allocation) => _allocations[allocation.AllocationId] = allocation;
+    public void PutAllocation(Allocation allocation)
+    {
+        _allocations[allocation.AllocationId] = allocation;
+        _queue.Remove(allocation.AllocationId);
+    }
 
     public void RemoveAllocation(string allocationId) => _allocations.Remove(allocationId);
 
-    public void PutQueued(QueuedRequest queued) => _queue[queued.AllocationId] = queued;
+    public void PutQueued(QueuedRequest queued)
+    {
+        _queue[queued.AllocationId] = queued;
+        _allocations.Remove(queued.AllocationId);
+    }
 
     public void RemoveQueued(string allocationId) => _queue.Remove(allocationId);
 }

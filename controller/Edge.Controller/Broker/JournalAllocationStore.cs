@@ -3,7 +3,9 @@ using System.Text.Json;
 namespace Edge.Controller.Broker;
 
 /// <summary>
-/// A durable <see cref="IAllocationStore"/>: an append-only JSON-lines journal beside a snapshot file. Each change
+/// The allocation journal of versions before the state store (<see cref="State.StateAllocationStore"/>), kept to
+/// import an upgraded controller's allocations and as the benchmark's baseline (<c>placement --journal</c>,
+/// <c>state</c>). A durable <see cref="IAllocationStore"/>: an append-only JSON-lines journal beside a snapshot file. Each change
 /// is one line, flushed to the OS before the call returns (and fsynced when configured); every
 /// <see cref="BrokerOptions.JournalCompactionRecords"/> lines the state is written to a new snapshot, renamed over
 /// the old one, and the journal starts empty. Replaying the whole journal over the snapshot is idempotent, so a
@@ -50,6 +52,10 @@ internal sealed partial class JournalAllocationStore : IAllocationStore, IDispos
     {
         _allocations[allocation.AllocationId] = allocation;
         Append(new JournalRecord(JournalOp.PutAllocation, allocation.AllocationId, Allocation: allocation));
+        if (_queue.Remove(allocation.AllocationId))
+        {
+            Append(new JournalRecord(JournalOp.RemoveQueued, allocation.AllocationId));
+        }
     }
 
     public void RemoveAllocation(string allocationId)
@@ -64,6 +70,7 @@ internal sealed partial class JournalAllocationStore : IAllocationStore, IDispos
     {
         _queue[queued.AllocationId] = queued;
         Append(new JournalRecord(JournalOp.PutQueued, queued.AllocationId, Queued: queued));
+        RemoveAllocation(queued.AllocationId);
     }
 
     public void RemoveQueued(string allocationId)

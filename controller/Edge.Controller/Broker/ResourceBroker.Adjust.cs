@@ -89,10 +89,10 @@ internal sealed partial class ResourceBroker
 
         var now = NowMs();
         var resized = allocation with { Resources = target };
+        _store.PutAllocation(resized);
         Detach(allocation, slot);
         _allocations[allocationId] = resized;
         Attach(resized, slot);
-        _store.PutAllocation(resized);
         if (allocation.Request.Executable is not null)
         {
             effects.Commands.Add(ResizeCommand(resized, now));
@@ -151,9 +151,9 @@ internal sealed partial class ResourceBroker
             Tier = _nodes.Tiers[slot],
             Resources = target,
         };
+        _store.PutAllocation(moved);
         Forget(allocation);
         Remember(moved);
-        _store.PutAllocation(moved);
         if (request.Executable is not null)
         {
             effects.Commands.Add(StopCommand(allocation, now));

@@ -131,13 +131,9 @@ internal sealed partial class ResourceBroker
             Sequence = _sequence++,
             Reason = reason,
         };
-        if (replacing is not null)
-        {
-            _store.RemoveAllocation(id);
-        }
-
-        _queue.Add(queued);
+        // Stored first (one transaction that also drops a replaced allocation's record), then remembered.
         _store.PutQueued(queued);
+        _queue.Add(queued);
         effects.Decisions.Add(NewDecision(DecisionKind.Queued, reason, request, id, null, Demand(profile, reduced: false), now) with { Alternatives = Alternatives(search) });
         _metrics.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "queued"));
         return new AllocationOutcome(AllocationStatus.Queued, id, null, reason);
@@ -154,8 +150,8 @@ internal sealed partial class ResourceBroker
         if (replacing is not null)
         {
             var lost = replacing with { State = AllocationState.Lost };
-            Remember(lost);
             _store.PutAllocation(lost);
+            Remember(lost);
             reason = $"{ReplaceCause(replacing)} and the allocation could not be placed again: {reason}";
         }
 
@@ -172,11 +168,6 @@ internal sealed partial class ResourceBroker
     {
         var slot = search.Best;
         var now = NowMs();
-        if (replacing is not null)
-        {
-            _allocations.Remove(id);
-        }
-
         var allocation = new Allocation
         {
             AllocationId = id,
@@ -192,8 +183,14 @@ internal sealed partial class ResourceBroker
             Request = request,
             Profile = profile,
         };
-        Remember(allocation);
+        // Stored first (a failed write leaves memory as it was and reaches the caller), then remembered.
         _store.PutAllocation(allocation);
+        if (replacing is not null)
+        {
+            _allocations.Remove(id);
+        }
+
+        Remember(allocation);
         if (request.Executable is not null)
         {
             effects.Commands.Add(StartCommand(allocation, now));

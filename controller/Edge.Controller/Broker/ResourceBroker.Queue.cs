@@ -8,13 +8,24 @@ internal sealed partial class ResourceBroker
     public async Task<int> ExpireQueuedAsync(CancellationToken cancellationToken)
     {
         var effects = new BrokerEffects();
+        State.StateStoreException? failed = null;
         lock (_lock)
         {
             var now = NowMs();
             foreach (var queued in _queue.Expired(now))
             {
+                try
+                {
+                    _store.RemoveQueued(queued.AllocationId);
+                }
+                catch (State.StateStoreException ex)
+                {
+                    // Stays queued (memory as stored); what was already expired is still published below.
+                    failed = ex;
+                    break;
+                }
+
                 _queue.TryRemove(queued.AllocationId, out _);
-                _store.RemoveQueued(queued.AllocationId);
                 var search = Search(queued.Request, Demand(queued.Profile, reduced: false), TierMaskOf(queued.Request), _options.Strategy);
                 var waited = TimeSpan.FromMilliseconds(now - queued.EnqueuedAtMs);
                 var timeout = TimeSpan.FromMilliseconds(queued.DeadlineMs - queued.EnqueuedAtMs);
@@ -27,14 +38,32 @@ internal sealed partial class ResourceBroker
         }
 
         await PublishAsync(effects, cancellationToken);
+        if (failed is not null)
+        {
+            throw failed;
+        }
+
         return effects.Decisions.Count;
     }
 
     /// <summary>
     /// Places queued requests in priority order while they fit. Without backfill the first one that does not fit
     /// stops the pass, so a large high-priority request is not starved by smaller ones behind it. Caller holds the lock.
+    /// A write the state store refuses ends the pass (the request stays queued; the store logged and counted it), so
+    /// the caller's own change and the placements made before it are still published.
     /// </summary>
     private void ServeQueue(BrokerEffects effects)
+    {
+        try
+        {
+            ServeQueueUnsafe(effects);
+        }
+        catch (State.StateStoreException)
+        {
+        }
+    }
+
+    private void ServeQueueUnsafe(BrokerEffects effects)
     {
         if (_queue.Count == 0)
         {
@@ -48,8 +77,8 @@ internal sealed partial class ResourceBroker
             var request = queued.Request;
             if (LaunchError(request) is { } launchError)
             {
-                _queue.TryRemove(queued.AllocationId, out _);
                 _store.RemoveQueued(queued.AllocationId);
+                _queue.TryRemove(queued.AllocationId, out _);
                 effects.Decisions.Add(NewDecision(DecisionKind.Rejected, $"refused when served from the queue: {launchError}", request, queued.AllocationId, null, null, now));
                 _metrics.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "invalid"));
                 continue;
@@ -73,11 +102,11 @@ internal sealed partial class ResourceBroker
                 continue;
             }
 
-            _queue.TryRemove(queued.AllocationId, out _);
-            _store.RemoveQueued(queued.AllocationId);
+            // Commit's write of the allocation also removes the queue record, in one transaction; memory follows it.
             var waited = TimeSpan.FromMilliseconds(now - queued.EnqueuedAtMs);
             var reason = PlacementReason(search, null, $"capacity freed after {waited.TotalSeconds:0.#}s in the queue at priority {request.Priority}");
             Commit(queued.AllocationId, request, queued.Profile, demand, search, reduced: false, effects, replacing: null, reason, "dequeued");
+            _queue.TryRemove(queued.AllocationId, out _);
         }
     }
 }

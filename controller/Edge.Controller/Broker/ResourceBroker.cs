@@ -179,9 +179,10 @@ internal sealed partial class ResourceBroker
     private bool ReleaseLocked(string allocationId, bool stopInstance, string reason, BrokerEffects effects)
     {
         var now = NowMs();
-        if (_queue.TryRemove(allocationId, out var queued))
+        if (_queue.Contains(allocationId))
         {
             _store.RemoveQueued(allocationId);
+            _queue.TryRemove(allocationId, out var queued);
             effects.Decisions.Add(NewDecision(DecisionKind.Released, $"queued request cancelled: {reason}", queued!.Request, allocationId, null, null, now));
             return true;
         }
@@ -191,9 +192,9 @@ internal sealed partial class ResourceBroker
             return false;
         }
 
+        _store.RemoveAllocation(allocationId);
         Forget(allocation);
         _startSentAt.Remove(allocationId);
-        _store.RemoveAllocation(allocationId);
         if (stopInstance && allocation.State == AllocationState.Active && allocation.Request.Executable is not null)
         {
             effects.Commands.Add(StopCommand(allocation, now));

@@ -14,6 +14,7 @@ using Edge.Controller.Operations;
 using Edge.Controller.Options;
 using Edge.Controller.Profiles;
 using Edge.Controller.Security;
+using Edge.Controller.State;
 using Edge.Controller.Telemetry;
 using Edge.Controller.Workflows;
 using Edge.Models.Profiling;
@@ -150,6 +151,7 @@ internal static class ControllerHost
         services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<MqttCommandPublisher>());
         services.AddSingleton<IDecisionPublisher, DecisionFanout>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<WorkflowOptions>>().Value.LaunchPolicy);
+        services.AddEdgeState(configuration);
         services.AddEdgeBroker(configuration);
         services.AddEdgeAdjuster(configuration);
         services.AddSingleton<IMetricObserver, AdjusterObserver>();

@@ -18,7 +18,7 @@ internal static class WorkflowEndpoints
     {
         app.MapPost("/api/workflows", SubmitAsync)
             .Requires(ApiPolicies.Submitter).WithName("SubmitWorkflow").WithTags("Workflows")
-            .Accepts<WorkflowSubmission>("application/json").Produces<SubmitResponse>(StatusCodes.Status201Created).Problems(StatusCodes.Status400BadRequest);
+            .Accepts<WorkflowSubmission>("application/json").Produces<SubmitResponse>(StatusCodes.Status201Created).Problems(StatusCodes.Status400BadRequest, StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/api/workflows", (WorkflowService service) =>
             TypedResults.Json(service.List(), ApiJson.Edge.IReadOnlyListWorkflowRunStatus))
             .Requires(ApiPolicies.Viewer).WithName("ListWorkflowRuns").WithTags("Workflows").Produces<IReadOnlyList<WorkflowRunStatus>>(StatusCodes.Status200OK);
@@ -52,7 +52,16 @@ internal static class WorkflowEndpoints
             return Error(StatusCodes.Status400BadRequest, $"the body is not a valid workflow submission: {decoded.Message}");
         }
 
-        var response = await service.SubmitAsync(decoded.Value, "http", cancellationToken);
+        SubmitResponse response;
+        try
+        {
+            response = await service.SubmitAsync(decoded.Value, "http", cancellationToken);
+        }
+        catch (State.StateStoreException ex)
+        {
+            // Nothing of the run was kept (the store refused it first); the client may try again later.
+            return Error(StatusCodes.Status503ServiceUnavailable, $"the run could not be stored: {ex.Message}");
+        }
         if (!response.Accepted)
         {
             var detail = response.Errors.Count == 1 ? response.Errors[0] : $"the workflow is refused for {response.Errors.Count} reasons: {string.Join("; ", response.Errors)}";

@@ -12,10 +12,14 @@ internal sealed class WorkflowMetrics
         Refused = meter.CreateCounter<long>("edge.workflows.refused", description: "Submissions refused (invalid DAG, disallowed command, duplicate run)");
         Finished = meter.CreateCounter<long>("edge.workflows.finished", description: "Runs finished, by state");
         Steps = meter.CreateCounter<long>("edge.workflows.step_attempts", description: "Step attempts ended, by outcome");
+        StoreFailures = meter.CreateCounter<long>("edge.workflows.store_failures", description: "Run changes the state store refused (undone in memory)");
+        Trimmed = meter.CreateCounter<long>("edge.workflows.trimmed", description: "Finished runs deleted past retention");
     }
 
     public Counter<long> Submitted { get; }
     public Counter<long> Refused { get; }
     public Counter<long> Finished { get; }
     public Counter<long> Steps { get; }
+    public Counter<long> StoreFailures { get; }
+    public Counter<long> Trimmed { get; }
 }

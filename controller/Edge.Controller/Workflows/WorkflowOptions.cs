@@ -28,8 +28,11 @@ internal sealed record WorkflowOptions
     /// <summary>…and at least this much more (MiB).</summary>
     public double OomMinimumExtraMiB { get; init; } = 64;
 
-    /// <summary>Finished runs kept in memory and in the API (older ones stay in the journal until compaction).</summary>
+    /// <summary>Finished runs kept in the store, in memory and in the API; the oldest beyond it are deleted.</summary>
     public int KeepFinishedRuns { get; init; } = 1000;
+
+    /// <summary>How long a finished run is kept at most (it is deleted, and its retained status cleared, after it).</summary>
+    public TimeSpan FinishedRunRetention { get; init; } = TimeSpan.FromDays(7);
 
     /// <summary>How far ahead the volume forecast looks.</summary>
     public TimeSpan VolumeHorizon { get; init; } = TimeSpan.FromHours(1);

@@ -48,6 +48,11 @@ internal sealed class WorkflowOptionsValidator : IValidateOptions<WorkflowOption
             errors.Add($"{p}:KeepFinishedRuns {options.KeepFinishedRuns.ToString(CultureInfo.InvariantCulture)} must be >= 1");
         }
 
+        if (options.FinishedRunRetention <= TimeSpan.Zero)
+        {
+            errors.Add($"{p}:FinishedRunRetention {options.FinishedRunRetention} must be positive");
+        }
+
         if (options.VolumeHorizon <= TimeSpan.Zero)
         {
             errors.Add($"{p}:VolumeHorizon {options.VolumeHorizon} must be positive");

@@ -11,6 +11,9 @@ internal sealed class WorkflowRun
     private readonly Dictionary<string, StepState> _steps;
     private readonly WorkflowRetryPolicy _policy;
 
+    /// <summary>Steps changed since the last <see cref="AcceptChanges"/>, each with its state before the first change.</summary>
+    private readonly Dictionary<string, StepSnapshot> _before = new(StringComparer.Ordinal);
+
     public WorkflowRun(string runId, WorkflowSubmission submission, WorkflowRetryPolicy policy)
     {
         RunId = runId;
@@ -79,7 +82,7 @@ internal sealed class WorkflowRun
     /// <summary>The step waits in the broker's queue under <paramref name="queueId"/> (which becomes its instance id when placed).</summary>
     public void MarkQueued(string stepId, string? queueId, string reason)
     {
-        var step = _steps[stepId];
+        var step = Touch(stepId);
         step.State = WorkflowStepState.Queued;
         step.InstanceId = queueId;
         step.Reason = reason;
@@ -88,7 +91,7 @@ internal sealed class WorkflowRun
     /// <summary>The step's instance was moved to another node (migration or node loss); same attempt.</summary>
     public void MovedTo(string stepId, string nodeId, double memoryLimitMiB)
     {
-        var step = _steps[stepId];
+        var step = Touch(stepId);
         step.NodeId = nodeId;
         step.MemoryLimitMiB = memoryLimitMiB;
     }
@@ -123,7 +126,7 @@ internal sealed class WorkflowRun
 
     public void MarkRunning(string stepId, string nodeId, string instanceId, double memoryLimitMiB)
     {
-        var step = _steps[stepId];
+        var step = Touch(stepId);
         step.State = WorkflowStepState.Running;
         step.NodeId = nodeId;
         step.InstanceId = instanceId;
@@ -135,7 +138,7 @@ internal sealed class WorkflowRun
     /// <summary>Records how the current attempt ended; returns the step's new state (Retrying when it will run again).</summary>
     public WorkflowStepState Complete(string stepId, StepOutcome outcome, string? reason)
     {
-        var step = _steps[stepId];
+        var step = Touch(stepId);
         if (outcome == StepOutcome.Succeeded)
         {
             step.State = WorkflowStepState.Succeeded;
@@ -161,7 +164,7 @@ internal sealed class WorkflowRun
     /// <summary>The step cannot run at all (no node could ever hold it, or it was refused): the run fails, no retry.</summary>
     public void Fail(string stepId, string reason)
     {
-        var step = _steps[stepId];
+        var step = Touch(stepId);
         step.State = WorkflowStepState.Failed;
         step.Reason = reason;
     }
@@ -170,9 +173,26 @@ internal sealed class WorkflowRun
     {
         foreach (var step in _steps.Values.Where(s => s.State is not (WorkflowStepState.Succeeded or WorkflowStepState.Failed)))
         {
+            Touch(step.Step.Id);
             step.State = WorkflowStepState.Cancelled;
             step.Reason = reason;
         }
+    }
+
+    /// <summary>Whether any step changed since the last <see cref="AcceptChanges"/>.</summary>
+    public bool HasChanges => _before.Count > 0;
+
+    /// <summary>The steps changed since the last <see cref="AcceptChanges"/> (what the store must write), as they are now.</summary>
+    public IReadOnlyCollection<StepSnapshot> PendingChanges() => [.. _before.Keys.Select(Step)];
+
+    /// <summary>The pending changes were stored: they become the state to revert to.</summary>
+    public void AcceptChanges() => _before.Clear();
+
+    /// <summary>The pending changes could not be stored: every changed step goes back to its state before them.</summary>
+    public void RevertChanges()
+    {
+        Restore(_before.Values);
+        _before.Clear();
     }
 
     public WorkflowRunStatus ToStatus(long nowMs) => new()
@@ -183,6 +203,13 @@ internal sealed class WorkflowRun
         UpdatedAtMs = nowMs,
         Steps = Submission.Steps.Select(s => _steps[s.Id]).Select(s => new WorkflowStepStatus(s.Step.Id, s.State, s.NodeId, s.InstanceId, s.Attempt, s.Reason)).ToList(),
     };
+
+    private StepState Touch(string stepId)
+    {
+        var step = _steps[stepId];
+        _before.TryAdd(stepId, Step(stepId));
+        return step;
+    }
 
     private sealed class StepState(WorkflowStep step)
     {

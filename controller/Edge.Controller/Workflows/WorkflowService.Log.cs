@@ -26,6 +26,12 @@ internal sealed partial class WorkflowService
     [LoggerMessage(EventId = 6308, Level = LogLevel.Information, Message = "Run {RunId} finished {State} after {Seconds:0.0} s")]
     private partial void LogFinished(string runId, string state, double seconds);
 
-    [LoggerMessage(EventId = 6309, Level = LogLevel.Information, Message = "Restored {Unfinished} unfinished workflow run(s) of {Total} from the journal")]
+    [LoggerMessage(EventId = 6309, Level = LogLevel.Information, Message = "Restored {Unfinished} unfinished workflow run(s) of {Total} from the state store")]
     private partial void LogRestored(int unfinished, int total);
+
+    [LoggerMessage(EventId = 6313, Level = LogLevel.Error, Message = "Run {RunId}: the state store refused the change, which is undone: {Error}")]
+    private partial void LogStoreFailed(string runId, string error);
+
+    [LoggerMessage(EventId = 6314, Level = LogLevel.Information, Message = "Trimmed {Count} finished workflow run(s) past retention; {Kept} run(s) kept")]
+    private partial void LogTrimmed(int count, int kept);
 }

@@ -2,8 +2,8 @@ using System.Globalization;
 using Edge.Common.Contracts;
 using Edge.Controller.Broker;
 using Edge.Controller.Ingest;
-using Edge.Controller.Options;
 using Edge.Controller.Profiles;
+using Edge.Controller.State;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Controller.Workflows;
@@ -12,15 +12,18 @@ namespace Edge.Controller.Workflows;
 /// Runs workflow DAGs: validates a submission, then for each step whose dependencies have succeeded asks the broker
 /// for an allocation (prediction → placement → <c>start</c> on the chosen agent with the predicted limits), follows
 /// the agents' events to mark steps done, retries failed and OOM-killed steps per policy (with more memory after an
-/// OOM), journals every change before acting on it, and publishes each run's status retained on
-/// <c>{prefix}/v1/workflows/{run}/status</c>. All changes happen under one async lock.
+/// OOM), stores every change (only the steps that changed, <see cref="WorkflowRunStore"/>) before acting on it, and
+/// publishes each run's status retained on <c>{prefix}/v1/workflows/{run}/status</c>. A change the store refuses (full
+/// disk, I/O error) is undone in memory and reported (logged, counted, thrown to the caller). Finished runs beyond
+/// <see cref="WorkflowOptions.KeepFinishedRuns"/> or older than <see cref="WorkflowOptions.FinishedRunRetention"/> are
+/// deleted from the store and memory and their retained status cleared. All changes happen under one async lock.
 /// </summary>
 internal sealed partial class WorkflowService : IDisposable
 {
     private readonly WorkflowOptions _options;
     private readonly LaunchPolicy _launch;
     private readonly ResourceBroker _broker;
-    private readonly WorkflowJournal _journal;
+    private readonly WorkflowRunStore _store;
     private readonly MqttIngest _mqtt;
     private readonly EdgeTopics _topics;
     private readonly VolumeForecaster _volume;
@@ -34,7 +37,7 @@ internal sealed partial class WorkflowService : IDisposable
 
     public WorkflowService(
         IOptions<WorkflowOptions> options,
-        IOptions<ControllerOptions> controller,
+        WorkflowRunStore store,
         ResourceBroker broker,
         MqttIngest mqtt,
         EdgeTopics topics,
@@ -52,21 +55,25 @@ internal sealed partial class WorkflowService : IDisposable
         _time = time;
         _metrics = metrics;
         _logger = logger;
-        _journal = new WorkflowJournal(Path.Combine(controller.Value.DataDirectory, "workflows"), logger);
+        _store = store;
     }
 
-    /// <summary>Loads the journal and continues every unfinished run (called once at start, before events flow).</summary>
+    /// <summary>Loads the stored runs and continues every unfinished one (called once at start, before events flow).</summary>
     public async Task RestoreAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
             var restored = 0;
-            foreach (var record in _journal.Load(_options.KeepFinishedRuns))
+            foreach (var record in _store.Load())
             {
-                var run = new WorkflowRun(record.RunId, record.Submission!, _options.RetryPolicy);
+                var run = new WorkflowRun(record.Header.RunId, record.Submission, _options.RetryPolicy);
                 run.Restore(record.Steps);
-                var entry = new RunEntry(run, record.SubmittedAtMs) { UpdatedAtMs = record.UpdatedAtMs };
+                var entry = new RunEntry(run, record.Header.SubmittedAtMs)
+                {
+                    UpdatedAtMs = record.Header.UpdatedAtMs,
+                    FinishedAtMs = record.Header.FinishedAtMs ?? (run.IsFinished ? record.Header.UpdatedAtMs : null),
+                };
                 _runs[run.RunId] = entry;
                 foreach (var step in run.Snapshot().Where(s => s.InstanceId is not null && s.State is WorkflowStepState.Running or WorkflowStepState.Queued))
                 {
@@ -81,6 +88,7 @@ internal sealed partial class WorkflowService : IDisposable
             }
 
             LogRestored(restored, _runs.Count);
+            await TrimAsync(cancellationToken);
             foreach (var entry in _runs.Values.Where(e => !e.Run.IsFinished).ToList())
             {
                 await AdvanceAsync(entry, cancellationToken);
@@ -122,8 +130,18 @@ internal sealed partial class WorkflowService : IDisposable
             var now = NowMs();
             var run = new WorkflowRun(runId, submission with { RunId = runId }, _options.RetryPolicy);
             var entry = new RunEntry(run, now);
+            try
+            {
+                _store.Create(Header(entry), run.Submission, run.Snapshot());
+            }
+            catch (StateStoreException ex)
+            {
+                _metrics.StoreFailures.Add(1);
+                LogStoreFailed(runId, ex.Message);
+                throw;
+            }
+
             _runs[runId] = entry;
-            _journal.Append(new WorkflowJournalRecord { RunId = runId, Submission = run.Submission, SubmittedAtMs = now, UpdatedAtMs = now, Steps = run.Snapshot() });
             _volume.RecordSubmission(submission.WorkflowId, _time.GetUtcNow());
             _metrics.Submitted.Add(1);
             LogSubmitted(runId, submission.WorkflowId, submission.Steps.Count, source);
@@ -149,6 +167,7 @@ internal sealed partial class WorkflowService : IDisposable
 
             var active = entry.Run.Snapshot().Where(s => s.InstanceId is not null && s.State is WorkflowStepState.Running or WorkflowStepState.Queued).ToList();
             entry.Run.Cancel(reason);
+            MarkFinished(entry);
             Persist(entry);
             foreach (var step in active)
             {
@@ -326,11 +345,13 @@ internal sealed partial class WorkflowService : IDisposable
 
     public void Dispose()
     {
-        _journal.Dispose();
         _gate.Dispose();
     }
 
-    /// <summary>Places every ready step, then journals and publishes the run. Caller holds the lock.</summary>
+    /// <summary>
+    /// Places every ready step (each stored before the next is asked for, and released again when the store refuses
+    /// it), then stores and publishes the run. Caller holds the lock.
+    /// </summary>
     private async Task AdvanceAsync(RunEntry entry, CancellationToken cancellationToken)
     {
         var run = entry.Run;
@@ -356,8 +377,24 @@ internal sealed partial class WorkflowService : IDisposable
                     LogStepRefused(run.RunId, step.Id, outcome.Reason);
                     break;
             }
+
+            if (outcome.AllocationId is { } allocated && outcome.Status is AllocationStatus.Placed or AllocationStatus.Queued)
+            {
+                try
+                {
+                    Persist(entry);
+                }
+                catch (StateStoreException)
+                {
+                    // The step is back to waiting; what the broker reserved for it must not outlive that.
+                    _byInstance.Remove(allocated);
+                    await _broker.DeallocateAsync(allocated, cancellationToken);
+                    throw;
+                }
+            }
         }
 
+        MarkFinished(entry);
         Persist(entry);
         if (run.IsFinished && !wasFinished)
         {
@@ -365,9 +402,65 @@ internal sealed partial class WorkflowService : IDisposable
             _metrics.Finished.Add(1, new KeyValuePair<string, object?>("state", run.State.ToString()));
             _volume.RecordDemand(run.Submission.WorkflowId, entry.CoreSeconds, entry.GiBSeconds);
             LogFinished(run.RunId, run.State.ToString(), (NowMs() - entry.SubmittedAtMs) / 1000.0);
+            await PublishAsync(entry, cancellationToken);
+            await TrimAsync(cancellationToken);
+            return;
         }
 
         await PublishAsync(entry, cancellationToken);
+    }
+
+    /// <summary>A run that just finished gets its finishing time (stored with its next change); retention counts from it.</summary>
+    private void MarkFinished(RunEntry entry)
+    {
+        if (entry.Run.IsFinished && entry.FinishedAtMs is null)
+        {
+            entry.FinishedAtMs = NowMs();
+            entry.HeaderChanged = true;
+        }
+    }
+
+    /// <summary>
+    /// Deletes finished runs beyond <see cref="WorkflowOptions.KeepFinishedRuns"/> (oldest first) or finished longer
+    /// than <see cref="WorkflowOptions.FinishedRunRetention"/> ago: from the store first, then from memory, then their
+    /// retained status. When the store refuses, nothing is dropped (the next finish tries again). Caller holds the lock.
+    /// </summary>
+    private async Task TrimAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = NowMs() - (long)_options.FinishedRunRetention.TotalMilliseconds;
+        var finished = _runs.Values.Where(e => e.FinishedAtMs is not null).OrderByDescending(e => e.FinishedAtMs).ToList();
+        var expired = finished.Skip(_options.KeepFinishedRuns).Concat(finished.Take(_options.KeepFinishedRuns).Where(e => e.FinishedAtMs < cutoff)).Select(e => e.Run.RunId).ToList();
+        if (expired.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _store.Delete(expired);
+        }
+        catch (StateStoreException ex)
+        {
+            _metrics.StoreFailures.Add(1);
+            LogStoreFailed(string.Join(",", expired.Take(3)), ex.Message);
+            return;
+        }
+
+        foreach (var id in expired)
+        {
+            _runs.Remove(id);
+        }
+
+        _metrics.Trimmed.Add(expired.Count);
+        LogTrimmed(expired.Count, _runs.Count);
+        if (_mqtt.IsConnected)
+        {
+            foreach (var id in expired)
+            {
+                // An empty retained message deletes the broker's retained status of the run.
+                await _mqtt.Connection.PublishAsync(_topics.WorkflowStatus(id), [], retain: true, cancellationToken);
+            }
+        }
     }
 
     private void Finish(RunEntry entry, string stepId, string instance, StepOutcome outcome, string? reason)
@@ -440,11 +533,47 @@ internal sealed partial class WorkflowService : IDisposable
     /// <summary>Step hints <c>label.{key}</c> = value become required node labels.</summary>
     public const string LabelHintPrefix = "label.";
 
+    /// <summary>
+    /// Stores the steps that changed since the last store (and the run's header) in one transaction. When the store
+    /// refuses, the steps go back to their stored state, the failure is logged and counted, and the exception thrown.
+    /// </summary>
     private void Persist(RunEntry entry)
     {
-        entry.UpdatedAtMs = NowMs();
-        _journal.Append(new WorkflowJournalRecord { RunId = entry.Run.RunId, UpdatedAtMs = entry.UpdatedAtMs, Steps = entry.Run.Snapshot() });
+        if (!entry.Run.HasChanges && !entry.HeaderChanged)
+        {
+            return;
+        }
+
+        var now = NowMs();
+        try
+        {
+            _store.Update(Header(entry) with { UpdatedAtMs = now }, entry.Run.PendingChanges());
+        }
+        catch (StateStoreException ex)
+        {
+            entry.Run.RevertChanges();
+            if (entry.FinishedAtMs is not null && !entry.Run.IsFinished)
+            {
+                entry.FinishedAtMs = null;
+            }
+
+            _metrics.StoreFailures.Add(1);
+            LogStoreFailed(entry.Run.RunId, ex.Message);
+            throw;
+        }
+
+        entry.Run.AcceptChanges();
+        entry.HeaderChanged = false;
+        entry.UpdatedAtMs = now;
     }
+
+    private static RunHeader Header(RunEntry entry) => new()
+    {
+        RunId = entry.Run.RunId,
+        SubmittedAtMs = entry.SubmittedAtMs,
+        UpdatedAtMs = entry.UpdatedAtMs,
+        FinishedAtMs = entry.FinishedAtMs,
+    };
 
     private async Task PublishAsync(RunEntry entry, CancellationToken cancellationToken)
     {
@@ -484,6 +613,12 @@ internal sealed partial class WorkflowService : IDisposable
 
         /// <summary>When the run last changed (its status's <c>updatedAtMs</c>).</summary>
         public long UpdatedAtMs { get; set; } = submittedAtMs;
+
+        /// <summary>When the run finished (null while it runs): retention counts from here.</summary>
+        public long? FinishedAtMs { get; set; }
+
+        /// <summary>The header changed (it finished) and is not stored yet.</summary>
+        public bool HeaderChanged { get; set; }
         public double CoreSeconds { get; private set; }
         public double GiBSeconds { get; private set; }
 

@@ -7,10 +7,10 @@ namespace Edge.Controller.Tests.Broker;
 public sealed class BrokerRestartTests
 {
     [Fact]
-    public async Task Restart_WithAllocationsAndAQueue_BothComeBackFromTheJournal()
+    public async Task Restart_WithAllocationsAndAQueue_BothComeBackFromTheStateStore()
     {
         using var dir = new TempDirectory();
-        var store = Open(dir.Path);
+        var store = OpenState(dir.Path);
         var h = new BrokerHarness(new BrokerOptions { Contention = [ContentionPolicy.Queue] }, store);
         h.Profiles.Add("c", cpu: 3000, memory: 1024);
         await h.AddNodesAsync(BrokerHarness.Node("a"));
@@ -19,7 +19,7 @@ public sealed class BrokerRestartTests
         var queuedHigh = await h.AllocateAsync("c", priority: 2);
         store.Dispose();
 
-        using var reopened = Open(dir.Path);
+        using var reopened = OpenState(dir.Path);
         var broker = h.Restart(reopened);
 
         var allocation = Assert.Single(broker.GetAllocations());
@@ -92,6 +92,9 @@ public sealed class BrokerRestartTests
         using var reopened = Open(dir.Path);
         Assert.Equal(7, reopened.Load().Allocations.Count);
     }
+
+    private static Edge.Controller.State.StateAllocationStore OpenState(string path) =>
+        new(new Edge.Controller.State.SqliteStateStore(System.IO.Path.Combine(path, "state.db")), null, NullLogger.Instance, ownsState: true);
 
     private static JournalAllocationStore Open(string path) => new(path, 1000, fsync: false, NullLogger<JournalAllocationStore>.Instance);
 

@@ -9,7 +9,7 @@ namespace Edge.Controller.Tests.Broker;
 public sealed class BrokerServiceCollectionExtensionsTests
 {
     [Fact]
-    public void AddEdgeBroker_ConfiguredSection_BindsOptionsAndUsesTheJournal()
+    public void AddEdgeBroker_ConfiguredSection_BindsOptionsAndUsesTheStateStore()
     {
         using var dir = new TempDirectory();
         using var provider = Build(new Dictionary<string, string?>
@@ -28,8 +28,9 @@ public sealed class BrokerServiceCollectionExtensionsTests
         Assert.Equal([ContentionPolicy.Queue, ContentionPolicy.Reject], options.EffectiveContention);
         Assert.Equal([PricingTier.Spot], options.EffectiveLowerTiers);
         Assert.Equal(TimeSpan.FromMinutes(2), options.DefaultQueueTimeout);
-        Assert.IsType<JournalAllocationStore>(provider.GetRequiredService<IAllocationStore>());
+        Assert.IsType<Edge.Controller.State.StateAllocationStore>(provider.GetRequiredService<IAllocationStore>());
         Assert.NotNull(provider.GetRequiredService<ResourceBroker>());
+        Assert.True(File.Exists(Path.Combine(dir.Path, "state.db")), "the broker's own SQLite state file in StoreDirectory");
     }
 
     [Fact]

@@ -1,0 +1,59 @@
+namespace Edge.Controller.State;
+
+/// <summary>
+/// The controller's durable state: keyed records grouped in collections, changed only in atomic transactions. Kept
+/// deliberately narrow so that a second backend (etcd: a collection is a key prefix, a transaction a Txn, a record's
+/// <see cref="StoredRecord.CreateRevision"/> its CreateRevision) can stand behind it. Implementations are
+/// thread-safe; <see cref="Commit"/> returns once the change is durable, or throws <see cref="StateStoreException"/>
+/// having changed nothing.
+/// </summary>
+public interface IStateStore : IDisposable
+{
+    /// <summary>Short name of the backend and where it keeps its data (for logs and readiness).</summary>
+    string Describe { get; }
+
+    /// <summary>Every record of a collection in the order they were first written (an ordered queue reads this way).</summary>
+    IReadOnlyList<StoredRecord> List(string collection);
+
+    /// <summary>One record, or null.</summary>
+    StoredRecord? Get(string collection, string key);
+
+    /// <summary>How many records a collection holds.</summary>
+    long Count(string collection);
+
+    /// <summary>Applies every change or none. Throws <see cref="StateStoreException"/> (full disk, I/O error) with nothing applied.</summary>
+    void Commit(IReadOnlyList<StateChange> changes);
+}
+
+/// <summary>A stored record: its value and the revision (store-wide, increasing) at which the key was first written.</summary>
+public sealed record StoredRecord(string Collection, string Key, byte[] Value, long CreateRevision);
+
+/// <summary>What one change in a transaction does.</summary>
+public enum StateChangeKind
+{
+    /// <summary>Insert or replace the record (a replaced record keeps its place in the collection's order).</summary>
+    Put,
+
+    /// <summary>Delete the record if present.</summary>
+    Delete,
+
+    /// <summary>Delete every record of the collection.</summary>
+    DeleteCollection,
+}
+
+/// <summary>One change inside a transaction.</summary>
+public sealed record StateChange(StateChangeKind Kind, string Collection, string Key, byte[]? Value)
+{
+    public static StateChange Put(string collection, string key, byte[] value) => new(StateChangeKind.Put, collection, key, value);
+
+    public static StateChange Delete(string collection, string key) => new(StateChangeKind.Delete, collection, key, null);
+
+    public static StateChange DeleteCollection(string collection) => new(StateChangeKind.DeleteCollection, collection, "", null);
+}
+
+/// <summary>A write the store could not make (full disk, I/O error, damaged file); nothing of it was applied.</summary>
+public sealed class StateStoreException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>True when the device is full (SQLITE_FULL): freeing space lets later writes succeed.</summary>
+    public bool DiskFull { get; init; }
+}

@@ -1,0 +1,33 @@
+using Edge.Controller.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Controller.State;
+
+/// <summary>Registers the state store (<c>Controller:State</c>) and the stores kept in it.</summary>
+internal static class StateServiceCollectionExtensions
+{
+    public static IServiceCollection AddEdgeState(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StateOptions>().Bind(configuration.GetSection(StateOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StateOptions>, StateOptionsValidator>());
+        services.TryAddSingleton(sp => new StateMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton<IStateStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StateOptions>>().Value;
+            var data = sp.GetRequiredService<IOptions<ControllerOptions>>().Value.DataDirectory;
+            var store = new SqliteStateStore(
+                Path.Combine(data, options.Path),
+                options.Synchronous,
+                options.BusyTimeout,
+                sp.GetRequiredService<StateMetrics>(),
+                sp.GetRequiredService<ILogger<SqliteStateStore>>());
+            return store;
+        });
+        services.TryAddSingleton(sp => new WorkflowRunStore(
+            sp.GetRequiredService<IStateStore>(),
+            Path.Combine(sp.GetRequiredService<IOptions<ControllerOptions>>().Value.DataDirectory, "workflows"),
+            sp.GetRequiredService<ILogger<WorkflowRunStore>>()));
+        return services;
+    }
+}

@@ -132,7 +132,7 @@ public sealed class ConfigurationBindingTests
             {
                 values[$"{key}:bound-key"] = "bound-value";
             }
-            else if (t == typeof(IReadOnlyList<string>))
+            else if (t == typeof(IReadOnlyList<string>) || t == typeof(string[]) || t == typeof(List<string>))
             {
                 values[$"{key}:0"] = "/bound/first/";
                 values[$"{key}:1"] = "/bound/second";

@@ -235,7 +235,7 @@ public sealed class ApiSecurityTests : IDisposable
     }
 
     [Fact]
-    public async Task GetAllocationsAndQueue_NeverEchoEnvValues_AndTheJournalIsPrivate()
+    public async Task GetAllocationsAndQueue_NeverEchoEnvValues_AndTheStateStoreIsPrivate()
     {
         const string Secret = "s3cr3t-value-9f2c";
         var (controller, node) = await StartAsync();
@@ -257,14 +257,14 @@ public sealed class ApiSecurityTests : IDisposable
         Assert.DoesNotContain(Secret, await queued.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.Equal(Secret, (await node.WaitStartAsync(1)).Start!.Env["APP_PASSWORD"]);
 
-        var journal = Path.Combine(_dir.Path, "placement");
-        Assert.Equal(PrivateFiles.DirectoryMode, File.GetUnixFileMode(journal));
-        foreach (var file in Directory.EnumerateFiles(journal))
+        // Allocations (with their environment values) and runs live in the state store: its database and its
+        // -wal/-shm files must be readable by the controller's user alone.
+        var state = Directory.EnumerateFiles(_dir.Path, "state.db*").ToList();
+        Assert.Contains(Path.Combine(_dir.Path, "state.db"), state);
+        foreach (var file in state)
         {
             Assert.True((File.GetUnixFileMode(file) & ~PrivateFiles.FileMode) == 0, $"{file} is {File.GetUnixFileMode(file)}");
         }
-
-        Assert.Equal(PrivateFiles.DirectoryMode, File.GetUnixFileMode(Path.Combine(_dir.Path, "workflows")));
     }
 
     [Fact]

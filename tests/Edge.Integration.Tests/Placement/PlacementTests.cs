@@ -71,7 +71,10 @@ public sealed class PlacementTests
         // at once, stopped once it has been unknown for the grace (nothing reserved capacity for it).
         Assert.True(system.LiveCopies(id).ContainsKey(nodes[0]), $"instance {id} not running in its cgroup before the restart");
         await system.Controller!.StopAsync(TimeSpan.FromSeconds(30));
-        Directory.Delete(Path.Combine(system.DataDirectory, "placement"), recursive: true);
+        foreach (var file in Directory.EnumerateFiles(system.DataDirectory, "state.db*"))
+        {
+            File.Delete(file); // the state store (database, -wal, -shm): allocations and queue gone
+        }
         system.ControllerEnvironment["EDGE_Controller__Placement__UnknownInstanceGrace"] = "00:00:02";
         await system.StartControllerAsync(nodes);
         await Poll.UntilAsync(

@@ -26,7 +26,21 @@ public interface IStateStore : IDisposable
 }
 
 /// <summary>A stored record: its value and the revision (store-wide, increasing) at which the key was first written.</summary>
-public sealed record StoredRecord(string Collection, string Key, byte[] Value, long CreateRevision);
+public sealed record StoredRecord(string Collection, string Key, byte[] Value, long CreateRevision)
+{
+    /// <summary>The value as JSON of <typeparamref name="T"/>; a damaged record throws naming its collection and key.</summary>
+    public T Decode<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize(Value, type) ?? throw new System.Text.Json.JsonException("null");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new InvalidDataException($"state record '{Collection}/{Key}' is not a valid {typeof(T).Name}: {ex.Message}", ex);
+        }
+    }
+}
 
 /// <summary>What one change in a transaction does.</summary>
 public enum StateChangeKind

@@ -47,8 +47,8 @@ internal sealed partial class StateAllocationStore : IAllocationStore, IDisposab
     public BrokerSnapshot Load()
     {
         ImportJournal();
-        var allocations = _state.List(Allocations).Select(r => Decode(r, BrokerJsonContext.Default.Allocation)).ToList();
-        var queue = _state.List(Queue).Select(r => Decode(r, BrokerJsonContext.Default.QueuedRequest)).ToList();
+        var allocations = _state.List(Allocations).Select(r => r.Decode(BrokerJsonContext.Default.Allocation)).ToList();
+        var queue = _state.List(Queue).Select(r => r.Decode(BrokerJsonContext.Default.QueuedRequest)).ToList();
         return new BrokerSnapshot(allocations, queue);
     }
 
@@ -67,18 +67,6 @@ internal sealed partial class StateAllocationStore : IAllocationStore, IDisposab
     ]);
 
     public void RemoveQueued(string allocationId) => _state.Commit([StateChange.Delete(Queue, allocationId)]);
-
-    private static T Decode<T>(StoredRecord record, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(record.Value, type) ?? throw new JsonException("null");
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"state record '{record.Collection}/{record.Key}' is not a valid {typeof(T).Name}: {ex.Message}", ex);
-        }
-    }
 
     /// <summary>Moves the journal of earlier versions into the store once (idempotent across a crash mid-way).</summary>
     private void ImportJournal()

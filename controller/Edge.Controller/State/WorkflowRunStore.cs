@@ -38,11 +38,11 @@ internal sealed partial class WorkflowRunStore
         var runs = new List<StoredRun>();
         foreach (var header in _state.List(Runs))
         {
-            var run = Decode(header, StateJsonContext.Default.RunHeader);
+            var run = header.Decode(StateJsonContext.Default.RunHeader);
             var submission = _state.Get(Submissions, run.RunId) is { } s
-                ? Decode(s, EdgeJsonContext.Default.WorkflowSubmission)
+                ? s.Decode(EdgeJsonContext.Default.WorkflowSubmission)
                 : throw new InvalidDataException($"state: run '{run.RunId}' has a header but no submission record");
-            var steps = _state.List(StepsOf(run.RunId)).Select(r => Decode(r, StateJsonContext.Default.StepSnapshot)).ToDictionary(s => s.StepId, StringComparer.Ordinal);
+            var steps = _state.List(StepsOf(run.RunId)).Select(r => r.Decode(StateJsonContext.Default.StepSnapshot)).ToDictionary(s => s.StepId, StringComparer.Ordinal);
             runs.Add(new StoredRun(run, submission, [.. submission.Steps.Where(s => steps.ContainsKey(s.Id)).Select(s => steps[s.Id])]));
         }
 
@@ -90,18 +90,6 @@ internal sealed partial class WorkflowRunStore
 
     private static StateChange PutStep(string runId, StepSnapshot step) =>
         StateChange.Put(StepsOf(runId), step.StepId, JsonSerializer.SerializeToUtf8Bytes(step, StateJsonContext.Default.StepSnapshot));
-
-    private static T Decode<T>(StoredRecord record, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(record.Value, type) ?? throw new JsonException("null");
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"state record '{record.Collection}/{record.Key}' is not a valid {typeof(T).Name}: {ex.Message}", ex);
-        }
-    }
 
     private void ImportJournal()
     {

@@ -196,14 +196,20 @@ internal sealed partial class EtcdLeadership : BackgroundService, ILeadership, I
         Raise(new LeadershipChange(true, term, _options.MemberId));
         var reason = "stopping";
         AsyncDuplexStreamingCall<LeaseKeepAliveRequest, LeaseKeepAliveResponse>? stream = null;
+        var retryNow = false;
         try
         {
             while (!stopping.IsCancellationRequested)
             {
+                // After a failure the next member is tried at once (after a short pause, so a member that refuses
+                // instantly is not spun on): waiting a whole KeepAliveInterval would spend the RenewDeadline on the
+                // dead member while etcd elects a new raft leader.
                 using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping, leading.Token))
                 {
-                    await Task.Delay(_options.KeepAliveInterval, _time, wait.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    await Task.Delay(retryNow ? RetryPause : _options.KeepAliveInterval, _time, wait.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
+
+                retryNow = false;
 
                 if (stopping.IsCancellationRequested)
                 {
@@ -256,6 +262,7 @@ internal sealed partial class EtcdLeadership : BackgroundService, ILeadership, I
                     stream?.Dispose();
                     stream = null;
                     LogRenewFailed(_etcd.CurrentUrl, Describe(ex), _time.GetElapsedTime(renewedSentAt).TotalMilliseconds);
+                    retryNow = true;
                     continue;
                 }
 
@@ -271,6 +278,9 @@ internal sealed partial class EtcdLeadership : BackgroundService, ILeadership, I
 
         await RevokeAsync(leaseId);
     }
+
+    /// <summary>Pause before retrying a failed renewal on the next member.</summary>
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(100);
 
     private void StepDown(CancellationTokenSource leading, long term, string reason)
     {

@@ -116,7 +116,10 @@ public sealed class EtcdLeadershipTests : IAsyncLifetime
     [Fact]
     public async Task KillingAnEtcdMemberDoesNotEndTheLead()
     {
-        var all = await StartContendersAsync(3);
+        // A lease that spans etcd's own raft re-election (election timeout 1 s, longer on a loaded machine) plus a
+        // failed request to the dead member: with the 5 s default the lead ended once under CI load, which says
+        // "the machine was slow", not "the client does not fail over". The failover itself is what this checks.
+        var all = await StartContendersAsync(3, leaseTtl: TimeSpan.FromSeconds(10));
         var leader = await WaitForLeaderAsync(all, previousTerm: 0);
         var token = leader.LeadingToken;
         var term = leader.Term;
@@ -156,7 +159,7 @@ public sealed class EtcdLeadershipTests : IAsyncLifetime
         Assert.Equal(term + 1, other.Term);
     }
 
-    private async Task<List<EtcdLeadership>> StartContendersAsync(int count, bool throughCuts = false)
+    private async Task<List<EtcdLeadership>> StartContendersAsync(int count, bool throughCuts = false, TimeSpan? leaseTtl = null)
     {
         var started = new List<EtcdLeadership>();
         for (var i = 0; i < count; i++)
@@ -169,7 +172,7 @@ public sealed class EtcdLeadershipTests : IAsyncLifetime
                 urls = [.. cuts.Select(c => c.Url)];
             }
 
-            var contender = Contender($"c{i}", urls);
+            var contender = Contender($"c{i}", urls, leaseTtl);
             _cutsOf[contender] = throughCuts ? _cuts[^3..] : [];
             await contender.StartAsync(TestContext.Current.CancellationToken);
             started.Add(contender);
@@ -182,10 +185,13 @@ public sealed class EtcdLeadershipTests : IAsyncLifetime
 
     private List<TcpCut> CutsOf(EtcdLeadership contender) => _cutsOf[contender];
 
-    private EtcdLeadership Contender(string id, string[] urls)
+    private EtcdLeadership Contender(string id, string[] urls, TimeSpan? leaseTtl = null)
     {
+        var cluster = leaseTtl is { } ttl
+            ? new ClusterOptions { Etcd = urls, MemberId = id, LeaseTtl = ttl, RenewDeadline = ttl - TimeSpan.FromSeconds(2) }
+            : new ClusterOptions { Etcd = urls, MemberId = id };
         var contender = new EtcdLeadership(
-            MsOptions.Create(new ClusterOptions { Etcd = urls, MemberId = id }),
+            MsOptions.Create(cluster),
             MsOptions.Create(new ControllerOptions { DataDirectory = Path.Combine(_data.Path, id) }),
             NullLogger<EtcdLeadership>.Instance,
             TimeProvider.System);

@@ -12,6 +12,7 @@ namespace Edge.Controller.Tests.State;
 /// SQLite store, a second store instance (a follower) sees the first's commits, an oversized transaction is refused
 /// naming etcd's flag, and a write of a controller whose leader key is gone or another's is refused (fencing).
 /// </summary>
+[Collection("etcd")]
 public sealed class EtcdStateStoreTests : IAsyncLifetime
 {
     private EtcdCluster? _etcd;

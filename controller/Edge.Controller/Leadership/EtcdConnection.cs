@@ -21,11 +21,11 @@ internal sealed class EtcdConnection : IDisposable
     private int _current;
     private string? _token;
 
-    public EtcdConnection(ClusterOptions options)
+    public EtcdConnection(ClusterOptions options, int? maxReceiveMessageBytes = null)
     {
         _options = options;
         _urls = [.. options.Etcd];
-        _channels = [.. _urls.Select(url => CreateChannel(url, options))];
+        _channels = [.. _urls.Select(url => CreateChannel(url, options, maxReceiveMessageBytes))];
     }
 
     /// <summary>The endpoint requests go to now.</summary>
@@ -89,7 +89,7 @@ internal sealed class EtcdConnection : IDisposable
         }
     }
 
-    private static GrpcChannel CreateChannel(string url, ClusterOptions options)
+    private static GrpcChannel CreateChannel(string url, ClusterOptions options, int? maxReceiveMessageBytes)
     {
         var handler = new SocketsHttpHandler
         {
@@ -116,7 +116,7 @@ internal sealed class EtcdConnection : IDisposable
             handler.SslOptions = ssl;
         }
 
-        return GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+        return GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true, MaxReceiveMessageSize = maxReceiveMessageBytes ?? 4 * 1024 * 1024 });
     }
 
     /// <summary>The server's chain ends at the pinned CA alone and its certificate names the host (no other error).</summary>

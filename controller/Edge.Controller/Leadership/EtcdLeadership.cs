@@ -28,7 +28,7 @@ namespace Edge.Controller.Leadership;
 /// <item>On stopping, the leader revokes its lease so a follower takes over without waiting for the TTL.</item>
 /// </list>
 /// </summary>
-internal sealed partial class EtcdLeadership : BackgroundService, ILeadership, IClusterView
+internal sealed partial class EtcdLeadership : BackgroundService, ILeadership, IClusterView, State.IStateFence
 {
     private readonly ClusterOptions _options;
     private readonly string? _termFile;
@@ -44,6 +44,7 @@ internal sealed partial class EtcdLeadership : BackgroundService, ILeadership, I
     private volatile string? _leaderUrl;
     private volatile bool _leaderKnown;
     private long _renewals;
+    private volatile State.StateFenceToken? _fence;
 
     public EtcdLeadership(IOptions<ClusterOptions> options, IOptions<ControllerOptions> controller, ILogger<EtcdLeadership> logger, TimeProvider time)
     {
@@ -73,6 +74,12 @@ internal sealed partial class EtcdLeadership : BackgroundService, ILeadership, I
     public string? LeaderUrl => IsLeader ? _options.AdvertiseUrl : _leaderKnown ? _leaderUrl : null;
 
     public long LatestTerm => Interlocked.Read(ref _latestTerm);
+
+    /// <summary>
+    /// The leader key and the revision this controller created it at, while it leads: the etcd state store makes
+    /// each write conditional on the key still having that create revision, so a deposed leader's writes are refused.
+    /// </summary>
+    public State.StateFenceToken? Current => IsLeader ? _fence : null;
 
     /// <summary>How many times this controller has won an election (tests and the benchmark read it).</summary>
     public int Wins { get; private set; }
@@ -187,6 +194,7 @@ internal sealed partial class EtcdLeadership : BackgroundService, ILeadership, I
             Volatile.Write(ref _leading, leading);
             Interlocked.Exchange(ref _term, term);
             NoteTerm(term);
+            _fence = new State.StateFenceToken(_options.LeaderKey, createRevision, term);
             _isLeader = true;
         }
 
@@ -288,6 +296,7 @@ internal sealed partial class EtcdLeadership : BackgroundService, ILeadership, I
         {
             leading.Cancel();
             _isLeader = false;
+            _fence = null;
             _leaderKnown = false;
         }
 

@@ -106,7 +106,7 @@ internal sealed partial class SqliteStateStore : IStateStore
             return Read(() =>
             {
                 using var command = Connection().CreateCommand();
-                command.CommandText = "SELECT key, value, create_rev FROM records WHERE collection = $c ORDER BY create_rev";
+                command.CommandText = "SELECT key, value, create_rev FROM records WHERE collection = $c ORDER BY create_rev, key";
                 command.Parameters.AddWithValue("$c", collection);
                 using var reader = command.ExecuteReader();
                 var records = new List<StoredRecord>();
@@ -165,7 +165,8 @@ internal sealed partial class SqliteStateStore : IStateStore
 
         lock (_gate)
         {
-            var revision = _revision;
+            // One revision per transaction (as etcd does): its keys list in key order among themselves.
+            var revision = _revision + 1;
             SqliteTransaction? transaction = null;
             try
             {
@@ -192,7 +193,6 @@ internal sealed partial class SqliteStateStore : IStateStore
                 var ac = deleteAll.Parameters.Add("$c", SqliteType.Text);
                 foreach (var change in changes)
                 {
-                    revision++;
                     switch (change.Kind)
                     {
                         case StateChangeKind.Put:

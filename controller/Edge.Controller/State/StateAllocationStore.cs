@@ -48,7 +48,8 @@ internal sealed partial class StateAllocationStore : IAllocationStore, IDisposab
     {
         ImportJournal();
         var allocations = _state.List(Allocations).Select(r => r.Decode(BrokerJsonContext.Default.Allocation)).ToList();
-        var queue = _state.List(Queue).Select(r => r.Decode(BrokerJsonContext.Default.QueuedRequest)).ToList();
+        // The queue's own sequence, not the store's order: requests imported or queued in one transaction list by key.
+        var queue = _state.List(Queue).Select(r => r.Decode(BrokerJsonContext.Default.QueuedRequest)).OrderBy(q => q.Sequence).ToList();
         return new BrokerSnapshot(allocations, queue);
     }
 

@@ -6,6 +6,25 @@ internal sealed record StateOptions
     public const string SectionName = "Controller:State";
 
     /// <summary>
+    /// Where the state lives: <see cref="StateBackend.Sqlite"/> (one file under the data directory) or
+    /// <see cref="StateBackend.Etcd"/> (the cluster's etcd, <c>Controller:Cluster:Etcd</c>; requires cluster mode).
+    /// Unset: etcd in cluster mode (so a follower on another host takes over the leader's state), SQLite otherwise.
+    /// </summary>
+    public StateBackend? Backend { get; init; }
+
+    /// <summary>etcd's <c>--max-txn-ops</c> (128 by default): a commit carries at most this many operations, one of them the store's own.</summary>
+    public int EtcdMaxTxnOps { get; init; } = 128;
+
+    /// <summary>etcd's <c>--max-request-bytes</c> (1.5 MiB by default): a larger commit is refused before it is sent.</summary>
+    public int EtcdMaxRequestBytes { get; init; } = 1536 * 1024;
+
+    /// <summary>How long an etcd commit or read keeps trying the members (each request bounded by <c>Controller:Cluster:RequestTimeout</c>) before it fails.</summary>
+    public TimeSpan EtcdTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The backend in effect: <see cref="Backend"/>, or the default for the mode.</summary>
+    public StateBackend EffectiveBackend(bool clustered) => Backend ?? (clustered ? StateBackend.Etcd : StateBackend.Sqlite);
+
+    /// <summary>
     /// The SQLite database file; relative paths are under <c>Controller:DataDirectory</c> (default <c>state.db</c>).
     /// </summary>
     public string Path { get; init; } = "state.db";
@@ -20,6 +39,13 @@ internal sealed record StateOptions
 
     /// <summary>How long a write waits for another connection's lock before failing (SQLite's busy timeout).</summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>The state store's backends.</summary>
+public enum StateBackend
+{
+    Sqlite,
+    Etcd,
 }
 
 /// <summary>SQLite's <c>PRAGMA synchronous</c> levels offered (OFF is not: it can corrupt the file on power loss).</summary>

@@ -10,11 +10,25 @@ internal static class StateServiceCollectionExtensions
     public static IServiceCollection AddEdgeState(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StateOptions>().Bind(configuration.GetSection(StateOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StateOptions>, StateOptionsValidator>());
+        var cluster = configuration.GetSection(Leadership.ClusterOptions.SectionName).Get<Leadership.ClusterOptions>() ?? new Leadership.ClusterOptions();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StateOptions>>(new StateOptionsValidator(cluster.Enabled)));
         services.TryAddSingleton(sp => new StateMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<IStateStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StateOptions>>().Value;
+            if (options.EffectiveBackend(cluster.Enabled) == StateBackend.Etcd)
+            {
+                // Fenced on this controller's leader key: a deposed leader's writes are refused by etcd.
+                return new EtcdStateStore(
+                    sp.GetRequiredService<IOptions<Leadership.ClusterOptions>>().Value,
+                    sp.GetRequiredService<Leadership.EtcdLeadership>(),
+                    options.EtcdMaxTxnOps,
+                    options.EtcdMaxRequestBytes,
+                    options.EtcdTimeout,
+                    sp.GetRequiredService<StateMetrics>(),
+                    sp.GetRequiredService<ILogger<EtcdStateStore>>());
+            }
+
             var data = sp.GetRequiredService<IOptions<ControllerOptions>>().Value.DataDirectory;
             var store = new SqliteStateStore(
                 Path.Combine(data, options.Path),

@@ -12,6 +12,7 @@ namespace Edge.Controller.Tests.Leadership;
 /// three contenders, a higher term after the leader is cut off or its lease revoked, a cut-off leader stopping
 /// before etcd expires its lease, and leadership surviving the kill of an etcd member.
 /// </summary>
+[Collection("etcd")]
 public sealed class EtcdLeadershipTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();

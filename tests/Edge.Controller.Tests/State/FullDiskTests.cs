@@ -39,7 +39,7 @@ public sealed class FullDiskTests
         }
 
         using var reopened = new SqliteStateStore(path);
-        Assert.Equal(["before", "small", "big"], reopened.List("c").Select(r => r.Key));
+        Assert.Equal(["before", "big", "small"], reopened.List("c").Select(r => r.Key)); // one transaction: by key
     }
 
     [Fact]

@@ -24,8 +24,9 @@ public sealed class SqliteStateStoreTests
 
         using var reopened = new SqliteStateStore(path);
         var queue = reopened.List("q");
-        Assert.Equal(["b", "a", "c"], queue.Select(r => r.Key));
-        Assert.Equal(["5", "2", "4"], queue.Select(S));
+        // One revision per transaction: b and a (written together) list by key, c (later) after them.
+        Assert.Equal(["a", "b", "c"], queue.Select(r => r.Key));
+        Assert.Equal(["2", "5", "4"], queue.Select(S));
         Assert.Empty(reopened.List("other"));
         Assert.Equal(3, reopened.Count("q"));
         Assert.Equal("2", S(reopened.Get("q", "a")!));

@@ -49,6 +49,7 @@ internal static class ControllerHost
         builder.WebHost.UseKestrelHttpsConfiguration();
         configure?.Invoke(builder);
         var app = builder.Build();
+        app.Services.GetRequiredService<StateHealth>(); // listening before the state store's first write
         app.UseApiSecurity();
         Leadership.FollowerGuard.UseFollowerGuard(app);
         ControllerApi.Map(app);
@@ -100,6 +101,7 @@ internal static class ControllerHost
         services.AddNodeReportGuard(configuration);
         services.AddSingleton<FasterHistoryStore>();
         services.AddSingleton<IHistoryStore>(sp => sp.GetRequiredService<FasterHistoryStore>());
+        services.AddSingleton<StateHealth>();
         services.AddSingleton<EmbeddedBroker>();
         services.AddSingleton<MqttIngest>();
 

@@ -148,6 +148,7 @@ internal static class ControllerHost
         services.AddSingleton<FeedbackRecorder>();
         services.AddOptions<CommandOptions>().Bind(configuration.GetSection(CommandOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CommandOptions>, CommandOptionsValidator>();
+        services.AddSingleton<IValidateOptions<PlacementOptions>, MissingGraceValidator>();
         services.AddSingleton<CommandStamper>();
         services.AddSingleton<MqttCommandPublisher>();
         services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<MqttCommandPublisher>());

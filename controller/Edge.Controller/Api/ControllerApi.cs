@@ -65,7 +65,11 @@ internal static class ControllerApi
         }
 
         return missing.Count == 0
-            ? TypedResults.Json(ReadyWithRole(new ReadyResponse("ready", store.IsOpen, broker, connected, started), leadership, services.GetService<Leadership.IClusterView>()), ApiJson.Context.ReadyResponse)
+            ? TypedResults.Json(ReadyWithRole(new ReadyResponse("ready", store.IsOpen, broker, connected, started)
+                {
+                    History = HistoryReadiness.From(store.Recovery),
+                    State = services.GetService<StateHealth>()?.Read(services.GetService<State.IStateStore>()),
+                }, leadership, services.GetService<Leadership.IClusterView>()), ApiJson.Context.ReadyResponse)
             : ApiProblems.Result(StatusCodes.Status503ServiceUnavailable, "not ready: " + string.Join("; ", missing), [new("notReady", missing.Select(m => m[..m.IndexOf(':', StringComparison.Ordinal)]).ToArray())]);
     }
 

@@ -17,6 +17,7 @@ internal sealed class BrokerMetrics
         StaleCopiesStopped = meter.CreateCounter<long>("edge.broker.stale_copies_stopped", description: "Stops sent to a node for instances placed elsewhere or not allocated at all (fencing, reconciliation)");
         MissingReplaced = meter.CreateCounter<long>("edge.broker.missing_replaced", description: "Allocations placed again because their node stopped reporting their instance");
         PublishFailures = meter.CreateCounter<long>("edge.broker.publish_failures", description: "Commands or decisions that could not be published");
+        StoreFailures = meter.CreateCounter<long>("edge.broker.store_failures", description: "Broker changes not made because the state store refused the write (tag operation)");
         DecisionDuration = meter.CreateHistogram<double>("edge.broker.decision_duration", unit: "ms", description: "Time to decide one placement under the lock");
     }
 
@@ -27,5 +28,6 @@ internal sealed class BrokerMetrics
     public Counter<long> StaleCopiesStopped { get; }
     public Counter<long> MissingReplaced { get; }
     public Counter<long> PublishFailures { get; }
+    public Counter<long> StoreFailures { get; }
     public Histogram<double> DecisionDuration { get; }
 }

@@ -36,6 +36,9 @@ internal sealed partial class ResourceBroker
         [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Node '{NodeId}' has not run allocated instance '{InstanceId}' for {MissingSeconds:0}s (its start was sent {StartSeconds:0}s ago); placing it again")]
         public static partial void ReplacingMissing(ILogger logger, string nodeId, string instanceId, double missingSeconds, double startSeconds);
 
+        [LoggerMessage(EventId = 5012, Level = LogLevel.Error, Message = "Allocation '{AllocationId}' stays on node '{NodeId}' for now: the state store refused its re-placement, nothing changed; retried at the next check: {Error}")]
+        public static partial void ReplaceNotStored(ILogger logger, string allocationId, string nodeId, string error);
+
         [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Ignored a status of node '{NodeId}': {Error}")]
         public static partial void InvalidNodeStatus(ILogger logger, string nodeId, string error);
     }

@@ -39,7 +39,7 @@ internal sealed partial class ResourceBroker
             {
                 if (_options.NodeLossGrace <= TimeSpan.Zero)
                 {
-                    NodeLost(slot, effects);
+                    LoseOrRetry(slot, effects);
                 }
                 else
                 {
@@ -80,7 +80,14 @@ internal sealed partial class ResourceBroker
                 _offlineSince.Remove(nodeId);
                 if (_nodes.TryGetSlot(nodeId, out var slot) && !_nodes.Online[slot])
                 {
-                    NodeLost(slot, effects);
+                    if (!NodeLost(slot, effects))
+                    {
+                        // The store refused a write: what was not moved stays on the node, which is due again at the
+                        // next check. Nothing else will succeed now (the store refuses), so the pass ends here.
+                        _offlineSince[nodeId] = since;
+                        break;
+                    }
+
                     lost++;
                 }
             }
@@ -99,7 +106,7 @@ internal sealed partial class ResourceBroker
             if (_nodes.TryGetSlot(nodeId, out var slot) && _nodes.Online[slot])
             {
                 _nodes.SetOnline(slot, false);
-                NodeLost(slot, effects);
+                LoseOrRetry(slot, effects);
             }
         }
 
@@ -217,8 +224,12 @@ internal sealed partial class ResourceBroker
 
             var allocation = _allocations[id];
             Log.ReplacingMissing(_logger, nodeId, id, (now - since) / 1000.0, (now - started) / 1000.0);
+            if (!Replace(allocation, effects, $"node '{nodeId}' has not run it for {(now - since) / 1000.0:0}s"))
+            {
+                break; // still allocated here, still missing: tried again at the node's next reconcile
+            }
+
             _metrics.MissingReplaced.Add(1);
-            Replace(allocation, effects, $"node '{nodeId}' has not run it for {(now - since) / 1000.0:0}s");
             replaced.Add(id);
         }
 
@@ -263,19 +274,41 @@ internal sealed partial class ResourceBroker
         }
     }
 
-    private void NodeLost(int slot, BrokerEffects effects)
+    /// <summary>Declares the node lost; when the store refuses a write, leaves the node due at the next check (<see cref="ExpireOfflineNodesAsync"/>).</summary>
+    private void LoseOrRetry(int slot, BrokerEffects effects)
+    {
+        if (!NodeLost(slot, effects))
+        {
+            _offlineSince[_nodes.Ids[slot]] = NowMs() - (long)Math.Max(0, _options.NodeLossGrace.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>
+    /// Places the node's active allocations again. False when the store refused a write: the allocation it was moving
+    /// and those after it stay on the node as stored (memory unchanged), to be moved at a later check.
+    /// </summary>
+    private bool NodeLost(int slot, BrokerEffects effects)
     {
         var nodeId = _nodes.Ids[slot];
         if (!_allocationsByNode.TryGetValue(nodeId, out var ids) || ids.Count == 0)
         {
-            return;
+            return true;
         }
 
-        _metrics.NodesLost.Add(1);
         var lost = ids.Select(id => _allocations[id]).Where(a => a.State == AllocationState.Active).ToList();
+        if (lost.Count == 0)
+        {
+            return true;
+        }
+
         Log.NodeLost(_logger, nodeId, lost.Count);
         foreach (var allocation in lost)
         {
+            if (!Replace(allocation, effects))
+            {
+                return false;
+            }
+
             if (allocation.Request.Executable is not null)
             {
                 // The node may only be partitioned, its copy still running: it gets a stop when it comes back.
@@ -287,31 +320,60 @@ internal sealed partial class ResourceBroker
 
                 moved.Add(allocation.AllocationId);
             }
-
-            Replace(allocation, effects);
         }
+
+        _metrics.NodesLost.Add(1);
+        return true;
     }
 
-    /// <summary>Places an allocation again elsewhere (or queues or rejects it per policy), as for a lost node; <paramref name="cause"/> starts the decision's reason.</summary>
-    private void Replace(Allocation allocation, BrokerEffects effects, string? cause = null)
+    /// <summary>
+    /// Places an allocation again elsewhere (or queues or rejects it per policy), as for a lost node; <paramref name="cause"/>
+    /// starts the decision's reason. Each outcome is written to the store before memory changes; the allocation is
+    /// only taken out of memory first so that the search sees its capacity as free, and is put back as it was when the
+    /// store refuses the write (logged, counted as <c>edge.broker.store_failures</c>): false then, nothing changed.
+    /// </summary>
+    private bool Replace(Allocation allocation, BrokerEffects effects, string? cause = null)
     {
+        var missingSince = _missingSince.TryGetValue(allocation.AllocationId, out var since) ? since : (long?)null;
+        var decisions = effects.Decisions.Count;
+        var commands = effects.Commands.Count;
         Forget(allocation);
         _replaceCause = cause;
         AllocationOutcome outcome;
         try
         {
             outcome = PlaceOrContend(allocation.AllocationId, allocation.Request, allocation.Profile, effects, replacing: allocation);
+            if (outcome.Status == AllocationStatus.Invalid && !_allocations.ContainsKey(allocation.AllocationId))
+            {
+                var kept = allocation with { State = AllocationState.Lost };
+                _store.PutAllocation(kept);
+                Remember(kept);
+            }
+        }
+        catch (State.StateStoreException ex)
+        {
+            // Every write precedes its memory change, so only the Forget above is to be undone.
+            if (!_allocations.ContainsKey(allocation.AllocationId))
+            {
+                Remember(allocation);
+            }
+
+            if (missingSince is { } first)
+            {
+                _missingSince[allocation.AllocationId] = first;
+            }
+
+            effects.Decisions.RemoveRange(decisions, effects.Decisions.Count - decisions);
+            effects.Commands.RemoveRange(commands, effects.Commands.Count - commands);
+            _metrics.StoreFailures.Add(1, new KeyValuePair<string, object?>("operation", "replace"));
+            Log.ReplaceNotStored(_logger, allocation.AllocationId, allocation.NodeId, ex.Message);
+            return false;
         }
         finally
         {
             _replaceCause = null;
         }
 
-        if (outcome.Status == AllocationStatus.Invalid && !_allocations.ContainsKey(allocation.AllocationId))
-        {
-            var kept = allocation with { State = AllocationState.Lost };
-            Remember(kept);
-            _store.PutAllocation(kept);
-        }
+        return true;
     }
 }

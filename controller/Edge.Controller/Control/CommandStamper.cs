@@ -34,18 +34,46 @@ internal sealed class CommandStamper
     /// <summary>The command with <see cref="NodeCommand.Term"/> and <see cref="NodeCommand.ExpiresAtMs"/> set; or why it must not be sent.</summary>
     public (NodeCommand? Command, string? Refusal) Stamp(NodeCommand command)
     {
-        if (!_leadership.IsLeader || _leadership.Term <= 0)
+        var (stamped, _, refusal) = StampForSending(command);
+        return (stamped, refusal);
+    }
+
+    /// <summary>
+    /// As <see cref="Stamp"/>, with the leadership token of the term the command was stamped in: the command may be
+    /// sent only while that token is not cancelled (<see cref="StaleUnder"/>).
+    /// </summary>
+    public (NodeCommand? Command, CancellationToken Leading, string? Refusal) StampForSending(NodeCommand command)
+    {
+        // Token first: once it is cancelled this controller never again leads in this term.
+        var leading = _leadership.LeadingToken;
+        var term = _leadership.Term;
+        if (leading.IsCancellationRequested || !_leadership.IsLeader || term <= 0)
         {
-            return Drop("not-leader", $"this controller does not lead (term {_leadership.Term}); only the leader commands");
+            var (_, refusal) = Drop("not-leader", leading.IsCancellationRequested && _leadership.IsLeader
+                ? $"this controller's leadership of term {term} has ended (its lease token is cancelled); only the leader commands"
+                : $"this controller does not lead (term {term}); only the leader commands");
+            return (null, leading, refusal);
         }
 
         _stamped.Add(1);
-        return (command with { Term = _leadership.Term, ExpiresAtMs = command.IssuedAtMs + _lifetimeMs }, null);
+        return (command with { Term = term, ExpiresAtMs = command.IssuedAtMs + _lifetimeMs }, leading, null);
     }
 
     /// <summary>Null when a stamped, queued command may still be sent now; otherwise why it is dropped.</summary>
-    public string? Stale(NodeCommand command)
+    public string? Stale(NodeCommand command) => StaleUnder(command, _leadership.LeadingToken);
+
+    /// <summary>
+    /// Null when a stamped, queued command may still be sent now; otherwise why it is dropped. <paramref name="leading"/>
+    /// is the leadership token it was stamped under: once cancelled (deposed, cut off from etcd, stopping) nothing
+    /// stamped under it is sent, whatever <see cref="ILeadership.IsLeader"/> says at that moment.
+    /// </summary>
+    public string? StaleUnder(NodeCommand command, CancellationToken leading)
     {
+        if (leading.IsCancellationRequested)
+        {
+            return Drop("deposed", $"it was stamped with term {command.Term}, and this controller's leadership of that term has ended (its lease token is cancelled)").Refusal;
+        }
+
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         if (command.ExpiresAtMs is { } expires && now > expires)
         {

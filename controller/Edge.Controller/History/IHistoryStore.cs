@@ -10,6 +10,9 @@ internal interface IHistoryStore
     /// <summary>True once the store has been opened (and recovered) and until it is disposed.</summary>
     bool IsOpen { get; }
 
+    /// <summary>What recovery found and did at open (<see cref="HistoryRecovery.None"/> before it).</summary>
+    HistoryRecovery Recovery { get; }
+
     /// <summary>Opens the store and recovers the latest checkpoint, if any.</summary>
     Task OpenAsync(CancellationToken cancellationToken);
 

@@ -49,6 +49,7 @@ internal static class ControllerHost
         builder.WebHost.UseKestrelHttpsConfiguration();
         configure?.Invoke(builder);
         var app = builder.Build();
+        app.Services.GetRequiredService<StateHealth>(); // listening before the state store's first write
         app.UseApiSecurity();
         Leadership.FollowerGuard.UseFollowerGuard(app);
         ControllerApi.Map(app);
@@ -100,6 +101,7 @@ internal static class ControllerHost
         services.AddNodeReportGuard(configuration);
         services.AddSingleton<FasterHistoryStore>();
         services.AddSingleton<IHistoryStore>(sp => sp.GetRequiredService<FasterHistoryStore>());
+        services.AddSingleton<StateHealth>();
         services.AddSingleton<EmbeddedBroker>();
         services.AddSingleton<MqttIngest>();
 
@@ -146,6 +148,7 @@ internal static class ControllerHost
         services.AddSingleton<FeedbackRecorder>();
         services.AddOptions<CommandOptions>().Bind(configuration.GetSection(CommandOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CommandOptions>, CommandOptionsValidator>();
+        services.AddSingleton<IValidateOptions<PlacementOptions>, MissingGraceValidator>();
         services.AddSingleton<CommandStamper>();
         services.AddSingleton<MqttCommandPublisher>();
         services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<MqttCommandPublisher>());

@@ -120,3 +120,34 @@ public sealed class CommandStamperTests
 #pragma warning restore CS0067
     }
 }
+
+/// <summary>The missing-instance grace must outlast a command's lifetime plus the clock skew, checked at start.</summary>
+public sealed class MissingGraceValidatorTests
+{
+    [Fact]
+    public void Validate_GraceNotAboveLifetimePlusSkew_IsRefusedNamingBothValues()
+    {
+        var validator = new MissingGraceValidator(Microsoft.Extensions.Options.Options.Create(new CommandOptions { Lifetime = TimeSpan.FromMinutes(2), ClockSkew = TimeSpan.FromSeconds(30) }));
+
+        var refused = validator.Validate(null, new Edge.Controller.Broker.BrokerOptions { MissingInstanceGrace = TimeSpan.FromMinutes(2.5) });
+
+        Assert.True(refused.Failed);
+        Assert.Contains("Controller:Placement:MissingInstanceGrace '00:02:30'", refused.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Controller:Commands:Lifetime '00:02:00'", refused.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Controller:Commands:ClockSkew '00:00:30'", refused.FailureMessage, StringComparison.Ordinal);
+        Assert.True(validator.Validate(null, new Edge.Controller.Broker.BrokerOptions()).Succeeded);
+    }
+
+    [Fact]
+    public async Task Controller_GraceTooShort_DoesNotStart_NamingBothValues()
+    {
+        using var dir = new Infrastructure.TempDirectory();
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => Infrastructure.TestController.StartAsync(dir.Path, extra: new Dictionary<string, string?>
+        {
+            ["Controller:Placement:MissingInstanceGrace"] = "00:01:00",
+        }));
+
+        Assert.Contains("MissingInstanceGrace '00:01:00'", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Controller:Commands:Lifetime '00:02:00'", error.ToString(), StringComparison.Ordinal);
+    }
+}

@@ -87,13 +87,32 @@ internal sealed class NetworkIsolator(string ipPath)
         await RunAsync(ipPath, ["link", "del", network.HostInterface], ignoreFailure: true, cancellationToken);
     }
 
-    /// <summary>Bytes the instance sent and received, from the host end (its receive is the instance's send).</summary>
-    public static (long Sent, long Received)? ReadBytes(InstanceNetwork network)
+    /// <summary>
+    /// Bytes each instance sent and received, by host-end interface name, from the host end's counters in
+    /// /proc/net/dev (what the host end received is what the instance sent). Read from /proc, not
+    /// /sys/class/net: sysfs shows the namespace that mounted it, /proc/net the reader's own, which is where the
+    /// host ends are when the agent itself runs in a network namespace (a container, the test hosts).
+    /// </summary>
+    private static readonly byte[] HostPrefixBytes = System.Text.Encoding.ASCII.GetBytes(InstanceNetwork.HostInterfacePrefix);
+
+    public static Dictionary<string, (long Sent, long Received)> ReadBytes(string netDevPath)
     {
-        var dir = $"/sys/class/net/{network.HostInterface}/statistics";
-        var received = Cgroups.CgroupFiles.TryReadLong(Path.Combine(dir, "rx_bytes"));
-        var sent = Cgroups.CgroupFiles.TryReadLong(Path.Combine(dir, "tx_bytes"));
-        return received is { } rx && sent is { } tx ? (rx, tx) : null;
+        var result = new Dictionary<string, (long Sent, long Received)>(StringComparer.Ordinal);
+        if (!new Sampling.ProcFileReader().TryRead(netDevPath, out var text))
+        {
+            return result;
+        }
+
+        var parser = new Sampling.NetDevParser(text);
+        while (parser.MoveNext(out var name, out var counters))
+        {
+            if (name.StartsWith(HostPrefixBytes))
+            {
+                result[System.Text.Encoding.ASCII.GetString(name)] = ((long)counters.RxBytes, (long)counters.TxBytes);
+            }
+        }
+
+        return result;
     }
 
     private Task IpAsync(CancellationToken cancellationToken, params string[] args) => RunAsync(ipPath, args, ignoreFailure: false, cancellationToken);

@@ -62,7 +62,9 @@ internal static class Program
     {
         using var burner = new CpuBurner(stop);
         using var memory = new MemoryHolder();
-        var network = options.NetMbps > 0 ? NetworkSender.RunAsync(options.NetMbps, options.NetTarget!, stop) : Task.CompletedTask;
+        // The sender stops with the run: at a signal, and when the duration is over (it used to wait for a signal only).
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var network = options.NetMbps > 0 ? NetworkSender.RunAsync(options.NetMbps, options.NetTarget!, sending.Token) : Task.CompletedTask;
         var start = Stopwatch.GetTimestamp();
         var duration = options.DurationSeconds > 0 ? options.DurationSeconds : double.PositiveInfinity;
         var said = 0;
@@ -102,6 +104,7 @@ internal static class Program
             }
         }
 
+        await sending.CancelAsync();
         await network;
     }
 

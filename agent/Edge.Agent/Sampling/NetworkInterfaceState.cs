@@ -11,6 +11,7 @@ internal sealed class NetworkInterfaceState
         NameBytes = name.ToArray();
         Name = Encoding.ASCII.GetString(name);
         IsLoopback = Name == "lo";
+        IsInstanceEnd = Name.StartsWith(Supervision.InstanceNetwork.HostInterfacePrefix, StringComparison.Ordinal);
         RxBytesMetric = MetricNames.Interface(Name, "rx.bytes_per_s");
         TxBytesMetric = MetricNames.Interface(Name, "tx.bytes_per_s");
         RxPacketsMetric = MetricNames.Interface(Name, "rx.packets_per_s");
@@ -20,6 +21,9 @@ internal sealed class NetworkInterfaceState
     public byte[] NameBytes { get; }
     public string Name { get; }
     public bool IsLoopback { get; }
+
+    /// <summary>The host end of an instance's veth: its traffic is the instance's (scope <c>instance/{id}</c>), not the node's.</summary>
+    public bool IsInstanceEnd { get; }
     public string RxBytesMetric { get; }
     public string TxBytesMetric { get; }
     public string RxPacketsMetric { get; }

@@ -5,7 +5,8 @@ namespace Edge.Agent.Sampling;
 /// <summary>
 /// Network rates from /proc/net/dev deltas: per interface <c>net.{iface}.{rx|tx}.{bytes|packets}_per_s</c>, and node
 /// totals <c>net.rx.mbps</c> / <c>net.tx.mbps</c> over every interface except loopback. An interface's first tick
-/// only takes a snapshot.
+/// only takes a snapshot. The host ends of instances' veth pairs are left out: their traffic is each instance's
+/// own series, and one interface per instance would grow the node's series without bound.
 /// </summary>
 internal sealed class NetworkSampler : IMetricSource
 {
@@ -38,7 +39,7 @@ internal sealed class NetworkSampler : IMetricSource
                 state = new NetworkInterfaceState(name);
                 _interfaces.Add(state);
             }
-            else if (NetDevCounters.TryRates(state.Previous, counters, (nowMs - state.PreviousMs) / 1000.0, out var rates))
+            else if (!state.IsInstanceEnd && NetDevCounters.TryRates(state.Previous, counters, (nowMs - state.PreviousMs) / 1000.0, out var rates))
             {
                 samples.Add(new MetricSample(MetricNames.NodeScope, state.RxBytesMetric, rates.RxBytesPerSecond));
                 samples.Add(new MetricSample(MetricNames.NodeScope, state.TxBytesMetric, rates.TxBytesPerSecond));

@@ -45,7 +45,7 @@ internal static class NodeCapacityProbe
         double? fastest = null;
         foreach (var name in names)
         {
-            if (name == "lo" || !reader.TryRead(paths.InterfaceSpeed(name), out var text))
+            if (name == "lo" || name.StartsWith(Supervision.InstanceNetwork.HostInterfacePrefix, StringComparison.Ordinal) || !reader.TryRead(paths.InterfaceSpeed(name), out var text))
             {
                 continue;
             }

@@ -29,11 +29,11 @@ internal sealed partial class Supervisor
             notEnforced = _driver.ApplyLimits(instance.Name, spec.Limits);
             if (instance.Network is { } network && spec.Limits.NetworkMbps != old.NetworkMbps)
             {
-                await _network!.SetEgressAsync(network, spec.Limits.NetworkMbps, cancellationToken);
+                await _network!.SetLimitAsync(network, spec.Limits.NetworkMbps, cancellationToken);
             }
             else if (instance.Network is null && spec.Limits.NetworkMbps is { } mbps)
             {
-                notEnforced = [.. notEnforced, $"network {F(mbps)} Mbps: enforced only for network-isolated instances"];
+                notEnforced = [.. notEnforced, $"network {F(mbps)} Mbps: {NetworkNotEnforced}"];
             }
         }
         catch (IOException e) when (spec.AllowKill && BelowUsage(instance, spec.Limits) is { } usageMiB)

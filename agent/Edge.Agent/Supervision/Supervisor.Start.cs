@@ -63,7 +63,7 @@ internal sealed partial class Supervisor
         var sandbox = CreateSandbox(name);
         _driver.Create(name);
         var notEnforced = _driver.ApplyLimits(name, spec.Limits);
-        var (network, index) = spec.NetworkIsolation ? await SetUpNetworkAsync(spec, cancellationToken) : (null, (int?)null);
+        var (network, index) = IsolatesNetwork(spec) ? await SetUpNetworkAsync(spec, cancellationToken) : (null, (int?)null);
         System.Diagnostics.Process? process = null;
         try
         {
@@ -92,7 +92,7 @@ internal sealed partial class Supervisor
 
         if (spec.Limits.NetworkMbps is { } mbps && network is null)
         {
-            notEnforced = [.. notEnforced, $"network {mbps.ToString(CultureInfo.InvariantCulture)} Mbps: enforced only for network-isolated instances"];
+            notEnforced = [.. notEnforced, $"network {mbps.ToString(CultureInfo.InvariantCulture)} Mbps: {NetworkNotEnforced}"];
         }
 
         var state = new InstanceState
@@ -199,7 +199,7 @@ internal sealed partial class Supervisor
             throw new InvalidOperationException($"network subnet {_options.NetworkSubnet} has no free /30 left ({capacity} in use)");
         }
 
-        var network = InstanceNetwork.For(spec.InstanceId, _options.NetworkSubnet, index);
+        var network = InstanceNetwork.For(spec.InstanceId, _options.NetworkSubnet, index, _options.StateDirectory);
         try
         {
             await _network!.SetUpAsync(network, spec.Limits.NetworkMbps, cancellationToken);
@@ -222,7 +222,19 @@ internal sealed partial class Supervisor
     }
 
     private InstanceNetwork? NetworkOf(InstanceState state) =>
-        state.NetworkIndex is { } index ? InstanceNetwork.For(state.InstanceId, _options.NetworkSubnet, index) : null;
+        state.NetworkIndex is { } index ? InstanceNetwork.For(state.InstanceId, _options.NetworkSubnet, index, _options.StateDirectory) : null;
+
+    /// <summary>
+    /// Whether the instance gets its own namespace: when its start asks for it, and for every instance under
+    /// <c>Supervisor:NetworkIsolation=always</c> when this agent can (root and iproute2), so that every instance's
+    /// traffic is measured and capped without the controller opting in.
+    /// </summary>
+    private bool IsolatesNetwork(StartSpec spec) =>
+        spec.NetworkIsolation || (_network is not null && _options.NetworkIsolation == NetworkIsolationModes.Always);
+
+    private string NetworkNotEnforced => _network is null
+        ? "network limits need root and iproute2 on this node"
+        : "enforced only for network-isolated instances (Supervisor:NetworkIsolation=on-request)";
 
     private static ResourceQuantity ToQuantity(InstanceLimits limits) => new(limits.CpuMillicores, limits.MemoryMiB, limits.NetworkMbps);
 }

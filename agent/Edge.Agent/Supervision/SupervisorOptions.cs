@@ -88,6 +88,13 @@ internal sealed record SupervisorOptions
     /// <summary>How long a stopped or exited instance's stragglers may take to die before its group is abandoned.</summary>
     public int CleanupTimeoutMs { get; set; } = 5000;
 
+    /// <summary>
+    /// "always" (default): every instance gets its own network namespace and veth pair when the agent is root and
+    /// iproute2 is installed, so its traffic is measured (rx and tx) and capped at its network limit; "on-request":
+    /// only instances whose start asks for it (<c>networkIsolation: true</c>). docs/protocol.md, "Network".
+    /// </summary>
+    public string NetworkIsolation { get; set; } = NetworkIsolationModes.Always;
+
     /// <summary>IPv4 range for network-isolated instances; each gets a /30 (host end .1, instance end .2).</summary>
     public string NetworkSubnet { get; set; } = "10.213.0.0/16";
 
@@ -104,4 +111,11 @@ internal sealed record SupervisorOptions
     public static string BundledWorkload => Path.Combine(AppContext.BaseDirectory, "edge-workload");
 
     public IReadOnlyList<string> EffectiveAllowList => AllowedExecutables.Count > 0 ? AllowedExecutables : [BundledWorkload];
+}
+
+/// <summary>Values of <see cref="SupervisorOptions.NetworkIsolation"/>.</summary>
+internal static class NetworkIsolationModes
+{
+    public const string Always = "always";
+    public const string OnRequest = "on-request";
 }

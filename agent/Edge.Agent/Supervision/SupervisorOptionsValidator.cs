@@ -80,6 +80,8 @@ internal sealed class SupervisorOptionsValidator(IOptions<AgentOptions>? agent =
             errors.Add($"{S}:InstanceDirectory '{options.InstanceDirectory}' must be an absolute path");
         }
 
+        AddIf(errors, options.NetworkIsolation is not (NetworkIsolationModes.Always or NetworkIsolationModes.OnRequest),
+            $"{S}:NetworkIsolation '{options.NetworkIsolation}' must be '{NetworkIsolationModes.Always}' or '{NetworkIsolationModes.OnRequest}'");
         if (!InstanceNetwork.TryValidateSubnet(options.NetworkSubnet, out var subnetError))
         {
             errors.Add($"{S}:NetworkSubnet: {subnetError}");

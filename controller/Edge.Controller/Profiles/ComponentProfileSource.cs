@@ -28,26 +28,29 @@ internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<Profi
         var profile = profiler.Predict(componentId, context);
         var cpuHint = ProfileHints.Number(hints, ProfileHints.CpuMillicores);
         var memoryHint = ProfileHints.Number(hints, ProfileHints.MemoryMiB);
-        if (string.Equals(ProfileHints.Text(hints, ProfileHints.Fixed), "true", StringComparison.OrdinalIgnoreCase) && (cpuHint is not null || memoryHint is not null))
+        var networkHint = ProfileHints.Number(hints, ProfileHints.NetworkMbps);
+        if (string.Equals(ProfileHints.Text(hints, ProfileHints.Fixed), "true", StringComparison.OrdinalIgnoreCase) && (cpuHint is not null || memoryHint is not null || networkHint is not null))
         {
             // Static sizing asked for: the step's own limits, not the forecast (still above the floors).
             profile = profile with
             {
                 Cpu = Math.Max(cpuHint ?? profile.Cpu, floors.Value.MinCpuMillicores),
                 Memory = Math.Max(memoryHint ?? profile.Memory, floors.Value.MinMemoryMiB),
+                NetworkBandwidth = NetworkFloor(networkHint ?? profile.NetworkBandwidth),
                 Model = "fixed",
             };
             await PublishIfChangedAsync(profile, cancellationToken);
             return profile;
         }
 
-        if (profile.Model == FallbackModel && (cpuHint is not null || memoryHint is not null))
+        if (profile.Model == FallbackModel && (cpuHint is not null || memoryHint is not null || networkHint is not null))
         {
             // Nothing is known about the component: the step's own starting profile replaces the fallback.
             profile = profile with
             {
                 Cpu = cpuHint ?? profile.Cpu,
                 Memory = memoryHint ?? profile.Memory,
+                NetworkBandwidth = networkHint ?? profile.NetworkBandwidth,
                 Model = "hint",
             };
         }
@@ -56,12 +59,14 @@ internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<Profi
         var memoryFloor = Math.Max(
             Math.Max(memoryHint ?? 0, floors.Value.MinMemoryMiB),
             ProfileHints.Number(hints, ProfileHints.MemoryFloorMiB) ?? 0);
-        if (cpuFloor > profile.Cpu || memoryFloor > profile.Memory)
+        var network = NetworkFloor(Math.Max(profile.NetworkBandwidth, networkHint ?? 0));
+        if (cpuFloor > profile.Cpu || memoryFloor > profile.Memory || network > profile.NetworkBandwidth)
         {
             profile = profile with
             {
                 Cpu = Math.Max(profile.Cpu, cpuFloor),
                 Memory = Math.Max(profile.Memory, memoryFloor),
+                NetworkBandwidth = network,
                 Model = $"{profile.Model}+floor",
             };
         }
@@ -69,6 +74,9 @@ internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<Profi
         await PublishIfChangedAsync(profile, cancellationToken);
         return profile;
     }
+
+    /// <summary>A network forecast above 0 is at least <see cref="ProfileFloorOptions.MinNetworkMbps"/>; 0 (no traffic) stays 0.</summary>
+    private double NetworkFloor(double mbps) => mbps > 0 ? Math.Max(mbps, floors.Value.MinNetworkMbps) : 0;
 
     /// <summary>Retains the component's latest forecast on <c>{prefix}/v1/components/{component}/prediction</c> when it changed.</summary>
     private async Task PublishIfChangedAsync(PredictionProfile profile, CancellationToken cancellationToken)

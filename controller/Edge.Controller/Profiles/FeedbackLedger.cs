@@ -259,13 +259,22 @@ internal sealed partial class FeedbackLedger : IDisposable
             // run starts with room instead of being scaled up while it runs.
             cpu = Math.Max(cpu, cpuLimit) * OomLearnFactor;
         }
+
+        var network = run.PeakNetworkMbps;
+        var networkLimit = run.FinalLimits?.NetworkMbps ?? 0;
+        if (networkLimit > 0 && network >= CpuAtLimitShare * networkLimit)
+        {
+            // Held at its network cap (the token bucket queues and drops the excess): censored like CPU at its quota.
+            network = Math.Max(network, networkLimit) * OomLearnFactor;
+        }
+
         var learned = new ComponentRun(
             run.ComponentId,
             new ComponentContext(run.WorkflowId, run.StepId, run.Command, run.InputSizeBytes),
             run.StartedAtMs / 1000,
             cpu,
             memory,
-            run.PeakNetworkMbps,
+            network,
             run.DurationSeconds);
         if (!_history.TryGetValue(run.ComponentId, out var runs))
         {

@@ -15,4 +15,12 @@ internal sealed record ProfileFloorOptions
 
     [Range(1, 10_000_000)]
     public double MinMemoryMiB { get; init; } = 32;
+
+    /// <summary>
+    /// The least network cap (and reservation) of a component that uses the network at all: a forecast from runs
+    /// that sent a few packets would otherwise cap the next run at a trickle. A forecast of 0 (no traffic measured)
+    /// stays 0: nothing reserved, no cap.
+    /// </summary>
+    [Range(0.001, 400_000)]
+    public double MinNetworkMbps { get; init; } = 1;
 }

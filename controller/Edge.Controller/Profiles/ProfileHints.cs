@@ -32,7 +32,10 @@ internal static class ProfileHints
     /// <summary>Memory the step asks for at least, MiB (a profile to start from).</summary>
     public const string MemoryMiB = "memoryMiB";
 
-    /// <summary>"true": the step's <see cref="CpuMillicores"/> and <see cref="MemoryMiB"/> are its limits, whatever is forecast (static sizing).</summary>
+    /// <summary>Network bandwidth the step asks for at least, Mbps (a profile to start from; its cap and reservation).</summary>
+    public const string NetworkMbps = "networkMbps";
+
+    /// <summary>"true": the step's <see cref="CpuMillicores"/>, <see cref="MemoryMiB"/> and <see cref="NetworkMbps"/> are its limits, whatever is forecast (static sizing).</summary>
     public const string Fixed = "fixed";
 
     public static double? Number(IReadOnlyDictionary<string, string>? hints, string key) =>

@@ -19,6 +19,8 @@ internal static class RunPeakBounds
         var resized = run.Adjustments > 0;
         var memoryMax = Max(resized ? 0 : allocation.Resources.MemoryMiB, capacity?.MemoryMiB ?? 0, bounds.MaxMemoryMiB) * bounds.MemorySlack;
         var cpuMax = Max(resized ? 0 : allocation.Resources.CpuMillicores / 1000, (capacity?.CpuMillicores ?? 0) / 1000, bounds.MaxCpuCores) * bounds.CpuSlack;
+        // A sample is the bytes of one interval, so a token bucket's burst may show above the cap: CPU's slack applies.
+        var networkMax = Max(resized ? 0 : allocation.Resources.NetworkMbps ?? 0, capacity?.NetworkMbps ?? 0, bounds.MaxNetworkMbps) * bounds.CpuSlack;
         var durationMax = allocation.CreatedAtMs > 0
             ? (Math.Max(0, run.EndedAtMs - allocation.CreatedAtMs) + bounds.MaxClockSkew.TotalMilliseconds) / 1000
             : double.MaxValue;
@@ -30,6 +32,7 @@ internal static class RunPeakBounds
             StartedAtMs = run.EndedAtMs - (long)(duration * 1000),
             PeakMemoryMiB = Math.Min(run.PeakMemoryMiB, memoryMax),
             PeakCpuCores = Math.Min(run.PeakCpuCores, cpuMax),
+            PeakNetworkMbps = Math.Min(run.PeakNetworkMbps, networkMax),
             MeanCpuCores = Math.Min(run.MeanCpuCores, cpuMax),
             CpuSeconds = Math.Min(run.CpuSeconds, cpuMax * duration),
             ThrottledSeconds = Math.Min(run.ThrottledSeconds, duration),
@@ -43,6 +46,7 @@ internal static class RunPeakBounds
         var what = new List<string>();
         Note(what, "peak memory MiB", run.PeakMemoryMiB, clamped.PeakMemoryMiB);
         Note(what, "peak CPU cores", run.PeakCpuCores, clamped.PeakCpuCores);
+        Note(what, "peak network Mbps", run.PeakNetworkMbps, clamped.PeakNetworkMbps);
         Note(what, "mean CPU cores", run.MeanCpuCores, clamped.MeanCpuCores);
         Note(what, "CPU seconds", run.CpuSeconds, clamped.CpuSeconds);
         Note(what, "duration s", run.DurationSeconds, clamped.DurationSeconds);

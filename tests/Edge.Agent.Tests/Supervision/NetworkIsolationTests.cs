@@ -12,7 +12,7 @@ public sealed class NetworkIsolationTests
         Assert.SkipUnless(SupervisorHarness.CanUseCgroupV1 && NetworkIsolator.FindIp() is not null, SupervisorHarness.SkipReason + ", and iproute2");
         var subnet = $"10.{Random.Shared.Next(100, 250)}.{Random.Shared.Next(0, 250)}.0/24";
         await using var harness = new SupervisorHarness(configure: o => o with { NetworkSubnet = subnet });
-        var network = InstanceNetwork.For("talker", subnet, 0);
+        var network = InstanceNetwork.For("talker", subnet, 0, harness.StateDirectory);
         var start = harness.Start("talker", new InstanceLimits(1000, 256, NetworkMbps: 8),
             ["--net-mbps", "40", "--net-target", $"{network.HostAddress}:9", "--duration", "60"]);
         start = start with { Start = start.Start! with { NetworkIsolation = true } };
@@ -35,6 +35,115 @@ public sealed class NetworkIsolationTests
         await harness.Sink.WaitForAsync(NodeEventKind.InstanceExited, "talker");
         Assert.False(Directory.Exists("/sys/class/net/" + network.HostInterface));
         Assert.False(File.Exists("/run/netns/" + network.Namespace));
+    }
+
+    [Fact]
+    public async Task Start_WithoutRequest_EveryInstanceMeasuredBothWaysAndCappedAtItsLimit()
+    {
+        Assert.SkipUnless(SupervisorHarness.CanUseCgroupV1 && NetworkIsolator.FindIp() is not null, SupervisorHarness.SkipReason + ", and iproute2");
+        var subnet = $"10.{Random.Shared.Next(100, 250)}.{Random.Shared.Next(0, 250)}.0/24";
+        await using var harness = new SupervisorHarness(configure: o => o with { NetworkSubnet = subnet });
+        Assert.Equal(NetworkIsolationModes.Always, harness.Options.NetworkIsolation);
+        var network = InstanceNetwork.For("plain", subnet, 0, harness.StateDirectory);
+
+        // No networkIsolation in the start, a 12 Mbps limit; the instance sends 6 Mbps (under its cap) to its host.
+        await harness.HandleAsync(harness.Start("plain", new InstanceLimits(1000, 256, NetworkMbps: 12),
+            ["--net-mbps", "6", "--net-target", $"{network.HostAddress}:9", "--duration", "60"]));
+        var started = await harness.Sink.WaitForAsync(NodeEventKind.InstanceStarted, "plain");
+        Assert.Null(started.Reason);
+        Assert.True(File.Exists(Path.Combine(NetworkIsolator.NamespaceDirectory, network.Namespace)));
+
+        var (tx, _) = await MeasureAsync(harness.Supervisor, "plain");
+        TestContext.Current.TestOutputHelper?.WriteLine($"sending 6 Mbps under a 12 Mbps cap: measured tx {tx:F2} Mbps");
+        Assert.InRange(tx, 5.4, 6.6);
+
+        // 40 Mbps sent to the instance from the host: received at its 12 Mbps cap (the host end's token bucket).
+        using var flood = new CancellationTokenSource();
+        var sender = Task.Run(() => SendUdpAsync(network.InstanceAddress, 40, flood.Token), TestContext.Current.CancellationToken);
+        var (_, rx) = await MeasureAsync(harness.Supervisor, "plain");
+        await flood.CancelAsync();
+        await sender;
+        TestContext.Current.TestOutputHelper?.WriteLine($"receiving 40 Mbps under a 12 Mbps cap: measured rx {rx:F2} Mbps");
+        Assert.InRange(rx, 10.8, 13.2);
+
+        // Resized in place: the egress cap drops below what it sends.
+        await harness.HandleAsync(harness.Resize("plain", new InstanceLimits(1000, 256, NetworkMbps: 3)));
+        var resized = await harness.Sink.WaitForAsync(NodeEventKind.InstanceResized, "plain");
+        Assert.Null(resized.Reason);
+        var (capped, _) = await MeasureAsync(harness.Supervisor, "plain");
+        TestContext.Current.TestOutputHelper?.WriteLine($"sending 6 Mbps under a 3 Mbps cap: measured tx {capped:F2} Mbps");
+        Assert.InRange(capped, 2.7, 3.3);
+
+        await harness.HandleAsync(harness.Stop("plain", graceMs: 5000));
+        await harness.Sink.WaitForAsync(NodeEventKind.InstanceExited, "plain");
+        Assert.False(File.Exists(Path.Combine(NetworkIsolator.NamespaceDirectory, network.Namespace)));
+    }
+
+    [Fact]
+    public async Task Start_OnRequestMode_LeavesUnrequestedInstancesInTheHostNetwork()
+    {
+        Assert.SkipUnless(SupervisorHarness.CanUseCgroupV1 && NetworkIsolator.FindIp() is not null, SupervisorHarness.SkipReason + ", and iproute2");
+        var subnet = $"10.{Random.Shared.Next(100, 250)}.{Random.Shared.Next(0, 250)}.0/24";
+        await using var harness = new SupervisorHarness(configure: o => o with { NetworkSubnet = subnet, NetworkIsolation = NetworkIsolationModes.OnRequest });
+        await harness.HandleAsync(harness.Start("shared", new InstanceLimits(1000, 256, NetworkMbps: 5), ["--duration", "60"]));
+        var started = await harness.Sink.WaitForAsync(NodeEventKind.InstanceStarted, "shared");
+        Assert.Contains("on-request", started.Reason, StringComparison.Ordinal);
+        var samples = new List<MetricSample>();
+        harness.Supervisor.Collect(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), samples);
+        await Task.Delay(1100, TestContext.Current.CancellationToken);
+        harness.Supervisor.Collect(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), samples);
+        Assert.DoesNotContain(samples, s => s.Scope == MetricNames.InstanceScopePrefix + "shared" && s.Metric.StartsWith("net.", StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(NetworkIsolator.NamespaceDirectory, InstanceNetwork.For("shared", subnet, 0, harness.StateDirectory).Namespace)));
+        await harness.HandleAsync(harness.Stop("shared", graceMs: 5000));
+        await harness.Sink.WaitForAsync(NodeEventKind.InstanceExited, "shared");
+    }
+
+    private static async Task SendUdpAsync(System.Net.IPAddress target, double mbps, CancellationToken cancellationToken)
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        var endpoint = new System.Net.IPEndPoint(target, 9);
+        var payload = new byte[1200];
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        long sent = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            while (sent + payload.Length <= mbps * 1e6 / 8 * System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds)
+            {
+                try
+                {
+                    socket.SendTo(payload, endpoint);
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    // A full queue (the cap is dropping): the datagram still counts as offered.
+                }
+
+                sent += payload.Length;
+            }
+
+            try
+            {
+                await Task.Delay(10, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The instance's tx and rx over 3 s, after a second for the bucket's burst and the sender's start-up.</summary>
+    private static async Task<(double Tx, double Rx)> MeasureAsync(Supervisor supervisor, string instanceId)
+    {
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        var samples = new List<MetricSample>();
+        supervisor.Collect(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), samples);
+        await Task.Delay(3000, TestContext.Current.CancellationToken);
+        samples.Clear();
+        supervisor.Collect(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), samples);
+        var scope = MetricNames.InstanceScopePrefix + instanceId;
+        return (Assert.Single(samples, s => s.Scope == scope && s.Metric == MetricNames.NetworkTxMbps).Value,
+            Assert.Single(samples, s => s.Scope == scope && s.Metric == MetricNames.NetworkRxMbps).Value);
     }
 
     private static async Task<double> MeasureTxMbpsAsync(Supervisor supervisor, string instanceId)

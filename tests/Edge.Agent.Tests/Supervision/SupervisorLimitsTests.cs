@@ -61,7 +61,9 @@ public sealed class SupervisorLimitsTests
         Assert.True(scoped[MetricNames.MemoryCurrentMiB] > 1);
         Assert.True(scoped[MetricNames.MemoryPeakMiB] >= scoped[MetricNames.MemoryCurrentMiB]);
         Assert.True(scoped[MetricNames.ThrottledPeriods] > 0);
-        Assert.DoesNotContain(samples, s => s.Metric.StartsWith("net.", StringComparison.Ordinal));
+        // Every instance has its own network namespace (Supervisor:NetworkIsolation=always): measured, and silent.
+        Assert.Equal(0, scoped[MetricNames.NetworkTxMbps]);
+        Assert.Equal(0, scoped[MetricNames.NetworkRxMbps]);
 
         await harness.Supervisor.MonitorAsync(TestContext.Current.CancellationToken);
         await Task.Delay(300, TestContext.Current.CancellationToken);

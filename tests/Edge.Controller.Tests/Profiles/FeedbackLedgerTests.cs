@@ -80,6 +80,20 @@ public sealed class FeedbackLedgerTests
         Assert.Equal(learned, ledger.History().Single().CpuCores, 9);
     }
 
+    [Theory]
+    [InlineData(6.2, null, 6.2)] // no cap: learned as measured
+    [InlineData(6.2, 20.0, 6.2)] // well under its cap
+    [InlineData(9.5, 10.0, 12.0)] // at its cap (the token bucket held it): censored, learned as the cap x 1.2
+    public void Record_NetworkPeak_IsLearnedAndCensoredAtItsCap(double peakMbps, double? capMbps, double learned)
+    {
+        using var dir = new TempDirectory();
+        using var ledger = Ledger(dir.Path, keep: 10, compactAt: 100);
+
+        ledger.Record(Run("etl/net", 0, RunOutcomes.Succeeded) with { PeakNetworkMbps = peakMbps, FinalLimits = new ResourceQuantity(600, 128, capMbps) });
+
+        Assert.Equal(learned, ledger.History().Single().NetworkMbps, 9);
+    }
+
     private static void AssertTotals(ComponentSummary summary, int runs, int oom)
     {
         Assert.Equal(runs, summary.Runs);

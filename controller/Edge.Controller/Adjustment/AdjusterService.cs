@@ -72,7 +72,7 @@ internal sealed partial class AdjusterService
             return;
         }
 
-        var tracked = _tracked.GetOrAdd(instanceId, _ => new TrackedInstance(new DriftTracker(LimitsOf(allocation.Resources), _options, _time)));
+        var tracked = _tracked.GetOrAdd(instanceId, _ => new TrackedInstance(new DriftTracker(LimitsOf(allocation.Resources), _options, _time, AdjustmentMargins.From(allocation.Profile, _options))));
         await tracked.Gate.WaitAsync(cancellationToken);
         try
         {

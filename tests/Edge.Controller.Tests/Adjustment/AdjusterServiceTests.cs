@@ -13,7 +13,6 @@ public sealed class AdjusterServiceTests
         UpAfter = TimeSpan.FromSeconds(3),
         DownAfter = TimeSpan.FromSeconds(20),
         Cooldown = TimeSpan.FromSeconds(10),
-        UpFactor = 1.5,
     };
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -125,7 +124,7 @@ public sealed class AdjusterServiceTests
     }
 
     [Fact]
-    public async Task ObserveAsync_ColdPastDownAfter_ScalesDownToPeakWithHeadroom()
+    public async Task ObserveAsync_ColdPastDownAfter_ScalesDownToPeakWithTheMargin()
     {
         var (h, adjuster, _) = Create();
         h.Profiles.Add("c", cpu: 2000, memory: 2048);
@@ -138,8 +137,9 @@ public sealed class AdjusterServiceTests
         await Feed(h, adjuster, "a", id, seconds: 2, new InstanceObservation(200, 400, Throttled: false));
 
         var resources = h.Broker.FindAllocation(id)!.Resources;
-        Assert.Equal(200 * Options.DownHeadroom, resources.CpuMillicores, 6);
-        Assert.Equal(400 * Options.DownHeadroom, resources.MemoryMiB, 6);
+        // The fake profile's interval has no upper bounds: it says nothing, so the widest margin applies.
+        Assert.Equal(200 * (1 + Options.MaxMargin), resources.CpuMillicores, 6);
+        Assert.Equal(400 * (1 + Options.MaxMargin), resources.MemoryMiB, 6);
         Assert.Equal(DecisionKind.ScaleDown, Assert.Single(h.Publisher.Decisions).Kind);
     }
 

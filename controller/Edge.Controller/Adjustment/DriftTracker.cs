@@ -20,6 +20,12 @@ namespace Edge.Controller.Adjustment;
 /// </summary>
 internal sealed class DriftTracker
 {
+    /// <summary>
+    /// CPU used at this share of its limit or more while throttled (by an amount not reported) is pinned at the limit:
+    /// its demand is censored there. Below it, a reported throttle is too slight to tell what the step wanted.
+    /// </summary>
+    internal const double PinnedShare = 0.95;
+
     private readonly AdjusterOptions _options;
     private readonly TimeProvider _time;
     private readonly WindowMax _cpuDesired;
@@ -54,11 +60,18 @@ internal sealed class DriftTracker
         var cpuShare = observation.CpuMillicores / Limits.CpuMillicores;
         var memShare = observation.MemoryMiB / Limits.MemoryMiB;
 
-        // CPU: throttling is the signal. With its amount known, the need is what was used plus what was wanted on top;
-        // without it (no interval yet, or only the periods were reported) the need is at least the limit.
-        var cpuHot = wantedCores is { } wanted ? wanted * 1000 > _options.ThrottleShare * Limits.CpuMillicores : observation.Throttled;
-        var cpuNeed = wantedCores is { } w ? observation.CpuMillicores + (w * 1000)
-            : observation.Throttled ? Math.Max(observation.CpuMillicores, Limits.CpuMillicores) : observation.CpuMillicores;
+        // CPU: throttling is the signal, and one reading is enough to act on it (a short step would end before a
+        // second). With its amount known, the need is what was used plus what was wanted on top (the amount needs an
+        // interval: the instance's first tick gives it, see Seen). Without it (only the periods were reported) a step
+        // throttled while using all of its limit is pinned there and its need is at least the limit; throttled well
+        // below its limit, its quota is not what holds it back. Usage above the limit
+        // means no quota holds it at all (the agent's process-limit fallback pins CPUs only): the usage is the need.
+        var throttledHot = wantedCores is { } wanted && wanted * 1000 >= _options.ThrottleShare * Limits.CpuMillicores;
+        var pinned = observation.ThrottledSeconds is null && observation.Throttled && cpuShare >= PinnedShare;
+        var overLimit = cpuShare > 1 + _options.ThrottleShare;
+        var cpuHot = throttledHot || pinned || overLimit;
+        var cpuNeed = throttledHot ? observation.CpuMillicores + (wantedCores!.Value * 1000)
+            : pinned ? Math.Max(observation.CpuMillicores, Limits.CpuMillicores) : observation.CpuMillicores;
         var memHot = observation.MemoryPressure || memShare > _options.UpThreshold;
         var memNeed = memHot ? Math.Max(observation.MemoryMiB, Limits.MemoryMiB) : observation.MemoryMiB;
         var cold = !cpuHot && !observation.MemoryPressure && cpuShare < _options.DownThreshold && memShare < _options.DownThreshold;
@@ -71,8 +84,9 @@ internal sealed class DriftTracker
         {
             _hotNeedCpu = cpuHot ? Math.Max(_hotNeedCpu, cpuNeed) : _hotNeedCpu;
             _hotNeedMemory = memHot ? Math.Max(_hotNeedMemory, memNeed) : _hotNeedMemory;
-            _hotWhy = cpuHot && wantedCores is { } more ? $"CPU throttled: used {observation.CpuMillicores:0} m of {Limits.CpuMillicores:0} m and wanted {more * 1000:0} m more"
-                : cpuHot ? "CPU throttled"
+            _hotWhy = throttledHot ? $"CPU throttled: used {observation.CpuMillicores:0} m of {Limits.CpuMillicores:0} m and wanted {wantedCores!.Value * 1000:0} m more"
+                : pinned ? $"CPU throttled at its limit ({cpuShare:P0} used)"
+                : overLimit ? $"CPU above its limit: used {observation.CpuMillicores:0} m of {Limits.CpuMillicores:0} m (no quota holds it)"
                 : observation.MemoryPressure ? $"memory pressed against its limit ({memShare:P0})"
                 : $"memory at {memShare:P0} of its limit";
         }
@@ -86,14 +100,15 @@ internal sealed class DriftTracker
             return None;
         }
 
-        if (_hotSince is { } hot && _time.GetElapsedTime(hot, now) >= _options.UpAfter)
+        if (cpuHot || (_hotSince is { } hot && _time.GetElapsedTime(hot, now) >= _options.UpAfter))
         {
             // A censored need (throttled by an unknown amount, memory at its limit) is at least the limit: step up by the margin.
             var cpu = _hotNeedCpu > 0 ? Math.Max(CpuTarget(_hotNeedCpu), Limits.CpuMillicores * (1 + Margins.Cpu)) : Limits.CpuMillicores;
             var memory = _hotNeedMemory > 0 ? Math.Max(MemoryTarget(_hotNeedMemory), Limits.MemoryMiB * (1 + Margins.Memory)) : Limits.MemoryMiB;
             var margin = _hotNeedCpu > 0 ? Margins.Cpu : Margins.Memory;
+            var how = cpuHot ? "" : $" for {_options.UpAfter.TotalSeconds:0.#} s";
             return Change(AdjustmentAction.ScaleUp, Limits with { CpuMillicores = Math.Max(cpu, Limits.CpuMillicores), MemoryMiB = Math.Max(memory, Limits.MemoryMiB) },
-                $"{_hotWhy} for {_options.UpAfter.TotalSeconds:0.#} s; need + {margin:P0} margin from the forecast interval", now);
+                $"{_hotWhy}{how}; need + {margin:P0} margin from the forecast interval", now);
         }
 
         if (_coldSince is { } coldSince && _time.GetElapsedTime(coldSince, now) >= _options.DownAfter)
@@ -109,6 +124,12 @@ internal sealed class DriftTracker
 
         return None;
     }
+
+    /// <summary>
+    /// An instance's first reading, which has no CPU rate yet (the agent needs two): remembers its timestamp, so that
+    /// the first observation's throttled seconds can be turned into a rate and acted on at once.
+    /// </summary>
+    public void Seen(long atMs) => _lastAtMs ??= atMs > 0 ? atMs : null;
 
     /// <summary>The caller applied a change (or another path changed the limits): track the new limits.</summary>
     public void Applied(InstanceLimits limits)

@@ -69,6 +69,37 @@ internal static class InstanceObservations
         return observations;
     }
 
+    /// <summary>
+    /// The instances whose reading in the batch has no CPU rate yet (their first tick: current memory without
+    /// cores). The adjuster keeps the batch's timestamp for each, so that the next reading's throttled seconds have an
+    /// interval to be a rate over and a step throttled from its start is corrected at its first rated reading.
+    /// </summary>
+    public static IReadOnlyList<string> FirstReadings(MetricBatch batch)
+    {
+        var memory = new HashSet<string>(StringComparer.Ordinal);
+        var rated = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var sample in batch.Samples)
+        {
+            if (!sample.Scope.StartsWith(MetricNames.InstanceScopePrefix, StringComparison.Ordinal) || sample.Scope.Length == MetricNames.InstanceScopePrefix.Length)
+            {
+                continue;
+            }
+
+            var id = sample.Scope[MetricNames.InstanceScopePrefix.Length..];
+            if (sample.Metric == MetricNames.CpuCores)
+            {
+                rated.Add(id);
+            }
+            else if (sample.Metric == MetricNames.MemoryCurrentMiB)
+            {
+                memory.Add(id);
+            }
+        }
+
+        memory.ExceptWith(rated);
+        return [.. memory];
+    }
+
     private sealed class Reading
     {
         public double? CpuMillicores { get; set; }

@@ -10,18 +10,74 @@ public sealed class DriftTrackerTests
     private readonly AdjusterOptions _options = new() { UpAfter = TimeSpan.FromSeconds(3), DownAfter = TimeSpan.FromSeconds(20), Cooldown = TimeSpan.FromSeconds(10) };
 
     [Fact]
-    public void Observe_HotForLongEnough_ScalesUp()
+    public void Observe_ThrottledAtItsLimitByAnUnknownAmount_ScalesUpAtTheFirstReading()
     {
+        // Only the throttled periods are known: using 98 % of its limit while throttled, it is pinned there. A short
+        // step would end before a second reading, so the first one acts; the need is censored at the limit.
         var tracker = new DriftTracker(new InstanceLimits(250, 256), _options, _time);
 
         var proposals = Feed(tracker, seconds: 4, new InstanceObservation(245, 100, Throttled: true));
 
-        Assert.All(proposals[..^1], p => Assert.Equal(AdjustmentAction.None, p.Action));
-        var up = proposals[^1];
+        var up = proposals[0];
         Assert.Equal(AdjustmentAction.ScaleUp, up.Action);
         Assert.Equal(375, up.Limits.CpuMillicores, precision: 6);
         Assert.Equal(256, up.Limits.MemoryMiB);
         Assert.Contains("throttled", up.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.All(proposals[1..], p => Assert.Equal(AdjustmentAction.None, p.Action));
+    }
+
+    [Fact]
+    public void Observe_ThrottledWellBelowItsLimitByAnUnknownAmount_IsNotAStepAtItsLimit()
+    {
+        // Throttled now and then while using 60 % of its limit: the quota is not what holds it back.
+        var tracker = new DriftTracker(new InstanceLimits(1000, 256), _options, _time);
+
+        var proposals = Feed(tracker, seconds: 30, new InstanceObservation(600, 100, Throttled: true));
+
+        Assert.All(proposals, p => Assert.Equal(AdjustmentAction.None, p.Action));
+    }
+
+    [Fact]
+    public void Observe_FirstRatedReadingAfterTheFirstTick_ScalesToTheNeedAtOnce()
+    {
+        // The demo's merge step: placed at 300 m, wants 900 m. The first tick has no CPU rate, only its timestamp
+        // (Seen); the first rated reading, 1 s later, reports 0.6 s throttled: need 300 + 600 m, plus the 50 % margin.
+        var tracker = new DriftTracker(new InstanceLimits(300, 64), _options, _time);
+        var at = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        tracker.Seen(at);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var up = tracker.Observe(new InstanceObservation(300, 16, Throttled: true, ThrottledSeconds: 0.6, AtMs: at + 1000));
+
+        Assert.Equal(AdjustmentAction.ScaleUp, up.Action);
+        Assert.Equal(1350, up.Limits.CpuMillicores, precision: 6);
+        Assert.Contains("wanted 600 m more", up.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Observe_CpuAboveItsLimitWithoutAQuota_ScalesToTheUsageAtOnce()
+    {
+        // The agent's process-limit fallback pins CPUs and enforces no quota: a step placed at 300 m uses 900 m and is
+        // never throttled. Its usage is its need.
+        var tracker = new DriftTracker(new InstanceLimits(300, 64), _options, _time, new AdjustmentMargins(0.2, 0.2));
+
+        var proposals = Feed(tracker, seconds: 15, new InstanceObservation(900, 16, Throttled: false));
+
+        var up = Assert.Single(proposals, p => p.Action != AdjustmentAction.None);
+        Assert.Same(proposals[0], up);
+        Assert.Equal(1080, up.Limits.CpuMillicores, precision: 6);
+        Assert.Contains("above its limit", up.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Observe_MemoryBriefSpike_WaitsForUpAfter()
+    {
+        var tracker = new DriftTracker(new InstanceLimits(1000, 100), _options, _time);
+
+        var brief = Feed(tracker, seconds: 2, new InstanceObservation(500, 95, Throttled: false));
+        brief.AddRange(Feed(tracker, seconds: 5, new InstanceObservation(500, 60, Throttled: false)));
+
+        Assert.All(brief, p => Assert.Equal(AdjustmentAction.None, p.Action));
     }
 
     [Fact]
@@ -53,7 +109,7 @@ public sealed class DriftTrackerTests
     public void Observe_InsideCooldown_DoesNotFlap()
     {
         var tracker = new DriftTracker(new InstanceLimits(250, 256), _options, _time);
-        Feed(tracker, seconds: 4, new InstanceObservation(250, 100, Throttled: true));
+        Feed(tracker, seconds: 1, new InstanceObservation(250, 100, Throttled: true));
 
         // Still throttled right after the change: the cooldown holds the next step back.
         var during = Feed(tracker, seconds: 9, new InstanceObservation(370, 100, Throttled: true));

@@ -12,11 +12,22 @@ internal sealed record AdjusterOptions
     /// <summary>When false, observations are ignored and no instance is ever resized or migrated.</summary>
     public bool Enabled { get; init; } = true;
 
-    /// <summary>Usage above this share of the limit (or any CPU throttling, or memory pressure) counts as running hot; in (0, 1].</summary>
+    /// <summary>
+    /// Memory above this share of its limit (or pressed against it) counts as running hot; in (0, 1]. CPU is hot
+    /// only when throttled (<see cref="ThrottleShare"/>): a CPU-bound step using all of its limit is not short of
+    /// CPU unless the quota holds it back.
+    /// </summary>
     public double UpThreshold { get; init; } = 0.9;
 
     /// <summary>Usage below this share of the limit counts as running cold; in (0, <see cref="UpThreshold"/>), the gap being the hysteresis band.</summary>
     public double DownThreshold { get; init; } = 0.4;
+
+    /// <summary>
+    /// CPU counts as running hot when the quota throttled it for more than this share of its limit over an interval:
+    /// the throttled time per second of wall time (cgroup <c>cpu.stat</c> <c>throttled_usec</c>, summed over CPUs)
+    /// is the CPU the step wanted and did not get, so usage + throttled rate is its demand. In [0, 1).
+    /// </summary>
+    public double ThrottleShare { get; init; } = 0.05;
 
     /// <summary>How long an instance must run hot before it is scaled up.</summary>
     public TimeSpan UpAfter { get; init; } = TimeSpan.FromSeconds(3);
@@ -27,11 +38,23 @@ internal sealed record AdjusterOptions
     /// <summary>No second change to the same instance within this time of the last one (or of a change that found no room).</summary>
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Scale-up multiplies the limit by at least this; in (1, 10].</summary>
-    public double UpFactor { get; init; } = 1.5;
+    /// <summary>
+    /// A scale-down goes to the highest need (with its margin) seen within this window, not to the latest: a step
+    /// whose load comes and goes keeps what its last burst needed instead of being shrunk and grown again. This is
+    /// the Kubernetes HPA's scale-down stabilisation window (kubernetes/kubernetes
+    /// <c>pkg/controller/podautoscaler/horizontal.go</c>, <c>stabilizeRecommendation</c>; 5 min there, on replicas).
+    /// </summary>
+    public TimeSpan DownStabilization { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Scale-down sets the limit to the peak seen while cold times this headroom; in [1, 5].</summary>
-    public double DownHeadroom { get; init; } = 1.3;
+    /// <summary>
+    /// The smallest margin over the observed need a change leaves; in [0, <see cref="MaxMargin"/>]. The margin is the
+    /// relative spread of the forecast interval the step was placed with, (upper − lower) / (upper + lower), clamped
+    /// to [<see cref="MinMargin"/>, <see cref="MaxMargin"/>]: a component whose runs agree gets a small one.
+    /// </summary>
+    public double MinMargin { get; init; } = 0.1;
+
+    /// <summary>The largest margin, also used when the interval says nothing (the fallback's level 0, no bounds); in (0, 4].</summary>
+    public double MaxMargin { get; init; } = 0.5;
 
     /// <summary>
     /// When a scale-up finds no room on the node, migrate also when only CPU is short. Off by default: a migration

@@ -22,8 +22,10 @@ internal sealed class AdjusterOptionsValidator : IValidateOptions<AdjusterOption
         Check(o.UpAfter > TimeSpan.Zero, $"{S}:UpAfter {o.UpAfter} must be positive", errors);
         Check(o.DownAfter > TimeSpan.Zero, $"{S}:DownAfter {o.DownAfter} must be positive", errors);
         Check(o.Cooldown >= TimeSpan.Zero, $"{S}:Cooldown {o.Cooldown} must not be negative", errors);
-        Check(o.UpFactor is > 1 and <= 10, $"{S}:UpFactor {o.UpFactor} must be in (1, 10]", errors);
-        Check(o.DownHeadroom is >= 1 and <= 5, $"{S}:DownHeadroom {o.DownHeadroom} must be in [1, 5]", errors);
+        Check(o.ThrottleShare is >= 0 and < 1, $"{S}:ThrottleShare {o.ThrottleShare} must be in [0, 1)", errors);
+        Check(o.DownStabilization >= TimeSpan.Zero, $"{S}:DownStabilization {o.DownStabilization} must not be negative", errors);
+        Check(o.MaxMargin is > 0 and <= 4, $"{S}:MaxMargin {o.MaxMargin} must be in (0, 4]", errors);
+        Check(o.MinMargin >= 0 && o.MinMargin <= o.MaxMargin, $"{S}:MinMargin {o.MinMargin} must be in [0, MaxMargin {o.MaxMargin}]", errors);
         Check(o.MinCpuMillicores > 0 && double.IsFinite(o.MinCpuMillicores), $"{S}:MinCpuMillicores {o.MinCpuMillicores} must be a positive number", errors);
         Check(o.MinMemoryMiB > 0 && double.IsFinite(o.MinMemoryMiB), $"{S}:MinMemoryMiB {o.MinMemoryMiB} must be a positive number", errors);
         Check(o.MemoryDownMarginMiB >= 0 && double.IsFinite(o.MemoryDownMarginMiB), $"{S}:MemoryDownMarginMiB {o.MemoryDownMarginMiB} must not be negative", errors);

@@ -46,6 +46,26 @@ internal sealed partial class AdjusterService
             return;
         }
 
+        if (batch.TimestampMs > 0)
+        {
+            foreach (var instanceId in InstanceObservations.FirstReadings(batch))
+            {
+                if (Current(batch.NodeId, instanceId) is { } allocation)
+                {
+                    var tracked = Track(instanceId, allocation);
+                    await tracked.Gate.WaitAsync(cancellationToken);
+                    try
+                    {
+                        tracked.Tracker.Seen(batch.TimestampMs);
+                    }
+                    finally
+                    {
+                        tracked.Gate.Release();
+                    }
+                }
+            }
+        }
+
         foreach (var (instanceId, observation) in InstanceObservations.From(batch))
         {
             await ObserveAsync(batch.NodeId, instanceId, observation, cancellationToken);
@@ -72,7 +92,7 @@ internal sealed partial class AdjusterService
             return;
         }
 
-        var tracked = _tracked.GetOrAdd(instanceId, _ => new TrackedInstance(new DriftTracker(LimitsOf(allocation.Resources), _options, _time)));
+        var tracked = Track(instanceId, allocation);
         await tracked.Gate.WaitAsync(cancellationToken);
         try
         {
@@ -92,6 +112,9 @@ internal sealed partial class AdjusterService
             tracked.Gate.Release();
         }
     }
+
+    private TrackedInstance Track(string instanceId, Allocation allocation) =>
+        _tracked.GetOrAdd(instanceId, _ => new TrackedInstance(new DriftTracker(LimitsOf(allocation.Resources), _options, _time, AdjustmentMargins.From(allocation.Profile, _options))));
 
     private async Task HandleAsync(DriftTracker tracker, Allocation allocation, InstanceObservation observation, CancellationToken cancellationToken)
     {

@@ -186,9 +186,9 @@ internal sealed class ArmRunner(ReplayOptions options, ILoggerFactory loggers)
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
         };
-        if (arm.Static)
+        if (arm.Pinned)
         {
-            // Static limits stay static: no in-place correction (a no-op where the adjuster is not built in).
+            // Static limits and the oracle's peaks stay as given: no in-place correction.
             settings["Controller:Adjuster:Enabled"] = "false";
         }
 

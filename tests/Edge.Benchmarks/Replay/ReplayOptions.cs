@@ -28,7 +28,7 @@ internal sealed record ReplayOptions
     /// <summary>Trace seconds between two arrivals.</summary>
     public double ArrivalS { get; init; } = 600;
 
-    public IReadOnlyList<string> Arms { get; init; } = ["static", "vpa", "edge"];
+    public IReadOnlyList<string> Arms { get; init; } = ["static", "vpa", "edge", "oracle"];
 
     public int Nodes { get; init; } = 4;
 
@@ -73,7 +73,7 @@ internal sealed record ReplayOptions
             WarmUp = (int)Number(parsed, "warmup", Math.Floor(workflows / 2), problems),
             Speed = Number(parsed, "speed", 100, problems),
             ArrivalS = Number(parsed, "arrival", 600, problems),
-            Arms = parsed.String("arms", "static,vpa,edge").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Arms = parsed.String("arms", "static,vpa,edge,oracle").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             Nodes = (int)Number(parsed, "nodes", 4, problems),
             MinWallS = Number(parsed, "min-wall", 1.0, problems),
             SampleMs = (int)Number(parsed, "sample-ms", 500, problems),

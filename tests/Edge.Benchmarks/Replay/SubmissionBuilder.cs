@@ -33,7 +33,7 @@ internal static class SubmissionBuilder
             Command = arm.Static ? $"{StaticCommands}/{arrival.RunId}-{t.Id}" : $"{Programs}/{t.Component[(t.Component.LastIndexOf('/') + 1)..]}",
             Args = WorkloadArgs(t),
             DependsOn = [.. t.Parents.Select(StepId)],
-            Hints = arm.Static ? StaticHints(t) : LearnedHints(t),
+            Hints = arm.Static ? StaticHints(t) : arm.Oracle ? OracleHints(t) : LearnedHints(t),
         }).ToList();
         return new WorkflowSubmission { RunId = arrival.RunId, WorkflowId = arrival.Workflow.Recipe, Steps = steps };
     }
@@ -50,6 +50,18 @@ internal static class SubmissionBuilder
     {
         ["cpuMillicores"] = F(t.SlotCores * 1000),
         ["memoryMiB"] = F(Math.Round(t.SlotMemoryMiB)),
+    };
+
+    /// <summary>
+    /// The oracle: the task's own demand as fixed limits — its CPU (the trace's average, which the simulated task
+    /// keeps constant, so it is also its peak) and its peak memory, rounded up to the next millicore and MiB so that
+    /// the ramp never passes the limit. Nothing is learned or corrected; the broker places it as any other step.
+    /// </summary>
+    private static Dictionary<string, string> OracleHints(TraceTask t) => new(StringComparer.Ordinal)
+    {
+        ["cpuMillicores"] = F(Math.Ceiling(t.CpuCores * 1000)),
+        ["memoryMiB"] = F(Math.Ceiling(t.MemoryMiB)),
+        [Edge.Controller.Profiles.ProfileHints.Fixed] = "true",
     };
 
     private static Dictionary<string, string> LearnedHints(TraceTask t) => t.InputBytes > 0

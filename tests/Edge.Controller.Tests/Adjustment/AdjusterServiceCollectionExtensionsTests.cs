@@ -35,7 +35,7 @@ public sealed class AdjusterServiceCollectionExtensionsTests
             ["Controller:Adjuster:UpThreshold"] = "0.5",
             ["Controller:Adjuster:DownThreshold"] = "0.6",
             ["Controller:Adjuster:UpAfter"] = "00:00:00",
-            ["Controller:Adjuster:UpFactor"] = "0.9",
+            ["Controller:Adjuster:MaxMargin"] = "5",
             ["Controller:Adjuster:Cooldown"] = "-00:00:01",
         });
 
@@ -43,7 +43,7 @@ public sealed class AdjusterServiceCollectionExtensionsTests
 
         Assert.Contains(error.Failures, f => f.Contains("Controller:Adjuster:DownThreshold 0.6", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("Controller:Adjuster:UpAfter 00:00:00", StringComparison.Ordinal));
-        Assert.Contains(error.Failures, f => f.Contains("Controller:Adjuster:UpFactor 0.9", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Controller:Adjuster:MaxMargin 5", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("Controller:Adjuster:Cooldown -00:00:01", StringComparison.Ordinal));
         Assert.Equal(4, error.Failures.Count());
     }

@@ -13,13 +13,12 @@ public sealed class AdjusterServiceTests
         UpAfter = TimeSpan.FromSeconds(3),
         DownAfter = TimeSpan.FromSeconds(20),
         Cooldown = TimeSpan.FromSeconds(10),
-        UpFactor = 1.5,
     };
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task ObserveAsync_HotPastUpAfterWithRoom_ScalesUpInPlace()
+    public async Task ObserveAsync_ThrottledAtItsLimitWithRoom_ScalesUpInPlaceAtOnce()
     {
         var (h, adjuster, _) = Create();
         h.Profiles.Add("c", cpu: 1000, memory: 1024);
@@ -27,9 +26,9 @@ public sealed class AdjusterServiceTests
         var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
         ResourceBrokerAdjustTests.Drain(h);
 
-        await Feed(h, adjuster, "a", id, seconds: 2, new InstanceObservation(990, 300, Throttled: true));
-        Assert.Empty(h.Publisher.Decisions);
-        await Feed(h, adjuster, "a", id, seconds: 2, new InstanceObservation(990, 300, Throttled: true));
+        await Feed(h, adjuster, "a", id, seconds: 1, new InstanceObservation(990, 300, Throttled: true));
+        Assert.Single(h.Publisher.Decisions);
+        await Feed(h, adjuster, "a", id, seconds: 3, new InstanceObservation(990, 300, Throttled: true));
 
         Assert.Equal(new ResourceQuantity(1500, 1024), h.Broker.FindAllocation(id)!.Resources);
         var decision = Assert.Single(h.Publisher.Decisions);
@@ -125,7 +124,7 @@ public sealed class AdjusterServiceTests
     }
 
     [Fact]
-    public async Task ObserveAsync_ColdPastDownAfter_ScalesDownToPeakWithHeadroom()
+    public async Task ObserveAsync_ColdPastDownAfter_ScalesDownToPeakWithTheMargin()
     {
         var (h, adjuster, _) = Create();
         h.Profiles.Add("c", cpu: 2000, memory: 2048);
@@ -138,8 +137,9 @@ public sealed class AdjusterServiceTests
         await Feed(h, adjuster, "a", id, seconds: 2, new InstanceObservation(200, 400, Throttled: false));
 
         var resources = h.Broker.FindAllocation(id)!.Resources;
-        Assert.Equal(200 * Options.DownHeadroom, resources.CpuMillicores, 6);
-        Assert.Equal(400 * Options.DownHeadroom, resources.MemoryMiB, 6);
+        // The fake profile's interval has no upper bounds: it says nothing, so the widest margin applies.
+        Assert.Equal(200 * (1 + Options.MaxMargin), resources.CpuMillicores, 6);
+        Assert.Equal(400 * (1 + Options.MaxMargin), resources.MemoryMiB, 6);
         Assert.Equal(DecisionKind.ScaleDown, Assert.Single(h.Publisher.Decisions).Kind);
     }
 
@@ -152,7 +152,7 @@ public sealed class AdjusterServiceTests
         var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
         ResourceBrokerAdjustTests.Drain(h);
 
-        await Feed(h, adjuster, "a", id, seconds: 4, new InstanceObservation(495, 300, Throttled: true));
+        await Feed(h, adjuster, "a", id, seconds: 1, new InstanceObservation(495, 300, Throttled: true));
         Assert.Single(h.Publisher.Decisions);
         await Feed(h, adjuster, "a", id, seconds: 9, new InstanceObservation(745, 300, Throttled: true));
         Assert.Single(h.Publisher.Decisions);
@@ -200,6 +200,33 @@ public sealed class AdjusterServiceTests
         var resources = h.Broker.FindAllocation(id)!.Resources;
         Assert.Equal((1000.0, 1500.0), (resources.CpuMillicores, resources.MemoryMiB));
         Assert.Contains("memory", Assert.Single(h.Publisher.Decisions).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ObserveBatchAsync_ThrottledFromItsFirstTick_IsScaledToItsNeedAtTheFirstRatedBatch()
+    {
+        var (h, adjuster, _) = Create();
+        h.Profiles.Add("c", cpu: 300, memory: 256);
+        await h.AddNodesAsync(BrokerHarness.Node("a"));
+        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
+        ResourceBrokerAdjustTests.Drain(h);
+        var scope = MetricNames.InstanceScopePrefix + id;
+
+        // The agent's first tick of the instance: memory only (no CPU rate before two readings).
+        await adjuster.ObserveBatchAsync(new MetricBatch { NodeId = "a", Sequence = 1, TimestampMs = 1000, Samples = [new(scope, MetricNames.MemoryCurrentMiB, 16)] }, Ct);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        // The next, 1 s later: 300 m used, 0.6 s throttled.
+        await adjuster.ObserveBatchAsync(new MetricBatch
+        {
+            NodeId = "a",
+            Sequence = 2,
+            TimestampMs = 2000,
+            Samples = [new(scope, MetricNames.MemoryCurrentMiB, 16), new(scope, MetricNames.CpuCores, 0.3), new(scope, MetricNames.ThrottledPeriods, 9), new(scope, MetricNames.ThrottledSeconds, 0.6)],
+        }, Ct);
+
+        // Need 900 m; no interval on the harness's profile, so the widest margin (50 %).
+        Assert.Equal(1350, h.Broker.FindAllocation(id)!.Resources.CpuMillicores, precision: 6);
+        Assert.Contains("wanted 600 m more", Assert.Single(h.Publisher.Decisions).Reason, StringComparison.Ordinal);
     }
 
     [Fact]

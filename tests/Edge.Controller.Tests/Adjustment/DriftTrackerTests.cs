@@ -10,18 +10,74 @@ public sealed class DriftTrackerTests
     private readonly AdjusterOptions _options = new() { UpAfter = TimeSpan.FromSeconds(3), DownAfter = TimeSpan.FromSeconds(20), Cooldown = TimeSpan.FromSeconds(10) };
 
     [Fact]
-    public void Observe_HotForLongEnough_ScalesUp()
+    public void Observe_ThrottledAtItsLimitByAnUnknownAmount_ScalesUpAtTheFirstReading()
     {
+        // Only the throttled periods are known: using 98 % of its limit while throttled, it is pinned there. A short
+        // step would end before a second reading, so the first one acts; the need is censored at the limit.
         var tracker = new DriftTracker(new InstanceLimits(250, 256), _options, _time);
 
         var proposals = Feed(tracker, seconds: 4, new InstanceObservation(245, 100, Throttled: true));
 
-        Assert.All(proposals[..^1], p => Assert.Equal(AdjustmentAction.None, p.Action));
-        var up = proposals[^1];
+        var up = proposals[0];
         Assert.Equal(AdjustmentAction.ScaleUp, up.Action);
         Assert.Equal(375, up.Limits.CpuMillicores, precision: 6);
         Assert.Equal(256, up.Limits.MemoryMiB);
         Assert.Contains("throttled", up.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.All(proposals[1..], p => Assert.Equal(AdjustmentAction.None, p.Action));
+    }
+
+    [Fact]
+    public void Observe_ThrottledWellBelowItsLimitByAnUnknownAmount_IsNotAStepAtItsLimit()
+    {
+        // Throttled now and then while using 60 % of its limit: the quota is not what holds it back.
+        var tracker = new DriftTracker(new InstanceLimits(1000, 256), _options, _time);
+
+        var proposals = Feed(tracker, seconds: 30, new InstanceObservation(600, 100, Throttled: true));
+
+        Assert.All(proposals, p => Assert.Equal(AdjustmentAction.None, p.Action));
+    }
+
+    [Fact]
+    public void Observe_FirstRatedReadingAfterTheFirstTick_ScalesToTheNeedAtOnce()
+    {
+        // The demo's merge step: placed at 300 m, wants 900 m. The first tick has no CPU rate, only its timestamp
+        // (Seen); the first rated reading, 1 s later, reports 0.6 s throttled: need 300 + 600 m, plus the 50 % margin.
+        var tracker = new DriftTracker(new InstanceLimits(300, 64), _options, _time);
+        var at = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        tracker.Seen(at);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var up = tracker.Observe(new InstanceObservation(300, 16, Throttled: true, ThrottledSeconds: 0.6, AtMs: at + 1000));
+
+        Assert.Equal(AdjustmentAction.ScaleUp, up.Action);
+        Assert.Equal(1350, up.Limits.CpuMillicores, precision: 6);
+        Assert.Contains("wanted 600 m more", up.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Observe_CpuAboveItsLimitWithoutAQuota_ScalesToTheUsageAtOnce()
+    {
+        // The agent's process-limit fallback pins CPUs and enforces no quota: a step placed at 300 m uses 900 m and is
+        // never throttled. Its usage is its need.
+        var tracker = new DriftTracker(new InstanceLimits(300, 64), _options, _time, new AdjustmentMargins(0.2, 0.2));
+
+        var proposals = Feed(tracker, seconds: 15, new InstanceObservation(900, 16, Throttled: false));
+
+        var up = Assert.Single(proposals, p => p.Action != AdjustmentAction.None);
+        Assert.Same(proposals[0], up);
+        Assert.Equal(1080, up.Limits.CpuMillicores, precision: 6);
+        Assert.Contains("above its limit", up.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Observe_MemoryBriefSpike_WaitsForUpAfter()
+    {
+        var tracker = new DriftTracker(new InstanceLimits(1000, 100), _options, _time);
+
+        var brief = Feed(tracker, seconds: 2, new InstanceObservation(500, 95, Throttled: false));
+        brief.AddRange(Feed(tracker, seconds: 5, new InstanceObservation(500, 60, Throttled: false)));
+
+        Assert.All(brief, p => Assert.Equal(AdjustmentAction.None, p.Action));
     }
 
     [Fact]
@@ -36,7 +92,7 @@ public sealed class DriftTrackerTests
     }
 
     [Fact]
-    public void Observe_ColdForLongEnough_ScalesDownToPeakWithHeadroom()
+    public void Observe_ColdForLongEnough_ScalesDownToPeakWithTheMargin()
     {
         var tracker = new DriftTracker(new InstanceLimits(2000, 1024), _options, _time);
 
@@ -44,15 +100,16 @@ public sealed class DriftTrackerTests
 
         var down = Assert.Single(proposals, p => p.Action != AdjustmentAction.None);
         Assert.Equal(AdjustmentAction.ScaleDown, down.Action);
-        Assert.Equal(130, down.Limits.CpuMillicores, precision: 6);
-        Assert.Equal(260, down.Limits.MemoryMiB, precision: 6);
+        // No interval given: the widest margin (MaxMargin 0.5); memory at least MemoryDownMarginMiB above the peak.
+        Assert.Equal(150, down.Limits.CpuMillicores, precision: 6);
+        Assert.Equal(300, down.Limits.MemoryMiB, precision: 6);
     }
 
     [Fact]
     public void Observe_InsideCooldown_DoesNotFlap()
     {
         var tracker = new DriftTracker(new InstanceLimits(250, 256), _options, _time);
-        Feed(tracker, seconds: 4, new InstanceObservation(250, 100, Throttled: true));
+        Feed(tracker, seconds: 1, new InstanceObservation(250, 100, Throttled: true));
 
         // Still throttled right after the change: the cooldown holds the next step back.
         var during = Feed(tracker, seconds: 9, new InstanceObservation(370, 100, Throttled: true));
@@ -72,6 +129,103 @@ public sealed class DriftTrackerTests
         Assert.Equal(AdjustmentAction.ScaleUp, up.Action);
         Assert.Equal(1000, up.Limits.CpuMillicores);
         Assert.Equal(150, up.Limits.MemoryMiB, precision: 6);
+    }
+
+    [Fact]
+    public void Observe_ThrottledByAKnownAmount_ScalesToTheNeedPlusTheIntervalMarginOnceAndStays()
+    {
+        // Placed at 500 m; the step wants 1000 m: the quota lets it use 500 m and throttles it 0.5 s per second.
+        var tracker = new DriftTracker(new InstanceLimits(500, 256), _options, _time, new AdjustmentMargins(Cpu: 0.2, Memory: 0.2));
+
+        var proposals = Drive(tracker, seconds: 60, _ => (DemandMillicores: 1000, MemoryMiB: 100));
+
+        var up = Assert.Single(proposals, p => p.Action != AdjustmentAction.None);
+        Assert.Equal(AdjustmentAction.ScaleUp, up.Action);
+        Assert.Equal(1200, up.Limits.CpuMillicores, precision: 6);
+        Assert.Equal(256, up.Limits.MemoryMiB);
+        Assert.Contains("wanted 500 m more", up.Reason, StringComparison.Ordinal);
+        Assert.Equal(1200, tracker.Limits.CpuMillicores, precision: 6);
+    }
+
+    [Fact]
+    public void Observe_CpuBoundAtItsLimitWithoutThrottling_IsNotEscalated()
+    {
+        // Uses all of its core (100 % of the limit, which once was "hot" at 90 %) but the quota never holds it back,
+        // or only slightly (2 % of the limit, below ThrottleShare): it has what it needs.
+        var tracker = new DriftTracker(new InstanceLimits(1000, 256), _options, _time, new AdjustmentMargins(0.2, 0.2));
+        var slightly = new DriftTracker(new InstanceLimits(1000, 256), _options, _time, new AdjustmentMargins(0.2, 0.2));
+
+        var proposals = Drive(tracker, seconds: 120, _ => (DemandMillicores: 1000, MemoryMiB: 100));
+        var slight = Drive(slightly, seconds: 120, _ => (DemandMillicores: 1020, MemoryMiB: 100));
+
+        Assert.All(proposals, p => Assert.Equal(AdjustmentAction.None, p.Action));
+        Assert.All(slight, p => Assert.Equal(AdjustmentAction.None, p.Action));
+    }
+
+    [Fact]
+    public void Observe_LoadThatComesAndGoes_DoesNotOscillate()
+    {
+        // A 40 s cycle: a 10 s burst wanting 900 m, then 30 s at 100 m; memory small throughout. Placed at 2000 m.
+        static (double, double) Load(int t) => (t % 40 < 10 ? 900 : 100, 20);
+        var options = _options with { DownStabilization = TimeSpan.FromSeconds(60) };
+        var tracker = new DriftTracker(new InstanceLimits(2000, 1024), options, _time, new AdjustmentMargins(0.2, 0.2));
+
+        var proposals = Drive(tracker, seconds: 400, Load);
+
+        // Scaled down once, to what the burst needs with its margin (900 m × 1.2), and left there: the next bursts
+        // fit, and the quiet phases do not shrink it below the burst seen within the stabilisation window.
+        var changes = proposals.Select((p, t) => (p, t)).Where(x => x.p.Action != AdjustmentAction.None).ToList();
+        var (down, at) = Assert.Single(changes);
+        Assert.Equal(AdjustmentAction.ScaleDown, down.Action);
+        Assert.True(at < 40, $"changed at {at} s");
+        Assert.Equal(1080, down.Limits.CpuMillicores, precision: 6);
+        Assert.Equal(64, down.Limits.MemoryMiB, precision: 6);
+
+        // The same sequence without the window (scale down to the latest need, as before) shrinks between bursts and
+        // grows at each: two changes per cycle.
+        var forgetful = new DriftTracker(new InstanceLimits(2000, 1024), options with { DownStabilization = TimeSpan.Zero }, _time, new AdjustmentMargins(0.2, 0.2));
+        var flapping = Drive(forgetful, seconds: 400, Load).Count(p => p.Action != AdjustmentAction.None);
+        Assert.True(flapping >= 10, $"{flapping} changes without the window");
+    }
+
+    [Fact]
+    public void Margins_FromTheForecastInterval()
+    {
+        var options = new AdjusterOptions { MinMargin = 0.1, MaxMargin = 0.5 };
+        static PredictionProfile Profile(double level, double cpuLower, double cpuUpper, double memLower, double memUpper) => new()
+        {
+            ComponentId = "c",
+            Cpu = cpuUpper,
+            Memory = memUpper,
+            NetworkBandwidth = 0,
+            ConfidenceInterval = new ConfidenceInterval(level, new IntervalBounds(cpuLower, cpuUpper), new IntervalBounds(memLower, memUpper), new IntervalBounds(0, 0)),
+        };
+
+        // (upper - lower) / (upper + lower): 250/1250 = 0.2 for CPU; memory's runs agree closely, so the floor.
+        Assert.Equal(new AdjustmentMargins(0.2, 0.1), AdjustmentMargins.From(Profile(0.9, 500, 750, 100, 102), options));
+        // The fallback claims nothing (level 0): the widest margin.
+        Assert.Equal(new AdjustmentMargins(0.5, 0.5), AdjustmentMargins.From(Profile(0, 0, 4000, 0, 4096), options));
+        // A very wide interval is capped; bounds that are not above one another say nothing.
+        Assert.Equal(new AdjustmentMargins(0.5, 0.5), AdjustmentMargins.From(Profile(0.9, 0, 900, 300, 200), options));
+    }
+
+    /// <summary>
+    /// One observation a second of a step wanting <c>DemandMillicores</c> under the tracker's current limits, as the
+    /// agent reports it: usage up to the limit, the rest as throttled seconds, with the batch's timestamp.
+    /// </summary>
+    private List<AdjustmentProposal> Drive(DriftTracker tracker, int seconds, Func<int, (double DemandMillicores, double MemoryMiB)> load)
+    {
+        var proposals = new List<AdjustmentProposal>();
+        for (var t = 0; t < seconds; t++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            var (demand, memory) = load(t);
+            var used = Math.Min(demand, tracker.Limits.CpuMillicores);
+            var throttled = (demand - used) / 1000;
+            proposals.Add(tracker.Observe(new InstanceObservation(used, memory, throttled > 0, ThrottledSeconds: throttled, AtMs: _time.GetUtcNow().ToUnixTimeMilliseconds())));
+        }
+
+        return proposals;
     }
 
     private List<AdjustmentProposal> Feed(DriftTracker tracker, int seconds, InstanceObservation observation)

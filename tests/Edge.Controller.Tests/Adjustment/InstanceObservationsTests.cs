@@ -40,7 +40,9 @@ public sealed class InstanceObservationsTests
         Assert.False(observations["busy"].MemoryPressure);
         Assert.True(observations["pressed"].MemoryPressure);
         Assert.False(observations["pressed"].Throttled);
-        Assert.Equal(new InstanceObservation(10, 12.5, Throttled: false, MemoryPressure: false), observations["idle"]);
+        Assert.Equal(0.31, observations["busy"].ThrottledSeconds!.Value, 6);
+        Assert.Equal(1_767_225_600_000, observations["busy"].AtMs);
+        Assert.Equal(new InstanceObservation(10, 12.5, Throttled: false, MemoryPressure: false, ThrottledSeconds: 0, AtMs: 1_767_225_600_000), observations["idle"]);
     }
 
     [Fact]

@@ -35,6 +35,7 @@ public sealed partial class DemoScriptTests
             Assert.Matches(LiveNodeRow(), await stdout);
             Assert.Matches(SucceededRun(), await stdout);
             Assert.Contains("reserved vs used", await stdout, StringComparison.Ordinal);
+            Assert.Matches(Makespan(), await stdout);
             // The merge step starts at a hand-set 0.3 core for 0.9 core of work: the adjuster resizes it in place.
             var resized = ResizedCount().Match(await stdout);
             Assert.True(resized.Success && int.Parse(resized.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, $"no in-place resize in the demo:\n{output}");
@@ -49,6 +50,9 @@ public sealed partial class DemoScriptTests
     // A node row with measured CPU cores (not "-") against its capacity, e.g. "vm   online   0.14/2.00".
     [GeneratedRegex(@"(?m)^\S+\s+online\s+\d+\.\d\d/\d+\.\d\d\s")]
     private static partial Regex LiveNodeRow();
+
+    [GeneratedRegex(@"makespan \d+\.\d s")]
+    private static partial Regex Makespan();
 
     [GeneratedRegex(@"(\d+) resized in place while running")]
     private static partial Regex ResizedCount();

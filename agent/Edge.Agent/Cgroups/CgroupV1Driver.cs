@@ -109,28 +109,30 @@ internal sealed class CgroupV1Driver : ICgroupDriver
         }
     }
 
+    /// <summary>Eight files read with <see cref="CgroupFileReader"/>: no allocation but the returned record.</summary>
     public CgroupStats? ReadStats(string name)
     {
-        var memory = DirOf("memory", name);
-        if (!Directory.Exists(memory))
+        var memory = _parentDirs["memory"];
+        if (!CgroupFileReader.Exists(memory, name))
         {
             return null;
         }
 
-        var cpu = DirOf("cpu", name);
-        var cpuStat = CgroupFiles.ReadKeyed(Path.Combine(cpu, "cpu.stat"));
-        var oom = CgroupFiles.ReadKeyed(Path.Combine(memory, "memory.oom_control"));
+        var cpu = _parentDirs["cpu"];
+        var cpuacct = _parentDirs.GetValueOrDefault("cpuacct", cpu);
+        CgroupFileReader.ReadKeyed(cpu, name, "cpu.stat", "nr_throttled"u8, out var throttledPeriods, "throttled_time"u8, out var throttledNsec);
+        CgroupFileReader.ReadKeyed(memory, name, "memory.oom_control", "oom_kill"u8, out var oomKills, default, out _);
         return new CgroupStats
         {
-            CpuUsageUsec = (CgroupFiles.TryReadLong(Path.Combine(StatDir("cpuacct", name), "cpuacct.usage")) ?? 0) / 1000,
-            ThrottledPeriods = cpuStat.GetValueOrDefault("nr_throttled"),
-            ThrottledUsec = cpuStat.GetValueOrDefault("throttled_time") / 1000,
-            MemoryCurrentBytes = CgroupFiles.TryReadLong(Path.Combine(memory, "memory.usage_in_bytes")) ?? 0,
-            MemoryPeakBytes = CgroupFiles.TryReadLong(Path.Combine(memory, "memory.max_usage_in_bytes")),
-            OomKills = oom.GetValueOrDefault("oom_kill"),
+            CpuUsageUsec = (CgroupFileReader.ReadLong(cpuacct, name, "cpuacct.usage") ?? 0) / 1000,
+            ThrottledPeriods = throttledPeriods,
+            ThrottledUsec = throttledNsec / 1000,
+            MemoryCurrentBytes = CgroupFileReader.ReadLong(memory, name, "memory.usage_in_bytes") ?? 0,
+            MemoryPeakBytes = CgroupFileReader.ReadLong(memory, name, "memory.max_usage_in_bytes"),
+            OomKills = oomKills,
             CpuLimitMillicores = CgroupLimitFormat.V1Millicores(
-                CgroupFiles.TryReadLong(Path.Combine(cpu, "cpu.cfs_quota_us")), CgroupFiles.TryReadLong(Path.Combine(cpu, "cpu.cfs_period_us"))),
-            MemoryLimitBytes = CgroupLimitFormat.V1Bytes(CgroupFiles.TryReadLong(Path.Combine(memory, "memory.limit_in_bytes"))),
+                CgroupFileReader.ReadLong(cpu, name, "cpu.cfs_quota_us"), CgroupFileReader.ReadLong(cpu, name, "cpu.cfs_period_us")),
+            MemoryLimitBytes = CgroupLimitFormat.V1Bytes(CgroupFileReader.ReadLong(memory, name, "memory.limit_in_bytes")),
         };
     }
 

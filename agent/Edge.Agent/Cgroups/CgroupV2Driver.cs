@@ -93,26 +93,26 @@ internal sealed class CgroupV2Driver : ICgroupDriver
         return [];
     }
 
+    /// <summary>Six files read with <see cref="CgroupFileReader"/>: no allocation but the record and the two limit strings.</summary>
     public CgroupStats? ReadStats(string name)
     {
-        var dir = DirOf(name);
-        if (!Directory.Exists(dir))
+        if (!CgroupFileReader.Exists(_parentDir, name))
         {
             return null;
         }
 
-        var cpu = CgroupFiles.ReadKeyed(Path.Combine(dir, "cpu.stat"));
-        var events = CgroupFiles.ReadKeyed(Path.Combine(dir, "memory.events"));
+        CgroupFileReader.ReadKeyed(_parentDir, name, "cpu.stat", "usage_usec"u8, out var usageUsec, "nr_throttled"u8, out var throttledPeriods, "throttled_usec"u8, out var throttledUsec);
+        CgroupFileReader.ReadKeyed(_parentDir, name, "memory.events", "oom_kill"u8, out var oomKills, default, out _);
         return new CgroupStats
         {
-            CpuUsageUsec = cpu.GetValueOrDefault("usage_usec"),
-            ThrottledPeriods = cpu.GetValueOrDefault("nr_throttled"),
-            ThrottledUsec = cpu.GetValueOrDefault("throttled_usec"),
-            MemoryCurrentBytes = CgroupFiles.TryReadLong(Path.Combine(dir, "memory.current")) ?? 0,
-            MemoryPeakBytes = CgroupFiles.TryReadLong(Path.Combine(dir, "memory.peak")),
-            OomKills = events.GetValueOrDefault("oom_kill"),
-            CpuLimitMillicores = CgroupLimitFormat.ParseCpuMax(CgroupFiles.TryRead(Path.Combine(dir, "cpu.max"))),
-            MemoryLimitBytes = CgroupLimitFormat.ParseV2Bytes(CgroupFiles.TryRead(Path.Combine(dir, "memory.max"))),
+            CpuUsageUsec = usageUsec,
+            ThrottledPeriods = throttledPeriods,
+            ThrottledUsec = throttledUsec,
+            MemoryCurrentBytes = CgroupFileReader.ReadLong(_parentDir, name, "memory.current") ?? 0,
+            MemoryPeakBytes = CgroupFileReader.ReadLong(_parentDir, name, "memory.peak"),
+            OomKills = oomKills,
+            CpuLimitMillicores = CgroupLimitFormat.ParseCpuMax(CgroupFileReader.ReadText(_parentDir, name, "cpu.max")),
+            MemoryLimitBytes = CgroupLimitFormat.ParseV2Bytes(CgroupFileReader.ReadText(_parentDir, name, "memory.max")),
         };
     }
 

@@ -37,70 +37,82 @@ public sealed class EdgeSizingMethod : ISizingMethod
 
     private sealed class Sizer(SizingContext context) : ISizer
     {
-        private readonly SizedRunModel _model = new(512, 0.9, EdgeOptions.Default);
-        private readonly List<(double Ratio, double Runtime)> _ratios = [];
-        private double _forecast = double.NaN;
-        private long _now = 1_700_000_000;
+        private readonly Forecaster[] _forecasters = [new RegressionForecaster(), new NeighbourForecaster(5), new LevelForecaster()];
+        private Forecaster? _chosen;
 
         public double Size(SizingTask task)
         {
-            _forecast = _model.HasHistory ? _model.Recommend(task.InputBytes, 1).Forecast : double.NaN;
-            if (!double.IsFinite(_forecast) || _forecast <= 0 || _ratios.Count == 0)
+            foreach (var forecaster in _forecasters)
             {
-                return _model.HasHistory && double.IsFinite(_forecast) && _forecast > 0 ? 2 * _forecast : task.RequestedMiB ?? context.DefaultPresetMiB;
+                forecaster.Prepare(task.InputBytes);
             }
 
-            return Cheapest(_ratios, 0) * _forecast;
+            // The forecaster whose calibrated rule would have cost least on the tasks seen so far.
+            _chosen = null;
+            var bestCost = double.PositiveInfinity;
+            foreach (var forecaster in _forecasters.Where(f => f.Ratios.Count > 0 && f.Current > 0))
+            {
+                var (_, cost) = Cheapest(forecaster.Ratios, 0);
+                if (cost < bestCost)
+                {
+                    bestCost = cost;
+                    _chosen = forecaster;
+                }
+            }
+
+            if (_chosen is null)
+            {
+                var any = _forecasters.FirstOrDefault(f => f.Current > 0);
+                return any is not null ? 2 * any.Current : task.RequestedMiB ?? context.DefaultPresetMiB;
+            }
+
+            return Cheapest(_chosen.Ratios, 0).Ratio * _chosen.Current;
         }
 
         public double Retry(SizingTask task, double failedMiB, int attempt)
         {
-            if (!double.IsFinite(_forecast) || _forecast <= 0)
+            if (_chosen is null)
             {
                 return 2 * failedMiB;
             }
 
-            var failed = failedMiB / _forecast;
-            var above = _ratios.Where(r => r.Ratio > failed).ToList();
+            var failed = failedMiB / _chosen.Current;
+            var above = _chosen.Ratios.Where(r => r.Ratio > failed).ToList();
             if (above.Count == 0)
             {
                 return 2 * failedMiB;
             }
 
-            above.Add((1.5 * failed, 0));
-            above.Add((2 * failed, 0));
-            return Math.Max(Cheapest(above, failed), failed * 1.01) * _forecast;
+            above.Add((1.5 * failed, 0, 0));
+            above.Add((2 * failed, 0, 0));
+            return Math.Max(Cheapest(above, failed).Ratio, failed * 1.01) * _chosen.Current;
         }
 
         public void Learn(SizingTask task)
         {
-            if (double.IsFinite(_forecast) && _forecast > 0)
+            foreach (var forecaster in _forecasters)
             {
-                _ratios.Add((task.PeakMiB / _forecast, task.RuntimeS));
+                forecaster.Learn(task);
             }
-
-            _now += 60;
-            _model.Observe(_now, task.PeakMiB, task.InputBytes);
-            _model.Close();
-            _forecast = double.NaN;
         }
 
         /// <summary>
-        /// The candidate ratio with the least Σ t·[(x − r) + 1(r &gt; x)·r_max] over the ratios r above
-        /// <paramref name="floor"/> (candidates with runtime 0 are sizes to try, not observations).
+        /// The candidate ratio x with the least Σ t·f·[(x − r) + 1(r &gt; x)·r_max] over the observed ratios r above
+        /// <paramref name="floor"/> (t the task's runtime, f the forecast it had; candidates with runtime 0 are sizes to
+        /// try, not observations), and that cost in MiB·s.
         /// </summary>
-        private static double Cheapest(List<(double Ratio, double Runtime)> candidates, double floor)
+        private static (double Ratio, double Cost) Cheapest(List<(double Ratio, double Runtime, double Forecast)> candidates, double floor)
         {
             var observed = candidates.Where(c => c.Runtime > 0 && c.Ratio > floor).ToList();
             var max = candidates.Max(c => c.Ratio);
             var best = max;
             var bestCost = double.PositiveInfinity;
-            foreach (var (x, _) in candidates)
+            foreach (var (x, _, _) in candidates)
             {
                 var cost = 0.0;
-                foreach (var (r, t) in observed)
+                foreach (var (r, t, f) in observed)
                 {
-                    cost += t * (r <= x ? x - r : x + max - r);
+                    cost += t * f * (r <= x ? x - r : x + max - r);
                 }
 
                 if (cost < bestCost || (cost == bestCost && x < best))
@@ -110,7 +122,83 @@ public sealed class EdgeSizingMethod : ISizingMethod
                 }
             }
 
-            return best;
+            return (best, bestCost);
+        }
+    }
+
+    /// <summary>A point forecast of a task's peak before it runs, with its out-of-sample ratios peak / forecast.</summary>
+    private abstract class Forecaster
+    {
+        public List<(double Ratio, double Runtime, double Forecast)> Ratios { get; } = [];
+
+        /// <summary>The forecast for the task about to run (0: none yet).</summary>
+        public double Current { get; private set; }
+
+        public void Prepare(double inputBytes) => Current = Forecast(inputBytes);
+
+        public void Learn(SizingTask task)
+        {
+            if (Current > 0)
+            {
+                Ratios.Add((task.PeakMiB / Current, task.RuntimeS, Current));
+            }
+
+            Add(task);
+            Current = 0;
+        }
+
+        protected abstract double Forecast(double inputBytes);
+
+        protected abstract void Add(SizingTask task);
+    }
+
+    /// <summary>Edge's per-run model: log peak on log input size (<see cref="SizedRunModel"/>).</summary>
+    private sealed class RegressionForecaster : Forecaster
+    {
+        private readonly SizedRunModel _model = new(512, 0.9, EdgeOptions.Default);
+        private long _now = 1_700_000_000;
+
+        protected override double Forecast(double inputBytes) => _model.HasHistory ? _model.Recommend(inputBytes, 1).Forecast : 0;
+
+        protected override void Add(SizingTask task)
+        {
+            _now += 60;
+            _model.Observe(_now, task.PeakMiB, task.InputBytes);
+            _model.Close();
+        }
+    }
+
+    /// <summary>The mean peak of the k tasks seen with the closest input sizes (on a log scale): similar tasks.</summary>
+    private sealed class NeighbourForecaster(int k) : Forecaster
+    {
+        private readonly List<(double LogInput, double Peak)> _seen = [];
+
+        protected override double Forecast(double inputBytes)
+        {
+            if (_seen.Count == 0)
+            {
+                return 0;
+            }
+
+            var x = Math.Log(inputBytes + 1);
+            return _seen.OrderBy(s => Math.Abs(s.LogInput - x)).Take(k).Average(s => s.Peak);
+        }
+
+        protected override void Add(SizingTask task) => _seen.Add((Math.Log(task.InputBytes + 1), task.PeakMiB));
+    }
+
+    /// <summary>No input dependence: the mean peak seen (its ratios are the peaks themselves, up to scale: Tovar's view).</summary>
+    private sealed class LevelForecaster : Forecaster
+    {
+        private double _sum;
+        private int _count;
+
+        protected override double Forecast(double inputBytes) => _count == 0 ? 0 : _sum / _count;
+
+        protected override void Add(SizingTask task)
+        {
+            _sum += task.PeakMiB;
+            _count++;
         }
     }
 }

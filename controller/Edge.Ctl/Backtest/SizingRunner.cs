@@ -102,7 +102,7 @@ internal static class SizingRunner
         }
     }
 
-    /// <summary>Totals per workflow and method, then the median over workflows as workflow <c>median</c>.</summary>
+    /// <summary>Totals per workflow and method (means over seeds).</summary>
     internal static IReadOnlyList<SizingTotals> SizingTotalsWithAll(IReadOnlyList<SizingOutcome> outcomes) => SizingTotals.PerWorkflow(outcomes);
 
     internal static string Table(IReadOnlyList<SizingTotals> totals)

@@ -11,6 +11,9 @@ internal static class SampleData
 
     public static string Edge => Path.Combine(Root, "edge");
 
+    /// <summary>The synthetic Nextflow trace in data/nextflow-sample (its SOURCE.md says how it was made).</summary>
+    public static string NextflowTrace => Path.Combine(new DirectoryInfo(Root).Parent!.Parent!.Parent!.FullName, "data", "nextflow-sample", "trace.txt");
+
     private static string Find()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Edge.Models;
+using Edge.Models.Backtest.Sizing;
 using Edge.Models.Traces;
 
 namespace Edge.Ctl.Backtest;
@@ -11,9 +12,16 @@ internal static class BacktestCommand
     public static Command Create(TextWriter stdout, TextWriter stderr, RecommenderRegistry? registry = null)
     {
         registry ??= RecommenderRegistry.CreateDefault();
-        var format = new Option<string>("--format") { Description = "Trace layout: bitbrains | wfinstances | edge", Required = true };
-        format.AcceptOnlyFromAmong("bitbrains", "wfinstances", "edge");
-        var data = new Option<string>("--data") { Description = "Folder (or file) holding the trace", Required = true };
+        var format = new Option<string>("--format") { Description = "Trace layout: bitbrains | wfinstances | edge | nextflow (Nextflow trace.txt files: the task-sizing backtest)", Required = true };
+        format.AcceptOnlyFromAmong("bitbrains", "wfinstances", "edge", "nextflow");
+        var data = new Option<string?>("--data") { Description = "Folder (or file) holding the trace (nextflow: or give the files as arguments)" };
+        var files = new Argument<string[]>("files") { Description = "Trace files or folders (--format nextflow)", Arity = ArgumentArity.ZeroOrMore };
+        var sizing = new Option<bool>("--sizing") { Description = "Run the task-sizing backtest of the workflow literature (implied by --format nextflow; with wfinstances)" };
+        var seeds = new Option<string>("--seeds") { Description = "Sizing: comma-separated seeds of the history/online splits", DefaultValueFactory = _ => "1,2,3" };
+        var minInstances = new Option<int>("--min-instances") { Description = "Sizing: leave out task types with fewer instances", DefaultValueFactory = _ => 34 };
+        var taskType = new Option<string>("--task-type") { Description = "Sizing, wfinstances: process (per pipeline) | module (nf-core modules pooled over pipelines)", DefaultValueFactory = _ => "process" };
+        taskType.AcceptOnlyFromAmong("process", "module");
+        var methods = new Option<string>("--methods") { Description = "Sizing: comma-separated methods (default all): preset, tovar, witt-pct, witt-lr, sizey, vpa, autopilot-avg, autopilot-pct, autopilot-max, autopilot-ml, edge, edge-sizing", DefaultValueFactory = _ => "all" };
         var recommenders = new Option<string>("--recommenders")
         {
             Description = $"Comma-separated names or groups (default all): {string.Join(", ", registry.All.Select(r => r.Name))}, autopilot",
@@ -40,13 +48,32 @@ internal static class BacktestCommand
         var priceGiB = new Option<double>("--price-gib-hour") { Description = "Price of a reserved GiB-hour", DefaultValueFactory = _ => 0.002923 };
 
         var command = new Command("backtest", "Replay a trace through the recommenders and score the limits they would have set");
-        foreach (var option in new Option[] { format, data, recommenders, step, warmup, resource, holdout, json, outDir, reportName, parallel, noSweep, example, minScored, priceCore, priceGiB, train })
+        foreach (var option in new Option[] { format, data, recommenders, step, warmup, resource, holdout, json, outDir, reportName, parallel, noSweep, example, minScored, priceCore, priceGiB, train, sizing, seeds, minInstances, taskType, methods })
         {
             command.Options.Add(option);
         }
 
+        command.Arguments.Add(files);
+
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(format) == "nextflow" || parse.GetValue(sizing))
+            {
+                var sizingErrors = new List<string>();
+                var sizingRequest = BuildSizing(parse, sizingErrors, registry, format, data, files, seeds, minInstances, taskType, methods, json, outDir, reportName);
+                if (sizingRequest is null)
+                {
+                    foreach (var error in sizingErrors)
+                    {
+                        await stderr.WriteLineAsync(error);
+                    }
+
+                    return ExitCodes.InvalidArguments;
+                }
+
+                return await SizingRunner.RunAsync(sizingRequest, stdout, stderr, cancellationToken);
+            }
+
             var errors = new List<string>();
             var names = registry.Resolve(parse.GetValue(recommenders), out var unknown);
             errors.AddRange(unknown.Select(u => $"--recommenders: unknown recommender '{u}'"));
@@ -71,7 +98,7 @@ internal static class BacktestCommand
         List<string> errors,
         IReadOnlyList<IRecommender> names,
         Option<string> format,
-        Option<string> data,
+        Option<string?> data,
         Option<string> step,
         Option<string> warmup,
         Option<string> resource,
@@ -87,7 +114,11 @@ internal static class BacktestCommand
         Option<double> priceGiB)
     {
         var dataDir = parse.GetValue(data) ?? "";
-        if (!Directory.Exists(dataDir) && !File.Exists(dataDir))
+        if (dataDir.Length == 0)
+        {
+            errors.Add("--data: required for this format");
+        }
+        else if (!Directory.Exists(dataDir) && !File.Exists(dataDir))
         {
             errors.Add($"--data: '{dataDir}' does not exist");
         }
@@ -160,6 +191,97 @@ internal static class BacktestCommand
             MinScored = parse.GetValue(minScored),
             PricePerCoreHour = parse.GetValue(priceCore),
             PricePerGiBHour = parse.GetValue(priceGiB),
+            CommandLine = "edgectl " + string.Join(' ', parse.Tokens.Select(t => t.Value.Contains(' ', StringComparison.Ordinal) ? $"\"{t.Value}\"" : t.Value)),
+        };
+    }
+
+    private static SizingRequest? BuildSizing(
+        ParseResult parse,
+        List<string> errors,
+        RecommenderRegistry registry,
+        Option<string> format,
+        Option<string?> data,
+        Argument<string[]> files,
+        Option<string> seeds,
+        Option<int> minInstances,
+        Option<string> taskType,
+        Option<string> methods,
+        Option<bool> json,
+        Option<string?> outDir,
+        Option<string> reportName)
+    {
+        var nextflow = parse.GetValue(format) == "nextflow";
+        if (!nextflow && parse.GetValue(format) != "wfinstances")
+        {
+            errors.Add($"--sizing: needs --format nextflow or wfinstances, not '{parse.GetValue(format)}'");
+        }
+
+        var paths = (parse.GetValue(files) ?? []).ToList();
+        if (parse.GetValue(data) is { Length: > 0 } dataDir)
+        {
+            paths.Insert(0, dataDir);
+        }
+
+        if (paths.Count == 0)
+        {
+            errors.Add("no trace given: name the trace files (or --data FOLDER)");
+        }
+
+        errors.AddRange(paths.Where(p => !Directory.Exists(p) && !File.Exists(p)).Select(p => $"'{p}' does not exist"));
+        var seedList = new List<int>();
+        foreach (var text in (parse.GetValue(seeds) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed))
+            {
+                seedList.Add(seed);
+            }
+            else
+            {
+                errors.Add($"--seeds: '{text}' is not an integer");
+            }
+        }
+
+        if (seedList.Count == 0)
+        {
+            errors.Add("--seeds: no seed given");
+        }
+
+        if (parse.GetValue(minInstances) < 2)
+        {
+            errors.Add($"--min-instances: {parse.GetValue(minInstances)} must be >= 2");
+        }
+
+        var all = SizingRunner.AllMethods(registry);
+        var wanted = parse.GetValue(methods) ?? "all";
+        var chosen = all;
+        if (!string.Equals(wanted.Trim(), "all", StringComparison.OrdinalIgnoreCase))
+        {
+            var names = wanted.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            errors.AddRange(names.Where(n => !all.Any(m => string.Equals(m.Name, n, StringComparison.OrdinalIgnoreCase))).Select(n => $"--methods: unknown method '{n}'"));
+            chosen = [.. all.Where(m => names.Contains(m.Name, StringComparer.OrdinalIgnoreCase))];
+        }
+
+        var name = parse.GetValue(reportName) ?? "";
+        if (name.Length == 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+        {
+            errors.Add($"--report-name: '{name}' is not a file name");
+        }
+
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+
+        return new SizingRequest
+        {
+            Nextflow = nextflow,
+            Paths = paths,
+            Methods = chosen,
+            Options = new SizingOptions { Seeds = seedList, MinInstances = parse.GetValue(minInstances) },
+            PoolModules = parse.GetValue(taskType) == "module",
+            Json = parse.GetValue(json),
+            OutDirectory = parse.GetValue(outDir),
+            ReportName = name == "backtest-report" ? "backtest-sizing" : name,
             CommandLine = "edgectl " + string.Join(' ', parse.Tokens.Select(t => t.Value.Contains(' ', StringComparison.Ordinal) ? $"\"{t.Value}\"" : t.Value)),
         };
     }

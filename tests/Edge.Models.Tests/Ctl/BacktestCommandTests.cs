@@ -60,6 +60,39 @@ public sealed class BacktestCommandTests : IDisposable
         Assert.Equal(ExitCodes.NoUsableData, code);
     }
 
+    [Fact]
+    public async Task Backtest_NextflowTraceWithOut_PrintsATablePerWorkflowAndWritesReportAndChart()
+    {
+        var (code, stdout, stderr) = await Run("--format", "nextflow", SampleData.NextflowTrace, "--seeds", "1", "--methods", "preset,tovar,witt-pct,edge-sizing", "--out", _out);
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("3 task types with >= 34 instances", stderr, StringComparison.Ordinal);
+        Assert.Equal(4, stdout.Split('\n').Count(l => l.StartsWith("NFCORE_DEMO ", StringComparison.Ordinal)));
+        var report = await File.ReadAllTextAsync(Path.Combine(_out, "backtest-sizing.md"), TestContext.Current.CancellationToken);
+        Assert.Contains("## NFCORE_DEMO (3 task types", report, StringComparison.Ordinal);
+        Assert.Contains("## Goal check", report, StringComparison.Ordinal);
+        Assert.StartsWith("<svg", await File.ReadAllTextAsync(Path.Combine(_out, "backtest-sizing-wastage.svg"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backtest_NextflowWithoutFilesOrWithUnknownMethod_SaysWhatIsWrong()
+    {
+        var (code, _, stderr) = await Run("--format", "nextflow", "--methods", "tovar,magic");
+
+        Assert.Equal(ExitCodes.InvalidArguments, code);
+        Assert.Contains("no trace given", stderr, StringComparison.Ordinal);
+        Assert.Contains("unknown method 'magic'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backtest_NextflowTooFewInstances_ExitsNoUsableDataNamingTheLargestType()
+    {
+        var (code, _, stderr) = await Run("--format", "nextflow", SampleData.NextflowTrace, "--min-instances", "100");
+
+        Assert.Equal(ExitCodes.NoUsableData, code);
+        Assert.Contains("the largest has 60", stderr, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Code, string Stdout, string Stderr)> Run(params string[] args)
     {
         using var stdout = new StringWriter();

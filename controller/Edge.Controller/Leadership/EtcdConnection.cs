@@ -89,13 +89,18 @@ internal sealed class EtcdConnection : IDisposable
         }
     }
 
+    private static TimeSpan AtLeastOneSecond(TimeSpan value) => value < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : value;
+
     private static GrpcChannel CreateChannel(string url, ClusterOptions options, int? maxReceiveMessageBytes)
     {
+        // HTTP/2 pings cannot be more frequent than once a second (SocketsHttpHandler refuses a shorter delay or
+        // timeout with an exception that stopped the controller at start): sub-second KeepAliveInterval and
+        // RequestTimeout, which the validator allows, still govern the lease renewals and requests themselves.
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = options.RequestTimeout,
-            KeepAlivePingDelay = options.KeepAliveInterval,
-            KeepAlivePingTimeout = options.RequestTimeout,
+            KeepAlivePingDelay = AtLeastOneSecond(options.KeepAliveInterval),
+            KeepAlivePingTimeout = AtLeastOneSecond(options.RequestTimeout),
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
             EnableMultipleHttp2Connections = true,
         };

@@ -306,11 +306,16 @@ internal sealed partial class EtcdLeadership : BackgroundService, ILeadership, I
 
     private async Task WaitForVacancyAsync(long revision, CancellationToken stopping)
     {
+        // The watch ends after RetryPeriod by our own cancellation, not by a gRPC deadline: etcd 3.4 answers a watch
+        // whose deadline passed with status Unknown ("context deadline exceeded"), which read as an etcd failure
+        // (next endpoint, back-off, leader unknown) every RetryPeriod on every follower.
+        using var period = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        period.CancelAfter(_options.RetryPeriod);
         try
         {
-            using var call = _etcd.Watch.Watch(await _etcd.OptionsAsync(_options.RetryPeriod, stopping));
-            await call.RequestStream.WriteAsync(new WatchRequest { CreateRequest = new WatchCreateRequest { Key = Key(_options.LeaderKey), StartRevision = revision + 1 } }, stopping);
-            while (await call.ResponseStream.MoveNext(stopping))
+            using var call = _etcd.Watch.Watch(await _etcd.OptionsAsync(_options.RetryPeriod + _options.RequestTimeout + TimeSpan.FromSeconds(1), period.Token));
+            await call.RequestStream.WriteAsync(new WatchRequest { CreateRequest = new WatchCreateRequest { Key = Key(_options.LeaderKey), StartRevision = revision + 1 } }, period.Token);
+            while (await call.ResponseStream.MoveNext(period.Token))
             {
                 var response = call.ResponseStream.Current;
                 if (response.Canceled || response.Events.Any(e => e.Type == Mvccpb.Event.Types.EventType.Delete))
@@ -327,6 +332,10 @@ internal sealed partial class EtcdLeadership : BackgroundService, ILeadership, I
         catch (RpcException ex) when (ex.StatusCode is StatusCode.DeadlineExceeded or StatusCode.Cancelled && !stopping.IsCancellationRequested)
         {
             // RetryPeriod passed without a deletion: read the key again.
+        }
+        catch (OperationCanceledException) when (period.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            // The same, noticed while writing the request.
         }
     }
 

@@ -19,6 +19,27 @@ public sealed class ClusterOptionsValidatorTests
     }
 
     [Fact]
+    public void SubSecondRenewalsAndRequestTimeoutsAreValidAndTheEtcdConnectionAcceptsThem()
+    {
+        // HTTP/2 pings have a 1 s floor in SocketsHttpHandler; a controller with a 0.5 s keep-alive once died at start on it.
+        var options = new ClusterOptions
+        {
+            Etcd = ["http://127.0.0.1:2379", "http://127.0.0.1:2380"],
+            MemberId = "c1",
+            LeaseTtl = TimeSpan.FromSeconds(3),
+            RenewDeadline = TimeSpan.FromSeconds(2),
+            KeepAliveInterval = TimeSpan.FromMilliseconds(500),
+            RequestTimeout = TimeSpan.FromMilliseconds(500),
+            RetryPeriod = TimeSpan.FromMilliseconds(500),
+        };
+        var result = Validate(options, External);
+        Assert.True(result.Succeeded, string.Join("; ", result.Failures ?? []));
+
+        using var connection = new EtcdConnection(options);
+        Assert.Equal("http://127.0.0.1:2379", connection.CurrentUrl);
+    }
+
+    [Fact]
     public void NoEndpointsMeansNoClusterAndNothingToCheck() =>
         Assert.True(Validate(new ClusterOptions { RenewDeadline = TimeSpan.FromMinutes(1) }, new ControllerOptions()).Succeeded);
 

@@ -70,6 +70,12 @@ internal sealed partial class ControlLoop(
                 }
 
                 break;
+            case ControlEvent.Event { Held: true } held when !IsPlaced(held.Value):
+                // Held while following, for an instance the store no longer places there: the previous leader acted on
+                // it (released the allocation) before it died. Only the workflow service may still owe the step its
+                // end (the leader died between releasing and recording it); it ignores steps already past it.
+                await workflows.OnNodeEventAsync(held.Value, cancellationToken);
+                break;
             case ControlEvent.Event e:
                 if (!PlacedHere(e.Value))
                 {
@@ -145,14 +151,17 @@ internal sealed partial class ControlLoop(
     /// </summary>
     private bool PlacedHere(NodeEvent e)
     {
-        if (e.InstanceId is not { } instance || broker.FindAllocation(instance)?.NodeId == e.NodeId || _placed.WasPlaced(instance, e.NodeId))
+        if (IsPlaced(e))
         {
             return true;
         }
 
-        refusals.Refuse(e.NodeId, new ReportProblem(RefusalReason.ForeignInstance, $"event {e.Kind} for instance '{instance}', which the controller did not place on '{e.NodeId}'"));
+        refusals.Refuse(e.NodeId, new ReportProblem(RefusalReason.ForeignInstance, $"event {e.Kind} for instance '{e.InstanceId}', which the controller did not place on '{e.NodeId}'"));
         return false;
     }
+
+    private bool IsPlaced(NodeEvent e) =>
+        e.InstanceId is not { } instance || broker.FindAllocation(instance)?.NodeId == e.NodeId || _placed.WasPlaced(instance, e.NodeId);
 
     private MetricBatch OwnedSamples(MetricBatch batch)
     {

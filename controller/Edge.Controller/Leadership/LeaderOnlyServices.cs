@@ -9,9 +9,10 @@ namespace Edge.Controller.Leadership;
 /// while this controller leads. They, and the state they own (allocations, queue, runs, ledger), are created when
 /// the lead is won, from what the store holds then, so a follower that takes over continues from the store rather
 /// than from a copy it loaded when it started. While following, the control loop's inbox is drained: each node's
-/// latest status and MQTT submissions (at most <see cref="MaxHeldSubmissions"/>) are kept and handed to the control
-/// loop on takeover; metric batches and events are the leader's to act on and are dropped (history is written by
-/// ingest on every controller). On losing the lead the services are stopped at once and, with
+/// latest status, node events about instances (at most <see cref="MaxHeldEvents"/>: an end that reached followers
+/// only, while the leader was dying, must not be lost) and MQTT submissions (at most <see cref="MaxHeldSubmissions"/>)
+/// are kept and handed to the control loop on takeover; metric batches are dropped (history is written by ingest on
+/// every controller; the next batch reconciles). On losing the lead the services are stopped at once and, with
 /// <see cref="ClusterOptions.ExitOnLostLeadership"/>, the process exits with code
 /// <see cref="ClusterOptions.LostLeadershipExitCode"/> so the service manager restarts it as a follower with no
 /// in-memory state of the old term (Kubernetes' controller manager does the same).
@@ -26,11 +27,15 @@ internal sealed partial class LeaderOnlyServices(
     ILogger<LeaderOnlyServices> logger) : IHostedService, IDisposable
 {
     public const int MaxHeldSubmissions = 1000;
+
+    /// <summary>Most node events about instances held while following (the oldest are dropped beyond it).</summary>
+    public const int MaxHeldEvents = 10_000;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _changed = new(0, int.MaxValue);
     private readonly List<IHostedService> _running = [];
     private readonly Dictionary<string, ControlEvent> _statuses = new(StringComparer.Ordinal);
     private readonly Queue<ControlEvent> _submissions = new();
+    private readonly Queue<ControlEvent> _events = new();
     private Task? _loop;
 
     /// <summary>True while the decision-making services run.</summary>
@@ -86,13 +91,14 @@ internal sealed partial class LeaderOnlyServices(
 
             var token = leadership.LeadingToken;
             DrainInbox();
-            foreach (var held in _statuses.Values.Concat(_submissions))
+            foreach (var held in _statuses.Values.Concat(_events).Concat(_submissions))
             {
                 channel.Post(held);
             }
 
-            LogTakingOver(leadership.Term, _statuses.Count, _submissions.Count);
+            LogTakingOver(leadership.Term, _statuses.Count, _events.Count, _submissions.Count);
             _statuses.Clear();
+            _events.Clear();
             _submissions.Clear();
             foreach (var factory in factories)
             {
@@ -145,6 +151,18 @@ internal sealed partial class LeaderOnlyServices(
                 case ControlEvent.Status status:
                     _statuses[status.Value.NodeId] = item;
                     break;
+                case ControlEvent.Event { Value.InstanceId: not null } e:
+                    // An instance's end (or OOM kill, refused start, resize) that reached only followers while the
+                    // leader was dying, or whose handling died with it: lost, the step would wait for it forever.
+                    // Handed over on takeover; those the previous leader did act on find no allocation and are
+                    // skipped (ControlLoop).
+                    _events.Enqueue(e with { Held = true });
+                    if (_events.Count > MaxHeldEvents)
+                    {
+                        _events.Dequeue();
+                    }
+
+                    break;
                 case ControlEvent.Submission:
                     _submissions.Enqueue(item);
                     if (_submissions.Count > MaxHeldSubmissions)
@@ -175,8 +193,8 @@ internal sealed partial class LeaderOnlyServices(
         _running.Clear();
     }
 
-    [LoggerMessage(6101, LogLevel.Warning, "Leading in term {Term}: starting placement, commands, adjustment, workflows and retraining from the store ({Statuses} node statuses and {Submissions} submissions held while following)")]
-    private partial void LogTakingOver(long term, int statuses, int submissions);
+    [LoggerMessage(6101, LogLevel.Warning, "Leading in term {Term}: starting placement, commands, adjustment, workflows and retraining from the store ({Statuses} node statuses, {Events} instance events and {Submissions} submissions held while following)")]
+    private partial void LogTakingOver(long term, int statuses, int events, int submissions);
 
     [LoggerMessage(6102, LogLevel.Error, "Lost the lead of term {Term}: decision-making stopped; the controller exits to restart as a follower")]
     private partial void LogLost(long term);

@@ -15,7 +15,11 @@ internal static class Program
         {
             await using var app = ControllerHost.Build(args);
             await app.RunAsync();
-            return 0;
+
+            // Whatever a service asked the process to exit with: 75 when a cluster leader lost the lead, so that
+            // systemd's Restart=on-failure starts it again as a follower (returning 0 here made that a clean exit,
+            // and the controller stayed down).
+            return Environment.ExitCode;
         }
         catch (Microsoft.Extensions.Options.OptionsValidationException ex)
         {

@@ -60,6 +60,12 @@ internal sealed class EdgeSystem : IAsyncDisposable
         return system;
     }
 
+    /// <summary>
+    /// Agents only, on <paramref name="external"/>: for a test that runs its own controllers (a cluster of them). Agents,
+    /// their cgroups and their directories are still this system's to clean up.
+    /// </summary>
+    public static EdgeSystem WithoutController(MosquittoBroker external) => new(external);
+
     public async Task StartControllerAsync(IReadOnlyList<string> nodes)
     {
         var env = new Dictionary<string, string>
@@ -213,62 +219,64 @@ internal sealed class EdgeSystem : IAsyncDisposable
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<int>> LiveCopies(string instanceId)
     {
-        var group = Edge.Agent.Supervision.Supervisor.GroupNameOf(instanceId);
+        return LiveInstances()
+            .Where(l => l.Instance == instanceId)
+            .GroupBy(l => l.Node, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<int>)[.. g.Select(l => l.Pid).Distinct().Order()], StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Every live process of every instance the agents of this system run, read from their real cgroups (any v1
+    /// controller or v2): node, instance id and pid, each once.
+    /// </summary>
+    public IReadOnlyList<(string Node, string Instance, int Pid)> LiveInstances()
+    {
+        var groupPrefix = Edge.Agent.Supervision.Supervisor.GroupNameOf("");
         var prefix = _cgroupParent + "-";
-        var found = new Dictionary<string, SortedSet<int>>(StringComparer.Ordinal);
+        var found = new HashSet<(string, string, int)>();
         if (!Directory.Exists("/sys/fs/cgroup"))
         {
-            return new Dictionary<string, IReadOnlyList<int>>();
+            return [];
         }
 
         var hierarchies = Directory.EnumerateDirectories("/sys/fs/cgroup").Append("/sys/fs/cgroup");
         foreach (var hierarchy in hierarchies)
         {
-            IEnumerable<string> parents;
+            List<string> groups;
             try
             {
-                parents = Directory.EnumerateDirectories(hierarchy, prefix + "*").ToList();
+                groups = [.. Directory.EnumerateDirectories(hierarchy, prefix + "*").SelectMany(parent => Directory.EnumerateDirectories(parent, groupPrefix + "*"))];
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                continue;
-            }
-            catch (UnauthorizedAccessException)
-            {
-                continue;
+                continue; // a group went away while read
             }
 
-            foreach (var parent in parents)
+            foreach (var group in groups)
             {
-                var procs = Path.Combine(parent, group, "cgroup.procs");
                 string[] lines;
                 try
                 {
-                    lines = File.ReadAllLines(procs);
+                    lines = File.ReadAllLines(Path.Combine(group, "cgroup.procs"));
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    continue; // no such group on this node (or it went away while read)
+                    continue; // the group went away while read
                 }
 
-                var node = Path.GetFileName(parent)[prefix.Length..];
+                var node = Path.GetFileName(Path.GetDirectoryName(group)!)[prefix.Length..];
+                var instance = Path.GetFileName(group)[groupPrefix.Length..];
                 foreach (var line in lines)
                 {
                     if (int.TryParse(line, System.Globalization.CultureInfo.InvariantCulture, out var pid) && Edge.Agent.Cgroups.LibC.IsAlive(pid))
                     {
-                        if (!found.TryGetValue(node, out var pids))
-                        {
-                            pids = [];
-                            found[node] = pids;
-                        }
-
-                        pids.Add(pid);
+                        found.Add((node, instance, pid));
                     }
                 }
             }
         }
 
-        return found.ToDictionary(f => f.Key, f => (IReadOnlyList<int>)[.. f.Value], StringComparer.Ordinal);
+        return [.. found];
     }
 
     /// <summary>

@@ -38,7 +38,12 @@ internal sealed class MosquittoBroker : IAsyncDisposable
 
     /// <param name="nodes">Node ids that get a user.</param>
     /// <param name="allInterfaces">Listen on every interface, for agents in <see cref="TestHost"/> namespaces.</param>
-    public static async Task<MosquittoBroker> StartAsync(IReadOnlyList<string> nodes, bool allInterfaces = false)
+    /// <param name="controllerUsers">
+    /// Further controller users (password <see cref="ControllerPassword"/>, the controller's ACL), one per controller
+    /// of a cluster: the shipped configuration keys each session by its username, so controllers sharing one user
+    /// would take each other's session over (docs/ha.md, "The broker in cluster mode").
+    /// </param>
+    public static async Task<MosquittoBroker> StartAsync(IReadOnlyList<string> nodes, bool allInterfaces = false, IReadOnlyList<string>? controllerUsers = null)
     {
         var dir = Directory.CreateTempSubdirectory("edge-mosquitto-");
         var port = FreePort.Next();
@@ -47,6 +52,18 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         var passwd = Path.Combine(dir.FullName, "edge.passwd");
         await File.WriteAllTextAsync(passwd, "", TestContext.Current.CancellationToken);
         await RunAsync("/usr/bin/mosquitto_passwd", "-b", passwd, ControllerUser, controllerPassword);
+        foreach (var user in controllerUsers ?? [])
+        {
+            await RunAsync("/usr/bin/mosquitto_passwd", "-b", passwd, user, controllerPassword);
+        }
+
+        // The shipped ACL, plus the controller rule for each further controller user, as docs/ha.md tells an operator to.
+        var acl = Path.Combine(dir.FullName, "edge.acl");
+        await File.WriteAllTextAsync(
+            acl,
+            await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "packaging", "mosquitto", "edge.acl"), TestContext.Current.CancellationToken)
+                + string.Concat((controllerUsers ?? []).Select(u => $"\nuser {u}\ntopic readwrite edge/#\n")),
+            TestContext.Current.CancellationToken);
         foreach (var (node, password) in nodePasswords)
         {
             await RunAsync("/usr/bin/mosquitto_passwd", "-b", passwd, node, password);
@@ -57,7 +74,7 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         var config = shipped[..shipped.IndexOf("\n# TLS for everyone else.", StringComparison.Ordinal)]
             .Replace("listener 1883 127.0.0.1", allInterfaces ? $"listener {port}" : $"listener {port} 127.0.0.1", StringComparison.Ordinal)
             .Replace("/etc/mosquitto/edge.passwd", passwd, StringComparison.Ordinal)
-            .Replace("/etc/mosquitto/edge.acl", Path.Combine(RepoPaths.Root, "packaging", "mosquitto", "edge.acl"), StringComparison.Ordinal)
+            .Replace("/etc/mosquitto/edge.acl", acl, StringComparison.Ordinal)
             .Replace("persistence true", $"persistence true\npersistence_location {dir.FullName}/", StringComparison.Ordinal)
             // As root mosquitto would switch to its own user, which cannot read the test's private temp folder.
             + "\nuser root\n";

@@ -19,6 +19,7 @@ internal static class Program
         ("fuzz [--target NAME|all] [--minutes N] [--seed S] [--parallel]", "mutation fuzzing of every MQTT payload and HTTP body entry point"),
         ("metrics-scrape [--nodes N --instances N]", "controller GET /metrics for a large fleet: exposition size, series, scrape time"),
         ("failover [--trials N --ttl S]", "3-member etcd, 3 contender processes: time from SIGKILL of the leader to a new leader, p50/max"),
+        ("failover-controllers [--trials N --ttl S]", "etcd, mosquitto, 3 edge-controllers, an agent: SIGKILL of the leader to a new leader and to its first command, p50/max"),
         ("state [--placements N --steps N --dir PATH]", "state store vs the journals: placements/s and workflow step transitions/s, bytes written"),
     ];
 
@@ -47,6 +48,8 @@ internal static class Program
                 return await Fuzz.FuzzBenchmark.RunAsync(rest);
             case "failover":
                 return await Failover.FailoverBenchmark.RunAsync(rest);
+            case "failover-controllers":
+                return await Failover.ControllerFailoverBenchmark.RunAsync(rest);
             case "failover-contender":
                 return await Failover.FailoverBenchmark.RunContenderAsync(rest);
             case "state":

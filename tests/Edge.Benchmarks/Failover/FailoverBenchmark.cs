@@ -38,21 +38,7 @@ internal static class FailoverBenchmark
         var contenders = new Contender?[3];
         try
         {
-            var clientPorts = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
-            var peerPorts = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
-            var cluster = string.Join(',', Enumerable.Range(0, 3).Select(i => $"m{i}=http://127.0.0.1:{peerPorts[i]}"));
-            for (var i = 0; i < 3; i++)
-            {
-                etcd.Add(Process.Start(new ProcessStartInfo("/usr/bin/etcd",
-                [
-                    "--name", $"m{i}", "--data-dir", Path.Combine(root, $"m{i}"),
-                    "--listen-client-urls", $"http://127.0.0.1:{clientPorts[i]}", "--advertise-client-urls", $"http://127.0.0.1:{clientPorts[i]}",
-                    "--listen-peer-urls", $"http://127.0.0.1:{peerPorts[i]}", "--initial-advertise-peer-urls", $"http://127.0.0.1:{peerPorts[i]}",
-                    "--initial-cluster", cluster, "--initial-cluster-state", "new", "--logger", "zap", "--log-level", "error",
-                ]) { RedirectStandardError = true, RedirectStandardOutput = true })!);
-            }
-
-            var urls = clientPorts.Select(p => $"http://127.0.0.1:{p}").ToArray();
+            var urls = StartEtcd(root, etcd);
             await WaitHealthyAsync(urls[0]);
             var settings = new[] { string.Join(',', urls), ttl.ToString(CultureInfo.InvariantCulture), renew.ToString(CultureInfo.InvariantCulture), interval.ToString(CultureInfo.InvariantCulture) };
             for (var i = 0; i < 3; i++)
@@ -154,7 +140,27 @@ internal static class FailoverBenchmark
         throw new TimeoutException($"no contender led in a term above {above} within 60 s");
     }
 
-    private static async Task WaitHealthyAsync(string url)
+    /// <summary>Starts a 3-member etcd on free loopback ports under <paramref name="root"/>; returns its client URLs.</summary>
+    internal static string[] StartEtcd(string root, List<Process> started)
+    {
+        var clientPorts = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
+        var peerPorts = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
+        var cluster = string.Join(',', Enumerable.Range(0, 3).Select(i => $"m{i}=http://127.0.0.1:{peerPorts[i]}"));
+        for (var i = 0; i < 3; i++)
+        {
+            started.Add(Process.Start(new ProcessStartInfo("/usr/bin/etcd",
+            [
+                "--name", $"m{i}", "--data-dir", Path.Combine(root, $"m{i}"),
+                "--listen-client-urls", $"http://127.0.0.1:{clientPorts[i]}", "--advertise-client-urls", $"http://127.0.0.1:{clientPorts[i]}",
+                "--listen-peer-urls", $"http://127.0.0.1:{peerPorts[i]}", "--initial-advertise-peer-urls", $"http://127.0.0.1:{peerPorts[i]}",
+                "--initial-cluster", cluster, "--initial-cluster-state", "new", "--logger", "zap", "--log-level", "error",
+            ]) { RedirectStandardError = true, RedirectStandardOutput = true })!);
+        }
+
+        return [.. clientPorts.Select(p => $"http://127.0.0.1:{p}")];
+    }
+
+    internal static async Task WaitHealthyAsync(string url)
     {
         using var channel = GrpcChannel.ForAddress(url);
         var kv = new KV.KVClient(channel);

@@ -4,7 +4,7 @@ namespace Edge.Common.Api;
 
 /// <summary>
 /// One finished instance, stored against its prediction (the feedback loop's unit): what was predicted and reserved
-/// before it ran, and what it used. Kept in <c>{DataDirectory}/feedback/runs.jsonl</c>.
+/// before it ran, and what it used. Kept in the controller's state store (collection <c>feedback</c>).
 /// </summary>
 public sealed record RunRecord
 {

@@ -144,6 +144,8 @@ internal static class ControllerHost
         services.AddOptions<ProfileFloorOptions>().Bind(configuration.GetSection(ProfileFloorOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IProfileSource, ComponentProfileSource>();
         services.AddSingleton<InstanceUsageTracker>();
+        services.AddOptions<FeedbackOptions>().Bind(configuration.GetSection(FeedbackOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FeedbackOptions>, FeedbackOptionsValidator>();
         services.AddSingleton<FeedbackLedger>();
         services.AddSingleton<FeedbackRecorder>();
         services.AddOptions<CommandOptions>().Bind(configuration.GetSection(CommandOptions.SectionName)).ValidateOnStart();

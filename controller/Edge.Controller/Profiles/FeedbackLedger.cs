@@ -1,21 +1,21 @@
 using System.Diagnostics.Metrics;
-using System.Text;
-using System.Text.Json;
 using Edge.Controller.Options;
+using Edge.Controller.State;
 using Edge.Models.Profiling;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Controller.Profiles;
 
 /// <summary>
-/// The feedback loop's memory: every finished instance's usage stored against its prediction, appended to
-/// <c>{DataDirectory}/feedback/runs.jsonl</c> (one JSON record per line, flushed per record) and replayed into the
-/// forecaster at start, so predictions learn from every run also across restarts. Keeps per-component prediction
-/// error for <c>GET /api/components/{id}</c>. A damaged line is reported with its line number, counted and skipped.
-/// The file is compacted when it reaches <c>compactMinLines</c> lines (100,000), and again each time it doubles: each
-/// component keeps its latest runs (500, what the forecaster learns from) and one <see cref="LedgerCarry"/> line with the
-/// totals of the older ones, so the component figures still count every run; the rewrite goes to a temporary file
-/// renamed over the ledger, and damaged lines move to <c>runs.damaged.jsonl</c> beside it.
+/// The feedback loop's memory: every finished instance's usage stored against its prediction in the state store
+/// (<see cref="FeedbackRunStore"/>: SQLite or etcd, so a follower that takes over learns from the same runs) and
+/// replayed into the forecaster when the ledger is created (at start, or when this controller wins the lead), so
+/// predictions learn from every run also across restarts and failovers. Keeps per-component prediction error for
+/// <c>GET /api/components/{id}</c>. Each run is written before memory changes: a refused write (full disk, etcd
+/// unreachable, deposed) is logged, counted (<c>edge.feedback.store_failures</c>) and the run is not learned, and
+/// nothing else is affected. Bounded: each component keeps its latest <c>Controller:Feedback:KeepRunsPerComponent</c>
+/// runs (500), and the totals of older ones are carried in one record per component (in the same transaction that
+/// deletes them), so the component figures still count every run. A damaged record is reported, counted and skipped.
 /// </summary>
 internal sealed partial class FeedbackLedger : IDisposable
 {
@@ -34,86 +34,127 @@ internal sealed partial class FeedbackLedger : IDisposable
 
     private const int RecentRuns = 20;
     private const int MaxHistoryPerComponent = 500;
-    private const int CompactMinLines = 100_000;
+
+    /// <summary>Most old runs one record deletes (a lowered retention is caught up over the next records).</summary>
+    private const int MaxTrimPerRecord = 64;
 
     private readonly Forecaster _profiler;
     private readonly Dictionary<string, List<ComponentRun>> _history = new(StringComparer.Ordinal);
     private readonly ILogger<FeedbackLedger> _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Aggregate> _components = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _recordLines = new(StringComparer.Ordinal);
+    private readonly FeedbackRunStore _store;
+    private readonly IStateStore _state;
+    private readonly bool _ownsState;
     private readonly int _keepRunsPerComponent;
-    private readonly int _compactMinLines;
+    private readonly Dictionary<string, Queue<string>> _storedKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RunTotals> _carried = new(StringComparer.Ordinal);
     private readonly Counter<long> _recorded;
     private readonly Counter<long> _damaged;
-    private StreamWriter _writer;
-    private int _lines;
-    private int _compactAt;
+    private readonly Counter<long> _storeFailures;
+    private long _nextSequence;
 
-    public FeedbackLedger(IOptions<ControllerOptions> options, Forecaster profiler, ILogger<FeedbackLedger> logger, IMeterFactory meters)
-        : this(options, profiler, logger, meters, MaxHistoryPerComponent, CompactMinLines)
+    public FeedbackLedger(IOptions<ControllerOptions> options, IOptions<FeedbackOptions> feedback, IStateStore state, Forecaster profiler, ILogger<FeedbackLedger> logger, IMeterFactory meters)
+        : this(state, Path.Combine(options.Value.DataDirectory, "feedback"), feedback.Value.KeepRunsPerComponent, profiler, logger, meters)
     {
     }
 
-    /// <summary>The ledger with its compaction limits set (tests use small ones).</summary>
-    /// <param name="options">Where the ledger lives (<c>{DataDirectory}/feedback</c>).</param>
+    /// <summary>The ledger on a given store and retention (tests use small ones).</summary>
+    /// <param name="state">Where the runs are kept.</param>
+    /// <param name="legacyDirectory">Where an earlier version's <c>runs.jsonl</c> may be (imported once), or null.</param>
+    /// <param name="keepRunsPerComponent">Runs per component kept in the store as they are.</param>
     /// <param name="profiler">The forecaster every run is replayed into.</param>
     /// <param name="logger">Logger.</param>
     /// <param name="meters">Meter factory for the ledger's counters.</param>
-    /// <param name="keepRunsPerComponent">Runs per component a compaction keeps as they are.</param>
-    /// <param name="compactMinLines">Lines at which the ledger is first compacted.</param>
-    internal FeedbackLedger(IOptions<ControllerOptions> options, Forecaster profiler, ILogger<FeedbackLedger> logger, IMeterFactory meters, int keepRunsPerComponent, int compactMinLines)
+    /// <param name="ownsState">Dispose <paramref name="state"/> with the ledger.</param>
+    internal FeedbackLedger(IStateStore state, string? legacyDirectory, int keepRunsPerComponent, Forecaster profiler, ILogger<FeedbackLedger> logger, IMeterFactory meters, bool ownsState = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keepRunsPerComponent, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(compactMinLines, 1);
         _keepRunsPerComponent = keepRunsPerComponent;
-        _compactMinLines = compactMinLines;
-        _compactAt = compactMinLines;
         _profiler = profiler;
         _logger = logger;
+        _state = state;
+        _ownsState = ownsState;
+        _store = new FeedbackRunStore(state, legacyDirectory, keepRunsPerComponent, logger);
         var meter = meters.Create("Edge.Controller.Feedback");
         _recorded = meter.CreateCounter<long>("edge.feedback.runs", description: "Finished instances recorded against their prediction");
-        _damaged = meter.CreateCounter<long>("edge.feedback.damaged_lines", description: "Ledger lines that could not be read at start");
-        var directory = Path.Combine(options.Value.DataDirectory, "feedback");
-        Directory.CreateDirectory(directory);
-        LedgerPath = Path.Combine(directory, "runs.jsonl");
-        DamagedPath = Path.Combine(directory, "runs.damaged.jsonl");
+        _damaged = meter.CreateCounter<long>("edge.feedback.damaged_lines", description: "Ledger records that could not be read at start");
+        _storeFailures = meter.CreateCounter<long>("edge.feedback.store_failures", description: "Finished runs the state store refused (full disk, etcd unreachable, deposed); not learned");
         Load();
-        if (_lines >= _compactAt)
-        {
-            Compact();
-        }
-
-        _writer = OpenWriter();
     }
-
-    /// <summary>Where compaction moves the ledger's damaged lines.</summary>
-    public string DamagedPath { get; }
-
-    /// <summary>The ledger file.</summary>
-    public string LedgerPath { get; }
 
     /// <summary>Runs recorded since start plus those replayed.</summary>
     public int Count { get; private set; }
 
-    public void Record(RunRecord run)
+    /// <summary>
+    /// Stores the run, then learns from it. False when the store refused it (logged and counted; memory unchanged,
+    /// the caller carries on).
+    /// </summary>
+    public bool Record(RunRecord run)
     {
-        var line = JsonSerializer.Serialize(run, FeedbackJsonContext.Default.RunRecord);
         lock (_gate)
         {
-            _writer.WriteLine(line);
-            _writer.Flush();
-            _lines++;
-            Apply(run);
-            if (_lines >= _compactAt)
+            var key = FeedbackRunStore.KeyOf(_nextSequence);
+            var changes = new List<StateChange> { FeedbackRunStore.PutRun(key, run) };
+            var keys = _storedKeys.GetValueOrDefault(run.ComponentId);
+            var trim = Math.Min(Math.Max(0, (keys?.Count ?? 0) + 1 - _keepRunsPerComponent), MaxTrimPerRecord);
+            RunTotals? carried = null;
+            try
             {
-                _writer.Dispose();
-                Compact();
-                _writer = OpenWriter();
+                if (trim > 0)
+                {
+                    // The oldest runs go, their totals carried in the same transaction.
+                    carried = new RunTotals { ComponentId = run.ComponentId };
+                    if (_carried.TryGetValue(run.ComponentId, out var before))
+                    {
+                        carried.Add(before);
+                    }
+
+                    foreach (var old in keys!.Take(trim))
+                    {
+                        if (_store.Get(old) is { } oldRun)
+                        {
+                            carried.Add(oldRun);
+                        }
+
+                        changes.Add(FeedbackRunStore.DeleteRun(old));
+                    }
+
+                    changes.Add(FeedbackRunStore.PutCarried(carried));
+                }
+
+                _state.Commit(changes);
             }
+            catch (StateStoreException ex)
+            {
+                var reason = ex.Fenced ? "fenced" : ex.DiskFull ? "disk_full" : "error";
+                LogStoreFailed(ex, run.ComponentId, run.InstanceId, reason);
+                _storeFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
+                return false;
+            }
+
+            _nextSequence++;
+            if (keys is null)
+            {
+                _storedKeys[run.ComponentId] = keys = new Queue<string>();
+            }
+
+            for (var i = 0; i < trim; i++)
+            {
+                keys.Dequeue();
+            }
+
+            keys.Enqueue(key);
+            if (carried is not null)
+            {
+                _carried[run.ComponentId] = carried;
+            }
+
+            Apply(run);
         }
 
         _recorded.Add(1, new KeyValuePair<string, object?>("outcome", run.Outcome));
+        return true;
     }
 
     public ComponentSummary? Summary(string componentId)
@@ -150,7 +191,13 @@ internal sealed partial class FeedbackLedger : IDisposable
         }
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        if (_ownsState)
+        {
+            _state.Dispose();
+        }
+    }
 
     private Edge.Common.Contracts.PredictionProfile Predict(string componentId, Aggregate aggregate) =>
         _profiler.Predict(componentId, aggregate.Last is { } last
@@ -159,62 +206,32 @@ internal sealed partial class FeedbackLedger : IDisposable
 
     private void Load()
     {
-        if (!File.Exists(LedgerPath))
+        var stored = _store.Load();
+        foreach (var (key, error) in stored.Damaged)
         {
-            return;
-        }
-
-        var number = 0;
-        foreach (var line in File.ReadLines(LedgerPath))
-        {
-            number++;
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            _lines++;
-            if (line.StartsWith(LedgerCarry.Prefix, StringComparison.Ordinal))
-            {
-                if (Read(line, FeedbackJsonContext.Default.LedgerCarry, number) is { } carry)
-                {
-                    Carry(carry.Carried);
-                }
-
-                continue;
-            }
-
-            if (Read(line, FeedbackJsonContext.Default.RunRecord, number) is { } run)
-            {
-                Apply(run);
-            }
-        }
-
-        LogLoaded(Count, LedgerPath);
-    }
-
-    /// <summary>Parses one ledger line; a damaged one is null, and with <paramref name="number"/> it is also logged and counted.</summary>
-    private T? Read<T>(string line, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, int? number = null)
-        where T : class
-    {
-        T? value = null;
-        var error = "empty record";
-        try
-        {
-            value = JsonSerializer.Deserialize(line, type);
-        }
-        catch (JsonException ex)
-        {
-            error = ex.Message;
-        }
-
-        if (value is null && number is { } n)
-        {
-            LogDamaged(LedgerPath, n, error);
+            LogDamaged(key, error);
             _damaged.Add(1);
         }
 
-        return value;
+        foreach (var carried in stored.Carried)
+        {
+            _carried[carried.ComponentId] = carried;
+            Carry(carried);
+        }
+
+        foreach (var (key, run) in stored.Runs)
+        {
+            if (!_storedKeys.TryGetValue(run.ComponentId, out var keys))
+            {
+                _storedKeys[run.ComponentId] = keys = new Queue<string>();
+            }
+
+            keys.Enqueue(key);
+            Apply(run);
+        }
+
+        _nextSequence = stored.NextSequence;
+        LogLoaded(Count, _state.Describe);
     }
 
     private Aggregate AggregateOf(string componentId)
@@ -237,7 +254,6 @@ internal sealed partial class FeedbackLedger : IDisposable
     private void Apply(RunRecord run)
     {
         Count++;
-        _recordLines[run.ComponentId] = _recordLines.GetValueOrDefault(run.ComponentId) + 1;
         AggregateOf(run.ComponentId).Add(run);
         if (run.PeakMemoryMiB <= 0 && run.Outcome != RunOutcomes.OomKilled)
         {
@@ -290,91 +306,6 @@ internal sealed partial class FeedbackLedger : IDisposable
         _profiler.Record(learned);
     }
 
-    private StreamWriter OpenWriter() =>
-        new(new FileStream(LedgerPath, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
-
-    /// <summary>
-    /// Rewrites the ledger with each component's latest runs and one carry line for the rest (see the class summary).
-    /// Called with the writer closed.
-    /// </summary>
-    private void Compact()
-    {
-        var temporary = LedgerPath + ".compact";
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        var carried = new Dictionary<string, RunTotals>(StringComparer.Ordinal);
-        var before = _lines;
-        var kept = 0;
-        var folded = 0;
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
-        {
-            foreach (var line in File.ReadLines(LedgerPath))
-            {
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-
-                var isCarry = line.StartsWith(LedgerCarry.Prefix, StringComparison.Ordinal);
-                var carry = isCarry ? Read(line, FeedbackJsonContext.Default.LedgerCarry) : null;
-                var run = isCarry ? null : Read(line, FeedbackJsonContext.Default.RunRecord);
-                if (carry is not null)
-                {
-                    TotalsOf(carried, carry.Carried.ComponentId).Add(carry.Carried);
-                }
-                else if (run is null)
-                {
-                    // Already reported and counted when it was read: kept beside the ledger for whoever investigates.
-                    File.AppendAllLines(DamagedPath, [line]);
-                }
-                else
-                {
-                    // The component's oldest runs beyond the ones kept are folded into its carry line.
-                    var index = seen.GetValueOrDefault(run.ComponentId);
-                    seen[run.ComponentId] = index + 1;
-                    if (index < _recordLines.GetValueOrDefault(run.ComponentId) - _keepRunsPerComponent)
-                    {
-                        TotalsOf(carried, run.ComponentId).Add(run);
-                        folded++;
-                    }
-                    else
-                    {
-                        writer.WriteLine(line);
-                        kept++;
-                    }
-                }
-            }
-
-            foreach (var totals in carried.Values)
-            {
-                writer.WriteLine(JsonSerializer.Serialize(new LedgerCarry(totals), FeedbackJsonContext.Default.LedgerCarry));
-            }
-
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, LedgerPath, overwrite: true);
-        foreach (var id in _recordLines.Keys.ToList())
-        {
-            _recordLines[id] = Math.Min(_recordLines[id], _keepRunsPerComponent);
-        }
-
-        _lines = kept + carried.Count;
-        _compactAt = Math.Max(_compactMinLines, 2 * _lines);
-        LogCompacted(LedgerPath, before, _lines, folded, carried.Count);
-    }
-
-    private static RunTotals TotalsOf(Dictionary<string, RunTotals> totals, string componentId)
-    {
-        if (!totals.TryGetValue(componentId, out var t))
-        {
-            totals[componentId] = t = new RunTotals { ComponentId = componentId };
-        }
-
-        return t;
-    }
-
     /// <summary>The runs the forecaster learned from, oldest first per component (for replay into a retrained model).</summary>
     public IReadOnlyList<ComponentRun> History()
     {
@@ -384,14 +315,14 @@ internal sealed partial class FeedbackLedger : IDisposable
         }
     }
 
-    [LoggerMessage(EventId = 6101, Level = LogLevel.Warning, Message = "Feedback ledger {Path} line {Line} is damaged and was skipped: {Error}")]
-    private partial void LogDamaged(string path, int line, string error);
+    [LoggerMessage(EventId = 6101, Level = LogLevel.Warning, Message = "Feedback record {Key} in the state store is damaged and was skipped: {Error}")]
+    private partial void LogDamaged(string key, string error);
 
-    [LoggerMessage(EventId = 6102, Level = LogLevel.Information, Message = "Replayed {Count} finished run(s) from {Path} into the forecaster")]
-    private partial void LogLoaded(int count, string path);
+    [LoggerMessage(EventId = 6102, Level = LogLevel.Information, Message = "Replayed {Count} finished run(s) from {Store} into the forecaster")]
+    private partial void LogLoaded(int count, string store);
 
-    [LoggerMessage(EventId = 6103, Level = LogLevel.Information, Message = "Compacted feedback ledger {Path}: {Before} lines -> {After}; {Folded} older run(s) folded into the totals of {Components} component(s)")]
-    private partial void LogCompacted(string path, int before, int after, int folded, int components);
+    [LoggerMessage(EventId = 6103, Level = LogLevel.Error, Message = "The state store refused the finished run of component '{Component}' (instance '{Instance}', {Reason}): it is not recorded or learned")]
+    private partial void LogStoreFailed(Exception exception, string component, string instance, string reason);
 
     private sealed class Aggregate(string componentId)
     {

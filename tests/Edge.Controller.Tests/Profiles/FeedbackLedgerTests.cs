@@ -1,7 +1,9 @@
 using System.Diagnostics.Metrics;
+using System.Text.Json;
 using Edge.Common.Contracts;
 using Edge.Controller.Options;
 using Edge.Controller.Profiles;
+using Edge.Controller.State;
 using Edge.Controller.Tests.Infrastructure;
 using Edge.Models.Profiling;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,10 +14,10 @@ namespace Edge.Controller.Tests.Profiles;
 public sealed class FeedbackLedgerTests
 {
     [Fact]
-    public void Record_PastTheCompactionThreshold_KeepsTheLatestRunsAndCarriesTheTotalsOfTheRest()
+    public void Record_PastTheRetention_KeepsTheLatestRunsInTheStoreAndCarriesTheTotalsOfTheRest()
     {
         using var dir = new TempDirectory();
-        using (var ledger = Ledger(dir.Path, keep: 5, compactAt: 40))
+        using (var ledger = Ledger(dir.Path, keep: 5))
         {
             for (var i = 0; i < 30; i++)
             {
@@ -27,43 +29,110 @@ public sealed class FeedbackLedgerTests
                 ledger.Record(Run("etl/small", i, RunOutcomes.Succeeded));
             }
 
-            // The 40th run reached the threshold: 5 runs and one carry line per component were left, then 2 more came.
-            Assert.Equal(14, File.ReadAllLines(ledger.LedgerPath).Length);
             Assert.Equal(42, ledger.Count);
             AssertTotals(ledger.Summary("etl/big")!, runs: 30, oom: 3);
-            ledger.Record(Run("etl/big", 30, RunOutcomes.Succeeded));
-            Assert.Equal(15, File.ReadAllLines(ledger.LedgerPath).Length);
         }
 
-        // After a restart every run is still counted, and the forecaster learns from the runs kept.
-        using var reopened = Ledger(dir.Path, keep: 5, compactAt: 40);
-        AssertTotals(reopened.Summary("etl/big")!, runs: 31, oom: 3);
+        using (var state = new SqliteStateStore(Path.Combine(dir.Path, "state.db")))
+        {
+            // Five runs per component stored, the latest ones, and one carried record per component for the rest.
+            var stored = state.List(FeedbackRunStore.Runs).Select(r => r.Decode(FeedbackJsonContext.Default.RunRecord)).ToList();
+            Assert.Equal([.. Enumerable.Range(25, 5).Select(i => $"run-{i}")], stored.Where(r => r.ComponentId == "etl/big").Select(r => r.InstanceId));
+            Assert.Equal([.. Enumerable.Range(7, 5).Select(i => $"run-{i}")], stored.Where(r => r.ComponentId == "etl/small").Select(r => r.InstanceId));
+            var carried = state.List(FeedbackRunStore.Carried).Select(r => r.Decode(FeedbackJsonContext.Default.LedgerCarry).Carried).ToDictionary(c => c.ComponentId);
+            Assert.Equal(25, carried["etl/big"].Runs);
+            Assert.Equal(3, carried["etl/big"].OomKilled);
+            Assert.Equal(7, carried["etl/small"].Runs);
+        }
+
+        // After a restart every run is still counted, the forecaster learns from the runs kept, and recording goes on.
+        using var reopened = Ledger(dir.Path, keep: 5);
+        AssertTotals(reopened.Summary("etl/big")!, runs: 30, oom: 3);
         Assert.Equal(12, reopened.Summary("etl/small")!.Runs);
-        Assert.Equal(43, reopened.Count);
-        Assert.Equal(6, reopened.History().Count(r => r.ComponentId == "etl/big"));
+        Assert.Equal(42, reopened.Count);
+        Assert.Equal(5, reopened.History().Count(r => r.ComponentId == "etl/big"));
+        Assert.True(reopened.Record(Run("etl/big", 30, RunOutcomes.Succeeded)));
+        AssertTotals(reopened.Summary("etl/big")!, runs: 31, oom: 3);
         Assert.Equal("run-30", reopened.Summary("etl/big")!.RecentRuns[0].InstanceId);
     }
 
     [Fact]
-    public void Open_LedgerWithADamagedLine_CompactsItAsideAndLosesNoRun()
+    public void Open_ALedgerFileOfAnEarlierVersion_IsImportedOnceWithRetention_AndKeptAside()
     {
         using var dir = new TempDirectory();
-        using (var ledger = Ledger(dir.Path, keep: 100, compactAt: 1000))
+        var legacy = Path.Combine(dir.Path, "feedback");
+        Directory.CreateDirectory(legacy);
+        var lines = new List<string>
         {
-            for (var i = 0; i < 3; i++)
-            {
-                ledger.Record(Run("etl/a", i, RunOutcomes.Succeeded));
-            }
+            // A carry line an earlier compaction wrote, 8 runs, a damaged line: the import keeps what it can read.
+            JsonSerializer.Serialize(new LedgerCarry(new RunTotals { ComponentId = "etl/a", Runs = 100, Succeeded = 90, Failed = 10 }), FeedbackJsonContext.Default.LedgerCarry),
+        };
+        lines.AddRange(Enumerable.Range(0, 8).Select(i => JsonSerializer.Serialize(Run(i % 2 == 0 ? "etl/a" : "etl/b", i, RunOutcomes.Succeeded), FeedbackJsonContext.Default.RunRecord)));
+        lines.Add("{\"componentId\": \"etl/a\", truncated");
+        File.WriteAllLines(Path.Combine(legacy, "runs.jsonl"), lines);
+
+        using (var ledger = Ledger(dir.Path, keep: 3))
+        {
+            Assert.Equal(108, ledger.Count);
+            Assert.Equal(104, ledger.Summary("etl/a")!.Runs);
+            Assert.Equal(4, ledger.Summary("etl/b")!.Runs);
+            Assert.Equal(3, ledger.History().Count(r => r.ComponentId == "etl/a"));
+            Assert.Equal("run-6", ledger.Summary("etl/a")!.RecentRuns[0].InstanceId);
         }
 
-        var path = Path.Combine(dir.Path, "feedback", "runs.jsonl");
-        File.AppendAllLines(path, ["{\"componentId\": \"etl/a\", truncated"]);
+        Assert.False(File.Exists(Path.Combine(legacy, "runs.jsonl")));
+        Assert.True(File.Exists(Path.Combine(legacy, "runs.jsonl.imported")));
 
-        using var reopened = Ledger(dir.Path, keep: 100, compactAt: 4);
+        // A ledger file that reappears (an old binary started by mistake) is not imported over the store again.
+        File.Copy(Path.Combine(legacy, "runs.jsonl.imported"), Path.Combine(legacy, "runs.jsonl"));
+        using var again = Ledger(dir.Path, keep: 3);
+        Assert.Equal(108, again.Count);
+    }
 
-        Assert.Equal(3, reopened.Summary("etl/a")!.Runs);
-        Assert.Equal(3, File.ReadAllLines(path).Length);
-        Assert.Equal(["{\"componentId\": \"etl/a\", truncated"], File.ReadAllLines(reopened.DamagedPath));
+    [Fact]
+    public void Record_StoreRefusesTheWrite_RunIsNotLearned_CountedAndTheLedgerCarriesOn()
+    {
+        using var dir = new TempDirectory();
+        var state = new RefusingStore(new SqliteStateStore(Path.Combine(dir.Path, "state.db")));
+        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = meters.GetRequiredService<IMeterFactory>();
+        var failures = new List<string?>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "edge.feedback.store_failures" && instrument.Meter.Scope == factory)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "reason")
+                {
+                    failures.Add(tag.Value as string);
+                }
+            }
+        });
+        listener.Start();
+        using var ledger = new FeedbackLedger(state, null, 2, Forecaster(dir.Path), NullLogger<FeedbackLedger>.Instance, factory, ownsState: true);
+        Assert.True(ledger.Record(Run("etl/a", 0, RunOutcomes.Succeeded)));
+        Assert.True(ledger.Record(Run("etl/a", 1, RunOutcomes.Succeeded)));
+
+        // A full device: neither the run nor the trim of the oldest run it brings is applied, in the store or in memory.
+        state.Refuse = true;
+        Assert.False(ledger.Record(Run("etl/a", 2, RunOutcomes.OomKilled)));
+        Assert.Equal(2, ledger.Count);
+        Assert.Equal(0, ledger.Summary("etl/a")!.OomKilled);
+        Assert.Equal(2, ledger.History().Count);
+        Assert.Equal(2, state.Count(FeedbackRunStore.Runs));
+        Assert.Equal(["disk_full"], failures);
+
+        state.Refuse = false;
+        Assert.True(ledger.Record(Run("etl/a", 3, RunOutcomes.Succeeded)));
+        Assert.Equal(3, ledger.Summary("etl/a")!.Runs);
+        Assert.Equal(["run-1", "run-3"], state.List(FeedbackRunStore.Runs).Select(r => r.Decode(FeedbackJsonContext.Default.RunRecord).InstanceId));
     }
 
     [Theory]
@@ -73,7 +142,7 @@ public sealed class FeedbackLedgerTests
     public void Record_CpuAtOrHeldByItsLimit_IsLearnedAboveTheLimit(double peakCores, double throttledSeconds, double learned)
     {
         using var dir = new TempDirectory();
-        using var ledger = Ledger(dir.Path, keep: 10, compactAt: 100);
+        using var ledger = Ledger(dir.Path, keep: 10);
 
         ledger.Record(Run("etl/cpu", 0, RunOutcomes.Succeeded) with { PeakCpuCores = peakCores, ThrottledSeconds = throttledSeconds });
 
@@ -87,7 +156,7 @@ public sealed class FeedbackLedgerTests
     public void Record_NetworkPeak_IsLearnedAndCensoredAtItsCap(double peakMbps, double? capMbps, double learned)
     {
         using var dir = new TempDirectory();
-        using var ledger = Ledger(dir.Path, keep: 10, compactAt: 100);
+        using var ledger = Ledger(dir.Path, keep: 10);
 
         ledger.Record(Run("etl/net", 0, RunOutcomes.Succeeded) with { PeakNetworkMbps = peakMbps, FinalLimits = new ResourceQuantity(600, 128, capMbps) });
 
@@ -101,17 +170,23 @@ public sealed class FeedbackLedgerTests
         Assert.Equal(runs - oom, summary.Succeeded);
     }
 
-    private static FeedbackLedger Ledger(string dataDirectory, int keep, int compactAt)
+    /// <summary>A ledger on a SQLite store in <paramref name="dataDirectory"/> (importing its <c>feedback/runs.jsonl</c>).</summary>
+    private static FeedbackLedger Ledger(string dataDirectory, int keep)
+    {
+        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        var state = new SqliteStateStore(Path.Combine(dataDirectory, "state.db"));
+        return new FeedbackLedger(state, Path.Combine(dataDirectory, "feedback"), keep, Forecaster(dataDirectory), NullLogger<FeedbackLedger>.Instance, meters, ownsState: true);
+    }
+
+    private static Forecaster Forecaster(string dataDirectory)
     {
         var controller = Microsoft.Extensions.Options.Options.Create(new ControllerOptions { DataDirectory = dataDirectory });
-        var forecaster = new Forecaster(
+        return new Forecaster(
             Microsoft.Extensions.Options.Options.Create(new ComponentProfilerOptions()),
             Microsoft.Extensions.Options.Options.Create(new LearningOptions()),
             controller,
             TimeProvider.System,
             NullLogger<Forecaster>.Instance);
-        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
-        return new FeedbackLedger(controller, forecaster, NullLogger<FeedbackLedger>.Instance, meters, keep, compactAt);
     }
 
     private static RunRecord Run(string componentId, int i, string outcome) => new()
@@ -137,4 +212,30 @@ public sealed class FeedbackLedgerTests
         },
         FinalLimits = new ResourceQuantity(600, 128),
     };
+
+    /// <summary>A store that refuses every commit as a full device would while <see cref="Refuse"/> is set.</summary>
+    private sealed class RefusingStore(IStateStore inner) : IStateStore
+    {
+        public bool Refuse { get; set; }
+
+        public string Describe => inner.Describe;
+
+        public IReadOnlyList<StoredRecord> List(string collection) => inner.List(collection);
+
+        public StoredRecord? Get(string collection, string key) => inner.Get(collection, key);
+
+        public long Count(string collection) => inner.Count(collection);
+
+        public void Commit(IReadOnlyList<StateChange> changes)
+        {
+            if (Refuse)
+            {
+                throw new StateStoreException("state database: the device is full", null) { DiskFull = true };
+            }
+
+            inner.Commit(changes);
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
 }

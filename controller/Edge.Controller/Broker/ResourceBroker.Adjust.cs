@@ -210,7 +210,8 @@ internal sealed partial class ResourceBroker
     private static bool Shrinks(ResourceQuantity old, ResourceQuantity target) =>
         target.CpuMillicores < old.CpuMillicores || target.MemoryMiB < old.MemoryMiB || (target.NetworkMbps ?? 0) < (old.NetworkMbps ?? 0);
 
-    private static string Describe(ResourceQuantity q) => $"{q.CpuMillicores:0.#}m/{q.MemoryMiB:0.#}MiB";
+    private static string Describe(ResourceQuantity q) =>
+        q.NetworkMbps is { } net ? $"{q.CpuMillicores:0.#}m/{q.MemoryMiB:0.#}MiB/{net:0.##}Mbps" : $"{q.CpuMillicores:0.#}m/{q.MemoryMiB:0.#}MiB";
 
     private static string? ResourcesError(ResourceQuantity resources)
     {

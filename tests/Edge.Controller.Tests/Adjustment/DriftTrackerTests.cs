@@ -189,6 +189,80 @@ public sealed class DriftTrackerTests
     }
 
     [Fact]
+    public void Observe_MemoryHotRightAfterACpuChange_IsRescuedWithinItsOwnCooldown()
+    {
+        // CPU throttled at the first reading: scaled at once. Memory starts climbing to its limit a second later; the
+        // CPU change's cooldown (10 s) must not hold back the memory rescue, which comes after UpAfter (3 s).
+        var tracker = new DriftTracker(new InstanceLimits(250, 100), _options, _time);
+        var cpu = Feed(tracker, seconds: 1, new InstanceObservation(245, 50, Throttled: true)).Single();
+        var memory = Feed(tracker, seconds: 5, new InstanceObservation(360, 97, Throttled: false));
+
+        Assert.Equal(AdjustmentAction.ScaleUp, cpu.Action);
+        Assert.Equal(100, cpu.Limits.MemoryMiB);
+        var rescue = Assert.Single(memory, p => p.Action != AdjustmentAction.None);
+        Assert.Equal(AdjustmentAction.ScaleUp, rescue.Action);
+        Assert.Equal(150, rescue.Limits.MemoryMiB, precision: 6);
+        Assert.Equal(cpu.Limits.CpuMillicores, rescue.Limits.CpuMillicores, precision: 6);
+        Assert.True(memory.IndexOf(rescue) < 4, $"rescued {memory.IndexOf(rescue) + 1} s after the CPU change");
+
+        // With one shared cooldown (as before) the same memory would have waited the whole 10 s: that each resource
+        // has its own is what the test is about. The CPU, still throttled, waits for its own cooldown.
+        var later = Feed(tracker, seconds: 4, new InstanceObservation(370, 120, Throttled: true));
+        Assert.All(later, p => Assert.Equal(AdjustmentAction.None, p.Action));
+        var cpuAgain = Feed(tracker, seconds: 6, new InstanceObservation(370, 120, Throttled: true));
+        Assert.Contains(cpuAgain, p => p.Action == AdjustmentAction.ScaleUp && p.Limits.CpuMillicores > rescue.Limits.CpuMillicores);
+    }
+
+    [Fact]
+    public void Observe_NetworkHeldAtItsCap_RaisesTheCapAfterUpAfterOnly()
+    {
+        // Capped at 10 Mbps, sending 9.8 (98 %): the token bucket holds it. A brief burst does nothing; held for
+        // UpAfter (3 s) the cap goes to the need (at least the cap) + the network margin; CPU and memory stay.
+        var tracker = new DriftTracker(new InstanceLimits(500, 256, NetworkMbps: 10), _options, _time, new AdjustmentMargins(0.2, 0.2, 0.3));
+        var brief = Feed(tracker, seconds: 2, new InstanceObservation(300, 150, Throttled: false, NetworkTxMbps: 9.8, NetworkRxMbps: 0.1));
+        brief.AddRange(Feed(tracker, seconds: 3, new InstanceObservation(300, 150, Throttled: false, NetworkTxMbps: 6, NetworkRxMbps: 0.1)));
+        Assert.All(brief, p => Assert.Equal(AdjustmentAction.None, p.Action));
+
+        var held = Feed(tracker, seconds: 5, new InstanceObservation(300, 150, Throttled: false, NetworkTxMbps: 0.1, NetworkRxMbps: 9.8));
+
+        var up = Assert.Single(held, p => p.Action != AdjustmentAction.None);
+        Assert.Equal(AdjustmentAction.ScaleUp, up.Action);
+        Assert.Equal(13, up.Limits.NetworkMbps!.Value, precision: 6);
+        Assert.Equal((500.0, 256.0), (up.Limits.CpuMillicores, up.Limits.MemoryMiB));
+        Assert.Contains("network held at its cap", up.Reason, StringComparison.Ordinal);
+
+        // Its rate follows the new cap (12 of 13 Mbps, 92 %): below the hot share, so it is left there.
+        var after = Feed(tracker, seconds: 30, new InstanceObservation(300, 150, Throttled: false, NetworkTxMbps: 12));
+        Assert.All(after, p => Assert.Equal(AdjustmentAction.None, p.Action));
+    }
+
+    [Fact]
+    public void Observe_NetworkFarBelowItsCap_ScalesTheCapDownOnItsOwn()
+    {
+        // Capped at 100 Mbps, sending 4 while its CPU is busy (not cold): the network shrinks on its own after
+        // DownAfter to the highest need of the window + margin; CPU and memory are left alone.
+        var tracker = new DriftTracker(new InstanceLimits(1000, 256, NetworkMbps: 100), _options, _time, new AdjustmentMargins(0.2, 0.2, 0.25));
+
+        var proposals = Feed(tracker, seconds: 25, new InstanceObservation(800, 200, Throttled: false, NetworkTxMbps: 4));
+
+        var down = Assert.Single(proposals, p => p.Action != AdjustmentAction.None);
+        Assert.Equal(AdjustmentAction.ScaleDown, down.Action);
+        Assert.Equal(5, down.Limits.NetworkMbps!.Value, precision: 6);
+        Assert.Equal((1000.0, 256.0), (down.Limits.CpuMillicores, down.Limits.MemoryMiB));
+    }
+
+    [Fact]
+    public void Observe_NoNetworkCap_NeverProposesOne()
+    {
+        var tracker = new DriftTracker(new InstanceLimits(1000, 256), _options, _time);
+
+        var proposals = Feed(tracker, seconds: 30, new InstanceObservation(800, 200, Throttled: false, NetworkTxMbps: 500, NetworkRxMbps: 500));
+
+        Assert.All(proposals, p => Assert.Equal(AdjustmentAction.None, p.Action));
+        Assert.Null(tracker.Limits.NetworkMbps);
+    }
+
+    [Fact]
     public void Margins_FromTheForecastInterval()
     {
         var options = new AdjusterOptions { MinMargin = 0.1, MaxMargin = 0.5 };

@@ -113,6 +113,33 @@ internal sealed partial class AdjusterService
         }
     }
 
+    /// <summary>
+    /// An agent's event about an instance placed on its node: throttling (CPU or network) is counted by resource and
+    /// network throttling logged with its figures; a refused resize is counted and logged (the broker puts the
+    /// limits back, and the tracker follows them at the next observation, starting that resource's cooldown).
+    /// Counted also when the adjuster is disabled: they are the agents' reports, not its actions.
+    /// </summary>
+    public void OnEvent(NodeEvent e)
+    {
+        switch (e.Kind)
+        {
+            case NodeEventKind.InstanceThrottled:
+                _metrics.ThrottleEvents.Add(1, new KeyValuePair<string, object?>("resource", "cpu"));
+                break;
+            case NodeEventKind.InstanceNetworkThrottled:
+                _metrics.ThrottleEvents.Add(1, new KeyValuePair<string, object?>("resource", "network"));
+                var v = e.Values ?? new Dictionary<string, double>();
+                Log.NetworkThrottled(_logger, e.InstanceId ?? "", e.NodeId, v.GetValueOrDefault("net_limit_mbps"), v.GetValueOrDefault("net_tx_mbps"), v.GetValueOrDefault("net_tx_dropped"),
+                    v.GetValueOrDefault("net_tx_overlimits"), v.GetValueOrDefault("net_rx_mbps"), v.GetValueOrDefault("net_rx_dropped"), v.GetValueOrDefault("net_rx_overlimits"));
+                break;
+            case NodeEventKind.CommandRejected when e.CommandKind == CommandKind.Resize:
+                var resource = e.OldLimits is { } kept && e.NewLimits is { } asked && (kept.NetworkMbps ?? 0) != (asked.NetworkMbps ?? 0) ? "network" : "limits";
+                _metrics.ResizeRefused.Add(1, new KeyValuePair<string, object?>("resource", resource));
+                Log.ResizeRefused(_logger, e.NodeId, e.InstanceId ?? "", resource, e.Reason ?? "no reason given");
+                break;
+        }
+    }
+
     private TrackedInstance Track(string instanceId, Allocation allocation) =>
         _tracked.GetOrAdd(instanceId, _ => new TrackedInstance(new DriftTracker(LimitsOf(allocation.Resources), _options, _time, AdjustmentMargins.From(allocation.Profile, _options))));
 

@@ -124,11 +124,16 @@ public sealed class NetworkIsolationTests
         // Its namespace's name removed from under the agent (the process keeps the namespace): tc cannot reach the
         // instance end, so a network resize is refused, reported with the command's kind and both limits.
         Assert.True(File.Exists(Path.Combine(NetworkIsolator.NamespaceDirectory, network.Namespace)));
-        File.Delete(Path.Combine(NetworkIsolator.NamespaceDirectory, network.Namespace));
+        using (var del = System.Diagnostics.Process.Start(NetworkIsolator.FindIp()!, ["netns", "del", network.Namespace]))
+        {
+            await del.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(0, del.ExitCode);
+        }
+
         var resize = harness.Resize("pushy", new InstanceLimits(1000, 256, NetworkMbps: 20));
         await harness.HandleAsync(resize);
         var refused = await harness.Sink.WaitForAsync(NodeEventKind.CommandRejected, "pushy");
-        TestContext.Current.TestOutputHelper?.WriteLine(refused.Reason);
+        TestContext.Current.TestOutputHelper?.WriteLine(refused.Reason ?? "");
         Assert.Equal((CommandKind.Resize, resize.CommandId), (refused.CommandKind!.Value, refused.CommandId));
         Assert.Contains("network cap 20 Mbps could not be applied", refused.Reason, StringComparison.Ordinal);
         Assert.Equal((4.0, 20.0), (refused.OldLimits!.NetworkMbps!.Value, refused.NewLimits!.NetworkMbps!.Value));

@@ -38,6 +38,7 @@ internal sealed class DriftTracker
     private readonly Resource _network;
     private long? _coldSince;
     private long? _lastAtMs;
+    private (double MemoryMiB, double AtSeconds)? _lastMemory;
 
     public DriftTracker(InstanceLimits limits, AdjusterOptions options, TimeProvider time, AdjustmentMargins? margins = null)
     {
@@ -74,23 +75,28 @@ internal sealed class DriftTracker
         var cpuHot = throttledHot || pinned || overLimit;
         var cpuNeed = throttledHot ? observation.CpuMillicores + (wantedCores!.Value * 1000)
             : pinned ? Math.Max(observation.CpuMillicores, Limits.CpuMillicores) : observation.CpuMillicores;
-        var memHot = observation.MemoryPressure || memShare > _options.UpThreshold;
-        var memNeed = memHot ? Math.Max(observation.MemoryMiB, Limits.MemoryMiB) : observation.MemoryMiB;
+        var imminent = ImminentOom(observation);
+        var memHot = observation.MemoryPressure || memShare > _options.UpThreshold || imminent is not null;
+        var memNeed = imminent is { } projection ? Math.Max(projection.NeedMiB, Limits.MemoryMiB)
+            : memHot ? Math.Max(observation.MemoryMiB, Limits.MemoryMiB) : observation.MemoryMiB;
         var cold = !cpuHot && !observation.MemoryPressure && cpuShare < _options.DownThreshold && memShare < _options.DownThreshold;
 
         _cpu.Desired.Push(now, CpuTarget(cpuNeed));
         _memory.Desired.Push(now, MemoryTarget(memNeed));
         _cpu.Observe(cpuHot, cpuNeed, now, cpuHot ? CpuWhy(observation, wantedCores, throttledHot, pinned, cpuShare) : "");
-        _memory.Observe(memHot, memNeed, now, observation.MemoryPressure ? $"memory pressed against its limit ({memShare:P0})" : $"memory at {memShare:P0} of its limit");
+        _memory.Observe(memHot, memNeed, now, imminent is { } soon
+            ? $"memory rising {soon.SlopeMiBPerSecond:0.#} MiB/s at {memShare:P0} of its limit, which it reaches in {soon.SecondsToLimit:0.##} s"
+            : observation.MemoryPressure ? $"memory pressed against its limit ({memShare:P0})" : $"memory at {memShare:P0} of its limit");
         Track(ref _coldSince, cold, now);
         ObserveNetwork(observation, now);
 
         // Scale up when a resource is due: CPU at once, memory and network once hot for UpAfter. Every resource that
         // is hot now and out of its cooldown goes along, since the instance is being changed anyway.
         var cpuUp = cpuHot && _cpu.Ready(now);
-        var memUp = memHot && _memory.Ready(now);
+        // Memory about to reach its limit cannot wait for UpAfter nor for its cooldown: the OOM kill would come first.
+        var memUp = memHot && (_memory.Ready(now) || imminent is not null);
         var netUp = _network.Hot && _network.Ready(now);
-        if (cpuUp || (memUp && _memory.HotFor(now)) || (netUp && _network.HotFor(now)))
+        if (cpuUp || (memUp && (_memory.HotFor(now) || imminent is not null)) || (netUp && _network.HotFor(now)))
         {
             // A censored need (throttled by an unknown amount, memory or network at its limit) is at least the limit:
             // step up by the margin.
@@ -166,6 +172,36 @@ internal sealed class DriftTracker
 
     private AdjustmentProposal None => new(AdjustmentAction.None, Limits, "");
 
+    /// <summary>
+    /// Memory rising so fast that it reaches its limit before the reading after next (within twice the interval
+    /// between readings, from at least <see cref="AdjusterOptions.DownThreshold"/> of the limit): the hot window would
+    /// end after the OOM kill, as a task's memory ramps from 90% of its limit to all of it in a fraction of a second.
+    /// The need is where the rise leads within that horizon (at least the limit); the caller adds the margin.
+    /// Null when memory is steady, falling, or far from the limit.
+    /// </summary>
+    private (double NeedMiB, double SlopeMiBPerSecond, double SecondsToLimit)? ImminentOom(InstanceObservation observation)
+    {
+        var at = observation.AtMs is { } ms ? ms / 1000.0 : _time.GetTimestamp() / (double)_time.TimestampFrequency;
+        var previous = _lastMemory;
+        _lastMemory = (observation.MemoryMiB, at);
+        if (previous is not { } before || at <= before.AtSeconds || observation.MemoryMiB >= Limits.MemoryMiB
+            || observation.MemoryMiB < _options.DownThreshold * Limits.MemoryMiB)
+        {
+            return null;
+        }
+
+        var interval = at - before.AtSeconds;
+        var slope = (observation.MemoryMiB - before.MemoryMiB) / interval;
+        if (slope <= 0)
+        {
+            return null;
+        }
+
+        var toLimit = (Limits.MemoryMiB - observation.MemoryMiB) / slope;
+        var horizon = 2 * interval;
+        return toLimit <= horizon ? (observation.MemoryMiB + (slope * horizon), slope, toLimit) : null;
+    }
+
     private void ObserveNetwork(InstanceObservation observation, long now)
     {
         // Network: a cap (> 0) and a measured rate. At NetworkHotShare of the cap or more the token bucket holds it
@@ -230,7 +266,7 @@ internal sealed class DriftTracker
     }
 
     private string For(Resource resource, long now) =>
-        resource.HotSince is { } since ? $" for {_time.GetElapsedTime(since, now).TotalSeconds:0.#} s" : "";
+        resource.HotSince is { } since && resource.HotFor(now) ? $" for {_time.GetElapsedTime(since, now).TotalSeconds:0.#} s" : "";
 
     private string CpuWhy(InstanceObservation observation, double? wantedCores, bool throttledHot, bool pinned, double cpuShare) =>
         throttledHot ? $"CPU throttled: used {observation.CpuMillicores:0} m of {Limits.CpuMillicores:0} m and wanted {wantedCores!.Value * 1000:0} m more"

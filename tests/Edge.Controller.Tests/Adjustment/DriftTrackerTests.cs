@@ -191,11 +191,12 @@ public sealed class DriftTrackerTests
     [Fact]
     public void Observe_MemoryHotRightAfterACpuChange_IsRescuedWithinItsOwnCooldown()
     {
-        // CPU throttled at the first reading: scaled at once. Memory starts climbing to its limit a second later; the
-        // CPU change's cooldown (10 s) must not hold back the memory rescue, which comes after UpAfter (3 s).
+        // CPU throttled at the first reading: scaled at once. Memory passes 90% of its limit a second later (slowly:
+        // not about to reach it); the CPU change's cooldown (10 s) must not hold back the memory rescue, which comes
+        // after UpAfter (3 s).
         var tracker = new DriftTracker(new InstanceLimits(250, 100), _options, _time);
-        var cpu = Feed(tracker, seconds: 1, new InstanceObservation(245, 50, Throttled: true)).Single();
-        var memory = Feed(tracker, seconds: 5, new InstanceObservation(360, 97, Throttled: false));
+        var cpu = Feed(tracker, seconds: 1, new InstanceObservation(245, 89, Throttled: true)).Single();
+        var memory = Feed(tracker, seconds: 5, new InstanceObservation(360, 91, Throttled: false));
 
         Assert.Equal(AdjustmentAction.ScaleUp, cpu.Action);
         Assert.Equal(100, cpu.Limits.MemoryMiB);
@@ -207,9 +208,9 @@ public sealed class DriftTrackerTests
 
         // With one shared cooldown (as before) the same memory would have waited the whole 10 s: that each resource
         // has its own is what the test is about. The CPU, still throttled, waits for its own cooldown.
-        var later = Feed(tracker, seconds: 4, new InstanceObservation(370, 120, Throttled: true));
+        var later = Feed(tracker, seconds: 4, new InstanceObservation(370, 100, Throttled: true));
         Assert.All(later, p => Assert.Equal(AdjustmentAction.None, p.Action));
-        var cpuAgain = Feed(tracker, seconds: 6, new InstanceObservation(370, 120, Throttled: true));
+        var cpuAgain = Feed(tracker, seconds: 6, new InstanceObservation(370, 100, Throttled: true));
         Assert.Contains(cpuAgain, p => p.Action == AdjustmentAction.ScaleUp && p.Limits.CpuMillicores > rescue.Limits.CpuMillicores);
     }
 
@@ -260,6 +261,53 @@ public sealed class DriftTrackerTests
 
         Assert.All(proposals, p => Assert.Equal(AdjustmentAction.None, p.Action));
         Assert.Null(tracker.Limits.NetworkMbps);
+    }
+
+    [Fact]
+    public void Observe_MemoryRampingTowardsItsLimit_IsRescuedBeforeItGetsThere()
+    {
+        // The replay's fasterq-dump: placed at 178 MiB, its memory ramps to 310 MiB over 5 s, read every 0.5 s. It
+        // passes 90% of the limit only 0.3 s before reaching it, so waiting UpAfter (3 s) above 90% means an OOM kill.
+        var tracker = new DriftTracker(new InstanceLimits(1000, 178), _options, _time, new AdjustmentMargins(0.2, 0.1));
+        var killedAt = (double?)null;
+        var rescues = new List<AdjustmentProposal>();
+        for (var t = 0.5; t <= 8; t += 0.5)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+            var memory = 310 * Math.Min(1, t / 5);
+            if (memory >= tracker.Limits.MemoryMiB)
+            {
+                killedAt = t;
+                break;
+            }
+
+            var proposal = tracker.Observe(new InstanceObservation(900, memory, Throttled: false, AtMs: (long)(t * 1000)));
+            if (proposal.Action == AdjustmentAction.ScaleUp)
+            {
+                rescues.Add(proposal);
+            }
+        }
+
+        Assert.Null(killedAt);
+        Assert.NotEmpty(rescues);
+        Assert.Contains("memory rising", rescues[0].Reason, StringComparison.Ordinal);
+        Assert.True(tracker.Limits.MemoryMiB >= 310, $"ends at {tracker.Limits.MemoryMiB:0} MiB");
+        Assert.True(tracker.Limits.MemoryMiB < 500, $"ends at {tracker.Limits.MemoryMiB:0} MiB");
+    }
+
+    [Fact]
+    public void Observe_MemoryRampingToBelowItsLimit_IsNotTakenForAnImminentKill()
+    {
+        // Ramps to 80% of its limit over 5 s, then stays: never close enough, fast enough, to reach the limit.
+        var tracker = new DriftTracker(new InstanceLimits(1000, 1000), _options, _time);
+        var proposals = new List<AdjustmentProposal>();
+        for (var t = 0.5; t <= 20; t += 0.5)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+            proposals.Add(tracker.Observe(new InstanceObservation(900, 800 * Math.Min(1, t / 5), Throttled: false, AtMs: (long)(t * 1000))));
+        }
+
+        Assert.All(proposals, p => Assert.Equal(AdjustmentAction.None, p.Action));
     }
 
     [Fact]

@@ -116,9 +116,13 @@ internal sealed class DriftTracker
 
             if (netUp)
             {
+                // Held at its cap, a step's rate says only that it wanted at least the cap (the bucket drops the rest,
+                // and unlike CPU throttling no amount comes with it): the interval's margin measures the forecast's
+                // error, not how far the demand is above the cap, so step by the widest margin.
                 var cap = Limits.NetworkMbps ?? 0;
-                limits = limits with { NetworkMbps = Math.Max(cap, Math.Max(NetworkTarget(_network.HotNeed), cap * (1 + Margins.Network))) };
-                why.Add($"{_network.Why}{For(_network, now)}; need + {Margins.Network:P0} margin");
+                var step = Math.Max(Margins.Network, _options.MaxMargin);
+                limits = limits with { NetworkMbps = Math.Max(cap, Math.Max(NetworkTarget(_network.HotNeed), cap * (1 + step))) };
+                why.Add($"{_network.Why}{For(_network, now)}; at least {step:P0} above the cap");
             }
 
             return Change(AdjustmentAction.ScaleUp, limits, $"{string.Join("; ", why)} (margins from the forecast interval)", now);

@@ -218,7 +218,7 @@ public sealed class DriftTrackerTests
     public void Observe_NetworkHeldAtItsCap_RaisesTheCapAfterUpAfterOnly()
     {
         // Capped at 10 Mbps, sending 9.8 (98 %): the token bucket holds it. A brief burst does nothing; held for
-        // UpAfter (3 s) the cap goes to the need (at least the cap) + the network margin; CPU and memory stay.
+        // UpAfter (3 s) the cap is raised; CPU and memory stay.
         var tracker = new DriftTracker(new InstanceLimits(500, 256, NetworkMbps: 10), _options, _time, new AdjustmentMargins(0.2, 0.2, 0.3));
         var brief = Feed(tracker, seconds: 2, new InstanceObservation(300, 150, Throttled: false, NetworkTxMbps: 9.8, NetworkRxMbps: 0.1));
         brief.AddRange(Feed(tracker, seconds: 3, new InstanceObservation(300, 150, Throttled: false, NetworkTxMbps: 6, NetworkRxMbps: 0.1)));
@@ -228,12 +228,13 @@ public sealed class DriftTrackerTests
 
         var up = Assert.Single(held, p => p.Action != AdjustmentAction.None);
         Assert.Equal(AdjustmentAction.ScaleUp, up.Action);
-        Assert.Equal(13, up.Limits.NetworkMbps!.Value, precision: 6);
+        // Its demand is censored at the cap: the step is the widest margin (0.5), whatever the interval's (0.3).
+        Assert.Equal(15, up.Limits.NetworkMbps!.Value, precision: 6);
         Assert.Equal((500.0, 256.0), (up.Limits.CpuMillicores, up.Limits.MemoryMiB));
         Assert.Contains("network held at its cap", up.Reason, StringComparison.Ordinal);
 
-        // Its rate follows the new cap (12 of 13 Mbps, 92 %): below the hot share, so it is left there.
-        var after = Feed(tracker, seconds: 30, new InstanceObservation(300, 150, Throttled: false, NetworkTxMbps: 12));
+        // Its rate follows the new cap (13.5 of 15 Mbps, 90 %): below the hot share, so it is left there.
+        var after = Feed(tracker, seconds: 30, new InstanceObservation(300, 150, Throttled: false, NetworkTxMbps: 13.5));
         Assert.All(after, p => Assert.Equal(AdjustmentAction.None, p.Action));
     }
 

@@ -68,6 +68,15 @@ internal sealed record AdjusterOptions
     public bool MigrateOnCpu { get; init; }
 
     /// <summary>
+    /// How far ahead rising memory is projected: memory (at least <see cref="DownThreshold"/> of its limit) that would
+    /// reach its limit within this time, or within two reading intervals if longer, at the rise between its last two
+    /// readings, is scaled at once to where the rise leads within it (past <see cref="UpAfter"/> and its cooldown).
+    /// It must cover the controller's reaction (a reading's way to the controller, the resize's way back): measured
+    /// in the replay, 1 s (two 0.5 s readings) came too late for most ramps (docs/benchmarks-replay.md). Not negative.
+    /// </summary>
+    public TimeSpan MemoryLookahead { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Network (sent or received, whichever is higher) at this share of its cap or more counts as held at the cap: the
     /// token bucket queues and drops what is above it, so the rate flattens under the cap and hides the demand, as CPU
     /// throttling does. Held for <see cref="UpAfter"/>, the cap is raised; in (0, 1].

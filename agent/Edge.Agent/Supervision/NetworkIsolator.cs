@@ -79,6 +79,18 @@ internal sealed class NetworkIsolator(string ipPath)
         return ["tbf", "rate", kbit.ToString(CultureInfo.InvariantCulture) + "kbit", "burst", burstBytes.ToString(CultureInfo.InvariantCulture), "latency", "50ms"];
     }
 
+    /// <summary>
+    /// The instance's token buckets' drop and overlimit counters: two runs of <c>tc -s qdisc show</c>, on the instance
+    /// end inside its namespace (<c>tc -n</c>, its egress) and on the host end (its ingress). Null when either has no
+    /// statistics (no cap set).
+    /// </summary>
+    public async Task<TokenBucketCounters?> ReadCountersAsync(InstanceNetwork network, CancellationToken cancellationToken)
+    {
+        var egress = TokenBucketCounters.Parse(await CaptureAsync(TcPath, ["-n", network.Namespace, "-s", "qdisc", "show", "dev", network.InstanceInterface], cancellationToken));
+        var ingress = TokenBucketCounters.Parse(await CaptureAsync(TcPath, ["-s", "qdisc", "show", "dev", network.HostInterface], cancellationToken));
+        return egress is { } tx && ingress is { } rx ? new TokenBucketCounters(tx.Dropped, tx.Overlimits, rx.Dropped, rx.Overlimits) : null;
+    }
+
     private string TcPath => Path.Combine(Path.GetDirectoryName(ipPath)!, "tc") is var tc && File.Exists(tc) ? tc : "tc";
 
     public async Task TearDownAsync(InstanceNetwork network, CancellationToken cancellationToken)
@@ -137,6 +149,23 @@ internal sealed class NetworkIsolator(string ipPath)
         {
             throw new InvalidOperationException($"'{file} {string.Join(' ', options)} -batch' failed ({process.ExitCode}): {(await stderr).Trim()}");
         }
+    }
+
+    private static async Task<string> CaptureAsync(string file, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not run {file}");
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        var stdout = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return process.ExitCode == 0
+            ? stdout
+            : throw new InvalidOperationException($"'{file} {string.Join(' ', args)}' failed ({process.ExitCode}): {(await stderr).Trim()}");
     }
 
     private static async Task RunAsync(string file, IReadOnlyList<string> args, bool ignoreFailure, CancellationToken cancellationToken)

@@ -31,4 +31,17 @@ internal sealed class RunningInstance(InstanceState state, Process? process, Ins
     public long ThrottledPeriodsReported { get; set; }
     public long ThrottledUsecReported { get; set; }
     public long? LastThrottleEventTimestamp { get; set; }
+
+    /// <summary>The busier direction's last measured rate over the network cap (0 without one); written by the sampler.</summary>
+    public double NetworkShare { get; set; }
+
+    /// <summary>What it sent and received over the last sampling interval, in Mbps; written by the sampler.</summary>
+    public double LastTxMbps { get; set; }
+
+    public double LastRxMbps { get; set; }
+
+    /// <summary>The token buckets' counters as last reported (reset when the cap is replaced).</summary>
+    public TokenBucketCounters NetworkThrottle { get; set; }
+
+    public long? LastNetworkThrottleEventTimestamp { get; set; }
 }

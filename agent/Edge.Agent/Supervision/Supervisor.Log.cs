@@ -53,6 +53,15 @@ internal sealed partial class Supervisor
     [LoggerMessage(EventId = 3016, Level = LogLevel.Error, Message = "setpriv (util-linux) is not installed: every start command will be rejected")]
     private partial void LogNoSetpriv();
 
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Error, Message = "Applying the network cap of instance {InstanceId} failed")]
+    private partial void LogNetworkResizeFailed(Exception exception, string instanceId);
+
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Information, Message = "Instance {InstanceId} held at its network cap of {CapMbps} Mbps: tx dropped {TxDropped}, overlimits {TxOverlimits}; rx dropped {RxDropped}, overlimits {RxOverlimits}")]
+    private partial void LogNetworkThrottled(string instanceId, double capMbps, long txDropped, long txOverlimits, long rxDropped, long rxOverlimits);
+
+    [LoggerMessage(EventId = 3019, Level = LogLevel.Warning, Message = "Reading the token bucket counters of instance {InstanceId} failed: {Error}")]
+    private partial void LogNetworkCountersFailed(string instanceId, string error);
+
     [LoggerMessage(EventId = 3040, Level = LogLevel.Error, Message = "Instance state file {File} does not parse at {Position}: {Error}; moved to {SetAsideAs}. Instances it listed are adopted only if their cgroups still hold processes")]
     private partial void LogStateFileCorrupt(string file, string position, string error, string setAsideAs);
 }

@@ -17,7 +17,7 @@ internal sealed partial class Supervisor
         var error = _validator.ValidateLimits(spec.Limits) ?? CheckAgainstUsage(instance, spec);
         if (error is not null)
         {
-            await RejectAsync(command, spec.InstanceId, error, cancellationToken);
+            await RejectAsync(command, spec.InstanceId, error, cancellationToken, instance.State.Limits, spec.Limits);
             return;
         }
 
@@ -29,7 +29,11 @@ internal sealed partial class Supervisor
             notEnforced = _driver.ApplyLimits(instance.Name, spec.Limits);
             if (instance.Network is { } network && spec.Limits.NetworkMbps != old.NetworkMbps)
             {
-                await _network!.SetLimitAsync(network, spec.Limits.NetworkMbps, cancellationToken);
+                if (await TrySetNetworkAsync(instance, network, old, spec.Limits, cancellationToken) is { } refused)
+                {
+                    await RejectAsync(command, spec.InstanceId, refused, cancellationToken, old, spec.Limits);
+                    return;
+                }
             }
             else if (instance.Network is null && spec.Limits.NetworkMbps is { } mbps)
             {
@@ -48,7 +52,7 @@ internal sealed partial class Supervisor
             var restored = TryApply(instance.Name, old);
             await RejectAsync(command, spec.InstanceId,
                 $"writing limits cpu {F(spec.Limits.CpuMillicores)} millicores, memory {F(spec.Limits.MemoryMiB)} MiB failed: {e.Message}; " +
-                (restored ? "previous limits restored" : "previous limits could not be restored"), cancellationToken);
+                (restored ? "previous limits restored" : "previous limits could not be restored"), cancellationToken, old, spec.Limits);
             return;
         }
 
@@ -64,6 +68,38 @@ internal sealed partial class Supervisor
         }, cancellationToken);
         SaveState();
         await CompleteAsync(command.CommandId, spec.InstanceId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces the instance's network cap; null when done. When tc refuses (a rate it cannot take, the namespace
+    /// gone), the CPU and memory limits just written and the old cap are put back, the refusal is counted, and the
+    /// reason naming the cap is returned for the rejection event.
+    /// </summary>
+    private async Task<string?> TrySetNetworkAsync(RunningInstance instance, InstanceNetwork network, InstanceLimits old, InstanceLimits limits, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _network!.SetLimitAsync(network, limits.NetworkMbps, cancellationToken);
+            instance.NetworkThrottle = default; // the queue disciplines were replaced: their counters start again
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            _metrics.NetworkResizeRefused.Add(1);
+            LogNetworkResizeFailed(e, instance.State.InstanceId);
+            var restored = TryApply(instance.Name, old);
+            try
+            {
+                await _network!.SetLimitAsync(network, old.NetworkMbps, cancellationToken);
+            }
+            catch (InvalidOperationException)
+            {
+                restored = false;
+            }
+
+            var cap = limits.NetworkMbps is { } mbps ? $"{F(mbps)} Mbps" : "none";
+            return $"network cap {cap} could not be applied: {e.Message}; " + (restored ? "previous limits restored" : "previous limits could not all be restored");
+        }
     }
 
     /// <summary>

@@ -30,7 +30,7 @@ internal sealed partial class Supervisor : IMetricSource
             if (instance.Network is { } network)
             {
                 networkBytes ??= NetworkIsolator.ReadBytes(NetDevPath);
-                AppendNetwork(scope, network, networkBytes, nowMs, samples);
+                AppendNetwork(instance, scope, network, networkBytes, nowMs, samples);
             }
         }
 
@@ -45,7 +45,7 @@ internal sealed partial class Supervisor : IMetricSource
     private const string NetDevPath = "/proc/self/net/dev";
 
     /// <summary>Rates from the host end of the instance's veth (what it sent is what the host end received).</summary>
-    private void AppendNetwork(string scope, InstanceNetwork network, Dictionary<string, (long Sent, long Received)> networkBytes, long nowMs, List<MetricSample> samples)
+    private void AppendNetwork(RunningInstance instance, string scope, InstanceNetwork network, Dictionary<string, (long Sent, long Received)> networkBytes, long nowMs, List<MetricSample> samples)
     {
         if (!networkBytes.TryGetValue(network.HostInterface, out var bytes))
         {
@@ -55,8 +55,15 @@ internal sealed partial class Supervisor : IMetricSource
         if (_networkBytes.TryGetValue(scope, out var previous) && nowMs > previous.NowMs)
         {
             var seconds = (nowMs - previous.NowMs) / 1000.0;
-            samples.Add(new MetricSample(scope, MetricNames.NetworkTxMbps, Math.Max(0, bytes.Sent - previous.Sent) * 8 / 1e6 / seconds));
-            samples.Add(new MetricSample(scope, MetricNames.NetworkRxMbps, Math.Max(0, bytes.Received - previous.Received) * 8 / 1e6 / seconds));
+            var tx = Math.Max(0, bytes.Sent - previous.Sent) * 8 / 1e6 / seconds;
+            var rx = Math.Max(0, bytes.Received - previous.Received) * 8 / 1e6 / seconds;
+            samples.Add(new MetricSample(scope, MetricNames.NetworkTxMbps, tx));
+            samples.Add(new MetricSample(scope, MetricNames.NetworkRxMbps, rx));
+
+            // For the monitor, which reads the token buckets' counters only of instances near their cap.
+            instance.LastTxMbps = tx;
+            instance.LastRxMbps = rx;
+            instance.NetworkShare = instance.State.Limits.NetworkMbps is { } cap and > 0 ? Math.Max(tx, rx) / cap : 0;
         }
 
         _networkBytes[scope] = (nowMs, bytes.Sent, bytes.Received);

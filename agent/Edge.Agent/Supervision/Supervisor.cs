@@ -136,7 +136,7 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
     {
         if (previous.Outcome == CommandOutcome.Rejected)
         {
-            await PublishAsync(NewEvent(NodeEventKind.CommandRejected, command.CommandId, previous.InstanceId) with { Reason = previous.Reason }, cancellationToken);
+            await PublishAsync(NewEvent(NodeEventKind.CommandRejected, command.CommandId, previous.InstanceId) with { Reason = previous.Reason, CommandKind = command.Kind }, cancellationToken);
             return;
         }
 
@@ -147,7 +147,8 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
         }
     }
 
-    private async Task RejectAsync(NodeCommand command, string? instanceId, string reason, CancellationToken cancellationToken)
+    /// <summary>Refuses a command: counted, logged, remembered for a redelivery, and reported with its kind (and, for a resize, the limits kept and asked for).</summary>
+    private async Task RejectAsync(NodeCommand command, string? instanceId, string reason, CancellationToken cancellationToken, InstanceLimits? kept = null, InstanceLimits? asked = null)
     {
         _metrics.Rejected.Add(1, new KeyValuePair<string, object?>("kind", command.Kind.ToString()));
         LogRejected(command.CommandId, command.Kind, reason);
@@ -156,7 +157,13 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
             _applied.Record(new AppliedCommand(command.CommandId, CommandOutcome.Rejected, instanceId, reason));
         }
 
-        await PublishAsync(NewEvent(NodeEventKind.CommandRejected, command.CommandId, instanceId) with { Reason = reason }, cancellationToken);
+        await PublishAsync(NewEvent(NodeEventKind.CommandRejected, command.CommandId, instanceId) with
+        {
+            Reason = reason,
+            CommandKind = command.Kind,
+            OldLimits = kept is null ? null : ToQuantity(kept),
+            NewLimits = asked is null ? null : ToQuantity(asked),
+        }, cancellationToken);
     }
 
     private async Task AcceptAsync(NodeCommand command, string instanceId, CancellationToken cancellationToken)

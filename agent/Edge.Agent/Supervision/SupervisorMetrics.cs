@@ -17,6 +17,8 @@ internal sealed class SupervisorMetrics
         OomKills = meter.CreateCounter<long>("edge.supervisor.instances.oom_killed");
         Errors = meter.CreateCounter<long>("edge.supervisor.errors");
         StateFileCorrupt = meter.CreateCounter<long>("edge.supervisor.state_file.corrupt", description: "instances.json files that did not parse at start (moved aside)");
+        NetworkResizeRefused = meter.CreateCounter<long>("edge.supervisor.network.resize_refused", description: "Resizes refused because tc would not apply the new network cap");
+        NetworkThrottled = meter.CreateCounter<long>("edge.supervisor.network.throttled", description: "InstanceNetworkThrottled events: an instance's cap queued or dropped its packets");
         ResizeWrite = meter.CreateHistogram<double>("edge.supervisor.resize.write", unit: "ms");
     }
 
@@ -27,5 +29,7 @@ internal sealed class SupervisorMetrics
     public Counter<long> OomKills { get; }
     public Counter<long> Errors { get; }
     public Counter<long> StateFileCorrupt { get; }
+    public Counter<long> NetworkResizeRefused { get; }
+    public Counter<long> NetworkThrottled { get; }
     public Histogram<double> ResizeWrite { get; }
 }

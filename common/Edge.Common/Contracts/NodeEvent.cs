@@ -16,12 +16,18 @@ public sealed record NodeEvent : IWireMessage
     public string? ComponentId { get; init; }
     public string? WorkflowRunId { get; init; }
     public string? CommandId { get; init; }
+    /// <summary>
+    /// On <see cref="NodeEventKind.CommandRejected"/>: the kind of command refused (null from agents before it was
+    /// added). A refused resize also carries the limits the instance keeps (<see cref="OldLimits"/>) and the ones
+    /// asked for (<see cref="NewLimits"/>).
+    /// </summary>
+    public CommandKind? CommandKind { get; init; }
     /// <summary>Why a command was rejected, or what could not be enforced; names the offending value.</summary>
     public string? Reason { get; init; }
     public int? Pid { get; init; }
     public int? ExitCode { get; init; }
     public ResourceQuantity? OldLimits { get; init; }
     public ResourceQuantity? NewLimits { get; init; }
-    /// <summary>Numeric details: duration_s, peak_memory_mib, cpu_seconds, throttled_periods, throttled_s, dropped.</summary>
+    /// <summary>Numeric details: duration_s, peak_memory_mib, cpu_seconds, throttled_periods, throttled_s, dropped, net_tx_dropped, ….</summary>
     public IReadOnlyDictionary<string, double>? Values { get; init; }
 }

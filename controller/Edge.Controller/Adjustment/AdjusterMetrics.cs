@@ -14,6 +14,8 @@ internal sealed class AdjusterMetrics
         Actions = meter.CreateCounter<long>("edge.adjuster.actions", description: "Changes made, tagged by action: scale_up, scale_down, migrate");
         NoRoom = meter.CreateCounter<long>("edge.adjuster.no_room", description: "Scale-ups that found no room on the node nor (when migratable) elsewhere, tagged by reason");
         Ignored = meter.CreateCounter<long>("edge.adjuster.ignored", description: "Observations ignored, tagged by reason: unknown_instance, other_node");
+        ThrottleEvents = meter.CreateCounter<long>("edge.adjuster.throttle_events", description: "Agents' throttling events for placed instances, tagged by resource: cpu (instanceThrottled), network (instanceNetworkThrottled: its token buckets queued or dropped packets)");
+        ResizeRefused = meter.CreateCounter<long>("edge.adjuster.resize_refused", description: "Resizes an agent refused (its limits are put back in the broker), tagged by resource: network when the network cap changed, else limits");
         Failures = meter.CreateCounter<long>("edge.adjuster.failures", description: "Observations whose handling failed with an error");
     }
 
@@ -21,5 +23,7 @@ internal sealed class AdjusterMetrics
     public Counter<long> Actions { get; }
     public Counter<long> NoRoom { get; }
     public Counter<long> Ignored { get; }
+    public Counter<long> ThrottleEvents { get; }
+    public Counter<long> ResizeRefused { get; }
     public Counter<long> Failures { get; }
 }

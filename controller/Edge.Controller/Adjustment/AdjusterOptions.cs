@@ -35,7 +35,11 @@ internal sealed record AdjusterOptions
     /// <summary>How long an instance must run cold before it is scaled down (longer than up: shrinking is the risky way).</summary>
     public TimeSpan DownAfter { get; init; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>No second change to the same instance within this time of the last one (or of a change that found no room).</summary>
+    /// <summary>
+    /// No second change to the same resource of an instance within this time of the last change to that resource (or
+    /// of a change to it that found no room). Each resource (CPU, memory, network) has its own: a CPU resize does not
+    /// hold back the memory rescue that follows it.
+    /// </summary>
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
@@ -62,6 +66,30 @@ internal sealed record AdjusterOptions
     /// a memory shortage migrates either way, since staying ends in an OOM kill.
     /// </summary>
     public bool MigrateOnCpu { get; init; }
+
+    /// <summary>
+    /// How far ahead rising memory is projected: memory (at least <see cref="DownThreshold"/> of its limit) that would
+    /// reach its limit within this time, or within two reading intervals if longer, at the rise between its last two
+    /// readings, is scaled at once to where the rise leads within it (past <see cref="UpAfter"/> and its cooldown).
+    /// It should cover the controller's reaction (a reading's way to the controller, the resize's way back), but a
+    /// longer one also takes ramps that level off below the limit for ones that will reach it: measured in the replay
+    /// (docs/benchmarks-replay.md), 2 s reserved more memory than two readings (0 here) for as many OOM kills, so the
+    /// default is two readings. Not negative.
+    /// </summary>
+    public TimeSpan MemoryLookahead { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Network (sent or received, whichever is higher) at this share of its cap or more counts as held at the cap: the
+    /// token bucket queues and drops what is above it, so the rate flattens under the cap and hides the demand, as CPU
+    /// throttling does. Held for <see cref="UpAfter"/>, the cap is raised; in (0, 1].
+    /// </summary>
+    public double NetworkHotShare { get; init; } = 0.95;
+
+    /// <summary>When a network scale-up finds no room on the node's link, migrate the step to a node whose link has it. Off by default, as for CPU: a capped step is slower, not killed.</summary>
+    public bool MigrateOnNetwork { get; init; }
+
+    /// <summary>Scale-down never takes a network cap below this (a cap of a few kbit/s would stall even control traffic).</summary>
+    public double MinNetworkMbps { get; init; } = 1;
 
     /// <summary>Scale-down never goes below this CPU limit.</summary>
     public double MinCpuMillicores { get; init; } = 50;

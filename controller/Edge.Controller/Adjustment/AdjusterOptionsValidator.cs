@@ -29,6 +29,9 @@ internal sealed class AdjusterOptionsValidator : IValidateOptions<AdjusterOption
         Check(o.MinCpuMillicores > 0 && double.IsFinite(o.MinCpuMillicores), $"{S}:MinCpuMillicores {o.MinCpuMillicores} must be a positive number", errors);
         Check(o.MinMemoryMiB > 0 && double.IsFinite(o.MinMemoryMiB), $"{S}:MinMemoryMiB {o.MinMemoryMiB} must be a positive number", errors);
         Check(o.MemoryDownMarginMiB >= 0 && double.IsFinite(o.MemoryDownMarginMiB), $"{S}:MemoryDownMarginMiB {o.MemoryDownMarginMiB} must not be negative", errors);
+        Check(o.MemoryLookahead >= TimeSpan.Zero, $"{S}:MemoryLookahead {o.MemoryLookahead} must not be negative", errors);
+        Check(o.NetworkHotShare is > 0 and <= 1, $"{S}:NetworkHotShare {o.NetworkHotShare} must be in (0, 1]", errors);
+        Check(o.MinNetworkMbps > 0 && double.IsFinite(o.MinNetworkMbps), $"{S}:MinNetworkMbps {o.MinNetworkMbps} must be a positive number", errors);
         return errors;
     }
 

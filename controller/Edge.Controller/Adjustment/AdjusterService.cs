@@ -113,6 +113,33 @@ internal sealed partial class AdjusterService
         }
     }
 
+    /// <summary>
+    /// An agent's event about an instance placed on its node: throttling (CPU or network) is counted by resource and
+    /// network throttling logged with its figures; a refused resize is counted and logged (the broker puts the
+    /// limits back, and the tracker follows them at the next observation, starting that resource's cooldown).
+    /// Counted also when the adjuster is disabled: they are the agents' reports, not its actions.
+    /// </summary>
+    public void OnEvent(NodeEvent e)
+    {
+        switch (e.Kind)
+        {
+            case NodeEventKind.InstanceThrottled:
+                _metrics.ThrottleEvents.Add(1, new KeyValuePair<string, object?>("resource", "cpu"));
+                break;
+            case NodeEventKind.InstanceNetworkThrottled:
+                _metrics.ThrottleEvents.Add(1, new KeyValuePair<string, object?>("resource", "network"));
+                var v = e.Values ?? new Dictionary<string, double>();
+                Log.NetworkThrottled(_logger, e.InstanceId ?? "", e.NodeId, v.GetValueOrDefault("net_limit_mbps"), v.GetValueOrDefault("net_tx_mbps"), v.GetValueOrDefault("net_tx_dropped"),
+                    v.GetValueOrDefault("net_tx_overlimits"), v.GetValueOrDefault("net_rx_mbps"), v.GetValueOrDefault("net_rx_dropped"), v.GetValueOrDefault("net_rx_overlimits"));
+                break;
+            case NodeEventKind.CommandRejected when e.CommandKind == CommandKind.Resize:
+                var resource = e.OldLimits is { } kept && e.NewLimits is { } asked && (kept.NetworkMbps ?? 0) != (asked.NetworkMbps ?? 0) ? "network" : "limits";
+                _metrics.ResizeRefused.Add(1, new KeyValuePair<string, object?>("resource", resource));
+                Log.ResizeRefused(_logger, e.NodeId, e.InstanceId ?? "", resource, e.Reason ?? "no reason given");
+                break;
+        }
+    }
+
     private TrackedInstance Track(string instanceId, Allocation allocation) =>
         _tracked.GetOrAdd(instanceId, _ => new TrackedInstance(new DriftTracker(LimitsOf(allocation.Resources), _options, _time, AdjustmentMargins.From(allocation.Profile, _options))));
 
@@ -153,16 +180,33 @@ internal sealed partial class AdjusterService
             return;
         }
 
-        if (target.MemoryMiB > allocation.Resources.MemoryMiB && target.CpuMillicores > allocation.Resources.CpuMillicores)
+        var current = allocation.Resources;
+        var memoryShort = target.MemoryMiB > current.MemoryMiB;
+        var cpuShort = target.CpuMillicores > current.CpuMillicores;
+        var networkShort = (target.NetworkMbps ?? 0) > (current.NetworkMbps ?? 0);
+        if (memoryShort && (cpuShort || networkShort))
         {
-            // Both ran hot but the node has no CPU to spare: take the memory, which saves the step from an OOM kill,
-            // in place rather than move it; CPU stays throttled.
-            var memoryOnly = target with { CpuMillicores = allocation.Resources.CpuMillicores };
+            // Several ran hot but the node cannot give them all: take the memory, which saves the step from an OOM
+            // kill, in place rather than move it; CPU stays throttled and network capped.
+            var memoryOnly = current with { MemoryMiB = target.MemoryMiB };
             var partial = await _broker.ResizeAsync(allocation.AllocationId, memoryOnly, $"{proposal.Reason} (memory only: {resize.Reason})", cancellationToken);
             if (partial.Status == ResizeStatus.InPlace)
             {
-                Done(tracker, proposal with { Limits = proposal.Limits with { CpuMillicores = allocation.Resources.CpuMillicores } }, "scale_up");
+                Done(tracker, proposal with { Limits = LimitsOf(memoryOnly) }, "scale_up");
                 return;
+            }
+        }
+        else if (cpuShort && networkShort)
+        {
+            // CPU and network both hot: take whichever of them fits.
+            foreach (var (one, what) in new[] { (current with { CpuMillicores = target.CpuMillicores }, "CPU"), (current with { NetworkMbps = target.NetworkMbps }, "network") })
+            {
+                var partial = await _broker.ResizeAsync(allocation.AllocationId, one, $"{proposal.Reason} ({what} only: {resize.Reason})", cancellationToken);
+                if (partial.Status == ResizeStatus.InPlace)
+                {
+                    Done(tracker, proposal with { Limits = LimitsOf(one) }, "scale_up");
+                    return;
+                }
             }
         }
 
@@ -172,11 +216,13 @@ internal sealed partial class AdjusterService
             return;
         }
 
-        if (!_options.MigrateOnCpu && !(target.MemoryMiB > allocation.Resources.MemoryMiB))
+        // A migration restarts the step and throws its progress away, while staying short of CPU or network only
+        // makes it slower. Memory is different: staying ends in an OOM kill, which restarts it anyway.
+        if (!memoryShort && !(cpuShort && _options.MigrateOnCpu) && !(networkShort && _options.MigrateOnNetwork))
         {
-            // Only CPU is short: a migration restarts the step and throws its progress away, while staying only
-            // makes it slower. Memory is different: staying ends in an OOM kill, which restarts it anyway.
-            NoRoom(tracker, allocation, "cpu_only", $"{resize.Reason}; only CPU is short, so it keeps running throttled rather than restart elsewhere");
+            var what = cpuShort && networkShort ? "CPU and network are" : cpuShort ? "CPU is" : "network is";
+            var why = cpuShort && !networkShort ? "cpu_only" : "network";
+            NoRoom(tracker, allocation, why, $"{resize.Reason}; only {what} short, so it keeps running {(cpuShort ? "throttled" : "capped")} rather than restart elsewhere");
             return;
         }
 
@@ -262,9 +308,11 @@ internal sealed partial class AdjusterService
     private static InstanceLimits LimitsOf(ResourceQuantity resources) =>
         new(resources.CpuMillicores, resources.MemoryMiB, NetworkMbps: resources.NetworkMbps);
 
+    /// <summary>The proposal as a broker quantity; an instance without a network cap keeps none.</summary>
     private static ResourceQuantity QuantityOf(InstanceLimits limits, Allocation allocation) =>
-        new(limits.CpuMillicores, limits.MemoryMiB, allocation.Resources.NetworkMbps);
+        new(limits.CpuMillicores, limits.MemoryMiB, allocation.Resources.NetworkMbps is null ? null : limits.NetworkMbps);
 
     private static bool SameSize(InstanceLimits a, InstanceLimits b) =>
-        Math.Abs(a.CpuMillicores - b.CpuMillicores) < 0.5 && Math.Abs(a.MemoryMiB - b.MemoryMiB) < 0.5;
+        !DriftTracker.Differs(a.CpuMillicores, b.CpuMillicores) && !DriftTracker.Differs(a.MemoryMiB, b.MemoryMiB)
+        && !DriftTracker.Differs(a.NetworkMbps ?? 0, b.NetworkMbps ?? 0);
 }

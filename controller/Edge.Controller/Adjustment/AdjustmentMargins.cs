@@ -10,9 +10,12 @@ namespace Edge.Controller.Adjustment;
 /// <see cref="AdjusterOptions.MaxMargin"/>]. An interval that says nothing (level 0, as the fallback's; bounds missing
 /// or not above one another) gives the largest margin.
 /// </summary>
-internal sealed record AdjustmentMargins(double Cpu, double Memory)
+/// <param name="Cpu">CPU's margin.</param>
+/// <param name="Memory">Memory's margin.</param>
+/// <param name="Network">Network's margin (the default is <see cref="AdjusterOptions.MaxMargin"/>'s).</param>
+internal sealed record AdjustmentMargins(double Cpu, double Memory, double Network = 0.5)
 {
-    public static AdjustmentMargins Widest(AdjusterOptions options) => new(options.MaxMargin, options.MaxMargin);
+    public static AdjustmentMargins Widest(AdjusterOptions options) => new(options.MaxMargin, options.MaxMargin, options.MaxMargin);
 
     public static AdjustmentMargins From(PredictionProfile? profile, AdjusterOptions options)
     {
@@ -21,7 +24,7 @@ internal sealed record AdjustmentMargins(double Cpu, double Memory)
             return Widest(options);
         }
 
-        return new AdjustmentMargins(Of(interval.Cpu, options), Of(interval.Memory, options));
+        return new AdjustmentMargins(Of(interval.Cpu, options), Of(interval.Memory, options), Of(interval.NetworkBandwidth, options));
     }
 
     internal static double Of(IntervalBounds? bounds, AdjusterOptions options)

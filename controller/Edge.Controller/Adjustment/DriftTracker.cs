@@ -6,17 +6,22 @@ namespace Edge.Controller.Adjustment;
 /// Watches one running instance's usage against its limits and proposes a change when usage stays out of band, to
 /// the instance's observed need plus a margin from its forecast interval (<see cref="AdjustmentMargins"/>):
 /// <list type="bullet">
-/// <item><b>hot</b> for <see cref="AdjusterOptions.UpAfter"/>: CPU throttled for more than
-/// <see cref="AdjusterOptions.ThrottleShare"/> of its limit (the need is usage + throttled time per second, the CPU it
-/// wanted), or memory above <see cref="AdjusterOptions.UpThreshold"/> of its limit or pressed against it (the need is
-/// at least the limit: near it the kernel reclaims, so usage hides the demand). CPU used up to its limit without
+/// <item><b>hot</b>: CPU throttled for more than <see cref="AdjusterOptions.ThrottleShare"/> of its limit (the need is
+/// usage + throttled time per second, the CPU it wanted; acted on at once); memory above
+/// <see cref="AdjusterOptions.UpThreshold"/> of its limit or pressed against it (the need is at least the limit: near
+/// it the kernel reclaims, so usage hides the demand), for <see cref="AdjusterOptions.UpAfter"/>; network sent or
+/// received at <see cref="AdjusterOptions.NetworkHotShare"/> of its cap or more (held there by the token bucket, so
+/// the need is at least the cap), for <see cref="AdjusterOptions.UpAfter"/>. CPU used up to its limit without
 /// throttling is not hot: a CPU-bound step that uses all it is given has what it needs.</item>
 /// <item><b>cold</b> for <see cref="AdjusterOptions.DownAfter"/>: CPU and memory below
-/// <see cref="AdjusterOptions.DownThreshold"/> of their limits, not throttled. The limits go to the highest need
-/// (with margin) seen within <see cref="AdjusterOptions.DownStabilization"/>, so that a load that comes and goes is
-/// not shrunk between its bursts and grown again at the next one.</item>
+/// <see cref="AdjusterOptions.DownThreshold"/> of their limits, not throttled (the two shrink together); network
+/// below it on its own. A resource goes to the highest need (with margin) seen within
+/// <see cref="AdjusterOptions.DownStabilization"/>, so that a load that comes and goes is not shrunk between its
+/// bursts and grown again at the next one.</item>
 /// </list>
-/// The gap between the thresholds is the hysteresis band; a cooldown after each change keeps it from flapping.
+/// The gap between the thresholds is the hysteresis band; a cooldown after each change keeps it from flapping. Each
+/// resource has its own cooldown, so a change to one never holds back a correction of another (a CPU scale-up must
+/// not delay the memory rescue that saves the step from an OOM kill).
 /// </summary>
 internal sealed class DriftTracker
 {
@@ -28,15 +33,12 @@ internal sealed class DriftTracker
 
     private readonly AdjusterOptions _options;
     private readonly TimeProvider _time;
-    private readonly WindowMax _cpuDesired;
-    private readonly WindowMax _memoryDesired;
-    private long? _hotSince;
+    private readonly Resource _cpu;
+    private readonly Resource _memory;
+    private readonly Resource _network;
     private long? _coldSince;
-    private long? _lastChange;
     private long? _lastAtMs;
-    private double _hotNeedCpu;
-    private double _hotNeedMemory;
-    private string _hotWhy = "";
+    private (double MemoryMiB, double AtSeconds)? _lastMemory;
 
     public DriftTracker(InstanceLimits limits, AdjusterOptions options, TimeProvider time, AdjustmentMargins? margins = null)
     {
@@ -44,8 +46,9 @@ internal sealed class DriftTracker
         _options = options;
         _time = time;
         Margins = margins ?? AdjustmentMargins.Widest(options);
-        _cpuDesired = new WindowMax(options.DownStabilization, time);
-        _memoryDesired = new WindowMax(options.DownStabilization, time);
+        _cpu = new Resource(options, time);
+        _memory = new Resource(options, time);
+        _network = new Resource(options, time);
     }
 
     public InstanceLimits Limits { get; private set; }
@@ -72,57 +75,60 @@ internal sealed class DriftTracker
         var cpuHot = throttledHot || pinned || overLimit;
         var cpuNeed = throttledHot ? observation.CpuMillicores + (wantedCores!.Value * 1000)
             : pinned ? Math.Max(observation.CpuMillicores, Limits.CpuMillicores) : observation.CpuMillicores;
-        var memHot = observation.MemoryPressure || memShare > _options.UpThreshold;
-        var memNeed = memHot ? Math.Max(observation.MemoryMiB, Limits.MemoryMiB) : observation.MemoryMiB;
+        var imminent = ImminentOom(observation);
+        var memHot = observation.MemoryPressure || memShare > _options.UpThreshold || imminent is not null;
+        var memNeed = imminent is { } projection ? Math.Max(projection.NeedMiB, Limits.MemoryMiB)
+            : memHot ? Math.Max(observation.MemoryMiB, Limits.MemoryMiB) : observation.MemoryMiB;
         var cold = !cpuHot && !observation.MemoryPressure && cpuShare < _options.DownThreshold && memShare < _options.DownThreshold;
 
-        _cpuDesired.Push(now, CpuTarget(cpuNeed));
-        _memoryDesired.Push(now, MemoryTarget(memNeed));
-        Track(ref _hotSince, cpuHot || memHot, now);
+        _cpu.Desired.Push(now, CpuTarget(cpuNeed));
+        _memory.Desired.Push(now, MemoryTarget(memNeed));
+        _cpu.Observe(cpuHot, cpuNeed, now, cpuHot ? CpuWhy(observation, wantedCores, throttledHot, pinned, cpuShare) : "");
+        _memory.Observe(memHot, memNeed, now, imminent is { } soon
+            ? $"memory rising {soon.SlopeMiBPerSecond:0.#} MiB/s at {memShare:P0} of its limit, which it reaches in {soon.SecondsToLimit:0.##} s"
+            : observation.MemoryPressure ? $"memory pressed against its limit ({memShare:P0})" : $"memory at {memShare:P0} of its limit");
         Track(ref _coldSince, cold, now);
-        if (cpuHot || memHot)
-        {
-            _hotNeedCpu = cpuHot ? Math.Max(_hotNeedCpu, cpuNeed) : _hotNeedCpu;
-            _hotNeedMemory = memHot ? Math.Max(_hotNeedMemory, memNeed) : _hotNeedMemory;
-            _hotWhy = throttledHot ? $"CPU throttled: used {observation.CpuMillicores:0} m of {Limits.CpuMillicores:0} m and wanted {wantedCores!.Value * 1000:0} m more"
-                : pinned ? $"CPU throttled at its limit ({cpuShare:P0} used)"
-                : overLimit ? $"CPU above its limit: used {observation.CpuMillicores:0} m of {Limits.CpuMillicores:0} m (no quota holds it)"
-                : observation.MemoryPressure ? $"memory pressed against its limit ({memShare:P0})"
-                : $"memory at {memShare:P0} of its limit";
-        }
-        else
-        {
-            _hotNeedCpu = _hotNeedMemory = 0;
-        }
+        ObserveNetwork(observation, now);
 
-        if (_lastChange is { } last && _time.GetElapsedTime(last, now) < _options.Cooldown)
+        // Scale up when a resource is due: CPU at once, memory and network once hot for UpAfter. Every resource that
+        // is hot now and out of its cooldown goes along, since the instance is being changed anyway.
+        var cpuUp = cpuHot && _cpu.Ready(now);
+        // Memory about to reach its limit cannot wait for UpAfter nor for its cooldown: the OOM kill would come first.
+        var memUp = memHot && (_memory.Ready(now) || imminent is not null);
+        var netUp = _network.Hot && _network.Ready(now);
+        if (cpuUp || (memUp && (_memory.HotFor(now) || imminent is not null)) || (netUp && _network.HotFor(now)))
         {
-            return None;
-        }
-
-        if (cpuHot || (_hotSince is { } hot && _time.GetElapsedTime(hot, now) >= _options.UpAfter))
-        {
-            // A censored need (throttled by an unknown amount, memory at its limit) is at least the limit: step up by the margin.
-            var cpu = _hotNeedCpu > 0 ? Math.Max(CpuTarget(_hotNeedCpu), Limits.CpuMillicores * (1 + Margins.Cpu)) : Limits.CpuMillicores;
-            var memory = _hotNeedMemory > 0 ? Math.Max(MemoryTarget(_hotNeedMemory), Limits.MemoryMiB * (1 + Margins.Memory)) : Limits.MemoryMiB;
-            var margin = _hotNeedCpu > 0 ? Margins.Cpu : Margins.Memory;
-            var how = cpuHot ? "" : $" for {_options.UpAfter.TotalSeconds:0.#} s";
-            return Change(AdjustmentAction.ScaleUp, Limits with { CpuMillicores = Math.Max(cpu, Limits.CpuMillicores), MemoryMiB = Math.Max(memory, Limits.MemoryMiB) },
-                $"{_hotWhy}{how}; need + {margin:P0} margin from the forecast interval", now);
-        }
-
-        if (_coldSince is { } coldSince && _time.GetElapsedTime(coldSince, now) >= _options.DownAfter)
-        {
-            var cpu = Math.Max(_options.MinCpuMillicores, _cpuDesired.Max(now));
-            var memory = Math.Max(_options.MinMemoryMiB, _memoryDesired.Max(now));
-            if (cpu < Limits.CpuMillicores * 0.95 || memory < Limits.MemoryMiB * 0.95)
+            // A censored need (throttled by an unknown amount, memory or network at its limit) is at least the limit:
+            // step up by the margin.
+            var limits = Limits;
+            var why = new List<string>(3);
+            if (cpuUp)
             {
-                var reason = $"usage below {_options.DownThreshold:P0} of its limits for {_options.DownAfter.TotalSeconds:0.#} s; to the highest need of the last {_options.DownStabilization.TotalSeconds:0.#} s + margin ({cpu:0} m, {memory:0} MiB)";
-                return Change(AdjustmentAction.ScaleDown, Limits with { CpuMillicores = Math.Min(cpu, Limits.CpuMillicores), MemoryMiB = Math.Min(memory, Limits.MemoryMiB) }, reason, now);
+                limits = limits with { CpuMillicores = Math.Max(Limits.CpuMillicores, Math.Max(CpuTarget(_cpu.HotNeed), Limits.CpuMillicores * (1 + Margins.Cpu))) };
+                why.Add($"{_cpu.Why}; need + {Margins.Cpu:P0} margin");
             }
+
+            if (memUp)
+            {
+                limits = limits with { MemoryMiB = Math.Max(Limits.MemoryMiB, Math.Max(MemoryTarget(_memory.HotNeed), Limits.MemoryMiB * (1 + Margins.Memory))) };
+                why.Add($"{_memory.Why}{For(_memory, now)}; need + {Margins.Memory:P0} margin");
+            }
+
+            if (netUp)
+            {
+                // Held at its cap, a step's rate says only that it wanted at least the cap (the bucket drops the rest,
+                // and unlike CPU throttling no amount comes with it): the interval's margin measures the forecast's
+                // error, not how far the demand is above the cap, so step by the widest margin.
+                var cap = Limits.NetworkMbps ?? 0;
+                var step = Math.Max(Margins.Network, _options.MaxMargin);
+                limits = limits with { NetworkMbps = Math.Max(cap, Math.Max(NetworkTarget(_network.HotNeed), cap * (1 + step))) };
+                why.Add($"{_network.Why}{For(_network, now)}; at least {step:P0} above the cap");
+            }
+
+            return Change(AdjustmentAction.ScaleUp, limits, $"{string.Join("; ", why)} (margins from the forecast interval)", now);
         }
 
-        return None;
+        return ScaleDown(now);
     }
 
     /// <summary>
@@ -131,19 +137,152 @@ internal sealed class DriftTracker
     /// </summary>
     public void Seen(long atMs) => _lastAtMs ??= atMs > 0 ? atMs : null;
 
-    /// <summary>The caller applied a change (or another path changed the limits): track the new limits.</summary>
+    /// <summary>
+    /// The caller applied a change, took back a proposal that found no room, or another path changed the limits:
+    /// track the limits the instance has now. Each resource whose limit differs from the tracked one starts its
+    /// cooldown again (a reverted proposal cools down the resources it proposed to change).
+    /// </summary>
     public void Applied(InstanceLimits limits)
     {
+        var now = _time.GetTimestamp();
+        var cpuChanged = Differs(limits.CpuMillicores, Limits.CpuMillicores);
+        var memChanged = Differs(limits.MemoryMiB, Limits.MemoryMiB);
+        var netChanged = Differs(limits.NetworkMbps ?? 0, Limits.NetworkMbps ?? 0);
+        if (cpuChanged)
+        {
+            _cpu.Changed(now);
+        }
+
+        if (memChanged)
+        {
+            _memory.Changed(now);
+        }
+
+        if (netChanged)
+        {
+            _network.Changed(now);
+        }
+
+        if (cpuChanged || memChanged)
+        {
+            _coldSince = null;
+        }
+
         Limits = limits;
-        _lastChange = _time.GetTimestamp();
-        _hotSince = _coldSince = null;
     }
 
+    /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> are different limits (half a unit apart or more).</summary>
+    internal static bool Differs(double a, double b) => Math.Abs(a - b) >= 0.5;
+
     private AdjustmentProposal None => new(AdjustmentAction.None, Limits, "");
+
+    /// <summary>
+    /// Memory rising so fast that it reaches its limit within <see cref="AdjusterOptions.MemoryLookahead"/> (or twice
+    /// the interval between readings, if longer), from at least <see cref="AdjusterOptions.DownThreshold"/> of the
+    /// limit: the hot window would end after the OOM kill, as a task's memory ramps from 90% of its limit to all of it
+    /// in a fraction of a second. The need is where the rise leads within that horizon (at least the limit); the
+    /// caller adds the margin.
+    /// Null when memory is steady, falling, or far from the limit.
+    /// </summary>
+    private (double NeedMiB, double SlopeMiBPerSecond, double SecondsToLimit)? ImminentOom(InstanceObservation observation)
+    {
+        var at = observation.AtMs is { } ms ? ms / 1000.0 : _time.GetTimestamp() / (double)_time.TimestampFrequency;
+        var previous = _lastMemory;
+        _lastMemory = (observation.MemoryMiB, at);
+        if (previous is not { } before || at <= before.AtSeconds || observation.MemoryMiB >= Limits.MemoryMiB
+            || observation.MemoryMiB < _options.DownThreshold * Limits.MemoryMiB)
+        {
+            return null;
+        }
+
+        var interval = at - before.AtSeconds;
+        var slope = (observation.MemoryMiB - before.MemoryMiB) / interval;
+        if (slope <= 0)
+        {
+            return null;
+        }
+
+        var toLimit = (Limits.MemoryMiB - observation.MemoryMiB) / slope;
+        var horizon = Math.Max(2 * interval, _options.MemoryLookahead.TotalSeconds);
+        return toLimit <= horizon ? (observation.MemoryMiB + (slope * horizon), slope, toLimit) : null;
+    }
+
+    private void ObserveNetwork(InstanceObservation observation, long now)
+    {
+        // Network: a cap (> 0) and a measured rate. At NetworkHotShare of the cap or more the token bucket holds it
+        // there: the need is censored at the cap, as CPU pinned at its quota.
+        if (Limits.NetworkMbps is not ({ } cap and > 0) || observation.NetworkMbps is not { } rate)
+        {
+            _network.Observe(false, 0, now, "");
+            _network.ColdSince = null;
+            return;
+        }
+
+        var share = rate / cap;
+        var hot = share >= _options.NetworkHotShare;
+        var need = hot ? Math.Max(rate, cap) : rate;
+        _network.Desired.Push(now, NetworkTarget(need));
+        _network.Observe(hot, need, now, $"network held at its cap: {rate:0.##} of {cap:0.##} Mbps ({share:P0}; sent {observation.NetworkTxMbps ?? 0:0.##}, received {observation.NetworkRxMbps ?? 0:0.##})");
+        Track(ref _network.ColdSince, !hot && share < _options.DownThreshold, now);
+    }
+
+    /// <summary>
+    /// CPU and memory shrink together once both have been cold for <see cref="AdjusterOptions.DownAfter"/> (each only
+    /// when out of its cooldown); network on its own.
+    /// </summary>
+    private AdjustmentProposal ScaleDown(long now)
+    {
+        var limits = Limits;
+        var what = new List<string>(3);
+        if (_coldSince is { } coldSince && _time.GetElapsedTime(coldSince, now) >= _options.DownAfter)
+        {
+            var cpu = Math.Max(_options.MinCpuMillicores, _cpu.Desired.Max(now));
+            var memory = Math.Max(_options.MinMemoryMiB, _memory.Desired.Max(now));
+            if (_cpu.Ready(now) && cpu < Limits.CpuMillicores * 0.95)
+            {
+                limits = limits with { CpuMillicores = cpu };
+                what.Add($"{cpu:0} m");
+            }
+
+            if (_memory.Ready(now) && memory < Limits.MemoryMiB * 0.95)
+            {
+                limits = limits with { MemoryMiB = memory };
+                what.Add($"{memory:0} MiB");
+            }
+        }
+
+        if (_network.ColdSince is { } netCold && _time.GetElapsedTime(netCold, now) >= _options.DownAfter && _network.Ready(now) && Limits.NetworkMbps is { } cap)
+        {
+            var network = Math.Max(_options.MinNetworkMbps, _network.Desired.Max(now));
+            if (network < cap * 0.95)
+            {
+                limits = limits with { NetworkMbps = network };
+                what.Add($"{network:0.##} Mbps");
+            }
+        }
+
+        if (what.Count == 0)
+        {
+            return None;
+        }
+
+        var reason = $"usage below {_options.DownThreshold:P0} of its limits for {_options.DownAfter.TotalSeconds:0.#} s; to the highest need of the last {_options.DownStabilization.TotalSeconds:0.#} s + margin ({string.Join(", ", what)})";
+        return Change(AdjustmentAction.ScaleDown, limits, reason, now);
+    }
+
+    private string For(Resource resource, long now) =>
+        resource.HotSince is { } since && resource.HotFor(now) ? $" for {_time.GetElapsedTime(since, now).TotalSeconds:0.#} s" : "";
+
+    private string CpuWhy(InstanceObservation observation, double? wantedCores, bool throttledHot, bool pinned, double cpuShare) =>
+        throttledHot ? $"CPU throttled: used {observation.CpuMillicores:0} m of {Limits.CpuMillicores:0} m and wanted {wantedCores!.Value * 1000:0} m more"
+        : pinned ? $"CPU throttled at its limit ({cpuShare:P0} used)"
+        : $"CPU above its limit: used {observation.CpuMillicores:0} m of {Limits.CpuMillicores:0} m (no quota holds it)";
 
     private double CpuTarget(double need) => need * (1 + Margins.Cpu);
 
     private double MemoryTarget(double need) => Math.Max(need * (1 + Margins.Memory), need + _options.MemoryDownMarginMiB);
+
+    private double NetworkTarget(double need) => need * (1 + Margins.Network);
 
     /// <summary>
     /// The CPU wanted beyond what was used, in cores: the interval's throttled time over its length (from the
@@ -162,12 +301,10 @@ internal sealed class DriftTracker
             : null;
     }
 
+    /// <summary>Proposes <paramref name="limits"/>: the resources it changes start their cooldown and forget their hot spell.</summary>
     private AdjustmentProposal Change(AdjustmentAction action, InstanceLimits limits, string reason, long now)
     {
-        _lastChange = now;
-        _hotSince = _coldSince = null;
-        _hotNeedCpu = _hotNeedMemory = 0;
-        Limits = limits;
+        Applied(limits);
         return new AdjustmentProposal(action, limits, reason);
     }
 
@@ -180,6 +317,54 @@ internal sealed class DriftTracker
         else
         {
             since ??= now;
+        }
+    }
+
+    /// <summary>One resource's state: since when it runs hot and its largest need meanwhile, its last change, its recent needs.</summary>
+    private sealed class Resource(AdjusterOptions options, TimeProvider time)
+    {
+        public WindowMax Desired { get; } = new(options.DownStabilization, time);
+
+        public long? HotSince { get; private set; }
+
+        public bool Hot => HotSince is not null;
+
+        public double HotNeed { get; private set; }
+
+        public string Why { get; private set; } = "";
+
+        public long? LastChange { get; private set; }
+
+        /// <summary>Network only: since when it runs cold (CPU and memory are cold together, in the tracker).</summary>
+        public long? ColdSince;
+
+        public void Observe(bool hot, double need, long now, string why)
+        {
+            if (!hot)
+            {
+                HotSince = null;
+                HotNeed = 0;
+                return;
+            }
+
+            HotSince ??= now;
+            HotNeed = Math.Max(HotNeed, need);
+            Why = why;
+        }
+
+        /// <summary>Hot for <see cref="AdjusterOptions.UpAfter"/> or longer.</summary>
+        public bool HotFor(long now) => HotSince is { } since && time.GetElapsedTime(since, now) >= options.UpAfter;
+
+        /// <summary>Out of its cooldown.</summary>
+        public bool Ready(long now) => LastChange is not { } last || time.GetElapsedTime(last, now) >= options.Cooldown;
+
+        /// <summary>Its limit changed (or a change to it was refused): cooldown from now, and a new hot spell must build up.</summary>
+        public void Changed(long now)
+        {
+            LastChange = now;
+            HotSince = null;
+            HotNeed = 0;
+            ColdSince = null;
         }
     }
 }

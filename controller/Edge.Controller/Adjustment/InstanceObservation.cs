@@ -10,6 +10,8 @@ namespace Edge.Controller.Adjustment;
 /// <c>throttled_time</c>): time runnable threads waited for quota, summed over CPUs. Over the interval's length it is
 /// the CPU the instance wanted beyond what it got. Null when the agent did not report it.
 /// </param>
+/// <param name="NetworkTxMbps">What the instance sent over the interval (its own network namespace's traffic); null when not measured.</param>
+/// <param name="NetworkRxMbps">What it received; null when not measured.</param>
 /// <param name="AtMs">When the agent took the reading (its batch's timestamp), to turn <paramref name="ThrottledSeconds"/> into a rate; null when unknown.</param>
 internal readonly record struct InstanceObservation(
     double CpuMillicores,
@@ -17,4 +19,10 @@ internal readonly record struct InstanceObservation(
     bool Throttled,
     bool MemoryPressure = false,
     double? ThrottledSeconds = null,
-    long? AtMs = null);
+    long? AtMs = null,
+    double? NetworkTxMbps = null,
+    double? NetworkRxMbps = null)
+{
+    /// <summary>The busier direction, the one a cap in both directions holds first; null when not measured.</summary>
+    public double? NetworkMbps => NetworkTxMbps is null && NetworkRxMbps is null ? null : Math.Max(NetworkTxMbps ?? 0, NetworkRxMbps ?? 0);
+}

@@ -15,7 +15,7 @@ internal static class InstanceObservations
     /// One observation per instance that has both a CPU rate and current memory in the batch (an instance's first
     /// tick has no CPU rate yet, as the agent needs two readings). CPU cores become millicores; memory is MiB
     /// already. Throttling is true when the throttled periods or time (the agent sends the increase over the
-    /// interval) grew; the throttled seconds and the batch's timestamp go along so that the adjuster can tell how much
+    /// interval) grew; sent and received Mbps go along when the agent measures them; the throttled seconds and the batch's timestamp go along so that the adjuster can tell how much
     /// CPU was wanted beyond the limit. Non-finite values and empty instance ids are skipped.
     /// </summary>
     public static IReadOnlyDictionary<string, InstanceObservation> From(MetricBatch batch)
@@ -46,6 +46,12 @@ internal static class InstanceObservations
                 case MetricNames.MemoryLimitMiB:
                     reading.MemoryLimitMiB = sample.Value;
                     break;
+                case MetricNames.NetworkTxMbps:
+                    reading.NetworkTxMbps = Math.Max(0, sample.Value);
+                    break;
+                case MetricNames.NetworkRxMbps:
+                    reading.NetworkRxMbps = Math.Max(0, sample.Value);
+                    break;
                 case MetricNames.ThrottledPeriods:
                     reading.Throttled |= sample.Value > 0;
                     break;
@@ -62,7 +68,7 @@ internal static class InstanceObservations
             if (r.CpuMillicores is { } cpu && r.MemoryMiB is { } memory)
             {
                 var pressure = r.MemoryLimitMiB is { } limit && limit > 0 && memory >= limit * PressureShare;
-                observations[id] = new InstanceObservation(cpu, memory, r.Throttled, pressure, r.ThrottledSeconds, batch.TimestampMs > 0 ? batch.TimestampMs : null);
+                observations[id] = new InstanceObservation(cpu, memory, r.Throttled, pressure, r.ThrottledSeconds, batch.TimestampMs > 0 ? batch.TimestampMs : null, r.NetworkTxMbps, r.NetworkRxMbps);
             }
         }
 
@@ -107,5 +113,7 @@ internal static class InstanceObservations
         public double? MemoryLimitMiB { get; set; }
         public bool Throttled { get; set; }
         public double? ThrottledSeconds { get; set; }
+        public double? NetworkTxMbps { get; set; }
+        public double? NetworkRxMbps { get; set; }
     }
 }

@@ -67,6 +67,53 @@ internal sealed partial class ResourceBroker
         return outcome;
     }
 
+    /// <summary>
+    /// The agent on <paramref name="nodeId"/> refused to resize the instance to <paramref name="asked"/> and keeps
+    /// <paramref name="kept"/>: when the allocation still holds what was asked (no later resize or migration), its
+    /// reservation goes back to what the instance really has, without a command (the agent has those limits), with a
+    /// decision saying why; capacity it frees serves the queue. Limits that would not fit the node are not believed.
+    /// True when the allocation changed.
+    /// </summary>
+    public async Task<bool> ResizeRefusedAsync(string allocationId, string nodeId, ResourceQuantity kept, ResourceQuantity asked, string reason, CancellationToken cancellationToken)
+    {
+        if (ResourcesError(kept) is not null)
+        {
+            return false;
+        }
+
+        var effects = new BrokerEffects();
+        var changed = false;
+        lock (_lock)
+        {
+            if (_allocations.TryGetValue(allocationId, out var allocation) && allocation.State == AllocationState.Active && allocation.NodeId == nodeId
+                && _nodes.TryGetSlot(nodeId, out var slot) && SameQuantity(allocation.Resources, asked) && !SameQuantity(allocation.Resources, kept)
+                && NoRoomReason(slot, allocation.Resources, kept) is null)
+            {
+                var now = NowMs();
+                var restored = allocation with { Resources = kept };
+                _store.PutAllocation(restored);
+                Detach(allocation, slot);
+                _allocations[allocationId] = restored;
+                Attach(restored, slot);
+                var text = $"resize refused by '{nodeId}': {reason}; {Describe(asked)} -> {Describe(kept)}, the limits it kept";
+                effects.Decisions.Add(NewDecision(Grows(asked, kept) ? DecisionKind.ScaleUp : DecisionKind.ScaleDown, text, allocation.Request, allocationId, nodeId, kept, now));
+                _metrics.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "resize_refused"));
+                if (Shrinks(asked, kept))
+                {
+                    ServeQueue(effects);
+                }
+
+                changed = true;
+            }
+        }
+
+        await PublishAsync(effects, cancellationToken);
+        return changed;
+    }
+
+    private static bool SameQuantity(ResourceQuantity a, ResourceQuantity b) =>
+        Math.Abs(a.CpuMillicores - b.CpuMillicores) < 0.5 && Math.Abs(a.MemoryMiB - b.MemoryMiB) < 0.5 && Math.Abs((a.NetworkMbps ?? 0) - (b.NetworkMbps ?? 0)) < 0.001;
+
     private ResizeOutcome ResizeLocked(string allocationId, ResourceQuantity requested, string reason, BrokerEffects effects)
     {
         if (!_allocations.TryGetValue(allocationId, out var allocation) || allocation.State != AllocationState.Active
@@ -210,7 +257,8 @@ internal sealed partial class ResourceBroker
     private static bool Shrinks(ResourceQuantity old, ResourceQuantity target) =>
         target.CpuMillicores < old.CpuMillicores || target.MemoryMiB < old.MemoryMiB || (target.NetworkMbps ?? 0) < (old.NetworkMbps ?? 0);
 
-    private static string Describe(ResourceQuantity q) => $"{q.CpuMillicores:0.#}m/{q.MemoryMiB:0.#}MiB";
+    private static string Describe(ResourceQuantity q) =>
+        q.NetworkMbps is { } net ? $"{q.CpuMillicores:0.#}m/{q.MemoryMiB:0.#}MiB/{net:0.##}Mbps" : $"{q.CpuMillicores:0.#}m/{q.MemoryMiB:0.#}MiB";
 
     private static string? ResourcesError(ResourceQuantity resources)
     {

@@ -113,9 +113,18 @@ internal sealed partial class ResourceBroker
         await PublishAsync(effects, cancellationToken);
     }
 
-    /// <summary>Releases the allocation of an instance that exited or was OOM-killed; other events are ignored.</summary>
+    /// <summary>
+    /// Releases the allocation of an instance that exited or was OOM-killed, and puts back the limits an agent kept
+    /// when it refused a resize (<see cref="ResizeRefusedAsync"/>); other events are ignored.
+    /// </summary>
     public async Task OnNodeEventAsync(NodeEvent nodeEvent, CancellationToken cancellationToken)
     {
+        if (nodeEvent is { Kind: NodeEventKind.CommandRejected, CommandKind: CommandKind.Resize, InstanceId: { } refused, OldLimits: { } kept, NewLimits: { } asked })
+        {
+            await ResizeRefusedAsync(refused, nodeEvent.NodeId, kept, asked, nodeEvent.Reason ?? "no reason given", cancellationToken);
+            return;
+        }
+
         if (nodeEvent.Kind is NodeEventKind.InstanceExited or NodeEventKind.InstanceOomKilled && nodeEvent.InstanceId is { } instance)
         {
             var found = FindAllocation(instance) is { } allocation && allocation.NodeId == nodeEvent.NodeId;

@@ -7,4 +7,10 @@ namespace Edge.Controller.Control;
 internal sealed class AdjusterObserver(AdjusterService adjuster) : IMetricObserver
 {
     public Task ObserveBatchAsync(MetricBatch batch, CancellationToken cancellationToken) => adjuster.ObserveBatchAsync(batch, cancellationToken);
+
+    public Task ObserveEventAsync(NodeEvent nodeEvent, CancellationToken cancellationToken)
+    {
+        adjuster.OnEvent(nodeEvent);
+        return Task.CompletedTask;
+    }
 }

@@ -89,6 +89,11 @@ internal sealed partial class ControlLoop(
 
                 await broker.OnNodeEventAsync(e.Value, cancellationToken);
                 await workflows.OnNodeEventAsync(e.Value, cancellationToken);
+                foreach (var observer in _observers)
+                {
+                    await observer.ObserveEventAsync(e.Value, cancellationToken);
+                }
+
                 break;
             case ControlEvent.Metrics metrics:
                 // Reconcile sees every instance the node reports (unknown ones are what it reports on); usage and the

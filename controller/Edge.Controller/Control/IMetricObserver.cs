@@ -6,4 +6,7 @@ namespace Edge.Controller.Control;
 internal interface IMetricObserver
 {
     Task ObserveBatchAsync(MetricBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>An agent's event about an instance placed on its node (after the broker and the workflow service saw it).</summary>
+    Task ObserveEventAsync(NodeEvent nodeEvent, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -27,10 +27,15 @@ internal sealed partial class FeedbackLedger : IDisposable
     public const double ThrottledShare = 0.05;
 
     /// <summary>
-    /// A run whose CPU peak reached this share of its limit is learned the same way: its demand is censored at the
-    /// limit (the adjuster counts the same share as running hot, <c>Controller:Adjuster:UpThreshold</c>).
+    /// A run whose memory peak reached this share of its limit is learned as the limit × <see cref="OomLearnFactor"/>:
+    /// near the limit the kernel reclaims, so the peak hides the demand (the agent reports the same share as pressure).
+    /// A CPU peak at its limit is not: only throttling shows that the quota held it back (a CPU-bound step uses all it
+    /// is given), and learning every such run above its limit made the next run reserve 1.2× what it used.
     /// </summary>
-    public const double CpuAtLimitShare = 0.9;
+    public const double MemoryAtLimitShare = 0.95;
+
+    /// <summary>A run whose network peak reached this share of its cap is learned above the cap: the token bucket held it there.</summary>
+    public const double NetworkAtCapShare = 0.9;
 
     private const int RecentRuns = 20;
     private const int MaxHistoryPerComponent = 500;
@@ -262,23 +267,24 @@ internal sealed partial class FeedbackLedger : IDisposable
             return;
         }
 
-        var memory = run.Outcome == RunOutcomes.OomKilled
-            ? Math.Max(run.PeakMemoryMiB, run.FinalLimits?.MemoryMiB ?? 0) * OomLearnFactor
+        var memoryLimit = run.FinalLimits?.MemoryMiB ?? 0;
+        var memory = run.Outcome == RunOutcomes.OomKilled || (memoryLimit > 0 && run.PeakMemoryMiB >= MemoryAtLimitShare * memoryLimit)
+            ? Math.Max(run.PeakMemoryMiB, memoryLimit) * OomLearnFactor
             : run.PeakMemoryMiB;
         var cpu = run.PeakCpuCores > 0 ? run.PeakCpuCores : (run.DurationSeconds > 0 ? run.CpuSeconds / run.DurationSeconds : 0);
         var cpuLimit = (run.FinalLimits?.CpuMillicores ?? 0) / 1000;
         var throttled = run.DurationSeconds > 0 && run.ThrottledSeconds > ThrottledShare * run.DurationSeconds;
-        if (throttled || (cpuLimit > 0 && cpu >= CpuAtLimitShare * cpuLimit))
+        if (throttled)
         {
-            // Held down by its quota, or using all of it: its demand may have been above the limit, which its peak
-            // cannot show (a censored observation). Learn the limit raised as an OOM kill raises memory, so the next
-            // run starts with room instead of being scaled up while it runs.
+            // Held down by its quota: its demand was above the limit, which its peak cannot show (a censored
+            // observation). Learn the limit raised as an OOM kill raises memory, so the next run starts with room
+            // instead of being scaled up while it runs.
             cpu = Math.Max(cpu, cpuLimit) * OomLearnFactor;
         }
 
         var network = run.PeakNetworkMbps;
         var networkLimit = run.FinalLimits?.NetworkMbps ?? 0;
-        if (networkLimit > 0 && network >= CpuAtLimitShare * networkLimit)
+        if (networkLimit > 0 && network >= NetworkAtCapShare * networkLimit)
         {
             // Held at its network cap (the token bucket queues and drops the excess): censored like CPU at its quota.
             network = Math.Max(network, networkLimit) * OomLearnFactor;

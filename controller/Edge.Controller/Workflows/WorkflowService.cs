@@ -227,8 +227,10 @@ internal sealed partial class WorkflowService : IDisposable
     /// <summary>An agent's event: a step's instance ended, was OOM-killed, or its start was refused.</summary>
     public async Task OnNodeEventAsync(NodeEvent e, CancellationToken cancellationToken)
     {
-        if (e.InstanceId is not { } instance || e.Kind is not (NodeEventKind.InstanceExited or NodeEventKind.InstanceOomKilled or NodeEventKind.CommandRejected))
+        if (e.InstanceId is not { } instance || e.Kind is not (NodeEventKind.InstanceExited or NodeEventKind.InstanceOomKilled or NodeEventKind.CommandRejected)
+            || (e.Kind == NodeEventKind.CommandRejected && e.CommandKind is not (null or CommandKind.Start)))
         {
+            // A refused resize or stop leaves the step running (the broker puts a refused resize's limits back).
             return;
         }
 

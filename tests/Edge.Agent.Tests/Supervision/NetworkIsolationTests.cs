@@ -98,6 +98,51 @@ public sealed class NetworkIsolationTests
         await harness.Sink.WaitForAsync(NodeEventKind.InstanceExited, "shared");
     }
 
+    [Fact]
+    public async Task Monitor_SenderAboveItsCap_ReportsNetworkThrottlingAndARefusedNetworkResize()
+    {
+        Assert.SkipUnless(SupervisorHarness.CanUseCgroupV1 && NetworkIsolator.FindIp() is not null, SupervisorHarness.SkipReason + ", and iproute2");
+        var subnet = $"10.{Random.Shared.Next(100, 250)}.{Random.Shared.Next(0, 250)}.0/24";
+        await using var harness = new SupervisorHarness(configure: o => o with { NetworkSubnet = subnet, ThrottleEventIntervalMs = 0 });
+        var network = InstanceNetwork.For("pushy", subnet, 0, harness.StateDirectory);
+
+        // Sends 12 Mbps under a 4 Mbps egress cap: the token bucket on its end of the veth holds it back.
+        await harness.HandleAsync(harness.Start("pushy", new InstanceLimits(1000, 256, NetworkMbps: 4),
+            ["--net-mbps", "12", "--net-target", $"{network.HostAddress}:9", "--duration", "60"]));
+        Assert.Null((await harness.Sink.WaitForAsync(NodeEventKind.InstanceStarted, "pushy")).Reason);
+        await MeasureAsync(harness.Supervisor, "pushy"); // the sampler's rate: at the cap, so the monitor reads the counters
+        await harness.Supervisor.MonitorAsync(TestContext.Current.CancellationToken);
+
+        var throttled = await harness.Sink.WaitForAsync(NodeEventKind.InstanceNetworkThrottled, "pushy");
+        var values = throttled.Values!;
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join(", ", values.Select(v => $"{v.Key}={v.Value:0.##}")));
+        Assert.Equal(4, values["net_limit_mbps"]);
+        Assert.True(values["net_tx_dropped"] + values["net_tx_overlimits"] > 0, "the egress bucket held packets back");
+        Assert.InRange(values["net_tx_mbps"], 3.2, 4.8);
+        Assert.Equal(4, throttled.NewLimits!.NetworkMbps);
+
+        // Its namespace's name removed from under the agent (the process keeps the namespace): tc cannot reach the
+        // instance end, so a network resize is refused, reported with the command's kind and both limits.
+        Assert.True(File.Exists(Path.Combine(NetworkIsolator.NamespaceDirectory, network.Namespace)));
+        using (var del = System.Diagnostics.Process.Start(NetworkIsolator.FindIp()!, ["netns", "del", network.Namespace]))
+        {
+            await del.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(0, del.ExitCode);
+        }
+
+        var resize = harness.Resize("pushy", new InstanceLimits(1000, 256, NetworkMbps: 20));
+        await harness.HandleAsync(resize);
+        var refused = await harness.Sink.WaitForAsync(NodeEventKind.CommandRejected, "pushy");
+        TestContext.Current.TestOutputHelper?.WriteLine(refused.Reason ?? "");
+        Assert.Equal((CommandKind.Resize, resize.CommandId), (refused.CommandKind!.Value, refused.CommandId));
+        Assert.Contains("network cap 20 Mbps could not be applied", refused.Reason, StringComparison.Ordinal);
+        Assert.Equal((4.0, 20.0), (refused.OldLimits!.NetworkMbps!.Value, refused.NewLimits!.NetworkMbps!.Value));
+
+        await harness.HandleAsync(harness.Stop("pushy", graceMs: 5000));
+        await harness.Sink.WaitForAsync(NodeEventKind.InstanceExited, "pushy");
+        Assert.False(Directory.Exists("/sys/class/net/" + network.HostInterface));
+    }
+
     private static async Task SendUdpAsync(System.Net.IPAddress target, double mbps, CancellationToken cancellationToken)
     {
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);

@@ -18,6 +18,15 @@ internal sealed class SimulatedInstance(string instanceId, string componentId, s
     public InstanceLimits Limits { get; set; } = limits;
     public long StartedAtMs { get; } = startedAtMs;
 
+    /// <summary>What the task does (its trace CPU, peak memory, ramp, runtime).</summary>
+    public WorkloadSpec Work { get; } = work;
+
+    /// <summary>The limits it started with (the placement's forecast), before any resize.</summary>
+    public InstanceLimits StartLimits { get; } = limits;
+
+    /// <summary>Resizes applied to it.</summary>
+    public int Resizes { get; set; }
+
     /// <summary>Trace seconds per wall second for this instance.</summary>
     public double Rate { get; } = rate;
 
@@ -38,15 +47,15 @@ internal sealed class SimulatedInstance(string instanceId, string componentId, s
 
     public double MemoryMiB => MemoryAt(Progress);
 
-    public bool Throttled => LimitCores < work.CpuCores;
+    public bool Throttled => LimitCores < Work.CpuCores;
 
     private double LimitCores => Limits.CpuMillicores / 1000;
 
     /// <summary>Advances by <paramref name="dtWall"/> wall seconds and books what happened in <paramref name="tally"/>.</summary>
     public InstanceOutcome Advance(double dtWall, RunTally tally)
     {
-        var share = Math.Min(1, LimitCores / work.CpuCores);
-        var (until, outcome) = OomProgress() is { } oom && oom < work.DurationS ? (oom, InstanceOutcome.OomKilled) : (work.DurationS, InstanceOutcome.Finished);
+        var share = Math.Min(1, LimitCores / Work.CpuCores);
+        var (until, outcome) = OomProgress() is { } oom && oom < Work.DurationS ? (oom, InstanceOutcome.OomKilled) : (Work.DurationS, InstanceOutcome.Finished);
         var dt = dtWall * Rate;
         var needed = Math.Max(0, until - Progress) / share;
         if (needed > dt)
@@ -58,7 +67,7 @@ internal sealed class SimulatedInstance(string instanceId, string componentId, s
             dt = needed;
         }
 
-        var cores = Math.Min(work.CpuCores, LimitCores);
+        var cores = Math.Min(Work.CpuCores, LimitCores);
         var before = MemoryAt(Progress);
         Progress = outcome == InstanceOutcome.Running ? Progress + (dt * share) : until;
         var after = MemoryAt(Progress);
@@ -68,8 +77,8 @@ internal sealed class SimulatedInstance(string instanceId, string componentId, s
         LastCores = cores;
         if (share < 1)
         {
-            _throttledWall += (work.CpuCores - LimitCores) * dt / Rate;
-            ThrottledWallTotal += (work.CpuCores - LimitCores) * dt / Rate;
+            _throttledWall += (Work.CpuCores - LimitCores) * dt / Rate;
+            ThrottledWallTotal += (Work.CpuCores - LimitCores) * dt / Rate;
             _throttledPeriods += dt / Rate / 0.1;
         }
 
@@ -85,8 +94,8 @@ internal sealed class SimulatedInstance(string instanceId, string componentId, s
 
     /// <summary>The progress at which memory reaches the limit; null when the peak fits.</summary>
     private double? OomProgress() =>
-        work.MemoryMiB <= Limits.MemoryMiB ? null : work.RampS > 0 ? Limits.MemoryMiB / work.MemoryMiB * work.RampS : 0;
+        Work.MemoryMiB <= Limits.MemoryMiB ? null : Work.RampS > 0 ? Limits.MemoryMiB / Work.MemoryMiB * Work.RampS : 0;
 
     private double MemoryAt(double progress) =>
-        work.RampS > 0 ? work.MemoryMiB * Math.Min(1, progress / work.RampS) : work.MemoryMiB;
+        Work.RampS > 0 ? Work.MemoryMiB * Math.Min(1, progress / Work.RampS) : Work.MemoryMiB;
 }

@@ -80,6 +80,7 @@ internal sealed partial class SimulatedNode
 
         var old = instance.Limits;
         instance.Limits = spec.Limits;
+        instance.Resizes++;
         _tally.For(instance.RunId).CountResize();
         await PublishAsync(NewEvent(NodeEventKind.CommandAccepted, commandId, instance), cancellationToken);
         await PublishAsync(NewEvent(NodeEventKind.InstanceResized, commandId, instance) with
@@ -114,6 +115,9 @@ internal sealed partial class SimulatedNode
         if (oomKilled)
         {
             _tally.For(instance.RunId).CountOomKill(instance.ComponentId);
+            var w = instance.Work;
+            LogOomKill(NodeId, instance.ComponentId, instance.InstanceId, w.MemoryMiB, instance.StartLimits.MemoryMiB, instance.Limits.MemoryMiB, instance.Resizes,
+                Math.Round(w.RampS / instance.Rate, 2), Math.Round(Math.Max(0, NowMs() - instance.StartedAtMs) / 1000.0, 2));
             await PublishAsync(NewEvent(NodeEventKind.InstanceOomKilled, null, instance) with
             {
                 ExitCode = exitCode,

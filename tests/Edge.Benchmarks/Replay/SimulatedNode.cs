@@ -160,6 +160,9 @@ internal sealed partial class SimulatedNode : IAsyncDisposable
         _gate.Dispose();
     }
 
+    [LoggerMessage(EventId = 9102, Level = LogLevel.Warning, Message = "OOM kill on {Node}: {Component} ({Instance}) peak {PeakMiB} MiB; started at {StartMiB} MiB, killed at {LimitMiB} MiB after {Resizes} resize(s); its memory ramp takes {RampWallS} s of wall time at full CPU, it ran {AliveWallS} s")]
+    private partial void LogOomKill(string node, string component, string instance, double peakMiB, double startMiB, double limitMiB, int resizes, double rampWallS, double aliveWallS);
+
     [LoggerMessage(EventId = 9101, Level = LogLevel.Warning, Message = "Simulated node {Node} got a command it cannot decode: {Error}")]
     private partial void LogBadCommand(string node, string error);
 }

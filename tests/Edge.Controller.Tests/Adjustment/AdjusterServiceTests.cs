@@ -246,6 +246,97 @@ public sealed class AdjusterServiceTests
         Assert.Equal(0, adjuster.TrackedCount);
     }
 
+    [Fact]
+    public async Task ObserveAsync_NetworkHeldAtItsCap_RaisedWithinTheLinkAndNeverBeyondIt()
+    {
+        // A 100 Mbps link: the step reserves 10, a filler 80, so 10 are free.
+        var (h, adjuster, metrics) = Create();
+        h.Profiles.Add("c", cpu: 1000, memory: 1024, network: 10).Add("filler", cpu: 1000, memory: 1024, network: 80);
+        await h.AddNodesAsync(BrokerHarness.Node("a") with { Capacity = new ResourceQuantity(4000, 8192, 100) }, BrokerHarness.Node("b", corePrice: 0.08) with { Capacity = new ResourceQuantity(4000, 8192, 1000) });
+        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
+        await ResourceBrokerAdjustTests.Allocate(h, "filler");
+        Assert.Equal("a", h.Broker.FindAllocation(id)!.NodeId);
+        ResourceBrokerAdjustTests.Drain(h);
+        using var noRoom = new CounterProbe(metrics.NoRoom);
+
+        // Sending 9.9 of its 10 Mbps for UpAfter: the cap goes to 10 × 1.5 (the widest margin: the profile's network
+        // interval says nothing) in place, and the link's reservation follows it.
+        await Feed(h, adjuster, "a", id, seconds: 4, new InstanceObservation(500, 300, Throttled: false, NetworkTxMbps: 9.9, NetworkRxMbps: 0.2));
+
+        Assert.Equal(15, h.Broker.FindAllocation(id)!.Resources.NetworkMbps!.Value, 6);
+        Assert.Equal(5, h.Broker.GetNodes().Single(n => n.NodeId == "a").Free.NetworkMbps!.Value, 6);
+        var decision = Assert.Single(h.Publisher.Decisions);
+        Assert.Equal(DecisionKind.ScaleUp, decision.Kind);
+        Assert.Contains("network held at its cap", decision.Reason, StringComparison.Ordinal);
+        var resize = Assert.Single(h.Publisher.Commands);
+        Assert.Equal((CommandKind.Resize, 15.0), (resize.Kind, resize.Resize!.Limits.NetworkMbps!.Value));
+        ResourceBrokerAdjustTests.Drain(h);
+
+        // Held at the new cap too: 22.5 would need 7.5 more and the link has 5. A capped step is slower, not killed,
+        // so it stays (no migration to 'b' by default) and the miss is counted; nothing is over-reserved.
+        await Feed(h, adjuster, "a", id, seconds: 15, new InstanceObservation(500, 300, Throttled: false, NetworkTxMbps: 14.9));
+
+        var after = h.Broker.FindAllocation(id)!;
+        Assert.Equal(("a", 15.0), (after.NodeId, after.Resources.NetworkMbps!.Value));
+        Assert.Empty(h.Publisher.Commands);
+        Assert.True(noRoom.Total >= 1);
+        Assert.Equal(5, h.Broker.GetNodes().Single(n => n.NodeId == "a").Free.NetworkMbps!.Value, 6);
+
+        // With MigrateOnNetwork the same shortage moves it to 'b', whose link has room.
+        var (h2, eager, _) = Create(Options with { MigrateOnNetwork = true });
+        h2.Profiles.Add("c", cpu: 1000, memory: 1024, network: 10).Add("filler", cpu: 1000, memory: 1024, network: 90);
+        await h2.AddNodesAsync(BrokerHarness.Node("a") with { Capacity = new ResourceQuantity(4000, 8192, 100) }, BrokerHarness.Node("b", corePrice: 0.08) with { Capacity = new ResourceQuantity(4000, 8192, 1000) });
+        var id2 = (await ResourceBrokerAdjustTests.Allocate(h2, "c")).AllocationId!;
+        await ResourceBrokerAdjustTests.Allocate(h2, "filler");
+        await Feed(h2, eager, "a", id2, seconds: 4, new InstanceObservation(500, 300, Throttled: false, NetworkTxMbps: 9.9));
+        Assert.Equal(("b", 15.0), (h2.Broker.FindAllocation(id2)!.NodeId, h2.Broker.FindAllocation(id2)!.Resources.NetworkMbps!.Value));
+    }
+
+    [Fact]
+    public async Task OnEvent_RefusedResize_PutsTheKeptLimitsBackAndCounts()
+    {
+        var (h, adjuster, metrics) = Create();
+        h.Profiles.Add("c", cpu: 1000, memory: 1024, network: 10);
+        await h.AddNodesAsync(BrokerHarness.Node("a") with { Capacity = new ResourceQuantity(4000, 8192, 100) });
+        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
+        await Feed(h, adjuster, "a", id, seconds: 4, new InstanceObservation(500, 300, Throttled: false, NetworkTxMbps: 9.9));
+        var asked = h.Broker.FindAllocation(id)!.Resources;
+        Assert.Equal(15, asked.NetworkMbps!.Value, 6);
+        ResourceBrokerAdjustTests.Drain(h);
+        using var refusedCount = new CounterProbe(metrics.ResizeRefused);
+        using var throttleEvents = new CounterProbe(metrics.ThrottleEvents);
+
+        var kept = new ResourceQuantity(1000, 1024, 10);
+        var refusal = new NodeEvent
+        {
+            NodeId = "a",
+            EventId = "e1",
+            TimestampMs = 1,
+            Kind = NodeEventKind.CommandRejected,
+            InstanceId = id,
+            CommandKind = CommandKind.Resize,
+            Reason = "network cap 15 Mbps could not be applied: tc failed",
+            OldLimits = kept,
+            NewLimits = asked,
+        };
+        await h.Broker.OnNodeEventAsync(refusal, Ct);
+        adjuster.OnEvent(refusal);
+        adjuster.OnEvent(refusal with { EventId = "e2", Kind = NodeEventKind.InstanceNetworkThrottled, CommandKind = null, Values = new Dictionary<string, double> { ["net_tx_dropped"] = 3 } });
+
+        // The reservation is what the instance has again, said in a decision, with no command (the agent has it).
+        Assert.Equal(kept, h.Broker.FindAllocation(id)!.Resources);
+        Assert.Equal(90, h.Broker.GetNodes().Single().Free.NetworkMbps!.Value, 6);
+        Assert.Contains("resize refused by 'a'", Assert.Single(h.Publisher.Decisions).Reason, StringComparison.Ordinal);
+        Assert.Empty(h.Publisher.Commands);
+        Assert.Equal((1, 1), (refusedCount.Total, throttleEvents.Total));
+
+        // A refusal of an older resize (the allocation has moved on since) changes nothing.
+        ResourceBrokerAdjustTests.Drain(h);
+        await h.Broker.OnNodeEventAsync(refusal with { EventId = "e3", OldLimits = new ResourceQuantity(500, 512, 5), NewLimits = asked }, Ct);
+        Assert.Equal(kept, h.Broker.FindAllocation(id)!.Resources);
+        Assert.Empty(h.Publisher.Decisions);
+    }
+
     private static (BrokerHarness Harness, AdjusterService Adjuster, AdjusterMetrics Metrics) Create(AdjusterOptions? options = null)
     {
         var h = new BrokerHarness();

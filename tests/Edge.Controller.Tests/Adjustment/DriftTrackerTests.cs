@@ -189,6 +189,131 @@ public sealed class DriftTrackerTests
     }
 
     [Fact]
+    public void Observe_MemoryHotRightAfterACpuChange_IsRescuedWithinItsOwnCooldown()
+    {
+        // CPU throttled at the first reading: scaled at once. Memory passes 90% of its limit a second later (slowly:
+        // not about to reach it); the CPU change's cooldown (10 s) must not hold back the memory rescue, which comes
+        // after UpAfter (3 s).
+        var tracker = new DriftTracker(new InstanceLimits(250, 100), _options, _time);
+        var cpu = Feed(tracker, seconds: 1, new InstanceObservation(245, 89, Throttled: true)).Single();
+        var memory = Feed(tracker, seconds: 5, new InstanceObservation(360, 91, Throttled: false));
+
+        Assert.Equal(AdjustmentAction.ScaleUp, cpu.Action);
+        Assert.Equal(100, cpu.Limits.MemoryMiB);
+        var rescue = Assert.Single(memory, p => p.Action != AdjustmentAction.None);
+        Assert.Equal(AdjustmentAction.ScaleUp, rescue.Action);
+        Assert.Equal(150, rescue.Limits.MemoryMiB, precision: 6);
+        Assert.Equal(cpu.Limits.CpuMillicores, rescue.Limits.CpuMillicores, precision: 6);
+        Assert.True(memory.IndexOf(rescue) < 4, $"rescued {memory.IndexOf(rescue) + 1} s after the CPU change");
+
+        // With one shared cooldown (as before) the same memory would have waited the whole 10 s: that each resource
+        // has its own is what the test is about. The CPU, still throttled, waits for its own cooldown.
+        var later = Feed(tracker, seconds: 4, new InstanceObservation(370, 100, Throttled: true));
+        Assert.All(later, p => Assert.Equal(AdjustmentAction.None, p.Action));
+        var cpuAgain = Feed(tracker, seconds: 6, new InstanceObservation(370, 100, Throttled: true));
+        Assert.Contains(cpuAgain, p => p.Action == AdjustmentAction.ScaleUp && p.Limits.CpuMillicores > rescue.Limits.CpuMillicores);
+    }
+
+    [Fact]
+    public void Observe_NetworkHeldAtItsCap_RaisesTheCapAfterUpAfterOnly()
+    {
+        // Capped at 10 Mbps, sending 9.8 (98 %): the token bucket holds it. A brief burst does nothing; held for
+        // UpAfter (3 s) the cap is raised; CPU and memory stay.
+        var tracker = new DriftTracker(new InstanceLimits(500, 256, NetworkMbps: 10), _options, _time, new AdjustmentMargins(0.2, 0.2, 0.3));
+        var brief = Feed(tracker, seconds: 2, new InstanceObservation(300, 150, Throttled: false, NetworkTxMbps: 9.8, NetworkRxMbps: 0.1));
+        brief.AddRange(Feed(tracker, seconds: 3, new InstanceObservation(300, 150, Throttled: false, NetworkTxMbps: 6, NetworkRxMbps: 0.1)));
+        Assert.All(brief, p => Assert.Equal(AdjustmentAction.None, p.Action));
+
+        var held = Feed(tracker, seconds: 5, new InstanceObservation(300, 150, Throttled: false, NetworkTxMbps: 0.1, NetworkRxMbps: 9.8));
+
+        var up = Assert.Single(held, p => p.Action != AdjustmentAction.None);
+        Assert.Equal(AdjustmentAction.ScaleUp, up.Action);
+        // Its demand is censored at the cap: the step is the widest margin (0.5), whatever the interval's (0.3).
+        Assert.Equal(15, up.Limits.NetworkMbps!.Value, precision: 6);
+        Assert.Equal((500.0, 256.0), (up.Limits.CpuMillicores, up.Limits.MemoryMiB));
+        Assert.Contains("network held at its cap", up.Reason, StringComparison.Ordinal);
+
+        // Its rate follows the new cap (13.5 of 15 Mbps, 90 %): below the hot share, so it is left there.
+        var after = Feed(tracker, seconds: 30, new InstanceObservation(300, 150, Throttled: false, NetworkTxMbps: 13.5));
+        Assert.All(after, p => Assert.Equal(AdjustmentAction.None, p.Action));
+    }
+
+    [Fact]
+    public void Observe_NetworkFarBelowItsCap_ScalesTheCapDownOnItsOwn()
+    {
+        // Capped at 100 Mbps, sending 4 while its CPU is busy (not cold): the network shrinks on its own after
+        // DownAfter to the highest need of the window + margin; CPU and memory are left alone.
+        var tracker = new DriftTracker(new InstanceLimits(1000, 256, NetworkMbps: 100), _options, _time, new AdjustmentMargins(0.2, 0.2, 0.25));
+
+        var proposals = Feed(tracker, seconds: 25, new InstanceObservation(800, 200, Throttled: false, NetworkTxMbps: 4));
+
+        var down = Assert.Single(proposals, p => p.Action != AdjustmentAction.None);
+        Assert.Equal(AdjustmentAction.ScaleDown, down.Action);
+        Assert.Equal(5, down.Limits.NetworkMbps!.Value, precision: 6);
+        Assert.Equal((1000.0, 256.0), (down.Limits.CpuMillicores, down.Limits.MemoryMiB));
+    }
+
+    [Fact]
+    public void Observe_NoNetworkCap_NeverProposesOne()
+    {
+        var tracker = new DriftTracker(new InstanceLimits(1000, 256), _options, _time);
+
+        var proposals = Feed(tracker, seconds: 30, new InstanceObservation(800, 200, Throttled: false, NetworkTxMbps: 500, NetworkRxMbps: 500));
+
+        Assert.All(proposals, p => Assert.Equal(AdjustmentAction.None, p.Action));
+        Assert.Null(tracker.Limits.NetworkMbps);
+    }
+
+    [Fact]
+    public void Observe_MemoryRampingTowardsItsLimit_IsRescuedBeforeItGetsThere()
+    {
+        // The replay's fasterq-dump: placed at 178 MiB, its memory ramps to 310 MiB over 5 s, read every 0.5 s. It
+        // passes 90% of the limit only 0.3 s before reaching it, so waiting UpAfter (3 s) above 90% means an OOM kill.
+        var tracker = new DriftTracker(new InstanceLimits(1000, 178), _options, _time, new AdjustmentMargins(0.2, 0.1));
+        var killedAt = (double?)null;
+        var rescues = new List<AdjustmentProposal>();
+        for (var t = 0.5; t <= 8; t += 0.5)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+            var memory = 310 * Math.Min(1, t / 5);
+            if (memory >= tracker.Limits.MemoryMiB)
+            {
+                killedAt = t;
+                break;
+            }
+
+            var proposal = tracker.Observe(new InstanceObservation(900, memory, Throttled: false, AtMs: (long)(t * 1000)));
+            if (proposal.Action == AdjustmentAction.ScaleUp)
+            {
+                rescues.Add(proposal);
+            }
+        }
+
+        Assert.Null(killedAt);
+        Assert.NotEmpty(rescues);
+        Assert.Contains("memory rising", rescues[0].Reason, StringComparison.Ordinal);
+        Assert.True(tracker.Limits.MemoryMiB >= 310, $"ends at {tracker.Limits.MemoryMiB:0} MiB");
+        Assert.True(tracker.Limits.MemoryMiB < 500, $"ends at {tracker.Limits.MemoryMiB:0} MiB");
+    }
+
+    [Fact]
+    public void Observe_MemoryRampingToBelowItsLimit_IsNotTakenForAnImminentKill()
+    {
+        // Ramps to 60% of its limit over 5 s, then stays: at its rise it is never within two readings (1 s) of the
+        // limit. (The rule's price: a ramp that levels off at 90% looks, in its last second, like one that will reach
+        // the limit, and is scaled up.)
+        var tracker = new DriftTracker(new InstanceLimits(1000, 1000), _options, _time);
+        var proposals = new List<AdjustmentProposal>();
+        for (var t = 0.5; t <= 20; t += 0.5)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+            proposals.Add(tracker.Observe(new InstanceObservation(900, 600 * Math.Min(1, t / 5), Throttled: false, AtMs: (long)(t * 1000))));
+        }
+
+        Assert.All(proposals, p => Assert.Equal(AdjustmentAction.None, p.Action));
+    }
+
+    [Fact]
     public void Margins_FromTheForecastInterval()
     {
         var options = new AdjusterOptions { MinMargin = 0.1, MaxMargin = 0.5 };

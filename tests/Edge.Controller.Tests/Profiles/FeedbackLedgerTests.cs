@@ -137,9 +137,10 @@ public sealed class FeedbackLedgerTests
 
     [Theory]
     [InlineData(0.40, 0, 0.40)] // well inside its 0.6-core limit: learned as used
-    [InlineData(0.58, 0, 0.72)] // at its limit: demand censored there, learned as the limit x 1.2
-    [InlineData(0.40, 3, 0.72)] // throttled 10% of its 30 s: likewise
-    public void Record_CpuAtOrHeldByItsLimit_IsLearnedAboveTheLimit(double peakCores, double throttledSeconds, double learned)
+    [InlineData(0.58, 0, 0.58)] // at its limit but never throttled: a CPU-bound step that had what it needed, learned as used
+    [InlineData(0.58, 1, 0.58)] // throttled 3% of its 30 s (below 5%): likewise
+    [InlineData(0.40, 3, 0.72)] // throttled 10% of its 30 s: held by its quota, learned as the limit x 1.2
+    public void Record_CpuHeldByItsLimit_IsLearnedAboveTheLimitOnlyWhenThrottled(double peakCores, double throttledSeconds, double learned)
     {
         using var dir = new TempDirectory();
         using var ledger = Ledger(dir.Path, keep: 10);
@@ -147,6 +148,21 @@ public sealed class FeedbackLedgerTests
         ledger.Record(Run("etl/cpu", 0, RunOutcomes.Succeeded) with { PeakCpuCores = peakCores, ThrottledSeconds = throttledSeconds });
 
         Assert.Equal(learned, ledger.History().Single().CpuCores, 9);
+    }
+
+    [Theory]
+    [InlineData(100, RunOutcomes.Succeeded, 100)] // well inside its 128 MiB limit: learned as used
+    [InlineData(110, RunOutcomes.Succeeded, 110)] // 86% of it: learned as used
+    [InlineData(123, RunOutcomes.Succeeded, 153.6)] // 96% of it: pressed against the limit, learned as the limit x 1.2
+    [InlineData(90, RunOutcomes.OomKilled, 153.6)] // OOM-killed: likewise, whatever its last reading
+    public void Record_MemoryAtItsLimitOrOomKilled_IsLearnedAboveTheLimit(double peakMiB, string outcome, double learned)
+    {
+        using var dir = new TempDirectory();
+        using var ledger = Ledger(dir.Path, keep: 10, compactAt: 100);
+
+        ledger.Record(Run("etl/mem", 0, outcome) with { PeakMemoryMiB = peakMiB });
+
+        Assert.Equal(learned, ledger.History().Single().MemoryMiB, 9);
     }
 
     [Theory]

@@ -45,12 +45,24 @@ public sealed class NetworkBandwidthTests
         // hair slower would fall just outside it: 5% below the lower bound is allowed, nothing above the upper.
         Assert.InRange(Peak(second), lower * 0.95, upper);
 
-        // 3. Enforced: a 4 Mbps limit holds the same sender to within 10% of it.
-        var capped = await RunOneAsync(system, client, "it-net/capped", send, new() { ["networkMbps"] = "4", ["fixed"] = "true" });
-        var cappedMedian = await MedianTxAsync(system, capped);
-        log?.WriteLine($"capped at 4 Mbps: median tx {cappedMedian:F2} Mbps, peak {Peak(capped):F2} Mbps");
-        Assert.Equal(4, capped.GetProperty("finalLimits").GetProperty("networkMbps").GetDouble());
-        Assert.InRange(cappedMedian, 3.6, 4.4);
+        // 3. Enforced, then corrected: started with a 4 Mbps cap below the 8 Mbps it sends, it is held to within 10%
+        //    of the cap; held there for UpAfter, the adjuster raises the cap (need + margin, within the link's free
+        //    bandwidth; again after the network's cooldown if still held) and its measured rate follows to what it sends.
+        //    The agent reports the token bucket's drops as events, which the controller counts.
+        string[] sendLong = ["--cpu", "0.05", "--memory", "16", "--duration", "30", "--net-mbps", "8", "--net-target", target];
+        var capped = await RunOneAsync(system, client, "it-net/capped", sendLong, new() { ["networkMbps"] = "4", ["fixed"] = "true" });
+        var tx = await TxSamplesAsync(system, capped, minimum: 10);
+        log?.WriteLine($"started capped at 4 Mbps: tx {string.Join(", ", tx.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)))} Mbps; " +
+                       $"final cap {capped.GetProperty("finalLimits").GetProperty("networkMbps").GetDouble():F2} Mbps after {capped.GetProperty("adjustments").GetInt32()} adjustment(s)");
+        var held = tx.TakeWhile(v => v < 4.4).ToList();
+        Assert.True(held.Count(v => v >= 3.6) >= 2, $"held within 10% of its 4 Mbps cap at first: {string.Join(", ", tx)}");
+        Assert.True(capped.GetProperty("finalLimits").GetProperty("networkMbps").GetDouble() >= 8, capped.ToString());
+        Assert.True(capped.GetProperty("adjustments").GetInt32() >= 1, capped.ToString());
+        var followed = tx.Skip(held.Count).Where(v => v > 4.4).ToList();
+        Assert.True(followed.Count >= 2 && followed.Order().ElementAt(followed.Count / 2) >= 7.2,
+            $"after the cap was raised the rate follows to the 8 Mbps it sends: {string.Join(", ", tx)}");
+        var metrics = await system.Http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        Assert.Contains(metrics.Split('\n'), line => line.StartsWith("edge_adjuster_throttle_events", StringComparison.Ordinal) && line.Contains("resource=\"network\"", StringComparison.Ordinal));
 
         // 4. Reserved: three steps of 120 Mbps on two 200 Mbps links: two run, the third waits for a link to free.
         var hog = new Dictionary<string, string> { ["networkMbps"] = "120", ["fixed"] = "true" };
@@ -100,23 +112,30 @@ public sealed class NetworkBandwidthTests
     /// <summary>The median of the instance's transmit samples while it sent (leaving out its first and last second).</summary>
     private static async Task<double> MedianTxAsync(EdgeSystem system, JsonElement run)
     {
+        var sending = (await TxSamplesAsync(system, run, minimum: 3)).Order().ToList();
+        return sending[sending.Count / 2];
+    }
+
+    /// <summary>The instance's transmit samples while it sent (above 0.5 Mbps), in time order; at least <paramref name="minimum"/>.</summary>
+    private static async Task<IReadOnlyList<double>> TxSamplesAsync(EdgeSystem system, JsonElement run, int minimum)
+    {
         var node = run.GetProperty("nodeId").GetString()!;
         var instance = run.GetProperty("instanceId").GetString()!;
         // The history store may take a moment to serve the last batches: poll for up to 30 s.
         IReadOnlyList<(long T, double V)> points = [];
         List<double> sending = [];
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); sending.Count < 3 && DateTime.UtcNow < deadline;)
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); sending.Count < minimum && DateTime.UtcNow < deadline;)
         {
             points = await system.PointsAsync(node, MetricNames.InstanceScopePrefix + instance, MetricNames.NetworkTxMbps, TimeSpan.FromMinutes(5));
-            sending = [.. points.Where(p => p.V > 0.5).Select(p => p.V).Order()];
-            if (sending.Count < 3)
+            sending = [.. points.OrderBy(p => p.T).Where(p => p.V > 0.5).Select(p => p.V)];
+            if (sending.Count < minimum)
             {
                 await Task.Delay(500, TestContext.Current.CancellationToken);
             }
         }
 
         var cpu = await system.PointsAsync(node, MetricNames.InstanceScopePrefix + instance, MetricNames.CpuCores, TimeSpan.FromMinutes(5));
-        Assert.True(sending.Count >= 3, $"{points.Count} tx samples of {instance} on {node} ({cpu.Count} cpu samples): {string.Join(", ", points.Select(p => p.V))}; run {run}");
-        return sending[sending.Count / 2];
+        Assert.True(sending.Count >= minimum, $"{points.Count} tx samples of {instance} on {node} ({cpu.Count} cpu samples): {string.Join(", ", points.Select(p => p.V))}; run {run}");
+        return sending;
     }
 }

@@ -158,7 +158,7 @@ public sealed class FeedbackLedgerTests
     public void Record_MemoryAtItsLimitOrOomKilled_IsLearnedAboveTheLimit(double peakMiB, string outcome, double learned)
     {
         using var dir = new TempDirectory();
-        using var ledger = Ledger(dir.Path, keep: 10, compactAt: 100);
+        using var ledger = Ledger(dir.Path, keep: 10);
 
         ledger.Record(Run("etl/mem", 0, outcome) with { PeakMemoryMiB = peakMiB });
 

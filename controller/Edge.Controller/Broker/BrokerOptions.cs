@@ -71,6 +71,17 @@ public sealed record BrokerOptions
     /// </summary>
     public int FeasibleNodesToScore { get; init; }
 
+    /// <summary>
+    /// Reserve the forecast, burst to the interval: an instance whose forecast claims an interval (level above 0, not
+    /// fixed) is started with limits up to the interval's upper bounds where its node has headroom (CPU: the node's
+    /// real idle CPU from its latest report, else its unreserved CPU; memory: unreserved, not promised to other
+    /// instances' bursts, and not in use by the node's latest report). The reservation stays the forecast.
+    /// </summary>
+    public bool Burst { get; init; } = true;
+
+    /// <summary>A node's reported usage older than this is not trusted for burst headroom (its reservations alone are used).</summary>
+    public TimeSpan LoadMaxAge { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Best-scored nodes listed as alternatives in each decision.</summary>
     public int MaxAlternatives { get; init; } = 3;
 

@@ -88,7 +88,7 @@ internal sealed partial class ResourceBroker
         }
 
         var now = NowMs();
-        var resized = allocation with { Resources = target };
+        var resized = allocation with { Resources = target, Limits = null };
         _store.PutAllocation(resized);
         Detach(allocation, slot);
         _allocations[allocationId] = resized;
@@ -150,6 +150,7 @@ internal sealed partial class ResourceBroker
             Provider = _nodes.Providers[slot],
             Tier = _nodes.Tiers[slot],
             Resources = target,
+            Limits = null,
         };
         _store.PutAllocation(moved);
         Forget(allocation);

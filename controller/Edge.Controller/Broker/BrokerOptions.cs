@@ -82,6 +82,12 @@ public sealed record BrokerOptions
     /// <summary>A node's reported usage older than this is not trusted for burst headroom (its reservations alone are used).</summary>
     public TimeSpan LoadMaxAge { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How requests of the same priority leave the queue: <see cref="Broker.QueueOrder.ResponseRatio"/> (default:
+    /// shortest predicted duration first, aged by the wait, so nothing starves) or <see cref="Broker.QueueOrder.Arrival"/>.
+    /// </summary>
+    public QueueOrder QueueOrder { get; init; } = QueueOrder.ResponseRatio;
+
     /// <summary>Best-scored nodes listed as alternatives in each decision.</summary>
     public int MaxAlternatives { get; init; } = 3;
 

@@ -72,7 +72,7 @@ internal sealed partial class ResourceBroker
 
         var now = NowMs();
         var lowerTierAllowed = _options.EffectiveContention.Contains(ContentionPolicy.LowerTier);
-        foreach (var queued in _queue.InOrder())
+        foreach (var queued in _queue.InOrder(now, _options.QueueOrder))
         {
             var request = queued.Request;
             if (LaunchError(request) is { } launchError)

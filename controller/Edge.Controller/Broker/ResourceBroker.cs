@@ -158,7 +158,7 @@ internal sealed partial class ResourceBroker
     {
         lock (_lock)
         {
-            return _queue.InOrder();
+            return _queue.InOrder(NowMs(), _options.QueueOrder);
         }
     }
 

@@ -572,7 +572,9 @@ internal sealed partial class WorkflowService : IDisposable
             {
                 hints[PlanHints.Critical] = "true";
             }
-            else if (entry.Predictions.TryGetValue(step.Id, out var prediction) && prediction.PackShare < 1)
+
+            // A critical step is never packed alone; in a group it may be, when that is what lets its siblings run beside it.
+            if (entry.Predictions.TryGetValue(step.Id, out var prediction) && prediction.PackShare < 1)
             {
                 hints[PlanHints.PackCpuShare] = prediction.PackShare.ToString("0.###", CultureInfo.InvariantCulture);
             }

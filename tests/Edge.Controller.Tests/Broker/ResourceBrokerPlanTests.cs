@@ -190,3 +190,90 @@ public sealed class ResourceBrokerPlanTests
         Assert.Null(h.Broker.FindAllocation(outcome.AllocationId!)!.Limits);
     }
 }
+
+/// <summary>Queue admission order: highest response ratio next.</summary>
+public sealed class QueueOrderTests
+{
+    private static AllocationRequest Job(double? seconds, int priority = 0) => new()
+    {
+        ComponentId = "c",
+        Priority = priority,
+        Hints = seconds is { } s ? new Dictionary<string, string> { [PlanHints.DurationSeconds] = s.ToString(System.Globalization.CultureInfo.InvariantCulture) } : null,
+        QueueTimeoutSeconds = 100_000,
+    };
+
+    private static async Task<(BrokerHarness H, AllocationOutcome Running)> FullNodeAsync(QueueOrder order)
+    {
+        var h = new BrokerHarness(new BrokerOptions { Contention = [ContentionPolicy.Queue], QueueOrder = order });
+        h.Profiles.Add("c", cpu: 1000, memory: 100);
+        await h.AddNodesAsync(BrokerHarness.Node("n", cpu: 1000, memory: 4096));
+        var running = await h.Broker.AllocateAsync(Job(1), TestContext.Current.CancellationToken);
+        Assert.Equal(AllocationStatus.Placed, running.Status);
+        return (h, running);
+    }
+
+    /// <summary>Releases the running allocation and returns the queued id placed in its stead.</summary>
+    private static async Task<string> NextAsync(BrokerHarness h, string running, IReadOnlyList<string> queued)
+    {
+        await h.Broker.ReleaseEndedAsync(running, "exited", TestContext.Current.CancellationToken);
+        return queued.Single(id => h.Broker.FindAllocation(id) is not null && h.Broker.GetQueue().All(q => q.AllocationId != id));
+    }
+
+    [Fact]
+    public async Task ResponseRatio_ShortestPredictedJobFirst_TotalDelayBelowArrivalOrder()
+    {
+        var (h, running) = await FullNodeAsync(QueueOrder.ResponseRatio);
+        var ct = TestContext.Current.CancellationToken;
+        var longJob = (await h.Broker.AllocateAsync(Job(100), ct)).AllocationId!;
+        var shortJob = (await h.Broker.AllocateAsync(Job(5), ct)).AllocationId!;
+        var middle = (await h.Broker.AllocateAsync(Job(10), ct)).AllocationId!;
+        var unknown = (await h.Broker.AllocateAsync(Job(null), ct)).AllocationId!;
+        var queued = new[] { longJob, shortJob, middle, unknown };
+        Assert.Equal([shortJob, middle, unknown, longJob], h.Broker.GetQueue().Select(q => q.AllocationId));
+
+        var order = new List<string>();
+        var current = running.AllocationId!;
+        for (var i = 0; i < queued.Length; i++)
+        {
+            current = await NextAsync(h, current, queued);
+            order.Add(current);
+        }
+
+        // The unknown job counts with the median of the queued known durations: 10 s while the short and middle jobs
+        // wait (after 'middle', which arrived first), 100 s once only the long one is left (after it, by arrival).
+        Assert.Equal([shortJob, middle, longJob, unknown], order);
+        double TotalDelay(IEnumerable<double> durations) => durations.Aggregate((Sum: 0.0, Clock: 0.0), (acc, d) => (acc.Sum + acc.Clock, acc.Clock + d)).Sum;
+        Assert.True(TotalDelay([5, 10, 10, 100]) < TotalDelay([100, 5, 10, 10]));
+    }
+
+    [Fact]
+    public async Task ResponseRatio_ALongJobThatWaitedLongGoesBeforeANewShortOne()
+    {
+        var (h, _) = await FullNodeAsync(QueueOrder.ResponseRatio);
+        var ct = TestContext.Current.CancellationToken;
+        var longJob = (await h.Broker.AllocateAsync(Job(100), ct)).AllocationId!;
+        h.Time.Advance(TimeSpan.FromSeconds(1000));
+        var shortJob = (await h.Broker.AllocateAsync(Job(5), ct)).AllocationId!;
+
+        // (1000 + 100) / 100 = 11 against (0 + 5) / 5 = 1: aging lets the long job through.
+        Assert.Equal([longJob, shortJob], h.Broker.GetQueue().Select(q => q.AllocationId));
+        h.Time.Advance(TimeSpan.FromSeconds(60));
+        // Short one: (60 + 5) / 5 = 13 overtakes (1060 + 100) / 100 = 11.6 only after it too has waited.
+        Assert.Equal([shortJob, longJob], h.Broker.GetQueue().Select(q => q.AllocationId));
+    }
+
+    [Fact]
+    public async Task Priority_StillComesFirst_AndArrivalOrderIsAvailable()
+    {
+        var (h, _) = await FullNodeAsync(QueueOrder.ResponseRatio);
+        var ct = TestContext.Current.CancellationToken;
+        var shortLow = (await h.Broker.AllocateAsync(Job(1), ct)).AllocationId!;
+        var longHigh = (await h.Broker.AllocateAsync(Job(500, priority: 5), ct)).AllocationId!;
+        Assert.Equal([longHigh, shortLow], h.Broker.GetQueue().Select(q => q.AllocationId));
+
+        var (fifo, _) = await FullNodeAsync(QueueOrder.Arrival);
+        var first = (await fifo.Broker.AllocateAsync(Job(100), ct)).AllocationId!;
+        var second = (await fifo.Broker.AllocateAsync(Job(5), ct)).AllocationId!;
+        Assert.Equal([first, second], fifo.Broker.GetQueue().Select(q => q.AllocationId));
+    }
+}

@@ -255,7 +255,7 @@ internal sealed partial class WorkflowService : IDisposable
                 // copy ended, the step runs on. The decision saying so may still be on its way.
                 if (step.State == WorkflowStepState.Running && step.NodeId != placed.NodeId)
                 {
-                    entry.Run.MovedTo(owner.StepId, placed.NodeId, placed.Resources.MemoryMiB);
+                    entry.Run.MovedTo(owner.StepId, placed.NodeId, (placed.Limits ?? placed.Resources).MemoryMiB);
                     Persist(entry);
                 }
 
@@ -323,7 +323,9 @@ internal sealed partial class WorkflowService : IDisposable
             }
 
             var step = entry.Run.Step(owner.StepId);
-            var memory = decision.Resources?.MemoryMiB ?? step.MemoryLimitMiB ?? 0;
+            var memory = decision.Kind is DecisionKind.Placement or DecisionKind.Migration
+                ? MemoryLimit(instance, decision.Resources?.MemoryMiB ?? step.MemoryLimitMiB ?? 0)
+                : decision.Resources?.MemoryMiB ?? step.MemoryLimitMiB ?? 0;
             switch (decision.Kind)
             {
                 case DecisionKind.Placement when step.State == WorkflowStepState.Queued && decision.NodeId is { } node:
@@ -396,7 +398,7 @@ internal sealed partial class WorkflowService : IDisposable
             {
                 case AllocationStatus.Placed:
                     _byInstance[outcome.AllocationId!] = (run.RunId, step.Id);
-                    run.MarkRunning(step.Id, outcome.NodeId!, outcome.AllocationId!, outcome.Resources?.MemoryMiB ?? 0);
+                    run.MarkRunning(step.Id, outcome.NodeId!, outcome.AllocationId!, MemoryLimit(outcome.AllocationId!, outcome.Resources?.MemoryMiB ?? 0));
                     entry.StartedAtMs[step.Id] = NowMs();
                     LogStepPlaced(run.RunId, step.Id, outcome.NodeId!, outcome.Reason);
                     break;
@@ -536,7 +538,7 @@ internal sealed partial class WorkflowService : IDisposable
             }
             else if (step.State == WorkflowStepState.Queued && _broker.FindAllocation(id) is { State: AllocationState.Active } placed)
             {
-                entry.Run.MarkRunning(step.StepId, placed.NodeId, id, placed.Resources.MemoryMiB);
+                entry.Run.MarkRunning(step.StepId, placed.NodeId, id, (placed.Limits ?? placed.Resources).MemoryMiB);
             }
         }
     }
@@ -707,6 +709,10 @@ internal sealed partial class WorkflowService : IDisposable
             .ThenByDescending(s => entry.PlannedDuration.TryGetValue(s.Id, out var d) ? d.Seconds : 0)
             .ThenBy(s => position[s.Id])];
     }
+
+    /// <summary>The memory limit the instance was started with (its burst limit when it has one), for the OOM retry's floor.</summary>
+    private double MemoryLimit(string allocationId, double reserved) =>
+        _broker.FindAllocation(allocationId) is { Limits: { } limits } ? limits.MemoryMiB : reserved;
 
     /// <summary>Step hints <c>label.{key}</c> = value become required node labels.</summary>
     public const string LabelHintPrefix = "label.";

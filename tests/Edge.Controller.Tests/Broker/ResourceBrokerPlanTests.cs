@@ -114,7 +114,7 @@ public sealed class ResourceBrokerPlanTests
     [Fact]
     public async Task Burst_IdleNode_StartsWithTheIntervalsUpperBoundsAndReservesTheForecast()
     {
-        var h = new BrokerHarness();
+        var h = new BrokerHarness(new BrokerOptions { Burst = true });
         h.Profiles.Add("c", cpu: 1000, memory: 1000, level: 0.9, cpuUpper: 1500, memoryUpper: 1400);
         await h.AddNodesAsync(BrokerHarness.Node("n", cpu: 4000, memory: 8192));
         h.Load.Set("n", cpuCores: 0.5, memoryUsedMiB: 1000, h.Time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -133,7 +133,7 @@ public sealed class ResourceBrokerPlanTests
     [Fact]
     public async Task Burst_BusyNode_CpuIsBoundedByItsRealLoadNotItsReservations()
     {
-        var h = new BrokerHarness();
+        var h = new BrokerHarness(new BrokerOptions { Burst = true });
         h.Profiles.Add("c", cpu: 1000, memory: 1000, level: 0.9, cpuUpper: 1500, memoryUpper: 1400);
         await h.AddNodesAsync(BrokerHarness.Node("n", cpu: 4000, memory: 8192));
         // Nothing is reserved there, but the node reports 2.8 cores and 7,000 MiB in use (work Edge did not place).
@@ -153,7 +153,7 @@ public sealed class ResourceBrokerPlanTests
     [Fact]
     public async Task Burst_MemoryPromisedToOneInstanceIsNotPromisedAgain()
     {
-        var h = new BrokerHarness();
+        var h = new BrokerHarness(new BrokerOptions { Burst = true });
         h.Profiles.Add("c", cpu: 100, memory: 1000, level: 0.9, cpuUpper: 100, memoryUpper: 1400);
         await h.AddNodesAsync(BrokerHarness.Node("n", cpu: 4000, memory: 2500));
 
@@ -169,7 +169,7 @@ public sealed class ResourceBrokerPlanTests
     [Fact]
     public async Task Burst_FallbackOrFixedForecasts_KeepTheirReservationAsTheLimit()
     {
-        var h = new BrokerHarness();
+        var h = new BrokerHarness(new BrokerOptions { Burst = true });
         h.Profiles.Add("fallback", cpu: 1000, memory: 1000, level: 0, cpuUpper: 4000, memoryUpper: 4000);
         await h.AddNodesAsync(BrokerHarness.Node("n", cpu: 8000, memory: 16_000));
 

@@ -15,6 +15,16 @@ public sealed record Allocation
     public required AllocationState State { get; init; }
     public required long CreatedAtMs { get; init; }
 
+    /// <summary>
+    /// The limits the instance was started with when they differ from the reservation: it may burst to its forecast
+    /// interval's upper bound where its node has headroom (docs/broker.md, "Reserve the forecast, burst to the
+    /// interval"). Null when the limits are the reservation (and after any resize or move, which sets both).
+    /// </summary>
+    public ResourceQuantity? Limits { get; init; }
+
+    /// <summary>True when placed with the CPU share a workflow's plan allows so that parallel siblings run together.</summary>
+    public bool Packed { get; init; }
+
     /// <summary>True when placed with the interval's upper bounds instead of the full limit.</summary>
     public bool Reduced { get; init; }
 

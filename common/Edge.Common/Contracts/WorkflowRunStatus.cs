@@ -12,4 +12,10 @@ public sealed record WorkflowRunStatus : IWireMessage
     // dotnet/runtime#84484); the default stands instead. An explicit null is refused by RespectNullableAnnotations.
     public IReadOnlyList<WorkflowStepStatus> Steps { get; init => field = value ?? []; } = [];
     public string? Reason { get; init; }
+
+    /// <summary>The steps on the critical path of the run's plan (from predicted durations, revised by actuals), in order.</summary>
+    public IReadOnlyList<string>? CriticalPath { get; init; }
+
+    /// <summary>The plan's predicted makespan in seconds (run start to last step's end), revised as steps end.</summary>
+    public double? PredictedMakespanSeconds { get; init; }
 }

@@ -71,6 +71,26 @@ public sealed record BrokerOptions
     /// </summary>
     public int FeasibleNodesToScore { get; init; }
 
+    /// <summary>
+    /// Reserve the forecast, burst to the interval: an instance whose forecast claims an interval (level above 0, not
+    /// fixed) is started with limits up to the interval's upper bounds where its node has headroom (CPU: the node's
+    /// real idle CPU from its latest report, else its unreserved CPU; memory: unreserved, not promised to other
+    /// instances' bursts, and not in use by the node's latest report). The reservation stays the forecast. Off by
+    /// default: measured in the replay it let the adjuster's scale-downs (judged against the higher limit) OOM-kill
+    /// ramping steps, and recommenders with wide intervals (VPA's upper bound) burst far above their forecast
+    /// (docs/benchmarks-replay.md).
+    /// </summary>
+    public bool Burst { get; init; }
+
+    /// <summary>A node's reported usage older than this is not trusted for burst headroom (its reservations alone are used).</summary>
+    public TimeSpan LoadMaxAge { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How requests of the same priority leave the queue: <see cref="Broker.QueueOrder.ResponseRatio"/> (default:
+    /// shortest predicted duration first, aged by the wait, so nothing starves) or <see cref="Broker.QueueOrder.Arrival"/>.
+    /// </summary>
+    public QueueOrder QueueOrder { get; init; } = QueueOrder.ResponseRatio;
+
     /// <summary>Best-scored nodes listed as alternatives in each decision.</summary>
     public int MaxAlternatives { get; init; } = 3;
 

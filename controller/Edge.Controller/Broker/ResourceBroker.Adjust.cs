@@ -135,7 +135,7 @@ internal sealed partial class ResourceBroker
         }
 
         var now = NowMs();
-        var resized = allocation with { Resources = target };
+        var resized = allocation with { Resources = target, Limits = null };
         _store.PutAllocation(resized);
         Detach(allocation, slot);
         _allocations[allocationId] = resized;
@@ -197,6 +197,7 @@ internal sealed partial class ResourceBroker
             Provider = _nodes.Providers[slot],
             Tier = _nodes.Tiers[slot],
             Resources = target,
+            Limits = null,
         };
         _store.PutAllocation(moved);
         Forget(allocation);

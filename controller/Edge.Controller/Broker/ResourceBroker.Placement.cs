@@ -24,6 +24,11 @@ internal sealed partial class ResourceBroker
         }
 
         var tried = new List<string> { $"{_options.Strategy} on {TierNames(primaryTiers)}: {Summarise(search)}" };
+        if (TryPacked(id, request, profile, primaryTiers, effects, replacing, tried) is { } packed)
+        {
+            return packed;
+        }
+
         var now = NowMs();
         foreach (var policy in _options.EffectiveContention)
         {
@@ -164,10 +169,11 @@ internal sealed partial class ResourceBroker
             : new AllocationOutcome(AllocationStatus.Rejected, id, null, reason);
     }
 
-    private AllocationOutcome Commit(string id, AllocationRequest request, PredictionProfile profile, ResourceQuantity demand, SearchResult search, bool reduced, BrokerEffects effects, Allocation? replacing, string reason, string outcomeTag = "placed")
+    private AllocationOutcome Commit(string id, AllocationRequest request, PredictionProfile profile, ResourceQuantity demand, SearchResult search, bool reduced, BrokerEffects effects, Allocation? replacing, string reason, string outcomeTag = "placed", bool packed = false)
     {
         var slot = search.Best;
         var now = NowMs();
+        var limits = BurstLimits(slot, profile, demand, reduced);
         var allocation = new Allocation
         {
             AllocationId = id,
@@ -180,6 +186,8 @@ internal sealed partial class ResourceBroker
             State = AllocationState.Active,
             CreatedAtMs = now,
             Reduced = reduced,
+            Packed = packed,
+            Limits = limits,
             Request = request,
             Profile = profile,
         };
@@ -199,7 +207,7 @@ internal sealed partial class ResourceBroker
         var kind = replacing is null ? DecisionKind.Placement : DecisionKind.Migration;
         effects.Decisions.Add(NewDecision(kind, reason, request, id, allocation.NodeId, demand, now) with { Alternatives = Alternatives(search) });
         _metrics.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", outcomeTag));
-        return new AllocationOutcome(AllocationStatus.Placed, id, allocation.NodeId, reason, demand);
+        return new AllocationOutcome(AllocationStatus.Placed, id, allocation.NodeId, limits is null ? reason : $"{reason}; limits {Describe(limits)} (burst to the interval)", demand);
     }
 
     private SearchResult Search(AllocationRequest request, ResourceQuantity demand, uint tiers, PlacementStrategy strategy)

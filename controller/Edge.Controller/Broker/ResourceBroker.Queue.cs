@@ -72,7 +72,7 @@ internal sealed partial class ResourceBroker
 
         var now = NowMs();
         var lowerTierAllowed = _options.EffectiveContention.Contains(ContentionPolicy.LowerTier);
-        foreach (var queued in _queue.InOrder())
+        foreach (var queued in _queue.InOrder(now, _options.QueueOrder))
         {
             var request = queued.Request;
             if (LaunchError(request) is { } launchError)
@@ -92,6 +92,14 @@ internal sealed partial class ResourceBroker
                 search = Search(request, demand, _lowerTiers & ~tiers, PlacementStrategy.Cheapest);
             }
 
+            var packed = false;
+            if (search.Best < 0 && PackedDemand(request, queued.Profile) is { } packedDemand)
+            {
+                // A workflow step whose plan lets it run beside its siblings with less CPU than its forecast.
+                search = Search(request, packedDemand, tiers, _options.Strategy);
+                (demand, packed) = (packedDemand, search.Best >= 0);
+            }
+
             if (search.Best < 0)
             {
                 if (!_options.QueueBackfill)
@@ -105,7 +113,7 @@ internal sealed partial class ResourceBroker
             // Commit's write of the allocation also removes the queue record, in one transaction; memory follows it.
             var waited = TimeSpan.FromMilliseconds(now - queued.EnqueuedAtMs);
             var reason = PlacementReason(search, null, $"capacity freed after {waited.TotalSeconds:0.#}s in the queue at priority {request.Priority}");
-            Commit(queued.AllocationId, request, queued.Profile, demand, search, reduced: false, effects, replacing: null, reason, "dequeued");
+            Commit(queued.AllocationId, request, queued.Profile, demand, search, reduced: false, effects, replacing: null, reason, "dequeued", packed);
             _queue.TryRemove(queued.AllocationId, out _);
         }
     }

@@ -236,9 +236,16 @@ internal sealed partial class ResourceBroker
             Executable = allocation.Request.Executable!,
             Args = allocation.Request.Args ?? [],
             Env = allocation.Request.Env ?? new Dictionary<string, string>(),
-            Limits = new InstanceLimits(allocation.Resources.CpuMillicores, allocation.Resources.MemoryMiB, NetworkMbps: allocation.Resources.NetworkMbps),
+            Limits = LimitsOf(allocation),
         },
     };
+
+    /// <summary>What the agent enforces: the burst limits when the allocation has them, else its reservation.</summary>
+    private static InstanceLimits LimitsOf(Allocation allocation)
+    {
+        var limits = allocation.Limits ?? allocation.Resources;
+        return new InstanceLimits(limits.CpuMillicores, limits.MemoryMiB, NetworkMbps: limits.NetworkMbps);
+    }
 
     private static NodeCommand StopCommand(Allocation allocation, long now) => StopCommand(allocation.NodeId, allocation.AllocationId, now);
 

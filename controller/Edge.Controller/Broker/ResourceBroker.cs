@@ -22,6 +22,7 @@ internal sealed partial class ResourceBroker
     private readonly ILogger<ResourceBroker> _logger;
     private readonly BrokerMetrics _metrics;
     private readonly LaunchPolicy _launch;
+    private readonly INodeLoad? _load;
     private readonly NodeInventory _nodes = new(1024);
     private readonly Dictionary<string, Allocation> _allocations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _allocationsByNode = new(StringComparer.Ordinal);
@@ -55,8 +56,10 @@ internal sealed partial class ResourceBroker
         TimeProvider time,
         ILogger<ResourceBroker> logger,
         BrokerMetrics metrics,
-        LaunchPolicy? launch = null)
+        LaunchPolicy? launch = null,
+        INodeLoad? load = null)
     {
+        _load = load;
         _options = options.Value;
         _profiles = profiles;
         _commands = commands;
@@ -155,7 +158,7 @@ internal sealed partial class ResourceBroker
     {
         lock (_lock)
         {
-            return _queue.InOrder();
+            return _queue.InOrder(NowMs(), _options.QueueOrder);
         }
     }
 

@@ -17,10 +17,10 @@ internal static class RunPeakBounds
     public static (RunRecord Record, string? Clamped) Clamp(RunRecord run, Allocation allocation, ResourceQuantity? capacity, NodeReportOptions bounds)
     {
         var resized = run.Adjustments > 0;
-        var memoryMax = Max(resized ? 0 : allocation.Resources.MemoryMiB, capacity?.MemoryMiB ?? 0, bounds.MaxMemoryMiB) * bounds.MemorySlack;
-        var cpuMax = Max(resized ? 0 : allocation.Resources.CpuMillicores / 1000, (capacity?.CpuMillicores ?? 0) / 1000, bounds.MaxCpuCores) * bounds.CpuSlack;
+        var memoryMax = Max(resized ? 0 : (allocation.Limits ?? allocation.Resources).MemoryMiB, capacity?.MemoryMiB ?? 0, bounds.MaxMemoryMiB) * bounds.MemorySlack;
+        var cpuMax = Max(resized ? 0 : (allocation.Limits ?? allocation.Resources).CpuMillicores / 1000, (capacity?.CpuMillicores ?? 0) / 1000, bounds.MaxCpuCores) * bounds.CpuSlack;
         // A sample is the bytes of one interval, so a token bucket's burst may show above the cap: CPU's slack applies.
-        var networkMax = Max(resized ? 0 : allocation.Resources.NetworkMbps ?? 0, capacity?.NetworkMbps ?? 0, bounds.MaxNetworkMbps) * bounds.CpuSlack;
+        var networkMax = Max(resized ? 0 : (allocation.Limits ?? allocation.Resources).NetworkMbps ?? 0, capacity?.NetworkMbps ?? 0, bounds.MaxNetworkMbps) * bounds.CpuSlack;
         var durationMax = allocation.CreatedAtMs > 0
             ? (Math.Max(0, run.EndedAtMs - allocation.CreatedAtMs) + bounds.MaxClockSkew.TotalMilliseconds) / 1000
             : double.MaxValue;

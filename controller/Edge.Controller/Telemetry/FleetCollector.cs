@@ -192,8 +192,9 @@ internal sealed class FleetCollector
         foreach (var a in active.Take(_options.MaxInstances))
         {
             string[] labels = [a.AllocationId, a.NodeId, a.ComponentId];
-            _instanceCpuLimit.Set(a.Resources.CpuMillicores / 1000, labels);
-            _instanceMemoryLimit.Set(a.Resources.MemoryMiB * BytesPerMiB, labels);
+            var limits = a.Limits ?? a.Resources;
+            _instanceCpuLimit.Set(limits.CpuMillicores / 1000, labels);
+            _instanceMemoryLimit.Set(limits.MemoryMiB * BytesPerMiB, labels);
             if (a.Resources.NetworkMbps is { } network)
             {
                 _instanceNetworkLimit.Set(network * BytesPerSecondPerMbps, labels);

@@ -43,6 +43,19 @@ internal sealed record WorkflowOptions
     /// <summary>Workflows submitted on a fixed period elsewhere, known ahead of time (for the volume forecast).</summary>
     public IReadOnlyList<ScheduledWorkflow> Scheduled { get; init; } = [];
 
+    /// <summary>
+    /// A step's predicted duration when its component has no recorded run and no other step of the run is known
+    /// (the critical path then counts steps).
+    /// </summary>
+    public TimeSpan DefaultStepDuration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Parallel siblings off the critical path may be reserved with this share of their forecast CPU (never of their
+    /// memory) so that they run together instead of one after another; 1 turns packing off. Only forecasts that claim
+    /// an interval (level above 0: not the fallback, not fixed or hinted sizes) are packed.
+    /// </summary>
+    public double PackCpuShare { get; init; } = 0.75;
+
     public WorkflowRetryPolicy RetryPolicy => new(MaxAttempts, OomMemoryFactor, OomMinimumExtraMiB);
 
     /// <summary>The one check every start passes (see <see cref="Broker.LaunchPolicy"/>).</summary>

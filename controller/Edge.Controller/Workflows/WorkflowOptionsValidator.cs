@@ -63,6 +63,16 @@ internal sealed class WorkflowOptionsValidator : IValidateOptions<WorkflowOption
             errors.Add($"{p}:VolumePeriod {options.VolumePeriod} must be positive");
         }
 
+        if (options.DefaultStepDuration <= TimeSpan.Zero)
+        {
+            errors.Add($"{p}:DefaultStepDuration {options.DefaultStepDuration} must be positive");
+        }
+
+        if (!(options.PackCpuShare is > 0 and <= 1))
+        {
+            errors.Add($"{p}:PackCpuShare {options.PackCpuShare.ToString(CultureInfo.InvariantCulture)} must be above 0 and at most 1");
+        }
+
         for (var i = 0; i < options.Scheduled.Count; i++)
         {
             var s = options.Scheduled[i];

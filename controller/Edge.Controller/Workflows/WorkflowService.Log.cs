@@ -34,4 +34,7 @@ internal sealed partial class WorkflowService
 
     [LoggerMessage(EventId = 6314, Level = LogLevel.Information, Message = "Trimmed {Count} finished workflow run(s) past retention; {Kept} run(s) kept")]
     private partial void LogTrimmed(int count, int kept);
+
+    [LoggerMessage(EventId = 6315, Level = LogLevel.Warning, Message = "Run {RunId}: step {StepId} could not be predicted at submission ({Error}); it is predicted when it is placed")]
+    private partial void LogPredictionFailed(string runId, string stepId, string error);
 }

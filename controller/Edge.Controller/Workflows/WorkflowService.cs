@@ -27,6 +27,8 @@ internal sealed partial class WorkflowService : IDisposable
     private readonly MqttIngest _mqtt;
     private readonly EdgeTopics _topics;
     private readonly VolumeForecaster _volume;
+    private readonly IProfileSource _profiles;
+    private readonly FeedbackLedger _ledger;
     private readonly TimeProvider _time;
     private readonly ILogger<WorkflowService> _logger;
     private readonly WorkflowMetrics _metrics;
@@ -42,10 +44,14 @@ internal sealed partial class WorkflowService : IDisposable
         MqttIngest mqtt,
         EdgeTopics topics,
         VolumeForecaster volume,
+        IProfileSource profiles,
+        FeedbackLedger ledger,
         TimeProvider time,
         WorkflowMetrics metrics,
         ILogger<WorkflowService> logger)
     {
+        _profiles = profiles;
+        _ledger = ledger;
         _options = options.Value;
         _launch = options.Value.LaunchPolicy;
         _broker = broker;
@@ -84,6 +90,7 @@ internal sealed partial class WorkflowService : IDisposable
                 {
                     restored++;
                     Reconcile(entry);
+                    await PredictAsync(entry, run.Submission.Steps, cancellationToken);
                 }
             }
 
@@ -142,6 +149,7 @@ internal sealed partial class WorkflowService : IDisposable
             }
 
             _runs[runId] = entry;
+            await PredictAsync(entry, run.Submission.Steps, cancellationToken);
             _volume.RecordSubmission(submission.WorkflowId, _time.GetUtcNow());
             _metrics.Submitted.Add(1);
             LogSubmitted(runId, submission.WorkflowId, submission.Steps.Count, source);
@@ -249,7 +257,7 @@ internal sealed partial class WorkflowService : IDisposable
                 // copy ended, the step runs on. The decision saying so may still be on its way.
                 if (step.State == WorkflowStepState.Running && step.NodeId != placed.NodeId)
                 {
-                    entry.Run.MovedTo(owner.StepId, placed.NodeId, placed.Resources.MemoryMiB);
+                    entry.Run.MovedTo(owner.StepId, placed.NodeId, (placed.Limits ?? placed.Resources).MemoryMiB);
                     Persist(entry);
                 }
 
@@ -281,6 +289,13 @@ internal sealed partial class WorkflowService : IDisposable
                         _ => null,
                     };
                     entry.AddDemand(e.Values);
+                    if (outcome == StepOutcome.Succeeded)
+                    {
+                        entry.ActualSeconds[owner.StepId] = e.Values?.GetValueOrDefault("duration_s") is > 0 and var measured
+                            ? measured
+                            : entry.StartedAtMs.TryGetValue(owner.StepId, out var began) ? Math.Max(0, NowMs() - began) / 1000.0 : 0;
+                    }
+
                     Finish(entry, owner.StepId, instance, outcome, why);
                     break;
             }
@@ -310,11 +325,14 @@ internal sealed partial class WorkflowService : IDisposable
             }
 
             var step = entry.Run.Step(owner.StepId);
-            var memory = decision.Resources?.MemoryMiB ?? step.MemoryLimitMiB ?? 0;
+            var memory = decision.Kind is DecisionKind.Placement or DecisionKind.Migration
+                ? MemoryLimit(instance, decision.Resources?.MemoryMiB ?? step.MemoryLimitMiB ?? 0)
+                : decision.Resources?.MemoryMiB ?? step.MemoryLimitMiB ?? 0;
             switch (decision.Kind)
             {
                 case DecisionKind.Placement when step.State == WorkflowStepState.Queued && decision.NodeId is { } node:
                     entry.Run.MarkRunning(owner.StepId, node, instance, memory);
+                    entry.StartedAtMs[owner.StepId] = NowMs();
                     LogStepPlaced(entry.Run.RunId, owner.StepId, node, decision.Reason);
                     break;
                 case DecisionKind.Placement or DecisionKind.Migration when step.State == WorkflowStepState.Running && decision.NodeId is { } node && node != step.NodeId:
@@ -358,15 +376,32 @@ internal sealed partial class WorkflowService : IDisposable
     {
         var run = entry.Run;
         var wasFinished = entry.Reported;
-        foreach (var step in run.ReadySteps())
+        var ready = run.ReadySteps();
+        if (ready.Count > 0)
         {
-            var request = RequestFor(run, step);
-            var outcome = await _broker.AllocateAsync(request, cancellationToken);
+            // Forecasts revised (the ledger may have learned from a sibling since submission), then the plan.
+            await PredictAsync(entry, ready, cancellationToken);
+        }
+
+        Replan(entry);
+        var ordered = Ordered(entry, ready);
+        var requests = ordered.Select(step => RequestFor(entry, step)).ToList();
+        IReadOnlyList<AllocationOutcome> outcomes = requests.Count switch
+        {
+            0 => [],
+            1 => [await _broker.AllocateAsync(requests[0], cancellationToken)],
+            _ => await _broker.AllocateGroupAsync(requests, cancellationToken),
+        };
+        for (var k = 0; k < ordered.Count; k++)
+        {
+            var step = ordered[k];
+            var outcome = outcomes[k];
             switch (outcome.Status)
             {
                 case AllocationStatus.Placed:
                     _byInstance[outcome.AllocationId!] = (run.RunId, step.Id);
-                    run.MarkRunning(step.Id, outcome.NodeId!, outcome.AllocationId!, outcome.Resources?.MemoryMiB ?? 0);
+                    run.MarkRunning(step.Id, outcome.NodeId!, outcome.AllocationId!, MemoryLimit(outcome.AllocationId!, outcome.Resources?.MemoryMiB ?? 0));
+                    entry.StartedAtMs[step.Id] = NowMs();
                     LogStepPlaced(run.RunId, step.Id, outcome.NodeId!, outcome.Reason);
                     break;
                 case AllocationStatus.Queued:
@@ -388,9 +423,15 @@ internal sealed partial class WorkflowService : IDisposable
                 }
                 catch (StateStoreException)
                 {
-                    // The step is back to waiting; what the broker reserved for it must not outlive that.
+                    // The step is back to waiting; what the broker reserved for it (and for the siblings placed with
+                    // it but not stored yet) must not outlive that.
                     _byInstance.Remove(allocated);
                     await _broker.DeallocateAsync(allocated, cancellationToken);
+                    foreach (var later in outcomes.Skip(k + 1).Where(o => o.AllocationId is not null && o.Status is AllocationStatus.Placed or AllocationStatus.Queued))
+                    {
+                        await _broker.DeallocateAsync(later.AllocationId!, cancellationToken);
+                    }
+
                     throw;
                 }
             }
@@ -398,6 +439,7 @@ internal sealed partial class WorkflowService : IDisposable
 
         MarkFinished(entry);
         Persist(entry);
+        Replan(entry);
         if (run.IsFinished && !wasFinished)
         {
             entry.Reported = true;
@@ -498,12 +540,13 @@ internal sealed partial class WorkflowService : IDisposable
             }
             else if (step.State == WorkflowStepState.Queued && _broker.FindAllocation(id) is { State: AllocationState.Active } placed)
             {
-                entry.Run.MarkRunning(step.StepId, placed.NodeId, id, placed.Resources.MemoryMiB);
+                entry.Run.MarkRunning(step.StepId, placed.NodeId, id, (placed.Limits ?? placed.Resources).MemoryMiB);
             }
         }
     }
 
-    private AllocationRequest RequestFor(WorkflowRun run, WorkflowStep step)
+    /// <summary>The hints the profile source sees for a step: the step's own, its workflow, name, command line, and the memory floor after an OOM kill.</summary>
+    private static Dictionary<string, string> ProfileHintsFor(WorkflowRun run, WorkflowStep step)
     {
         var hints = new Dictionary<string, string>(step.Hints, StringComparer.Ordinal)
         {
@@ -514,6 +557,36 @@ internal sealed partial class WorkflowService : IDisposable
         if (run.MemoryFloorMiB(step.Id) is { } floor)
         {
             hints[ProfileHints.MemoryFloorMiB] = floor.ToString("0.###", CultureInfo.InvariantCulture);
+        }
+
+        // Set by the plan only (a submission cannot claim the critical path for itself).
+        hints.Remove(PlanHints.Critical);
+        hints.Remove(PlanHints.PackCpuShare);
+        hints.Remove(PlanHints.DurationSeconds);
+        return hints;
+    }
+
+    private AllocationRequest RequestFor(RunEntry entry, WorkflowStep step)
+    {
+        var run = entry.Run;
+        var hints = ProfileHintsFor(run, step);
+        if (entry.Plan?.Steps.TryGetValue(step.Id, out var slot) == true)
+        {
+            if (slot.Critical)
+            {
+                hints[PlanHints.Critical] = "true";
+            }
+
+            // A critical step is never packed alone; in a group it may be, when that is what lets its siblings run beside it.
+            if (entry.Predictions.TryGetValue(step.Id, out var prediction) && prediction.PackShare < 1)
+            {
+                hints[PlanHints.PackCpuShare] = prediction.PackShare.ToString("0.###", CultureInfo.InvariantCulture);
+            }
+
+            if (entry.PlannedDuration.TryGetValue(step.Id, out var planned))
+            {
+                hints[PlanHints.DurationSeconds] = planned.Seconds.ToString("0.###", CultureInfo.InvariantCulture);
+            }
         }
 
         var labels = step.Hints.Where(h => h.Key.StartsWith(LabelHintPrefix, StringComparison.Ordinal))
@@ -531,6 +604,117 @@ internal sealed partial class WorkflowService : IDisposable
             Migratable = step.Migratable,
         };
     }
+
+    /// <summary>
+    /// Predicts the steps (profile from the profile source, duration from the feedback ledger) and keeps the
+    /// predictions with the run; a profile source that fails for one step leaves that step without a prediction
+    /// (it is predicted again when it is placed). Caller holds the lock.
+    /// </summary>
+    private async Task PredictAsync(RunEntry entry, IEnumerable<WorkflowStep> steps, CancellationToken cancellationToken)
+    {
+        foreach (var step in steps)
+        {
+            PredictionProfile? profile;
+            try
+            {
+                profile = await _profiles.GetProfileAsync(step.ComponentId, entry.Run.RunId, ProfileHintsFor(entry.Run, step), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogPredictionFailed(entry.Run.RunId, step.Id, ex.Message);
+                continue;
+            }
+
+            if (profile is null)
+            {
+                continue;
+            }
+
+            var (seconds, source) = PredictedDuration(step.ComponentId);
+            var packable = profile.ConfidenceInterval.Level > 0 && !profile.Model.StartsWith("fixed", StringComparison.Ordinal);
+            entry.Predictions[step.Id] = new StepPrediction(step.Id, profile, seconds, source, packable ? _options.PackCpuShare : 1);
+        }
+    }
+
+    /// <summary>
+    /// A component's predicted duration: the median wall time of its recorded successful runs (the feedback ledger
+    /// keeps each component's latest 500), or NaN (planned with the run's default) when it has none.
+    /// </summary>
+    private (double Seconds, string Source) PredictedDuration(string componentId)
+    {
+        var durations = _ledger.LatestRuns(componentId)
+            .Where(r => r.Outcome == RunOutcomes.Succeeded && r.DurationSeconds > 0 && double.IsFinite(r.DurationSeconds))
+            .Select(r => r.DurationSeconds).Order().ToArray();
+        if (durations.Length == 0)
+        {
+            return (double.NaN, DurationDefault);
+        }
+
+        var n = durations.Length;
+        return (n % 2 == 1 ? durations[n / 2] : (durations[(n / 2) - 1] + durations[n / 2]) / 2, DurationHistory);
+    }
+
+    private const string DurationHistory = "history";
+    private const string DurationDefault = "default";
+    private const string DurationRunning = "running";
+    private const string DurationActual = "actual";
+
+    /// <summary>
+    /// Recomputes the run's plan (<see cref="WorkflowPlanner"/>): a step that succeeded counts with its actual
+    /// duration, a running one with the larger of its prediction and its elapsed time, the others with their
+    /// prediction (the run's median known prediction, else <see cref="WorkflowOptions.DefaultStepDuration"/>, when
+    /// their component has no recorded run). Caller holds the lock.
+    /// </summary>
+    private void Replan(RunEntry entry)
+    {
+        var run = entry.Run;
+        var known = entry.Predictions.Values.Where(p => double.IsFinite(p.DurationSeconds)).Select(p => p.DurationSeconds).Order().ToArray();
+        var fallback = known.Length > 0 ? known[known.Length / 2] : _options.DefaultStepDuration.TotalSeconds;
+        var now = NowMs();
+        var inputs = new List<WorkflowPlanner.Input>(run.Submission.Steps.Count);
+        entry.PlannedDuration.Clear();
+        foreach (var step in run.Submission.Steps)
+        {
+            var predicted = entry.Predictions.TryGetValue(step.Id, out var p) && double.IsFinite(p.DurationSeconds) ? (p.DurationSeconds, p.DurationSource) : (fallback, DurationDefault);
+            var state = run.Step(step.Id).State;
+            var duration = predicted;
+            if (state == WorkflowStepState.Succeeded && entry.ActualSeconds.TryGetValue(step.Id, out var actual))
+            {
+                duration = (actual, DurationActual);
+            }
+            else if (state == WorkflowStepState.Running && entry.StartedAtMs.TryGetValue(step.Id, out var began) && (now - began) / 1000.0 > predicted.Item1)
+            {
+                duration = ((now - began) / 1000.0, DurationRunning);
+            }
+
+            entry.PlannedDuration[step.Id] = duration;
+            inputs.Add(new WorkflowPlanner.Input(step.Id, step.DependsOn ?? [], duration.Item1));
+        }
+
+        entry.Plan = WorkflowPlanner.Compute(inputs);
+    }
+
+    /// <summary>
+    /// Ready steps in the order the broker should serve them: the critical path first, then least slack, then the
+    /// longest predicted duration (the critical-path list-scheduling priority), then submission order.
+    /// </summary>
+    private static List<WorkflowStep> Ordered(RunEntry entry, IReadOnlyList<WorkflowStep> ready)
+    {
+        if (entry.Plan is not { } plan || ready.Count < 2)
+        {
+            return [.. ready];
+        }
+
+        var position = entry.Run.Submission.Steps.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        return [.. ready.OrderByDescending(s => plan.Steps.TryGetValue(s.Id, out var slot) && slot.Critical)
+            .ThenBy(s => plan.Steps.TryGetValue(s.Id, out var slot) ? slot.Slack : double.MaxValue)
+            .ThenByDescending(s => entry.PlannedDuration.TryGetValue(s.Id, out var d) ? d.Seconds : 0)
+            .ThenBy(s => position[s.Id])];
+    }
+
+    /// <summary>The memory limit the instance was started with (its burst limit when it has one), for the OOM retry's floor.</summary>
+    private double MemoryLimit(string allocationId, double reserved) =>
+        _broker.FindAllocation(allocationId) is { Limits: { } limits } ? limits.MemoryMiB : reserved;
 
     /// <summary>Step hints <c>label.{key}</c> = value become required node labels.</summary>
     public const string LabelHintPrefix = "label.";
@@ -588,7 +772,36 @@ internal sealed partial class WorkflowService : IDisposable
         await _mqtt.Connection.PublishAsync(_topics.WorkflowStatus(entry.Run.RunId), payload, retain: true, cancellationToken);
     }
 
-    private static WorkflowRunStatus Status(RunEntry entry) => entry.Run.ToStatus(entry.UpdatedAtMs);
+    private static WorkflowRunStatus Status(RunEntry entry)
+    {
+        var status = entry.Run.ToStatus(entry.UpdatedAtMs);
+        if (entry.Plan is not { } plan)
+        {
+            return status;
+        }
+
+        return status with
+        {
+            Steps = [.. status.Steps.Select(s => entry.Predictions.TryGetValue(s.StepId, out var p) && plan.Steps.TryGetValue(s.StepId, out var slot)
+                ? s with { Forecast = ForecastOf(entry, p, slot) }
+                : s)],
+            CriticalPath = plan.CriticalPath,
+            PredictedMakespanSeconds = Math.Round(plan.MakespanSeconds, 3),
+        };
+    }
+
+    private static StepForecast ForecastOf(RunEntry entry, StepPrediction p, WorkflowPlanner.Slot slot)
+    {
+        var profile = p.Profile;
+        var interval = profile.ConfidenceInterval;
+        var (seconds, source) = entry.PlannedDuration.GetValueOrDefault(p.StepId, (p.DurationSeconds, p.DurationSource));
+        return new StepForecast(
+            Math.Round(profile.Cpu, 1), Math.Round(profile.Memory, 1), Math.Round(profile.NetworkBandwidth, 1),
+            Math.Round(interval.Cpu.Lower, 1), Math.Round(interval.Cpu.Upper, 1), Math.Round(interval.Memory.Lower, 1), Math.Round(interval.Memory.Upper, 1),
+            interval.Level, profile.Model, Math.Round(seconds, 3), source,
+            Math.Round(slot.EarliestStart, 3), Math.Round(slot.Slack, 3), slot.Critical,
+            p.PackShare < 1 ? Math.Round(profile.Cpu * p.PackShare, 1) : null);
+    }
 
     private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -621,6 +834,19 @@ internal sealed partial class WorkflowService : IDisposable
 
         /// <summary>The header changed (it finished) and is not stored yet.</summary>
         public bool HeaderChanged { get; set; }
+        /// <summary>Each step's latest prediction (from submission on; revised when it becomes ready).</summary>
+        public Dictionary<string, StepPrediction> Predictions { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The duration each step counts with in the current plan, and its source.</summary>
+        public Dictionary<string, (double Seconds, string Source)> PlannedDuration { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>When each step's current attempt was placed (this controller's lifetime only).</summary>
+        public Dictionary<string, long> StartedAtMs { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Measured wall seconds of the steps that succeeded.</summary>
+        public Dictionary<string, double> ActualSeconds { get; } = new(StringComparer.Ordinal);
+
+        public WorkflowPlanner.Plan? Plan { get; set; }
         public double CoreSeconds { get; private set; }
         public double GiBSeconds { get; private set; }
 
@@ -636,3 +862,6 @@ internal sealed partial class WorkflowService : IDisposable
         }
     }
 }
+
+/// <summary>A step's prediction: the profile it is expected to reserve, its predicted duration (NaN when unknown) and source, and the CPU share it may be packed to.</summary>
+internal sealed record StepPrediction(string StepId, PredictionProfile Profile, double DurationSeconds, string DurationSource, double PackShare);

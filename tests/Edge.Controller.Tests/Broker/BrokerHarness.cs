@@ -21,6 +21,9 @@ internal sealed class BrokerHarness
     public FakeTimeProvider Time { get; }
     public FakeProfileSource Profiles { get; } = new();
     public RecordingPublisher Publisher { get; } = new();
+
+    /// <summary>Nodes' reported load (none until a test sets it).</summary>
+    public FakeNodeLoad Load { get; } = new();
     public ResourceBroker Broker { get; private set; }
 
     /// <summary>What the broker may start: the system's own binaries the tests name (the product default allows only the bundled workload).</summary>
@@ -69,5 +72,16 @@ internal sealed class BrokerHarness
         Time,
         NullLogger<ResourceBroker>.Instance,
         new BrokerMetrics(),
-        Launch);
+        Launch,
+        Load);
+}
+
+/// <summary>A settable <see cref="INodeLoad"/>.</summary>
+internal sealed class FakeNodeLoad : INodeLoad
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, NodeLoad> _loads = new(StringComparer.Ordinal);
+
+    public void Set(string nodeId, double cpuCores, double memoryUsedMiB, long timestampMs) => _loads[nodeId] = new NodeLoad(cpuCores, memoryUsedMiB, timestampMs);
+
+    public NodeLoad? Load(string nodeId) => _loads.TryGetValue(nodeId, out var load) ? load : null;
 }

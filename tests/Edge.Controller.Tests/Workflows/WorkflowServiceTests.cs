@@ -91,6 +91,71 @@ public sealed class WorkflowServiceTests
     }
 
     [Fact]
+    public async Task Plan_EveryStepIsPredictedAtSubmission_CriticalPathFromLearnedDurations_RevisedByActuals()
+    {
+        using var dir = new TempDirectory();
+        await using var controller = await TestController.StartAsync(dir.Path, extra: new Dictionary<string, string?> { ["Controller:Workflows:AllowedCommands:0"] = Allowed });
+        await using var node = await SimulatedNode.StartAsync(controller, TestController.NodeA);
+        await Poll.UntilAsync(() => controller.Get<Edge.Controller.Broker.ResourceBroker>().GetNodes().Any(n => n.Online), "the node is known to the broker");
+        var diamond = new WorkflowSubmission { WorkflowId = "plan", Steps = [Step("a"), Step("b", "a"), Step("c", "a"), Step("d", "b", "c")] };
+        var seconds = new Dictionary<string, double> { ["ws/a"] = 2, ["ws/b"] = 20, ["ws/c"] = 3, ["ws/d"] = 1 };
+
+        async Task<string> RunAsync(int firstStart)
+        {
+            var (status, body) = await SubmitAsync(controller, diamond);
+            Assert.Equal(HttpStatusCode.Created, status);
+            var runId = body.GetProperty("runId").GetString()!;
+            var started = firstStart;
+            while (controller.Get<WorkflowService>().Get(runId)!.State != WorkflowStepState.Succeeded)
+            {
+                var start = (await node.WaitStartAsync(started++)).Start!;
+                await node.PublishEventAsync(NodeEventKind.InstanceExited, start.InstanceId, 0, new Dictionary<string, double> { ["duration_s"] = seconds[start.ComponentId], ["peak_memory_mib"] = 50, ["cpu_seconds"] = 0.5 });
+                if (start.ComponentId == "ws/d")
+                {
+                    await Poll.UntilAsync(() => controller.Get<WorkflowService>().Get(runId)!.State == WorkflowStepState.Succeeded, "the run succeeded");
+                }
+            }
+
+            return runId;
+        }
+
+        // First run: nothing is known; every step, pending ones included, has a forecast from the moment it is submitted.
+        var (_, submitted) = await SubmitAsync(controller, diamond with { RunId = "plan-first" });
+        var atSubmission = submitted.GetProperty("status");
+        Assert.All(atSubmission.GetProperty("steps").EnumerateArray(), s =>
+        {
+            var forecast = s.GetProperty("forecast");
+            Assert.True(forecast.GetProperty("cpuMillicores").GetDouble() > 0);
+            Assert.True(forecast.GetProperty("memoryMiB").GetDouble() > 0);
+            Assert.Equal("default", forecast.GetProperty("durationSource").GetString());
+        });
+        Assert.Equal("pending", atSubmission.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("stepId").GetString() == "d").GetProperty("state").GetString(), ignoreCase: true);
+        Assert.Equal(3, atSubmission.GetProperty("criticalPath").GetArrayLength());
+        await controller.Get<WorkflowService>().CancelAsync("plan-first", "test", TestContext.Current.CancellationToken);
+
+        var first = await RunAsync(firstStart: 2);
+        var done = controller.Get<WorkflowService>().Get(first)!;
+        Assert.All(done.Steps, s => Assert.Equal("actual", s.Forecast!.DurationSource));
+        Assert.Equal(["a", "b", "d"], done.CriticalPath);
+        Assert.Equal(23, done.PredictedMakespanSeconds!.Value, 3);
+
+        // Second run: durations come from the ledger; the plan at submission already knows b is the long branch.
+        var (_, second) = await SubmitAsync(controller, diamond with { RunId = "plan-second" });
+        var plan = JsonSerializer.Deserialize(second.GetProperty("status").GetRawText(), EdgeJsonContext.Default.WorkflowRunStatus)!;
+        Assert.Equal(["a", "b", "d"], plan.CriticalPath);
+        Assert.Equal(23, plan.PredictedMakespanSeconds!.Value, 3);
+        var c = plan.Steps.Single(s => s.StepId == "c").Forecast!;
+        Assert.Equal("history", c.DurationSource);
+        Assert.Equal(3, c.DurationSeconds, 3);
+        Assert.Equal(17, c.SlackSeconds, 3);
+        Assert.False(c.Critical);
+        Assert.True(plan.Steps.Single(s => s.StepId == "b").Forecast!.Critical);
+        var api = JsonDocument.Parse(await controller.Http.GetStringAsync("/api/workflows/plan-second", TestContext.Current.CancellationToken)).RootElement;
+        Assert.Equal("b", api.GetProperty("criticalPath")[1].GetString());
+        controller.AssertNoErrorsLogged();
+    }
+
+    [Fact]
     public async Task MqttSubmission_FromASubmitterUser_StartsARun_WrongPasswordIsRefused()
     {
         using var dir = new TempDirectory();

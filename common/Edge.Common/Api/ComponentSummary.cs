@@ -20,4 +20,5 @@ public sealed record ComponentSummary(
     int CpuUnderPredicted,
     int MemoryUnderPredicted,
     PredictionProfile? NextPrediction,
-    IReadOnlyList<RunRecord> RecentRuns);
+    IReadOnlyList<RunRecord> RecentRuns,
+    ForecasterChoice? Forecaster = null);

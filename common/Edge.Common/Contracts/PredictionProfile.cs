@@ -17,6 +17,11 @@ public sealed record PredictionProfile : IWireMessage
     // A property missing from the JSON reaches init as null (the source generator does not keep initializers,
     // dotnet/runtime#84484); the default stands instead. An explicit null is refused by RespectNullableAnnotations.
     public string Model { get; init => field = value ?? ""; } = "";
+    /// <summary>
+    /// Version of that model: Edge's model version, the controller's LSTM version (+1 per promotion), 1 for the
+    /// per-series statistical models; 0 when no model produced it (fallback, hint, fixed).
+    /// </summary>
+    public int ModelVersion { get; init; }
     public long GeneratedAtMs { get; init; }
     /// <summary>How long ahead the profile holds, in seconds.</summary>
     public double HorizonSeconds { get; init; }

@@ -12,6 +12,7 @@ using Edge.Controller.Mqtt;
 using Edge.Controller.Nodes;
 using Edge.Controller.Operations;
 using Edge.Controller.Options;
+using Edge.Controller.Forecasters;
 using Edge.Controller.Profiles;
 using Edge.Controller.Security;
 using Edge.Controller.State;
@@ -138,7 +139,13 @@ internal static class ControllerHost
         services.AddSingleton<IValidateOptions<ComponentProfilerOptions>, ProfilerOptionsValidator>();
         services.AddOptions<LearningOptions>().Bind(configuration.GetSection(ForecastSection))
             .Validate(o => o.LearningRate is > 0 and <= 1, $"{ForecastSection}:LearningRate must be in (0, 1]").ValidateOnStart();
+        services.AddOptions<ForecasterChoiceOptions>().Bind(configuration.GetSection(ForecasterChoiceOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ForecasterChoiceOptions>>(new ForecastersValidator<ForecasterChoiceOptions>(o => o.Validate()));
+        services.AddOptions<LiveLstmOptions>().Bind(configuration.GetSection(LiveLstmOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LiveLstmOptions>>(new ForecastersValidator<LiveLstmOptions>(o => o.Validate()));
         services.AddSingleton<Forecaster>();
+        services.AddHostedService<ForecasterSelectionService>();
+        services.AddHostedService<LstmRetrainService>();
         services.AddOptions<RetrainOptions>().Bind(configuration.GetSection(RetrainOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<RetrainService>();
         services.AddOptions<ProfileFloorOptions>().Bind(configuration.GetSection(ProfileFloorOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();

@@ -16,7 +16,7 @@ namespace Edge.Controller.Profiles;
 /// </summary>
 internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<ProfileFloorOptions> floors, MqttIngest mqtt, EdgeTopics topics) : IProfileSource
 {
-    private readonly ConcurrentDictionary<string, (double Cpu, double Memory, double Network)> _published = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (double Cpu, double Memory, double Network, string Model, int Version)> _published = new(StringComparer.Ordinal);
 
     public async ValueTask<PredictionProfile?> GetProfileAsync(
         string componentId,
@@ -38,6 +38,7 @@ internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<Profi
                 Memory = Math.Max(memoryHint ?? profile.Memory, floors.Value.MinMemoryMiB),
                 NetworkBandwidth = NetworkFloor(networkHint ?? profile.NetworkBandwidth),
                 Model = "fixed",
+                ModelVersion = 0,
             };
             await PublishIfChangedAsync(profile, cancellationToken);
             return profile;
@@ -52,6 +53,7 @@ internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<Profi
                 Memory = memoryHint ?? profile.Memory,
                 NetworkBandwidth = networkHint ?? profile.NetworkBandwidth,
                 Model = "hint",
+                ModelVersion = 0,
             };
         }
 
@@ -81,7 +83,7 @@ internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<Profi
     /// <summary>Retains the component's latest forecast on <c>{prefix}/v1/components/{component}/prediction</c> when it changed.</summary>
     private async Task PublishIfChangedAsync(PredictionProfile profile, CancellationToken cancellationToken)
     {
-        var key = (profile.Cpu, profile.Memory, profile.NetworkBandwidth);
+        var key = (profile.Cpu, profile.Memory, profile.NetworkBandwidth, profile.Model, profile.ModelVersion);
         if (!mqtt.IsConnected || (_published.TryGetValue(profile.ComponentId, out var last) && last == key))
         {
             return;

@@ -1,4 +1,5 @@
 using Edge.Common.Contracts;
+using Edge.Controller.Forecasters;
 using Edge.Controller.Options;
 using Edge.Models;
 using Edge.Models.Forecasting;
@@ -10,16 +11,27 @@ namespace Edge.Controller.Profiles;
 /// <summary>
 /// The controller's forecaster: a <see cref="ComponentProfiler"/> over the configured recommender, with Edge's
 /// model loaded from <c>{DataDirectory}/models</c> (saved there by <see cref="RetrainService"/>; the built-in default
-/// until then). <see cref="Replace"/> swaps in a retrained model and replays the run history into it. Thread-safe.
+/// until then), and a forecaster chosen per component among the candidates (<see cref="ForecasterSelection"/>:
+/// the configured one, <c>ets</c>, <c>sarima</c>, and the controller's own LSTM once one is trained,
+/// <see cref="LiveLstm"/>). <see cref="Replace"/> swaps in a retrained Edge model and replays the run history into it.
+/// Every profile names its model and that model's version. Thread-safe.
 /// </summary>
 internal sealed partial class Forecaster
 {
     private readonly ComponentProfilerOptions _options;
     private readonly TimeProvider _time;
     private readonly double _learningRate;
+    private readonly Dictionary<string, IRecommender> _statistical;
     private ComponentProfiler _current;
 
-    public Forecaster(IOptions<ComponentProfilerOptions> options, IOptions<LearningOptions> learning, IOptions<ControllerOptions> controller, TimeProvider time, ILogger<Forecaster> logger)
+    public Forecaster(
+        IOptions<ComponentProfilerOptions> options,
+        IOptions<LearningOptions> learning,
+        IOptions<ControllerOptions> controller,
+        TimeProvider time,
+        ILogger<Forecaster> logger,
+        IOptions<ForecasterChoiceOptions>? choice = null,
+        IOptions<LiveLstmOptions>? lstm = null)
     {
         _learningRate = learning.Value.LearningRate;
         _options = options.Value;
@@ -39,19 +51,101 @@ internal sealed partial class Forecaster
             }
         }
 
+        Selection = new ForecasterSelection(choice?.Value ?? new ForecasterChoiceOptions(), time);
+        var registry = RecommenderRegistry.CreateDefault();
+        _statistical = Selection.Options.CandidateNames()
+            .Where(n => n is "ets" or "sarima")
+            .ToDictionary(n => n, n => registry.Find(n)!, StringComparer.Ordinal);
+        var lstmOptions = lstm?.Value ?? new LiveLstmOptions();
+        if (lstmOptions.Enabled && Selection.Options.CandidateNames().Contains("lstm"))
+        {
+            Lstm = new LiveLstm(lstmOptions, Path.Combine(ModelDirectory, "lstm"));
+            try
+            {
+                if (Lstm.LoadCurrent())
+                {
+                    LogLstmLoaded(logger, Lstm.Current!.Version, Lstm.Directory);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException or System.Text.Json.JsonException or ArgumentException or UnauthorizedAccessException)
+            {
+                LogLstmUnreadable(logger, Lstm.Directory, ex.Message);
+            }
+        }
+
         Model = model;
         _current = Build(model);
+        if (Lstm is not null)
+        {
+            Lstm.Changed += () => Volatile.Read(ref _current).InvalidateAll();
+        }
     }
 
-    /// <summary>Where the retrained model is saved.</summary>
+    /// <summary>Where the retrained models are saved.</summary>
     public string ModelDirectory { get; }
 
     /// <summary>Edge's model in use.</summary>
     public EdgeModel Model { get; private set; }
 
-    public void Record(ComponentRun run) => Volatile.Read(ref _current).Record(run);
+    /// <summary>The per-component choice of forecaster.</summary>
+    public ForecasterSelection Selection { get; }
 
-    public PredictionProfile Predict(string componentId, ComponentContext context) => Volatile.Read(ref _current).Predict(componentId, context);
+    /// <summary>The controller's LSTM (null when disabled or not a candidate).</summary>
+    public LiveLstm? Lstm { get; }
+
+    /// <summary>Name of the configured (base) recommender: what new components start with.</summary>
+    public string BaseName => Volatile.Read(ref _current).Recommender.Name;
+
+    public void Record(ComponentRun run)
+    {
+        Volatile.Read(ref _current).Record(run);
+        Selection.RunRecorded(run.ComponentId);
+    }
+
+    public PredictionProfile Predict(string componentId, ComponentContext context)
+    {
+        var profile = Volatile.Read(ref _current).Predict(componentId, context);
+        return profile with { ModelVersion = VersionOf(BaseModelName(profile.Model)) };
+    }
+
+    /// <summary>The choice, its version and every candidate's held-out score, for the API.</summary>
+    public Edge.Common.Api.ForecasterChoice Describe(string componentId) => Selection.Describe(componentId, BaseName, VersionOf);
+
+    /// <summary>Version of a model by name: Edge's model version, the LSTM's, 1 for the statistical models, 0 for none.</summary>
+    public int VersionOf(string model) => model switch
+    {
+        _ when model == BaseName => model == RecommenderRegistry.DefaultName ? Model.ModelVersion : 1,
+        "lstm" => Lstm?.Current?.Version ?? 0,
+        "ets" or "sarima" => 1,
+        _ => 0,
+    };
+
+    /// <summary>Scores the components due (at most <paramref name="max"/>); returns how many changed forecaster.</summary>
+    public int RescoreDue(int max, CancellationToken cancellationToken)
+    {
+        var changed = 0;
+        foreach (var id in Selection.Due(max))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            changed += Rescore(id, cancellationToken) ? 1 : 0;
+        }
+
+        return changed;
+    }
+
+    /// <summary>Scores one component's candidates now; true when its forecaster changed.</summary>
+    public bool Rescore(string componentId, CancellationToken cancellationToken = default)
+    {
+        var profiler = Volatile.Read(ref _current);
+        var runs = profiler.RunsOf(componentId);
+        if (!Selection.Rescore(componentId, runs, Candidates(profiler), cancellationToken))
+        {
+            return false;
+        }
+
+        profiler.Invalidate(componentId);
+        return true;
+    }
 
     /// <summary>Uses <paramref name="model"/> from now on; <paramref name="history"/> is replayed into it first.</summary>
     public void Replace(EdgeModel model, IEnumerable<ComponentRun> history)
@@ -66,11 +160,60 @@ internal sealed partial class Forecaster
         Volatile.Write(ref _current, next);
     }
 
+    private List<(string Name, int Version, IRecommender? Recommender)> Candidates(ComponentProfiler profiler)
+    {
+        var list = new List<(string, int, IRecommender?)> { (profiler.Recommender.Name, VersionOf(profiler.Recommender.Name), profiler.Recommender) };
+        if (!Selection.Options.Enabled)
+        {
+            return list;
+        }
+
+        foreach (var name in Selection.Options.CandidateNames())
+        {
+            if (name == "lstm")
+            {
+                if (Lstm is not null)
+                {
+                    list.Add((name, Lstm.Current?.Version ?? 0, Lstm.Current));
+                }
+            }
+            else if (_statistical.TryGetValue(name, out var r) && name != profiler.Recommender.Name)
+            {
+                list.Add((name, 1, r));
+            }
+        }
+
+        return list;
+    }
+
+    private ChosenForecaster? Choose(string componentId)
+    {
+        if (!Selection.Options.Enabled || Selection.ChosenName(componentId) is not { } name)
+        {
+            return null;
+        }
+
+        IRecommender? recommender = name == "lstm" ? Lstm?.Current : _statistical.GetValueOrDefault(name);
+        if (recommender is null)
+        {
+            return null;
+        }
+
+        var runs = recommender is RunPeakLstm lstm ? Math.Min(lstm.RunsRead, Selection.Options.MaxRunsRead) : Selection.Options.MaxRunsRead;
+        return new ChosenForecaster(recommender, recommender.DefaultKnob, runs);
+    }
+
+    private static string BaseModelName(string model)
+    {
+        var plus = model.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? model : model[..plus];
+    }
+
     private ComponentProfiler Build(EdgeModel model)
     {
         var registry = RecommenderRegistry.CreateDefault();
         registry.Add(model.CreateRecommender(_learningRate));
-        return new ComponentProfiler(_options, _time, registry);
+        return new ComponentProfiler(_options, _time, registry) { Chooser = Choose };
     }
 
     [LoggerMessage(EventId = 6501, Level = LogLevel.Information, Message = "Forecasting with Edge model version {Version} from {Directory}")]
@@ -78,4 +221,10 @@ internal sealed partial class Forecaster
 
     [LoggerMessage(EventId = 6502, Level = LogLevel.Warning, Message = "The saved model in {Directory} cannot be read ({Error}); using the built-in default")]
     private static partial void LogModelUnreadable(ILogger logger, string directory, string error);
+
+    [LoggerMessage(EventId = 6503, Level = LogLevel.Information, Message = "LSTM version {Version} loaded from {Directory}")]
+    private static partial void LogLstmLoaded(ILogger logger, int version, string directory);
+
+    [LoggerMessage(EventId = 6504, Level = LogLevel.Warning, Message = "The saved LSTM in {Directory} cannot be read ({Error}); it is retrained from the run history")]
+    private static partial void LogLstmUnreadable(ILogger logger, string directory, string error);
 }

@@ -77,12 +77,12 @@ internal static class WorkflowEndpoints
     {
         if (ledger.Summary(id) is { } summary)
         {
-            return TypedResults.Json(summary, ApiJson.Edge.ComponentSummary);
+            return TypedResults.Json(summary with { Forecaster = profiler.Describe(id) }, ApiJson.Edge.ComponentSummary);
         }
 
         // Never run yet: say so, with what it would be given now (from similar components or the fallback).
         var next = profiler.Predict(id, new ComponentContext());
-        return TypedResults.Json(new ComponentSummary(id, 0, 0, 0, 0, null, null, null, null, 0, 0, next, []), ApiJson.Edge.ComponentSummary);
+        return TypedResults.Json(new ComponentSummary(id, 0, 0, 0, 0, null, null, null, null, 0, 0, next, [], profiler.Describe(id)), ApiJson.Edge.ComponentSummary);
     }
 
     private static IResult Error(int status, string message) => ApiProblems.Result(status, message);

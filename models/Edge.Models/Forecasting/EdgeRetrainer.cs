@@ -85,7 +85,7 @@ public sealed class EdgeRetrainer
             if (Replay([.. group], model, cancellationToken) is { } m)
             {
                 per[group.Key] = (m.SlackPercent, m.ViolationPercent);
-                cost += m.SlackPercent + (_options.ViolationPenalty * Math.Max(0, m.ViolationPercent - _options.TargetFor(group.Key)));
+                cost += HeldOutScoring.Cost(m, _options.TargetFor(group.Key), _options.ViolationPenalty);
             }
         }
 

@@ -42,6 +42,40 @@ public sealed class ComponentProfiler
         _cache = new PredictionCache(timeProvider, options.CacheTtl);
     }
 
+    /// <summary>
+    /// Chooses the forecaster of a component's own history (null from it, or no chooser: the configured recommender).
+    /// Borrowed histories (never-seen components) always use the configured one. Set it before predicting; after the
+    /// choice for a component changes, <see cref="Invalidate"/> it.
+    /// </summary>
+    public Func<string, ChosenForecaster?>? Chooser { get; set; }
+
+    /// <summary>The configured recommender (what new components and borrowed histories are forecast with).</summary>
+    public IRecommender Recommender => _recommender;
+
+    /// <summary>Drops the component's cached predictions (e.g. after its forecaster changed).</summary>
+    public void Invalidate(string componentId) => _cache.Invalidate(componentId);
+
+    /// <summary>Drops every cached prediction (e.g. after a shared model changed).</summary>
+    public void InvalidateAll() => _cache.Clear();
+
+    /// <summary>A copy of the component's own runs in start order (empty when it has none).</summary>
+    public IReadOnlyList<ComponentRun> RunsOf(string componentId)
+    {
+        lock (_gate)
+        {
+            return _runs.TryGetValue(componentId, out var list) ? [.. list] : [];
+        }
+    }
+
+    /// <summary>Every component with runs of its own.</summary>
+    public IReadOnlyList<string> Components()
+    {
+        lock (_gate)
+        {
+            return [.. _runs.Keys];
+        }
+    }
+
     /// <summary>Number of predictions currently cached.</summary>
     public int CachedPredictions => _cache.Count;
 
@@ -171,11 +205,22 @@ public sealed class ComponentProfiler
 
     private PredictionProfile FromHistory(string componentId, List<ComponentRun> runs, bool borrowed)
     {
+        var recommender = _recommender;
         var knob = _options.Knob ?? _recommender.DefaultKnob;
+        if (!borrowed && Chooser?.Invoke(componentId) is { } chosen)
+        {
+            recommender = chosen.Recommender;
+            knob = chosen.Knob;
+            if (chosen.MaxRuns > 0 && runs.Count > chosen.MaxRuns)
+            {
+                runs = runs[^chosen.MaxRuns..];
+            }
+        }
+
         var now = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
         Recommendation For(ResourceKind resource, Func<ComponentRun, double> value)
         {
-            var state = _recommender.CreateState(resource, knob);
+            var state = recommender.CreateState(resource, knob);
             foreach (var run in runs)
             {
                 state.ObserveRun(run.StartedAtS, value(run));
@@ -199,7 +244,7 @@ public sealed class ComponentProfiler
                 new IntervalBounds(cpu.Lower * 1000, cpu.Upper * 1000),
                 new IntervalBounds(memory.Lower, memory.Upper),
                 new IntervalBounds(network.Lower, network.Upper)),
-            Model = borrowed ? $"{_recommender.Name}+similar" : _recommender.Name,
+            Model = borrowed ? $"{recommender.Name}+similar" : recommender.Name,
             GeneratedAtMs = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
             HorizonSeconds = _options.HorizonSeconds,
         };

@@ -52,6 +52,14 @@ internal sealed class PredictionCache(TimeProvider timeProvider, TimeSpan ttl)
         }
     }
 
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _entries.Clear();
+        }
+    }
+
     public int Count
     {
         get

@@ -72,6 +72,13 @@ internal sealed class LstmFleetState : IRecommenderState
         }
     }
 
+    /// <summary>
+    /// A run series (workflow tasks: one peak per task, the tasks of a run sharing a timestamp) is read as a sequence
+    /// of tasks, each one second after the previous when they share a start, so a window is 12 consecutive tasks.
+    /// </summary>
+    public void ObserveRun(long timestampS, double peak) =>
+        Observe(_count > 0 && timestampS <= _timestamps[_count - 1] ? _timestamps[_count - 1] + 1 : timestampS, peak);
+
     public Recommendation Recommend(long nowS, long horizonS)
     {
         if (_count == 0)

@@ -55,6 +55,26 @@ public sealed class LstmFleetRecommenderTests
     }
 
     [Fact]
+    public void ObserveRun_TasksSharingAStart_AreAllKeptAndLimitCoversTheirLevel()
+    {
+        using var model = new LstmRecommender(TinyOptions.Create(epochs: 1), loadDefault: false);
+        var fleet = new LstmFleetRecommender(() => model);
+        fleet.Fit(SyntheticSeries.Many(2, 3, 0.1, seed: 5), null, TestContext.Current.CancellationToken);
+        var state = fleet.CreateState(ResourceKind.Memory, 100);
+        var start = SyntheticSeries.Start;
+        for (var run = 0; run < 5; run++)
+        {
+            for (var task = 0; task < 40; task++)
+            {
+                state.ObserveRun(start + (run * 3600), 1000 + (10 * (task % 5)));
+            }
+        }
+
+        var r = state.Recommend(start + (5 * 3600), 3600);
+        Assert.InRange(r.Limit, 1040, 2000); // at a high λ, at least the tasks' peak: none was dropped as out of order
+    }
+
+    [Fact]
     public void CreateState_NonPositiveLambda_Throws()
     {
         using var model = new LstmRecommender(TinyOptions.Create(), loadDefault: false);

@@ -33,7 +33,9 @@ public sealed class RecommenderRegistry
         registry.Add(new RecentMaxRecommender());
         registry.Add(new SeasonalNaiveRecommender());
         registry.Add(new EdgeRecommender());
-        registry.Add(new DeferredLstmRecommender());
+        var lstm = new DeferredLstmRecommender();
+        registry.Add(lstm);
+        registry.Add(new LstmFleetRecommender(() => lstm.Inner));
         registry.Add(new VpaRecommender(floors: false));
         registry.Add(new EdgeRecommender(EdgeOptions.Default with { MemoryFloorMiB = VpaConstants.MinMemoryMiB }, "edge-floor"));
         registry.Add(new EdgeRecommender(EdgeOptions.Default with { MemoryPeakWindowS = 3 * 86400 }, "edge-peak"));

@@ -19,4 +19,10 @@ public sealed record UsageSeries(string Id, ResourceKind Resource, long[] Timest
     /// not say. States implementing <see cref="ISizedRunState"/> use it to set a limit per run.
     /// </summary>
     public double[]? InputBytes { get; init; }
+
+    /// <summary>
+    /// Work announced for this series (<see cref="Signals.WorkSignal"/>), in order of announcement; null when none.
+    /// The backtest makes an extra decision at each announcement and delivers it to states that take signals.
+    /// </summary>
+    public IReadOnlyList<Signals.WorkSignal>? Signals { get; init; }
 }

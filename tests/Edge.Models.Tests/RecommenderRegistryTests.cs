@@ -20,7 +20,7 @@ public sealed class RecommenderRegistryTests
         registry.Add(new Backtest.ConstantRecommender(1));
 
         Assert.NotNull(registry.Find("constant"));
-        Assert.Equal(20, registry.Resolve(null, out _).Count);
+        Assert.Equal(21, registry.Resolve(null, out _).Count);
     }
 
     [Fact]
@@ -33,6 +33,9 @@ public sealed class RecommenderRegistryTests
         Assert.False(lstm.IsLoaded);
         Assert.Equal(0.95, lstm.DefaultKnob);
         Assert.Contains(0.5, lstm.SweepKnobs);
+        var fleet = registry.Find("lstm-fleet")!;
+        Assert.Equal(2, fleet.DefaultKnob);
+        Assert.Contains(1000, fleet.SweepKnobs);
         Assert.False(lstm.IsLoaded);
     }
 }

@@ -34,4 +34,6 @@ namespace Edge.Common.Api;
 [JsonSerializable(typeof(CordonRequest))]
 [JsonSerializable(typeof(DrainRequest))]
 [JsonSerializable(typeof(InstanceOutput))]
+[JsonSerializable(typeof(WorkAnnouncement))]
+[JsonSerializable(typeof(IReadOnlyList<WorkAnnouncement>))]
 public sealed partial class EdgeApiJsonContext : JsonSerializerContext;

@@ -24,4 +24,5 @@ namespace Edge.Common.Contracts;
 [JsonSerializable(typeof(WorkflowSubmission))]
 [JsonSerializable(typeof(WorkflowRunStatus))]
 [JsonSerializable(typeof(OutputChunk))]
+[JsonSerializable(typeof(WorkAnnouncement))]
 public sealed partial class EdgeJsonContext : JsonSerializerContext;

@@ -6,7 +6,7 @@ namespace Edge.Common.Contracts;
 /// The MQTT topic tree of docs/design.md under a configurable prefix (default <c>edge</c>):
 /// <c>{prefix}/v1/nodes/{node}/{status|metrics|events|commands|output}</c>, <c>{prefix}/v1/workflows/submit</c>,
 /// <c>{prefix}/v1/workflows/{run}/status</c>, <c>{prefix}/v1/components/{component}/prediction</c>,
-/// <c>{prefix}/v1/decisions</c>.
+/// <c>{prefix}/v1/decisions</c>, <c>{prefix}/v1/signals</c> (announced work).
 /// </summary>
 public sealed class EdgeTopics
 {
@@ -41,6 +41,9 @@ public sealed class EdgeTopics
     public string WorkflowStatus(string run) => $"{Root}/workflows/{Segment(run)}/status";
     public string ComponentPrediction(string component) => $"{Root}/components/{EscapeComponent(component)}/prediction";
     public string Decisions => $"{Root}/decisions";
+
+    /// <summary>Where integrations announce upcoming work (<see cref="WorkAnnouncement"/>).</summary>
+    public string Signals => $"{Root}/signals";
 
     /// <summary>Filter matching one kind of topic on every node, e.g. <c>edge/v1/nodes/+/metrics</c>.</summary>
     public string AllNodes(NodeTopicKind kind) => $"{Root}/nodes/+/{KindName(kind)}";

@@ -56,6 +56,7 @@ internal static class ControllerHost
         ControllerApi.Map(app);
         app.MapBrokerEndpoints();
         app.MapWorkflowEndpoints();
+        Signals.SignalEndpoints.MapSignalEndpoints(app);
         app.MapTokenEndpoints();
         app.MapEdgeMetrics();
         app.MapOperationsEndpoints();
@@ -105,6 +106,7 @@ internal static class ControllerHost
         services.AddSingleton<StateHealth>();
         services.AddSingleton<EmbeddedBroker>();
         services.AddSingleton<MqttIngest>();
+        services.AddSingleton<Signals.SignalBoard>();
 
         // Start order: store (recovered) and writer, then the broker, then the controller's own connection.
         // Stop runs in reverse: disconnect, stop the broker (saving retained messages), drain and checkpoint.

@@ -63,6 +63,7 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
         connection.Subscribe(_topics.AllNodes(NodeTopicKind.Events));
         connection.Subscribe(_topics.AllNodes(NodeTopicKind.Output));
         connection.Subscribe(_topics.WorkflowSubmit);
+        connection.Subscribe(_topics.Signals);
         connection.MessageHandler = OnMessageAsync;
         connection.Connected = async ct =>
         {
@@ -127,6 +128,12 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
         if (message.Topic == _topics.WorkflowSubmit)
         {
             OnSubmission(message);
+            return Task.CompletedTask;
+        }
+
+        if (message.Topic == _topics.Signals)
+        {
+            OnSignal(message);
             return Task.CompletedTask;
         }
 
@@ -274,6 +281,23 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
         }
 
         _control.Post(new ControlEvent.Submission(decoded.Value, "mqtt"));
+    }
+
+    /// <summary>Announced work (<see cref="Signals.SignalBoard"/>): a malformed or invalid one is counted and logged, never kept.</summary>
+    private void OnSignal(MqttIncoming message)
+    {
+        var decoded = PayloadCodec.Decode(message.Payload, EdgeJsonContext.Default.WorkAnnouncement, _options.Ingest.MaxPayloadBytes);
+        if (!decoded.Ok)
+        {
+            Reject(Reason(decoded.Error), message.Topic, decoded.Message);
+            return;
+        }
+
+        var (kept, errors) = _services.GetRequiredService<Signals.SignalBoard>().Announce(decoded.Value, "mqtt");
+        if (kept is null)
+        {
+            Reject(RejectReason.Invalid, message.Topic, string.Join("; ", errors));
+        }
     }
 
     private static string Reason(DecodeError error) => error switch

@@ -6,7 +6,7 @@ namespace Edge.Controller.Mqtt;
 /// Per-user topic permissions of the embedded broker (DESIGN.md): the controller may do anything; a node
 /// (username = node id) may publish only to its own <c>status</c>, <c>metrics</c>, <c>events</c> and <c>output</c> topics and
 /// subscribe only to its own <c>commands</c> topic (exactly, no wildcards); a submitter may publish only on
-/// <c>workflows/submit</c> and subscribe only to run status (<c>workflows/+/status</c> or one run's).
+/// <c>workflows/submit</c> and <c>signals</c> (announced work) and subscribe only to run status (<c>workflows/+/status</c> or one run's).
 /// </summary>
 internal sealed class TopicAcl
 {
@@ -28,7 +28,7 @@ internal sealed class TopicAcl
 
         if (_credentials.IsSubmitter(username))
         {
-            return topic == _topics.WorkflowSubmit;
+            return topic == _topics.WorkflowSubmit || topic == _topics.Signals;
         }
 
         return username is not null

@@ -42,13 +42,15 @@ internal static class BacktestCommand
         var parallel = new Option<int>("--parallel") { Description = "Series processed in parallel", DefaultValueFactory = _ => 2 };
         var noSweep = new Option<bool>("--no-sweep") { Description = "Run each recommender at its default knob only" };
         var train = new Option<bool>("--train") { Description = "Fit trainable recommenders (lstm) on the tuning part first (default: their shipped models)" };
+        var signals = new Option<string?>("--signals") { Description = "Announced work as a covariate: 'bursts' synthesises announcements of each series' bursts and runs every recommender also as {name}+signals" };
+        var signalLead = new Option<string>("--signal-lead") { Description = "How long before a burst it is announced (with --signals bursts)", DefaultValueFactory = _ => "10m" };
         var example = new Option<string?>("--example") { Description = "Series id to chart (default: the first scored)" };
         var minScored = new Option<int>("--min-scored") { Description = "Skip series with fewer scored samples", DefaultValueFactory = _ => 288 };
         var priceCore = new Option<double>("--price-core-hour") { Description = "Price of a reserved core-hour", DefaultValueFactory = _ => 0.021811 };
         var priceGiB = new Option<double>("--price-gib-hour") { Description = "Price of a reserved GiB-hour", DefaultValueFactory = _ => 0.002923 };
 
         var command = new Command("backtest", "Replay a trace through the recommenders and score the limits they would have set");
-        foreach (var option in new Option[] { format, data, recommenders, step, warmup, resource, holdout, json, outDir, reportName, parallel, noSweep, example, minScored, priceCore, priceGiB, train, sizing, seeds, minInstances, taskType, methods })
+        foreach (var option in new Option[] { format, data, recommenders, step, warmup, resource, holdout, json, outDir, reportName, parallel, noSweep, example, minScored, priceCore, priceGiB, train, signals, signalLead, sizing, seeds, minInstances, taskType, methods })
         {
             command.Options.Add(option);
         }
@@ -88,7 +90,26 @@ internal static class BacktestCommand
                 return ExitCodes.InvalidArguments;
             }
 
-            return await BacktestRunner.RunAsync(request with { Train = parse.GetValue(train) }, stdout, stderr, cancellationToken);
+            double? leadSeconds = null;
+            switch (parse.GetValue(signals))
+            {
+                case null:
+                    break;
+                case "bursts":
+                    if (!DurationText.TryParse(parse.GetValue(signalLead) ?? "", out var lead, out _) || lead is null || lead < 0)
+                    {
+                        await stderr.WriteLineAsync($"--signal-lead: '{parse.GetValue(signalLead)}' is not a duration (e.g. 10m)");
+                        return ExitCodes.InvalidArguments;
+                    }
+
+                    leadSeconds = lead;
+                    break;
+                case var other:
+                    await stderr.WriteLineAsync($"--signals: unknown source '{other}' (known: bursts)");
+                    return ExitCodes.InvalidArguments;
+            }
+
+            return await BacktestRunner.RunAsync(request with { Train = parse.GetValue(train), SignalLeadSeconds = leadSeconds }, stdout, stderr, cancellationToken);
         });
         return command;
     }

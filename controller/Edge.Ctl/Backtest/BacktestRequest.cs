@@ -38,6 +38,12 @@ internal sealed record BacktestRequest
 
     public string? ExampleSeries { get; init; }
 
+    /// <summary>
+    /// Synthesise announced bursts this many seconds ahead (<c>--signals bursts</c>) and run every recommender also as
+    /// <c>{name}+signals</c>; null: no signals.
+    /// </summary>
+    public double? SignalLeadSeconds { get; init; }
+
     public int MinScored { get; init; } = 288;
 
     public double PricePerCoreHour { get; init; } = 0.021811;

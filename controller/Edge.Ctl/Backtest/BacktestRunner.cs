@@ -1,5 +1,6 @@
 using Edge.Models;
 using Edge.Models.Backtest;
+using Edge.Models.Signals;
 using Edge.Models.Traces;
 
 namespace Edge.Ctl.Backtest;
@@ -26,13 +27,22 @@ internal static class BacktestRunner
                 }
 
                 var options = Options(request, series);
+                var recommenders = request.Recommenders;
+                if (request.SignalLeadSeconds is { } leadS)
+                {
+                    series = [.. series.Select(s => AnnouncedBursts.Attach(s, (long)leadS))];
+                    var announced = series.Sum(s => s.Signals?.Count ?? 0);
+                    await stderr.WriteLineAsync($"{Lower(resource)}: {announced} bursts announced {leadS:F0} s ahead on {series.Count(s => s.Signals is { Count: > 0 })} series");
+                    recommenders = [.. recommenders, .. recommenders.Select(r => new SignalAwareRecommender(r))];
+                }
+
                 if (request.Train)
                 {
                     await FitAsync(request, series, resource, stderr, cancellationToken);
                 }
 
                 var progress = new StderrProgress(stderr, Lower(resource));
-                var result = await Task.Run(() => BacktestEngine.Run(series, request.Recommenders, options, progress, cancellationToken), cancellationToken);
+                var result = await Task.Run(() => BacktestEngine.Run(series, recommenders, options, progress, cancellationToken), cancellationToken);
                 await stderr.WriteLineAsync($"{Lower(resource)}: {result.SeriesScored} series scored, {result.SkippedSeries.Count} skipped");
                 results.Add(result);
             }
@@ -76,8 +86,14 @@ internal static class BacktestRunner
     private static async Task FitAsync(BacktestRequest request, List<UsageSeries> series, ResourceKind resource, TextWriter stderr, CancellationToken cancellationToken)
     {
         var tuning = BacktestEngine.TuningPart(series, request.Holdout);
+        var fitted = new HashSet<object>(ReferenceEqualityComparer.Instance);
         foreach (var trainable in request.Recommenders.OfType<ITrainableRecommender>())
         {
+            if (!fitted.Add(trainable.TrainingOwner))
+            {
+                continue;
+            }
+
             await stderr.WriteLineAsync($"{Lower(resource)}: fitting {trainable.Name} on the tuning part ({tuning.Count} series)");
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await Task.Run(() => trainable.Fit(tuning, null, cancellationToken), cancellationToken);

@@ -45,7 +45,22 @@ internal sealed record BlockPlan(int WarmupEnd, IReadOnlyList<(int Start, int En
 
         for (var s = warmupEnd; s < t.Length; s += options.StepSamples)
         {
-            blocks.Add((s, Math.Min(s + options.StepSamples, t.Length)));
+            var end = Math.Min(s + options.StepSamples, t.Length);
+
+            // An announcement inside the block is a decision point (the controller re-decides when work is announced),
+            // whether or not a recommender uses it, so that runs with and without signals decide at the same times.
+            var from = s;
+            foreach (var signal in series.Signals ?? [])
+            {
+                var at = Array.FindIndex(t, from, end - from, x => x >= signal.AnnouncedAtS);
+                if (at > from)
+                {
+                    blocks.Add((from, at));
+                    from = at;
+                }
+            }
+
+            blocks.Add((from, end));
         }
 
         return new BlockPlan(warmupEnd, blocks, (long)(interval * options.StepSamples), interval);

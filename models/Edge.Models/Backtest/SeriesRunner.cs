@@ -1,3 +1,5 @@
+using Edge.Models.Signals;
+
 namespace Edge.Models.Backtest;
 
 /// <summary>Runs every configuration over one series.</summary>
@@ -45,9 +47,12 @@ internal static class SeriesRunner
         var t = series.TimestampsS;
         var u = series.Values;
         var state = config.Recommender.CreateState(series.Resource, config.Knob);
-        Feed(state, series, 0, plan.WarmupEnd);
+        var nextSignal = 0;
+        Feed(state, series, 0, plan.WarmupEnd, ref nextSignal);
         foreach (var (start, end) in plan.Blocks)
         {
+            Announce(state, series, t[start], ref nextSignal);
+
             if (state is IForesightState foresight)
             {
                 foresight.Reveal(t.AsSpan(start), u.AsSpan(start), end - start);
@@ -95,7 +100,7 @@ internal static class SeriesRunner
                 }
             }
 
-            Feed(state, series, start, end);
+            Feed(state, series, start, end, ref nextSignal);
             if (firstViolation >= 0 && series.Resource == ResourceKind.Memory)
             {
                 state.ObserveViolation(t[firstViolation], violatedLimit);
@@ -103,10 +108,21 @@ internal static class SeriesRunner
         }
     }
 
-    private static void Feed(IRecommenderState state, UsageSeries series, int from, int to)
+    /// <summary>Delivers every announcement made by <paramref name="nowS"/> not delivered yet.</summary>
+    private static void Announce(IRecommenderState state, UsageSeries series, long nowS, ref int next)
+    {
+        var signals = series.Signals;
+        for (; signals is not null && next < signals.Count && signals[next].AnnouncedAtS <= nowS; next++)
+        {
+            (state as ISignalState)?.Announce(signals[next]);
+        }
+    }
+
+    private static void Feed(IRecommenderState state, UsageSeries series, int from, int to, ref int nextSignal)
     {
         for (var i = from; i < to; i++)
         {
+            Announce(state, series, series.TimestampsS[i], ref nextSignal);
             if (series.SamplesAreRuns && series.InputBytes is { } inputs && state is ISizedRunState sized)
             {
                 sized.ObserveRun(series.TimestampsS[i], series.Values[i], inputs[i]);

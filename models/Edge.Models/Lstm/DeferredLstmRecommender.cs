@@ -30,6 +30,8 @@ internal sealed class DeferredLstmRecommender : ITrainableRecommender, IDisposab
 
     public IRecommenderState CreateState(ResourceKind resource, double knob) => _inner.Value.CreateState(resource, knob);
 
+    public object TrainingOwner => _inner.Value;
+
     public void Fit(IReadOnlyList<UsageSeries> training, IProgress<double>? progress, CancellationToken cancellationToken) =>
         _inner.Value.Fit(training, progress, cancellationToken);
 

@@ -36,7 +36,11 @@ public static class ForecastBenchmark
                 "bench" => Bench(data, int.Parse(Option(args, "--vms") ?? "100", CultureInfo.InvariantCulture), options),
                 "train-default" => TrainDefault(
                     data, Option(args, "--out") ?? "models/Edge.Models/Lstm/DefaultModel",
-                    int.Parse(Option(args, "--vms") ?? "5", CultureInfo.InvariantCulture), options),
+                    int.Parse(Option(args, "--vms") ?? "5", CultureInfo.InvariantCulture), options, args.Contains("--tuning")),
+                "train-scale" => TrainScale.Run(
+                    int.Parse(Option(args, "--runs") ?? "100000", CultureInfo.InvariantCulture),
+                    int.Parse(Option(args, "--components") ?? "1000", CultureInfo.InvariantCulture),
+                    epochs > 0 ? epochs : null, threads is null ? null : int.Parse(threads, CultureInfo.InvariantCulture)),
                 _ => Usage(command),
             });
         }
@@ -200,9 +204,16 @@ public static class ForecastBenchmark
             + $"on {Environment.ProcessorCount} cores, torch threads {TorchSharp.torch.get_num_threads()}");
     }
 
-    private static int TrainDefault(string data, string output, int vms, LstmOptions options)
+    // tuning: train on the backtest's tuning part only (VMs not held out, before the held-out days; BacktestEngine.TuningPart, holdout 0.3).
+    private static int TrainDefault(string data, string output, int vms, LstmOptions options, bool tuning)
     {
         var (cpu, memory, _) = BitbrainsSample.Read(data, vms);
+        if (tuning)
+        {
+            cpu = [.. Edge.Models.Backtest.BacktestEngine.TuningPart(cpu, 0.3)];
+            memory = [.. Edge.Models.Backtest.BacktestEngine.TuningPart(memory, 0.3)];
+        }
+
         using var recommender = new LstmRecommender(options, loadDefault: false);
         var watch = Stopwatch.StartNew();
         recommender.Fit([.. cpu, .. memory], null, CancellationToken.None);
@@ -224,7 +235,7 @@ public static class ForecastBenchmark
     }
 
     /// <summary>Writing 5 to clear_refs resets the VmHWM peak (Linux 4.0+, proc(5)).</summary>
-    private static bool ResetPeakRss()
+    internal static bool ResetPeakRss()
     {
         try
         {
@@ -237,7 +248,7 @@ public static class ForecastBenchmark
         }
     }
 
-    private static double RssMib(string field)
+    internal static double RssMib(string field)
     {
         var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
         return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
@@ -251,7 +262,7 @@ public static class ForecastBenchmark
 
     private static int Usage(string command)
     {
-        Console.Error.WriteLine($"forecast: unknown command '{command}'. Usage: forecast [bench|train-default] [--data DIR] [--vms N] [--epochs N] [--threads N] [--conformal-step X] [--calibration-scores N] [--out DIR]");
+        Console.Error.WriteLine($"forecast: unknown command '{command}'. Usage: forecast [bench|train-default [--tuning]|train-scale [--runs N] [--components N]] [--data DIR] [--vms N] [--epochs N] [--threads N] [--conformal-step X] [--calibration-scores N] [--out DIR]");
         return 2;
     }
 

@@ -31,13 +31,14 @@ public sealed partial class ProtocolDocTests
                 nameof(Decision) => PayloadCodec.Decode(bytes, ctx.Decision).Message,
                 nameof(ResourceDefinition) => PayloadCodec.Decode(bytes, ctx.ResourceDefinition).Message,
                 nameof(OutputChunk) => PayloadCodec.Decode(bytes, ctx.OutputChunk).Message,
+                nameof(WorkAnnouncement) => PayloadCodec.Decode(bytes, ctx.WorkAnnouncement).Message,
                 _ => $"unknown type '{type}' in docs/protocol.md",
             };
             Assert.True(error is null, $"{type} example: {error}");
             seen.Add(type);
         }
 
-        Assert.Equal(10, seen.Count);
+        Assert.Equal(11, seen.Count);
     }
 
     internal static string RepoRoot()

@@ -17,6 +17,9 @@ public sealed class TopicAclTests
     {
         var acl = Acl();
         Assert.True(acl.MayPublish("ci", Topics.WorkflowSubmit));
+        Assert.True(acl.MayPublish("ci", Topics.Signals));
+        Assert.False(acl.MayPublish("node-a", Topics.Signals));
+        Assert.False(acl.MayPublish(null, Topics.Signals));
         Assert.False(acl.MayPublish("ci", Topics.NodeStatus("ci")));
         Assert.False(acl.MayPublish("ci", Topics.NodeEvents("node-a")));
         Assert.False(acl.MayPublish("ci", Topics.Decisions));

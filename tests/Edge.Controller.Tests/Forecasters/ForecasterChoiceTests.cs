@@ -159,7 +159,8 @@ public sealed class ForecasterChoiceTests
             Microsoft.Extensions.Options.Options.Create(new ForecasterChoiceOptions()),
             Microsoft.Extensions.Options.Options.Create(lstm));
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
-        return new FeedbackLedger(controller, forecaster, NullLogger<FeedbackLedger>.Instance, meters);
+        var state = new Edge.Controller.State.SqliteStateStore(Path.Combine(dataDirectory, "state.db"));
+        return new FeedbackLedger(state, Path.Combine(dataDirectory, "feedback"), new FeedbackOptions().KeepRunsPerComponent, forecaster, NullLogger<FeedbackLedger>.Instance, meters, ownsState: true);
     }
 
     /// <summary>Run i: high on even runs, low on odd ones, with a little deterministic noise.</summary>

@@ -41,5 +41,8 @@ internal sealed partial class ResourceBroker
 
         [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Ignored a status of node '{NodeId}': {Error}")]
         public static partial void InvalidNodeStatus(ILogger logger, string nodeId, string error);
+
+        [LoggerMessage(EventId = 5030, Level = LogLevel.Warning, Message = "The forecast for '{ComponentId}' ({Cpu:0.#}m/{Memory:0.#}MiB) is larger than every node it can run on; placing it at {FittedCpu:0.#}m/{FittedMemory:0.#}MiB, the largest node's capacity")]
+        public static partial void ForecastFittedToFleet(ILogger logger, string componentId, double cpu, double memory, double fittedCpu, double fittedMemory);
     }
 }

@@ -16,6 +16,7 @@ internal sealed partial class ResourceBroker
         }
 
         var primaryTiers = request.Tiers is { } tiers ? TierMask(tiers) : _primaryTiers;
+        profile = FitToFleet(request, profile, primaryTiers);
         var full = Demand(profile, reduced: false);
         var search = Search(request, full, primaryTiers, _options.Strategy);
         if (search.Best >= 0)
@@ -51,6 +52,43 @@ internal sealed partial class ResourceBroker
         }
 
         return Reject(id, request, profile, primaryTiers | _lowerTiers, effects, replacing, tried, search);
+    }
+
+    /// <summary>
+    /// A forecast larger than every node the request can reach is brought down to the largest one: no run of the
+    /// component can have used more than its node had, so such a forecast is an artefact of few or noisy runs (a
+    /// start-up burst learned twice and widened for a borrowed prediction), and failing the step for it would be
+    /// worse than running it on the largest node. What the step itself asks for is not lowered: its own hints
+    /// (<c>cpuMillicores</c>, <c>memoryMiB</c>, the OOM retry's <c>memoryFloorMiB</c>; with <c>fixed</c> or without)
+    /// above every node stay impossible and are refused with the node that comes closest.
+    /// </summary>
+    private PredictionProfile FitToFleet(AllocationRequest request, PredictionProfile profile, uint primaryTiers)
+    {
+        var reachable = primaryTiers | (_options.EffectiveContention.Contains(ContentionPolicy.LowerTier) ? _lowerTiers : 0);
+        var largest = _nodes.LargestCapacity(reachable);
+        if (largest.CpuNode is null && largest.MemNode is null)
+        {
+            return profile;
+        }
+
+        var hints = request.Hints;
+        var cpuCap = Math.Max(largest.Cpu, Profiles.ProfileHints.Number(hints, Profiles.ProfileHints.CpuMillicores) ?? 0);
+        var memoryCap = Math.Max(
+            largest.Mem,
+            Math.Max(Profiles.ProfileHints.Number(hints, Profiles.ProfileHints.MemoryMiB) ?? 0, Profiles.ProfileHints.Number(hints, Profiles.ProfileHints.MemoryFloorMiB) ?? 0));
+        if (profile.Cpu <= cpuCap && profile.Memory <= memoryCap)
+        {
+            return profile;
+        }
+
+        Log.ForecastFittedToFleet(_logger, request.ComponentId, profile.Cpu, profile.Memory, Math.Min(profile.Cpu, cpuCap), Math.Min(profile.Memory, memoryCap));
+        _metrics.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "fitted_to_fleet"));
+        return profile with
+        {
+            Cpu = Math.Min(profile.Cpu, cpuCap),
+            Memory = Math.Min(profile.Memory, memoryCap),
+            Model = $"{profile.Model}+fleet",
+        };
     }
 
     private AllocationOutcome? TryLowerTier(string id, AllocationRequest request, PredictionProfile profile, ResourceQuantity full, uint primaryTiers, BrokerEffects effects, Allocation? replacing, List<string> tried)

@@ -51,7 +51,7 @@ internal sealed class BrokerHarness
         }
     }
 
-    public Task<AllocationOutcome> AllocateAsync(string component, string? run = null, int priority = 0, double? timeoutSeconds = null, IReadOnlyDictionary<string, string>? labels = null, bool antiAffinity = false, string? executable = null) =>
+    public Task<AllocationOutcome> AllocateAsync(string component, string? run = null, int priority = 0, double? timeoutSeconds = null, IReadOnlyDictionary<string, string>? labels = null, bool antiAffinity = false, string? executable = null, IReadOnlyDictionary<string, string>? hints = null) =>
         Broker.AllocateAsync(new AllocationRequest
         {
             ComponentId = component,
@@ -61,6 +61,7 @@ internal sealed class BrokerHarness
             RequiredLabels = labels,
             AntiAffinity = antiAffinity,
             Executable = executable,
+            Hints = hints,
         }, TestContext.Current.CancellationToken);
 
     private ResourceBroker Create(IAllocationStore? store = null) => new(

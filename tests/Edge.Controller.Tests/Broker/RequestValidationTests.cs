@@ -16,19 +16,43 @@ public sealed class RequestValidationTests
         Assert.Contains("unknown component 'never/seen'", outcome.Reason, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task AllocateAsync_ProfileLargerThanEveryNode_IsInvalidAndNamesTheLargestNode()
+    [Theory]
+    [InlineData("cpuMillicores", "64000", "needs 64000 millicores but the largest online node", "'big', has 16000")]
+    [InlineData("memoryMiB", "900000", "needs 900000 MiB but the largest online node", "has 8192")]
+    [InlineData("memoryFloorMiB", "900000", "needs 900000 MiB but the largest online node", "has 8192")]
+    public async Task AllocateAsync_StepAsksForMoreThanEveryNode_IsInvalidAndNamesTheLargestNode(string hint, string value, string needs, string largest)
     {
         var h = new BrokerHarness();
-        h.Profiles.Add("huge", cpu: 64_000, memory: 1024);
+        // The profile is as large as the hint (the profile source raises it to the step's own ask); the other resource
+        // is larger than every node too, but only as a forecast, so it alone would have been fitted to the fleet.
+        h.Profiles.Add("huge", cpu: 64_000, memory: 900_000);
         await h.AddNodesAsync(BrokerHarness.Node("small"), BrokerHarness.Node("big", cpu: 16_000));
 
-        var outcome = await h.AllocateAsync("huge");
+        var outcome = await h.AllocateAsync("huge", hints: new Dictionary<string, string> { [hint] = value });
 
         Assert.Equal(AllocationStatus.Invalid, outcome.Status);
-        Assert.Contains("needs 64000 millicores but the largest online node", outcome.Reason, StringComparison.Ordinal);
-        Assert.Contains("'big', has 16000", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains(needs, outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains(largest, outcome.Reason, StringComparison.Ordinal);
         Assert.Empty(h.Broker.GetQueue());
+    }
+
+    [Fact]
+    public async Task AllocateAsync_ForecastLargerThanEveryNode_IsPlacedOnTheLargestNodeAtItsCapacity()
+    {
+        // A forecast (no hint asks for it) above every node is an artefact of few runs, not a demand: the step runs
+        // on the largest node with that node's capacity instead of failing.
+        var h = new BrokerHarness();
+        h.Profiles.Add("learned", cpu: 64_000, memory: 20_000);
+        await h.AddNodesAsync(BrokerHarness.Node("small"), BrokerHarness.Node("big", cpu: 16_000));
+
+        var outcome = await h.AllocateAsync("learned");
+
+        Assert.Equal(AllocationStatus.Placed, outcome.Status);
+        var allocation = Assert.Single(h.Broker.GetAllocations());
+        Assert.Equal("big", allocation.NodeId);
+        Assert.Equal(16_000, allocation.Resources.CpuMillicores);
+        Assert.Equal(8192, allocation.Resources.MemoryMiB);
+        Assert.EndsWith("+fleet", allocation.Profile.Model, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -30,14 +30,14 @@ public sealed class DashboardTests(DashboardSystem live) : IClassFixture<Dashboa
         var memory = capacity.GetProperty("memoryMiB").GetDouble();
         Assert.True(cpu > 0 && memory > 0, $"capacity {capacity}");
         await Assertions.Expect(card.Locator("[data-meter=cpu]")).ToBeVisibleAsync();
-        await Assertions.Expect(card).ToContainTextAsync($"capacity {Math.Round(cpu).ToString("N0", En)} m");
-        await Assertions.Expect(card).ToContainTextAsync($"capacity {Math.Round(memory).ToString("N0", En)} MiB");
+        await Assertions.Expect(card).ToContainTextAsync($"capacity {HalfUp(cpu).ToString("N0", En)} m");
+        await Assertions.Expect(card).ToContainTextAsync($"capacity {HalfUp(memory).ToString("N0", En)} MiB");
         // The running step's allocation is the node's one instance and all it has reserved.
         var allocations = await live.System.GetJsonAsync("/api/allocations");
         var placed = allocations.EnumerateArray().Single(a => a.GetProperty("nodeId").GetString() == DashboardSystem.Node).GetProperty("resources");
         await Assertions.Expect(card.Locator(".instances")).ToHaveTextAsync("1");
-        await Assertions.Expect(card).ToContainTextAsync($"reserved {Math.Round(placed.GetProperty("cpuMillicores").GetDouble()).ToString("N0", En)} m");
-        await Assertions.Expect(card).ToContainTextAsync($"reserved {Math.Round(placed.GetProperty("memoryMiB").GetDouble()).ToString("N0", En)} MiB");
+        await Assertions.Expect(card).ToContainTextAsync($"reserved {HalfUp(placed.GetProperty("cpuMillicores").GetDouble()).ToString("N0", En)} m");
+        await Assertions.Expect(card).ToContainTextAsync($"reserved {HalfUp(placed.GetProperty("memoryMiB").GetDouble()).ToString("N0", En)} MiB");
 
         // The agent samples every few seconds: the node's usage from the history appears.
         await Assertions.Expect(card).ToContainTextAsync("usage sampled", new() { Timeout = 20_000 });
@@ -101,9 +101,9 @@ public sealed class DashboardTests(DashboardSystem live) : IClassFixture<Dashboa
             var reserved = attempt.GetProperty("reserved");
             var used = attempt.GetProperty("used");
             await Assertions.Expect(attemptRow).ToContainTextAsync(
-                $"{Math.Round(reserved.GetProperty("cpuMillicores").GetDouble()).ToString("N0", En)} m · {Math.Round(reserved.GetProperty("memoryMiB").GetDouble()).ToString("N0", En)} MiB");
+                $"{HalfUp(reserved.GetProperty("cpuMillicores").GetDouble()).ToString("N0", En)} m · {HalfUp(reserved.GetProperty("memoryMiB").GetDouble()).ToString("N0", En)} MiB");
             await Assertions.Expect(attemptRow).ToContainTextAsync(
-                $"{Math.Round(used.GetProperty("cpuCores").GetDouble() * 1000).ToString("N0", En)} m · {Math.Round(used.GetProperty("memoryMiB").GetDouble()).ToString("N0", En)} MiB");
+                $"{HalfUp(used.GetProperty("cpuCores").GetDouble() * 1000).ToString("N0", En)} m · {HalfUp(used.GetProperty("memoryMiB").GetDouble()).ToString("N0", En)} MiB");
             Assert.True(used.GetProperty("memoryMiB").GetDouble() > 0, $"step {id} used no memory: {attempt}");
         }
 
@@ -114,7 +114,7 @@ public sealed class DashboardTests(DashboardSystem live) : IClassFixture<Dashboa
         var serve = tab.Page.Locator("tr[data-step='serve']");
         await Assertions.Expect(serve).ToContainTextAsync("running");
         var allocation = (await live.System.GetJsonAsync("/api/allocations")).EnumerateArray().Single(a => a.GetProperty("workflowRunId").GetString() == live.LiveRunId).GetProperty("resources");
-        await Assertions.Expect(serve).ToContainTextAsync($"{Math.Round(allocation.GetProperty("cpuMillicores").GetDouble()).ToString("N0", En)} m · {Math.Round(allocation.GetProperty("memoryMiB").GetDouble()).ToString("N0", En)} MiB");
+        await Assertions.Expect(serve).ToContainTextAsync($"{HalfUp(allocation.GetProperty("cpuMillicores").GetDouble()).ToString("N0", En)} m · {HalfUp(allocation.GetProperty("memoryMiB").GetDouble()).ToString("N0", En)} MiB");
         await Assertions.Expect(serve.Locator("td").Nth(6)).Not.ToHaveTextAsync("–", new() { Timeout = 20_000 });
 
         // Refreshes keep the unchanged view (no rebuild, no flicker) while the status line moves on.
@@ -153,7 +153,10 @@ public sealed class DashboardTests(DashboardSystem live) : IClassFixture<Dashboa
         var titles = await tab.Page.Locator("svg[data-plot=memory] circle.actual title").AllTextContentsAsync();
         foreach (var peak in peaks)
         {
-            Assert.Contains(titles, t => t.EndsWith($"actual peak {Math.Round(peak, 1).ToString("#,0.#", En)}", StringComparison.Ordinal));
+            // The page formats with toLocaleString, which rounds half away from zero ('halfExpand'); Math.Round's default
+            // rounds half to even, and memory peaks are whole 4 KiB pages, so halves (29.25 MiB) do occur.
+            var shown = Math.Round(peak, 1, MidpointRounding.AwayFromZero).ToString("#,0.#", En);
+            Assert.Contains(titles, t => t.EndsWith($"actual peak {shown}", StringComparison.Ordinal));
         }
 
         var model = summary.GetProperty("nextPrediction").GetProperty("model").GetString();
@@ -276,4 +279,7 @@ public sealed class DashboardTests(DashboardSystem live) : IClassFixture<Dashboa
             return live.ViewerToken;
         }
     }
+
+    /// <summary>Rounds as the page does (toLocaleString: half away from zero), not as Math.Round does by default (half to even).</summary>
+    private static double HalfUp(double value) => Math.Round(value, MidpointRounding.AwayFromZero);
 }

@@ -69,14 +69,21 @@ internal static class ControllerApi
                 {
                     History = HistoryReadiness.From(store.Recovery),
                     State = services.GetService<StateHealth>()?.Read(services.GetService<State.IStateStore>()),
-                }, leadership, services.GetService<Leadership.IClusterView>()), ApiJson.Context.ReadyResponse)
+                }, leadership, services.GetService<Leadership.IClusterView>(), services), ApiJson.Context.ReadyResponse)
             : ApiProblems.Result(StatusCodes.Status503ServiceUnavailable, "not ready: " + string.Join("; ", missing), [new("notReady", missing.Select(m => m[..m.IndexOf(':', StringComparison.Ordinal)]).ToArray())]);
     }
 
     /// <summary>Readiness does not depend on leading: a follower serves reads. The role tells a load balancer where writes go.</summary>
-    private static ReadyResponse ReadyWithRole(ReadyResponse ready, Leadership.ILeadership leadership, Leadership.IClusterView? cluster) => cluster is null
+    private static ReadyResponse ReadyWithRole(ReadyResponse ready, Leadership.ILeadership leadership, Leadership.IClusterView? cluster, IServiceProvider services) => cluster is null
         ? ready with { Role = "leader", Term = leadership.Term }
-        : ready with { Role = cluster.Role, Term = leadership.IsLeader ? leadership.Term : cluster.LatestTerm, Leader = cluster.LeaderId };
+        : ready with { Role = TakingOver(cluster.Role, services), Term = leadership.IsLeader ? leadership.Term : cluster.LatestTerm, Leader = cluster.LeaderId };
+
+    /// <summary>
+    /// A controller that has won the lead but whose leader-only services are still loading the store (allocations,
+    /// runs, the ledger) is "taking-over", not yet "leader": until then its API does not know the runs it is to serve.
+    /// </summary>
+    private static string TakingOver(string role, IServiceProvider services) =>
+        role == "leader" && services.GetService<Leadership.LeaderOnlyServices>() is { Running: false } ? "taking-over" : role;
 
     private static IResult Nodes(NodeRegistry registry)
     {

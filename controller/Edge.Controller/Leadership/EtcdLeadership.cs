@@ -39,6 +39,8 @@ internal sealed partial class EtcdLeadership : BackgroundService, ILeadership, I
     private CancellationTokenSource _leading;
     private volatile bool _isLeader;
     private long _term;
+    private bool _deposed;
+    private const string StoppingReason = "stopping";
     private long _latestTerm;
     private volatile string? _leaderId;
     private volatile string? _leaderUrl;
@@ -102,6 +104,16 @@ internal sealed partial class EtcdLeadership : BackgroundService, ILeadership, I
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (Volatile.Read(ref _deposed))
+            {
+                // A deposed leader does not campaign again in this process: its leader-only services are stopped
+                // and the process exits to restart as a follower (LeaderOnlyServices). Winning again here would
+                // hold the lease (and claim the lead on /readyz) with nothing behind it, and its writes would carry
+                // the old term's fence. It keeps following, so the current leader is still known.
+                await FollowOnlyAsync(stoppingToken);
+                continue;
+            }
+
             try
             {
                 await CampaignOnceAsync(stoppingToken);
@@ -202,7 +214,7 @@ internal sealed partial class EtcdLeadership : BackgroundService, ILeadership, I
         WriteLocalTerm(term);
         LogLeading(_options.MemberId, term, leaseId);
         Raise(new LeadershipChange(true, term, _options.MemberId));
-        var reason = "stopping";
+        var reason = StoppingReason;
         AsyncDuplexStreamingCall<LeaseKeepAliveRequest, LeaseKeepAliveResponse>? stream = null;
         var retryNow = false;
         try
@@ -290,10 +302,40 @@ internal sealed partial class EtcdLeadership : BackgroundService, ILeadership, I
     /// <summary>Pause before retrying a failed renewal on the next member.</summary>
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>After a lost lead: watch the leader key only, never campaign.</summary>
+    private async Task FollowOnlyAsync(CancellationToken stopping)
+    {
+        try
+        {
+            var read = await _etcd.Kv.RangeAsync(new RangeRequest { Key = Key(_options.LeaderKey) }, await _etcd.OptionsAsync(_options.RequestTimeout, stopping));
+            if (read.Kvs.FirstOrDefault() is { } leader)
+            {
+                Follow(leader.Value.ToStringUtf8());
+            }
+            else
+            {
+                _leaderKnown = false;
+            }
+
+            await WaitForVacancyAsync(read.Header.Revision, stopping);
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            _etcd.Failed(ex);
+            _leaderKnown = false;
+            await Task.Delay(_options.RetryPeriod, _time, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
     private void StepDown(CancellationTokenSource leading, long term, string reason)
     {
         lock (_gate)
         {
+            if (reason != StoppingReason)
+            {
+                Volatile.Write(ref _deposed, true);
+            }
+
             leading.Cancel();
             _isLeader = false;
             _fence = null;

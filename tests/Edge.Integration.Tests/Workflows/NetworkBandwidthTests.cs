@@ -58,8 +58,10 @@ public sealed class NetworkBandwidthTests
         Assert.True(held.Count(v => v >= 3.6) >= 2, $"held within 10% of its 4 Mbps cap at first: {string.Join(", ", tx)}");
         Assert.True(capped.GetProperty("finalLimits").GetProperty("networkMbps").GetDouble() >= 8, capped.ToString());
         Assert.True(capped.GetProperty("adjustments").GetInt32() >= 1, capped.ToString());
+        // Each raise lets the rate up to the new cap; once the cap is above what it sends, the rate is what it sends.
+        // How long the intermediate cap holds depends on the cooldown and the load, so only the arrival is asserted.
         var followed = tx.Skip(held.Count).Where(v => v > 4.4).ToList();
-        Assert.True(followed.Count >= 2 && followed.Order().ElementAt(followed.Count / 2) >= 7.2,
+        Assert.True(followed.Count(v => v >= 7.2) >= 2,
             $"after the cap was raised the rate follows to the 8 Mbps it sends: {string.Join(", ", tx)}");
         var metrics = await system.Http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
         Assert.Contains(metrics.Split('\n'), line => line.StartsWith("edge_adjuster_throttle_events", StringComparison.Ordinal) && line.Contains("resource=\"network\"", StringComparison.Ordinal));

@@ -5,7 +5,8 @@ namespace Edge.Controller.Operations;
 
 /// <summary>
 /// Cordon, uncordon and drain (issue 12, docs/operations-nodes.md). State lives in <see cref="NodeSchedulingStore"/>
-/// (written before the broker is told), the broker skips cordoned nodes, and <see cref="NodeDrainer"/> moves or waits
+/// (the state store, written before memory and before the broker is told: a refused write throws
+/// <see cref="State.StateStoreException"/> from cordon, uncordon and drain with nothing changed), the broker skips cordoned nodes, and <see cref="NodeDrainer"/> moves or waits
 /// out a draining node's instances. One gate serialises every change, so a drain tick and an HTTP call never interleave.
 /// </summary>
 internal sealed partial class NodeOperations(
@@ -105,13 +106,28 @@ internal sealed partial class NodeOperations(
                 return current;
             }
 
+            // The cordon and the drain in one write: a refused write leaves neither.
             var now = time.GetUtcNow();
-            Cordon(nodeId, request.Reason);
-            await broker.SetCordonedAsync(nodeId, true, cancellationToken);
             var deadline = request.TimeoutSeconds is { } seconds ? now.AddSeconds(seconds) : (DateTimeOffset?)null;
-            store.Update(nodeId, s => s with { Drain = new DrainProgress(DrainStates.Draining, now, deadline, null, [], null) });
+            store.Update(nodeId, s => s with
+            {
+                Cordoned = true,
+                Reason = request.Reason ?? s.Reason,
+                CordonedAt = s.CordonedAt ?? now,
+                Drain = new DrainProgress(DrainStates.Draining, now, deadline, null, [], null),
+            });
+            await broker.SetCordonedAsync(nodeId, true, cancellationToken);
             LogDrainStarted(nodeId, request.TimeoutSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
-            return await AdvanceLockedAsync(nodeId, cancellationToken);
+            try
+            {
+                return await AdvanceLockedAsync(nodeId, cancellationToken);
+            }
+            catch (State.StateStoreException)
+            {
+                // The drain is on record and resumes on the next tick; only its first step's progress was not stored
+                // (the store logged and counted the refusal).
+                return store.Get(nodeId);
+            }
         }
         finally
         {

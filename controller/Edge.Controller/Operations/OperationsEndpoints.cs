@@ -32,18 +32,17 @@ internal static class OperationsEndpoints
         app.MapPost("/api/nodes/{node}/cordon", CordonAsync)
             .Requires(ApiPolicies.Operator)
             .WithName("CordonNode").WithTags(Tag)
-            .Produces<NodeScheduling>(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        app.MapPost("/api/nodes/{node}/uncordon", async (string node, NodeOperations operations, CancellationToken ct) =>
-                await operations.UncordonAsync(node, ct) is { } scheduling
-                    ? (IResult)TypedResults.Json(scheduling, OperatorJsonContext.Default.NodeScheduling)
-                    : UnknownNode(node))
+            .Produces<NodeScheduling>(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapPost("/api/nodes/{node}/uncordon", UncordonAsync)
             .Requires(ApiPolicies.Operator)
             .WithName("UncordonNode").WithTags(Tag)
-            .Produces<NodeScheduling>(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<NodeScheduling>(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapPost("/api/nodes/{node}/drain", DrainAsync)
             .Requires(ApiPolicies.Operator)
             .WithName("DrainNode").WithTags(Tag)
-            .Produces<NodeScheduling>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<NodeScheduling>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/api/instances/{instance}/output", InstanceOutputAsync)
             .Requires(ApiPolicies.Viewer)
             .WithName("GetInstanceOutput").WithTags(Tag)
@@ -65,9 +64,30 @@ internal static class OperationsEndpoints
             return error;
         }
 
-        return await operations.CordonAsync(node, request!.Reason, cancellationToken) is { } scheduling
-            ? TypedResults.Json(scheduling, OperatorJsonContext.Default.NodeScheduling)
-            : UnknownNode(node);
+        try
+        {
+            return await operations.CordonAsync(node, request!.Reason, cancellationToken) is { } scheduling
+                ? TypedResults.Json(scheduling, OperatorJsonContext.Default.NodeScheduling)
+                : UnknownNode(node);
+        }
+        catch (State.StateStoreException ex)
+        {
+            return NotStored("cordoned", node, ex);
+        }
+    }
+
+    private static async Task<IResult> UncordonAsync(string node, NodeOperations operations, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await operations.UncordonAsync(node, cancellationToken) is { } scheduling
+                ? TypedResults.Json(scheduling, OperatorJsonContext.Default.NodeScheduling)
+                : UnknownNode(node);
+        }
+        catch (State.StateStoreException ex)
+        {
+            return NotStored("uncordoned", node, ex);
+        }
     }
 
     private static async Task<IResult> DrainAsync(string node, HttpRequest http, NodeOperations operations, CancellationToken cancellationToken)
@@ -83,7 +103,17 @@ internal static class OperationsEndpoints
             return Problem(StatusCodes.Status400BadRequest, $"timeoutSeconds {timeout.ToString(CultureInfo.InvariantCulture)} must be between 1 and 604800 (a week), or left out to wait for ever");
         }
 
-        if (await operations.DrainAsync(node, request, cancellationToken) is not { } scheduling)
+        NodeScheduling? scheduling;
+        try
+        {
+            scheduling = await operations.DrainAsync(node, request, cancellationToken);
+        }
+        catch (State.StateStoreException ex)
+        {
+            return NotStored("drained", node, ex);
+        }
+
+        if (scheduling is null)
         {
             return UnknownNode(node);
         }
@@ -211,6 +241,15 @@ internal static class OperationsEndpoints
     }
 
     private static IResult UnknownNode(string node) => Problem(StatusCodes.Status404NotFound, $"no node has id '{node}'");
+
+    /// <summary>The state store refused the change (deposed, full disk, etcd unreachable): nothing was changed; the client may retry.</summary>
+    private static IResult NotStored(string what, string node, State.StateStoreException ex)
+    {
+        var cause = ex.Fenced ? "this controller no longer leads (fenced); retry at the leader"
+            : ex.DiskFull ? "the state store's disk is full"
+            : "the state store refused the write";
+        return Problem(StatusCodes.Status503ServiceUnavailable, $"node '{node}' was not {what}, nothing was changed: {cause}: {ex.Message}");
+    }
 
     private static IResult Problem(int status, string detail) => TypedResults.Problem(detail: detail, statusCode: status);
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Edge.Controller.Operations;
 
-/// <summary>Registers cordon/drain (<see cref="NodeOperations"/>, persisted under the data directory) and output reading (<see cref="OutputRequests"/>).</summary>
+/// <summary>Registers cordon/drain (<see cref="NodeOperations"/>, persisted in the state store) and output reading (<see cref="OutputRequests"/>).</summary>
 internal static class OperationsServiceCollectionExtensions
 {
     /// <summary>
@@ -19,7 +19,12 @@ internal static class OperationsServiceCollectionExtensions
             .ValidateOnStart();
         // The operator contract's types, for the HTTP JSON options (OpenAPI schemas, Produces<T>) as well.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(Common.Api.OperatorJsonContext.Default));
-        services.AddSingleton(sp => new NodeSchedulingStore(sp.GetRequiredService<IOptions<ControllerOptions>>().Value.DataDirectory));
+        // In the state store (State/): created, and loaded, when first needed, which in a cluster is on winning the lead.
+        services.AddSingleton(sp => new NodeSchedulingStore(
+            sp.GetRequiredService<State.IStateStore>(),
+            sp.GetRequiredService<IOptions<ControllerOptions>>().Value.DataDirectory,
+            sp.GetRequiredService<ILogger<NodeSchedulingStore>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<NodeOperations>();
         services.AddSingleton<OutputRequests>();
         services.AddHostedService<OperationsService>();

@@ -46,7 +46,11 @@ internal sealed class TestController : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public static async Task<TestController> StartAsync(string dataDirectory, int? brokerPort = null, IReadOnlyDictionary<string, string?>? extra = null)
+    /// <param name="dataDirectory">The controller's data directory.</param>
+    /// <param name="brokerPort">The embedded broker's port (a free one when null).</param>
+    /// <param name="extra">Settings added to, or overriding, the test defaults.</param>
+    /// <param name="services">Changes to the controller's services after they are registered (e.g. a wrapped state store).</param>
+    public static async Task<TestController> StartAsync(string dataDirectory, int? brokerPort = null, IReadOnlyDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
         var port = brokerPort ?? FreePort.Next();
         var settings = new Dictionary<string, string?>
@@ -71,7 +75,11 @@ internal sealed class TestController : IAsyncDisposable
         }
 
         var log = new CapturedLog();
-        var app = ControllerHost.Build([], settings, b => b.Logging.ClearProviders().AddProvider(log).SetMinimumLevel(LogLevel.Debug));
+        var app = ControllerHost.Build([], settings, b =>
+        {
+            b.Logging.ClearProviders().AddProvider(log).SetMinimumLevel(LogLevel.Debug);
+            services?.Invoke(b.Services);
+        });
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var controller = new TestController(app, dataDirectory, port, log);

@@ -9,7 +9,7 @@ namespace Edge.Controller.Tests.Leadership;
 /// <summary>
 /// Three real controllers in cluster mode sharing a real mosquitto and a real 3-member etcd: one leads and runs the
 /// decision-making services, the followers answer reads of what they ingest and refuse mutating calls naming the
-/// leader; when the leader stops, a follower takes over in a higher term.
+/// leader; when the leader stops, a follower takes over in a higher term, knowing the cordons the leader made.
 /// </summary>
 public sealed class ClusterControllersTests : IAsyncLifetime
 {
@@ -145,12 +145,25 @@ public sealed class ClusterControllersTests : IAsyncLifetime
         var leaderReady = await leader.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/readyz", ct);
         Assert.Equal("leader", leaderReady.GetProperty("role").GetString());
 
+        // The leader cordons a node (known to its broker; no agent runs here): the cordon is in etcd, not its data directory.
+        await leader.Get<Controller.Broker.ResourceBroker>().OnNodeStatusAsync(Broker.BrokerHarness.Node("edge-07"), ct);
+        using (var cordon = await leader.Http.PostAsJsonAsync("/api/nodes/edge-07/cordon", new { reason = "kernel upgrade" }, ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, cordon.StatusCode);
+        }
+
         // The leader goes away: a follower takes over in a higher term and starts deciding.
         _controllers.Remove(leader);
         await leader.DisposeAsync();
         await Poll.UntilAsync(() => followers.Count(c => c.Get<ILeadership>().IsLeader && c.Get<LeaderOnlyServices>().Running) == 1, "a follower leads and runs the decision-making services", TimeSpan.FromSeconds(30));
         var next = followers.Single(c => c.Get<ILeadership>().IsLeader);
         Assert.True(next.Get<ILeadership>().Term > term);
+
+        // The new leader knows the previous leader's cordon and has applied it to its broker.
+        var scheduling = next.Get<Controller.Operations.NodeOperations>().Scheduling("edge-07");
+        Assert.True(scheduling.Cordoned);
+        Assert.Equal("kernel upgrade", scheduling.Reason);
+        Assert.True(next.Get<Controller.Broker.ResourceBroker>().IsCordoned("edge-07"));
         using (var response = await next.Http.GetAsync("/api/allocations", ct))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -61,7 +61,8 @@ public sealed class CordonTests
         Assert.Null(await f.Operations.DrainAsync("nope", new DrainRequest(), Ct));
         Assert.Null(await f.Operations.UncordonAsync("nope", Ct));
         Assert.Null(f.Operations.Detail("nope"));
-        Assert.False(File.Exists(Path.Combine(f.DataDirectory, NodeSchedulingStore.FileName)));
+        Assert.Equal(0, f.State.Count(NodeSchedulingStore.Collection));
+        Assert.Equal(0, f.State.Commits);
     }
 
     [Fact]
@@ -70,9 +71,10 @@ public sealed class CordonTests
         using var f = new OperationsFixture();
         await f.Broker.AddNodesAsync(BrokerHarness.Node("a"), BrokerHarness.Node("b"));
         await f.Operations.CordonAsync("a", "disk", Ct);
-        var file = Path.Combine(f.DataDirectory, NodeSchedulingStore.FileName);
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, OperatingSystem.IsWindows() ? UnixFileMode.None : File.GetUnixFileMode(file));
+        Assert.Equal(["a"], f.State.List(NodeSchedulingStore.Collection).Select(r => r.Key));
+        Assert.False(File.Exists(Path.Combine(f.DataDirectory, NodeSchedulingStore.FileName)), "no scheduling.json any more: the state store holds it");
 
+        // A new process: the state database reopened, the broker rebuilt.
         var operations = await f.RestartAsync("a", "b");
 
         Assert.True(operations.Scheduling("a").Cordoned);
@@ -84,15 +86,18 @@ public sealed class CordonTests
     }
 
     [Fact]
-    public void Store_CorruptFile_RefusesToStartNamingTheFile()
+    public void Store_CorruptFileOfAnEarlierVersion_RefusesToStartNamingTheFile_AndImportsNothing()
     {
         using var f = new OperationsFixture();
         var file = Path.Combine(f.DataDirectory, NodeSchedulingStore.FileName);
         File.WriteAllText(file, "{\"version\":1,\"nodes\":[{\"nodeId\":");
 
-        var error = Assert.Throws<InvalidDataException>(() => new NodeSchedulingStore(f.DataDirectory));
+        var error = Assert.Throws<InvalidDataException>(() => new NodeSchedulingStore(f.State, f.DataDirectory, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
 
         Assert.Contains(file, error.Message, StringComparison.Ordinal);
+        Assert.True(File.Exists(file), "the file is left for the operator to fix");
+        Assert.Equal(0, f.State.Count(NodeSchedulingStore.Collection));
+        Assert.Null(f.State.Get(Edge.Controller.State.StateImports.Collection, NodeSchedulingStore.ImportMarker));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Edge.Common.Contracts;
 using Edge.Controller.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Edge.Controller.Tests.Operations;
 
@@ -45,6 +46,45 @@ public sealed class OperationsEndpointsTests : IDisposable
         using var badBody = await SendAsync(controller, HttpMethod.Post, "/api/nodes/node-a/drain", @operator, new StringContent("""{"timeoutSeconds":-5}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, badBody.StatusCode);
         Assert.Contains("-5", await badBody.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StateStoreRefusesTheWrite_CordonDrainUncordonAre503NamingTheCause_AndNothingChanges()
+    {
+        RefusableStateStore? state = null;
+        await using var controller = await TestController.StartAsync(_dir.Path, services: services =>
+        {
+            // The controller's own state store, wrapped so the test can make it refuse as a deposed leader's would.
+            var inner = services.Last(d => d.ServiceType == typeof(Controller.State.IStateStore));
+            services.Remove(inner);
+            services.AddSingleton<Controller.State.IStateStore>(sp => state = new RefusableStateStore((Controller.State.IStateStore)inner.ImplementationFactory!(sp)));
+        });
+        await using var node = await SimulatedNode.StartAsync(controller, TestController.NodeA);
+        await WaitKnownAsync(controller, TestController.NodeA);
+        var @operator = await TokenAsync(controller, "ops", "operator");
+        var operations = controller.Get<Controller.Operations.NodeOperations>();
+        state!.Refuse = new Controller.State.StateStoreException("etcd transaction refused: the leader key is now 'c2'") { Fenced = true };
+
+        foreach (var (path, what) in new[] { ("cordon", "cordoned"), ("drain", "drained"), ("uncordon", "uncordoned") })
+        {
+            using var refused = await SendAsync(controller, HttpMethod.Post, $"/api/nodes/node-a/{path}", @operator, new StringContent("""{"reason":"disk"}""", Encoding.UTF8, "application/json"));
+            var body = await refused.Content.ReadAsStringAsync(Ct);
+            Assert.True(refused.StatusCode == HttpStatusCode.ServiceUnavailable, body);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            var detail = JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString()!;
+            Assert.Contains($"node 'node-a' was not {what}", detail, StringComparison.Ordinal);
+            Assert.Contains("fenced", detail, StringComparison.Ordinal);
+            Assert.Contains("'c2'", detail, StringComparison.Ordinal);
+        }
+
+        Assert.False(operations.Scheduling(TestController.NodeA).Cordoned);
+        Assert.False(controller.Get<Controller.Broker.ResourceBroker>().IsCordoned(TestController.NodeA));
+
+        state.Refuse = null;
+        using var cordoned = await SendAsync(controller, HttpMethod.Post, "/api/nodes/node-a/cordon", @operator, new StringContent("""{"reason":"disk"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, cordoned.StatusCode);
+        Assert.True(operations.Scheduling(TestController.NodeA).Cordoned);
+        Assert.NotNull(state.Get(Controller.Operations.NodeSchedulingStore.Collection, TestController.NodeA));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Edge.Common.Contracts;
 using Edge.Controller.Forecasters;
 using Edge.Controller.Options;
+using Edge.Controller.Signals;
 using Edge.Models;
 using Edge.Models.Forecasting;
 using Edge.Models.Profiling;
@@ -13,7 +14,8 @@ namespace Edge.Controller.Profiles;
 /// model loaded from <c>{DataDirectory}/models</c> (saved there by <see cref="RetrainService"/>; the built-in default
 /// until then), and a forecaster chosen per component among the candidates (<see cref="ForecasterSelection"/>:
 /// the configured one, <c>ets</c>, <c>sarima</c>, and the controller's own LSTM once one is trained,
-/// <see cref="LiveLstm"/>). <see cref="Replace"/> swaps in a retrained Edge model and replays the run history into it.
+/// <see cref="LiveLstm"/>). Work announced for a component (<see cref="SignalBoard"/>) near the decision raises its
+/// profile by <see cref="Edge.Models.Signals.SignalAwareRecommender"/>'s rule (model <c>{name}+signals</c>). <see cref="Replace"/> swaps in a retrained Edge model and replays the run history into it.
 /// Every profile names its model and that model's version. Thread-safe.
 /// </summary>
 internal sealed partial class Forecaster
@@ -22,6 +24,7 @@ internal sealed partial class Forecaster
     private readonly TimeProvider _time;
     private readonly double _learningRate;
     private readonly Dictionary<string, IRecommender> _statistical;
+    private readonly SignalBoard? _signals;
     private ComponentProfiler _current;
 
     public Forecaster(
@@ -31,8 +34,10 @@ internal sealed partial class Forecaster
         TimeProvider time,
         ILogger<Forecaster> logger,
         IOptions<ForecasterChoiceOptions>? choice = null,
-        IOptions<LiveLstmOptions>? lstm = null)
+        IOptions<LiveLstmOptions>? lstm = null,
+        SignalBoard? signals = null)
     {
+        _signals = signals;
         _learningRate = learning.Value.LearningRate;
         _options = options.Value;
         _time = time;
@@ -78,6 +83,11 @@ internal sealed partial class Forecaster
         if (Lstm is not null)
         {
             Lstm.Changed += () => Volatile.Read(ref _current).InvalidateAll();
+        }
+
+        if (_signals is not null)
+        {
+            _signals.Changed += () => Volatile.Read(ref _current).InvalidateAll();
         }
     }
 
@@ -213,7 +223,11 @@ internal sealed partial class Forecaster
     {
         var registry = RecommenderRegistry.CreateDefault();
         registry.Add(model.CreateRecommender(_learningRate));
-        return new ComponentProfiler(_options, _time, registry) { Chooser = Choose };
+        return new ComponentProfiler(_options, _time, registry)
+        {
+            Chooser = Choose,
+            Signals = _signals is { } board ? (id, context) => board.SignalsFor(id, context.StepName) : null,
+        };
     }
 
     [LoggerMessage(EventId = 6501, Level = LogLevel.Information, Message = "Forecasting with Edge model version {Version} from {Directory}")]

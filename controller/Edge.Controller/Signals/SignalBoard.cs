@@ -4,6 +4,7 @@ using System.Text.Json;
 using Edge.Common.Contracts;
 using Edge.Controller.Options;
 using Edge.Controller.Security;
+using Edge.Models.Signals;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Controller.Signals;
@@ -53,6 +54,9 @@ internal sealed partial class SignalBoard
         }
     }
 
+    /// <summary>Raised after an announcement is kept (the forecaster drops its cached predictions).</summary>
+    public event Action? Changed;
+
     /// <summary>Validates and keeps <paramref name="announcement"/>; returns it as kept (with its id) or every reason it was refused.</summary>
     public (WorkAnnouncement? Kept, IReadOnlyList<string> Errors) Announce(WorkAnnouncement announcement, string via)
     {
@@ -85,6 +89,7 @@ internal sealed partial class SignalBoard
         }
 
         _accepted.Add(1, new KeyValuePair<string, object?>("via", via));
+        Changed?.Invoke();
         return (kept, []);
     }
 
@@ -112,6 +117,21 @@ internal sealed partial class SignalBoard
     }
 
     public static long EndOf(WorkAnnouncement a) => a.EndMs ?? (a.StartMs + WorkAnnouncement.DefaultDurationMs);
+
+    /// <summary>
+    /// Every announcement for <paramref name="component"/> (or its step name <paramref name="label"/>), past ones
+    /// included, as the models' covariate (<see cref="WorkSignal"/>, whole seconds covering the announced window). The
+    /// board does not keep when an announcement arrived; it is taken to be known from its start.
+    /// </summary>
+    public IReadOnlyList<WorkSignal> SignalsFor(string component, string? label) =>
+        [.. For(component, label, long.MinValue, long.MaxValue).Select(ToSignal)];
+
+    public static WorkSignal ToSignal(WorkAnnouncement a)
+    {
+        var startS = a.StartMs / 1000;
+        var endS = (EndOf(a) + 999) / 1000;
+        return new WorkSignal(startS, startS, endS, a.Volume);
+    }
 
     private void Prune(long nowMs)
     {

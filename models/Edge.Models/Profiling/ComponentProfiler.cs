@@ -1,4 +1,5 @@
 using Edge.Common.Contracts;
+using Edge.Models.Signals;
 
 namespace Edge.Models.Profiling;
 
@@ -48,6 +49,16 @@ public sealed class ComponentProfiler
     /// choice for a component changes, <see cref="Invalidate"/> it.
     /// </summary>
     public Func<string, ChosenForecaster?>? Chooser { get; set; }
+
+    /// <summary>
+    /// Announced work for a component (<see cref="WorkSignal"/>s, past ones included: they teach how much usage a unit
+    /// of volume brings), given its id and context; null: no signals. When one of them overlaps the decision's horizon,
+    /// the forecaster is wrapped in <see cref="SignalAwareRecommender"/> (model <c>{name}+signals</c>), which applies
+    /// its rule to the component's runs and every valid signal; otherwise the profile is what it would be without
+    /// signals. A prediction is cached no longer than until a signal's window enters the horizon or ends. After the
+    /// signals change, <see cref="InvalidateAll"/>.
+    /// </summary>
+    public Func<string, ComponentContext, IReadOnlyList<WorkSignal>>? Signals { get; set; }
 
     /// <summary>The configured recommender (what new components and borrowed histories are forecast with).</summary>
     public IRecommender Recommender => _recommender;
@@ -119,10 +130,54 @@ public sealed class ComponentProfiler
         }
 
         var (history, borrowed) = History(componentId, context);
-        var profile = history.Count == 0 ? Fallback(componentId) : FromHistory(componentId, history, borrowed);
-        _cache.Set(componentId, context, profile);
+        var signals = history.Count == 0 ? [] : ValidSignals(componentId, context);
+        var profile = history.Count == 0 ? Fallback(componentId) : FromHistory(componentId, history, borrowed, signals);
+        _cache.Set(componentId, context, profile, ValidUntilNextSignalChange(signals));
         return profile;
     }
+
+    /// <summary>The component's valid signals; invalid ones are counted (<c>edge.signals.rejected</c>) and left out.</summary>
+    private List<WorkSignal> ValidSignals(string componentId, ComponentContext context)
+    {
+        var all = Signals?.Invoke(componentId, context);
+        var valid = new List<WorkSignal>(all?.Count ?? 0);
+        foreach (var signal in all ?? [])
+        {
+            if (signal is not null && signal.Validate().Count == 0)
+            {
+                valid.Add(signal);
+            }
+            else
+            {
+                SignalMetrics.Rejected.Add(1);
+            }
+        }
+
+        return valid;
+    }
+
+    /// <summary>How long a prediction made now stays right: until the next signal window enters the horizon or ends (null: no limit).</summary>
+    private TimeSpan? ValidUntilNextSignalChange(List<WorkSignal> signals)
+    {
+        var nowS = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        var horizonS = (long)_options.HorizonSeconds;
+        long? next = null;
+        foreach (var s in signals)
+        {
+            foreach (var at in (ReadOnlySpan<long>)[s.StartS - horizonS, s.EndS + 1])
+            {
+                if (at > nowS && (next is null || at < next))
+                {
+                    next = at;
+                }
+            }
+        }
+
+        return next is { } n ? TimeSpan.FromSeconds(n - nowS) : null;
+    }
+
+    /// <summary>Whether a signal's window overlaps the decision at <paramref name="nowS"/> over <paramref name="horizonS"/> (SignalAwareRecommender's rule).</summary>
+    private static bool Active(WorkSignal s, long nowS, long horizonS) => s.StartS <= nowS + horizonS && s.EndS >= nowS;
 
     private (List<ComponentRun> Runs, bool Borrowed) History(string componentId, ComponentContext context)
     {
@@ -203,7 +258,7 @@ public sealed class ComponentProfiler
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private PredictionProfile FromHistory(string componentId, List<ComponentRun> runs, bool borrowed)
+    private PredictionProfile FromHistory(string componentId, List<ComponentRun> runs, bool borrowed, List<WorkSignal> signals)
     {
         var recommender = _recommender;
         var knob = _options.Knob ?? _recommender.DefaultKnob;
@@ -218,15 +273,31 @@ public sealed class ComponentProfiler
         }
 
         var now = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        var decisionS = Math.Max(now, runs[^1].StartedAtS + 1);
+        var horizonS = (long)_options.HorizonSeconds;
+        if (signals.Exists(s => Active(s, decisionS, horizonS)))
+        {
+            // Announced work near the decision: the backtest's rule (SignalAwareRecommender) on top of the forecaster.
+            recommender = new SignalAwareRecommender(recommender);
+        }
+
         Recommendation For(ResourceKind resource, Func<ComponentRun, double> value)
         {
             var state = recommender.CreateState(resource, knob);
+            if (state is ISignalState announced)
+            {
+                foreach (var signal in signals)
+                {
+                    announced.Announce(signal);
+                }
+            }
+
             foreach (var run in runs)
             {
                 state.ObserveRun(run.StartedAtS, value(run));
             }
 
-            var r = Bounded(state.Recommend(Math.Max(now, runs[^1].StartedAtS + 1), (long)_options.HorizonSeconds), runs.Max(value));
+            var r = Bounded(state.Recommend(decisionS, horizonS), runs.Max(value));
             return borrowed ? Widen(r, _options.SimilarWidening) : r;
         }
 

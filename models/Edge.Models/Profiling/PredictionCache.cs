@@ -31,9 +31,11 @@ internal sealed class PredictionCache(TimeProvider timeProvider, TimeSpan ttl)
         return false;
     }
 
-    public void Set(string componentId, ComponentContext context, PredictionProfile profile)
+    /// <summary>Keeps <paramref name="profile"/> for the time-to-live, or for <paramref name="validFor"/> when that is shorter.</summary>
+    public void Set(string componentId, ComponentContext context, PredictionProfile profile, TimeSpan? validFor = null)
     {
-        var expires = timeProvider.GetTimestamp() + (long)(ttl.TotalSeconds * timeProvider.TimestampFrequency);
+        var keep = validFor is { } v && v < ttl ? v : ttl;
+        var expires = timeProvider.GetTimestamp() + (long)(keep.TotalSeconds * timeProvider.TimestampFrequency);
         lock (_gate)
         {
             _entries[(componentId, context)] = (profile, expires);

@@ -39,6 +39,11 @@ internal static class StateBenchmark
         Directory.CreateDirectory(root);
         var fleet = new SyntheticFleet(nodes, 200, seed);
         Console.WriteLine($"state benchmark: {nodes} nodes, {live} live allocations, {placements} placement+release cycles; a {steps}-step run ({2 * steps} transitions); files under {root} ({FileSystemOf(root)}); {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()}");
+        if (!StateEtcd.Available)
+        {
+            Console.WriteLine("etcd rows skipped: /usr/bin/etcd not found (install etcd-server: packaging/dev/setup.sh)");
+        }
+
         Console.WriteLine($"{"placements",-40} {"placed/s",10} {"p50 µs",9} {"p99 µs",9} {"bytes on disk",14}");
         foreach (var backend in backends)
         {

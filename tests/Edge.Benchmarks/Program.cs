@@ -20,7 +20,7 @@ internal static class Program
         ("metrics-scrape [--nodes N --instances N]", "controller GET /metrics for a large fleet: exposition size, series, scrape time"),
         ("failover [--trials N --ttl S]", "3-member etcd, 3 contender processes: time from SIGKILL of the leader to a new leader, p50/max"),
         ("failover-controllers [--trials N --ttl S]", "etcd, mosquitto, 3 edge-controllers, an agent: SIGKILL of the leader to a new leader and to its first command, p50/max"),
-        ("state [--placements N --steps N --dir PATH]", "state store vs the journals: placements/s and workflow step transitions/s, bytes written"),
+        ("state [--placements N --steps N --dir PATH --backends LIST]", "state store (SQLite, etcd) vs the journals: placements/s and workflow step transitions/s, bytes written"),
     ];
 
     public static async Task<int> Main(string[] args)

@@ -140,13 +140,13 @@ internal static class FailoverBenchmark
         throw new TimeoutException($"no contender led in a term above {above} within 60 s");
     }
 
-    /// <summary>Starts a 3-member etcd on free loopback ports under <paramref name="root"/>; returns its client URLs.</summary>
-    internal static string[] StartEtcd(string root, List<Process> started)
+    /// <summary>Starts an etcd of <paramref name="members"/> members (data dirs <c>m0</c>, <c>m1</c>, ...) on free loopback ports under <paramref name="root"/>; returns its client URLs.</summary>
+    internal static string[] StartEtcd(string root, List<Process> started, int members = 3, IReadOnlyList<string>? extraArgs = null)
     {
-        var clientPorts = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
-        var peerPorts = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
-        var cluster = string.Join(',', Enumerable.Range(0, 3).Select(i => $"m{i}=http://127.0.0.1:{peerPorts[i]}"));
-        for (var i = 0; i < 3; i++)
+        var clientPorts = Enumerable.Range(0, members).Select(_ => FreePort()).ToArray();
+        var peerPorts = Enumerable.Range(0, members).Select(_ => FreePort()).ToArray();
+        var cluster = string.Join(',', Enumerable.Range(0, members).Select(i => $"m{i}=http://127.0.0.1:{peerPorts[i]}"));
+        for (var i = 0; i < members; i++)
         {
             started.Add(Process.Start(new ProcessStartInfo("/usr/bin/etcd",
             [
@@ -154,6 +154,7 @@ internal static class FailoverBenchmark
                 "--listen-client-urls", $"http://127.0.0.1:{clientPorts[i]}", "--advertise-client-urls", $"http://127.0.0.1:{clientPorts[i]}",
                 "--listen-peer-urls", $"http://127.0.0.1:{peerPorts[i]}", "--initial-advertise-peer-urls", $"http://127.0.0.1:{peerPorts[i]}",
                 "--initial-cluster", cluster, "--initial-cluster-state", "new", "--logger", "zap", "--log-level", "error",
+                .. extraArgs ?? [],
             ]) { RedirectStandardError = true, RedirectStandardOutput = true })!);
         }
 

@@ -14,34 +14,49 @@ namespace Edge.Benchmarks.State;
 /// the real broker (each placement followed by a release, so every cycle is two writes) and workflow step
 /// transitions/s (placed, then succeeded) of one run, with the bytes each backend wrote per transition. Backends:
 /// memory only (the ceiling), the allocation / workflow journals as they were (flushed to the OS, no fsync: their
-/// default), the allocation journal with fsync, SQLite synchronous=NORMAL and SQLite synchronous=FULL (the default).
+/// default), the allocation journal with fsync, SQLite synchronous=NORMAL and SQLite synchronous=FULL (the default),
+/// and etcd (1 member and 3 members on loopback, real data dirs, the store fenced by a real leader key that this
+/// process holds: <see cref="StateEtcd"/>); etcd rows are skipped when <c>/usr/bin/etcd</c> is absent.
 /// Run: <c>dotnet run -c Release --project tests/Edge.Benchmarks -- state [--nodes 1000] [--allocations 10000]
-/// [--placements 5000] [--steps 1000] [--dir PATH] [--seed 1]</c>.
+/// [--placements 5000] [--steps 1000] [--dir PATH] [--seed 1] [--backends SqliteFull,Etcd1,...]</c>.
 /// </summary>
 internal static class StateBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var a = BenchArgs.Parse(args, "nodes", "allocations", "placements", "steps", "dir", "seed");
+        var a = BenchArgs.Parse(args, "nodes", "allocations", "placements", "steps", "dir", "seed", "backends");
         var nodes = a.Int("nodes", 1000);
         var live = a.Int("allocations", 10_000);
         var placements = a.Int("placements", 5000);
         var steps = a.Int("steps", 1000);
         var seed = a.Int("seed", 1);
         var root = a.String("dir", Path.Combine(Environment.CurrentDirectory, ".bench-state"));
+        var only = a.String("backends", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var backends = Enum.GetValues<Backend>()
+            .Where(b => only.Length == 0 || only.Contains(b.ToString(), StringComparer.OrdinalIgnoreCase))
+            .Where(b => StateEtcd.Available || b is not (Backend.Etcd1 or Backend.Etcd3))
+            .ToList();
         Directory.CreateDirectory(root);
         var fleet = new SyntheticFleet(nodes, 200, seed);
         Console.WriteLine($"state benchmark: {nodes} nodes, {live} live allocations, {placements} placement+release cycles; a {steps}-step run ({2 * steps} transitions); files under {root} ({FileSystemOf(root)}); {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()}");
+        if (!StateEtcd.Available)
+        {
+            Console.WriteLine("etcd rows skipped: /usr/bin/etcd not found (install etcd-server: packaging/dev/setup.sh)");
+        }
+
         Console.WriteLine($"{"placements",-40} {"placed/s",10} {"p50 µs",9} {"p99 µs",9} {"bytes on disk",14}");
-        foreach (var backend in Enum.GetValues<Backend>())
+        foreach (var backend in backends)
         {
             var dir = Fresh(root, backend.ToString());
-            var (store, dispose) = AllocationStore(backend, dir);
+            var (store, dispose, etcd) = AllocationStore(backend, dir);
             try
             {
+                // etcd: what it holds on disk (StateEtcd.Bytes), from the elected, empty store on.
+                var before = etcd?.Bytes() ?? 0;
                 var (rate, p50, p99) = await PlacementsAsync(fleet, store, live, placements, seed);
+                var after = etcd?.Bytes();
                 dispose();
-                Console.WriteLine($"{Describe(backend),-40} {rate,10:N0} {p50,9:N1} {p99,9:N1} {DirectorySize(dir),14:N0}");
+                Console.WriteLine($"{Describe(backend),-40} {rate,10:N0} {p50,9:N1} {p99,9:N1} {(after ?? DirectorySize(dir)) - before,14:N0}");
             }
             finally
             {
@@ -51,10 +66,11 @@ internal static class StateBenchmark
 
         Console.WriteLine();
         Console.WriteLine($"{"step transitions (" + steps + "-step run)",-40} {"trans/s",10} {"p50 µs",9} {"p99 µs",9} {"bytes/trans",14}");
-        foreach (var backend in Enum.GetValues<Backend>().Where(b => b != Backend.JournalFsync))
+        foreach (var backend in backends.Where(b => b != Backend.JournalFsync))
         {
             var dir = Fresh(root, "wf-" + backend);
-            var (rate, p50, p99, bytes) = Transitions(backend, dir, steps);
+            using var etcd = backend is Backend.Etcd1 or Backend.Etcd3 ? StateEtcd.Start(dir, backend == Backend.Etcd1 ? 1 : 3) : null;
+            var (rate, p50, p99, bytes) = Transitions(backend, dir, steps, etcd);
             Console.WriteLine($"{Describe(backend),-40} {rate,10:N0} {p50,9:N1} {p99,9:N1} {bytes,14:N0}");
         }
 
@@ -70,6 +86,8 @@ internal static class StateBenchmark
         JournalFsync,
         SqliteNormal,
         SqliteFull,
+        Etcd1,
+        Etcd3,
     }
 
     private static string Describe(Backend backend) => backend switch
@@ -78,21 +96,26 @@ internal static class StateBenchmark
         Backend.Journal => "journal (before; flushed, no fsync)",
         Backend.JournalFsync => "journal + fsync (FsyncJournal=true)",
         Backend.SqliteNormal => "SQLite WAL, synchronous=NORMAL",
-        _ => "SQLite WAL, synchronous=FULL (default)",
+        Backend.SqliteFull => "SQLite WAL, synchronous=FULL (default)",
+        Backend.Etcd1 => "etcd 1 member, fenced (loopback)",
+        _ => "etcd 3 members, fenced (loopback)",
     };
 
-    private static (IAllocationStore Store, Action Dispose) AllocationStore(Backend backend, string dir)
+    private static (IAllocationStore Store, Action Dispose, StateEtcd? Etcd) AllocationStore(Backend backend, string dir)
     {
         switch (backend)
         {
             case Backend.Memory:
-                return (new InMemoryAllocationStore(), () => { });
+                return (new InMemoryAllocationStore(), () => { }, null);
             case Backend.Journal or Backend.JournalFsync:
                 var journal = new JournalAllocationStore(dir, 100_000, fsync: backend == Backend.JournalFsync, NullLogger<JournalAllocationStore>.Instance);
-                return (journal, journal.Dispose);
+                return (journal, journal.Dispose, null);
+            case Backend.Etcd1 or Backend.Etcd3:
+                var etcd = StateEtcd.Start(dir, backend == Backend.Etcd1 ? 1 : 3);
+                return (new StateAllocationStore(etcd.Store, null, NullLogger.Instance), etcd.Dispose, etcd);
             default:
                 var state = new StateAllocationStore(new SqliteStateStore(Path.Combine(dir, "state.db"), backend == Backend.SqliteFull ? StateSynchronous.Full : StateSynchronous.Normal), null, NullLogger.Instance, ownsState: true);
-                return (state, state.Dispose);
+                return (state, state.Dispose, null);
         }
     }
 
@@ -146,7 +169,7 @@ internal static class StateBenchmark
         return (rate, latencies[placements / 2], latencies[(int)(placements * 0.99)]);
     }
 
-    private static (double Rate, double P50, double P99, double BytesPerTransition) Transitions(Backend backend, string dir, int steps)
+    private static (double Rate, double P50, double P99, double BytesPerTransition) Transitions(Backend backend, string dir, int steps, StateEtcd? etcd)
     {
         var submission = new WorkflowSubmission
         {
@@ -156,7 +179,7 @@ internal static class StateBenchmark
         };
         var run = new WorkflowRun("bench", submission, new WorkflowRetryPolicy());
         WorkflowJournal? journal = null;
-        SqliteStateStore? state = null;
+        SqliteStateStore? sqlite = null;
         WorkflowRunStore? runs = null;
         Action<long> persist;
         switch (backend)
@@ -172,7 +195,7 @@ internal static class StateBenchmark
                 persist = now => journal.Append(new WorkflowJournalRecord { RunId = "bench", UpdatedAtMs = now, Steps = run.Snapshot() });
                 break;
             default:
-                state = new SqliteStateStore(Path.Combine(dir, "state.db"), backend == Backend.SqliteFull ? StateSynchronous.Full : StateSynchronous.Normal);
+                var state = etcd?.Store ?? (IStateStore)(sqlite = new SqliteStateStore(Path.Combine(dir, "state.db"), backend == Backend.SqliteFull ? StateSynchronous.Full : StateSynchronous.Normal));
                 runs = new WorkflowRunStore(state, null, NullLogger.Instance);
                 runs.Create(new RunHeader { RunId = "bench", SubmittedAtMs = 0, UpdatedAtMs = 0 }, submission, run.Snapshot());
                 persist = now =>
@@ -184,7 +207,7 @@ internal static class StateBenchmark
         }
 
         run.AcceptChanges();
-        var before = DirectorySize(dir);
+        var before = etcd?.Bytes() ?? DirectorySize(dir);
         var latencies = new double[2 * steps];
         var wall = Stopwatch.StartNew();
         for (var i = 0; i < steps; i++)
@@ -200,10 +223,10 @@ internal static class StateBenchmark
         }
 
         var rate = 2 * steps / wall.Elapsed.TotalSeconds;
-        state?.Checkpoint();
+        sqlite?.Checkpoint();
         journal?.Dispose();
-        var bytes = (DirectorySize(dir) - before) / (2.0 * steps);
-        state?.Dispose();
+        var bytes = ((etcd?.Bytes() ?? DirectorySize(dir)) - before) / (2.0 * steps);
+        sqlite?.Dispose();
         Array.Sort(latencies);
         return (rate, latencies[steps], latencies[(int)(2 * steps * 0.99)], bytes);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
@@ -5,11 +6,24 @@ namespace Edge.Integration.Tests.Harness;
 
 internal static class FreePort
 {
-    /// <summary>A loopback TCP port the OS just handed out and released.</summary>
+    private static readonly ConcurrentDictionary<int, byte> HandedOut = new();
+
+    /// <summary>
+    /// A loopback TCP port the OS just handed out and released, never one this test process handed out before: the OS
+    /// may give a released port again at once, so two ports asked for back to back (a controller's TLS broker and its
+    /// HTTP API) could otherwise be the same one, and the second bind fails with "address already in use".
+    /// </summary>
     public static int Next()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; ; attempt++)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            if (HandedOut.TryAdd(port, 0) || attempt >= 100)
+            {
+                return port;
+            }
+        }
     }
 }

@@ -16,9 +16,17 @@ internal sealed partial class ResourceBroker
         }
 
         var primaryTiers = request.Tiers is { } tiers ? TierMask(tiers) : _primaryTiers;
-        profile = FitToFleet(request, profile, primaryTiers);
         var full = Demand(profile, reduced: false);
         var search = Search(request, full, primaryTiers, _options.Strategy);
+        if (search.Best < 0 && FitToFleet(request, profile, primaryTiers) is var fitted && !ReferenceEquals(fitted, profile))
+        {
+            // Only a forecast that fits nowhere can be larger than every node: the scan for the largest node stays off
+            // the path of placements that fit.
+            profile = fitted;
+            full = Demand(profile, reduced: false);
+            search = Search(request, full, primaryTiers, _options.Strategy);
+        }
+
         if (search.Best >= 0)
         {
             return Commit(id, request, profile, full, search, reduced: false, effects, replacing, PlacementReason(search, replacing, "placed"));

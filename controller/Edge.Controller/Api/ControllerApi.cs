@@ -33,7 +33,7 @@ internal static class ControllerApi
             .Requires(ApiPolicies.Viewer).WithName("NodeSeries").WithTags("Nodes").Produces<IReadOnlyList<SeriesResponse>>(StatusCodes.Status200OK)
             .Problems(StatusCodes.Status404NotFound);
         app.MapGet("/api/reconcile", (ReconcileReports reports) => TypedResults.Json(reports.All(), ControlJsonContext.Default.IReadOnlyListReconcileReport))
-            .Requires(ApiPolicies.Viewer).WithName("ListReconcileReports").WithTags("Nodes").Produces<IReadOnlyList<Broker.ReconcileReport>>(StatusCodes.Status200OK);
+            .Requires(ApiPolicies.Viewer).WithName("ListReconcileReports").WithTags("Nodes").Produces<IReadOnlyList<Placement.ReconcileReport>>(StatusCodes.Status200OK);
         app.MapOpenApi().RequireAuthorization(ApiPolicies.Viewer);
     }
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Ingest;
 using Edge.Models.Profiling;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Ingest;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +13,7 @@ namespace Edge.Controller.Workflows;
 /// </summary>
 internal sealed partial class VolumeService(
     VolumeForecaster forecaster,
-    ResourceBroker broker,
+    Allocator broker,
     MqttIngest mqtt,
     EdgeTopics topics,
     IOptions<WorkflowOptions> options,

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Ingest;
 using Edge.Controller.Profiles;
 using Edge.Controller.State;
@@ -22,7 +22,7 @@ internal sealed partial class WorkflowService : IDisposable
 {
     private readonly WorkflowOptions _options;
     private readonly LaunchPolicy _launch;
-    private readonly ResourceBroker _broker;
+    private readonly Allocator _broker;
     private readonly WorkflowRunStore _store;
     private readonly MqttIngest _mqtt;
     private readonly EdgeTopics _topics;
@@ -40,7 +40,7 @@ internal sealed partial class WorkflowService : IDisposable
     public WorkflowService(
         IOptions<WorkflowOptions> options,
         WorkflowRunStore store,
-        ResourceBroker broker,
+        Allocator broker,
         MqttIngest mqtt,
         EdgeTopics topics,
         VolumeForecaster volume,

@@ -1,6 +1,5 @@
 using Edge.Controller.Control;
 using Edge.Controller.History;
-using Edge.Controller.Ingest;
 using Edge.Controller.Mqtt;
 using Edge.Controller.Nodes;
 using Edge.Controller.Options;
@@ -38,7 +37,7 @@ internal static class ControllerApi
     }
 
     /// <summary>Ready when the store is recovered, the broker up, the controller connected and every hosted service started.</summary>
-    private static IResult Ready(IServiceProvider services, IHistoryStore store, MqttIngest ingest, IOptions<ControllerOptions> options, IHostApplicationLifetime lifetime, Leadership.ILeadership leadership)
+    private static IResult Ready(IServiceProvider services, IHistoryStore store, ControllerMqttLink ingest, IOptions<ControllerOptions> options, IHostApplicationLifetime lifetime, Leadership.ILeadership leadership)
     {
         var connected = ingest.IsConnected;
         var broker = options.Value.UsesEmbeddedBroker ? services.GetRequiredService<EmbeddedBroker>().IsRunning : connected;

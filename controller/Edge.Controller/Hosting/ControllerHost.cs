@@ -106,6 +106,7 @@ internal static class ControllerHost
         services.AddSingleton<StateHealth>();
         services.AddSingleton<EmbeddedBroker>();
         services.AddSingleton<MqttIngest>();
+        services.AddSingleton<ControllerMqttLink>();
         services.AddSingleton<Signals.SignalBoard>();
 
         // Start order: store (recovered) and writer, then the broker, then the controller's own connection.
@@ -118,7 +119,7 @@ internal static class ControllerHost
         }
 
         services.AddEdgeOperations(configuration);
-        services.AddHostedService(sp => sp.GetRequiredService<MqttIngest>());
+        services.AddHostedService(sp => sp.GetRequiredService<ControllerMqttLink>());
         AddControl(services, configuration, bound);
     }
 

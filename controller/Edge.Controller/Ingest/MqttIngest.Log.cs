@@ -10,7 +10,4 @@ internal sealed partial class MqttIngest
 
     [LoggerMessage(4003, LogLevel.Debug, "Node {Node} event {Kind} ({EventId})")]
     private partial void LogEvent(string node, string kind, string eventId);
-
-    [LoggerMessage(4004, LogLevel.Warning, "Not yet connected to the embedded broker ({Result}); the connection keeps retrying")]
-    private partial void LogNotConnectedYet(string result);
 }

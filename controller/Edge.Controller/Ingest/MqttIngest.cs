@@ -2,7 +2,6 @@ using Edge.Controller.Logging;
 using Edge.Common.Contracts;
 using Edge.Common.Messaging;
 using Edge.Controller.Control;
-using Edge.Controller.Mqtt;
 using Edge.Controller.Nodes;
 using Edge.Controller.Options;
 using Microsoft.Extensions.Options;
@@ -10,15 +9,14 @@ using Microsoft.Extensions.Options;
 namespace Edge.Controller.Ingest;
 
 /// <summary>
-/// The controller's own MQTT connection (to the embedded broker, or to an external one). Subscribes to every
-/// node's status, metrics and events; decodes each payload into a result; rejects (counts, logs without the
-/// payload) what is malformed, oversized, of another schema version or published under another node's topic;
-/// hands metric batches to the <see cref="IngestQueue"/> and status to the <see cref="NodeRegistry"/>.
+/// What the controller reads over MQTT (<see cref="Mqtt.ControllerMqttLink"/> delivers it): every node's status,
+/// metrics, events and output, workflow submissions and announced work. Decodes each payload; rejects (counts,
+/// logs without the payload) what is malformed, oversized, of another schema version or published under another
+/// node's topic; hands metric batches to the <see cref="IngestQueue"/>, status to the <see cref="NodeRegistry"/>
+/// and the rest to the control loop.
 /// </summary>
-internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
+internal sealed partial class MqttIngest
 {
-    public const string DefaultClientId = Mqtt.ClientIdPolicy.ControllerClientId;
-
     private readonly ControllerOptions _options;
     private readonly EdgeTopics _topics;
     private readonly IngestQueue _queue;
@@ -30,7 +28,6 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
     private readonly LogThrottle<(string Topic, string Reason)> _throttle;
     private readonly ControlChannel _control;
     private readonly NodeReportGuard _guard;
-    private MqttConnection? _connection;
 
     public MqttIngest(IOptions<ControllerOptions> options, EdgeTopics topics, IngestQueue queue, NodeRegistry registry, IngestMetrics metrics, IServiceProvider services, TimeProvider time, ILogger<MqttIngest> logger, ControlChannel control, NodeReportGuard guard)
     {
@@ -47,83 +44,19 @@ internal sealed partial class MqttIngest : IHostedService, IAsyncDisposable
         _throttle = new LogThrottle<(string Topic, string Reason)>(time, TimeSpan.FromSeconds(10));
     }
 
-    public bool IsConnected => _connection?.IsConnected ?? false;
+    /// <summary>The topic filters the controller subscribes to.</summary>
+    public IReadOnlyList<string> Subscriptions =>
+    [
+        _topics.AllNodes(NodeTopicKind.Status),
+        _topics.AllNodes(NodeTopicKind.Metrics),
+        _topics.AllNodes(NodeTopicKind.Events),
+        _topics.AllNodes(NodeTopicKind.Output),
+        _topics.WorkflowSubmit,
+        _topics.Signals,
+    ];
 
-    /// <summary>Raised after every (re)connect, e.g. to send commands that waited for the connection.</summary>
-    public event Func<CancellationToken, Task>? Connected;
-
-    /// <summary>The controller's connection, for parts that publish (commands, predictions, decisions).</summary>
-    public MqttConnection Connection => _connection ?? throw new InvalidOperationException("the MQTT ingest service is not started");
-
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        var connection = new MqttConnection(ConnectionOptions(), _logger, _time);
-        connection.Subscribe(_topics.AllNodes(NodeTopicKind.Status));
-        connection.Subscribe(_topics.AllNodes(NodeTopicKind.Metrics));
-        connection.Subscribe(_topics.AllNodes(NodeTopicKind.Events));
-        connection.Subscribe(_topics.AllNodes(NodeTopicKind.Output));
-        connection.Subscribe(_topics.WorkflowSubmit);
-        connection.Subscribe(_topics.Signals);
-        connection.MessageHandler = OnMessageAsync;
-        connection.Connected = async ct =>
-        {
-            if (Connected is { } handlers)
-            {
-                foreach (var handler in handlers.GetInvocationList().Cast<Func<CancellationToken, Task>>())
-                {
-                    await handler(ct);
-                }
-            }
-        };
-        _connection = connection;
-        connection.Start();
-        if (_options.UsesEmbeddedBroker)
-        {
-            // The broker is in this process: being connected is part of being ready.
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            try
-            {
-                await connection.WaitConnectedAsync(timeout.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                LogNotConnectedYet(connection.LastConnectResult?.ToString() ?? "no answer");
-            }
-        }
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_connection is { } connection)
-        {
-            _connection = null;
-            await connection.DisposeAsync();
-        }
-    }
-
-    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
-
-    private MqttConnectionOptions ConnectionOptions()
-    {
-        if (_options.External is { } external)
-        {
-            return external.ClientId.Length > 0 ? external : external with { ClientId = DefaultClientId };
-        }
-
-        var credentials = _services.GetRequiredService<BrokerCredentials>();
-        var bind = _options.Broker.BindAddress;
-        var host = bind is "0.0.0.0" or "::" ? "127.0.0.1" : bind;
-        return new MqttConnectionOptions
-        {
-            BrokerUrl = $"mqtt://{host}:{_options.Broker.Port}",
-            ClientId = DefaultClientId,
-            Username = credentials.Controller.Username,
-            Password = credentials.Controller.Password,
-        };
-    }
-
-    private Task OnMessageAsync(MqttIncoming message, CancellationToken cancellationToken)
+    /// <summary>Handles one message on a subscribed topic; never throws for what a client sent.</summary>
+    public Task HandleAsync(MqttIncoming message, CancellationToken cancellationToken)
     {
         if (message.Topic == _topics.WorkflowSubmit)
         {

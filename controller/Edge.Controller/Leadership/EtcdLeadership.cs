@@ -481,19 +481,19 @@ internal sealed partial class EtcdLeadership : BackgroundService, ILeadership, I
 
     private static string Describe(Exception ex) => ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
 
-    [LoggerMessage(6001, LogLevel.Information, "Controller {Member} joins the election on etcd {Endpoints} (lease TTL {Ttl} s)")]
+    [LoggerMessage(6601, LogLevel.Information, "Controller {Member} joins the election on etcd {Endpoints} (lease TTL {Ttl} s)")]
     private partial void LogStarting(string member, string endpoints, double ttl);
 
-    [LoggerMessage(6002, LogLevel.Warning, "Controller {Member} leads in term {Term} (lease {Lease})")]
+    [LoggerMessage(6602, LogLevel.Warning, "Controller {Member} leads in term {Term} (lease {Lease})")]
     private partial void LogLeading(string member, long term, long lease);
 
-    [LoggerMessage(6003, LogLevel.Warning, "Controller {Member} stopped leading term {Term}: {Reason}")]
+    [LoggerMessage(6603, LogLevel.Warning, "Controller {Member} stopped leading term {Term}: {Reason}")]
     private partial void LogLost(string member, long term, string reason);
 
-    [LoggerMessage(6004, LogLevel.Information, "Controller {Member} follows {Leader}")]
+    [LoggerMessage(6604, LogLevel.Information, "Controller {Member} follows {Leader}")]
     private partial void LogFollowing(string member, string leader);
 
-    [LoggerMessage(6005, LogLevel.Warning, "etcd request via {Endpoint} failed: {Error}; retrying")]
+    [LoggerMessage(6605, LogLevel.Warning, "etcd request via {Endpoint} failed: {Error}; retrying")]
     private partial void LogEtcdFailed(string endpoint, string error);
 
     [LoggerMessage(6006, LogLevel.Warning, "Lease renewal via {Endpoint} failed: {Error} ({SinceMs} ms since the last renewal was sent)")]

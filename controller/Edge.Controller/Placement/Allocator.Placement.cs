@@ -90,7 +90,7 @@ internal sealed partial class Allocator
         }
 
         Log.ForecastFittedToFleet(_logger, request.ComponentId, profile.Cpu, profile.Memory, Math.Min(profile.Cpu, cpuCap), Math.Min(profile.Memory, memoryCap));
-        _metrics.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "fitted_to_fleet"));
+        _metrics.FittedToFleet.Add(1);
         return profile with
         {
             Cpu = Math.Min(profile.Cpu, cpuCap),

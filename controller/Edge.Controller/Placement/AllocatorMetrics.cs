@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace Edge.Controller.Placement;
 
-/// <summary>The broker's counters and histogram, on the <c>Edge.Controller.Placement</c> meter.</summary>
+/// <summary>The allocator's counters and histogram, on the <c>Edge.Controller.Placement</c> meter.</summary>
 internal sealed class AllocatorMetrics
 {
     public const string MeterName = "Edge.Controller.Placement";
@@ -18,6 +18,7 @@ internal sealed class AllocatorMetrics
         MissingReplaced = meter.CreateCounter<long>("edge.allocator.missing_replaced", description: "Allocations placed again because their node stopped reporting their instance");
         PublishFailures = meter.CreateCounter<long>("edge.allocator.publish_failures", description: "Commands or decisions that could not be published");
         StoreFailures = meter.CreateCounter<long>("edge.allocator.store_failures", description: "Broker changes not made because the state store refused the write (tag operation)");
+        FittedToFleet = meter.CreateCounter<long>("edge.allocator.fitted_to_fleet", description: "Forecasts larger than every node the request can reach, placed at the largest node's capacity (the placement's own outcome is counted apart)");
         DecisionDuration = meter.CreateHistogram<double>("edge.allocator.decision_duration", unit: "ms", description: "Time to decide one placement under the lock");
     }
 
@@ -29,5 +30,6 @@ internal sealed class AllocatorMetrics
     public Counter<long> MissingReplaced { get; }
     public Counter<long> PublishFailures { get; }
     public Counter<long> StoreFailures { get; }
+    public Counter<long> FittedToFleet { get; }
     public Histogram<double> DecisionDuration { get; }
 }

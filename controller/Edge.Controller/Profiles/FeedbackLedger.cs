@@ -321,13 +321,13 @@ internal sealed partial class FeedbackLedger : IDisposable
         }
     }
 
-    [LoggerMessage(EventId = 6101, Level = LogLevel.Warning, Message = "Feedback record {Key} in the state store is damaged and was skipped: {Error}")]
+    [LoggerMessage(EventId = 6701, Level = LogLevel.Warning, Message = "Feedback record {Key} in the state store is damaged and was skipped: {Error}")]
     private partial void LogDamaged(string key, string error);
 
-    [LoggerMessage(EventId = 6102, Level = LogLevel.Information, Message = "Replayed {Count} finished run(s) from {Store} into the forecaster")]
+    [LoggerMessage(EventId = 6702, Level = LogLevel.Information, Message = "Replayed {Count} finished run(s) from {Store} into the forecaster")]
     private partial void LogLoaded(int count, string store);
 
-    [LoggerMessage(EventId = 6103, Level = LogLevel.Error, Message = "The state store refused the finished run of component '{Component}' (instance '{Instance}', {Reason}): it is not recorded or learned")]
+    [LoggerMessage(EventId = 6703, Level = LogLevel.Error, Message = "The state store refused the finished run of component '{Component}' (instance '{Instance}', {Reason}): it is not recorded or learned")]
     private partial void LogStoreFailed(Exception exception, string component, string instance, string reason);
 
     private sealed class Aggregate(string componentId)

@@ -9,7 +9,8 @@ namespace Edge.Controller.State;
 /// (<c>runs/{run}</c>), its submission once (<c>submissions/{run}</c>), and one record per step
 /// (<c>steps/{run}/{step}</c>) rewritten only when that step changes, so a run of N steps costs O(N) bytes however
 /// many transitions it makes (the journal of earlier versions appended the whole run on every change: O(N²)).
-/// Deleting a run (retention) removes all three in one transaction. On first start the earlier journal
+/// Deleting a run (retention) removes all three in one transaction. On etcd, whose transactions are capped
+/// (<c>--max-txn-ops</c>), a write with more changes than that is split, the header last (see <see cref="Create"/>). On first start the earlier journal
 /// (<c>{DataDirectory}/workflows/runs.jsonl</c>) is imported in one transaction and renamed to <c>runs.jsonl.imported</c>.
 /// </summary>
 internal sealed partial class WorkflowRunStore
@@ -49,16 +50,51 @@ internal sealed partial class WorkflowRunStore
         return runs;
     }
 
-    /// <summary>A new run: header, submission and every step in one transaction.</summary>
-    public void Create(RunHeader header, WorkflowSubmission submission, IReadOnlyList<StepSnapshot> steps) =>
-        _state.Commit([.. CreateChanges(header, submission, steps)]);
+    /// <summary>
+    /// A new run: header, submission and every step in one transaction when the store takes that many changes at once
+    /// (SQLite always). etcd caps a transaction (<c>--max-txn-ops</c>, 128 by default): there the steps go first, in
+    /// transactions of at most <see cref="IStateStore.MaxChangesPerCommit"/> changes, and the submission and header
+    /// last. <see cref="Load"/> lists runs by header, so a run is seen only once all of it is stored; a crash in between
+    /// leaves step records of a run nobody knows, overwritten if the run is submitted again.
+    /// </summary>
+    public void Create(RunHeader header, WorkflowSubmission submission, IReadOnlyList<StepSnapshot> steps)
+    {
+        var max = Math.Max(1, _state.MaxChangesPerCommit);
+        if (steps.Count + 2 <= max)
+        {
+            _state.Commit([.. CreateChanges(header, submission, steps)]);
+            return;
+        }
+
+        foreach (var chunk in steps.Chunk(max))
+        {
+            _state.Commit([.. chunk.Select(s => PutStep(header.RunId, s))]);
+        }
+
+        CommitLast([PutSubmission(header.RunId, submission), PutHeader(header)], max);
+    }
 
     /// <summary>A change of a run: its header and only the steps that changed, in one transaction.</summary>
     public void Update(RunHeader header, IReadOnlyCollection<StepSnapshot> changed)
     {
         var changes = new List<StateChange>(changed.Count + 1) { PutHeader(header) };
         changes.AddRange(changed.Select(s => PutStep(header.RunId, s)));
-        _state.Commit(changes);
+        var max = Math.Max(1, _state.MaxChangesPerCommit);
+        if (changes.Count <= max)
+        {
+            _state.Commit(changes);
+            return;
+        }
+
+        // More changed steps than one etcd transaction takes (a cancelled run of thousands of steps): the steps in
+        // chunks, the header last. Each step record is whole in every chunk; a crash in between leaves some steps at
+        // their new state under the old header, which is what a controller that died between two changes leaves too.
+        foreach (var chunk in changes.Skip(1).Chunk(max))
+        {
+            _state.Commit(chunk);
+        }
+
+        _state.Commit([changes[0]]);
     }
 
     /// <summary>Removes runs (header, submission, steps) in one transaction.</summary>
@@ -72,18 +108,42 @@ internal sealed partial class WorkflowRunStore
             changes.Add(StateChange.DeleteCollection(StepsOf(id)));
         }
 
-        _state.Commit(changes);
+        // Three changes per run (a step collection goes in one range delete); on etcd, runs in groups that fit a
+        // transaction, each run's records together.
+        var max = Math.Max(3, _state.MaxChangesPerCommit - (_state.MaxChangesPerCommit % 3));
+        foreach (var chunk in changes.Chunk(max))
+        {
+            _state.Commit(chunk);
+        }
+    }
+
+    /// <summary>The last changes of a chunked write, in one transaction if the store takes them, else in order.</summary>
+    private void CommitLast(IReadOnlyList<StateChange> changes, int max)
+    {
+        if (changes.Count <= max)
+        {
+            _state.Commit(changes);
+            return;
+        }
+
+        foreach (var change in changes)
+        {
+            _state.Commit([change]);
+        }
     }
 
     private static IEnumerable<StateChange> CreateChanges(RunHeader header, WorkflowSubmission submission, IReadOnlyList<StepSnapshot> steps)
     {
         yield return PutHeader(header);
-        yield return StateChange.Put(Submissions, header.RunId, JsonSerializer.SerializeToUtf8Bytes(submission, EdgeJsonContext.Default.WorkflowSubmission));
+        yield return PutSubmission(header.RunId, submission);
         foreach (var step in steps)
         {
             yield return PutStep(header.RunId, step);
         }
     }
+
+    private static StateChange PutSubmission(string runId, WorkflowSubmission submission) =>
+        StateChange.Put(Submissions, runId, JsonSerializer.SerializeToUtf8Bytes(submission, EdgeJsonContext.Default.WorkflowSubmission));
 
     private static StateChange PutHeader(RunHeader header) =>
         StateChange.Put(Runs, header.RunId, JsonSerializer.SerializeToUtf8Bytes(header, StateJsonContext.Default.RunHeader));
@@ -120,7 +180,20 @@ internal sealed partial class WorkflowRunStore
             }
 
             changes.Add(StateImports.Marker(ImportMarker, path));
-            _state.Commit(changes);
+            if (changes.Count <= _state.MaxChangesPerCommit)
+            {
+                _state.Commit(changes);
+            }
+            else
+            {
+                // Run by run (each as Create writes it), the marker last: a crash repeats the import, which writes the same keys.
+                foreach (var record in records)
+                {
+                    Create(new RunHeader { RunId = record.RunId, SubmittedAtMs = record.SubmittedAtMs, UpdatedAtMs = record.UpdatedAtMs }, record.Submission!, record.Steps);
+                }
+
+                _state.Commit([StateImports.Marker(ImportMarker, path)]);
+            }
             LogImported(path, records.Count);
         }
 

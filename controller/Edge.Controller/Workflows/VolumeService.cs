@@ -1,6 +1,6 @@
 using Edge.Common.Contracts;
+using Edge.Controller.Mqtt;
 using Edge.Controller.Placement;
-using Edge.Controller.Ingest;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Controller.Workflows;
@@ -14,7 +14,7 @@ namespace Edge.Controller.Workflows;
 internal sealed partial class VolumeService(
     VolumeForecaster forecaster,
     Allocator broker,
-    MqttIngest mqtt,
+    ControllerMqttLink mqtt,
     EdgeTopics topics,
     IOptions<WorkflowOptions> options,
     TimeProvider time,

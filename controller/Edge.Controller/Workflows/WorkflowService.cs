@@ -1,7 +1,7 @@
 using System.Globalization;
+using Edge.Controller.Mqtt;
 using Edge.Common.Contracts;
 using Edge.Controller.Placement;
-using Edge.Controller.Ingest;
 using Edge.Controller.Profiles;
 using Edge.Controller.State;
 using Microsoft.Extensions.Options;
@@ -24,7 +24,7 @@ internal sealed partial class WorkflowService : IDisposable
     private readonly LaunchPolicy _launch;
     private readonly Allocator _broker;
     private readonly WorkflowRunStore _store;
-    private readonly MqttIngest _mqtt;
+    private readonly ControllerMqttLink _mqtt;
     private readonly EdgeTopics _topics;
     private readonly VolumeForecaster _volume;
     private readonly IProfileSource _profiles;
@@ -41,7 +41,7 @@ internal sealed partial class WorkflowService : IDisposable
         IOptions<WorkflowOptions> options,
         WorkflowRunStore store,
         Allocator broker,
-        MqttIngest mqtt,
+        ControllerMqttLink mqtt,
         EdgeTopics topics,
         VolumeForecaster volume,
         IProfileSource profiles,

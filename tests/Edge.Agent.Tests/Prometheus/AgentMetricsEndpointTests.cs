@@ -6,7 +6,6 @@ using Edge.Agent.Prometheus;
 using Edge.Agent.Supervision;
 using Edge.Agent.Tests.Supervision;
 using Edge.Common.Contracts;
-using Edge.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

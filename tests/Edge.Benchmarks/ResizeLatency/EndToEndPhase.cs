@@ -9,7 +9,6 @@ using Edge.Agent.Supervision;
 using Edge.Common.Contracts;
 using Edge.Common.Messaging;
 using Edge.Controller.Hosting;
-using Edge.Controller.Ingest;
 using Edge.Controller.Mqtt;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -65,7 +64,7 @@ internal static class EndToEndPhase
                 await observer.StartAsync(ready.Token);
             }
 
-            var publisher = controller.Services.GetRequiredService<MqttIngest>().Connection;
+            var publisher = controller.Services.GetRequiredService<ControllerMqttLink>().Connection;
             var session = new Session(publisher, observer, topics.NodeCommands(ResizeCommands.BenchNode));
             if (await session.SendAsync(ResizeCommands.Start(ResizeCommands.BenchNode)) is { } startError)
             {

@@ -13,7 +13,7 @@ public sealed class MqttConnectionTests
     [Fact]
     public async Task Start_GoodCredentials_SubscribesAndReceives()
     {
-        await using var broker = await TestBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync(requireLogin: true, persistentSessions: true);
         var received = Channel.CreateUnbounded<string>();
         await using var subscriber = Connect(broker, "sub", received);
         subscriber.Subscribe("t/#");
@@ -31,7 +31,7 @@ public sealed class MqttConnectionTests
     [Fact]
     public async Task Start_WrongPassword_IsRefusedAndKeepsRetrying()
     {
-        await using var broker = await TestBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync(requireLogin: true, persistentSessions: true);
         await using var connection = new MqttConnection(
             new MqttConnectionOptions { BrokerUrl = broker.Url, ClientId = "bad", Username = TestBroker.User, Password = "wrong", ReconnectMaxDelay = TimeSpan.FromMilliseconds(300) },
             NullLogger.Instance,
@@ -46,8 +46,8 @@ public sealed class MqttConnectionTests
     [Fact]
     public async Task BrokerUrls_FailOverToTheNextUrl_AndBack()
     {
-        var firstPort = TestBroker.FreePort();
-        await using var second = await TestBroker.StartAsync();
+        var firstPort = FreePort.Next();
+        await using var second = await TestBroker.StartAsync(requireLogin: true, persistentSessions: true);
         var received = Channel.CreateUnbounded<string>();
         await using var connection = new MqttConnection(
             new MqttConnectionOptions
@@ -66,7 +66,7 @@ public sealed class MqttConnectionTests
         Assert.Equal(second.Url, connection.CurrentBrokerUrl);
 
         // The second broker goes away and one comes up on the first URL: the connection returns there and resubscribes.
-        await using var first = await TestBroker.StartAsync(firstPort);
+        await using var first = await TestBroker.StartAsync(firstPort, requireLogin: true, persistentSessions: true);
         await second.StopAsync();
         await PollAsync(() => connection.IsConnected && connection.CurrentBrokerUrl == first.Url);
         await using var publisher = Connect(first, "pub-f", null);
@@ -79,7 +79,7 @@ public sealed class MqttConnectionTests
     [Fact]
     public async Task BrokerRestart_Reconnects_AndResubscribes()
     {
-        await using var broker = await TestBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync(requireLogin: true, persistentSessions: true);
         var received = Channel.CreateUnbounded<string>();
         await using var subscriber = Connect(broker, "sub-r", received);
         subscriber.Subscribe("t/#");
@@ -88,7 +88,7 @@ public sealed class MqttConnectionTests
 
         await broker.StopAsync();
         await PollAsync(() => !subscriber.IsConnected);
-        await broker.StartAgainAsync();
+        await broker.RestartAsync();
         await PollAsync(() => subscriber.IsConnected && subscriber.ConnectCount >= 2);
 
         await using var publisher = Connect(broker, "pub-r", null);
@@ -101,7 +101,7 @@ public sealed class MqttConnectionTests
     [Fact]
     public async Task PersistentSession_MessagesWhileAway_AreDeliveredOnReturn()
     {
-        await using var broker = await TestBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync(requireLogin: true, persistentSessions: true);
         var first = Channel.CreateUnbounded<string>();
         var subscriber = Connect(broker, "persistent", first);
         subscriber.Subscribe("cmd/#");

@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using Edge.Common.Contracts;
 using Edge.Controller.Control;
 using Edge.Controller.Leadership;
-using Edge.Controller.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

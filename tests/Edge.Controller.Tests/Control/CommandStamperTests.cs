@@ -141,7 +141,7 @@ public sealed class MissingGraceValidatorTests
     [Fact]
     public async Task Controller_GraceTooShort_DoesNotStart_NamingBothValues()
     {
-        using var dir = new Infrastructure.TempDirectory();
+        using var dir = new TempDirectory();
         var error = await Assert.ThrowsAnyAsync<Exception>(() => Infrastructure.TestController.StartAsync(dir.Path, extra: new Dictionary<string, string?>
         {
             ["Controller:Placement:MissingInstanceGrace"] = "00:01:00",

@@ -1,6 +1,5 @@
 using Edge.Controller.Hosting;
 using Edge.Controller.Options;
-using Edge.Controller.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

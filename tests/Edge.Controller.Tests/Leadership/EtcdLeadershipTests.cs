@@ -1,6 +1,5 @@
 using Edge.Controller.Leadership;
 using Edge.Controller.Options;
-using Edge.Controller.Tests.Infrastructure;
 using Etcdserverpb;
 using Microsoft.Extensions.Logging.Abstractions;
 using MsOptions = Microsoft.Extensions.Options.Options;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Edge.Controller.Mqtt;
 using Edge.Controller.Options;
-using Edge.Controller.Tests.Infrastructure;
 
 namespace Edge.Controller.Tests.Mqtt;
 

@@ -3,7 +3,6 @@ using Edge.Controller.Nodes;
 using Edge.Controller.Operations;
 using Edge.Controller.State;
 using Edge.Controller.Tests.Placement;
-using Edge.Controller.Tests.Leadership;
 using Etcdserverpb;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;

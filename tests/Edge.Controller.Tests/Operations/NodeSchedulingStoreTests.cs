@@ -60,7 +60,7 @@ public sealed class NodeSchedulingStoreTests
     [Fact]
     public void EarlierSchedulingFile_NodesAlreadyInTheStoreKeepTheirRecord()
     {
-        using var dir = new Edge.Controller.Tests.Placement.TempDirectory();
+        using var dir = new TempDirectory();
         using var state = new SqliteStateStore(Path.Combine(dir.Path, "state.db"));
         var newer = new NodeScheduling("a", true, "newer", null, null);
         state.Commit([StateChange.Put(NodeSchedulingStore.Collection, "a", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(newer, OperationsJsonContext.Default.NodeScheduling))]);

@@ -14,7 +14,7 @@ namespace Edge.Controller.Tests.Operations;
 /// </summary>
 public sealed class OperationsEndpointsTests : IDisposable
 {
-    private readonly Infrastructure.TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

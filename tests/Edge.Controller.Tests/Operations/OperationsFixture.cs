@@ -12,7 +12,7 @@ namespace Edge.Controller.Tests.Operations;
 /// </summary>
 internal sealed class OperationsFixture : IDisposable
 {
-    private readonly Edge.Controller.Tests.Placement.TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public OperationsFixture()
     {

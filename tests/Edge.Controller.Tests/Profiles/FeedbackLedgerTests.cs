@@ -4,7 +4,6 @@ using Edge.Common.Contracts;
 using Edge.Controller.Options;
 using Edge.Controller.Profiles;
 using Edge.Controller.State;
-using Edge.Controller.Tests.Infrastructure;
 using Edge.Models.Profiling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

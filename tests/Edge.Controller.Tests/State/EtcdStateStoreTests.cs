@@ -1,7 +1,8 @@
 using System.Text;
 using Edge.Controller.Leadership;
 using Edge.Controller.State;
-using Edge.Controller.Tests.Leadership;
+using Microsoft.Extensions.Logging.Abstractions;
+using Edge.Common.Contracts;
 using Etcdserverpb;
 using Google.Protobuf;
 
@@ -136,7 +137,7 @@ public sealed class EtcdStateStoreTests : IAsyncLifetime
 
             return -1;
         }, TestContext.Current.CancellationToken);
-        await Infrastructure.Poll.UntilAsync(() => { lock (acknowledged) { return acknowledged.Count >= 5; } }, "five acknowledged commits", TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(() => { lock (acknowledged) { return acknowledged.Count >= 5; } }, "five acknowledged commits", TimeSpan.FromSeconds(30));
         _etcd!.Kill(0);
         var failedAt = await writer.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 
@@ -158,5 +159,34 @@ public sealed class EtcdStateStoreTests : IAsyncLifetime
     private sealed class Fence : IStateFence
     {
         public StateFenceToken? Current { get; set; }
+    }
+
+    [Fact]
+    public void AWorkflowRunLargerThanOneEtcdTransaction_IsCreatedUpdatedAndDeletedInChunks()
+    {
+        // 300 steps: more than etcd's default --max-txn-ops (128) takes in one transaction.
+        using var store = new EtcdStateStore(Cluster("/t9"));
+        var runs = new WorkflowRunStore(store, null, NullLogger.Instance);
+        var submission = StateTestData.Chain("big", 300);
+        var run = StateTestData.Run(submission);
+        runs.Create(StateTestData.Header("big"), submission, run.Snapshot());
+
+        run.Cancel("operator");
+        var changed = run.PendingChanges();
+        Assert.True(changed.Count > store.MaxChangesPerCommit, $"{changed.Count} changed steps");
+        runs.Update(StateTestData.Header("big", updated: 9, finished: 9), changed);
+
+        using (var follower = new EtcdStateStore(Cluster("/t9")))
+        {
+            var loaded = Assert.Single(new WorkflowRunStore(follower, null, NullLogger.Instance).Load());
+            Assert.Equal(300, loaded.Steps.Count);
+            Assert.Equal(9, loaded.Header.UpdatedAtMs);
+            Assert.All(loaded.Steps, s => Assert.Equal(WorkflowStepState.Cancelled, s.State));
+        }
+
+        runs.Create(StateTestData.Header("small"), StateTestData.Chain("small", 3), StateTestData.Run(StateTestData.Chain("small", 3)).Snapshot());
+        runs.Delete(["big"]);
+        Assert.Equal(0, store.Count(WorkflowRunStore.StepsOf("big")));
+        Assert.Equal("small", Assert.Single(runs.Load()).Header.RunId);
     }
 }

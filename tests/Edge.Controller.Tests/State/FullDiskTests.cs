@@ -79,7 +79,7 @@ public sealed class FullDiskTests
     public async Task Controller_DeviceFull_StepEndIsRefusedAndUndone_SubmitGets503_ThenTheRunCompletesOnceSpaceIsFreed()
     {
         const string Allowed = "/opt/edge/bin/edge-workload";
-        using var dir = new Infrastructure.TempDirectory();
+        using var dir = new TempDirectory();
         using var disk = new SmallTmpfs("4m");
         await using var controller = await TestController.StartAsync(dir.Path, extra: new Dictionary<string, string?>
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Edge.Common.Contracts;
 using Edge.Controller.State;
-using Edge.Controller.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Edge.Controller.State;
-using Edge.Controller.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace Edge.Controller.Tests.State;

@@ -1,7 +1,6 @@
 using Edge.Common.Contracts;
 using Edge.Controller.Placement;
 using Edge.Controller.State;
-using Edge.Controller.Tests.Infrastructure;
 using Edge.Controller.Workflows;
 using Microsoft.Extensions.Logging.Abstractions;
 

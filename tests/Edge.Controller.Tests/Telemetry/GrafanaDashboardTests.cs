@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Edge.Controller.Tests.Infrastructure;
 
 namespace Edge.Controller.Tests.Telemetry;
 

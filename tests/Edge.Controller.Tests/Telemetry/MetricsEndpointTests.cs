@@ -5,7 +5,6 @@ using System.Text.Json;
 using Edge.Common.Contracts;
 using Edge.Controller.Placement;
 using Edge.Controller.Tests.Infrastructure;
-using Edge.Tests.Shared;
 
 namespace Edge.Controller.Tests.Telemetry;
 

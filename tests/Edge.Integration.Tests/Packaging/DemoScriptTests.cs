@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Edge.Integration.Tests.Harness;
 
 namespace Edge.Integration.Tests.Packaging;
 

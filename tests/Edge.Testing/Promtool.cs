@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Edge.Tests.Shared;
+namespace Edge.Testing;
 
 /// <summary>
 /// Runs Prometheus's own linter, <c>promtool check metrics</c> (Debian's <c>prometheus</c> package, installed by

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 
-namespace Edge.Controller.Tests.Infrastructure;
+namespace Edge.Testing;
 
 /// <summary>A real mosquitto broker (apt package <c>mosquitto</c>) on a free loopback port, killed on dispose.</summary>
-internal sealed class MosquittoProcess : IDisposable
+public sealed class MosquittoProcess : IDisposable
 {
     private const string Binary = "/usr/sbin/mosquitto";
     private readonly Process _process;

@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Edge.Integration.Tests.Harness;
+namespace Edge.Testing;
 
 /// <summary>
 /// A loopback TCP forwarder in front of one address that can be cut: after <see cref="Cut"/> it forwards nothing
 /// in either direction and accepts no new connection, but keeps the sockets open, so the client sees a partition
 /// (requests time out) rather than a refused connection.
 /// </summary>
-internal sealed class TcpCut : IDisposable
+public sealed class TcpCut : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _target;

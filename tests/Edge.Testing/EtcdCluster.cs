@@ -4,15 +4,14 @@ using Etcdserverpb;
 using Google.Protobuf;
 using Grpc.Net.Client;
 
-namespace Edge.Integration.Tests.Harness;
+namespace Edge.Testing;
 
 /// <summary>
 /// A real etcd cluster (Debian's <c>etcd-server</c>, <c>/usr/bin/etcd</c>) of child processes on free loopback
 /// ports, each member with its own data directory under a temporary directory deleted on dispose. Members can be
-/// killed (SIGKILL) and started again on their data. (The controller tests' EtcdCluster, for processes of this
-/// project: its polling and temporary folders.)
+/// killed (SIGKILL) and started again on their data.
 /// </summary>
-internal sealed class EtcdCluster : IAsyncDisposable
+public sealed class EtcdCluster : IAsyncDisposable
 {
     public const string Binary = "/usr/bin/etcd";
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("edge-etcd-");
@@ -43,6 +42,8 @@ internal sealed class EtcdCluster : IAsyncDisposable
     public int Size => _processes.Length;
 
     public int[] ClientPorts => _clientPorts;
+
+    public string[] ClientUrls => [.. _clientPorts.Select(p => $"http://127.0.0.1:{p}")];
 
     /// <summary>Starts the cluster; a member that exits at start (a port taken meanwhile) costs one more try on new ports.</summary>
     public static async Task<EtcdCluster> StartAsync(int members = 3)
@@ -176,6 +177,37 @@ internal sealed class EtcdCluster : IAsyncDisposable
         return -1;
     }
 
+    /// <summary>A KV client of a running member (plaintext, loopback).</summary>
+    public KV.KVClient KvOf(int member) => new(Channel(member));
+
+    public Lease.LeaseClient LeaseOf(int member) => new(Channel(member));
+
+    /// <summary>The value of a key read through any running member, or null.</summary>
+    public async Task<Mvccpb.KeyValue?> GetAsync(string key)
+    {
+        for (var i = 0; i < Size; i++)
+        {
+            if (!IsRunning(i))
+            {
+                continue;
+            }
+
+            try
+            {
+                var range = await KvOf(i).RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8(key) }, deadline: DateTime.UtcNow.AddSeconds(2));
+                return range.Kvs.FirstOrDefault();
+            }
+            catch (Grpc.Core.RpcException)
+            {
+            }
+        }
+
+        throw new InvalidOperationException($"no etcd member answered a read of {key}");
+    }
+
+    /// <summary>A leader key's value read as the fencing term it holds.</summary>
+    public static long Term(Mvccpb.KeyValue kv) => long.Parse(kv.Value.ToStringUtf8(), System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Every key under <paramref name="prefix"/> with its value, read (linearizable) through any running member.</summary>
     public async Task<IReadOnlyDictionary<string, string>> RangeAsync(string prefix)
     {
@@ -233,7 +265,6 @@ internal sealed class EtcdCluster : IAsyncDisposable
         }
     }
 
-    private KV.KVClient KvOf(int member) => new(Channel(member));
 
     private GrpcChannel Channel(int member)
     {

@@ -1,17 +1,18 @@
-namespace Edge.Agent.Tests;
+namespace Edge.Testing;
 
-internal sealed class TempDirectory : IDisposable
+/// <summary>A per-test directory under the system's temporary folder, deleted (best effort) on dispose.</summary>
+public sealed class TempDirectory : IDisposable
 {
-    public TempDirectory()
+    public TempDirectory(string prefix = "edge-tests-")
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "edge-agent-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
+        Path = Directory.CreateTempSubdirectory(prefix).FullName;
     }
 
     public string Path { get; }
 
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
+    /// <summary>Writes <paramref name="content"/> to a file below the directory, creating its folders.</summary>
     public void Write(string relative, string content)
     {
         var file = Combine(relative);
@@ -26,6 +27,9 @@ internal sealed class TempDirectory : IDisposable
             Directory.Delete(Path, recursive: true);
         }
         catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
         {
         }
     }

@@ -97,14 +97,20 @@ internal sealed partial class ApiTokenStore
         lock (_lock)
         {
             return [.. _configured.Concat(_stored.Values.Where(t => t.ValidAt(now)).OrderBy(t => t.CreatedAtMs).ThenBy(t => t.Name, StringComparer.Ordinal))
-                .Select(t => new TokenInfo(t.Name, t.Role, DateTimeOffset.FromUnixTimeMilliseconds(t.CreatedAtMs), t.Configured))];
+                .Select(t => new TokenInfo(t.Name, t.Role, DateTimeOffset.FromUnixTimeMilliseconds(t.CreatedAtMs), t.Configured, t.ExpiresAtMs is { } e ? DateTimeOffset.FromUnixTimeMilliseconds(e) : null))];
         }
     }
 
     /// <summary>Creates a token (stored before it is usable) and returns its text (shown once), or why not.</summary>
-    public TokenStoreError? TryCreate(string? name, string? role, out TokenCreated? created)
+    public TokenStoreError? TryCreate(string? name, string? role, out TokenCreated? created, DateTimeOffset? expiresAt = null)
     {
         created = null;
+        var now = _time.GetUtcNow();
+        if (expiresAt is { } expiry && (expiry <= now || expiry > now.AddYears(10)))
+        {
+            return new(TokenStoreErrorKind.Invalid, $"expiresAt '{expiry:O}' must be after now ({now:O}) and at most 10 years ahead");
+        }
+
         if (!IdValidator.IsValidSegment(name, out var nameError) || name is null)
         {
             return new(TokenStoreErrorKind.Invalid, $"name: {nameError ?? "missing"}");
@@ -116,7 +122,6 @@ internal sealed partial class ApiTokenStore
         }
 
         var token = NewToken();
-        var now = _time.GetUtcNow();
         lock (_lock)
         {
             if (!Initialised)
@@ -129,7 +134,7 @@ internal sealed partial class ApiTokenStore
                 return new(TokenStoreErrorKind.Conflict, $"a token named '{name}' exists; revoke it first");
             }
 
-            var record = new ApiToken { Name = name, Role = role!, Sha256 = Hash(token), CreatedAtMs = now.ToUnixTimeMilliseconds() };
+            var record = new ApiToken { Name = name, Role = role!, Sha256 = Hash(token), CreatedAtMs = now.ToUnixTimeMilliseconds(), ExpiresAtMs = expiresAt?.ToUnixTimeMilliseconds() };
             if (Write(record, "create") is { } failed)
             {
                 return failed;

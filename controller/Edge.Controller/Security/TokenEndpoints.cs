@@ -4,7 +4,7 @@ using Edge.Controller.Api;
 namespace Edge.Controller.Security;
 
 /// <summary>
-/// Admin only: <c>POST /api/tokens</c> (<c>{"name":"ci","role":"submitter"}</c>; 201 with the token, shown once; 400
+/// Admin only: <c>POST /api/tokens</c> (<c>{"name":"ci","role":"submitter"}</c>, optionally <c>"expiresAt"</c>; 201 with the token, shown once; 400
 /// bad name or role; 409 name taken), <c>GET /api/tokens</c> (names, roles, creation times; never a token or hash),
 /// <c>DELETE /api/tokens/{name}</c> (204; revoked at once; 404 unknown; 409 configured). A change the state store
 /// refuses (full disk, fenced, etcd unreachable) is 503 with nothing changed.
@@ -42,7 +42,7 @@ internal static class TokenEndpoints
             return Error(StatusCodes.Status400BadRequest, "the body is null; send {\"name\":…,\"role\":…}");
         }
 
-        if (store.TryCreate(request.Name, request.Role, out var created) is { } error)
+        if (store.TryCreate(request.Name, request.Role, out var created, request.ExpiresAt) is { } error)
         {
             return Error(error);
         }

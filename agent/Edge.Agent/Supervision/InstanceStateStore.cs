@@ -44,13 +44,27 @@ internal sealed class InstanceStateStore
         }
     }
 
+    /// <summary>
+    /// Replaces the file: written to a temporary file, fsynced, renamed over it. A failed write (full disk) throws
+    /// with the previous file untouched and the temporary file removed; a crash at any point leaves the old or the
+    /// new content.
+    /// </summary>
     public void Save(IEnumerable<InstanceState> instances)
     {
         var temp = _path + ".tmp";
         File.Delete(temp);
-        using (var stream = new FileStream(temp, Cgroups.LibC.OwnerOnly(FileMode.CreateNew, FileAccess.Write, FileShare.None)))
+        try
         {
-            JsonSerializer.Serialize(stream, [.. instances], SupervisorJsonContext.Default.ListInstanceState);
+            using (var stream = new FileStream(temp, Cgroups.LibC.OwnerOnly(FileMode.CreateNew, FileAccess.Write, FileShare.None)))
+            {
+                JsonSerializer.Serialize(stream, [.. instances], SupervisorJsonContext.Default.ListInstanceState);
+                stream.Flush(flushToDisk: true);
+            }
+        }
+        catch (IOException)
+        {
+            File.Delete(temp);
+            throw;
         }
 
         File.Move(temp, _path, overwrite: true);

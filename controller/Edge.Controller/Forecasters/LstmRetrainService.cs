@@ -140,24 +140,35 @@ internal sealed partial class LstmRetrainService(Forecaster forecaster, Feedback
         }
 
         var all = components.SelectMany(r => r).ToList();
-        lstm.Promote(candidate, new LiveLstmManifest
+        try
         {
-            Version = candidate.Version,
-            Trigger = trigger,
-            TrainedAtS = time.GetUtcNow().ToUnixTimeSeconds(),
-            DataFromS = all.Min(r => r.StartedAtS),
-            DataToS = all.Max(r => r.StartedAtS),
-            Components = components.Count,
-            TrainingRuns = trainingRuns,
-            HeldOutRuns = heldOutRuns,
-            HeldOutCost = Math.Round(candidateCost, 3),
-            IncumbentCost = incumbentCost is { } c ? Math.Round(c, 3) : null,
-            IncumbentVersion = incumbent?.Version,
-            TrainingSeconds = Math.Round(seconds, 2),
-            Layers = lstm.Options.Layers,
-            HiddenSize = lstm.Options.HiddenSize,
-            ContextRuns = lstm.Options.ContextRuns,
-        });
+            lstm.Promote(candidate, new LiveLstmManifest
+            {
+                Version = candidate.Version,
+                Trigger = trigger,
+                TrainedAtS = time.GetUtcNow().ToUnixTimeSeconds(),
+                DataFromS = all.Min(r => r.StartedAtS),
+                DataToS = all.Max(r => r.StartedAtS),
+                Components = components.Count,
+                TrainingRuns = trainingRuns,
+                HeldOutRuns = heldOutRuns,
+                HeldOutCost = Math.Round(candidateCost, 3),
+                IncumbentCost = incumbentCost is { } c ? Math.Round(c, 3) : null,
+                IncumbentVersion = incumbent?.Version,
+                TrainingSeconds = Math.Round(seconds, 2),
+                Layers = lstm.Options.Layers,
+                HiddenSize = lstm.Options.HiddenSize,
+                ContextRuns = lstm.Options.ContextRuns,
+            });
+        }
+        catch (State.StateStoreException ex)
+        {
+            candidate.Inner.Dispose();
+            LastOutcome = $"not promoted: the state store refused v{candidate.Version}";
+            LogNotStored(candidate.Version, ex.Message);
+            return false;
+        }
+
         LastOutcome = $"promoted v{candidate.Version}";
         LogPromoted(candidate.Version, candidateCost, incumbentCost ?? double.NaN, trigger, trainingRuns, seconds);
         return true;
@@ -219,6 +230,9 @@ internal sealed partial class LstmRetrainService(Forecaster forecaster, Feedback
 
     [LoggerMessage(EventId = 6533, Level = LogLevel.Information, Message = "LSTM v{Version} promoted: held-out cost {Cost:0.00} vs the incumbent's {Previous:0.00} (trigger {Trigger}, {Runs} training runs, {Seconds:0.0} s)")]
     private partial void LogPromoted(int version, double cost, double previous, string trigger, int runs, double seconds);
+
+    [LoggerMessage(EventId = 6539, Level = LogLevel.Error, Message = "LSTM v{Version} beat the incumbent but the state store refused it ({Error}); the incumbent stays")]
+    private partial void LogNotStored(int version, string error);
 
     [LoggerMessage(EventId = 6534, Level = LogLevel.Error, Message = "LSTM retraining failed; the current model stays")]
     private partial void LogFailed(Exception ex);

@@ -77,6 +77,16 @@ internal sealed class ControllerOptionsValidator : IValidateOptions<ControllerOp
             errors.Add($"{S}:Http:MaxRequestBodyBytes '{http.MaxRequestBodyBytes}' must be between 1024 and {1L << 30}");
         }
 
+        if (http.TokenRefreshPeriod < TimeSpan.FromMilliseconds(100) || http.TokenRefreshPeriod > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{S}:Http:TokenRefreshPeriod '{http.TokenRefreshPeriod}' must be between 00:00:00.100 and 00:01:00");
+        }
+
+        if (http.TokenMaxStaleness < 2 * http.TokenRefreshPeriod || http.TokenMaxStaleness > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"{S}:Http:TokenMaxStaleness '{http.TokenMaxStaleness}' must be at least twice {S}:Http:TokenRefreshPeriod ('{http.TokenRefreshPeriod}') and at most 00:10:00");
+        }
+
         foreach (var (tokenName, token) in http.Tokens)
         {
             if (!IdValidator.IsValidSegment(tokenName, out var tokenError))

@@ -39,6 +39,18 @@ internal sealed record HttpOptions
     /// <summary>Tokens from configuration (name to role and SHA-256), for fleets managed by configuration.</summary>
     public IReadOnlyDictionary<string, ConfiguredApiToken> Tokens { get; init; } = new Dictionary<string, ConfiguredApiToken>();
 
+    /// <summary>
+    /// How often every controller re-reads the API tokens from the state store: a token created or revoked on the
+    /// leader is accepted or refused by the others within this period plus one read.
+    /// </summary>
+    public TimeSpan TokenRefreshPeriod { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// In cluster mode, how old the last successful read of the token store may be before this controller refuses
+    /// every stored token (it could no longer know of a revocation); configured tokens keep working.
+    /// </summary>
+    public TimeSpan TokenMaxStaleness { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The host names the API answers, lower case.</summary>
     public IReadOnlyList<string> EffectiveAllowedHosts()
     {

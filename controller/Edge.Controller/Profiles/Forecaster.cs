@@ -25,6 +25,10 @@ internal sealed partial class Forecaster
     private readonly double _learningRate;
     private readonly Dictionary<string, IRecommender> _statistical;
     private readonly SignalBoard? _signals;
+    private readonly ILogger _logger;
+
+    /// <summary>Edge's model's name in the state store (<see cref="State.LearnedModelStore"/>).</summary>
+    public const string EdgeModelName = "edge";
     private ComponentProfiler _current;
 
     public Forecaster(
@@ -35,26 +39,17 @@ internal sealed partial class Forecaster
         ILogger<Forecaster> logger,
         IOptions<ForecasterChoiceOptions>? choice = null,
         IOptions<LiveLstmOptions>? lstm = null,
-        SignalBoard? signals = null)
+        SignalBoard? signals = null,
+        State.IStateStore? state = null)
     {
         _signals = signals;
         _learningRate = learning.Value.LearningRate;
         _options = options.Value;
         _time = time;
         ModelDirectory = Path.Combine(controller.Value.DataDirectory, "models");
-        var model = EdgeModel.Default;
-        if (File.Exists(Path.Combine(ModelDirectory, EdgeModelStore.FileName)))
-        {
-            try
-            {
-                model = EdgeModelStore.Load(ModelDirectory);
-                LogModelLoaded(logger, model.ModelVersion, ModelDirectory);
-            }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or System.Text.Json.JsonException or ArgumentException)
-            {
-                LogModelUnreadable(logger, ModelDirectory, ex.Message);
-            }
-        }
+        _logger = logger;
+        Models = state is null ? null : new State.LearnedModelStore(state, logger);
+        var model = LoadEdgeModel();
 
         Selection = new ForecasterSelection(choice?.Value ?? new ForecasterChoiceOptions(), time);
         var registry = RecommenderRegistry.CreateDefault();
@@ -64,15 +59,15 @@ internal sealed partial class Forecaster
         var lstmOptions = lstm?.Value ?? new LiveLstmOptions();
         if (lstmOptions.Enabled && Selection.Options.CandidateNames().Contains("lstm"))
         {
-            Lstm = new LiveLstm(lstmOptions, Path.Combine(ModelDirectory, "lstm"));
+            Lstm = new LiveLstm(lstmOptions, Path.Combine(ModelDirectory, "lstm"), Models, logger);
             try
             {
-                if (Lstm.LoadCurrent())
+                if (Lstm.Load())
                 {
                     LogLstmLoaded(logger, Lstm.Current!.Version, Lstm.Directory);
                 }
             }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or System.Text.Json.JsonException or ArgumentException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or InvalidDataException or System.Text.Json.JsonException or ArgumentException or UnauthorizedAccessException or State.StateStoreException)
             {
                 LogLstmUnreadable(logger, Lstm.Directory, ex.Message);
             }
@@ -91,8 +86,11 @@ internal sealed partial class Forecaster
         }
     }
 
-    /// <summary>Where the retrained models are saved.</summary>
+    /// <summary>Where the retrained models are saved (a cache of the state store's versions when there is a store).</summary>
     public string ModelDirectory { get; }
+
+    /// <summary>The learned models in the state store (null without a store: tests, tools).</summary>
+    public State.LearnedModelStore? Models { get; }
 
     /// <summary>Edge's model in use.</summary>
     public EdgeModel Model { get; private set; }
@@ -157,6 +155,17 @@ internal sealed partial class Forecaster
         return true;
     }
 
+    /// <summary>
+    /// Saves a retrained Edge model: to <see cref="ModelDirectory"/>, then to the state store (the copy the next leader
+    /// loads); throws <see cref="State.StateStoreException"/> when the store refuses it (then call not
+    /// <see cref="Replace"/>: the model in use stays).
+    /// </summary>
+    public void Save(EdgeModel model)
+    {
+        EdgeModelStore.Save(model, ModelDirectory);
+        Models?.Save(EdgeModelName, model.ModelVersion, File.ReadAllBytes(Path.Combine(ModelDirectory, EdgeModelStore.FileName)), null, _time.GetUtcNow().ToUnixTimeMilliseconds());
+    }
+
     /// <summary>Uses <paramref name="model"/> from now on; <paramref name="history"/> is replayed into it first.</summary>
     public void Replace(EdgeModel model, IEnumerable<ComponentRun> history)
     {
@@ -168,6 +177,55 @@ internal sealed partial class Forecaster
 
         Model = model;
         Volatile.Write(ref _current, next);
+    }
+
+    /// <summary>
+    /// Edge's model: the state store's current version when there is one (verified, written to
+    /// <see cref="ModelDirectory"/>; a damaged version is logged and the previous one used), else the file in
+    /// <see cref="ModelDirectory"/> (then imported into the store), else the built-in default.
+    /// </summary>
+    private EdgeModel LoadEdgeModel()
+    {
+        var path = Path.Combine(ModelDirectory, EdgeModelStore.FileName);
+        try
+        {
+            var stored = Models?.Load(EdgeModelName);
+            if (stored?.Content is { } content)
+            {
+                Security.PrivateFiles.EnsureDirectory(ModelDirectory);
+                Security.PrivateFiles.WriteAtomic(path, content);
+            }
+            else if (Models is not null && stored is null && File.Exists(path))
+            {
+                var local = EdgeModelStore.Load(ModelDirectory);
+                Models.Save(EdgeModelName, local.ModelVersion, File.ReadAllBytes(path), null, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            }
+        }
+        catch (State.StateStoreException ex)
+        {
+            LogModelStoreFailed(_logger, ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or System.Text.Json.JsonException or ArgumentException)
+        {
+            LogModelUnreadable(_logger, ModelDirectory, ex.Message);
+        }
+
+        if (!File.Exists(path))
+        {
+            return EdgeModel.Default;
+        }
+
+        try
+        {
+            var model = EdgeModelStore.Load(ModelDirectory);
+            LogModelLoaded(_logger, model.ModelVersion, ModelDirectory);
+            return model;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or System.Text.Json.JsonException or ArgumentException)
+        {
+            LogModelUnreadable(_logger, ModelDirectory, ex.Message);
+            return EdgeModel.Default;
+        }
     }
 
     private List<(string Name, int Version, IRecommender? Recommender)> Candidates(ComponentProfiler profiler)
@@ -235,6 +293,9 @@ internal sealed partial class Forecaster
 
     [LoggerMessage(EventId = 6502, Level = LogLevel.Warning, Message = "The saved model in {Directory} cannot be read ({Error}); using the built-in default")]
     private static partial void LogModelUnreadable(ILogger logger, string directory, string error);
+
+    [LoggerMessage(EventId = 6505, Level = LogLevel.Error, Message = "The state store's copy of Edge's model could not be read or written ({Error}); using the local copy, if any")]
+    private static partial void LogModelStoreFailed(ILogger logger, string error);
 
     [LoggerMessage(EventId = 6503, Level = LogLevel.Information, Message = "LSTM version {Version} loaded from {Directory}")]
     private static partial void LogLstmLoaded(ILogger logger, int version, string directory);

@@ -70,7 +70,17 @@ internal sealed partial class RetrainService(
             return false;
         }
 
-        EdgeModelStore.Save(candidate, forecaster.ModelDirectory);
+        try
+        {
+            // Stored before it is used, so the next leader continues with it.
+            forecaster.Save(candidate);
+        }
+        catch (State.StateStoreException ex)
+        {
+            LogNotStored(candidate.ModelVersion, ex.Message);
+            return false;
+        }
+
         forecaster.Replace(candidate, history);
         LogReplaced(candidate.ModelVersion, next.Cost, current.Cost, candidate.SeriesCount);
         return true;
@@ -120,4 +130,7 @@ internal sealed partial class RetrainService(
 
     [LoggerMessage(EventId = 6515, Level = LogLevel.Error, Message = "Retraining failed; the current model stays")]
     private partial void LogFailed(Exception ex);
+
+    [LoggerMessage(EventId = 6519, Level = LogLevel.Error, Message = "Edge model v{Version} beat the current one but the state store refused it ({Error}); the current model stays")]
+    private partial void LogNotStored(int version, string error);
 }

@@ -15,7 +15,8 @@ internal static class ApiSecurity
     public static IServiceCollection AddApiSecurity(this IServiceCollection services)
     {
         services.AddSingleton<ApiTokenStore>();
-        services.AddHostedService<ApiTokenBootstrap>();
+        services.AddSingleton<ApiTokenBootstrap>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiTokenBootstrap>());
         services.AddSingleton(sp => new ApiSecurityMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<ApiLogThrottle>();
         services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)

@@ -4,7 +4,7 @@ namespace Edge.Controller.Security;
 
 /// <summary>
 /// Meter <c>Edge.Controller.Api</c>: <c>edge.api.unauthenticated</c> (401, tag <c>reason</c>: missing, malformed,
-/// unknown), <c>edge.api.forbidden</c> (403, tag <c>required</c>: the role that was needed) and
+/// unknown, stale: the token store unreadable for too long in cluster mode), <c>edge.api.forbidden</c> (403, tag <c>required</c>: the role that was needed) and
 /// <c>edge.api.refused</c> (tag <c>reason</c>: host, media_type, too_large).
 /// </summary>
 internal sealed class ApiSecurityMetrics

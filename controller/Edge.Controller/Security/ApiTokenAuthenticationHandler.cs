@@ -40,7 +40,7 @@ internal sealed partial class ApiTokenAuthenticationHandler(
 
         if (tokens.Authenticate(value[7..].Trim()) is not { } token)
         {
-            Context.Items[FailureKey] = "unknown";
+            Context.Items[FailureKey] = tokens.Stale ? "stale" : "unknown";
             return Task.FromResult(AuthenticateResult.Fail("the bearer token is not known (revoked or mistyped)"));
         }
 
@@ -61,6 +61,7 @@ internal sealed partial class ApiTokenAuthenticationHandler(
         {
             "missing" => "authentication required: send 'Authorization: Bearer <token>' (the admin token is in the controller's data directory, admin.token)",
             "malformed" => "the Authorization header is not 'Bearer <token>'",
+            "stale" => "this controller cannot read the token store (etcd unreachable), so it accepts no stored token; use another controller, or a token from Controller:Http:Tokens",
             _ => "the bearer token is not valid (unknown or revoked)",
         };
         Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -4,6 +4,7 @@ namespace Edge.Controller.Security;
 
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ApiTokenFile))]
+[JsonSerializable(typeof(ApiToken))]
 [JsonSerializable(typeof(TokenCreateRequest))]
 [JsonSerializable(typeof(TokenCreated))]
 [JsonSerializable(typeof(IReadOnlyList<TokenInfo>))]

@@ -4,9 +4,10 @@ using Edge.Controller.Api;
 namespace Edge.Controller.Security;
 
 /// <summary>
-/// Admin only: <c>POST /api/tokens</c> (<c>{"name":"ci","role":"submitter"}</c>; 201 with the token, shown once; 400
+/// Admin only: <c>POST /api/tokens</c> (<c>{"name":"ci","role":"submitter"}</c>, optionally <c>"expiresAt"</c>; 201 with the token, shown once; 400
 /// bad name or role; 409 name taken), <c>GET /api/tokens</c> (names, roles, creation times; never a token or hash),
-/// <c>DELETE /api/tokens/{name}</c> (204; revoked at once; 404 unknown; 409 configured).
+/// <c>DELETE /api/tokens/{name}</c> (204; revoked at once; 404 unknown; 409 configured). A change the state store
+/// refuses (full disk, fenced, etcd unreachable) is 503 with nothing changed.
 /// </summary>
 internal static class TokenEndpoints
 {
@@ -17,12 +18,10 @@ internal static class TokenEndpoints
             .Requires(ApiPolicies.Admin).WithName("ListTokens").Produces<IReadOnlyList<TokenInfo>>(StatusCodes.Status200OK);
         tokens.MapPost("", CreateAsync)
             .Requires(ApiPolicies.Admin).WithName("CreateToken").Accepts<TokenCreateRequest>("application/json")
-            .Produces<TokenCreated>(StatusCodes.Status201Created).Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
-        tokens.MapDelete("/{name}", (string name, ApiTokenStore store) =>
-            store.Revoke(name) is { } error
-                ? Error(error.StartsWith("no token", StringComparison.Ordinal) ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict, error)
-                : Results.NoContent())
-            .Requires(ApiPolicies.Admin).WithName("RevokeToken").Produces(StatusCodes.Status204NoContent).Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+            .Produces<TokenCreated>(StatusCodes.Status201Created).Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status503ServiceUnavailable);
+        tokens.MapDelete("/{name}", (string name, ApiTokenStore store) => store.Revoke(name) is { } error ? Error(error) : Results.NoContent())
+            .Requires(ApiPolicies.Admin).WithName("RevokeToken").Produces(StatusCodes.Status204NoContent)
+            .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -43,9 +42,9 @@ internal static class TokenEndpoints
             return Error(StatusCodes.Status400BadRequest, "the body is null; send {\"name\":…,\"role\":…}");
         }
 
-        if (!store.TryCreate(request.Name, request.Role, out var created, out var error))
+        if (store.TryCreate(request.Name, request.Role, out var created, request.ExpiresAt) is { } error)
         {
-            return Error(error!.StartsWith("a token named", StringComparison.Ordinal) ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest, error);
+            return Error(error);
         }
 
         http.HttpContext.Response.Headers.CacheControl = "no-store";
@@ -53,4 +52,14 @@ internal static class TokenEndpoints
     }
 
     private static IResult Error(int status, string message) => Api.ApiProblems.Result(status, message);
+
+    private static IResult Error(TokenStoreError error) => Error(
+        error.Kind switch
+        {
+            TokenStoreErrorKind.Invalid => StatusCodes.Status400BadRequest,
+            TokenStoreErrorKind.Conflict => StatusCodes.Status409Conflict,
+            TokenStoreErrorKind.NotFound => StatusCodes.Status404NotFound,
+            _ => StatusCodes.Status503ServiceUnavailable,
+        },
+        error.Message);
 }

@@ -350,18 +350,17 @@ internal static class ControllerFailoverBenchmark
     {
         private readonly Process _process;
         private readonly int _port;
-        private readonly string _dataDirectory;
+        private const string BenchToken = "edge_failover-benchmark-admin-token-0123456789";
         private readonly Queue<string> _tail = new();
         private volatile bool _leads;
         private long _term;
         private long _ledAt;
 
-        private Controller(string id, Process process, int port, string dataDirectory)
+        private Controller(string id, Process process, int port)
         {
             Id = id;
             _process = process;
             _port = port;
-            _dataDirectory = dataDirectory;
         }
 
         public string Id { get; }
@@ -402,8 +401,12 @@ internal static class ControllerFailoverBenchmark
             info.Environment["EDGE_Controller__External__Username"] = "edge-controller-" + id;
             info.Environment["EDGE_Controller__External__ClientId"] = "edge-controller-" + id;
             info.Environment["EDGE_Controller__Cluster__MemberId"] = id;
+
+            // Tokens live in etcd and only the first leader writes admin.token: every controller accepts this one by hash.
+            info.Environment["EDGE_Controller__Http__Tokens__bench__Role"] = "admin";
+            info.Environment["EDGE_Controller__Http__Tokens__bench__Sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(BenchToken)));
             var process = Process.Start(info)!;
-            var controller = new Controller(id, process, port, data);
+            var controller = new Controller(id, process, port);
             process.OutputDataReceived += (_, e) => controller.OnLine(e.Data);
             process.ErrorDataReceived += (_, _) => { };
             process.BeginOutputReadLine();
@@ -414,7 +417,7 @@ internal static class ControllerFailoverBenchmark
         public HttpClient Client()
         {
             var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}"), Timeout = TimeSpan.FromSeconds(30) };
-            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", File.ReadAllText(Path.Combine(_dataDirectory, "admin.token")).Trim());
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", BenchToken);
             return client;
         }
 

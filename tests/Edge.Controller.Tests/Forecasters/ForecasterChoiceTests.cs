@@ -164,7 +164,7 @@ public sealed class ForecasterChoiceTests
     }
 
     /// <summary>Run i: high on even runs, low on odd ones, with a little deterministic noise.</summary>
-    private static RunRecord Run(int i, string componentId = Component, double scale = 1)
+    internal static RunRecord Run(int i, string componentId = Component, double scale = 1)
     {
         var noise = 1 + (0.03 * Math.Sin(i * 1.7));
         var high = i % 2 == 0;

@@ -19,14 +19,22 @@ internal sealed class TestController : IAsyncDisposable
     public const string NodeA = "node-a";
     public const string NodeB = "node-b";
 
-    private readonly WebApplication _app;
+    /// <summary>
+    /// In cluster mode every controller is also given this admin token by hash (<c>Controller:Http:Tokens:harness</c>):
+    /// only the controller that first leads creates <c>admin.token</c>, as in a real cluster.
+    /// </summary>
+    public const string HarnessToken = "edge_test-harness-admin-token-0123456789abcdef";
 
-    private TestController(WebApplication app, string dataDirectory, int brokerPort, CapturedLog log)
+    private readonly WebApplication _app;
+    private readonly bool _cluster;
+
+    private TestController(WebApplication app, string dataDirectory, int brokerPort, CapturedLog log, bool cluster)
     {
         _app = app;
         DataDirectory = dataDirectory;
         BrokerPort = brokerPort;
         Log = log;
+        _cluster = cluster;
     }
 
     public string DataDirectory { get; }
@@ -74,6 +82,13 @@ internal sealed class TestController : IAsyncDisposable
             settings[key] = value;
         }
 
+        var cluster = settings.ContainsKey("Controller:Cluster:Etcd:0");
+        if (cluster)
+        {
+            settings.TryAdd("Controller:Http:Tokens:harness:Role", "admin");
+            settings.TryAdd("Controller:Http:Tokens:harness:Sha256", Edge.Controller.Security.ApiTokenStore.Hash(HarnessToken));
+        }
+
         var log = new CapturedLog();
         var app = ControllerHost.Build([], settings, b =>
         {
@@ -82,9 +97,12 @@ internal sealed class TestController : IAsyncDisposable
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var controller = new TestController(app, dataDirectory, port, log);
+        var controller = new TestController(app, dataDirectory, port, log, cluster);
         controller.Http = new HttpClient { BaseAddress = new Uri(address) };
-        controller.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", controller.AdminToken);
+        if (cluster || File.Exists(Path.Combine(dataDirectory, "admin.token")))
+        {
+            controller.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", controller.AdminToken);
+        }
         return controller;
     }
 
@@ -104,8 +122,11 @@ internal sealed class TestController : IAsyncDisposable
         return new MqttConnection(options, NullLogger.Instance, TimeProvider.System);
     }
 
-    /// <summary>The admin token the controller created on first start (<c>{DataDirectory}/admin.token</c>).</summary>
-    public string AdminToken => File.ReadAllText(Path.Combine(DataDirectory, "admin.token")).Trim();
+    /// <summary>
+    /// The admin token the controller created on first start (<c>{DataDirectory}/admin.token</c>); in cluster mode
+    /// the configured <see cref="HarnessToken"/>.
+    /// </summary>
+    public string AdminToken => _cluster ? HarnessToken : File.ReadAllText(Path.Combine(DataDirectory, "admin.token")).Trim();
 
     public string NodePassword(string node)
     {

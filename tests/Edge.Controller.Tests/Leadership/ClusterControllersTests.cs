@@ -145,6 +145,21 @@ public sealed class ClusterControllersTests : IAsyncLifetime
         var leaderReady = await leader.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/readyz", ct);
         Assert.Equal("leader", leaderReady.GetProperty("role").GetString());
 
+        // API tokens are in etcd: one created on the leader works on every follower; one revoked there stops working
+        // on every follower (each re-reads the store every Controller:Http:TokenRefreshPeriod, 1 s by default).
+        var kept = await CreateTokenAsync(leader, "kept", ct);
+        var revoked = await CreateTokenAsync(leader, "revoked", ct);
+        await UntilStatusAsync(followers, kept, HttpStatusCode.OK, ct);
+        await UntilStatusAsync(followers, revoked, HttpStatusCode.OK, ct);
+        using (var revoke = await leader.Http.DeleteAsync("/api/tokens/revoked", ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        }
+
+        await UntilStatusAsync(followers, revoked, HttpStatusCode.Unauthorized, ct);
+        Assert.Equal(HttpStatusCode.OK, await StatusWithAsync(followers, kept, ct));
+        Assert.Single(_controllers, c => File.Exists(Path.Combine(c.DataDirectory, "admin.token")));
+
         // The leader cordons a node (known to its broker; no agent runs here): the cordon is in etcd, not its data directory.
         await leader.Get<Controller.Placement.Allocator>().OnNodeStatusAsync(Placement.AllocatorHarness.Node("edge-07"), ct);
         using (var cordon = await leader.Http.PostAsJsonAsync("/api/nodes/edge-07/cordon", new { reason = "kernel upgrade" }, ct))
@@ -168,5 +183,41 @@ public sealed class ClusterControllersTests : IAsyncLifetime
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
+
+        // The new leader accepts the token the old one created and refuses the one it revoked.
+        Assert.Equal(HttpStatusCode.OK, await StatusWithAsync([next], kept, ct));
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusWithAsync([next], revoked, ct));
+    }
+
+    private static async Task<string> CreateTokenAsync(TestController leader, string name, CancellationToken ct)
+    {
+        using var response = await leader.Http.PostAsJsonAsync("/api/tokens", new { name, role = "viewer" }, ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(ct)).GetProperty("token").GetString()!;
+    }
+
+    private static async Task UntilStatusAsync(IReadOnlyList<TestController> controllers, string token, HttpStatusCode expected, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (await StatusWithAsync(controllers, token, ct) != expected)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until every follower answers {expected} with the token");
+            await Task.Delay(50, ct);
+        }
+    }
+
+    /// <summary>The status every controller answers <c>GET /api/nodes</c> with <paramref name="token"/>, or null when they differ.</summary>
+    private static async Task<HttpStatusCode?> StatusWithAsync(IEnumerable<TestController> controllers, string token, CancellationToken ct)
+    {
+        var statuses = new HashSet<HttpStatusCode>();
+        foreach (var controller in controllers)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/nodes");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var response = await controller.Http.SendAsync(request, ct);
+            statuses.Add(response.StatusCode);
+        }
+
+        return statuses.Count == 1 ? statuses.Single() : null;
     }
 }

@@ -268,18 +268,19 @@ public sealed class ApiSecurityTests : IDisposable
     }
 
     [Fact]
-    public async Task TokenFiles_AreOwnerOnly_AndHoldNoTokenText()
+    public async Task TokenFiles_AreOwnerOnly_AndTheStoreHoldsNoTokenText()
     {
         await using var controller = await TestController.StartAsync(_dir.Path);
         var minted = await CreateTokenAsync(controller, "fleet", ApiRoles.Submitter);
         var adminPath = Path.Combine(_dir.Path, ApiTokenStore.AdminTokenFileName);
-        var hashPath = Path.Combine(_dir.Path, ApiTokenStore.FileName);
-        var stored = await File.ReadAllTextAsync(hashPath, TestContext.Current.CancellationToken);
+        var records = controller.Get<Edge.Controller.State.IStateStore>().List(ApiTokenStore.Collection);
+        var stored = string.Join("\n", records.Select(r => System.Text.Encoding.UTF8.GetString(r.Value)));
         var listed = await controller.Http.GetStringAsync("/api/tokens", TestContext.Current.CancellationToken);
 
         Assert.Equal(PrivateFiles.FileMode, File.GetUnixFileMode(adminPath));
-        Assert.Equal(PrivateFiles.FileMode, File.GetUnixFileMode(hashPath));
         Assert.Equal(PrivateFiles.DirectoryMode, File.GetUnixFileMode(_dir.Path));
+        Assert.False(File.Exists(Path.Combine(_dir.Path, ApiTokenStore.FileName)), "tokens live in the state store, not a file of their own");
+        Assert.Equal(["admin", "fleet"], records.Select(r => r.Key));
         Assert.DoesNotContain(controller.AdminToken, stored, StringComparison.Ordinal);
         Assert.DoesNotContain(minted, stored, StringComparison.Ordinal);
         Assert.Contains(ApiTokenStore.Hash(minted), stored, StringComparison.Ordinal);
@@ -287,6 +288,33 @@ public sealed class ApiSecurityTests : IDisposable
         Assert.DoesNotContain(ApiTokenStore.Hash(minted), listed, StringComparison.Ordinal);
         Assert.Contains("\"fleet\"", listed, StringComparison.Ordinal);
         Assert.DoesNotContain(controller.Log.Entries, e => e.Message.Contains(minted, StringComparison.Ordinal) || e.Message.Contains(controller.AdminToken, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TokenFileOfAnEarlierVersion_IsImportedOnce_AndARevocationSurvivesARestart()
+    {
+        const string Old = "edge_token-of-an-earlier-version-0123456789ab";
+        PrivateFiles.EnsureDirectory(_dir.Path);
+        await File.WriteAllTextAsync(Path.Combine(_dir.Path, ApiTokenStore.FileName), $$"""{"tokens":[{"name":"old","role":"operator","sha256":"{{ApiTokenStore.Hash(Old)}}","createdAtMs":1},{"name":"ci","role":"viewer","sha256":"{{ApiTokenStore.Hash(Old + "ci")}}","createdAtMs":2}]}""", TestContext.Current.CancellationToken);
+        await using (var first = await TestController.StartAsync(_dir.Path, extra: new Dictionary<string, string?> { ["Controller:Http:Tokens:fleet:Role"] = ApiRoles.Admin, ["Controller:Http:Tokens:fleet:Sha256"] = ApiTokenStore.Hash(Old + "admin") }))
+        {
+            Assert.False(File.Exists(Path.Combine(_dir.Path, ApiTokenStore.AdminTokenFileName)), "an imported file needs no new admin token");
+            using var read = await SendAsync(first, HttpMethod.Get, "/api/allocations", Old);
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            using var revoke = await SendAsync(first, HttpMethod.Delete, "/api/tokens/ci", Old + "admin");
+            Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        }
+
+        // The old file comes back (restored from a backup): it is put aside, and the revoked token stays revoked.
+        File.Copy(Path.Combine(_dir.Path, ApiTokenStore.FileName + ".imported"), Path.Combine(_dir.Path, ApiTokenStore.FileName));
+        await using var second = await TestController.StartAsync(_dir.Path, extra: new Dictionary<string, string?> { ["Controller:Http:Tokens:fleet:Role"] = ApiRoles.Admin, ["Controller:Http:Tokens:fleet:Sha256"] = ApiTokenStore.Hash(Old + "admin") });
+        using var revoked = await SendAsync(second, HttpMethod.Get, "/api/nodes", Old + "ci");
+        using var kept = await SendAsync(second, HttpMethod.Get, "/api/nodes", Old);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        Assert.False(File.Exists(Path.Combine(_dir.Path, ApiTokenStore.FileName)));
+        Assert.Contains(second.Log.Entries, e => e.Message.Contains("not imported", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -118,3 +118,49 @@ public sealed class FullDiskTests
         await Poll.UntilAsync(() => workflows.Get("full-run")!.State == WorkflowStepState.Succeeded, "the run succeeded once space was freed");
     }
 }
+
+/// <summary>API tokens on a full device: a create or revoke is refused with nothing changed (the token is not usable, or stays usable), then works once space is freed.</summary>
+public sealed class ApiTokensFullDiskTests
+{
+    [Fact]
+    public void ApiTokens_DeviceFull_CreateAndRevokeRefusedWithMemoryUnchanged_ThenWorkOnceSpaceIsFreed()
+    {
+        using var disk = new SmallTmpfs("2m");
+        var options = Microsoft.Extensions.Options.Options.Create(new Edge.Controller.Options.ControllerOptions { DataDirectory = disk.Path });
+        using var state = new SqliteStateStore(Path.Combine(disk.Path, "state.db"));
+        var tokens = new Edge.Controller.Security.ApiTokenStore(options, Microsoft.Extensions.Options.Options.Create(new Edge.Controller.Leadership.ClusterOptions()), state, new Leading(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Edge.Controller.Security.ApiTokenStore>.Instance);
+        tokens.Refresh();
+        Assert.Null(tokens.TryCreate("kept", "viewer", out var kept));
+        state.Checkpoint();
+        disk.Fill();
+
+        var created = tokens.TryCreate("new", "admin", out var refused);
+        var revoke = tokens.Revoke("kept");
+
+        Assert.Equal(Edge.Controller.Security.TokenStoreErrorKind.Unavailable, created?.Kind);
+        Assert.Contains("device is full", created!.Message, StringComparison.Ordinal);
+        Assert.Null(refused);
+        Assert.DoesNotContain(tokens.List(), t => t.Name == "new");
+        Assert.Equal(Edge.Controller.Security.TokenStoreErrorKind.Unavailable, revoke?.Kind);
+        Assert.Equal("kept", tokens.Authenticate(kept!.Token)?.Name);
+
+        disk.Free();
+        Assert.Null(tokens.Revoke("kept"));
+        Assert.Null(tokens.Authenticate(kept.Token));
+        tokens.Refresh();
+        Assert.Null(tokens.Authenticate(kept.Token));
+    }
+
+    private sealed class Leading : Edge.Controller.Leadership.ILeadership
+    {
+        public bool IsLeader => true;
+
+        public long Term => 1;
+
+        public CancellationToken LeadingToken => CancellationToken.None;
+
+#pragma warning disable CS0067 // a single controller never changes leadership
+        public event Action<Edge.Controller.Leadership.LeadershipChange>? Changed;
+#pragma warning restore CS0067
+    }
+}

@@ -20,6 +20,9 @@ internal sealed class ControllerCluster : IAsyncDisposable
     public static readonly TimeSpan RenewDeadline = TimeSpan.FromSeconds(3);
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("edge-cluster-");
     private readonly Dictionary<string, TestHost> _hosts = new(StringComparer.Ordinal);
+    /// <summary>The admin token every controller of the cluster accepts (configured by hash).</summary>
+    public const string HarnessToken = "edge_integration-harness-admin-token-0123456789";
+
     private readonly IReadOnlyDictionary<string, string> _controllerEnvironment;
     private readonly List<TcpCut> _cuts = [];
 
@@ -129,6 +132,11 @@ internal sealed class ControllerCluster : IAsyncDisposable
             ["EDGE_Controller__External__ClientId"] = UserOf(member.Id),
             ["EDGE_Controller__External__ReconnectMinDelay"] = "00:00:00.100",
             ["EDGE_Controller__Cluster__MemberId"] = member.Id,
+
+            // API tokens live in etcd and only the first leader writes admin.token: every controller gets the
+            // harness's admin token by hash, as an operator managing a cluster by configuration would.
+            ["EDGE_Controller__Http__Tokens__harness__Role"] = "admin",
+            ["EDGE_Controller__Http__Tokens__harness__Sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(HarnessToken))),
             ["EDGE_Controller__Cluster__AdvertiseUrl"] = member.Url,
             ["EDGE_Controller__Cluster__LeaseTtl"] = LeaseTtl.ToString("c", CultureInfo.InvariantCulture),
             ["EDGE_Controller__Cluster__RenewDeadline"] = RenewDeadline.ToString("c", CultureInfo.InvariantCulture),
@@ -154,7 +162,7 @@ internal sealed class ControllerCluster : IAsyncDisposable
             TimeSpan.FromSeconds(90),
             $"controller {member.Id}'s /readyz",
             () => Diagnostics);
-        member.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", File.ReadAllText(Path.Combine(member.DataDirectory, "admin.token")).Trim());
+        member.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", HarnessToken);
     }
 
     /// <summary>Every running controller's <c>/readyz</c> (null for one that does not answer).</summary>

@@ -1,5 +1,5 @@
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Nodes;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +14,7 @@ namespace Edge.Controller.Profiles;
 /// The events an operator sees beside a run (throttling, resizes applied or refused, an OOM kill) are kept in
 /// <see cref="InstanceEventLog"/> while it runs and go into its record.
 /// </summary>
-internal sealed class FeedbackRecorder(ResourceBroker broker, InstanceUsageTracker usage, FeedbackLedger ledger, NodeRegistry nodes, IOptions<NodeReportOptions> bounds, InstanceEventLog events)
+internal sealed class FeedbackRecorder(Allocator broker, InstanceUsageTracker usage, FeedbackLedger ledger, NodeRegistry nodes, IOptions<NodeReportOptions> bounds, InstanceEventLog events)
 {
     private readonly Dictionary<string, Allocation> _oomKilled = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _adjustments = new(StringComparer.Ordinal);

@@ -40,4 +40,23 @@ public sealed record RunRecord
 
     /// <summary>Resizes and migrations it went through.</summary>
     public int Adjustments { get; init; }
+
+    /// <summary>Times its CPU quota throttled it enough for the agent to report (<c>instanceThrottled</c>).</summary>
+    public int CpuThrottleEvents { get; init; }
+
+    /// <summary>Times its network cap held it back (<c>instanceNetworkThrottled</c>: its token buckets queued or dropped).</summary>
+    public int NetworkThrottleEvents { get; init; }
+
+    /// <summary>Resizes its agent refused (it kept its limits).</summary>
+    public int ResizesRefused { get; init; }
+
+    /// <summary>
+    /// What its agent reported while it ran (throttling, resizes applied or refused, an OOM kill), oldest first; the
+    /// latest <see cref="MaxEvents"/> when there were more (the counts above count them all).
+    /// </summary>
+    // A property missing from the JSON (records stored before it existed) reaches init as null: the default stands.
+    public IReadOnlyList<RunEvent> Events { get; init => field = value ?? []; } = [];
+
+    /// <summary>How many events a record keeps.</summary>
+    public const int MaxEvents = 16;
 }

@@ -11,6 +11,7 @@ namespace Edge.Controller.Dashboard;
 /// <param name="Reserved">The limits it ended with, else the ones it was placed with.</param>
 /// <param name="Used">Its peaks.</param>
 /// <param name="Model">The recommender behind its prediction; empty when unknown.</param>
+/// <param name="Events">What its agent reported while it ran (the run record's events).</param>
 internal sealed record DashboardAttempt(
     string InstanceId,
     string NodeId,
@@ -19,4 +20,5 @@ internal sealed record DashboardAttempt(
     long EndedAtMs,
     ResourceQuantity? Reserved,
     DashboardUsage Used,
-    string Model);
+    string Model,
+    IReadOnlyList<RunEvent> Events);

@@ -33,8 +33,8 @@ internal static class DashboardEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        app.MapGet("/api/dashboard/runs/{run}", (string run, WorkflowService workflows, Allocator broker, FeedbackLedger ledger, InstanceUsageTracker usage) =>
-                DashboardViews.Run(run, workflows, broker, ledger, usage) is { } view
+        app.MapGet("/api/dashboard/runs/{run}", (string run, WorkflowService workflows, Allocator broker, FeedbackLedger ledger, InstanceUsageTracker usage, InstanceEventLog events) =>
+                DashboardViews.Run(run, workflows, broker, ledger, usage, events) is { } view
                     ? (IResult)TypedResults.Json(view, DashboardHttpJson.Context.DashboardRun)
                     : ApiProblems.Result(StatusCodes.Status404NotFound, $"no workflow run has id '{run}'"))
             .RequireAuthorization(ApiPolicies.Viewer)

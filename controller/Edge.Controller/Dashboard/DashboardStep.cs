@@ -13,6 +13,7 @@ namespace Edge.Controller.Dashboard;
 /// <param name="Reserved">What its running instance holds on its node; null when it has no active allocation.</param>
 /// <param name="Used">What its running instance used so far (peaks); null when not running or no sample arrived.</param>
 /// <param name="Finished">Its finished attempts, oldest first.</param>
+/// <param name="Events">What the agent reported about its running instance so far (throttling, resizes applied or refused), oldest first; empty when not running.</param>
 internal sealed record DashboardStep(
     string StepId,
     string ComponentId,
@@ -23,4 +24,5 @@ internal sealed record DashboardStep(
     string? Reason,
     ResourceQuantity? Reserved,
     DashboardUsage? Used,
-    IReadOnlyList<DashboardAttempt> Finished);
+    IReadOnlyList<DashboardAttempt> Finished,
+    IReadOnlyList<RunEvent> Events);

@@ -51,7 +51,7 @@ internal static class DashboardViews
         return new DashboardFleet(now, nodes, broker.GetQueue().Count);
     }
 
-    public static DashboardRun? Run(string runId, WorkflowService workflows, Allocator broker, FeedbackLedger ledger, InstanceUsageTracker usage)
+    public static DashboardRun? Run(string runId, WorkflowService workflows, Allocator broker, FeedbackLedger ledger, InstanceUsageTracker usage, InstanceEventLog events)
     {
         if (workflows.Describe(runId) is not { } described)
         {
@@ -84,7 +84,8 @@ internal static class DashboardViews
                     r.EndedAtMs,
                     r.FinalLimits ?? (r.Predicted is { } p ? new ResourceQuantity(p.Cpu, p.Memory, p.NetworkBandwidth) : null),
                     new DashboardUsage(r.PeakCpuCores, r.PeakMemoryMiB, r.PeakNetworkMbps, null),
-                    r.Predicted?.Model ?? ""))
+                    r.Predicted?.Model ?? "",
+                    r.Events))
                 .ToList();
             steps.Add(new DashboardStep(
                 step.StepId,
@@ -96,7 +97,8 @@ internal static class DashboardViews
                 step.Reason,
                 allocation is { State: AllocationState.Active } ? allocation.Resources : null,
                 peaks is { Samples: > 0 } u ? new DashboardUsage(u.PeakCpuCores, u.PeakMemoryMiB, u.PeakNetworkMbps, null) : null,
-                attempts));
+                attempts,
+                running is null ? [] : events.Peek(running).Events));
         }
 
         return new DashboardRun(status.RunId, status.WorkflowId, status.State, status.UpdatedAtMs, status.Reason, steps);

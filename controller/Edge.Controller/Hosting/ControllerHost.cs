@@ -158,6 +158,7 @@ internal static class ControllerHost
         services.AddSingleton<IValidateOptions<FeedbackOptions>, FeedbackOptionsValidator>();
         services.AddSingleton<FeedbackLedger>();
         services.AddSingleton<FeedbackRecorder>();
+        services.AddSingleton<InstanceEventLog>();
         services.AddOptions<CommandOptions>().Bind(configuration.GetSection(CommandOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CommandOptions>, CommandOptionsValidator>();
         services.AddSingleton<IValidateOptions<PlacementOptions>, MissingGraceValidator>();

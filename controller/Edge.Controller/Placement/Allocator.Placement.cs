@@ -137,7 +137,8 @@ internal sealed partial class Allocator
 
         var reduced = Demand(profile, reduced: true);
         var full = Demand(profile, reduced: false);
-        if (reduced.CpuMillicores >= full.CpuMillicores && reduced.MemoryMiB >= full.MemoryMiB)
+        // Network counts as CPU and memory do: a forecast whose bandwidth alone is above its interval's bound is reduced too.
+        if (reduced.CpuMillicores >= full.CpuMillicores && reduced.MemoryMiB >= full.MemoryMiB && (reduced.NetworkMbps ?? 0) >= (full.NetworkMbps ?? 0))
         {
             tried.Add("reduced profile: the interval's upper bounds are not below the limit");
             return null;
@@ -146,7 +147,7 @@ internal sealed partial class Allocator
         var search = Search(request, reduced, primaryTiers | _lowerTiers, _options.Strategy);
         if (search.Best < 0)
         {
-            tried.Add($"reduced profile {reduced.CpuMillicores:0.#}m/{reduced.MemoryMiB:0.#}MiB: {Summarise(search)}");
+            tried.Add($"reduced profile {reduced.CpuMillicores:0.#}m/{reduced.MemoryMiB:0.#}MiB{(reduced.NetworkMbps is { } mbps ? $"/{mbps:0.##}Mbps" : "")}: {Summarise(search)}");
             return null;
         }
 

@@ -11,8 +11,10 @@ namespace Edge.Controller.Profiles;
 /// instance was placed with is still known; an OOM-killed instance's allocation is remembered at the OOM event,
 /// because the broker releases it there. What the node reports about the run is bounded by <see cref="RunPeakBounds"/>
 /// before it reaches the ledger.
+/// The events an operator sees beside a run (throttling, resizes applied or refused, an OOM kill) are kept in
+/// <see cref="InstanceEventLog"/> while it runs and go into its record.
 /// </summary>
-internal sealed class FeedbackRecorder(Allocator broker, InstanceUsageTracker usage, FeedbackLedger ledger, NodeRegistry nodes, IOptions<NodeReportOptions> bounds)
+internal sealed class FeedbackRecorder(Allocator broker, InstanceUsageTracker usage, FeedbackLedger ledger, NodeRegistry nodes, IOptions<NodeReportOptions> bounds, InstanceEventLog events)
 {
     private readonly Dictionary<string, Allocation> _oomKilled = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _adjustments = new(StringComparer.Ordinal);
@@ -23,6 +25,11 @@ internal sealed class FeedbackRecorder(Allocator broker, InstanceUsageTracker us
         if (e.InstanceId is not { } id)
         {
             return null;
+        }
+
+        if (RunEvent.Shown(e) && broker.FindAllocation(id) is { } placedHere && placedHere.NodeId == e.NodeId)
+        {
+            events.Record(id, e);
         }
 
         switch (e.Kind)
@@ -45,6 +52,7 @@ internal sealed class FeedbackRecorder(Allocator broker, InstanceUsageTracker us
                 var (record, clamped) = RunPeakBounds.Clamp(Build(e, placed, oom && e.ExitCode != 0), placed, capacity, bounds.Value);
                 ledger.Record(record);
                 _adjustments.Remove(id);
+                events.Take(id);
                 return clamped;
         }
 
@@ -57,6 +65,7 @@ internal sealed class FeedbackRecorder(Allocator broker, InstanceUsageTracker us
         var duration = values.GetValueOrDefault("duration_s");
         var cpuSeconds = values.GetValueOrDefault("cpu_seconds");
         var seen = usage.Take(allocation.AllocationId);
+        var reported = events.Peek(allocation.AllocationId);
         var peakMemory = Math.Max(values.GetValueOrDefault("peak_memory_mib"), seen?.PeakMemoryMiB ?? 0);
         var meanCpu = duration > 0 ? cpuSeconds / duration : seen?.MeanCpuCores ?? 0;
         var hints = allocation.Request.Hints;
@@ -85,6 +94,10 @@ internal sealed class FeedbackRecorder(Allocator broker, InstanceUsageTracker us
             Predicted = allocation.Profile,
             FinalLimits = allocation.Resources,
             Adjustments = _adjustments.GetValueOrDefault(allocation.AllocationId),
+            CpuThrottleEvents = reported.CpuThrottleEvents,
+            NetworkThrottleEvents = reported.NetworkThrottleEvents,
+            ResizesRefused = reported.ResizesRefused,
+            Events = reported.Events,
         };
     }
 }

@@ -102,7 +102,40 @@ internal static class ComponentsCommand
         }
 
         text.Append(table.ToString());
+        var reported = c.RecentRuns.Where(r => r.Events.Count > 0).ToList();
+        if (reported.Count > 0)
+        {
+            // What the agents reported while the runs ran: throttling, resizes applied or refused (docs/api.md).
+            text.AppendLine("Events:");
+            foreach (var r in reported)
+            {
+                text.AppendLine(inv, $"  {r.InstanceId}: {r.NetworkThrottleEvents} network throttled, {r.CpuThrottleEvents} CPU throttled, {r.ResizesRefused} resize(s) refused");
+                foreach (var e in r.Events)
+                {
+                    text.AppendLine(inv, $"    {DateTimeOffset.FromUnixTimeMilliseconds(e.AtMs).UtcDateTime:HH:mm:ss} {EventText(e)}");
+                }
+            }
+        }
+
         return text.ToString();
+    }
+
+    private static string EventText(RunEvent e)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var v = e.Values ?? new Dictionary<string, double>();
+        static string Limits(ResourceQuantity? q) => q is null ? "-"
+            : $"{Units.Cpu(q.CpuMillicores)} CPU, {Units.Memory(q.MemoryMiB)}{(q.NetworkMbps is { } n ? string.Create(CultureInfo.InvariantCulture, $", {n:0.##} Mbps") : "")}";
+        return e.Kind switch
+        {
+            NodeEventKind.InstanceNetworkThrottled => string.Create(inv,
+                $"network held at its {v.GetValueOrDefault("net_limit_mbps"):0.##} Mbps cap (sent {v.GetValueOrDefault("net_tx_mbps"):0.##}, received {v.GetValueOrDefault("net_rx_mbps"):0.##}; dropped {v.GetValueOrDefault("net_tx_dropped") + v.GetValueOrDefault("net_rx_dropped"):0} packets)"),
+            NodeEventKind.InstanceThrottled => string.Create(inv, $"CPU throttled {v.GetValueOrDefault("throttled_s"):0.##} s"),
+            NodeEventKind.InstanceResized => $"resized {Limits(e.OldLimits)} -> {Limits(e.NewLimits)}",
+            NodeEventKind.CommandRejected => $"resize refused ({Limits(e.OldLimits)} kept, {Limits(e.NewLimits)} asked): {e.Reason}",
+            NodeEventKind.InstanceOomKilled => "OOM-killed",
+            _ => $"{e.Kind} {e.Reason}",
+        };
     }
 
     /// <summary>Whether the run's peaks fell inside the forecast's intervals: <c>yes</c>, or which resource missed.</summary>

@@ -143,7 +143,7 @@ public sealed class NetworkIsolationTests
         Assert.False(Directory.Exists("/sys/class/net/" + network.HostInterface));
     }
 
-    private static async Task SendUdpAsync(System.Net.IPAddress target, double mbps, CancellationToken cancellationToken)
+    internal static async Task SendUdpAsync(System.Net.IPAddress target, double mbps, CancellationToken cancellationToken)
     {
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
         var endpoint = new System.Net.IPEndPoint(target, 9);
@@ -178,7 +178,7 @@ public sealed class NetworkIsolationTests
     }
 
     /// <summary>The instance's tx and rx over 3 s, after a second for the bucket's burst and the sender's start-up.</summary>
-    private static async Task<(double Tx, double Rx)> MeasureAsync(Supervisor supervisor, string instanceId)
+    internal static async Task<(double Tx, double Rx)> MeasureAsync(Supervisor supervisor, string instanceId)
     {
         await Task.Delay(1000, TestContext.Current.CancellationToken);
         var samples = new List<MetricSample>();

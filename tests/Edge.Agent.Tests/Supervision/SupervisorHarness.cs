@@ -17,7 +17,10 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     public const string SkipReason = "needs root and the cgroup v1 cpu and memory controllers (run the tests as root)";
     private long _commandCounter;
 
-    public SupervisorHarness(string enforcement = EnforcementModes.CgroupV1, Func<SupervisorOptions, SupervisorOptions>? configure = null)
+    /// <param name="enforcement">The enforcement mode asked of the driver factory.</param>
+    /// <param name="configure">Changes to the supervisor's options.</param>
+    /// <param name="driver">Wraps the driver the options choose (a fixture tree's kernel stand-in, for example).</param>
+    public SupervisorHarness(string enforcement = EnforcementModes.CgroupV1, Func<SupervisorOptions, SupervisorOptions>? configure = null, Func<ICgroupDriver, ICgroupDriver>? driver = null)
     {
         StateDirectory = Directory.CreateTempSubdirectory("edge-super-").FullName;
         var options = new SupervisorOptions
@@ -30,6 +33,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         };
         Options = configure?.Invoke(options) ?? options;
         Driver = CgroupDriverFactory.Create(Options.Enforcement, Options.CgroupParent, CgroupLayout.Detect(), Options.CgroupV2Root, LibC.IsRoot, out _);
+        Driver = driver?.Invoke(Driver) ?? Driver;
         Supervisor = NewSupervisor();
     }
 

@@ -18,8 +18,13 @@ internal sealed record ArmSummary(
     double UsedGiBH,
     double ThrottledH,
     double MeanMakespanH,
-    double TraceMakespanH)
+    double TraceMakespanH,
+    double ReservedMbpsH = 0,
+    double UsedMbpsH = 0,
+    double NetworkCappedH = 0)
 {
+    public double NetworkUtilisation => ReservedMbpsH > 0 ? UsedMbpsH / ReservedMbpsH : 0;
+
     public double CpuUtilisation => ReservedCoreH > 0 ? UsedCoreH / ReservedCoreH : 0;
     public double MemoryUtilisation => ReservedGiBH > 0 ? UsedGiBH / ReservedGiBH : 0;
 
@@ -44,6 +49,9 @@ internal sealed record ArmSummary(
             runs.Sum(r => r.Tally.UsedMiBS) / 1024 / 3600,
             runs.Sum(r => r.Tally.ThrottledS) / 3600,
             finished.Count > 0 ? finished.Average(r => r.MakespanS!.Value) / 3600 : double.NaN,
-            runs.Average(r => r.Arrival.Workflow.MakespanS) / 3600);
+            runs.Average(r => r.Arrival.Workflow.MakespanS) / 3600,
+            runs.Sum(r => r.Tally.ReservedMbpsS) / 3600,
+            runs.Sum(r => r.Tally.UsedMbpsS) / 3600,
+            runs.Sum(r => r.Tally.NetworkCappedS) / 3600);
     }
 }

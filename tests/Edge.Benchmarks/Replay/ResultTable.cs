@@ -40,14 +40,14 @@ internal static class ResultTable
 
     private static void Table(StringBuilder text, IReadOnlyList<ArmSummary> rows)
     {
-        text.AppendLine("| arm | runs | failed runs | instances / steps | OOM kills | resizes | reserved core-h | used core-h | CPU used/reserved | reserved GiB-h | used GiB-h | memory used/reserved | throttled h | mean makespan h (trace's own) | cost |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| arm | runs | failed runs | instances / steps | OOM kills | resizes | reserved core-h | used core-h | CPU used/reserved | reserved GiB-h | used GiB-h | memory used/reserved | throttled h | reserved Gbit/s-h | used Gbit/s-h | network used/reserved | net capped h | mean makespan h (trace's own) | cost |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
         {
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {r.Arm} | {r.Runs} | {r.FailedRuns}{(r.Unfinished > 0 ? $" ({r.Unfinished} unfinished)" : "")} | {r.Instances} / {r.Steps} | {r.OomKills} | {r.Resizes} | " +
                 $"{r.ReservedCoreH:0.0} | {r.UsedCoreH:0.0} | {r.CpuUtilisation:P0} | {r.ReservedGiBH:0.0} | {r.UsedGiBH:0.0} | {r.MemoryUtilisation:P0} | " +
-                $"{r.ThrottledH:0.00} | {r.MeanMakespanH:0.00} ({r.TraceMakespanH:0.00}) | {r.Cost:0.00} |"));
+                $"{r.ThrottledH:0.00} | {r.ReservedMbpsH / 1000:0.00} | {r.UsedMbpsH / 1000:0.00} | {r.NetworkUtilisation:P0} | {r.NetworkCappedH:0.00} | {r.MeanMakespanH:0.00} ({r.TraceMakespanH:0.00}) | {r.Cost:0.00} |"));
         }
     }
 }

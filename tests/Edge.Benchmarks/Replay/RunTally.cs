@@ -3,7 +3,8 @@ namespace Edge.Benchmarks.Replay;
 /// <summary>
 /// Ground truth for one workflow run, in trace seconds, summed over every instance the simulated agents ran for it
 /// (failed and OOM-killed attempts included): reserved and used core-seconds and MiB-seconds, time lost to CPU
-/// throttling, OOM kills. Thread-safe.
+/// throttling, OOM kills; reserved and used network (Mbps-seconds: the cap against the larger direction) and the time
+/// instances spent held at their network cap. Thread-safe.
 /// </summary>
 internal sealed class RunTally
 {
@@ -15,6 +16,9 @@ internal sealed class RunTally
     public double UsedMiBS { get; private set; }
     public double ThrottledS { get; private set; }
     public int OomKills { get; private set; }
+    public double ReservedMbpsS { get; private set; }
+    public double UsedMbpsS { get; private set; }
+    public double NetworkCappedS { get; private set; }
     public int Instances { get; private set; }
     public int Resizes { get; private set; }
 
@@ -27,6 +31,16 @@ internal sealed class RunTally
             ReservedMiBS += reservedMiBS;
             UsedMiBS += usedMiBS;
             ThrottledS += throttledS;
+        }
+    }
+
+    public void AddNetwork(double reservedMbpsS, double usedMbpsS, double cappedS)
+    {
+        lock (_gate)
+        {
+            ReservedMbpsS += reservedMbpsS;
+            UsedMbpsS += usedMbpsS;
+            NetworkCappedS += cappedS;
         }
     }
 

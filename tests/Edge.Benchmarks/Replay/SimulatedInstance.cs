@@ -7,7 +7,9 @@ namespace Edge.Benchmarks.Replay;
 /// progress at <see cref="WorkloadSpec.CpuCores"/> cores; under a CPU limit L below that demand d it progresses at
 /// L/d (the runtime stretches by d/L, the rest is time lost to throttling, as a CFS quota does to a CPU-bound task).
 /// Memory ramps linearly with progress to <see cref="WorkloadSpec.MemoryMiB"/> over the ramp; the moment it would
-/// pass the memory limit the instance is OOM-killed. Trace time runs <see cref="Rate"/> times faster than wall time:
+/// pass the memory limit the instance is OOM-killed. Its network demand (<see cref="WorkloadSpec.TxMbps"/> sent,
+/// <see cref="WorkloadSpec.RxMbps"/> received) is constant, each direction held to the network cap as the agent's token
+/// buckets hold it; a capped task is not slowed (the task model has no I/O time), its shortfall is booked. Trace time runs <see cref="Rate"/> times faster than wall time:
 /// the benchmark's speed, or slower for a task shorter than the minimum wall time.
 /// </summary>
 internal sealed class SimulatedInstance(string instanceId, string componentId, string? runId, WorkloadSpec work, InstanceLimits limits, double rate, long startedAtMs)
@@ -49,6 +51,12 @@ internal sealed class SimulatedInstance(string instanceId, string componentId, s
 
     public bool Throttled => LimitCores < Work.CpuCores;
 
+    /// <summary>What it sends now: its demand, held to its cap.</summary>
+    public double TxMbps => Math.Min(Work.TxMbps, Limits.NetworkMbps ?? double.MaxValue);
+
+    /// <summary>What it receives now: its demand, held to its cap.</summary>
+    public double RxMbps => Math.Min(Work.RxMbps, Limits.NetworkMbps ?? double.MaxValue);
+
     private double LimitCores => Limits.CpuMillicores / 1000;
 
     /// <summary>Advances by <paramref name="dtWall"/> wall seconds and books what happened in <paramref name="tally"/>.</summary>
@@ -72,6 +80,9 @@ internal sealed class SimulatedInstance(string instanceId, string componentId, s
         Progress = outcome == InstanceOutcome.Running ? Progress + (dt * share) : until;
         var after = MemoryAt(Progress);
         tally.Add(LimitCores * dt, cores * dt, Limits.MemoryMiB * dt, (before + after) / 2 * dt, dt * (1 - share));
+        var demand = Math.Max(Work.TxMbps, Work.RxMbps);
+        var used = Math.Max(TxMbps, RxMbps);
+        tally.AddNetwork((Limits.NetworkMbps ?? 0) * dt, used * dt, used < demand - 1e-9 ? dt : 0);
         PeakMemoryMiB = Math.Max(PeakMemoryMiB, after);
         CpuSecondsWall += cores * dt / Rate;
         LastCores = cores;

@@ -94,6 +94,9 @@ internal sealed partial class SimulatedNode
                 samples.Add(new MetricSample(scope, MetricNames.CpuCores, instance.LastCores));
                 samples.Add(new MetricSample(scope, MetricNames.ThrottledPeriods, Math.Round(periods)));
                 samples.Add(new MetricSample(scope, MetricNames.ThrottledSeconds, throttledS));
+                // The veth counters' rates, as the agent reports every instance's (from its second sighting).
+                samples.Add(new MetricSample(scope, MetricNames.NetworkTxMbps, instance.TxMbps));
+                samples.Add(new MetricSample(scope, MetricNames.NetworkRxMbps, instance.RxMbps));
             }
 
             samples.Add(new MetricSample(scope, MetricNames.CpuLimitCores, instance.Limits.CpuMillicores / 1000));

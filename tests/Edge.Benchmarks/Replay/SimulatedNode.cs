@@ -16,8 +16,8 @@ namespace Edge.Benchmarks.Replay;
 /// </summary>
 internal sealed partial class SimulatedNode : IAsyncDisposable
 {
-    /// <summary>A Chameleon node of the traces: 48 cores, 131,795,960,000 bytes of memory.</summary>
-    public static readonly ResourceQuantity Capacity = new(48_000, Math.Floor(TraceLoader.DefaultMachineMemoryBytes / (1024 * 1024)));
+    /// <summary>A Chameleon node of the traces: 48 cores, 131,795,960,000 bytes of memory, a 10 Gbit/s link (the traces give no link speed; Chameleon's compute nodes have 10 GbE).</summary>
+    public static readonly ResourceQuantity Capacity = new(48_000, Math.Floor(TraceLoader.DefaultMachineMemoryBytes / (1024 * 1024)), 10_000);
 
     /// <summary>Illustrative on-demand prices per core-hour and GiB-hour (the ratio of a general-purpose cloud VM's list price).</summary>
     public static readonly NodePricing Pricing = new(PricingTier.OnDemand, 0.0316, 0.0042);

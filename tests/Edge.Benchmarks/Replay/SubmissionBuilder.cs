@@ -44,23 +44,28 @@ internal static class SubmissionBuilder
         "--memory", F(t.MemoryMiB),
         "--memory-ramp-seconds", F(t.RuntimeS * MemoryRampShare),
         "--duration", F(t.RuntimeS),
+        "--net-mbps", F(t.WriteMbps),
+        "--net-rx-mbps", F(t.ReadMbps),
     ];
 
     private static Dictionary<string, string> StaticHints(TraceTask t) => new(StringComparer.Ordinal)
     {
         ["cpuMillicores"] = F(t.SlotCores * 1000),
         ["memoryMiB"] = F(Math.Round(t.SlotMemoryMiB)),
+        // The machine's link pro rata, as its memory.
+        ["networkMbps"] = F(Math.Round(SimulatedNode.Capacity.NetworkMbps!.Value * t.SlotCores * 1000 / SimulatedNode.Capacity.CpuMillicores, 3)),
     };
 
     /// <summary>
     /// The oracle: the task's own demand as fixed limits — its CPU (the trace's average, which the simulated task
     /// keeps constant, so it is also its peak) and its peak memory, rounded up to the next millicore and MiB so that
-    /// the ramp never passes the limit. Nothing is learned or corrected; the broker places it as any other step.
+    /// the ramp never passes the limit, and its network (the larger direction, to the next kbit/s). Nothing is learned or corrected; the broker places it as any other step.
     /// </summary>
     private static Dictionary<string, string> OracleHints(TraceTask t) => new(StringComparer.Ordinal)
     {
         ["cpuMillicores"] = F(Math.Ceiling(t.CpuCores * 1000)),
         ["memoryMiB"] = F(Math.Ceiling(t.MemoryMiB)),
+        ["networkMbps"] = F(Math.Max(0.001, Math.Ceiling(t.NetworkMbps * 1000) / 1000)),
         [Edge.Controller.Profiles.ProfileHints.Fixed] = "true",
     };
 

@@ -9,6 +9,10 @@ namespace Edge.Benchmarks.Replay;
 /// <c>runtimeInSeconds</c>, <c>avgCPU</c>, <c>memoryInBytes</c>, <c>coreCount</c> and the machine it ran on
 /// (<c>workflow.execution.machines[]</c>: <c>cpu.coreCount</c>, <c>memoryInBytes</c>). Makeflow files give no
 /// machine memory; those machines are taken as Chameleon nodes like the Pegasus ones (<see cref="DefaultMachineMemoryBytes"/>).
+/// A task's network demand is what it read and wrote over its runtime (at least 1 s), as if every byte crossed the
+/// node's link (no shared or local file system): Makeflow records give <c>readBytes</c> and <c>writtenBytes</c> per
+/// task; Pegasus records give none, so the sizes (<c>sizeInBytes</c>) of its <c>inputFiles</c> and
+/// <c>outputFiles</c> stand for them. Constant over the task (the trace has no time series within a task).
 /// </summary>
 internal static partial class TraceLoader
 {
@@ -36,16 +40,23 @@ internal static partial class TraceLoader
             var name = spec.TryGetProperty("name", out var n) ? n.GetString()! : id;
             var (cores, memory) = MachineOf(run, machines);
             var slot = Number(run, "coreCount") is > 0 and var c ? c : 1;
+            var inputBytes = spec.TryGetProperty("inputFiles", out var inputs) ? inputs.EnumerateArray().Sum(f => sizes.GetValueOrDefault(f.GetString() ?? "")) : 0;
+            var outputBytes = spec.TryGetProperty("outputFiles", out var outputs) ? outputs.EnumerateArray().Sum(f => sizes.GetValueOrDefault(f.GetString() ?? "")) : 0;
+            var read = run.TryGetProperty("readBytes", out _) ? Number(run, "readBytes") : inputBytes;
+            var written = run.TryGetProperty("writtenBytes", out _) ? Number(run, "writtenBytes") : outputBytes;
+            var seconds = Math.Max(Number(run, "runtimeInSeconds"), 1);
             tasks.Add(new TraceTask(
                 id,
                 $"{family}/{IdSuffix().Replace(name, "")}",
                 Math.Max(Number(run, "runtimeInSeconds"), 0),
                 Math.Max(Number(run, "avgCPU") / 100, 0.001),
                 Number(run, "memoryInBytes") / (1024.0 * 1024.0),
-                spec.TryGetProperty("inputFiles", out var inputs) ? inputs.EnumerateArray().Sum(f => sizes.GetValueOrDefault(f.GetString() ?? "")) : 0,
+                inputBytes,
                 spec.TryGetProperty("parents", out var p) ? [.. p.EnumerateArray().Select(x => x.GetString()!)] : [],
                 slot,
-                memory / (1024.0 * 1024.0) * slot / cores));
+                memory / (1024.0 * 1024.0) * slot / cores,
+                read * 8 / seconds / 1e6,
+                written * 8 / seconds / 1e6));
         }
 
         var file = Path.GetFileNameWithoutExtension(path);

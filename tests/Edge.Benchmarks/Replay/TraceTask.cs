@@ -10,6 +10,8 @@ namespace Edge.Benchmarks.Replay;
 /// <param name="Parents">Ids of the tasks it depends on.</param>
 /// <param name="SlotCores">The static limit: the task's <c>coreCount</c> (Makeflow), else one core (an HTCondor slot).</param>
 /// <param name="SlotMemoryMiB">The static limit: the machine's memory times <paramref name="SlotCores"/> / its cores.</param>
+/// <param name="ReadMbps">Network demand received: the bytes it read over its runtime (at least 1 s), Mbps (<see cref="TraceLoader"/>).</param>
+/// <param name="WriteMbps">Network demand sent: the bytes it wrote over its runtime (at least 1 s), Mbps.</param>
 internal sealed record TraceTask(
     string Id,
     string Component,
@@ -19,4 +21,10 @@ internal sealed record TraceTask(
     double InputBytes,
     IReadOnlyList<string> Parents,
     double SlotCores,
-    double SlotMemoryMiB);
+    double SlotMemoryMiB,
+    double ReadMbps = 0,
+    double WriteMbps = 0)
+{
+    /// <summary>The larger direction: what a cap (which holds each direction to it) must give.</summary>
+    public double NetworkMbps => Math.Max(ReadMbps, WriteMbps);
+}

@@ -4,9 +4,11 @@ namespace Edge.Benchmarks.Replay;
 
 /// <summary>
 /// What an <c>edge-workload</c> command line asks for (<c>--cpu</c> cores, <c>--memory</c> MiB,
-/// <c>--memory-ramp-seconds</c>, <c>--duration</c>), in trace seconds: the simulated agent runs it instead of the process.
+/// <c>--memory-ramp-seconds</c>, <c>--duration</c>), in trace seconds, and the network it sends (<c>--net-mbps</c>, as
+/// the workload's own option) and receives (<c>--net-rx-mbps</c>, the replay's: the workload has no receiver): the
+/// simulated agent runs it instead of the process.
 /// </summary>
-internal sealed record WorkloadSpec(double CpuCores, double MemoryMiB, double RampS, double DurationS)
+internal sealed record WorkloadSpec(double CpuCores, double MemoryMiB, double RampS, double DurationS, double TxMbps = 0, double RxMbps = 0)
 {
     /// <summary>Parses the arguments; null with <paramref name="error"/> naming the offending one.</summary>
     public static WorkloadSpec? Parse(IReadOnlyList<string> args, out string? error)
@@ -14,7 +16,7 @@ internal sealed record WorkloadSpec(double CpuCores, double MemoryMiB, double Ra
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var i = 0; i < args.Count; i += 2)
         {
-            if (args[i] is not ("--cpu" or "--memory" or "--memory-ramp-seconds" or "--duration"))
+            if (args[i] is not ("--cpu" or "--memory" or "--memory-ramp-seconds" or "--duration" or "--net-mbps" or "--net-rx-mbps"))
             {
                 error = $"argument '{args[i]}' is not one the replay simulates";
                 return null;
@@ -36,6 +38,7 @@ internal sealed record WorkloadSpec(double CpuCores, double MemoryMiB, double Ra
         }
 
         error = null;
-        return new WorkloadSpec(Math.Max(values.GetValueOrDefault("--cpu"), 0.001), values.GetValueOrDefault("--memory"), values.GetValueOrDefault("--memory-ramp-seconds"), duration);
+        return new WorkloadSpec(Math.Max(values.GetValueOrDefault("--cpu"), 0.001), values.GetValueOrDefault("--memory"), values.GetValueOrDefault("--memory-ramp-seconds"), duration,
+            values.GetValueOrDefault("--net-mbps"), values.GetValueOrDefault("--net-rx-mbps"));
     }
 }

@@ -77,6 +77,10 @@ internal sealed class SimulatedNode : IAsyncDisposable
         return _connection.PublishAsync(_topics.NodeEvents(NodeId), PayloadCodec.Encode(e, EdgeJsonContext.Default.NodeEvent), retain: false, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Publishes <paramref name="e"/> (its node id, event id and timestamp filled in) on this node's events topic.</summary>
+    public Task PublishEventAsync(NodeEvent e) =>
+        _connection.PublishAsync(_topics.NodeEvents(NodeId), PayloadCodec.Encode(e with { NodeId = NodeId }, EdgeJsonContext.Default.NodeEvent), retain: false, TestContext.Current.CancellationToken);
+
     /// <summary>Publishes a metric batch on the node's metrics topic, as the agent does each tick.</summary>
     public Task PublishMetricsAsync(MetricBatch batch) =>
         _connection.PublishAsync(_topics.NodeMetrics(NodeId), PayloadCodec.Encode(batch, EdgeJsonContext.Default.MetricBatch), retain: false, TestContext.Current.CancellationToken);

@@ -8,9 +8,14 @@ internal sealed class FakeProfileSource : IProfileSource
 {
     private readonly ConcurrentDictionary<string, PredictionProfile> _profiles = new(StringComparer.Ordinal);
 
-    public FakeProfileSource Add(string componentId, double cpu, double memory, double level = 0.95, double cpuUpper = 0, double memoryUpper = 0, double network = 0)
+    public FakeProfileSource Add(string componentId, double cpu, double memory, double level = 0.95, double cpuUpper = 0, double memoryUpper = 0, double network = 0, double networkUpper = 0)
     {
-        _profiles[componentId] = Profile(componentId, cpu, memory, level, cpuUpper, memoryUpper) with { NetworkBandwidth = network };
+        var profile = Profile(componentId, cpu, memory, level, cpuUpper, memoryUpper);
+        _profiles[componentId] = profile with
+        {
+            NetworkBandwidth = network,
+            ConfidenceInterval = profile.ConfidenceInterval with { NetworkBandwidth = new IntervalBounds(network / 2, networkUpper) },
+        };
         return this;
     }
 

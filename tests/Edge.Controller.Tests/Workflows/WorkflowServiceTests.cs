@@ -91,6 +91,69 @@ public sealed class WorkflowServiceTests
     }
 
     [Fact]
+    public async Task NetworkThrottlingAndARefusedResize_ShowInTheRunViewWhileItRuns_ThenInItsRunRecord()
+    {
+        using var dir = new TempDirectory();
+        await using var controller = await TestController.StartAsync(dir.Path, extra: new Dictionary<string, string?> { ["Controller:Workflows:AllowedCommands:0"] = Allowed });
+        await using var node = await SimulatedNode.StartAsync(controller, TestController.NodeA);
+        var (status, body) = await SubmitAsync(controller, new WorkflowSubmission { WorkflowId = "talk", Steps = [Step("talk")] });
+        Assert.Equal(HttpStatusCode.Created, status);
+        var runId = body.GetProperty("runId").GetString()!;
+        var start = (await node.WaitStartAsync(1)).Start!;
+        var limits = new ResourceQuantity(start.Limits.CpuMillicores, start.Limits.MemoryMiB, 4);
+
+        // What the agent reports while the step runs: its 4 Mbps cap dropped packets, then it refused a raise to 8.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await node.PublishEventAsync(new NodeEvent
+        {
+            NodeId = node.NodeId, EventId = "e-1", TimestampMs = now, Kind = NodeEventKind.InstanceNetworkThrottled, InstanceId = start.InstanceId,
+            NewLimits = limits, Values = new Dictionary<string, double> { ["net_limit_mbps"] = 4, ["net_tx_mbps"] = 3.9, ["net_tx_dropped"] = 12, ["net_tx_overlimits"] = 30 },
+        });
+        await node.PublishEventAsync(new NodeEvent
+        {
+            NodeId = node.NodeId, EventId = "e-2", TimestampMs = now + 1, Kind = NodeEventKind.CommandRejected, InstanceId = start.InstanceId,
+            CommandKind = CommandKind.Resize, OldLimits = limits, NewLimits = limits with { NetworkMbps = 8 },
+            Reason = "network cap 8 Mbps could not be applied: the namespace is gone",
+        });
+        // A refused start is not the run's (only a refused resize is shown), nor is another node's report.
+        await node.PublishEventAsync(new NodeEvent
+        {
+            NodeId = node.NodeId, EventId = "e-3", TimestampMs = now + 2, Kind = NodeEventKind.CommandRejected, InstanceId = start.InstanceId,
+            CommandKind = CommandKind.Stop, Reason = "not shown",
+        });
+
+        // The running step's view lists the throttling and the refused resize (the events cross the broker: poll).
+        JsonElement step = default;
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); DateTime.UtcNow < deadline; await Task.Delay(50, TestContext.Current.CancellationToken))
+        {
+            var view = JsonDocument.Parse(await controller.Http.GetStringAsync($"/api/dashboard/runs/{runId}", TestContext.Current.CancellationToken)).RootElement;
+            step = view.GetProperty("steps")[0].Clone();
+            if (step.GetProperty("events").GetArrayLength() >= 2)
+            {
+                break;
+            }
+        }
+
+        var live = step.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(["instanceNetworkThrottled", "commandRejected"], live.Select(e => e.GetProperty("kind").GetString()));
+        Assert.Equal(12, live[0].GetProperty("values").GetProperty("net_tx_dropped").GetDouble());
+        Assert.Equal("resize", live[1].GetProperty("commandKind").GetString());
+        Assert.Equal(8, live[1].GetProperty("newLimits").GetProperty("networkMbps").GetDouble());
+        Assert.Contains("could not be applied", live[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        await node.PublishEventAsync(NodeEventKind.InstanceExited, start.InstanceId, 0, new Dictionary<string, double> { ["duration_s"] = 3, ["peak_memory_mib"] = 20, ["cpu_seconds"] = 0.1 });
+        await Poll.UntilAsync(() => controller.Get<WorkflowService>().Get(runId)!.State == WorkflowStepState.Succeeded, "the run succeeded");
+        var summary = JsonDocument.Parse(await controller.Http.GetStringAsync("/api/components/ws/talk", TestContext.Current.CancellationToken)).RootElement;
+        var record = Assert.Single(summary.GetProperty("recentRuns").EnumerateArray());
+        Assert.Equal((1, 1, 0), (record.GetProperty("networkThrottleEvents").GetInt32(), record.GetProperty("resizesRefused").GetInt32(), record.GetProperty("cpuThrottleEvents").GetInt32()));
+        Assert.Equal(["instanceNetworkThrottled", "commandRejected"], record.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+        var finished = JsonDocument.Parse(await controller.Http.GetStringAsync($"/api/dashboard/runs/{runId}", TestContext.Current.CancellationToken)).RootElement.GetProperty("steps")[0];
+        Assert.Equal(0, finished.GetProperty("events").GetArrayLength());
+        Assert.Equal(2, finished.GetProperty("finished")[0].GetProperty("events").GetArrayLength());
+        controller.AssertNoErrorsLogged();
+    }
+
+    [Fact]
     public async Task Plan_EveryStepIsPredictedAtSubmission_CriticalPathFromLearnedDurations_RevisedByActuals()
     {
         using var dir = new TempDirectory();

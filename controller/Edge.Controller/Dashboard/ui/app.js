@@ -279,6 +279,37 @@
     return root;
   }
 
+  // What the agent reported about an instance (throttling, resizes applied or refused, an OOM kill), one row each.
+  function eventText(e) {
+    const v = e.values || {};
+    const mbps = x => (x === undefined || x === null) ? '–' : Number(x).toFixed(2) + ' Mbps';
+    switch (e.kind) {
+      case 'instanceNetworkThrottled':
+        return 'network held at its ' + mbps(v.net_limit_mbps) + ' cap: sent ' + mbps(v.net_tx_mbps) + ', received ' + mbps(v.net_rx_mbps) +
+          '; dropped ' + ((v.net_tx_dropped || 0) + (v.net_rx_dropped || 0)) + ', queued ' + ((v.net_tx_overlimits || 0) + (v.net_rx_overlimits || 0)) + ' packets';
+      case 'instanceThrottled':
+        return 'CPU throttled ' + Number(v.throttled_s || 0).toFixed(2) + ' s';
+      case 'instanceResized':
+        return 'resized ' + resourcesText(e.oldLimits) + ' → ' + resourcesText(e.newLimits);
+      case 'commandRejected':
+        return 'resize refused (' + resourcesText(e.oldLimits) + ' kept, ' + resourcesText(e.newLimits) + ' asked): ' + (e.reason || '');
+      case 'instanceOomKilled':
+        return 'OOM-killed';
+      default:
+        return e.kind + (e.reason ? ': ' + e.reason : '');
+    }
+  }
+
+  function resourcesText(r) {
+    if (!r) return '–';
+    return Math.round(r.cpuMillicores) + ' m · ' + Math.round(r.memoryMiB) + ' MiB' + (r.networkMbps ? ' · ' + Number(r.networkMbps).toFixed(2) + ' Mbps' : '');
+  }
+
+  function eventRows(events) {
+    return (events || []).map(e => h('tr', { class: 'event', 'data-event': e.kind },
+      h('td', {}, '· ' + dateTime(e.atMs)), h('td', { colspan: '7' }, eventText(e))));
+  }
+
   function runView(run) {
     const root = h('div', { id: 'run' },
       h('p', {}, h('a', { href: '#/runs' }, '← all runs')),
@@ -288,7 +319,7 @@
         h('dt', {}, 'updated'), h('dd', {}, dateTime(run.updatedAtMs)),
         run.reason ? [h('dt', {}, 'reason'), h('dd', {}, run.reason)] : null),
       h('h3', {}, 'Steps'),
-      h('p', { class: 'hint' }, 'Reserved is what the step\'s instance holds (CPU millicores · memory MiB): its live allocation while it runs, then the limits its last attempt ended with; used is its peak. Each finished attempt is listed under its step.'));
+      h('p', { class: 'hint' }, 'Reserved is what the step\'s instance holds (CPU millicores · memory MiB): its live allocation while it runs, then the limits its last attempt ended with; used is its peak. Each finished attempt is listed under its step, and under each instance what its agent reported: throttling, resizes applied or refused.'));
     const rows = [];
     for (const st of run.steps) {
       // A running step shows its live allocation and peaks; a finished one those of its last attempt.
@@ -297,11 +328,13 @@
         h('td', {}, st.stepId), h('td', {}, componentLink(st.componentId)), h('td', {}, badge(st.state)),
         h('td', {}, st.nodeId || '–'), h('td', { class: 'num' }, st.attempt),
         h('td', {}, resources(st.reserved || (last && last.reserved))), h('td', {}, usage(st.used || (last && last.used))), h('td', {}, st.reason || '')));
+      rows.push(...eventRows(st.events));
       for (const a of st.finished) {
         rows.push(h('tr', { class: 'attempt', 'data-attempt': a.instanceId },
           h('td', {}, '↳ instance ' + a.instanceId.slice(0, 12)), h('td', {}, 'model ' + (a.model || '–')), h('td', {}, badge(a.outcome)), h('td', {}, a.nodeId),
           h('td', { class: 'num' }, 'ran ' + seconds(a.endedAtMs - a.startedAtMs)),
           h('td', {}, resources(a.reserved)), h('td', {}, usage(a.used)), h('td', {}, 'started ' + dateTime(a.startedAtMs))));
+        rows.push(...eventRows(a.events));
       }
     }
     root.append(h('table', {},

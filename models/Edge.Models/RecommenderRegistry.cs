@@ -43,8 +43,12 @@ public sealed class RecommenderRegistry
         registry.Add(new OracleRecommender(6 * 3600, "oracle-6h"));
         registry.Add(new OracleRecommender(86400, "oracle-1d"));
         registry.Add(new OracleRecommender(7 * 86400, "oracle-7d"));
-        registry.Add(new StatisticalRecommender(StatisticalModel.Ets));
-        registry.Add(new StatisticalRecommender(StatisticalModel.Sarima));
+        var ets = new StatisticalRecommender(StatisticalModel.Ets);
+        var sarima = new StatisticalRecommender(StatisticalModel.Sarima);
+        registry.Add(ets);
+        registry.Add(sarima);
+        registry.Add(new ChoiceRecommender("choice", [new EdgeRecommender(), ets, sarima]));
+        registry.Add(new ChoiceRecommender("choice-lstm", [new EdgeRecommender(), ets, sarima, registry.Find(LstmFleetRecommender.RecommenderName)!]));
         registry.AddGroup("floors", "vpa", "edge-floor");
         registry.AddGroup("foresight", "oracle", "oracle-6h", "oracle-1d", "oracle-7d");
         registry.AddGroup("no-floors", "vpa-nofloor", "edge");

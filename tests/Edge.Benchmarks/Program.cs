@@ -14,7 +14,7 @@ internal static class Program
         ("placement [--journal]", "10,000 nodes, 100,000 allocations: placement latency and throughput"),
         ("placement-sim [--od N --spot N]", "WfInstances workflows on a mixed fleet: cost, utilisation, delay per scorer"),
         ("replay [--workflows N --speed X --arms a,b]", "WfInstances workflows through the controller: static vs VPA vs Edge, reserved vs used"),
-        ("forecast bench|train-default|train-scale", "LSTM training time, peak RSS, batched inference for 10,000 series; train-scale: 100,000 runs"),
+        ("forecast bench|train-default|train-scale|live", "LSTM training time, peak RSS, batched inference for 10,000 series; train-scale: 100,000 runs; live: 10,000 components through the controller's forecaster"),
         ("broker-attack --target before|after --attack preauth|flood", "controller RSS under pre-auth 256 MiB headers and an authenticated flood"),
         ("fuzz [--target NAME|all] [--minutes N] [--seed S] [--parallel]", "mutation fuzzing of every MQTT payload and HTTP body entry point"),
         ("metrics-scrape [--nodes N --instances N]", "controller GET /metrics for a large fleet: exposition size, series, scrape time"),

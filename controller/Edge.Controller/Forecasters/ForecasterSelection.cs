@@ -99,6 +99,13 @@ internal sealed class ForecasterSelection(ForecasterChoiceOptions options, TimeP
         return new ForecasterChoice(chosen, versionOf(chosen), e?.ScoredAtMs, e?.HeldOut ?? 0, e?.Scores ?? []);
     }
 
+    /// <summary>
+    /// Sets the component's choice as a scoring would have (null: the base recommender), without scoring: for the
+    /// forecast benchmark, which measures predictions of 10,000 components whose scoring it does not time.
+    /// </summary>
+    internal void Assign(string componentId, string? model) =>
+        _entries.AddOrUpdate(componentId, _ => new Entry { Chosen = model }, (_, e) => e with { Chosen = model });
+
     /// <summary>Forgets a choice whose model went away (e.g. the LSTM was disabled): the component is rescored.</summary>
     public void Reset(string componentId) => _entries.AddOrUpdate(componentId, _ => new Entry(), (_, e) => e with { Chosen = null, ScoredAtMs = null, RunsAtScoring = 0 });
 

@@ -126,15 +126,36 @@ internal sealed class LstmState : IRecommenderState
         var tail = (1 - prediction.IntervalLevel) / 2;
         var lowIndex = QuantileMath.IndexOf(levels, tail);
         var highIndex = QuantileMath.IndexOf(levels, 1 - tail);
-        var seed = prediction.Calibration.TakeLast(options.CalibrationScores).ToList();
+        var seeds = SeedsFor(prediction.Calibration, levels, options.CalibrationScores, lowIndex, highIndex);
         _levels = levels;
-        _limitConformal = new OnlineConformal(
-            options.CalibrationScores, 1 - _knob, options.ConformalStep,
-            seed.Select(r => QuantileMath.Level(levels, Widen(r.Quantiles), r.Target)));
-        _intervalConformal = new OnlineConformal(
-            options.CalibrationScores, 1 - prediction.IntervalLevel, options.ConformalStep,
-            seed.Select(r => (double)Math.Max(r.Quantiles[lowIndex] - r.Target, r.Target - r.Quantiles[highIndex])));
+        _limitConformal = new OnlineConformal(options.CalibrationScores, 1 - _knob, options.ConformalStep, seeds.Levels);
+        _intervalConformal = new OnlineConformal(options.CalibrationScores, 1 - prediction.IntervalLevel, options.ConformalStep, seeds.Intervals);
     }
+
+    /// <summary>
+    /// The seed scores of a model's calibration records, computed once per model (they depend on its records only):
+    /// every new series state starts from them, and the controller creates one per component and resource at each cold
+    /// prediction.
+    /// </summary>
+    private static Seeds SeedsFor(IReadOnlyList<LstmCalibrationRecord> calibration, IReadOnlyList<double> levels, int count, int lowIndex, int highIndex)
+    {
+        if (SeedCache.TryGetValue(calibration, out var cached) && cached.Count == count && cached.LowIndex == lowIndex && cached.HighIndex == highIndex && ReferenceEquals(cached.LevelsOf, levels))
+        {
+            return cached;
+        }
+
+        var seed = calibration.TakeLast(count).ToList();
+        var seeds = new Seeds(
+            levels, count, lowIndex, highIndex,
+            [.. seed.Select(r => QuantileMath.Level(levels, Widen(r.Quantiles), r.Target))],
+            [.. seed.Select(r => (double)Math.Max(r.Quantiles[lowIndex] - r.Target, r.Target - r.Quantiles[highIndex]))]);
+        SeedCache.AddOrUpdate(calibration, seeds);
+        return seeds;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<LstmCalibrationRecord>, Seeds> SeedCache = [];
+
+    private sealed record Seeds(IReadOnlyList<double> LevelsOf, int Count, int LowIndex, int HighIndex, double[] Levels, double[] Intervals);
 
     private static double[] Widen(float[] values) => Array.ConvertAll(values, v => (double)v);
 }

@@ -11,18 +11,16 @@ namespace Edge.Models.Lstm;
 /// </summary>
 internal sealed class OnlineConformal
 {
-    private readonly double[] _scores;
-    private readonly double[] _sorted;
+    private readonly Edge.Models.Statistical.SortedWindow _scores;
     private readonly double _miscoverage;
     private readonly double _step;
     private double _alpha;
-    private int _count;
-    private int _next;
 
     public OnlineConformal(int capacity, double miscoverage, double step, IEnumerable<double> seed)
     {
-        _scores = new double[capacity];
-        _sorted = new double[capacity];
+        // The last `capacity` scores, kept sorted as they arrive: a correction is a rank lookup, not a copy and a
+        // sort of every score (a cold controller prediction makes dozens of them per component).
+        _scores = new Edge.Models.Statistical.SortedWindow(capacity);
         _miscoverage = miscoverage;
         _alpha = miscoverage;
         _step = step;
@@ -32,23 +30,20 @@ internal sealed class OnlineConformal
         }
     }
 
-    public int Count => _count;
+    public int Count => _scores.Count;
 
-    /// <summary>The conformal quantile of the scores at the adapted level 1 - alpha_t (the bound's correction).</summary>
     public double Correction()
     {
-        if (_count == 0)
+        var count = _scores.Count;
+        if (count == 0)
         {
             return 0;
         }
 
-        Array.Copy(_scores, _sorted, _count);
-        Array.Sort(_sorted, 0, _count);
-        var rank = (int)Math.Ceiling((_count + 1) * (1 - _alpha));
-        return _sorted[Math.Clamp(rank, 1, _count) - 1];
+        var rank = (int)Math.Ceiling((count + 1) * (1 - _alpha));
+        return _scores.Sorted[Math.Clamp(rank, 1, count) - 1];
     }
 
-    /// <summary>Adds the score of an outcome forecast with <paramref name="correctionUsed"/> and adapts the level.</summary>
     public void Record(double score, double correctionUsed)
     {
         var miss = score > correctionUsed ? 1.0 : 0.0;
@@ -58,13 +53,9 @@ internal sealed class OnlineConformal
 
     private void Push(double score)
     {
-        if (!double.IsFinite(score))
+        if (double.IsFinite(score))
         {
-            return;
+            _scores.Add(score);
         }
-
-        _scores[_next] = score;
-        _next = (_next + 1) % _scores.Length;
-        _count = Math.Min(_count + 1, _scores.Length);
     }
 }

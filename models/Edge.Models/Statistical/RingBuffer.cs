@@ -1,18 +1,29 @@
 namespace Edge.Models.Statistical;
 
-/// <summary>A fixed-capacity ring of the most recent values with their timestamps.</summary>
+/// <summary>
+/// A fixed-capacity ring of the most recent values with their timestamps. Its storage starts small and doubles up to
+/// the capacity as values arrive: a state replayed on a short history (the controller predicts a component from its
+/// few dozen runs through a fresh state) does not allocate and clear the full window (4000 values: 64 KiB, a
+/// large-object-heap allocation) it would hold only after weeks of samples.
+/// </summary>
 internal sealed class RingBuffer(int capacity)
 {
-    private readonly double[] _values = new double[capacity];
-    private readonly long[] _times = new long[capacity];
+    private const int InitialStorage = 64;
+    private double[] _values = new double[Math.Min(capacity, InitialStorage)];
+    private long[] _times = new long[Math.Min(capacity, InitialStorage)];
     private int _start;
 
     public int Count { get; private set; }
 
-    public int Capacity => _values.Length;
+    public int Capacity { get; } = capacity;
 
     public void Add(long timestampS, double value)
     {
+        if (Count == _values.Length && Count < Capacity)
+        {
+            Grow();
+        }
+
         var index = (_start + Count) % _values.Length;
         if (Count == _values.Length)
         {
@@ -25,6 +36,23 @@ internal sealed class RingBuffer(int capacity)
 
         _values[index] = value;
         _times[index] = timestampS;
+    }
+
+    /// <summary>Doubles the storage (up to the capacity), oldest value first.</summary>
+    private void Grow()
+    {
+        var size = (int)Math.Min((long)Capacity, 2L * _values.Length);
+        var values = new double[size];
+        var times = new long[size];
+        for (var i = 0; i < Count; i++)
+        {
+            values[i] = this[i];
+            times[i] = TimeAt(i);
+        }
+
+        _values = values;
+        _times = times;
+        _start = 0;
     }
 
     /// <summary>The i-th oldest value still held.</summary>

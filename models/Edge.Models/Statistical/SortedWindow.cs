@@ -7,7 +7,10 @@ namespace Edge.Models.Statistical;
 internal sealed class SortedWindow(int capacity)
 {
     private readonly RingBuffer _arrivals = new(capacity);
-    private readonly double[] _sorted = new double[capacity];
+    private double[] _sorted = new double[Math.Min(capacity, 64)]; // grows as RingBuffer's storage does
+
+    /// <summary>The most values held.</summary>
+    public int Capacity { get; } = capacity;
 
     public int Count { get; private set; }
 
@@ -21,7 +24,12 @@ internal sealed class SortedWindow(int capacity)
             return;
         }
 
-        if (Count == _sorted.Length)
+        if (Count == _sorted.Length && Count < Capacity)
+        {
+            Array.Resize(ref _sorted, (int)Math.Min((long)Capacity, 2L * _sorted.Length));
+        }
+
+        if (Count == Capacity)
         {
             var oldest = _arrivals[0];
             var at = Array.BinarySearch(_sorted, 0, Count, oldest);

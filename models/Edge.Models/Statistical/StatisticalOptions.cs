@@ -20,6 +20,14 @@ public sealed record StatisticalOptions
     /// <summary>A regular series is refitted when this many seconds have passed since its last fit; run series after every run.</summary>
     public long RefitEveryS { get; init; } = 86400;
 
+    /// <summary>
+    /// Run series: the simulated decisions before the first real one (the warm-up that fills the conformal scores)
+    /// refit the model every this many runs and follow it online in between, as a regular series does between its
+    /// daily fits; real decisions refit after every run. 1 = every run (the backtest's setting). The controller, which
+    /// warms a fresh state up on a component's latest runs at every prediction, uses 8 (docs/forecasting.md).
+    /// </summary>
+    public int WarmupRefitEveryRuns { get; init; } = 1;
+
     /// <summary>Conformal scores kept (7 days of 5-minute samples).</summary>
     public int ScoreWindow { get; init; } = 2016;
 
@@ -46,6 +54,7 @@ public sealed record StatisticalOptions
         Require(HistorySteps >= 2, nameof(HistorySteps), HistorySteps);
         Require(MinFitSteps >= 3, nameof(MinFitSteps), MinFitSteps);
         Require(RefitEveryS >= 0, nameof(RefitEveryS), RefitEveryS);
+        Require(WarmupRefitEveryRuns >= 1, nameof(WarmupRefitEveryRuns), WarmupRefitEveryRuns);
         Require(ScoreWindow >= 1, nameof(ScoreWindow), ScoreWindow);
         Require(IntervalLevel is > 0 and < 1, nameof(IntervalLevel), IntervalLevel);
         Require(AdaptationRate >= 0, nameof(AdaptationRate), AdaptationRate);

@@ -257,7 +257,7 @@ internal sealed class StatisticalState : IRecommenderState
     private void MaybeFit(long nowS)
     {
         var due = _runs
-            ? _model is null || _stepsSinceFit > 0
+            ? _model is null || _stepsSinceFit >= (_realDecisions ? 1 : _options.WarmupRefitEveryRuns)
             : _model is null || nowS - _lastFitS >= _options.RefitEveryS;
         if (!due)
         {

@@ -193,6 +193,40 @@ public sealed class StatisticalStateTests
 
     [Theory]
     [MemberData(nameof(Names))]
+    public void ObserveRun_WarmupRefitEveryEightRuns_SameForecastAtTheRealDecisionAndACalibratedLimit(string name)
+    {
+        // The controller warms a fresh state up on a component's 48 latest runs at every prediction, refitting every
+        // 8th run: the real decision still refits on every run, so its forecast is the same; only the warm-up scores
+        // (and so the limit) differ a little.
+        var model = name == "ets" ? StatisticalModel.Ets : StatisticalModel.Sarima;
+        var every = new StatisticalRecommender(model).CreateState(ResourceKind.Memory, 2);
+        var eighth = new StatisticalRecommender(model, StatisticalOptions.Default with { WarmupRefitEveryRuns = 8 }).CreateState(ResourceKind.Memory, 2);
+        var random = new Random(5);
+        for (var run = 0; run < 48; run++)
+        {
+            var peak = (run < 30 ? 800 : 1200) * Math.Exp(0.15 * TimeSeriesFitTests.Gaussian(random));
+            every.ObserveRun(Start + (run * 3600), peak);
+            eighth.ObserveRun(Start + (run * 3600), peak);
+        }
+
+        var a = every.Recommend(Start + (48 * 3600), 3600);
+        var b = eighth.Recommend(Start + (48 * 3600), 3600);
+
+        Assert.Equal(a.Forecast, b.Forecast, 6);
+        Assert.InRange(b.Limit, 0.8 * a.Limit, 1.25 * a.Limit);
+        Assert.InRange(b.Limit, b.Forecast, 3 * b.Forecast);
+    }
+
+    [Fact]
+    public void Options_WarmupRefitEveryZeroRuns_NamesTheValue()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new StatisticalRecommender(StatisticalModel.Ets, StatisticalOptions.Default with { WarmupRefitEveryRuns = 0 }));
+
+        Assert.Contains("WarmupRefitEveryRuns = 0", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
     public void ObserveRun_OneEarlierRun_CalibratesOnItsSpreadButStatesAnUnboundedInterval(string name)
     {
         var state = RecommenderRegistry.CreateDefault().Find(name)!.CreateState(ResourceKind.Memory, 2);

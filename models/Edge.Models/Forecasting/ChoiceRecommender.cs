@@ -1,0 +1,109 @@
+namespace Edge.Models.Forecasting;
+
+/// <summary>
+/// <c>choice</c>: the forecaster chosen per series among candidates that share <c>edge</c>'s knob (violation cost λ in
+/// cores, GiB or 100 Mbps: <c>edge</c>, <c>ets</c>, <c>sarima</c>, <c>lstm-fleet</c>) — the backtest's form of the
+/// controller's per-component choice (docs/forecasting.md, "The controller's forecasters"). Every candidate's state
+/// sees every sample and decides at every decision; the limit and interval in force are those of the candidate whose
+/// own past limits had the lowest realised cost, idle reservation plus λ per sample above the limit, decayed by
+/// <see cref="Decay"/> per decision: the selection rule of Autopilot's ML recommender (K. Rzadca et al., "Autopilot:
+/// workload autoscaling at Google", EuroSys 2020, §3.2), which <c>edge</c> already applies to its two memory forecasts.
+/// The controller scores candidates on held-out runs instead (its components have few runs; a series here has
+/// thousands of samples), with the same cost in spirit: reservation against violations.
+/// </summary>
+internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender> candidates, double decay = 0.99) : IRecommender
+{
+    public string Name { get; } = name;
+
+    public IReadOnlyList<IRecommender> Candidates { get; } = candidates.Count > 0 ? candidates : throw new ArgumentException("A choice needs at least one candidate.", nameof(candidates));
+
+    /// <summary>Weight of the realised cost so far at each decision (0.99 per hourly decision: about 4 days).</summary>
+    public double Decay { get; } = decay is > 0 and <= 1 ? decay : throw new ArgumentOutOfRangeException(nameof(decay), decay, "The decay is in (0, 1].");
+
+    public string KnobDescription => Candidates[0].KnobDescription;
+
+    public double DefaultKnob => Candidates[0].DefaultKnob;
+
+    public IReadOnlyList<double> SweepKnobs => Candidates[0].SweepKnobs;
+
+    public IRecommenderState CreateState(ResourceKind resource, double knob)
+    {
+        if (!(knob > 0) || !double.IsFinite(knob))
+        {
+            throw new ArgumentOutOfRangeException(nameof(knob), knob, $"The {Name} knob is a violation cost λ > 0.");
+        }
+
+        return new State([.. Candidates.Select(c => c.CreateState(resource, knob))], knob * EdgeRecommender.Unit(resource), Decay);
+    }
+
+    private sealed class State(IRecommenderState[] states, double violationCost, double decay) : IRecommenderState
+    {
+        private readonly double[] _cost = new double[states.Length];
+        private readonly Recommendation[] _current = new Recommendation[states.Length];
+        private bool _decided;
+
+        /// <summary>Index of the candidate in force (for tests and diagnostics).</summary>
+        public int Chosen { get; private set; }
+
+        public void Observe(long timestampS, double value)
+        {
+            Charge(value);
+            foreach (var s in states)
+            {
+                s.Observe(timestampS, value);
+            }
+        }
+
+        public void ObserveRun(long timestampS, double peak)
+        {
+            Charge(peak);
+            foreach (var s in states)
+            {
+                s.ObserveRun(timestampS, peak);
+            }
+        }
+
+        public void ObserveViolation(long timestampS, double limit)
+        {
+            foreach (var s in states)
+            {
+                s.ObserveViolation(timestampS, limit);
+            }
+        }
+
+        public Recommendation Recommend(long nowS, long horizonS)
+        {
+            var best = -1;
+            for (var i = 0; i < states.Length; i++)
+            {
+                _current[i] = states[i].Recommend(nowS, horizonS);
+                _cost[i] *= decay;
+                if (double.IsFinite(_current[i].Limit) && (best < 0 || _cost[i] < _cost[best]))
+                {
+                    best = i; // ties keep the earlier candidate (the first is the default, edge)
+                }
+            }
+
+            best = Math.Max(best, 0);
+
+            _decided = true;
+            Chosen = best;
+            return _current[best];
+        }
+
+        /// <summary>Charges every candidate the cost its own limit in force would have had for this sample.</summary>
+        private void Charge(double value)
+        {
+            if (!_decided || !double.IsFinite(value))
+            {
+                return;
+            }
+
+            for (var i = 0; i < states.Length; i++)
+            {
+                var limit = _current[i].Limit;
+                _cost[i] += double.IsFinite(limit) ? Math.Max(limit - value, 0) + (value > limit ? violationCost : 0) : violationCost;
+            }
+        }
+    }
+}

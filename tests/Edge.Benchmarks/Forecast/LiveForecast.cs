@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Globalization;
+using Edge.Controller.Forecasters;
+using Edge.Controller.Options;
+using Edge.Controller.Profiles;
+using Edge.Models;
+using Edge.Models.Profiling;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Benchmarks.Forecast;
+
+/// <summary>
+/// Issue 14's inference goal through the controller's live path: forecasts for 10,000 components within 1 s batched,
+/// the LSTM included. Builds the controller's <see cref="Forecaster"/> (Edge's model, the per-component choice, the
+/// controller's LSTM trained and promoted as <see cref="LstmRetrainService"/> does), records synthetic run histories
+/// (one CPU / memory / network peak per run, shapes as in <see cref="TrainScale"/>), gives every component a forecaster
+/// as the per-component choice would (<c>--mix</c>: shares of edge, ets, sarima, lstm) and times cold predictions of
+/// every component (cache dropped): one at a time (<see cref="Forecaster.Predict"/>, what a placement does) and batched
+/// (<see cref="Forecaster.PredictMany"/>), beside the baseline: the same components all on <c>edge</c> with the choice
+/// off. Usage: <c>forecast live [--components 10000] [--runs 48] [--mix 25,25,25,25] [--repeats 3]</c>.
+/// </summary>
+internal static class LiveForecast
+{
+    private const long Start = 1_735_689_600; // 2025-01-01
+
+    public static int Run(int components, int runs, IReadOnlyList<double> mix, int repeats)
+    {
+        if (components < 10 || runs < 16 || mix.Count != 4 || mix.Any(m => m < 0) || mix.Sum() <= 0 || repeats < 1)
+        {
+            throw new ArgumentException($"--components {components} (>= 10), --runs {runs} (>= 16), --mix {string.Join(",", mix)} (4 shares >= 0), --repeats {repeats} (>= 1)");
+        }
+
+        var directory = Path.Combine(Path.GetTempPath(), "edge-forecast-live-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            var history = Runs(components, runs);
+            Console.WriteLine($"{components} components, {runs} runs each ({components * runs} runs), {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+
+            using var baseline = Create(directory + "-base", choice: false);
+            foreach (var run in history)
+            {
+                baseline.Record(run);
+            }
+
+            using var live = Create(directory, choice: true);
+            foreach (var run in history)
+            {
+                live.Record(run);
+            }
+
+            var watch = Stopwatch.StartNew();
+            TrainLstm(live.Forecaster, history, components);
+            Console.WriteLine($"LSTM trained and promoted (version {live.Forecaster.Lstm!.Current!.Version}, {live.Forecaster.Lstm.Options.ContextRuns} runs of context, hidden {live.Forecaster.Lstm.Options.HiddenSize}) in {watch.Elapsed.TotalSeconds:F1} s (not timed below)");
+
+            var ids = history.Select(r => r.ComponentId).Distinct(StringComparer.Ordinal).ToList();
+            var names = new[] { "edge", "ets", "sarima", "lstm" };
+            var bounds = new double[4];
+            for (var i = 0; i < 4; i++)
+            {
+                bounds[i] = (i == 0 ? 0 : bounds[i - 1]) + (mix[i] / mix.Sum());
+            }
+
+            var chosen = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < ids.Count; i++)
+            {
+                var at = (i + 0.5) / ids.Count;
+                var name = names[Array.FindIndex(bounds, b => at < b)];
+                chosen[ids[i]] = name;
+                live.Forecaster.Selection.Assign(ids[i], name == "edge" ? null : name);
+            }
+
+            Console.WriteLine("mix: " + string.Join(", ", names.Select(n => $"{n} {chosen.Values.Count(v => v == n)}")));
+            var requests = ids.Select(id => (id, new ComponentContext(Workflow: "bench", StepName: id))).ToList();
+
+            Measure("baseline: all edge, choice off", baseline.Forecaster, requests, repeats, null);
+            Measure("live: per-component choice", live.Forecaster, requests, repeats, chosen);
+            foreach (var name in names.Where((_, i) => mix[i] > 0))
+            {
+                var only = requests.Where(r => chosen[r.id] == name).ToList();
+                Measure($"  of which {name}", live.Forecaster, only, 1, null, oneAtATime: false);
+            }
+
+            Console.WriteLine($"peak RSS {ForecastBenchmark.RssMib("VmHWM:"):F0} MiB");
+            return 0;
+        }
+        finally
+        {
+            foreach (var d in new[] { directory, directory + "-base" })
+            {
+                if (Directory.Exists(d))
+                {
+                    Directory.Delete(d, recursive: true);
+                }
+            }
+        }
+    }
+
+    private static void Measure(string label, Forecaster forecaster, List<(string Id, ComponentContext Context)> requests, int repeats, Dictionary<string, string>? check, bool oneAtATime = true)
+    {
+        var one = new List<(double Wall, double Cpu)>();
+        var batched = new List<(double Wall, double Cpu)>();
+        for (var r = 0; r < repeats; r++)
+        {
+            if (oneAtATime)
+            {
+                forecaster.InvalidateAll();
+                var (wall, cpu) = Timed(() =>
+                {
+                    foreach (var (id, context) in requests)
+                    {
+                        forecaster.Predict(id, context);
+                    }
+                });
+                one.Add((wall, cpu));
+            }
+
+            forecaster.InvalidateAll();
+            IReadOnlyList<Edge.Common.Contracts.PredictionProfile> profiles = [];
+            batched.Add(Timed(() => profiles = forecaster.PredictMany(requests)));
+            if (profiles.Count != requests.Count || profiles.Any(p => !double.IsFinite(p.Memory) || p.Memory <= 0))
+            {
+                throw new InvalidOperationException($"{label}: {profiles.Count} profiles for {requests.Count} components, or a non-positive memory limit");
+            }
+
+            if (check is not null)
+            {
+                var wrong = requests.Select((q, i) => (q.Id, profiles[i].Model)).FirstOrDefault(p => p.Model != check[p.Id]);
+                if (wrong.Id is not null)
+                {
+                    throw new InvalidOperationException($"{wrong.Id} was forecast by {wrong.Model}, chosen {check[wrong.Id]}");
+                }
+            }
+        }
+
+        static string Figures(List<(double Wall, double Cpu)> runs)
+        {
+            var sorted = runs.OrderBy(x => x.Wall).ToList();
+            var (wall, cpu) = sorted[sorted.Count / 2];
+            return FormattableString.Invariant($"{wall,6:F2} s wall, {cpu,6:F2} s CPU");
+        }
+
+        var forecasterOne = oneAtATime ? $"one at a time {Figures(one)}; " : "";
+        Console.WriteLine(FormattableString.Invariant($"{label,-34} {requests.Count,6} components: {forecasterOne}batched ({Environment.ProcessorCount} threads) {Figures(batched)} (median of {repeats})"));
+    }
+
+    /// <summary>Wall and process CPU seconds of <paramref name="action"/> (CPU time is what a loaded, shared machine does not distort).</summary>
+    private static (double Wall, double Cpu) Timed(Action action)
+    {
+        var process = System.Diagnostics.Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        action();
+        var wall = watch.Elapsed.TotalSeconds;
+        process.Refresh();
+        return (wall, (process.TotalProcessorTime - cpu).TotalSeconds);
+    }
+
+    /// <summary>Trains the LSTM on the components' runs (cut at 75%, as the retraining service holds out the rest) and promotes it.</summary>
+    private static void TrainLstm(Forecaster forecaster, List<ComponentRun> history, int components)
+    {
+        var lstm = forecaster.Lstm ?? throw new InvalidOperationException("the LSTM is disabled");
+        var training = new List<UsageSeries>();
+        foreach (var group in history.GroupBy(r => r.ComponentId, StringComparer.Ordinal).Take(Math.Min(components, 2000)))
+        {
+            var runs = group.ToList();
+            var cut = runs.Count * 3 / 4;
+            training.Add(RunPeakLstm.Series(group.Key, ResourceKind.Cpu, [.. runs.Take(cut).Select(r => r.CpuCores)]));
+            training.Add(RunPeakLstm.Series(group.Key, ResourceKind.Memory, [.. runs.Take(cut).Select(r => r.MemoryMiB)]));
+        }
+
+        var candidate = lstm.Train(training, CancellationToken.None);
+        lstm.Promote(candidate, new LiveLstmManifest { Version = candidate.Version, Trigger = "first", Components = training.Count / 2 });
+    }
+
+    private static Host Create(string directory, bool choice)
+    {
+        Directory.CreateDirectory(directory);
+        var forecaster = new Forecaster(
+            Options.Create(new ComponentProfilerOptions()),
+            Options.Create(new LearningOptions()),
+            Options.Create(new ControllerOptions { DataDirectory = directory }),
+            TimeProvider.System,
+            NullLogger<Forecaster>.Instance,
+            Options.Create(new ForecasterChoiceOptions { Enabled = choice }),
+            Options.Create(new LiveLstmOptions { Enabled = choice, Epochs = 3, MaxExamplesPerEpoch = 20_000 }));
+        return new Host(forecaster);
+    }
+
+    /// <summary>Per component: runs a few hours apart ending before now, peaks with a level, input-size spread and rare level shifts (seeded).</summary>
+    private static List<ComponentRun> Runs(int components, int runs)
+    {
+        var random = new Random(42);
+        var list = new List<ComponentRun>(components * runs);
+        var end = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60;
+        for (var c = 0; c < components; c++)
+        {
+            var id = $"bench/step-{c:D5}";
+            var memory = 50 * Math.Pow(400, random.NextDouble());
+            var cpu = 0.05 * Math.Pow(80, random.NextDouble());
+            var network = 100 * random.NextDouble();
+            var spread = 0.05 + (0.3 * random.NextDouble());
+            var now = end - (runs * 4 * 3600L);
+            for (var i = 0; i < runs; i++)
+            {
+                if (random.NextDouble() < 0.01)
+                {
+                    memory *= Math.Exp(random.NextDouble() - 0.3);
+                }
+
+                now += 600 + random.Next(13_000);
+                var input = Math.Exp(0.5 * Normal(random));
+                list.Add(new ComponentRun(
+                    id, new ComponentContext(Workflow: "bench", StepName: id), now,
+                    cpu * Math.Pow(input, 0.4) * Math.Exp(spread * Normal(random)),
+                    memory * Math.Pow(input, 0.6) * Math.Exp(spread * Normal(random)),
+                    network * Math.Exp(spread * Normal(random)),
+                    60 + random.Next(3600)));
+            }
+        }
+
+        return list;
+    }
+
+    private static double Normal(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    private sealed class Host(Forecaster forecaster) : IDisposable
+    {
+        public Forecaster Forecaster { get; } = forecaster;
+
+        public void Record(ComponentRun run) => Forecaster.Record(run);
+
+        public void Dispose() => Forecaster.Lstm?.Dispose();
+    }
+}

@@ -1,0 +1,77 @@
+using Edge.Models.Forecasting;
+
+namespace Edge.Models.Tests.Forecasting;
+
+public sealed class ChoiceRecommenderTests
+{
+    [Fact]
+    public void Recommend_OneCandidateCheaper_FollowsItOnceItsRealisedCostIsLower()
+    {
+        // Usage is always 1 core: a constant limit of 10 wastes 9 cores per sample, one of 1.5 wastes 0.5.
+        var choice = new ChoiceRecommender("choice", [new Fixed(10), new Fixed(1.5)]);
+        var state = choice.CreateState(ResourceKind.Cpu, 1);
+
+        var first = state.Recommend(0, 60);
+        for (var t = 1; t <= 10; t++)
+        {
+            state.Observe(t, 1);
+        }
+
+        var second = state.Recommend(11, 60);
+
+        Assert.Equal(10, first.Limit); // no cost yet: the first candidate (the default)
+        Assert.Equal(1.5, second.Limit);
+    }
+
+    [Fact]
+    public void Recommend_CheapCandidateViolates_PaysLambdaPerSampleAbove()
+    {
+        // Usage 2: a limit of 1.9 is below every sample (λ = 5 per sample: 50 over 10 samples), one of 3 wastes 1 per
+        // sample (10): the higher limit wins at λ = 5, the lower one at λ = 0.05 (0.5 < 10).
+        foreach (var (lambda, expected) in new[] { (5.0, 3.0), (0.05, 1.9) })
+        {
+            var choice = new ChoiceRecommender("choice", [new Fixed(3), new Fixed(1.9)]);
+            var state = choice.CreateState(ResourceKind.Cpu, lambda);
+            state.Recommend(0, 60);
+            for (var t = 1; t <= 10; t++)
+            {
+                state.Observe(t, 2);
+            }
+
+            Assert.Equal(expected, state.Recommend(11, 60).Limit);
+        }
+    }
+
+    [Fact]
+    public void CreateState_BadKnob_NamesIt()
+    {
+        var choice = new ChoiceRecommender("choice", [new Fixed(1)]);
+
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => choice.CreateState(ResourceKind.Memory, double.NaN));
+
+        Assert.Contains("choice", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A fixed limit whatever the knob.</summary>
+    private sealed class Fixed(double limit) : IRecommender
+    {
+        public string Name => "fixed";
+
+        public string KnobDescription => "λ";
+
+        public double DefaultKnob => 1;
+
+        public IReadOnlyList<double> SweepKnobs { get; } = [1];
+
+        public IRecommenderState CreateState(ResourceKind resource, double knob) => new State(limit);
+
+        private sealed class State(double limit) : IRecommenderState
+        {
+            public void Observe(long timestampS, double value)
+            {
+            }
+
+            public Recommendation Recommend(long nowS, long horizonS) => new(limit, limit, limit / 2, limit, 0.9);
+        }
+    }
+}

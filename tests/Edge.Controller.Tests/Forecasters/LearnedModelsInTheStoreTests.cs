@@ -4,7 +4,6 @@ using Edge.Controller.Options;
 using Edge.Controller.Profiles;
 using Edge.Controller.State;
 using Edge.Controller.Tests.Infrastructure;
-using Edge.Controller.Tests.Leadership;
 using Edge.Models.Forecasting;
 using Edge.Models.Profiling;
 using Etcdserverpb;

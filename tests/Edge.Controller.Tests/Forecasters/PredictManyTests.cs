@@ -1,7 +1,6 @@
 using Edge.Controller.Forecasters;
 using Edge.Controller.Options;
 using Edge.Controller.Profiles;
-using Edge.Controller.Tests.Infrastructure;
 using Edge.Models.Profiling;
 using Microsoft.Extensions.Logging.Abstractions;
 

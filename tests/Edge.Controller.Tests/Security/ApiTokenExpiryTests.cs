@@ -2,7 +2,6 @@ using Edge.Controller.Leadership;
 using Edge.Controller.Options;
 using Edge.Controller.Security;
 using Edge.Controller.State;
-using Edge.Controller.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

@@ -135,8 +135,13 @@ internal sealed class WorkflowRun
         step.Reason = null;
     }
 
-    /// <summary>Records how the current attempt ended; returns the step's new state (Retrying when it will run again).</summary>
-    public WorkflowStepState Complete(string stepId, StepOutcome outcome, string? reason)
+    /// <summary>
+    /// Records how the current attempt ended; returns the step's new state (Retrying when it will run again). After an
+    /// OOM kill the next attempt's memory floor is <paramref name="oomRetryMiB"/> when the caller has a cost-chosen
+    /// size (Edge's task sizer, <see cref="Edge.Models.Forecasting.TaskSizer"/>), else the fixed rule (× the OOM
+    /// factor); never less than the limit that failed plus the minimum extra.
+    /// </summary>
+    public WorkflowStepState Complete(string stepId, StepOutcome outcome, string? reason, double? oomRetryMiB = null)
     {
         var step = Touch(stepId);
         if (outcome == StepOutcome.Succeeded)
@@ -148,7 +153,8 @@ internal sealed class WorkflowRun
 
         if (outcome == StepOutcome.OomKilled && step.MemoryLimitMiB is { } last)
         {
-            step.MemoryFloorMiB = Math.Max(last * _policy.OomMemoryFactor, last + _policy.OomMinimumExtraMiB);
+            var next = oomRetryMiB is { } chosen && double.IsFinite(chosen) ? chosen : last * _policy.OomMemoryFactor;
+            step.MemoryFloorMiB = Math.Max(next, last + _policy.OomMinimumExtraMiB);
         }
 
         step.Reason = reason;

@@ -4,6 +4,7 @@ using Edge.Common.Contracts;
 using Edge.Controller.Placement;
 using Edge.Controller.Profiles;
 using Edge.Controller.State;
+using Edge.Models.Forecasting;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Controller.Workflows;
@@ -36,6 +37,12 @@ internal sealed partial class WorkflowService : IDisposable
     private readonly Dictionary<string, RunEntry> _runs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string RunId, string StepId)> _byInstance = new(StringComparer.Ordinal);
     private readonly HashSet<string> _oomSeen = new(StringComparer.Ordinal);
+
+    // Per component: Edge's cost-chosen task sizer, fed every successful step's peak, runtime and input size; once it
+    // has seen MinTasksForCostRetry of the component's tasks it chooses the size after an OOM kill (issue 17: the
+    // failure strategy chosen by the cost, not a fixed factor). In memory: after a restart it learns again.
+    private readonly Dictionary<string, TaskSizer> _sizers = new(StringComparer.Ordinal);
+    private const int MinTasksForCostRetry = 5;
 
     public WorkflowService(
         IOptions<WorkflowOptions> options,
@@ -296,7 +303,7 @@ internal sealed partial class WorkflowService : IDisposable
                             : entry.StartedAtMs.TryGetValue(owner.StepId, out var began) ? Math.Max(0, NowMs() - began) / 1000.0 : 0;
                     }
 
-                    Finish(entry, owner.StepId, instance, outcome, why);
+                    Finish(entry, owner.StepId, instance, outcome, why, SizeAfter(entry, owner.StepId, outcome, step.MemoryLimitMiB, e.Values));
                     break;
             }
 
@@ -507,13 +514,47 @@ internal sealed partial class WorkflowService : IDisposable
         }
     }
 
-    private void Finish(RunEntry entry, string stepId, string instance, StepOutcome outcome, string? reason)
+    private void Finish(RunEntry entry, string stepId, string instance, StepOutcome outcome, string? reason, double? oomRetryMiB = null)
     {
         _byInstance.Remove(instance);
-        var state = entry.Run.Complete(stepId, outcome, reason);
+        var state = entry.Run.Complete(stepId, outcome, reason, oomRetryMiB);
         _metrics.Steps.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
         LogStepEnded(entry.Run.RunId, stepId, outcome.ToString(), state.ToString(), reason ?? "");
         Persist(entry);
+    }
+
+    /// <summary>
+    /// Teaches the component's task sizer a successful step (its measured peak and duration); after an OOM kill at
+    /// <paramref name="limitMiB"/>, the sizer's cost-chosen next size once it knows enough of the component's tasks.
+    /// </summary>
+    private double? SizeAfter(RunEntry entry, string stepId, StepOutcome outcome, double? limitMiB, IReadOnlyDictionary<string, double>? values)
+    {
+        var definition = entry.Run.Submission.Steps.FirstOrDefault(s => s.Id == stepId);
+        if (definition is null)
+        {
+            return null;
+        }
+
+        var input = ProfileHints.Number(definition.Hints, ProfileHints.InputSizeBytes) ?? 0;
+        if (outcome == StepOutcome.Succeeded && values?.GetValueOrDefault("peak_memory_mib") is > 0 and var peak)
+        {
+            if (!_sizers.TryGetValue(definition.ComponentId, out var sizer))
+            {
+                _sizers[definition.ComponentId] = sizer = new TaskSizer();
+            }
+
+            sizer.Size(input);
+            sizer.Learn(peak, values.GetValueOrDefault("duration_s"), input);
+            return null;
+        }
+
+        if (outcome == StepOutcome.OomKilled && limitMiB is { } last && _sizers.TryGetValue(definition.ComponentId, out var known) && known.Count >= MinTasksForCostRetry)
+        {
+            known.Size(input);
+            return known.Retry(last);
+        }
+
+        return null;
     }
 
     /// <summary>After a restart: steps whose allocation or queue entry no longer exists ended while the controller was away.</summary>

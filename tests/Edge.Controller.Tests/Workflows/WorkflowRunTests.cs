@@ -46,6 +46,24 @@ public sealed class WorkflowRunTests
     }
 
     [Fact]
+    public void Complete_OomKilledWithACostChosenSize_UsesItAboveTheMinimumExtra()
+    {
+        var run = new WorkflowRun("r1", WorkflowValidatorTests.Dag(("a", [])), new WorkflowRetryPolicy(MaxAttempts: 3, OomMemoryFactor: 1.5, OomMinimumExtraMiB: 64));
+        run.MarkRunning("a", "n1", "i-1", 1000);
+
+        Assert.Equal(WorkflowStepState.Retrying, run.Complete("a", StepOutcome.OomKilled, "oom", oomRetryMiB: 1180));
+        Assert.Equal(1180, run.MemoryFloorMiB("a"));
+
+        // A size below the failed limit plus the minimum extra is raised to it; a non-finite one falls back to × 1.5.
+        run.MarkRunning("a", "n1", "i-2", 1180);
+        Assert.Equal(WorkflowStepState.Retrying, run.Complete("a", StepOutcome.OomKilled, "oom", oomRetryMiB: 1190));
+        Assert.Equal(1244, run.MemoryFloorMiB("a"));
+        run.MarkRunning("a", "n1", "i-3", 1244);
+        run.Complete("a", StepOutcome.OomKilled, "oom", oomRetryMiB: double.NaN);
+        Assert.Equal(1866, run.MemoryFloorMiB("a"));
+    }
+
+    [Fact]
     public void ReadySteps_AfterAFailure_StartsNothingNew()
     {
         var run = new WorkflowRun("r1", WorkflowValidatorTests.Dag(("a", []), ("b", [])), new WorkflowRetryPolicy(MaxAttempts: 1));

@@ -23,5 +23,10 @@ public sealed class SizingReportTests
         Assert.Contains("MAQ above every baseline on 2 of 3 workflows", goal, StringComparison.Ordinal);
         Assert.Contains("least-wasting baseline 25.0 %", goal, StringComparison.Ordinal);
         Assert.Contains("no more failures than that baseline on 2 of 3", goal, StringComparison.Ordinal);
+
+        // With the hindsight bound: workflow "b"'s bound 3.6 leaves at most 10% below Sizey's 4.
+        var bounded = SizingRunner.Goal(totals, new Dictionary<string, double> { ["b"] = 3.6 });
+        Assert.Contains("| b | 0.650 | 0.600 (sizey) | 3 | 4 (sizey) | 25.0 % | 1.0 / 0.0 | 3.6 (10.0 %) |", bounded, StringComparison.Ordinal);
+        Assert.Contains("| c | 0.800 | 0.900 (sizey) | 4 | 2 (sizey) | -100.0 % | 0.0 / 0.0 | |", bounded, StringComparison.Ordinal);
     }
 }

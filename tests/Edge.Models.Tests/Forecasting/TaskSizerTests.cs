@@ -1,0 +1,86 @@
+using Edge.Models.Backtest.Sizing;
+using Edge.Models.Forecasting;
+
+namespace Edge.Models.Tests.Forecasting;
+
+public sealed class TaskSizerTests
+{
+    [Fact]
+    public void Size_BeforeAnyTask_IsNullSoTheCallerFallsBackToItsPreset()
+    {
+        Assert.Null(new TaskSizer().Size(1000));
+    }
+
+    [Fact]
+    public void Size_PeaksSetByInputSize_LearnsEachInputsPeakWithoutOversizingOrFailing()
+    {
+        // Two kinds of task: small inputs peak at 14 MiB, large ones at 115 MiB (montage's mProject has this shape).
+        var sizer = new TaskSizer();
+        var random = new Random(3);
+        for (var i = 0; i < 60; i++)
+        {
+            var large = random.Next(2) == 0;
+            var input = large ? 7e6 + random.Next(100_000) : 1.5e6 + random.Next(100_000);
+            sizer.Size(input);
+            sizer.Learn(large ? 115 : 14, large ? 300 : 16, input);
+        }
+
+        var small = sizer.Size(1.55e6);
+        Assert.NotNull(small);
+        Assert.InRange(small.Value, 14, 14 * 1.05);
+        var big = sizer.Size(7.05e6);
+        Assert.NotNull(big);
+        Assert.InRange(big.Value, 115, 115 * 1.05);
+    }
+
+    [Fact]
+    public void Retry_AfterAKill_IsAboveTheFailedSizeAndChosenAmongTheSizesSeen()
+    {
+        // Peaks 100 (most) or 400 (a few), independent of input: the first size is 100 (failing the few is cheaper
+        // than holding 400 for all), and after a kill at 100 the cheapest retry is the 400 seen, not 1.5 × 100.
+        var sizer = new TaskSizer();
+        for (var i = 0; i < 80; i++)
+        {
+            sizer.Size(1000);
+            sizer.Learn(i % 10 == 0 ? 400 : 100, 60, 1000);
+        }
+
+        var first = sizer.Size(1000);
+        Assert.NotNull(first);
+        Assert.InRange(first.Value, 100, 105);
+        var retry = sizer.Retry(first.Value);
+        Assert.InRange(retry, 400, 420);
+    }
+
+    [Fact]
+    public void Learn_IgnoresPeaksThatAreNotPositiveNumbers()
+    {
+        var sizer = new TaskSizer();
+        sizer.Size(10);
+        sizer.Learn(double.NaN, 5, 10);
+        sizer.Learn(0, 5, 10);
+        Assert.Equal(0, sizer.Count);
+        Assert.Null(sizer.Size(10));
+    }
+
+    [Fact]
+    public void BestLadder_MatchesExhaustiveSearchOverTwoRungLadders()
+    {
+        var tasks = new[] { T(10, 5), T(12, 5), T(30, 1), T(11, 4) };
+
+        // Brute force over every ladder of rungs among the peaks ending at the largest.
+        var peaks = tasks.Select(t => t.PeakMiB).Distinct().Order().ToArray();
+        var best = double.PositiveInfinity;
+        for (var mask = 0; mask < 1 << (peaks.Length - 1); mask++)
+        {
+            var ladder = peaks.Where((p, i) => i == peaks.Length - 1 || (mask & (1 << i)) != 0).ToArray();
+            var cost = tasks.Sum(t => (ladder.TakeWhile(r => r < t.PeakMiB).Sum() + ladder.First(r => r >= t.PeakMiB) - t.PeakMiB) * t.RuntimeS);
+            best = Math.Min(best, cost);
+        }
+
+        Assert.Equal(best, SizingBound.BestLadderMiBs(tasks), 9);
+        Assert.True(best < tasks.Sum(t => (30 - t.PeakMiB) * t.RuntimeS));
+    }
+
+    private static SizingTask T(double peak, double runtime) => new("w", "t", peak, runtime, 0);
+}

@@ -3,7 +3,6 @@ using Edge.Controller.Leadership;
 using Edge.Controller.Options;
 using Edge.Controller.Security;
 using Edge.Controller.State;
-using Edge.Controller.Tests.Leadership;
 using Etcdserverpb;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -118,6 +118,13 @@ internal sealed partial class Forecaster
         return profile with { ModelVersion = VersionOf(BaseModelName(profile.Model)) };
     }
 
+    /// <summary>The largest memory (MiB) learned from the component's latest <paramref name="runs"/> runs; 0 when it has none.</summary>
+    public double RecentPeakMemoryMiB(string componentId, int runs)
+    {
+        var own = Volatile.Read(ref _current).RunsOf(componentId);
+        return own.Count == 0 ? 0 : own.Skip(Math.Max(0, own.Count - runs)).Max(r => r.MemoryMiB);
+    }
+
     /// <summary>The choice, its version and every candidate's held-out score, for the API.</summary>
     public Edge.Common.Api.ForecasterChoice Describe(string componentId) => Selection.Describe(componentId, BaseName, VersionOf);
 

@@ -42,6 +42,9 @@ internal sealed class SimulatedInstance(string instanceId, string componentId, s
     private double _throttledWall;
     private double _throttledPeriods;
 
+    /// <summary>MiB-seconds (trace) this attempt has reserved so far.</summary>
+    private double _reservedMiBS;
+
     /// <summary>Throttled CPU-seconds (wall) over the instance's life.</summary>
     public double ThrottledWallTotal { get; private set; }
 
@@ -72,6 +75,8 @@ internal sealed class SimulatedInstance(string instanceId, string componentId, s
         Progress = outcome == InstanceOutcome.Running ? Progress + (dt * share) : until;
         var after = MemoryAt(Progress);
         tally.Add(LimitCores * dt, cores * dt, Limits.MemoryMiB * dt, (before + after) / 2 * dt, dt * (1 - share));
+        _reservedMiBS += Limits.MemoryMiB * dt;
+        tally.AddMemory(ComponentId, Limits.MemoryMiB * dt, (before + after) / 2 * dt, Work.MemoryMiB * dt, outcome == InstanceOutcome.OomKilled ? _reservedMiBS : 0);
         PeakMemoryMiB = Math.Max(PeakMemoryMiB, after);
         CpuSecondsWall += cores * dt / Rate;
         LastCores = cores;

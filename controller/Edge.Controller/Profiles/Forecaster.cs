@@ -23,6 +23,7 @@ internal sealed partial class Forecaster
     private readonly ComponentProfilerOptions _options;
     private readonly TimeProvider _time;
     private readonly double _learningRate;
+    private readonly int _runBaseMinRuns;
     private readonly Dictionary<string, IRecommender> _statistical;
     private readonly SignalBoard? _signals;
     private ComponentProfiler _current;
@@ -39,6 +40,7 @@ internal sealed partial class Forecaster
     {
         _signals = signals;
         _learningRate = learning.Value.LearningRate;
+        _runBaseMinRuns = learning.Value.RunBaseMinRuns;
         _options = options.Value;
         _time = time;
         ModelDirectory = Path.Combine(controller.Value.DataDirectory, "models");
@@ -111,6 +113,9 @@ internal sealed partial class Forecaster
         Volatile.Read(ref _current).Record(run);
         Selection.RunRecorded(run.ComponentId);
     }
+
+    /// <summary>Removes a run recorded earlier (the same instance) from the forecaster's history.</summary>
+    public bool Forget(ComponentRun run) => Volatile.Read(ref _current).Forget(run);
 
     public PredictionProfile Predict(string componentId, ComponentContext context)
     {
@@ -229,7 +234,7 @@ internal sealed partial class Forecaster
     private ComponentProfiler Build(EdgeModel model)
     {
         var registry = RecommenderRegistry.CreateDefault();
-        registry.Add(model.CreateRecommender(_learningRate));
+        registry.Add(model.CreateRecommender(_learningRate, _runBaseMinRuns));
         return new ComponentProfiler(_options, _time, registry)
         {
             Chooser = Choose,

@@ -17,7 +17,7 @@ public sealed record Allocation
 
     /// <summary>
     /// The limits the instance was started with when they differ from the reservation: it may burst to its forecast
-    /// interval's upper bound where its node has headroom (docs/broker.md, "Reserve the forecast, burst to the
+    /// interval's upper bound where its node has headroom (docs/placement.md, "Reserve the forecast, burst to the
     /// interval"). Null when the limits are the reservation (and after any resize or move, which sets both).
     /// </summary>
     public ResourceQuantity? Limits { get; init; }

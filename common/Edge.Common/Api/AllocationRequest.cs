@@ -4,7 +4,7 @@ namespace Edge.Common.Api;
 
 /// <summary>
 /// A request to reserve resources for one instance of a component: the body of <c>POST /api/allocations</c> and
-/// the argument of the controller's <c>ResourceBroker.AllocateAsync</c>. The profile comes from its <c>IProfileSource</c>.
+/// the argument of the controller's <c>Allocator.AllocateAsync</c>. The profile comes from its <c>IProfileSource</c>.
 /// </summary>
 public sealed record AllocationRequest
 {
@@ -46,7 +46,7 @@ public sealed record AllocationRequest
     /// <remarks>
     /// Settable rather than init-only: for a type with init-only members System.Text.Json's source generator builds
     /// the object in one initializer and assigns every init-only property, so an omitted <c>migratable</c> became
-    /// false instead of this default (BrokerEndpointsTests checks it).
+    /// false instead of this default (AllocationEndpointsTests checks it).
     /// </remarks>
     public bool Migratable { get; set; } = true;
 }

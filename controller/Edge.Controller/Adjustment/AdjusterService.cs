@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Controller.Adjustment;
 
 /// <summary>
 /// The specification's dynamic adjustment: follows every running instance's usage against its limits with a
-/// <see cref="DriftTracker"/> and acts on its proposals through the <see cref="ResourceBroker"/>: scale up in place
+/// <see cref="DriftTracker"/> and acts on its proposals through the <see cref="Allocator"/>: scale up in place
 /// when the node has room, migrate to a node that fits when it has not (unless the step is not migratable), scale
 /// down when usage stays well below. The broker publishes each change as a decision. Thread-safe; observations of
 /// one instance are handled one at a time.
@@ -17,7 +17,7 @@ internal sealed partial class AdjusterService
     /// <summary>How often trackers of allocations that are gone are dropped, for instances never observed again.</summary>
     internal static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(30);
 
-    private readonly ResourceBroker _broker;
+    private readonly Allocator _broker;
     private readonly AdjusterOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<AdjusterService> _logger;
@@ -25,7 +25,7 @@ internal sealed partial class AdjusterService
     private readonly ConcurrentDictionary<string, TrackedInstance> _tracked = new(StringComparer.Ordinal);
     private long _lastSweep;
 
-    public AdjusterService(ResourceBroker broker, IOptions<AdjusterOptions> options, TimeProvider time, ILogger<AdjusterService> logger, AdjusterMetrics metrics)
+    public AdjusterService(Allocator broker, IOptions<AdjusterOptions> options, TimeProvider time, ILogger<AdjusterService> logger, AdjusterMetrics metrics)
     {
         _broker = broker;
         _options = options.Value;

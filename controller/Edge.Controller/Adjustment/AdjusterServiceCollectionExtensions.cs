@@ -5,7 +5,7 @@ namespace Edge.Controller.Adjustment;
 
 /// <summary>
 /// Registers the adjuster (<see cref="AdjusterService"/>, its options from <c>Controller:Adjuster</c> validated at
-/// start, and its counters). Needs the broker (<c>AddEdgeBroker</c>); the host feeds it with
+/// start, and its counters). Needs the broker (<c>AddEdgeAllocator</c>); the host feeds it with
 /// <see cref="AdjusterService.ObserveBatchAsync"/> for every agent metric batch.
 /// </summary>
 internal static class AdjusterServiceCollectionExtensions

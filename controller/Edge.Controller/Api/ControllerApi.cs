@@ -33,12 +33,12 @@ internal static class ControllerApi
             .Requires(ApiPolicies.Viewer).WithName("NodeSeries").WithTags("Nodes").Produces<IReadOnlyList<SeriesResponse>>(StatusCodes.Status200OK)
             .Problems(StatusCodes.Status404NotFound);
         app.MapGet("/api/reconcile", (ReconcileReports reports) => TypedResults.Json(reports.All(), ControlJsonContext.Default.IReadOnlyListReconcileReport))
-            .Requires(ApiPolicies.Viewer).WithName("ListReconcileReports").WithTags("Nodes").Produces<IReadOnlyList<Broker.ReconcileReport>>(StatusCodes.Status200OK);
+            .Requires(ApiPolicies.Viewer).WithName("ListReconcileReports").WithTags("Nodes").Produces<IReadOnlyList<Placement.ReconcileReport>>(StatusCodes.Status200OK);
         app.MapOpenApi().RequireAuthorization(ApiPolicies.Viewer);
     }
 
     /// <summary>Ready when the store is recovered, the broker up, the controller connected and every hosted service started.</summary>
-    private static IResult Ready(IServiceProvider services, IHistoryStore store, MqttIngest ingest, IOptions<ControllerOptions> options, IHostApplicationLifetime lifetime, Leadership.ILeadership leadership)
+    private static IResult Ready(IServiceProvider services, IHistoryStore store, ControllerMqttLink ingest, IOptions<ControllerOptions> options, IHostApplicationLifetime lifetime, Leadership.ILeadership leadership)
     {
         var connected = ingest.IsConnected;
         var broker = options.Value.UsesEmbeddedBroker ? services.GetRequiredService<EmbeddedBroker>().IsRunning : connected;

@@ -28,9 +28,9 @@ public sealed record CommandOptions
 /// <c>Controller:Placement:MissingInstanceGrace</c> must exceed <c>Controller:Commands:Lifetime</c> +
 /// <c>Controller:Commands:ClockSkew</c>, else an old copy of a re-placed instance could still start (docs/ha.md, "Fencing").
 /// </summary>
-internal sealed class MissingGraceValidator(IOptions<CommandOptions> commands) : IValidateOptions<Broker.BrokerOptions>
+internal sealed class MissingGraceValidator(IOptions<CommandOptions> commands) : IValidateOptions<Placement.PlacementOptions>
 {
-    public ValidateOptionsResult Validate(string? name, Broker.BrokerOptions options)
+    public ValidateOptionsResult Validate(string? name, Placement.PlacementOptions options)
     {
         var c = commands.Value;
         var bound = c.Lifetime + c.ClockSkew;

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 
 namespace Edge.Controller.Control;
 

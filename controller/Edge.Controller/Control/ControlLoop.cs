@@ -1,5 +1,5 @@
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Nodes;
 using Edge.Controller.Profiles;
 using Edge.Controller.Workflows;
@@ -14,7 +14,7 @@ namespace Edge.Controller.Control;
 /// </summary>
 internal sealed partial class ControlLoop(
     ControlChannel channel,
-    ResourceBroker broker,
+    Allocator broker,
     WorkflowService workflows,
     FeedbackRecorder feedback,
     InstanceUsageTracker usage,
@@ -120,7 +120,7 @@ internal sealed partial class ControlLoop(
     /// <summary>
     /// Every <see cref="ReconcilePeriod"/> per node: the instances in the batch (agents sample every running instance
     /// each interval) against the broker's allocations there. Unknown ones are stopped, missing ones placed again, each
-    /// after its grace (<see cref="ResourceBroker.ReconcileAsync"/>); none is adopted.
+    /// after its grace (<see cref="Allocator.ReconcileAsync"/>); none is adopted.
     /// </summary>
     private async Task ReconcileAsync(Common.Contracts.MetricBatch batch, CancellationToken cancellationToken)
     {

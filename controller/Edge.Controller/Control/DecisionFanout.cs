@@ -1,5 +1,6 @@
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Mqtt;
+using Edge.Controller.Placement;
 using Edge.Controller.Ingest;
 
 namespace Edge.Controller.Control;
@@ -8,7 +9,7 @@ namespace Edge.Controller.Control;
 /// Publishes each decision on <c>{prefix}/v1/decisions</c> and hands it to the control loop, which tells the
 /// workflow service when a queued step was placed, timed out, or moved.
 /// </summary>
-internal sealed partial class DecisionFanout(MqttIngest ingest, EdgeTopics topics, ControlChannel channel, ILogger<DecisionFanout> logger) : IDecisionPublisher
+internal sealed partial class DecisionFanout(ControllerMqttLink ingest, EdgeTopics topics, ControlChannel channel, ILogger<DecisionFanout> logger) : IDecisionPublisher
 {
     public async Task PublishAsync(Decision decision, CancellationToken cancellationToken)
     {

@@ -1,8 +1,9 @@
 using Edge.Controller.Ingest;
+using Edge.Controller.Mqtt;
 
 namespace Edge.Controller.Control;
 
-/// <summary>Where <see cref="MqttCommandPublisher"/> hands a command: the controller's MQTT connection (<see cref="MqttIngestCommandChannel"/>).</summary>
+/// <summary>Where <see cref="MqttCommandPublisher"/> hands a command: the controller's MQTT connection (<see cref="MqttLinkCommandChannel"/>).</summary>
 internal interface ICommandChannel
 {
     bool IsConnected { get; }
@@ -15,7 +16,7 @@ internal interface ICommandChannel
 }
 
 /// <summary>The controller's own MQTT connection as a command channel.</summary>
-internal sealed class MqttIngestCommandChannel(MqttIngest ingest) : ICommandChannel
+internal sealed class MqttLinkCommandChannel(ControllerMqttLink ingest) : ICommandChannel
 {
     public bool IsConnected => ingest.IsConnected;
 

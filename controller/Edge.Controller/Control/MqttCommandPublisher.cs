@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Edge.Controller.Mqtt;
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Ingest;
 
 namespace Edge.Controller.Control;
@@ -24,8 +25,8 @@ internal sealed partial class MqttCommandPublisher : ICommandPublisher
     private readonly CommandStamper _stamper;
     private readonly ILogger<MqttCommandPublisher> _logger;
 
-    public MqttCommandPublisher(MqttIngest ingest, EdgeTopics topics, CommandStamper stamper, ILogger<MqttCommandPublisher> logger)
-        : this(new MqttIngestCommandChannel(ingest), topics, stamper, logger)
+    public MqttCommandPublisher(ControllerMqttLink ingest, EdgeTopics topics, CommandStamper stamper, ILogger<MqttCommandPublisher> logger)
+        : this(new MqttLinkCommandChannel(ingest), topics, stamper, logger)
     {
     }
 

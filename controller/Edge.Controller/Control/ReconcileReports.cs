@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 
 namespace Edge.Controller.Control;
 

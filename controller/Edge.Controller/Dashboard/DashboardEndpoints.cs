@@ -1,5 +1,5 @@
 using Edge.Controller.Api;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.History;
 using Edge.Controller.Nodes;
 using Edge.Controller.Profiles;
@@ -24,7 +24,7 @@ internal static class DashboardEndpoints
             .AllowAnonymous()
             .ExcludeFromDescription();
 
-        app.MapGet("/api/dashboard/fleet", (NodeRegistry registry, ResourceBroker broker, IHistoryStore store, TimeProvider time, CancellationToken ct) =>
+        app.MapGet("/api/dashboard/fleet", (NodeRegistry registry, Allocator broker, IHistoryStore store, TimeProvider time, CancellationToken ct) =>
                 TypedResults.Json(DashboardViews.Fleet(registry, broker, store, time, ct), DashboardHttpJson.Context.DashboardFleet))
             .RequireAuthorization(ApiPolicies.Viewer)
             .WithName("GetDashboardFleet")
@@ -33,7 +33,7 @@ internal static class DashboardEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        app.MapGet("/api/dashboard/runs/{run}", (string run, WorkflowService workflows, ResourceBroker broker, FeedbackLedger ledger, InstanceUsageTracker usage) =>
+        app.MapGet("/api/dashboard/runs/{run}", (string run, WorkflowService workflows, Allocator broker, FeedbackLedger ledger, InstanceUsageTracker usage) =>
                 DashboardViews.Run(run, workflows, broker, ledger, usage) is { } view
                     ? (IResult)TypedResults.Json(view, DashboardHttpJson.Context.DashboardRun)
                     : ApiProblems.Result(StatusCodes.Status404NotFound, $"no workflow run has id '{run}'"))

@@ -1,5 +1,5 @@
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.History;
 using Edge.Controller.Nodes;
 using Edge.Controller.Profiles;
@@ -16,7 +16,7 @@ internal static class DashboardViews
     /// <summary>How far back the fleet page looks for a node's latest usage sample.</summary>
     public static readonly TimeSpan UsageWindow = TimeSpan.FromMinutes(1);
 
-    public static DashboardFleet Fleet(NodeRegistry registry, ResourceBroker broker, IHistoryStore store, TimeProvider time, CancellationToken cancellationToken)
+    public static DashboardFleet Fleet(NodeRegistry registry, Allocator broker, IHistoryStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var active = broker.GetAllocations().Where(a => a.State == AllocationState.Active).ToList();
@@ -51,7 +51,7 @@ internal static class DashboardViews
         return new DashboardFleet(now, nodes, broker.GetQueue().Count);
     }
 
-    public static DashboardRun? Run(string runId, WorkflowService workflows, ResourceBroker broker, FeedbackLedger ledger, InstanceUsageTracker usage)
+    public static DashboardRun? Run(string runId, WorkflowService workflows, Allocator broker, FeedbackLedger ledger, InstanceUsageTracker usage)
     {
         if (workflows.Describe(runId) is not { } described)
         {

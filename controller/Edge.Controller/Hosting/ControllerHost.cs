@@ -1,8 +1,8 @@
 using Edge.Common.Contracts;
 using Edge.Controller.Adjustment;
 using Edge.Controller.Api;
-using Edge.Controller.Broker;
-using PlacementOptions = Edge.Controller.Broker.BrokerOptions;
+using Edge.Controller.Placement;
+using PlacementOptions = Edge.Controller.Placement.PlacementOptions;
 using BrokerMetrics = Edge.Controller.Mqtt.BrokerMetrics;
 using Edge.Controller.Control;
 using Edge.Controller.History;
@@ -105,7 +105,7 @@ internal static class ControllerHost
         services.AddSingleton<IHistoryStore>(sp => sp.GetRequiredService<FasterHistoryStore>());
         services.AddSingleton<StateHealth>();
         services.AddSingleton<EmbeddedBroker>();
-        services.AddSingleton<MqttIngest>();
+        services.AddSingleton<ControllerMqttLink>();
         services.AddSingleton<Signals.SignalBoard>();
 
         // Start order: store (recovered) and writer, then the broker, then the controller's own connection.
@@ -118,12 +118,12 @@ internal static class ControllerHost
         }
 
         services.AddEdgeOperations(configuration);
-        services.AddHostedService(sp => sp.GetRequiredService<MqttIngest>());
+        services.AddHostedService(sp => sp.GetRequiredService<ControllerMqttLink>());
         AddControl(services, configuration, bound);
     }
 
     /// <summary>
-    /// The control plane: forecaster and feedback, the resource broker (allocations journaled under the data
+    /// The control plane: forecaster and feedback, the allocator (allocations journaled under the data
     /// directory unless <c>Controller:Placement:StoreDirectory</c> says otherwise), workflows, and the loop that feeds
     /// them node status, events and usage. Started after the MQTT connection, so restored runs can send commands.
     /// </summary>
@@ -167,7 +167,7 @@ internal static class ControllerHost
         services.AddSingleton<IDecisionPublisher, DecisionFanout>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<WorkflowOptions>>().Value.LaunchPolicy);
         services.AddEdgeState(configuration);
-        services.AddEdgeBroker(configuration);
+        services.AddEdgeAllocator(configuration);
         services.AddEdgeAdjuster(configuration);
         services.AddSingleton<IMetricObserver, AdjusterObserver>();
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using Edge.Controller.Adjustment;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Operations;
 using Edge.Controller.Profiles;
 using Edge.Controller.Workflows;
@@ -21,7 +21,7 @@ internal static class FollowerGuard
     /// <summary>Types that exist only on the leader: creating one on a follower would load a copy of the store that goes stale.</summary>
     private static readonly HashSet<Type> LeaderOwned =
     [
-        typeof(ResourceBroker), typeof(WorkflowService), typeof(FeedbackLedger), typeof(FeedbackRecorder), typeof(NodeOperations), typeof(NodeSchedulingStore),
+        typeof(Allocator), typeof(WorkflowService), typeof(FeedbackLedger), typeof(FeedbackRecorder), typeof(NodeOperations), typeof(NodeSchedulingStore),
         typeof(NodeDrainer), typeof(VolumeService), typeof(AdjusterService), typeof(InstanceUsageTracker), typeof(Forecaster),
     ];
 

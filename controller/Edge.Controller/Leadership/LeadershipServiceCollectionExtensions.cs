@@ -1,4 +1,4 @@
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Control;
 using Edge.Controller.Operations;
 using Edge.Controller.Profiles;
@@ -11,7 +11,7 @@ namespace Edge.Controller.Leadership;
 internal static class LeadershipServiceCollectionExtensions
 {
     /// <summary>The hosted services that only the leader runs in cluster mode.</summary>
-    public static readonly Type[] LeaderOnly = [typeof(ControlLoop), typeof(BrokerQueueService), typeof(RetrainService), typeof(Forecasters.ForecasterSelectionService), typeof(Forecasters.LstmRetrainService), typeof(OperationsService), typeof(VolumeService)];
+    public static readonly Type[] LeaderOnly = [typeof(ControlLoop), typeof(AllocationQueueService), typeof(RetrainService), typeof(Forecasters.ForecasterSelectionService), typeof(Forecasters.LstmRetrainService), typeof(OperationsService), typeof(VolumeService)];
 
     /// <summary>Options and, in cluster mode, the etcd election (started before the other hosted services).</summary>
     public static bool AddEdgeLeadership(this IServiceCollection services, IConfiguration configuration)

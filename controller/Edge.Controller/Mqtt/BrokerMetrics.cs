@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace Edge.Controller.Mqtt;
 
-/// <summary>Counters of the embedded broker's refusals (meter <c>Edge.Controller.Broker</c>), also readable as totals.</summary>
+/// <summary>Counters of the embedded broker's refusals (meter <c>Edge.Controller.Placement</c>), also readable as totals.</summary>
 internal sealed class BrokerMetrics
 {
     public const string MeterName = "Edge.Controller.Broker";

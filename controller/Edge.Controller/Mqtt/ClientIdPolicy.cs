@@ -10,7 +10,7 @@ namespace Edge.Controller.Mqtt;
 /// </summary>
 internal sealed class ClientIdPolicy
 {
-    /// <summary>The client id of the controller's own connection (the embedded broker's <c>MqttIngest</c>).</summary>
+    /// <summary>The client id of the controller's own connection (the embedded broker's <c>ControllerMqttLink</c>).</summary>
     public const string ControllerClientId = "edge-controller";
 
     /// <summary>Prefix of a node agent's client id: <c>agent-{node}</c>.</summary>

@@ -1,17 +1,17 @@
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 
 namespace Edge.Controller.Operations;
 
 /// <summary>
 /// One step of a drain's state machine, run on every tick of <see cref="OperationsService"/> (and once when the
 /// drain starts): every active allocation on the node that is not yet handled is either migrated with the broker's
-/// migrate path (<see cref="ResourceBroker.MigrateAsync"/>: stop here, start on another node that fits, a Migration
+/// migrate path (<see cref="Allocator.MigrateAsync"/>: stop here, start on another node that fits, a Migration
 /// decision) or, when not migratable or nothing else fits, waited out. Waiting migratable instances are tried
 /// again every <see cref="RetryInterval"/>. The drain ends <see cref="DrainStates.Drained"/> once nothing is left on
 /// the node, or <see cref="DrainStates.TimedOut"/> at its deadline with what remains marked <see cref="DrainActions.Left"/>
 /// (still running; the node stays cordoned).
 /// </summary>
-internal sealed class NodeDrainer(ResourceBroker broker, TimeProvider time)
+internal sealed class NodeDrainer(Allocator broker, TimeProvider time)
 {
     /// <summary>How often a migratable instance that found no room elsewhere is tried again.</summary>
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(10);

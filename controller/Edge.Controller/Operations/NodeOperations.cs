@@ -1,4 +1,4 @@
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Nodes;
 
 namespace Edge.Controller.Operations;
@@ -10,7 +10,7 @@ namespace Edge.Controller.Operations;
 /// out a draining node's instances. One gate serialises every change, so a drain tick and an HTTP call never interleave.
 /// </summary>
 internal sealed partial class NodeOperations(
-    ResourceBroker broker,
+    Allocator broker,
     NodeRegistry registry,
     NodeSchedulingStore store,
     TimeProvider time,

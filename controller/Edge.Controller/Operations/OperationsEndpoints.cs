@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Api;
 using Edge.Controller.Nodes;
 using Edge.Controller.Security;
@@ -123,7 +123,7 @@ internal static class OperationsEndpoints
     }
 
     private static async Task<IResult> InstanceOutputAsync(
-        string instance, string? stream, string? tailBytes, ResourceBroker broker, WorkflowService workflows, NodeRegistry registry, OutputRequests output, CancellationToken cancellationToken)
+        string instance, string? stream, string? tailBytes, Allocator broker, WorkflowService workflows, NodeRegistry registry, OutputRequests output, CancellationToken cancellationToken)
     {
         if (Arguments(stream, tailBytes) is { Error: { } error })
         {

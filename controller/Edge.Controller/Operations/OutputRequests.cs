@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Controller.Operations;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Edge.Controller.Mqtt;
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Ingest;
 using Edge.Models.Profiling;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ namespace Edge.Controller.Profiles;
 /// component's largest recent memory peak (<see cref="ProfileFloorOptions.RetryAtRecentPeak"/>). Every component id is accepted: a never-seen component
 /// is predicted from similar ones with a wider interval.
 /// </summary>
-internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<ProfileFloorOptions> floors, MqttIngest mqtt, EdgeTopics topics) : IProfileSource
+internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<ProfileFloorOptions> floors, ControllerMqttLink mqtt, EdgeTopics topics) : IProfileSource
 {
     private readonly ConcurrentDictionary<string, (double Cpu, double Memory, double Network, string Model, int Version)> _published = new(StringComparer.Ordinal);
 

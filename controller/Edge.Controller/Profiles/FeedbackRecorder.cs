@@ -1,5 +1,5 @@
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Nodes;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +12,7 @@ namespace Edge.Controller.Profiles;
 /// because the broker releases it there. What the node reports about the run is bounded by <see cref="RunPeakBounds"/>
 /// before it reaches the ledger.
 /// </summary>
-internal sealed class FeedbackRecorder(ResourceBroker broker, InstanceUsageTracker usage, FeedbackLedger ledger, NodeRegistry nodes, IOptions<NodeReportOptions> bounds)
+internal sealed class FeedbackRecorder(Allocator broker, InstanceUsageTracker usage, FeedbackLedger ledger, NodeRegistry nodes, IOptions<NodeReportOptions> bounds)
 {
     private readonly Dictionary<string, Allocation> _oomKilled = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _adjustments = new(StringComparer.Ordinal);

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 
 namespace Edge.Controller.State;
 
@@ -44,18 +44,18 @@ internal sealed partial class StateAllocationStore : IAllocationStore, IDisposab
         }
     }
 
-    public BrokerSnapshot Load()
+    public AllocatorSnapshot Load()
     {
         ImportJournal();
-        var allocations = _state.List(Allocations).Select(r => r.Decode(BrokerJsonContext.Default.Allocation)).ToList();
+        var allocations = _state.List(Allocations).Select(r => r.Decode(AllocationJsonContext.Default.Allocation)).ToList();
         // The queue's own sequence, not the store's order: requests imported or queued in one transaction list by key.
-        var queue = _state.List(Queue).Select(r => r.Decode(BrokerJsonContext.Default.QueuedRequest)).OrderBy(q => q.Sequence).ToList();
-        return new BrokerSnapshot(allocations, queue);
+        var queue = _state.List(Queue).Select(r => r.Decode(AllocationJsonContext.Default.QueuedRequest)).OrderBy(q => q.Sequence).ToList();
+        return new AllocatorSnapshot(allocations, queue);
     }
 
     public void PutAllocation(Allocation allocation) => _state.Commit(
     [
-        StateChange.Put(Allocations, allocation.AllocationId, JsonSerializer.SerializeToUtf8Bytes(allocation, BrokerJsonContext.Default.Allocation)),
+        StateChange.Put(Allocations, allocation.AllocationId, JsonSerializer.SerializeToUtf8Bytes(allocation, AllocationJsonContext.Default.Allocation)),
         StateChange.Delete(Queue, allocation.AllocationId),
     ]);
 
@@ -63,7 +63,7 @@ internal sealed partial class StateAllocationStore : IAllocationStore, IDisposab
 
     public void PutQueued(QueuedRequest queued) => _state.Commit(
     [
-        StateChange.Put(Queue, queued.AllocationId, JsonSerializer.SerializeToUtf8Bytes(queued, BrokerJsonContext.Default.QueuedRequest)),
+        StateChange.Put(Queue, queued.AllocationId, JsonSerializer.SerializeToUtf8Bytes(queued, AllocationJsonContext.Default.QueuedRequest)),
         StateChange.Delete(Allocations, queued.AllocationId),
     ]);
 
@@ -85,15 +85,15 @@ internal sealed partial class StateAllocationStore : IAllocationStore, IDisposab
 
         if (_state.Get(StateImports.Collection, ImportMarker) is null)
         {
-            BrokerSnapshot snapshot;
+            AllocatorSnapshot snapshot;
             using (var journal = new JournalAllocationStore(_legacyDirectory, int.MaxValue, fsync: false, Microsoft.Extensions.Logging.Abstractions.NullLogger<JournalAllocationStore>.Instance))
             {
                 snapshot = journal.Load();
             }
 
             var changes = new List<StateChange>();
-            changes.AddRange(snapshot.Allocations.Select(a => StateChange.Put(Allocations, a.AllocationId, JsonSerializer.SerializeToUtf8Bytes(a, BrokerJsonContext.Default.Allocation))));
-            changes.AddRange(snapshot.Queue.OrderBy(q => q.Sequence).Select(q => StateChange.Put(Queue, q.AllocationId, JsonSerializer.SerializeToUtf8Bytes(q, BrokerJsonContext.Default.QueuedRequest))));
+            changes.AddRange(snapshot.Allocations.Select(a => StateChange.Put(Allocations, a.AllocationId, JsonSerializer.SerializeToUtf8Bytes(a, AllocationJsonContext.Default.Allocation))));
+            changes.AddRange(snapshot.Queue.OrderBy(q => q.Sequence).Select(q => StateChange.Put(Queue, q.AllocationId, JsonSerializer.SerializeToUtf8Bytes(q, AllocationJsonContext.Default.QueuedRequest))));
             changes.Add(StateImports.Marker(ImportMarker, _legacyDirectory));
             _state.Commit(changes);
             LogImported(_legacyDirectory, snapshot.Allocations.Count, snapshot.Queue.Count);

@@ -1,5 +1,5 @@
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Mqtt;
 using Edge.Controller.Nodes;
 using Edge.Controller.Options;
@@ -23,7 +23,7 @@ internal sealed class FleetCollector
     private const double BytesPerSecondPerMbps = 1_000_000 / 8.0;
 
     private readonly NodeRegistry _registry;
-    private readonly ResourceBroker _broker;
+    private readonly Allocator _broker;
     private readonly LatestUsage _usage;
     private readonly FeedbackLedger _ledger;
     private readonly MetricsOptions _options;
@@ -65,7 +65,7 @@ internal sealed class FleetCollector
     private readonly Gauge _queued;
     private readonly Gauge _mqttClients;
 
-    public FleetCollector(NodeRegistry registry, ResourceBroker broker, LatestUsage usage, FeedbackLedger ledger, IOptions<MetricsOptions> options, MetricsRegistry metrics, IOptions<ControllerOptions> controller, IServiceProvider services)
+    public FleetCollector(NodeRegistry registry, Allocator broker, LatestUsage usage, FeedbackLedger ledger, IOptions<MetricsOptions> options, MetricsRegistry metrics, IOptions<ControllerOptions> controller, IServiceProvider services)
     {
         _registry = registry;
         _broker = broker;
@@ -106,9 +106,9 @@ internal sealed class FleetCollector
         _actualCpu = Gauge(f, "edge_component_actual_cpu_peak_cores", "Peak CPU of the component's last finished run, in cores", ["component"]);
         _actualMemory = Gauge(f, "edge_component_actual_memory_peak_bytes", "Peak memory of the component's last finished run", ["component"]);
         _forecastError = Gauge(f, "edge_component_forecast_error_ratio", "Mean absolute forecast error over the component's finished runs: |predicted limit - actual peak| / actual peak", ["component", "resource"]);
-        _allocations = Gauge(f, "edge_broker_allocations", "Allocations the broker holds, by state (active holds capacity; lost: its node went away)", ["state"]);
+        _allocations = Gauge(f, "edge_allocator_allocations", "Allocations the broker holds, by state (active holds capacity; lost: its node went away)", ["state"]);
         _omitted = Gauge(f, "edge_metrics_omitted", "Nodes, instances or components left out of this scrape by Controller:Metrics:MaxNodes/MaxInstances/MaxComponents", ["kind"]);
-        _queued = f.CreateGauge("edge_broker_queued_requests", "Allocation requests waiting in the broker's queue");
+        _queued = f.CreateGauge("edge_allocator_queued_requests", "Allocation requests waiting in the broker's queue");
         _mqttClients = f.CreateGauge("edge_mqtt_connected_clients", "MQTT clients connected to the embedded broker (0 with an external broker)");
         metrics.Registry.AddBeforeCollectCallback(Collect);
         if (controller.Value.UsesEmbeddedBroker)

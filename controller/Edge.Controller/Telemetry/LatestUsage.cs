@@ -8,7 +8,7 @@ namespace Edge.Controller.Telemetry;
 /// samples of instances placed on the reporting node), for the fleet gauges. Each batch replaces its node's instance
 /// set, so ended instances drop out with the next batch and memory stays bounded by what is running.
 /// </summary>
-internal sealed class LatestUsage : IMetricObserver, Broker.INodeLoad
+internal sealed class LatestUsage : IMetricObserver, Placement.INodeLoad
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, NodeUsage> _nodes = new(StringComparer.Ordinal);
@@ -62,8 +62,8 @@ internal sealed class LatestUsage : IMetricObserver, Broker.INodeLoad
     }
 
     /// <inheritdoc />
-    public Broker.NodeLoad? Load(string nodeId) =>
-        Node(nodeId) is { } node ? new Broker.NodeLoad(node.CpuCores, node.MemoryUsedMiB, node.TimestampMs) : null;
+    public Placement.NodeLoad? Load(string nodeId) =>
+        Node(nodeId) is { } node ? new Placement.NodeLoad(node.CpuCores, node.MemoryUsedMiB, node.TimestampMs) : null;
 
     /// <summary>What one node reported at one tick: cores, MiB and Mbps, NaN where it sent nothing.</summary>
     internal sealed class NodeUsage

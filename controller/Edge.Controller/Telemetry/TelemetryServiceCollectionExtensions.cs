@@ -14,7 +14,7 @@ internal static class TelemetryServiceCollectionExtensions
         services.AddSingleton<MeterBridge>();
         services.AddSingleton<LatestUsage>();
         services.AddSingleton<IMetricObserver>(sp => sp.GetRequiredService<LatestUsage>());
-        services.AddSingleton<Broker.INodeLoad>(sp => sp.GetRequiredService<LatestUsage>());
+        services.AddSingleton<Placement.INodeLoad>(sp => sp.GetRequiredService<LatestUsage>());
         services.AddSingleton<FleetCollector>();
         return services;
     }

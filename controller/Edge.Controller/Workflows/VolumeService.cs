@@ -1,5 +1,6 @@
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Mqtt;
+using Edge.Controller.Placement;
 using Edge.Controller.Ingest;
 using Microsoft.Extensions.Options;
 
@@ -13,8 +14,8 @@ namespace Edge.Controller.Workflows;
 /// </summary>
 internal sealed partial class VolumeService(
     VolumeForecaster forecaster,
-    ResourceBroker broker,
-    MqttIngest mqtt,
+    Allocator broker,
+    ControllerMqttLink mqtt,
     EdgeTopics topics,
     IOptions<WorkflowOptions> options,
     TimeProvider time,

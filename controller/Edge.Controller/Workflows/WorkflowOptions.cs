@@ -9,7 +9,7 @@ internal sealed record WorkflowOptions
     /// Commands a step may run (absolute paths, compared exactly; a trailing <c>/*</c> allows a directory). Agents
     /// check their own allow-list too; this one refuses a workflow before anything of it runs.
     /// </summary>
-    public IReadOnlyList<string> AllowedCommands { get; init; } = Broker.LaunchPolicy.DefaultCommands;
+    public IReadOnlyList<string> AllowedCommands { get; init; } = Placement.LaunchPolicy.DefaultCommands;
 
     /// <summary>
     /// Environment variable names or patterns (<c>APP_*</c>) a step or allocation may set; <c>*</c> (the default)
@@ -58,8 +58,8 @@ internal sealed record WorkflowOptions
 
     public WorkflowRetryPolicy RetryPolicy => new(MaxAttempts, OomMemoryFactor, OomMinimumExtraMiB);
 
-    /// <summary>The one check every start passes (see <see cref="Broker.LaunchPolicy"/>).</summary>
-    public Broker.LaunchPolicy LaunchPolicy => new(AllowedCommands, new Common.Contracts.EnvironmentPolicy { Allowed = AllowedEnvironment.Count > 0 ? AllowedEnvironment : ["*"] });
+    /// <summary>The one check every start passes (see <see cref="Placement.LaunchPolicy"/>).</summary>
+    public Placement.LaunchPolicy LaunchPolicy => new(AllowedCommands, new Common.Contracts.EnvironmentPolicy { Allowed = AllowedEnvironment.Count > 0 ? AllowedEnvironment : ["*"] });
 
     public bool IsAllowed(string command) => LaunchPolicy.IsCommandAllowed(command);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
+using Edge.Controller.Mqtt;
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Ingest;
 using Edge.Controller.Profiles;
 using Edge.Controller.State;
@@ -22,9 +23,9 @@ internal sealed partial class WorkflowService : IDisposable
 {
     private readonly WorkflowOptions _options;
     private readonly LaunchPolicy _launch;
-    private readonly ResourceBroker _broker;
+    private readonly Allocator _broker;
     private readonly WorkflowRunStore _store;
-    private readonly MqttIngest _mqtt;
+    private readonly ControllerMqttLink _mqtt;
     private readonly EdgeTopics _topics;
     private readonly VolumeForecaster _volume;
     private readonly IProfileSource _profiles;
@@ -40,8 +41,8 @@ internal sealed partial class WorkflowService : IDisposable
     public WorkflowService(
         IOptions<WorkflowOptions> options,
         WorkflowRunStore store,
-        ResourceBroker broker,
-        MqttIngest mqtt,
+        Allocator broker,
+        ControllerMqttLink mqtt,
         EdgeTopics topics,
         VolumeForecaster volume,
         IProfileSource profiles,

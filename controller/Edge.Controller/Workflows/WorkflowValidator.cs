@@ -13,7 +13,7 @@ internal static class WorkflowValidator
     public const int MaxSteps = 10_000;
 
     /// <summary>Every problem, commands and environments checked against <paramref name="launch"/>.</summary>
-    public static IReadOnlyList<string> Validate(WorkflowSubmission submission, Broker.LaunchPolicy launch) =>
+    public static IReadOnlyList<string> Validate(WorkflowSubmission submission, Placement.LaunchPolicy launch) =>
         Validate(submission, launch.IsCommandAllowed, launch.Environment);
 
     public static IReadOnlyList<string> Validate(WorkflowSubmission submission, Func<string, bool> isCommandAllowed, EnvironmentPolicy? environment = null)

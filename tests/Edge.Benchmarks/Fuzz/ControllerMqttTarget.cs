@@ -1,4 +1,5 @@
 using System.Buffers;
+using Edge.Controller.Mqtt;
 using Edge.Common.Contracts;
 using Edge.Common.Messaging;
 using Edge.Controller.Ingest;
@@ -8,7 +9,7 @@ namespace Edge.Benchmarks.Fuzz;
 
 /// <summary>
 /// One controller MQTT topic as the controller runs it: the payload goes to the message handler of the controller's
-/// own MQTT connection (<see cref="MqttIngest"/>: decode, node check, batch checks) in a real controller host, and
+/// own MQTT connection (<see cref="ControllerMqttLink"/>: decode, node check, batch checks) in a real controller host, and
 /// from there through the real NodeRegistry, ingest queue, FASTER writer and control loop. The handler is called
 /// directly rather than through the embedded broker: a broker round trip per input would be slower and would not
 /// tell which input caused which outcome. The outcome is the set of Edge counters the handler moved (reject reason,
@@ -33,7 +34,7 @@ internal sealed class ControllerMqttTarget : IFuzzTarget
         _controller = controller;
         _topic = topic;
         Seeds = seeds;
-        _handler = controller.Services.GetRequiredService<MqttIngest>().Connection.MessageHandler
+        _handler = controller.Services.GetRequiredService<ControllerMqttLink>().Connection.MessageHandler
             ?? throw new InvalidOperationException("the controller's MQTT connection has no message handler");
     }
 
@@ -62,7 +63,7 @@ internal sealed class ControllerMqttTarget : IFuzzTarget
             NodeTopicKind.Events => (topics.NodeEvents(node), FuzzSeeds.Events(node), b => PayloadCodec.Decode(b, EdgeJsonContext.Default.NodeEvent).Message),
             _ => (topics.WorkflowSubmit, FuzzSeeds.Submissions(), b => PayloadCodec.Decode(b, EdgeJsonContext.Default.WorkflowSubmission).Message),
         };
-        var target = new ControllerMqttTarget(name, $"controller: MqttIngest handler on {topic} in a real controller host", controller, topic, seeds, why);
+        var target = new ControllerMqttTarget(name, $"controller: ControllerMqttLink handler on {topic} in a real controller host", controller, topic, seeds, why);
         if (kind != NodeTopicKind.Status)
         {
             // Events, metrics and submissions go further when the node is known and online, as it would be.

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Hosting;
 using Edge.Controller.Workflows;
 using Microsoft.AspNetCore.Builder;
@@ -90,7 +90,7 @@ internal sealed class FuzzController : IAsyncDisposable
             await workflows.CancelAsync(run.RunId, "released by the fuzzer", cancellationToken);
         }
 
-        var broker = Services.GetRequiredService<ResourceBroker>();
+        var broker = Services.GetRequiredService<Allocator>();
         foreach (var id in broker.GetQueue().Select(q => q.AllocationId).Concat(broker.GetAllocations().Select(a => a.AllocationId)).ToList())
         {
             await broker.DeallocateAsync(id, cancellationToken);

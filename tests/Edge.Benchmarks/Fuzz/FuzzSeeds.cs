@@ -1,5 +1,5 @@
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 
 namespace Edge.Benchmarks.Fuzz;
 
@@ -113,8 +113,8 @@ internal static class FuzzSeeds
             RequiredLabels = new Dictionary<string, string> { ["zone"] = "a" }, Hints = new Dictionary<string, string> { ["inputMiB"] = "100" },
             Tiers = [PricingTier.Spot, PricingTier.OnDemand], Executable = Workload, Args = ["--cpu", "1"],
             Env = new Dictionary<string, string> { ["MODE"] = "fast" }, Migratable = false,
-        }, BrokerHttpJson.Context.AllocationRequest),
-        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new AllocationRequest { ComponentId = "reserve/only" }, BrokerHttpJson.Context.AllocationRequest),
+        }, AllocationHttpJson.Context.AllocationRequest),
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new AllocationRequest { ComponentId = "reserve/only" }, AllocationHttpJson.Context.AllocationRequest),
     ];
 
     private static byte[] Encode<T>(T message, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) where T : class, IWireMessage =>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Edge.Controller.Mqtt;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -155,7 +156,7 @@ internal sealed class HttpBodyTarget : IFuzzTarget
     /// <summary>Both nodes report in through the controller's real MQTT handler, so allocations can be placed.</summary>
     private static async Task AnnounceNodesAsync(FuzzController controller)
     {
-        var handler = controller.Services.GetRequiredService<MqttIngest>().Connection.MessageHandler!;
+        var handler = controller.Services.GetRequiredService<ControllerMqttLink>().Connection.MessageHandler!;
         var topics = new EdgeTopics();
         foreach (var node in new[] { FuzzController.NodeA, FuzzController.NodeB })
         {

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Hosting;
 using Edge.Controller.Nodes;
 using Edge.Controller.Telemetry;
@@ -15,7 +15,7 @@ namespace Edge.Benchmarks.MetricsScrape;
 
 /// <summary>
 /// The controller's <c>GET /metrics</c> for a large fleet: a real controller host whose in-memory state (node
-/// registry, resource broker, latest usage) is fed directly with N nodes and M placed instances, each with a usage
+/// registry, allocator, latest usage) is fed directly with N nodes and M placed instances, each with a usage
 /// report, then scraped over HTTP with a viewer-level token (the admin token) K times. Prints the exposition's size and
 /// series count and the scrape time (p50, p95, max) and the process's RSS.
 /// Run: <c>dotnet run -c Release --project tests/Edge.Benchmarks -- metrics-scrape [--nodes 1000] [--instances 5000] [--components 200] [--scrapes 30] [--out FILE]</c>; <c>--out</c> keeps the last exposition (e.g. for <c>promtool check metrics &lt; FILE</c>).
@@ -110,7 +110,7 @@ internal static class MetricsScrapeBenchmark
     private static async Task<int> FeedAsync(IServiceProvider services, int nodes, int instances, int components)
     {
         var registry = services.GetRequiredService<NodeRegistry>();
-        var broker = services.GetRequiredService<ResourceBroker>();
+        var broker = services.GetRequiredService<Allocator>();
         var usage = services.GetRequiredService<LatestUsage>();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         for (var i = 0; i < nodes; i++)

@@ -1,5 +1,5 @@
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 
 namespace Edge.Benchmarks.Placement;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -71,10 +71,10 @@ internal static class PlacementBenchmark
             profiles.Set(id, cpu, mem);
         }
 
-        var options = new BrokerOptions { Strategy = strategy, Contention = [ContentionPolicy.Reject], StoreDirectory = journal, FeasibleNodesToScore = feasible };
+        var options = new PlacementOptions { Strategy = strategy, Contention = [ContentionPolicy.Reject], StoreDirectory = journal, FeasibleNodesToScore = feasible };
         using var store = journal is null ? null : new JournalAllocationStore(journal, 1_000_000, fsync: false, NullLogger<JournalAllocationStore>.Instance);
         var publisher = new NullPublisher();
-        var broker = new ResourceBroker(Options.Create(options), profiles, publisher, publisher, (IAllocationStore?)store ?? new InMemoryAllocationStore(), TimeProvider.System, NullLogger<ResourceBroker>.Instance, new BrokerMetrics());
+        var broker = new Allocator(Options.Create(options), profiles, publisher, publisher, (IAllocationStore?)store ?? new InMemoryAllocationStore(), TimeProvider.System, NullLogger<Allocator>.Instance, new AllocatorMetrics());
         foreach (var node in fleet.Nodes)
         {
             await broker.OnNodeStatusAsync(node, CancellationToken.None);

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 
 namespace Edge.Benchmarks.Placement;
 

@@ -65,7 +65,7 @@ internal static class EndToEndPhase
                 await observer.StartAsync(ready.Token);
             }
 
-            var publisher = controller.Services.GetRequiredService<MqttIngest>().Connection;
+            var publisher = controller.Services.GetRequiredService<ControllerMqttLink>().Connection;
             var session = new Session(publisher, observer, topics.NodeCommands(ResizeCommands.BenchNode));
             if (await session.SendAsync(ResizeCommands.Start(ResizeCommands.BenchNode)) is { } startError)
             {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Edge.Benchmarks.Placement;
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.State;
 using Edge.Controller.Workflows;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -128,8 +128,8 @@ internal static class StateBenchmark
         }
 
         var publisher = new NullPublisher();
-        var options = new BrokerOptions { Strategy = PlacementStrategy.Cheapest, Contention = [ContentionPolicy.Reject] };
-        var broker = new ResourceBroker(Options.Create(options), profiles, publisher, publisher, store, TimeProvider.System, NullLogger<ResourceBroker>.Instance, new BrokerMetrics());
+        var options = new PlacementOptions { Strategy = PlacementStrategy.Cheapest, Contention = [ContentionPolicy.Reject] };
+        var broker = new Allocator(Options.Create(options), profiles, publisher, publisher, store, TimeProvider.System, NullLogger<Allocator>.Instance, new AllocatorMetrics());
         foreach (var node in fleet.Nodes)
         {
             await broker.OnNodeStatusAsync(node, CancellationToken.None);

@@ -1,6 +1,6 @@
 using Edge.Controller.Adjustment;
-using Edge.Controller.Broker;
-using Edge.Controller.Tests.Broker;
+using Edge.Controller.Placement;
+using Edge.Controller.Tests.Placement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -60,7 +60,7 @@ public sealed class AdjusterServiceCollectionExtensionsTests
         services.AddSingleton<RecordingPublisher>();
         services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<RecordingPublisher>());
         services.AddSingleton<IDecisionPublisher>(sp => sp.GetRequiredService<RecordingPublisher>());
-        services.AddEdgeBroker(configuration);
+        services.AddEdgeAllocator(configuration);
         services.AddEdgeAdjuster(configuration);
         return services.BuildServiceProvider();
     }

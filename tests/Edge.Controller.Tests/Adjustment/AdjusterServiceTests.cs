@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Edge.Common.Contracts;
 using Edge.Controller.Adjustment;
-using Edge.Controller.Tests.Broker;
+using Edge.Controller.Tests.Placement;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Edge.Controller.Tests.Adjustment;
@@ -22,9 +22,9 @@ public sealed class AdjusterServiceTests
     {
         var (h, adjuster, _) = Create();
         h.Profiles.Add("c", cpu: 1000, memory: 1024);
-        await h.AddNodesAsync(BrokerHarness.Node("a"));
-        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
-        ResourceBrokerAdjustTests.Drain(h);
+        await h.AddNodesAsync(AllocatorHarness.Node("a"));
+        var id = (await AllocatorAdjustTests.Allocate(h, "c")).AllocationId!;
+        AllocatorAdjustTests.Drain(h);
 
         await Feed(h, adjuster, "a", id, seconds: 1, new InstanceObservation(990, 300, Throttled: true));
         Assert.Single(h.Publisher.Decisions);
@@ -42,10 +42,10 @@ public sealed class AdjusterServiceTests
     {
         var (h, adjuster, _) = Create();
         h.Profiles.Add("c", cpu: 1000, memory: 4000).Add("filler", cpu: 1000, memory: 4000);
-        await h.AddNodesAsync(BrokerHarness.Node("a", corePrice: 0.01), BrokerHarness.Node("b", corePrice: 0.02));
-        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
-        await ResourceBrokerAdjustTests.Allocate(h, "filler");
-        ResourceBrokerAdjustTests.Drain(h);
+        await h.AddNodesAsync(AllocatorHarness.Node("a", corePrice: 0.01), AllocatorHarness.Node("b", corePrice: 0.02));
+        var id = (await AllocatorAdjustTests.Allocate(h, "c")).AllocationId!;
+        await AllocatorAdjustTests.Allocate(h, "filler");
+        AllocatorAdjustTests.Drain(h);
 
         await Feed(h, adjuster, "a", id, seconds: 4, new InstanceObservation(300, 3900, Throttled: false));
 
@@ -55,7 +55,7 @@ public sealed class AdjusterServiceTests
         Assert.Equal([(CommandKind.Stop, "a"), (CommandKind.Start, "b")], h.Publisher.Commands.Select(c => (c.Kind, c.NodeId)));
 
         // The old copy's last samples arrive from 'a': they must not drive the instance now on 'b'.
-        ResourceBrokerAdjustTests.Drain(h);
+        AllocatorAdjustTests.Drain(h);
         await Feed(h, adjuster, "a", id, seconds: 30, new InstanceObservation(10, 10, Throttled: false));
         Assert.Empty(h.Publisher.Decisions);
     }
@@ -65,10 +65,10 @@ public sealed class AdjusterServiceTests
     {
         var (h, adjuster, _) = Create();
         h.Profiles.Add("c", cpu: 2000, memory: 1024).Add("filler", cpu: 2000, memory: 1024);
-        await h.AddNodesAsync(BrokerHarness.Node("a", corePrice: 0.01), BrokerHarness.Node("b", corePrice: 0.02));
-        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
-        await ResourceBrokerAdjustTests.Allocate(h, "filler");
-        ResourceBrokerAdjustTests.Drain(h);
+        await h.AddNodesAsync(AllocatorHarness.Node("a", corePrice: 0.01), AllocatorHarness.Node("b", corePrice: 0.02));
+        var id = (await AllocatorAdjustTests.Allocate(h, "c")).AllocationId!;
+        await AllocatorAdjustTests.Allocate(h, "filler");
+        AllocatorAdjustTests.Drain(h);
 
         await Feed(h, adjuster, "a", id, seconds: 4, new InstanceObservation(1990, 1000, Throttled: true));
 
@@ -83,10 +83,10 @@ public sealed class AdjusterServiceTests
     {
         var (h, adjuster, metrics) = Create();
         h.Profiles.Add("c", cpu: 2000, memory: 1024).Add("filler", cpu: 2000, memory: 1024);
-        await h.AddNodesAsync(BrokerHarness.Node("a", corePrice: 0.01), BrokerHarness.Node("b", corePrice: 0.02));
-        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
-        await ResourceBrokerAdjustTests.Allocate(h, "filler");
-        ResourceBrokerAdjustTests.Drain(h);
+        await h.AddNodesAsync(AllocatorHarness.Node("a", corePrice: 0.01), AllocatorHarness.Node("b", corePrice: 0.02));
+        var id = (await AllocatorAdjustTests.Allocate(h, "c")).AllocationId!;
+        await AllocatorAdjustTests.Allocate(h, "filler");
+        AllocatorAdjustTests.Drain(h);
         using var noRoom = new CounterProbe(metrics.NoRoom);
 
         await Feed(h, adjuster, "a", id, seconds: 4, new InstanceObservation(1990, 300, Throttled: true));
@@ -97,9 +97,9 @@ public sealed class AdjusterServiceTests
 
         var (h2, eager, _) = Create(Options with { MigrateOnCpu = true });
         h2.Profiles.Add("c", cpu: 2000, memory: 1024).Add("filler", cpu: 2000, memory: 1024);
-        await h2.AddNodesAsync(BrokerHarness.Node("a", corePrice: 0.01), BrokerHarness.Node("b", corePrice: 0.02));
-        var id2 = (await ResourceBrokerAdjustTests.Allocate(h2, "c")).AllocationId!;
-        await ResourceBrokerAdjustTests.Allocate(h2, "filler");
+        await h2.AddNodesAsync(AllocatorHarness.Node("a", corePrice: 0.01), AllocatorHarness.Node("b", corePrice: 0.02));
+        var id2 = (await AllocatorAdjustTests.Allocate(h2, "c")).AllocationId!;
+        await AllocatorAdjustTests.Allocate(h2, "filler");
         await Feed(h2, eager, "a", id2, seconds: 4, new InstanceObservation(1990, 300, Throttled: true));
         Assert.Equal(("b", 3000.0), (h2.Broker.FindAllocation(id2)!.NodeId, h2.Broker.FindAllocation(id2)!.Resources.CpuMillicores));
     }
@@ -109,10 +109,10 @@ public sealed class AdjusterServiceTests
     {
         var (h, adjuster, metrics) = Create();
         h.Profiles.Add("c", cpu: 2000, memory: 1024).Add("filler", cpu: 2000, memory: 1024);
-        await h.AddNodesAsync(BrokerHarness.Node("a", corePrice: 0.01), BrokerHarness.Node("b", corePrice: 0.02));
-        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c", migratable: false)).AllocationId!;
-        await ResourceBrokerAdjustTests.Allocate(h, "filler");
-        ResourceBrokerAdjustTests.Drain(h);
+        await h.AddNodesAsync(AllocatorHarness.Node("a", corePrice: 0.01), AllocatorHarness.Node("b", corePrice: 0.02));
+        var id = (await AllocatorAdjustTests.Allocate(h, "c", migratable: false)).AllocationId!;
+        await AllocatorAdjustTests.Allocate(h, "filler");
+        AllocatorAdjustTests.Drain(h);
         using var noRoom = new CounterProbe(metrics.NoRoom);
 
         await Feed(h, adjuster, "a", id, seconds: 4, new InstanceObservation(1990, 300, Throttled: true));
@@ -128,9 +128,9 @@ public sealed class AdjusterServiceTests
     {
         var (h, adjuster, _) = Create();
         h.Profiles.Add("c", cpu: 2000, memory: 2048);
-        await h.AddNodesAsync(BrokerHarness.Node("a"));
-        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
-        ResourceBrokerAdjustTests.Drain(h);
+        await h.AddNodesAsync(AllocatorHarness.Node("a"));
+        var id = (await AllocatorAdjustTests.Allocate(h, "c")).AllocationId!;
+        AllocatorAdjustTests.Drain(h);
 
         await Feed(h, adjuster, "a", id, seconds: 19, new InstanceObservation(200, 400, Throttled: false));
         Assert.Empty(h.Publisher.Decisions);
@@ -148,9 +148,9 @@ public sealed class AdjusterServiceTests
     {
         var (h, adjuster, _) = Create();
         h.Profiles.Add("c", cpu: 500, memory: 1024);
-        await h.AddNodesAsync(BrokerHarness.Node("a"));
-        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
-        ResourceBrokerAdjustTests.Drain(h);
+        await h.AddNodesAsync(AllocatorHarness.Node("a"));
+        var id = (await AllocatorAdjustTests.Allocate(h, "c")).AllocationId!;
+        AllocatorAdjustTests.Drain(h);
 
         await Feed(h, adjuster, "a", id, seconds: 1, new InstanceObservation(495, 300, Throttled: true));
         Assert.Single(h.Publisher.Decisions);
@@ -167,10 +167,10 @@ public sealed class AdjusterServiceTests
     {
         var (h, adjuster, metrics) = Create();
         h.Profiles.Add("c", cpu: 1000, memory: 1024);
-        await h.AddNodesAsync(BrokerHarness.Node("a"), BrokerHarness.Node("b"));
-        var placed = await ResourceBrokerAdjustTests.Allocate(h, "c");
+        await h.AddNodesAsync(AllocatorHarness.Node("a"), AllocatorHarness.Node("b"));
+        var placed = await AllocatorAdjustTests.Allocate(h, "c");
         var other = placed.NodeId == "a" ? "b" : "a";
-        ResourceBrokerAdjustTests.Drain(h);
+        AllocatorAdjustTests.Drain(h);
         using var ignored = new CounterProbe(metrics.Ignored);
 
         await Feed(h, adjuster, other, placed.AllocationId!, seconds: 10, new InstanceObservation(990, 1000, Throttled: true));
@@ -187,9 +187,9 @@ public sealed class AdjusterServiceTests
     {
         var (h, adjuster, _) = Create();
         h.Profiles.Add("c", cpu: 1000, memory: 1000);
-        await h.AddNodesAsync(BrokerHarness.Node("a"));
-        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
-        ResourceBrokerAdjustTests.Drain(h);
+        await h.AddNodesAsync(AllocatorHarness.Node("a"));
+        var id = (await AllocatorAdjustTests.Allocate(h, "c")).AllocationId!;
+        AllocatorAdjustTests.Drain(h);
 
         for (var s = 0; s < 4; s++)
         {
@@ -207,9 +207,9 @@ public sealed class AdjusterServiceTests
     {
         var (h, adjuster, _) = Create();
         h.Profiles.Add("c", cpu: 300, memory: 256);
-        await h.AddNodesAsync(BrokerHarness.Node("a"));
-        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
-        ResourceBrokerAdjustTests.Drain(h);
+        await h.AddNodesAsync(AllocatorHarness.Node("a"));
+        var id = (await AllocatorAdjustTests.Allocate(h, "c")).AllocationId!;
+        AllocatorAdjustTests.Drain(h);
         var scope = MetricNames.InstanceScopePrefix + id;
 
         // The agent's first tick of the instance: memory only (no CPU rate before two readings).
@@ -234,8 +234,8 @@ public sealed class AdjusterServiceTests
     {
         var (h, adjuster, _) = Create();
         h.Profiles.Add("c", cpu: 1000, memory: 1024);
-        await h.AddNodesAsync(BrokerHarness.Node("a"));
-        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
+        await h.AddNodesAsync(AllocatorHarness.Node("a"));
+        var id = (await AllocatorAdjustTests.Allocate(h, "c")).AllocationId!;
         await Feed(h, adjuster, "a", id, seconds: 1, new InstanceObservation(500, 500, Throttled: false));
         Assert.Equal(1, adjuster.TrackedCount);
 
@@ -252,11 +252,11 @@ public sealed class AdjusterServiceTests
         // A 100 Mbps link: the step reserves 10, a filler 80, so 10 are free.
         var (h, adjuster, metrics) = Create();
         h.Profiles.Add("c", cpu: 1000, memory: 1024, network: 10).Add("filler", cpu: 1000, memory: 1024, network: 80);
-        await h.AddNodesAsync(BrokerHarness.Node("a") with { Capacity = new ResourceQuantity(4000, 8192, 100) }, BrokerHarness.Node("b", corePrice: 0.08) with { Capacity = new ResourceQuantity(4000, 8192, 1000) });
-        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
-        await ResourceBrokerAdjustTests.Allocate(h, "filler");
+        await h.AddNodesAsync(AllocatorHarness.Node("a") with { Capacity = new ResourceQuantity(4000, 8192, 100) }, AllocatorHarness.Node("b", corePrice: 0.08) with { Capacity = new ResourceQuantity(4000, 8192, 1000) });
+        var id = (await AllocatorAdjustTests.Allocate(h, "c")).AllocationId!;
+        await AllocatorAdjustTests.Allocate(h, "filler");
         Assert.Equal("a", h.Broker.FindAllocation(id)!.NodeId);
-        ResourceBrokerAdjustTests.Drain(h);
+        AllocatorAdjustTests.Drain(h);
         using var noRoom = new CounterProbe(metrics.NoRoom);
 
         // Sending 9.9 of its 10 Mbps for UpAfter: the cap goes to 10 × 1.5 (the widest margin: the profile's network
@@ -270,7 +270,7 @@ public sealed class AdjusterServiceTests
         Assert.Contains("network held at its cap", decision.Reason, StringComparison.Ordinal);
         var resize = Assert.Single(h.Publisher.Commands);
         Assert.Equal((CommandKind.Resize, 15.0), (resize.Kind, resize.Resize!.Limits.NetworkMbps!.Value));
-        ResourceBrokerAdjustTests.Drain(h);
+        AllocatorAdjustTests.Drain(h);
 
         // Held at the new cap too: 22.5 would need 7.5 more and the link has 5. A capped step is slower, not killed,
         // so it stays (no migration to 'b' by default) and the miss is counted; nothing is over-reserved.
@@ -285,9 +285,9 @@ public sealed class AdjusterServiceTests
         // With MigrateOnNetwork the same shortage moves it to 'b', whose link has room.
         var (h2, eager, _) = Create(Options with { MigrateOnNetwork = true });
         h2.Profiles.Add("c", cpu: 1000, memory: 1024, network: 10).Add("filler", cpu: 1000, memory: 1024, network: 90);
-        await h2.AddNodesAsync(BrokerHarness.Node("a") with { Capacity = new ResourceQuantity(4000, 8192, 100) }, BrokerHarness.Node("b", corePrice: 0.08) with { Capacity = new ResourceQuantity(4000, 8192, 1000) });
-        var id2 = (await ResourceBrokerAdjustTests.Allocate(h2, "c")).AllocationId!;
-        await ResourceBrokerAdjustTests.Allocate(h2, "filler");
+        await h2.AddNodesAsync(AllocatorHarness.Node("a") with { Capacity = new ResourceQuantity(4000, 8192, 100) }, AllocatorHarness.Node("b", corePrice: 0.08) with { Capacity = new ResourceQuantity(4000, 8192, 1000) });
+        var id2 = (await AllocatorAdjustTests.Allocate(h2, "c")).AllocationId!;
+        await AllocatorAdjustTests.Allocate(h2, "filler");
         await Feed(h2, eager, "a", id2, seconds: 4, new InstanceObservation(500, 300, Throttled: false, NetworkTxMbps: 9.9));
         Assert.Equal(("b", 15.0), (h2.Broker.FindAllocation(id2)!.NodeId, h2.Broker.FindAllocation(id2)!.Resources.NetworkMbps!.Value));
     }
@@ -297,12 +297,12 @@ public sealed class AdjusterServiceTests
     {
         var (h, adjuster, metrics) = Create();
         h.Profiles.Add("c", cpu: 1000, memory: 1024, network: 10);
-        await h.AddNodesAsync(BrokerHarness.Node("a") with { Capacity = new ResourceQuantity(4000, 8192, 100) });
-        var id = (await ResourceBrokerAdjustTests.Allocate(h, "c")).AllocationId!;
+        await h.AddNodesAsync(AllocatorHarness.Node("a") with { Capacity = new ResourceQuantity(4000, 8192, 100) });
+        var id = (await AllocatorAdjustTests.Allocate(h, "c")).AllocationId!;
         await Feed(h, adjuster, "a", id, seconds: 4, new InstanceObservation(500, 300, Throttled: false, NetworkTxMbps: 9.9));
         var asked = h.Broker.FindAllocation(id)!.Resources;
         Assert.Equal(15, asked.NetworkMbps!.Value, 6);
-        ResourceBrokerAdjustTests.Drain(h);
+        AllocatorAdjustTests.Drain(h);
         using var refusedCount = new CounterProbe(metrics.ResizeRefused);
         using var throttleEvents = new CounterProbe(metrics.ThrottleEvents);
 
@@ -331,22 +331,22 @@ public sealed class AdjusterServiceTests
         Assert.Equal((1, 1), (refusedCount.Total, throttleEvents.Total));
 
         // A refusal of an older resize (the allocation has moved on since) changes nothing.
-        ResourceBrokerAdjustTests.Drain(h);
+        AllocatorAdjustTests.Drain(h);
         await h.Broker.OnNodeEventAsync(refusal with { EventId = "e3", OldLimits = new ResourceQuantity(500, 512, 5), NewLimits = asked }, Ct);
         Assert.Equal(kept, h.Broker.FindAllocation(id)!.Resources);
         Assert.Empty(h.Publisher.Decisions);
     }
 
-    private static (BrokerHarness Harness, AdjusterService Adjuster, AdjusterMetrics Metrics) Create(AdjusterOptions? options = null)
+    private static (AllocatorHarness Harness, AdjusterService Adjuster, AdjusterMetrics Metrics) Create(AdjusterOptions? options = null)
     {
-        var h = new BrokerHarness();
+        var h = new AllocatorHarness();
         var metrics = new AdjusterMetrics();
         var adjuster = new AdjusterService(h.Broker, Microsoft.Extensions.Options.Options.Create(options ?? Options), h.Time, NullLogger<AdjusterService>.Instance, metrics);
         return (h, adjuster, metrics);
     }
 
     /// <summary>One observation per second for <paramref name="seconds"/> seconds.</summary>
-    private static async Task Feed(BrokerHarness h, AdjusterService adjuster, string node, string id, int seconds, InstanceObservation observation)
+    private static async Task Feed(AllocatorHarness h, AdjusterService adjuster, string node, string id, int seconds, InstanceObservation observation)
     {
         for (var s = 0; s < seconds; s++)
         {

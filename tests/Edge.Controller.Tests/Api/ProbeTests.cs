@@ -1,4 +1,5 @@
 using System.Net;
+using Edge.Controller.Mqtt;
 using System.Text.Json;
 using Edge.Controller.Ingest;
 using Edge.Controller.Tests.Infrastructure;
@@ -28,7 +29,7 @@ public sealed class ProbeTests : IDisposable
                 ["Controller:External:ReconnectMinDelay"] = "00:00:00.050",
             });
             using var anonymous = new HttpClient { BaseAddress = controller.Http.BaseAddress };
-            await Poll.UntilAsync(() => controller.Get<MqttIngest>().IsConnected, "the controller connects to mosquitto");
+            await Poll.UntilAsync(() => controller.Get<ControllerMqttLink>().IsConnected, "the controller connects to mosquitto");
 
             using (var ready = await anonymous.GetAsync("/readyz", ct))
             {
@@ -42,7 +43,7 @@ public sealed class ProbeTests : IDisposable
 
             mosquitto.Dispose();
             stopped = true;
-            await Poll.UntilAsync(() => !controller.Get<MqttIngest>().IsConnected, "the controller notices mosquitto is gone");
+            await Poll.UntilAsync(() => !controller.Get<ControllerMqttLink>().IsConnected, "the controller notices mosquitto is gone");
 
             using var notReady = await anonymous.GetAsync("/readyz", ct);
             using var live = await anonymous.GetAsync("/healthz", ct);

@@ -129,19 +129,19 @@ public sealed class MissingGraceValidatorTests
     {
         var validator = new MissingGraceValidator(Microsoft.Extensions.Options.Options.Create(new CommandOptions { Lifetime = TimeSpan.FromMinutes(2), ClockSkew = TimeSpan.FromSeconds(30) }));
 
-        var refused = validator.Validate(null, new Edge.Controller.Broker.BrokerOptions { MissingInstanceGrace = TimeSpan.FromMinutes(2.5) });
+        var refused = validator.Validate(null, new Edge.Controller.Placement.PlacementOptions { MissingInstanceGrace = TimeSpan.FromMinutes(2.5) });
 
         Assert.True(refused.Failed);
         Assert.Contains("Controller:Placement:MissingInstanceGrace '00:02:30'", refused.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Controller:Commands:Lifetime '00:02:00'", refused.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Controller:Commands:ClockSkew '00:00:30'", refused.FailureMessage, StringComparison.Ordinal);
-        Assert.True(validator.Validate(null, new Edge.Controller.Broker.BrokerOptions()).Succeeded);
+        Assert.True(validator.Validate(null, new Edge.Controller.Placement.PlacementOptions()).Succeeded);
     }
 
     [Fact]
     public async Task Controller_GraceTooShort_DoesNotStart_NamingBothValues()
     {
-        using var dir = new Infrastructure.TempDirectory();
+        using var dir = new TempDirectory();
         var error = await Assert.ThrowsAnyAsync<Exception>(() => Infrastructure.TestController.StartAsync(dir.Path, extra: new Dictionary<string, string?>
         {
             ["Controller:Placement:MissingInstanceGrace"] = "00:01:00",

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Tests.Infrastructure;
 
 namespace Edge.Controller.Tests.Ctl;
@@ -22,7 +22,7 @@ public sealed class CtlAgainstControllerTests : IDisposable
     {
         var controller = await TestController.StartAsync(Path.Combine(_dir.Path, "data"), extra: new Dictionary<string, string?> { ["Controller:Workflows:AllowedCommands:0"] = Workload });
         var node = await SimulatedNode.StartAsync(controller, TestController.NodeA, millicores: 4000, memoryMiB: 8192);
-        await Poll.UntilAsync(() => controller.Get<ResourceBroker>().GetNodes().Any(n => n.Online), "the node is known to the broker");
+        await Poll.UntilAsync(() => controller.Get<Allocator>().GetNodes().Any(n => n.Online), "the node is known to the broker");
         var tokenFile = Path.Combine(_dir.Path, "admin.token");
         await File.WriteAllTextAsync(tokenFile, controller.AdminToken, TestContext.Current.CancellationToken);
         return (controller, node, ["--controller", controller.Http.BaseAddress!.ToString(), "--token-file", tokenFile]);

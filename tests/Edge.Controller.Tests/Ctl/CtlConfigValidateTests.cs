@@ -8,7 +8,7 @@ namespace Edge.Controller.Tests.Ctl;
 [Collection(nameof(EnvironmentCollection))]
 public sealed class CtlConfigValidateTests : IDisposable
 {
-    private readonly Infrastructure.TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
 
     [Fact]
     public async Task ControllerAndAgentFiles_ValidExit0_InvalidExit1NamingKeyAndValue()

@@ -22,7 +22,7 @@ public sealed class ExternalBrokerTests : IDisposable
             ["Controller:External:BrokerUrl"] = $"mqtt://127.0.0.1:{mosquitto.Port}",
             ["Controller:External:ReconnectMinDelay"] = "00:00:00.050",
         });
-        await Poll.UntilAsync(() => controller.Get<MqttIngest>().IsConnected, "the controller connects to mosquitto");
+        await Poll.UntilAsync(() => controller.Get<ControllerMqttLink>().IsConnected, "the controller connects to mosquitto");
         var options = new MqttConnectionOptions { BrokerUrl = $"mqtt://127.0.0.1:{mosquitto.Port}", ClientId = "node-a-agent", CleanStart = true };
         await using var agent = new MqttConnection(options, NullLogger.Instance, TimeProvider.System);
         agent.Start();

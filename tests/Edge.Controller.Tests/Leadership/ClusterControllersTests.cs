@@ -146,7 +146,7 @@ public sealed class ClusterControllersTests : IAsyncLifetime
         Assert.Equal("leader", leaderReady.GetProperty("role").GetString());
 
         // The leader cordons a node (known to its broker; no agent runs here): the cordon is in etcd, not its data directory.
-        await leader.Get<Controller.Broker.ResourceBroker>().OnNodeStatusAsync(Broker.BrokerHarness.Node("edge-07"), ct);
+        await leader.Get<Controller.Placement.Allocator>().OnNodeStatusAsync(Placement.AllocatorHarness.Node("edge-07"), ct);
         using (var cordon = await leader.Http.PostAsJsonAsync("/api/nodes/edge-07/cordon", new { reason = "kernel upgrade" }, ct))
         {
             Assert.Equal(HttpStatusCode.OK, cordon.StatusCode);
@@ -163,7 +163,7 @@ public sealed class ClusterControllersTests : IAsyncLifetime
         var scheduling = next.Get<Controller.Operations.NodeOperations>().Scheduling("edge-07");
         Assert.True(scheduling.Cordoned);
         Assert.Equal("kernel upgrade", scheduling.Reason);
-        Assert.True(next.Get<Controller.Broker.ResourceBroker>().IsCordoned("edge-07"));
+        Assert.True(next.Get<Controller.Placement.Allocator>().IsCordoned("edge-07"));
         using (var response = await next.Http.GetAsync("/api/allocations", ct))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);

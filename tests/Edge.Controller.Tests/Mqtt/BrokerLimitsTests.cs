@@ -40,7 +40,7 @@ public sealed class BrokerLimitsTests : IDisposable
         Assert.True(allocated < 256L << 20, $"{allocated} bytes allocated while {Sockets} sockets declared 256 MiB each");
         Assert.Equal(Sockets, controller.Get<BrokerMetrics>().OversizePackets);
         Assert.Equal(0, controller.Get<BrokerMetrics>().ConnectRefused);
-        Assert.True(controller.Get<MqttIngest>().IsConnected);
+        Assert.True(controller.Get<ControllerMqttLink>().IsConnected);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class BrokerLimitsTests : IDisposable
 
         await Poll.UntilAsync(() => !client.IsConnected, "the broker closes the connection");
         Assert.Equal(1, controller.Get<BrokerMetrics>().OversizePackets);
-        Assert.True(controller.Get<MqttIngest>().IsConnected);
+        Assert.True(controller.Get<ControllerMqttLink>().IsConnected);
     }
 
     [Fact]

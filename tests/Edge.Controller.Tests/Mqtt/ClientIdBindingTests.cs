@@ -21,7 +21,7 @@ public sealed class ClientIdBindingTests : IDisposable
     public async Task Connect_NodeCredentialsWithAnotherIdentitysClientId_RefusedAndSessionUntouched(string stolenId)
     {
         await using var controller = await TestController.StartAsync(_dir.Path);
-        await Poll.UntilAsync(() => controller.Get<MqttIngest>().IsConnected, "the controller's own connection is up");
+        await Poll.UntilAsync(() => controller.Get<ControllerMqttLink>().IsConnected, "the controller's own connection is up");
         await using var nodeB = controller.NodeConnection(TestController.NodeB);
         nodeB.Start();
         await nodeB.WaitConnectedAsync(TestContext.Current.CancellationToken);
@@ -35,7 +35,7 @@ public sealed class ClientIdBindingTests : IDisposable
         Assert.False(attacker.IsConnected);
         await Assert.ThrowsAnyAsync<Exception>(() => attacker.SubscribeAsync("#", MqttQualityOfServiceLevel.AtLeastOnce, TestContext.Current.CancellationToken));
         Assert.Equal(1, controller.Get<BrokerMetrics>().ClientIdRefused);
-        Assert.True(controller.Get<MqttIngest>().IsConnected, "the real controller was knocked off");
+        Assert.True(controller.Get<ControllerMqttLink>().IsConnected, "the real controller was knocked off");
         Assert.True(nodeB.IsConnected, "node-b's agent was knocked off");
         Assert.Contains(controller.Log.Entries, e => e.Message.Contains(stolenId, StringComparison.Ordinal) && e.Message.Contains("must use client id 'agent-node-a'", StringComparison.Ordinal));
 
@@ -101,7 +101,7 @@ public sealed class ClientIdBindingTests : IDisposable
         var result = await client.ConnectAsync(options, TestContext.Current.CancellationToken);
 
         Assert.Equal(MqttClientConnectResultCode.ClientIdentifierNotValid, result.ResultCode);
-        Assert.True(controller.Get<MqttIngest>().IsConnected);
+        Assert.True(controller.Get<ControllerMqttLink>().IsConnected);
     }
 
     public void Dispose() => _dir.Dispose();

@@ -1,7 +1,7 @@
 using System.Text;
 using Edge.Common.Contracts;
 using Edge.Common.Messaging;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.History;
 using Edge.Controller.Ingest;
 using Edge.Controller.Nodes;
@@ -47,7 +47,7 @@ public sealed class NodeReportAttackTests : IDisposable
 
         var refusals = controller.Get<NodeReportRefusals>();
         await Poll.UntilAsync(() => refusals.Count(RefusalReason.StatusOutOfBounds) == lies.Length, "every lying status is refused");
-        var broker = controller.Get<ResourceBroker>();
+        var broker = controller.Get<Allocator>();
         await Poll.UntilAsync(() => broker.GetNodes().Any(n => n.NodeId == TestController.NodeA && n.Online), "the honest node is known");
         Assert.DoesNotContain(broker.GetNodes(), n => n.NodeId == TestController.NodeB);
         Assert.False(controller.Get<NodeRegistry>().TryGet(TestController.NodeB, out var state) && state?.Status is not null);
@@ -80,8 +80,8 @@ public sealed class NodeReportAttackTests : IDisposable
         Assert.Equal(1, refusals.Count(RefusalReason.CapacityJump));
         // The refusal is counted while the accepted report is still on its way into the registry: wait for it there.
         await Poll.UntilAsync(() => controller.Get<NodeRegistry>().TryGet(TestController.NodeB, out var s) && s?.Status?.Capacity.CpuMillicores == 16_000, "the registry has the capacity accepted on the new boot");
-        await Poll.UntilAsync(() => controller.Get<ResourceBroker>().GetNodes().Any(n => n.NodeId == TestController.NodeB && n.Capacity.CpuMillicores == 16_000), "the broker has the accepted capacity");
-        Assert.DoesNotContain(controller.Get<ResourceBroker>().GetNodes(), n => n.Capacity.CpuMillicores == 64_000);
+        await Poll.UntilAsync(() => controller.Get<Allocator>().GetNodes().Any(n => n.NodeId == TestController.NodeB && n.Capacity.CpuMillicores == 16_000), "the broker has the accepted capacity");
+        Assert.DoesNotContain(controller.Get<Allocator>().GetNodes(), n => n.Capacity.CpuMillicores == 64_000);
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public sealed class NodeReportAttackTests : IDisposable
     {
         await using var controller = await TestController.StartAsync(_dir.Path);
         await using var node = await SimulatedNode.StartAsync(controller, TestController.NodeA);
-        var broker = controller.Get<ResourceBroker>();
+        var broker = controller.Get<Allocator>();
         await Poll.UntilAsync(() => broker.GetNodes().Any(n => n.Online), "the node is known to the broker");
         var first = await broker.AllocateAsync(new AllocationRequest { ComponentId = "attack/peak" }, Ct);
         var second = await broker.AllocateAsync(new AllocationRequest { ComponentId = "attack/peak" }, Ct);
@@ -216,7 +216,7 @@ public sealed class NodeReportAttackTests : IDisposable
     {
         await using var controller = await TestController.StartAsync(_dir.Path);
         await using var owner = await SimulatedNode.StartAsync(controller, TestController.NodeA);
-        var broker = controller.Get<ResourceBroker>();
+        var broker = controller.Get<Allocator>();
         await Poll.UntilAsync(() => broker.GetNodes().Any(n => n.NodeId == TestController.NodeA && n.Online), "the owner is known");
         var placed = await broker.AllocateAsync(new AllocationRequest { ComponentId = "victim/c" }, Ct);
         Assert.Equal(TestController.NodeA, placed.NodeId);

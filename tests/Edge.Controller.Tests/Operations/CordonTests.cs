@@ -1,6 +1,6 @@
 using Edge.Common.Contracts;
 using Edge.Controller.Operations;
-using Edge.Controller.Tests.Broker;
+using Edge.Controller.Tests.Placement;
 
 namespace Edge.Controller.Tests.Operations;
 
@@ -12,7 +12,7 @@ public sealed class CordonTests
     public async Task Cordon_NodeTakesNoNewPlacementsAndDecisionsSayWhy_RunningAllocationsStay()
     {
         using var f = new OperationsFixture();
-        await f.Broker.AddNodesAsync(BrokerHarness.Node("a", cpu: 8000), BrokerHarness.Node("b", cpu: 2000, memory: 2048, corePrice: 1, gibPrice: 1));
+        await f.Broker.AddNodesAsync(AllocatorHarness.Node("a", cpu: 8000), AllocatorHarness.Node("b", cpu: 2000, memory: 2048, corePrice: 1, gibPrice: 1));
         var before = await f.AllocateAsync();
         Assert.Equal("a", before.NodeId);
 
@@ -38,7 +38,7 @@ public sealed class CordonTests
     public async Task Uncordon_PlacesAgainAndServesTheQueue()
     {
         using var f = new OperationsFixture();
-        await f.Broker.AddNodesAsync(BrokerHarness.Node("a"));
+        await f.Broker.AddNodesAsync(AllocatorHarness.Node("a"));
         await f.Operations.CordonAsync("a", null, Ct);
         var queued = await f.Broker.Broker.AllocateAsync(new AllocationRequest { ComponentId = "svc", QueueTimeoutSeconds = 600 }, Ct);
         Assert.Equal(AllocationStatus.Queued, queued.Status);
@@ -55,7 +55,7 @@ public sealed class CordonTests
     public async Task UnknownNode_IsRefusedAndNothingIsWritten()
     {
         using var f = new OperationsFixture();
-        await f.Broker.AddNodesAsync(BrokerHarness.Node("a"));
+        await f.Broker.AddNodesAsync(AllocatorHarness.Node("a"));
 
         Assert.Null(await f.Operations.CordonAsync("nope", null, Ct));
         Assert.Null(await f.Operations.DrainAsync("nope", new DrainRequest(), Ct));
@@ -69,7 +69,7 @@ public sealed class CordonTests
     public async Task Cordon_SurvivesARestart_AndAppliesToTheNodeBeforeItReportsAgain()
     {
         using var f = new OperationsFixture();
-        await f.Broker.AddNodesAsync(BrokerHarness.Node("a"), BrokerHarness.Node("b"));
+        await f.Broker.AddNodesAsync(AllocatorHarness.Node("a"), AllocatorHarness.Node("b"));
         await f.Operations.CordonAsync("a", "disk", Ct);
         Assert.Equal(["a"], f.State.List(NodeSchedulingStore.Collection).Select(r => r.Key));
         Assert.False(File.Exists(Path.Combine(f.DataDirectory, NodeSchedulingStore.FileName)), "no scheduling.json any more: the state store holds it");
@@ -104,8 +104,8 @@ public sealed class CordonTests
     public async Task Detail_ShowsSchedulingReservedAndInstances()
     {
         using var f = new OperationsFixture();
-        await f.Broker.AddNodesAsync(BrokerHarness.Node("a", cpu: 4000, memory: 8192));
-        f.Registry.OnStatus(BrokerHarness.Node("a"), 1000, retained: false);
+        await f.Broker.AddNodesAsync(AllocatorHarness.Node("a", cpu: 4000, memory: 8192));
+        f.Registry.OnStatus(AllocatorHarness.Node("a"), 1000, retained: false);
         var placed = await f.AllocateAsync(migratable: false);
         await f.Operations.CordonAsync("a", "why not", Ct);
 

@@ -1,5 +1,5 @@
 using Edge.Common.Contracts;
-using Edge.Controller.Tests.Broker;
+using Edge.Controller.Tests.Placement;
 
 namespace Edge.Controller.Tests.Operations;
 
@@ -12,7 +12,7 @@ public sealed class DrainTests
     public async Task Drain_MigratesMovableInstances_WaitsOutTheOthers_ThenDrained()
     {
         using var f = new OperationsFixture();
-        await f.Broker.AddNodesAsync(BrokerHarness.Node("a", cpu: 8000), BrokerHarness.Node("b", cpu: 2000, corePrice: 1, gibPrice: 1));
+        await f.Broker.AddNodesAsync(AllocatorHarness.Node("a", cpu: 8000), AllocatorHarness.Node("b", cpu: 2000, corePrice: 1, gibPrice: 1));
         var movable = await f.AllocateAsync(migratable: true);
         var step = await f.AllocateAsync(migratable: false);
         Assert.Equal(("a", "a"), (movable.NodeId, step.NodeId));
@@ -53,7 +53,7 @@ public sealed class DrainTests
     public async Task Drain_Deadline_EndsTimedOutLeavingInstancesRunning()
     {
         using var f = new OperationsFixture();
-        await f.Broker.AddNodesAsync(BrokerHarness.Node("a"));
+        await f.Broker.AddNodesAsync(AllocatorHarness.Node("a"));
         var step = await f.AllocateAsync(migratable: true);
         var started = await f.Operations.DrainAsync("a", new DrainRequest(TimeoutSeconds: 30), Ct);
         var entry = Assert.Single(started!.Drain!.Instances);
@@ -76,10 +76,10 @@ public sealed class DrainTests
     public async Task Drain_WaitingMigratableInstance_MovesOnceRoomAppears()
     {
         using var f = new OperationsFixture();
-        await f.Broker.AddNodesAsync(BrokerHarness.Node("a"));
+        await f.Broker.AddNodesAsync(AllocatorHarness.Node("a"));
         var instance = await f.AllocateAsync(migratable: true);
         await f.Operations.DrainAsync("a", new DrainRequest(), Ct);
-        await f.Broker.AddNodesAsync(BrokerHarness.Node("b"));
+        await f.Broker.AddNodesAsync(AllocatorHarness.Node("b"));
 
         await f.Operations.AdvanceDrainsAsync(Ct);
         Assert.Equal(DrainActions.Waiting, f.Operations.Scheduling("a").Drain!.Instances.Single().Action);
@@ -96,7 +96,7 @@ public sealed class DrainTests
     public async Task Drain_IsResumedAfterARestart()
     {
         using var f = new OperationsFixture();
-        await f.Broker.AddNodesAsync(BrokerHarness.Node("a"), BrokerHarness.Node("b", cpu: 500));
+        await f.Broker.AddNodesAsync(AllocatorHarness.Node("a"), AllocatorHarness.Node("b", cpu: 500));
         var step = await f.AllocateAsync(migratable: false);
         Assert.Equal("a", step.NodeId);
         await f.Operations.DrainAsync("a", new DrainRequest("resume me"), Ct);
@@ -115,7 +115,7 @@ public sealed class DrainTests
     public async Task Uncordon_CancelsTheDrain_InstancesStay()
     {
         using var f = new OperationsFixture();
-        await f.Broker.AddNodesAsync(BrokerHarness.Node("a"));
+        await f.Broker.AddNodesAsync(AllocatorHarness.Node("a"));
         var step = await f.AllocateAsync(migratable: false);
         await f.Operations.DrainAsync("a", new DrainRequest(), Ct);
 

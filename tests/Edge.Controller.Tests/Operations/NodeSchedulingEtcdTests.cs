@@ -2,7 +2,7 @@ using Edge.Controller.Leadership;
 using Edge.Controller.Nodes;
 using Edge.Controller.Operations;
 using Edge.Controller.State;
-using Edge.Controller.Tests.Broker;
+using Edge.Controller.Tests.Placement;
 using Edge.Controller.Tests.Leadership;
 using Etcdserverpb;
 using Google.Protobuf;
@@ -38,9 +38,9 @@ public sealed class NodeSchedulingEtcdTests : IAsyncLifetime
     {
         var first = new Fence { Current = await LeadAsync("c1") };
         using var firstState = new EtcdStateStore(Cluster(), first);
-        var firstBroker = new BrokerHarness();
+        var firstBroker = new AllocatorHarness();
         firstBroker.Profiles.Add("svc", cpu: 1000, memory: 1024);
-        await firstBroker.AddNodesAsync(BrokerHarness.Node("a"), BrokerHarness.Node("b"), BrokerHarness.Node("c"));
+        await firstBroker.AddNodesAsync(AllocatorHarness.Node("a"), AllocatorHarness.Node("b"), AllocatorHarness.Node("c"));
         var c1 = Operations(firstBroker, firstState);
         await c1.CordonAsync("a", "disk", Ct);
         await c1.CordonAsync("c", null, Ct);
@@ -58,10 +58,10 @@ public sealed class NodeSchedulingEtcdTests : IAsyncLifetime
 
         // c2 is a new process with its own broker over the same allocations, and the same etcd.
         using var secondState = new EtcdStateStore(Cluster(), second);
-        var secondBroker = new BrokerHarness(store: firstBroker.Store);
+        var secondBroker = new AllocatorHarness(store: firstBroker.Store);
         var c2 = Operations(secondBroker, secondState);
         await c2.RestoreAsync(Ct);
-        await secondBroker.AddNodesAsync(BrokerHarness.Node("a"), BrokerHarness.Node("b"), BrokerHarness.Node("c"));
+        await secondBroker.AddNodesAsync(AllocatorHarness.Node("a"), AllocatorHarness.Node("b"), AllocatorHarness.Node("c"));
 
         Assert.Equal(("disk", true), (c2.Scheduling("a").Reason, secondBroker.Broker.IsCordoned("a")));
         Assert.True(c2.Scheduling("c").Cordoned);
@@ -79,7 +79,7 @@ public sealed class NodeSchedulingEtcdTests : IAsyncLifetime
         Assert.Equal(["a", "b", "c"], stored.All().Select(n => n.NodeId));
     }
 
-    private static NodeOperations Operations(BrokerHarness broker, IStateStore state) =>
+    private static NodeOperations Operations(AllocatorHarness broker, IStateStore state) =>
         new(broker.Broker, new NodeRegistry(), new NodeSchedulingStore(state, null, NullLogger.Instance), broker.Time, NullLogger<NodeOperations>.Instance);
 
     private ClusterOptions Cluster() => new() { Etcd = _etcd!.ClientUrls, KeyPrefix = Prefix };

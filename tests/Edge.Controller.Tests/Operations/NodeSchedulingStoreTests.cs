@@ -1,7 +1,7 @@
 using System.Text;
 using Edge.Controller.Operations;
 using Edge.Controller.State;
-using Edge.Controller.Tests.Broker;
+using Edge.Controller.Tests.Placement;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Edge.Controller.Tests.Operations;
@@ -60,7 +60,7 @@ public sealed class NodeSchedulingStoreTests
     [Fact]
     public void EarlierSchedulingFile_NodesAlreadyInTheStoreKeepTheirRecord()
     {
-        using var dir = new Edge.Controller.Tests.Broker.TempDirectory();
+        using var dir = new TempDirectory();
         using var state = new SqliteStateStore(Path.Combine(dir.Path, "state.db"));
         var newer = new NodeScheduling("a", true, "newer", null, null);
         state.Commit([StateChange.Put(NodeSchedulingStore.Collection, "a", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(newer, OperationsJsonContext.Default.NodeScheduling))]);
@@ -78,7 +78,7 @@ public sealed class NodeSchedulingStoreTests
     public async Task RefusedWrite_CordonDrainUncordonFail_AndNothingChanges(bool fenced, bool diskFull)
     {
         using var f = new OperationsFixture();
-        await f.Broker.AddNodesAsync(BrokerHarness.Node("a"), BrokerHarness.Node("b"));
+        await f.Broker.AddNodesAsync(AllocatorHarness.Node("a"), AllocatorHarness.Node("b"));
         await f.Operations.CordonAsync("b", "kept", Ct);
         var refusal = new StateStoreException(fenced ? "the leader key is 'other'" : "the device is full") { Fenced = fenced, DiskFull = diskFull };
         f.State.Refuse = refusal;

@@ -14,7 +14,7 @@ namespace Edge.Controller.Tests.Operations;
 /// </summary>
 public sealed class OperationsEndpointsTests : IDisposable
 {
-    private readonly Infrastructure.TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -78,7 +78,7 @@ public sealed class OperationsEndpointsTests : IDisposable
         }
 
         Assert.False(operations.Scheduling(TestController.NodeA).Cordoned);
-        Assert.False(controller.Get<Controller.Broker.ResourceBroker>().IsCordoned(TestController.NodeA));
+        Assert.False(controller.Get<Controller.Placement.Allocator>().IsCordoned(TestController.NodeA));
 
         state.Refuse = null;
         using var cordoned = await SendAsync(controller, HttpMethod.Post, "/api/nodes/node-a/cordon", @operator, new StringContent("""{"reason":"disk"}""", Encoding.UTF8, "application/json"));
@@ -156,7 +156,7 @@ public sealed class OperationsEndpointsTests : IDisposable
     private static Task WaitKnownAsync(TestController controller, string node) =>
         Poll.UntilAsync(() => controller.Get<Controller.Operations.NodeOperations>().IsKnown(node)
             && controller.Get<Controller.Nodes.NodeRegistry>().TryGet(node, out var state) && state!.Online
-            && controller.Get<Controller.Broker.ResourceBroker>().GetNodes().Any(n => n.NodeId == node), $"node {node} known", TimeSpan.FromSeconds(20));
+            && controller.Get<Controller.Placement.Allocator>().GetNodes().Any(n => n.NodeId == node), $"node {node} known", TimeSpan.FromSeconds(20));
 
     private static async Task<string> TokenAsync(TestController controller, string name, string role)
     {

@@ -1,7 +1,7 @@
 using Edge.Controller.Nodes;
 using Edge.Controller.Operations;
 using Edge.Controller.State;
-using Edge.Controller.Tests.Broker;
+using Edge.Controller.Tests.Placement;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Edge.Controller.Tests.Operations;
@@ -12,7 +12,7 @@ namespace Edge.Controller.Tests.Operations;
 /// </summary>
 internal sealed class OperationsFixture : IDisposable
 {
-    private readonly Edge.Controller.Tests.Broker.TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public OperationsFixture()
     {
@@ -21,7 +21,7 @@ internal sealed class OperationsFixture : IDisposable
         Operations = NewOperations();
     }
 
-    public BrokerHarness Broker { get; } = new();
+    public AllocatorHarness Broker { get; } = new();
     public NodeRegistry Registry { get; } = new();
     public string DataDirectory => _dir.Path;
     public string StatePath => Path.Combine(_dir.Path, "state.db");
@@ -43,7 +43,7 @@ internal sealed class OperationsFixture : IDisposable
         await Operations.RestoreAsync(Ct);
         foreach (var node in nodes)
         {
-            await Broker.AddNodesAsync(BrokerHarness.Node(node));
+            await Broker.AddNodesAsync(AllocatorHarness.Node(node));
         }
 
         return Operations;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Profiles;
 using Edge.Controller.Tests.Infrastructure;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Security;
 using Edge.Controller.Tests.Infrastructure;
 using Edge.Controller.Workflows;
@@ -40,7 +40,7 @@ public sealed class ApiSecurityTests : IDisposable
 
         var controller = await TestController.StartAsync(_dir.Path, extra: settings);
         var node = await SimulatedNode.StartAsync(controller, TestController.NodeA);
-        await Poll.UntilAsync(() => controller.Get<ResourceBroker>().GetNodes().Any(n => n.Online), "the node is known to the broker");
+        await Poll.UntilAsync(() => controller.Get<Allocator>().GetNodes().Any(n => n.Online), "the node is known to the broker");
         return (controller, node);
     }
 
@@ -69,8 +69,8 @@ public sealed class ApiSecurityTests : IDisposable
 
     private static void AssertNothingPlaced(TestController controller, SimulatedNode node)
     {
-        Assert.Empty(controller.Get<ResourceBroker>().GetAllocations());
-        Assert.Empty(controller.Get<ResourceBroker>().GetQueue());
+        Assert.Empty(controller.Get<Allocator>().GetAllocations());
+        Assert.Empty(controller.Get<Allocator>().GetQueue());
         Assert.Empty(controller.Get<WorkflowService>().List());
         Assert.DoesNotContain(node.Commands, c => c.Start is not null);
     }

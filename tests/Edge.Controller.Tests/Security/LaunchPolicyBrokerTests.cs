@@ -1,6 +1,6 @@
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
-using Edge.Controller.Tests.Broker;
+using Edge.Controller.Placement;
+using Edge.Controller.Tests.Placement;
 
 namespace Edge.Controller.Tests.Security;
 
@@ -17,16 +17,16 @@ public sealed class LaunchPolicyBrokerTests
     public async Task NodeLost_AfterThePolicyNarrowed_IsNotStartedElsewhere()
     {
         var store = new InMemoryAllocationStore();
-        var h = new BrokerHarness(new BrokerOptions { NodeLossGrace = TimeSpan.FromSeconds(1) }, store);
+        var h = new AllocatorHarness(new PlacementOptions { NodeLossGrace = TimeSpan.FromSeconds(1) }, store);
         h.Profiles.Add("c", cpu: 1000, memory: 512);
-        await h.AddNodesAsync(BrokerHarness.Node("a", corePrice: 0.01), BrokerHarness.Node("b", corePrice: 0.05));
+        await h.AddNodesAsync(AllocatorHarness.Node("a", corePrice: 0.01), AllocatorHarness.Node("b", corePrice: 0.05));
         var placed = await h.AllocateAsync("c", executable: "/bin/true");
         Assert.Equal("a", placed.NodeId);
 
         h.Launch = Narrow;
         h.Restart();
         h.Publisher.Commands.Clear();
-        await h.AddNodesAsync(BrokerHarness.Node("a", online: false, corePrice: 0.01), BrokerHarness.Node("b", corePrice: 0.05));
+        await h.AddNodesAsync(AllocatorHarness.Node("a", online: false, corePrice: 0.01), AllocatorHarness.Node("b", corePrice: 0.05));
         h.Time.Advance(TimeSpan.FromSeconds(5));
         await h.Broker.ExpireOfflineNodesAsync(TestContext.Current.CancellationToken);
 
@@ -38,9 +38,9 @@ public sealed class LaunchPolicyBrokerTests
     public async Task QueuedRequest_AfterThePolicyNarrowed_IsRejectedWhenServedNotStarted()
     {
         var store = new InMemoryAllocationStore();
-        var h = new BrokerHarness(new BrokerOptions { Contention = [ContentionPolicy.Queue] }, store);
+        var h = new AllocatorHarness(new PlacementOptions { Contention = [ContentionPolicy.Queue] }, store);
         h.Profiles.Add("big", cpu: 3000, memory: 512);
-        await h.AddNodesAsync(BrokerHarness.Node("a", cpu: 4000));
+        await h.AddNodesAsync(AllocatorHarness.Node("a", cpu: 4000));
         var first = await h.AllocateAsync("big", executable: "/bin/true");
         var queued = await h.AllocateAsync("big", executable: "/bin/sleep", timeoutSeconds: 600);
         Assert.Equal(AllocationStatus.Queued, queued.Status);
@@ -58,9 +58,9 @@ public sealed class LaunchPolicyBrokerTests
     [Fact]
     public async Task Allocate_DeniedEnvironmentThroughTheBrokerItself_InvalidNamingTheVariable()
     {
-        var h = new BrokerHarness();
+        var h = new AllocatorHarness();
         h.Profiles.Add("c", cpu: 100, memory: 64);
-        await h.AddNodesAsync(BrokerHarness.Node("a"));
+        await h.AddNodesAsync(AllocatorHarness.Node("a"));
 
         var outcome = await h.Broker.AllocateAsync(
             new AllocationRequest { ComponentId = "c", Executable = "/bin/true", Env = new Dictionary<string, string> { ["ld_preload"] = "/tmp/x.so" } },

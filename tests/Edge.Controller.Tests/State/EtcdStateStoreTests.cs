@@ -136,7 +136,7 @@ public sealed class EtcdStateStoreTests : IAsyncLifetime
 
             return -1;
         }, TestContext.Current.CancellationToken);
-        await Infrastructure.Poll.UntilAsync(() => { lock (acknowledged) { return acknowledged.Count >= 5; } }, "five acknowledged commits", TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(() => { lock (acknowledged) { return acknowledged.Count >= 5; } }, "five acknowledged commits", TimeSpan.FromSeconds(30));
         _etcd!.Kill(0);
         var failedAt = await writer.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 

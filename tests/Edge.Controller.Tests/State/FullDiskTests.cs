@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.State;
-using Edge.Controller.Tests.Broker;
+using Edge.Controller.Tests.Placement;
 using Edge.Controller.Tests.Infrastructure;
 using Edge.Controller.Workflows;
 
@@ -49,9 +49,9 @@ public sealed class FullDiskTests
         var path = Path.Combine(disk.Path, "state.db");
         var state = new SqliteStateStore(path);
         var store = new StateAllocationStore(state, null, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, ownsState: true);
-        var h = new BrokerHarness(new BrokerOptions { Contention = [ContentionPolicy.Reject] }, store);
+        var h = new AllocatorHarness(new PlacementOptions { Contention = [ContentionPolicy.Reject] }, store);
         h.Profiles.Add("c", cpu: 1000, memory: 1024);
-        await h.AddNodesAsync(BrokerHarness.Node("a", cpu: 2000));
+        await h.AddNodesAsync(AllocatorHarness.Node("a", cpu: 2000));
         var first = await h.AllocateAsync("c");
         Assert.Equal(AllocationStatus.Placed, first.Status);
 
@@ -79,7 +79,7 @@ public sealed class FullDiskTests
     public async Task Controller_DeviceFull_StepEndIsRefusedAndUndone_SubmitGets503_ThenTheRunCompletesOnceSpaceIsFreed()
     {
         const string Allowed = "/opt/edge/bin/edge-workload";
-        using var dir = new Infrastructure.TempDirectory();
+        using var dir = new TempDirectory();
         using var disk = new SmallTmpfs("4m");
         await using var controller = await TestController.StartAsync(dir.Path, extra: new Dictionary<string, string?>
         {
@@ -87,7 +87,7 @@ public sealed class FullDiskTests
             ["Controller:State:Path"] = Path.Combine(disk.Path, "state.db"),
         });
         await using var node = await SimulatedNode.StartAsync(controller, TestController.NodeA);
-        await Poll.UntilAsync(() => controller.Get<ResourceBroker>().GetNodes().Any(n => n.Online), "the node is known to the broker");
+        await Poll.UntilAsync(() => controller.Get<Allocator>().GetNodes().Any(n => n.Online), "the node is known to the broker");
         var workflows = controller.Get<WorkflowService>();
         WorkflowStep Step(string id, params string[] after) => new() { Id = id, ComponentId = "full/" + id, Command = Allowed, DependsOn = after };
         var submitted = await workflows.SubmitAsync(new WorkflowSubmission { RunId = "full-run", WorkflowId = "full", Steps = [Step("a"), Step("b", "a")] }, "test", TestContext.Current.CancellationToken);
@@ -102,7 +102,7 @@ public sealed class FullDiskTests
         var run = workflows.Get("full-run")!;
         Assert.Equal(WorkflowStepState.Running, run.Steps.Single(s => s.StepId == "a").State);
         Assert.Equal(WorkflowStepState.Pending, run.Steps.Single(s => s.StepId == "b").State);
-        Assert.NotNull(controller.Get<ResourceBroker>().FindAllocation(a.InstanceId));
+        Assert.NotNull(controller.Get<Allocator>().FindAllocation(a.InstanceId));
         var body = new ByteArrayContent(PayloadCodec.Encode(new WorkflowSubmission { WorkflowId = "late", Steps = [Step("x")] }, EdgeJsonContext.Default.WorkflowSubmission)) { Headers = { ContentType = new("application/json") } };
         var refused = await controller.Http.PostAsync("/api/workflows", body, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);

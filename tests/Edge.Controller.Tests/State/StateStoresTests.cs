@@ -1,5 +1,5 @@
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.State;
 using Edge.Controller.Tests.Infrastructure;
 using Edge.Controller.Workflows;

@@ -1,6 +1,6 @@
 using Edge.Common.Contracts;
 using Edge.Controller.State;
-using Edge.Controller.Tests.Broker;
+using Edge.Controller.Tests.Placement;
 using Edge.Controller.Workflows;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -89,7 +89,7 @@ public sealed partial class GrafanaDashboardTests : IDisposable
         var unknown = expressions.SelectMany(e => MetricNames(e.Expr).Where(n => !Exported(n)).Select(n => $"'{n}' in panel '{e.Panel}'")).ToList();
         Assert.True(unknown.Count == 0, "not exported by /metrics: " + string.Join("; ", unknown));
         var named = expressions.SelectMany(e => MetricNames(e.Expr)).ToHashSet(StringComparer.Ordinal);
-        foreach (var required in new[] { "edge_node_cpu_capacity_cores", "edge_node_cpu_reserved_cores", "edge_node_cpu_used_cores", "edge_component_forecast_cpu_lower_cores", "edge_component_actual_memory_peak_bytes", "edge_broker_queued_requests", "edge_broker_outcomes_total", "edge_adjuster_actions_total", "edge_feedback_runs_total", "edge_ingest_samples_total", "edge_ingest_dropped_total", "edge_mqtt_connected_clients", "edge_broker_refused_total" })
+        foreach (var required in new[] { "edge_node_cpu_capacity_cores", "edge_node_cpu_reserved_cores", "edge_node_cpu_used_cores", "edge_component_forecast_cpu_lower_cores", "edge_component_actual_memory_peak_bytes", "edge_allocator_queued_requests", "edge_allocator_outcomes_total", "edge_adjuster_actions_total", "edge_feedback_runs_total", "edge_ingest_samples_total", "edge_ingest_dropped_total", "edge_mqtt_connected_clients", "edge_broker_refused_total" })
         {
             Assert.Contains(required, named);
         }

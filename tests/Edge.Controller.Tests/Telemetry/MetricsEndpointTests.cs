@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Edge.Common.Contracts;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Tests.Infrastructure;
 using Edge.Tests.Shared;
 
@@ -94,7 +94,7 @@ public sealed class MetricsEndpointTests : IDisposable
     {
         await using var controller = await StartControllerAsync(_dir.Path);
         await using var node = await SimulatedNode.StartAsync(controller, TestController.NodeA, millicores: 4000, memoryMiB: 8192);
-        await Poll.UntilAsync(() => controller.Get<ResourceBroker>().GetNodes().Any(n => n.Online), "the node is known to the broker");
+        await Poll.UntilAsync(() => controller.Get<Allocator>().GetNodes().Any(n => n.Online), "the node is known to the broker");
         var viewer = await CreateTokenAsync(controller, "viewer");
 
         var instance = await AllocateAsync(controller, "metrics/step");
@@ -136,15 +136,15 @@ public sealed class MetricsEndpointTests : IDisposable
         Assert.NotEqual("", forecast.Labels["model"]);
         Assert.Equal(limits.MemoryMiB * MiB, forecast.Value, 0);
         Assert.True(running.Value("edge_component_forecast_memory_upper_bytes", ("component", "metrics/step")) >= running.Value("edge_component_forecast_memory_lower_bytes", ("component", "metrics/step")));
-        Assert.Equal(1, running.Value("edge_broker_outcomes_total", ("outcome", "placed")));
-        Assert.Equal(0, running.Value("edge_broker_queued_requests"));
-        Assert.Equal(1, running.Value("edge_broker_allocations", ("state", "active")));
+        Assert.Equal(1, running.Value("edge_allocator_outcomes_total", ("outcome", "placed")));
+        Assert.Equal(0, running.Value("edge_allocator_queued_requests"));
+        Assert.Equal(1, running.Value("edge_allocator_allocations", ("state", "active")));
         Assert.True(running.Value("edge_ingest_batches_total") >= 1);
         Assert.True(running.Value("edge_ingest_samples_total") >= 5);
         Assert.Equal(0, running.Value("edge_ingest_dropped_total"));
         Assert.True(running.Value("edge_mqtt_connected_clients") >= 2, "the node and the controller's own client");
         Assert.Equal(0, running.Value("edge_metrics_omitted", ("kind", "node")));
-        Assert.Equal("counter", running.Types["edge_broker_outcomes_total"]);
+        Assert.Equal("counter", running.Types["edge_allocator_outcomes_total"]);
         Assert.Equal("histogram", running.Types["edge_ingest_lag_seconds"]);
 
         // One run ends normally, another is OOM-killed: the ledger's figures and the outcome counter follow.
@@ -161,9 +161,9 @@ public sealed class MetricsEndpointTests : IDisposable
         var expectedError = Math.Abs(limits.MemoryMiB - 48) / 48;
         Assert.Equal(expectedError, ended.Value("edge_component_forecast_error_ratio", ("component", "metrics/step"), ("resource", "memory")), 6);
         Assert.Empty(ended.Find("edge_instance_memory_used_bytes"));
-        Assert.Equal(0, ended.Value("edge_broker_allocations", ("state", "active")));
+        Assert.Equal(0, ended.Value("edge_allocator_allocations", ("state", "active")));
 
-        await controller.Get<ResourceBroker>().SetCordonedAsync(TestController.NodeA, true, TestContext.Current.CancellationToken);
+        await controller.Get<Allocator>().SetCordonedAsync(TestController.NodeA, true, TestContext.Current.CancellationToken);
         var cordoned = await ScrapeUntilAsync(controller, viewer, e => e.Find("edge_node_cordoned", a).SingleOrDefault()?.Value == 1, "the cordon is exported");
         Assert.Equal(1, cordoned.Value("edge_node_online", a));
 
@@ -208,7 +208,7 @@ public sealed class MetricsEndpointTests : IDisposable
         });
         await using var a = await SimulatedNode.StartAsync(controller, TestController.NodeA);
         await using var b = await SimulatedNode.StartAsync(controller, TestController.NodeB);
-        await Poll.UntilAsync(() => controller.Get<ResourceBroker>().GetNodes().Count(n => n.Online) == 2, "both nodes are known to the broker");
+        await Poll.UntilAsync(() => controller.Get<Allocator>().GetNodes().Count(n => n.Online) == 2, "both nodes are known to the broker");
         var viewer = await CreateTokenAsync(controller, "viewer");
         var first = await AllocateAsync(controller, "cap/one");
         var second = await AllocateAsync(controller, "cap/two");
@@ -219,7 +219,7 @@ public sealed class MetricsEndpointTests : IDisposable
         Assert.Equal([string.CompareOrdinal(first, second) < 0 ? first : second], scrape.Find("edge_instance_cpu_limit_cores").Select(s => s.Labels["instance"]));
         Assert.Equal(1, scrape.Value("edge_metrics_omitted", ("kind", "component")));
         Assert.Equal(["cap/one"], scrape.Find("edge_component_forecast_cpu_cores").Select(s => s.Labels["component"]));
-        Assert.Equal(2, scrape.Value("edge_broker_allocations", ("state", "active")));
+        Assert.Equal(2, scrape.Value("edge_allocator_allocations", ("state", "active")));
         Assert.DoesNotContain(scrape.Samples, s => s.Name.StartsWith("edge_node_", StringComparison.Ordinal) && s.Labels.GetValueOrDefault("node") == TestController.NodeB);
     }
 }

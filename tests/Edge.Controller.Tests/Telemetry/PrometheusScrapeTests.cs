@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Edge.Controller.Broker;
+using Edge.Controller.Placement;
 using Edge.Controller.Tests.Infrastructure;
 
 namespace Edge.Controller.Tests.Telemetry;
@@ -26,7 +26,7 @@ public sealed class PrometheusScrapeTests : IDisposable
         var controllerDir = Path.Combine(_dir.Path, "controller");
         await using var controller = await MetricsEndpointTests.StartControllerAsync(controllerDir);
         await using var node = await SimulatedNode.StartAsync(controller, TestController.NodeA, millicores: 4000, memoryMiB: 8192);
-        await Poll.UntilAsync(() => controller.Get<ResourceBroker>().GetNodes().Any(n => n.Online), "the node is known to the broker");
+        await Poll.UntilAsync(() => controller.Get<Allocator>().GetNodes().Any(n => n.Online), "the node is known to the broker");
         var good = Path.Combine(_dir.Path, "good.token");
         var bad = Path.Combine(_dir.Path, "bad.token");
         await File.WriteAllTextAsync(good, await MetricsEndpointTests.CreateTokenAsync(controller, "viewer") + "\n", TestContext.Current.CancellationToken);

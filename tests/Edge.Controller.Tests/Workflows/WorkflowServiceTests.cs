@@ -61,7 +61,7 @@ public sealed class WorkflowServiceTests
         using var dir = new TempDirectory();
         await using var controller = await TestController.StartAsync(dir.Path, extra: new Dictionary<string, string?> { ["Controller:Workflows:AllowedCommands:0"] = Allowed });
         await using var node = await SimulatedNode.StartAsync(controller, TestController.NodeA);
-        await Poll.UntilAsync(() => controller.Get<Edge.Controller.Broker.ResourceBroker>().GetNodes().Any(n => n.Online), "the node is known to the broker");
+        await Poll.UntilAsync(() => controller.Get<Edge.Controller.Placement.Allocator>().GetNodes().Any(n => n.Online), "the node is known to the broker");
 
         var (status, body) = await SubmitAsync(controller, new WorkflowSubmission { WorkflowId = "oom", Steps = [Step("first"), Step("second", "first")] });
         Assert.Equal(HttpStatusCode.Created, status);
@@ -96,7 +96,7 @@ public sealed class WorkflowServiceTests
         using var dir = new TempDirectory();
         await using var controller = await TestController.StartAsync(dir.Path, extra: new Dictionary<string, string?> { ["Controller:Workflows:AllowedCommands:0"] = Allowed });
         await using var node = await SimulatedNode.StartAsync(controller, TestController.NodeA);
-        await Poll.UntilAsync(() => controller.Get<Edge.Controller.Broker.ResourceBroker>().GetNodes().Any(n => n.Online), "the node is known to the broker");
+        await Poll.UntilAsync(() => controller.Get<Edge.Controller.Placement.Allocator>().GetNodes().Any(n => n.Online), "the node is known to the broker");
         var diamond = new WorkflowSubmission { WorkflowId = "plan", Steps = [Step("a"), Step("b", "a"), Step("c", "a"), Step("d", "b", "c")] };
         var seconds = new Dictionary<string, double> { ["ws/a"] = 2, ["ws/b"] = 20, ["ws/c"] = 3, ["ws/d"] = 1 };
 
@@ -196,7 +196,7 @@ public sealed class WorkflowServiceTests
         await using (var controller = await TestController.StartAsync(dir.Path, port, settings))
         await using (var node = await SimulatedNode.StartAsync(controller, TestController.NodeA))
         {
-            await Poll.UntilAsync(() => controller.Get<Edge.Controller.Broker.ResourceBroker>().GetNodes().Any(n => n.Online), "the node is known to the broker");
+            await Poll.UntilAsync(() => controller.Get<Edge.Controller.Placement.Allocator>().GetNodes().Any(n => n.Online), "the node is known to the broker");
             var (_, body) = await SubmitAsync(controller, new WorkflowSubmission { WorkflowId = "restart", Steps = [Step("one"), Step("two", "one")] });
             runId = body.GetProperty("runId").GetString()!;
             instance = (await node.WaitStartAsync(1)).Start!.InstanceId;

@@ -5,7 +5,7 @@ using Edge.Integration.Tests.Harness;
 
 namespace Edge.Integration.Tests.Placement;
 
-/// <summary>The resource broker inside the real controller, with real agents: node loss, restart, reconciliation.</summary>
+/// <summary>The allocator inside the real controller, with real agents: node loss, restart, reconciliation.</summary>
 public sealed class PlacementTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

@@ -1,4 +1,0 @@
-namespace Edge.Controller.Broker;
-
-/// <summary>One line of the allocation journal.</summary>
-public sealed record JournalRecord(JournalOp Op, string Id, Allocation? Allocation = null, QueuedRequest? Queued = null);

@@ -1,8 +1,0 @@
-namespace Edge.Controller.Tests.Broker;
-
-internal sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("edge-broker-").FullName;
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}

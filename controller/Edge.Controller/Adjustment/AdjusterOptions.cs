@@ -79,6 +79,16 @@ internal sealed record AdjusterOptions
     public TimeSpan MemoryLookahead { get; init; } = TimeSpan.Zero;
 
     /// <summary>
+    /// When the instance's memory limit covers the upper bound of the forecast interval it was placed with, memory at
+    /// or below that bound is where the forecast said the step would go, not a shortage: neither running near the
+    /// limit nor a rise toward it scales the step up (a ramp that levels off at its forecast peak looked, to both rules,
+    /// like one about to pass the limit, and every well-forecast step was raised 20–50% while it ran; measured in the
+    /// replay, docs/benchmarks-replay.md). Past the bound, or with a limit below it (packed, fitted, or no interval:
+    /// the fallback's level 0), the rules apply as before. False: the rules ignore the forecast.
+    /// </summary>
+    public bool MemoryWithinForecast { get; init; } = true;
+
+    /// <summary>
     /// Network (sent or received, whichever is higher) at this share of its cap or more counts as held at the cap: the
     /// token bucket queues and drops what is above it, so the rate flattens under the cap and hides the demand, as CPU
     /// throttling does. Held for <see cref="UpAfter"/>, the cap is raised; in (0, 1].

@@ -141,7 +141,7 @@ internal sealed partial class AdjusterService
     }
 
     private TrackedInstance Track(string instanceId, Allocation allocation) =>
-        _tracked.GetOrAdd(instanceId, _ => new TrackedInstance(new DriftTracker(LimitsOf(allocation.Resources), _options, _time, AdjustmentMargins.From(allocation.Profile, _options))));
+        _tracked.GetOrAdd(instanceId, _ => new TrackedInstance(new DriftTracker(LimitsOf(allocation.Resources), _options, _time, AdjustmentMargins.From(allocation.Profile, _options), ForecastMemoryUpper(allocation.Profile))));
 
     private async Task HandleAsync(DriftTracker tracker, Allocation allocation, InstanceObservation observation, CancellationToken cancellationToken)
     {
@@ -304,6 +304,10 @@ internal sealed partial class AdjusterService
             }
         }
     }
+
+    /// <summary>The upper bound of the memory interval a step was placed with; null without a forecast (level 0, bounds missing).</summary>
+    private static double? ForecastMemoryUpper(PredictionProfile? profile) =>
+        profile?.ConfidenceInterval is { Level: > 0, Memory: { } memory } && double.IsFinite(memory.Upper) && memory.Upper > 0 ? memory.Upper : null;
 
     private static InstanceLimits LimitsOf(ResourceQuantity resources) =>
         new(resources.CpuMillicores, resources.MemoryMiB, NetworkMbps: resources.NetworkMbps);

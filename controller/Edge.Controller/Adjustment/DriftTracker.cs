@@ -39,10 +39,20 @@ internal sealed class DriftTracker
     private long? _coldSince;
     private long? _lastAtMs;
     private (double MemoryMiB, double AtSeconds)? _lastMemory;
+    private readonly double? _forecastMemoryUpperMiB;
 
-    public DriftTracker(InstanceLimits limits, AdjusterOptions options, TimeProvider time, AdjustmentMargins? margins = null)
+    /// <param name="limits">The limits the instance runs with.</param>
+    /// <param name="options">The adjuster's options.</param>
+    /// <param name="time">Clock.</param>
+    /// <param name="margins">Margins from the forecast interval (null: the widest).</param>
+    /// <param name="forecastMemoryUpperMiB">
+    /// The upper bound of the memory interval the instance was placed with (null: no forecast, e.g. the fallback's
+    /// level 0); see <see cref="AdjusterOptions.MemoryWithinForecast"/>.
+    /// </param>
+    public DriftTracker(InstanceLimits limits, AdjusterOptions options, TimeProvider time, AdjustmentMargins? margins = null, double? forecastMemoryUpperMiB = null)
     {
         Limits = limits;
+        _forecastMemoryUpperMiB = forecastMemoryUpperMiB is > 0 and var upper && double.IsFinite(upper) ? upper : null;
         _options = options;
         _time = time;
         Margins = margins ?? AdjustmentMargins.Widest(options);
@@ -76,7 +86,13 @@ internal sealed class DriftTracker
         var cpuNeed = throttledHot ? observation.CpuMillicores + (wantedCores!.Value * 1000)
             : pinned ? Math.Max(observation.CpuMillicores, Limits.CpuMillicores) : observation.CpuMillicores;
         var imminent = ImminentOom(observation);
-        var memHot = observation.MemoryPressure || memShare > _options.UpThreshold || imminent is not null;
+        var forecastHolds = WithinForecast(observation.MemoryMiB);
+        if (forecastHolds)
+        {
+            imminent = null;
+        }
+
+        var memHot = !forecastHolds && (observation.MemoryPressure || memShare > _options.UpThreshold || imminent is not null);
         var memNeed = imminent is { } projection ? Math.Max(projection.NeedMiB, Limits.MemoryMiB)
             : memHot ? Math.Max(observation.MemoryMiB, Limits.MemoryMiB) : observation.MemoryMiB;
         var cold = !cpuHot && !observation.MemoryPressure && cpuShare < _options.DownThreshold && memShare < _options.DownThreshold;
@@ -206,6 +222,13 @@ internal sealed class DriftTracker
         var horizon = Math.Max(2 * interval, _options.MemoryLookahead.TotalSeconds);
         return toLimit <= horizon ? (observation.MemoryMiB + (slope * horizon), slope, toLimit) : null;
     }
+
+    /// <summary>
+    /// Whether memory is where the forecast said it would go: the limit covers the forecast interval's upper bound and
+    /// the usage has not passed it (<see cref="AdjusterOptions.MemoryWithinForecast"/>).
+    /// </summary>
+    private bool WithinForecast(double memoryMiB) =>
+        _options.MemoryWithinForecast && _forecastMemoryUpperMiB is { } upper && Limits.MemoryMiB >= upper && memoryMiB <= upper;
 
     private void ObserveNetwork(InstanceObservation observation, long now)
     {

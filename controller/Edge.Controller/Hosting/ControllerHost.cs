@@ -141,7 +141,8 @@ internal static class ControllerHost
         services.AddOptions<ComponentProfilerOptions>().Bind(configuration.GetSection(ForecastSection)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ComponentProfilerOptions>, ProfilerOptionsValidator>();
         services.AddOptions<LearningOptions>().Bind(configuration.GetSection(ForecastSection))
-            .Validate(o => o.LearningRate is > 0 and <= 1, $"{ForecastSection}:LearningRate must be in (0, 1]").ValidateOnStart();
+            .Validate(o => o.LearningRate is > 0 and <= 1, $"{ForecastSection}:LearningRate must be in (0, 1]")
+            .Validate(o => o.RunBaseMinRuns is >= 1 and <= 10_000, $"{ForecastSection}:RunBaseMinRuns must be in [1, 10000]").ValidateOnStart();
         services.AddOptions<ForecasterChoiceOptions>().Bind(configuration.GetSection(ForecasterChoiceOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ForecasterChoiceOptions>>(new ForecastersValidator<ForecasterChoiceOptions>(o => o.Validate()));
         services.AddOptions<LiveLstmOptions>().Bind(configuration.GetSection(LiveLstmOptions.SectionName)).ValidateOnStart();

@@ -11,7 +11,8 @@ namespace Edge.Controller.Profiles;
 /// The broker's <see cref="IProfileSource"/>: the forecaster's profile for the component (from its finished runs,
 /// or similar components' runs, or the fallback). A step's own starting profile (hints <c>cpuMillicores</c>,
 /// <c>memoryMiB</c>) replaces the fallback and is a floor otherwise; the memory floor after an OOM kill and the
-/// configured <see cref="ProfileFloorOptions"/> always apply. Every component id is accepted: a never-seen component
+/// configured <see cref="ProfileFloorOptions"/> always apply; a retry after an OOM kill also gets at least its
+/// component's largest recent memory peak (<see cref="ProfileFloorOptions.RetryAtRecentPeak"/>). Every component id is accepted: a never-seen component
 /// is predicted from similar ones with a wider interval.
 /// </summary>
 internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<ProfileFloorOptions> floors, ControllerMqttLink mqtt, EdgeTopics topics) : IProfileSource
@@ -58,9 +59,13 @@ internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<Profi
         }
 
         var cpuFloor = Math.Max(cpuHint ?? 0, floors.Value.MinCpuMillicores);
-        var memoryFloor = Math.Max(
-            Math.Max(memoryHint ?? 0, floors.Value.MinMemoryMiB),
-            ProfileHints.Number(hints, ProfileHints.MemoryFloorMiB) ?? 0);
+        var retryFloor = ProfileHints.Number(hints, ProfileHints.MemoryFloorMiB);
+        var memoryFloor = Math.Max(Math.Max(memoryHint ?? 0, floors.Value.MinMemoryMiB), retryFloor ?? 0);
+        if (retryFloor is not null && floors.Value.RetryAtRecentPeak)
+        {
+            // A retry after an OOM kill: at least as high as the component's own recent runs went.
+            memoryFloor = Math.Max(memoryFloor, profiler.RecentPeakMemoryMiB(componentId, floors.Value.RecentRunsForRetry));
+        }
         var network = NetworkFloor(Math.Max(profile.NetworkBandwidth, networkHint ?? 0));
         if (cpuFloor > profile.Cpu || memoryFloor > profile.Memory || network > profile.NetworkBandwidth)
         {

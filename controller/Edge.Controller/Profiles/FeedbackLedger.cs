@@ -58,9 +58,17 @@ internal sealed partial class FeedbackLedger : IDisposable
     private readonly Counter<long> _damaged;
     private readonly Counter<long> _storeFailures;
     private long _nextSequence;
+    private readonly bool _supersedeOomKilled;
+
+    /// <summary>OOM-killed attempts learned as a guess, by component, workflow run and step, until the step succeeds (bounded).</summary>
+    private readonly Dictionary<(string Component, string Run, string Step), List<ComponentRun>> _killed = [];
+    private readonly Queue<(string Component, string Run, string Step)> _killedOrder = new();
+
+    /// <summary>Most steps whose OOM-killed attempts are remembered (the oldest are forgotten first).</summary>
+    private const int MaxKilledSteps = 4096;
 
     public FeedbackLedger(IOptions<ControllerOptions> options, IOptions<FeedbackOptions> feedback, IStateStore state, Forecaster profiler, ILogger<FeedbackLedger> logger, IMeterFactory meters)
-        : this(state, Path.Combine(options.Value.DataDirectory, "feedback"), feedback.Value.KeepRunsPerComponent, profiler, logger, meters)
+        : this(state, Path.Combine(options.Value.DataDirectory, "feedback"), feedback.Value.KeepRunsPerComponent, profiler, logger, meters, supersedeOomKilled: feedback.Value.SupersedeOomKilled)
     {
     }
 
@@ -72,8 +80,10 @@ internal sealed partial class FeedbackLedger : IDisposable
     /// <param name="logger">Logger.</param>
     /// <param name="meters">Meter factory for the ledger's counters.</param>
     /// <param name="ownsState">Dispose <paramref name="state"/> with the ledger.</param>
-    internal FeedbackLedger(IStateStore state, string? legacyDirectory, int keepRunsPerComponent, Forecaster profiler, ILogger<FeedbackLedger> logger, IMeterFactory meters, bool ownsState = false)
+    /// <param name="supersedeOomKilled">A step's successful attempt replaces its OOM-killed attempts' guesses in the forecaster (<see cref="FeedbackOptions.SupersedeOomKilled"/>).</param>
+    internal FeedbackLedger(IStateStore state, string? legacyDirectory, int keepRunsPerComponent, Forecaster profiler, ILogger<FeedbackLedger> logger, IMeterFactory meters, bool ownsState = false, bool supersedeOomKilled = true)
     {
+        _supersedeOomKilled = supersedeOomKilled;
         ArgumentOutOfRangeException.ThrowIfLessThan(keepRunsPerComponent, 1);
         _keepRunsPerComponent = keepRunsPerComponent;
         _profiler = profiler;
@@ -310,6 +320,43 @@ internal sealed partial class FeedbackLedger : IDisposable
         }
 
         _profiler.Record(learned);
+        Supersede(run, learned, runs);
+    }
+
+    /// <summary>
+    /// Remembers an OOM-killed attempt of a workflow step; when an attempt of the same step succeeds, its measured peak
+    /// replaces the killed attempts' guesses (limit × 1.2) in the forecaster's history.
+    /// </summary>
+    private void Supersede(RunRecord run, ComponentRun learned, List<ComponentRun> history)
+    {
+        if (!_supersedeOomKilled || run.WorkflowRunId is not { } workflowRun || run.StepId is not { } step)
+        {
+            return;
+        }
+
+        var key = (run.ComponentId, workflowRun, step);
+        if (run.Outcome == RunOutcomes.OomKilled)
+        {
+            if (!_killed.TryGetValue(key, out var list))
+            {
+                _killed[key] = list = [];
+                _killedOrder.Enqueue(key);
+                while (_killedOrder.Count > MaxKilledSteps)
+                {
+                    _killed.Remove(_killedOrder.Dequeue());
+                }
+            }
+
+            list.Add(learned);
+        }
+        else if (run.Outcome == RunOutcomes.Succeeded && _killed.Remove(key, out var guesses))
+        {
+            foreach (var guess in guesses)
+            {
+                history.Remove(guess);
+                _profiler.Forget(guess);
+            }
+        }
     }
 
     /// <summary>The runs the forecaster learned from, oldest first per component (for replay into a retrained model).</summary>

@@ -14,6 +14,15 @@ internal sealed record FeedbackOptions
     /// component's carried totals, so <c>GET /api/components/{id}</c> still counts every run.
     /// </summary>
     public int KeepRunsPerComponent { get; init; } = 500;
+
+    /// <summary>
+    /// An OOM-killed attempt is learned as its limit × 1.2 (its true peak was above the limit, by an unknown amount);
+    /// when a later attempt of the same workflow step succeeds, its measured peak replaces that guess in the
+    /// forecaster's history (the run still counts in the component's totals). Without it a wave killed at the
+    /// fallback was learned as a wave needing 1.2× the fallback, whatever it really peaked at, and the next runs were
+    /// reserved that much (measured in the replay: docs/benchmarks-replay.md). False: every attempt is learned as it ended.
+    /// </summary>
+    public bool SupersedeOomKilled { get; init; } = true;
 }
 
 /// <summary>Checks <c>Controller:Feedback</c>, naming the offending value.</summary>

@@ -24,6 +24,7 @@ internal sealed partial class Forecaster
     private readonly ComponentProfilerOptions _options;
     private readonly TimeProvider _time;
     private readonly double _learningRate;
+    private readonly int _runBaseMinRuns;
     private readonly Dictionary<string, IRecommender> _statistical;
     private readonly SignalBoard? _signals;
     private readonly ILogger _logger;
@@ -45,6 +46,7 @@ internal sealed partial class Forecaster
     {
         _signals = signals;
         _learningRate = learning.Value.LearningRate;
+        _runBaseMinRuns = learning.Value.RunBaseMinRuns;
         _options = options.Value;
         _time = time;
         ModelDirectory = Path.Combine(controller.Value.DataDirectory, "models");
@@ -117,6 +119,9 @@ internal sealed partial class Forecaster
         Selection.RunRecorded(run.ComponentId);
     }
 
+    /// <summary>Removes a run recorded earlier (the same instance) from the forecaster's history.</summary>
+    public bool Forget(ComponentRun run) => Volatile.Read(ref _current).Forget(run);
+
     public PredictionProfile Predict(string componentId, ComponentContext context)
     {
         var profile = Volatile.Read(ref _current).Predict(componentId, context);
@@ -157,6 +162,13 @@ internal sealed partial class Forecaster
 
     /// <summary>Drops every cached prediction.</summary>
     public void InvalidateAll() => Volatile.Read(ref _current).InvalidateAll();
+
+    /// <summary>The largest memory (MiB) learned from the component's latest <paramref name="runs"/> runs; 0 when it has none.</summary>
+    public double RecentPeakMemoryMiB(string componentId, int runs)
+    {
+        var own = Volatile.Read(ref _current).RunsOf(componentId);
+        return own.Count == 0 ? 0 : own.Skip(Math.Max(0, own.Count - runs)).Max(r => r.MemoryMiB);
+    }
 
     /// <summary>The choice, its version and every candidate's held-out score, for the API.</summary>
     public Edge.Common.Api.ForecasterChoice Describe(string componentId) => Selection.Describe(componentId, BaseName, VersionOf);
@@ -322,7 +334,7 @@ internal sealed partial class Forecaster
     private ComponentProfiler Build(EdgeModel model)
     {
         var registry = RecommenderRegistry.CreateDefault();
-        registry.Add(model.CreateRecommender(_learningRate));
+        registry.Add(model.CreateRecommender(_learningRate, _runBaseMinRuns));
         return new ComponentProfiler(_options, _time, registry)
         {
             Chooser = Choose,

@@ -8,4 +8,12 @@ namespace Edge.Controller.Profiles;
 internal sealed record LearningOptions
 {
     public double LearningRate { get; init; } = 0.02;
+
+    /// <summary>
+    /// Edge's run-series base level is taken over at least this many of a component's latest runs when its last group
+    /// (the runs that started in the same second) is smaller (1: the last group alone). A wave of steps is learned as
+    /// its steps finish, so until it is over it is represented by its shortest runs (docs/forecasting.md,
+    /// <c>RunBaseMinRuns</c>; measured in docs/benchmarks-replay.md).
+    /// </summary>
+    public int RunBaseMinRuns { get; init; } = 10;
 }

@@ -23,4 +23,17 @@ internal sealed record ProfileFloorOptions
     /// </summary>
     [Range(0.001, 400_000)]
     public double MinNetworkMbps { get; init; } = 1;
+
+    /// <summary>
+    /// A step retried after an OOM kill (its memory floor set by the workflow's retry policy) also gets at least the
+    /// largest memory peak of its component's latest <see cref="RecentRunsForRetry"/> learned runs: the attempt just
+    /// died above its limit, and the component's own runs say how high it goes. Without this a forecast far below the
+    /// component's runs (a heterogeneous component after a small run) climbs by the retry factor alone and can run out
+    /// of attempts (measured in the replay: docs/benchmarks-replay.md). False: the retry policy's floor alone.
+    /// </summary>
+    public bool RetryAtRecentPeak { get; init; } = true;
+
+    /// <summary>How many of the component's latest runs <see cref="RetryAtRecentPeak"/> looks at.</summary>
+    [Range(1, 10_000)]
+    public int RecentRunsForRetry { get; init; } = 20;
 }

@@ -45,4 +45,11 @@ public sealed record EdgeModel
     /// <summary>The recommender with this model and its online learning rate (<see cref="EdgeOptions.AdaptationRate"/>).</summary>
     public IRecommender CreateRecommender(double adaptationRate) =>
         new EdgeRecommender(EdgeOptions.Default with { AdaptationRate = adaptationRate }, "edge", this);
+
+    /// <summary>
+    /// The recommender with this model, its online learning rate and, on run series, a base level over at least
+    /// <paramref name="runBaseMinRuns"/> of the latest runs (1: the last group alone; see docs/forecasting.md).
+    /// </summary>
+    public IRecommender CreateRecommender(double adaptationRate, int runBaseMinRuns) =>
+        new EdgeRecommender(EdgeOptions.Default with { AdaptationRate = adaptationRate, RunBaseMinRuns = Math.Max(1, runBaseMinRuns) }, "edge", this);
 }

@@ -77,6 +77,15 @@ internal sealed record EdgeOptions
     /// </summary>
     public bool ShiftReset { get; init; }
 
+    /// <summary>
+    /// Run series: the base level (and the peak channel's base) is taken over at least this many of the latest runs,
+    /// not only the last group (the runs that started in the same second), when that group is smaller (1: the last
+    /// group alone, as the backtests were measured). In the controller a group is learned as its runs finish, so a
+    /// wave still running is represented by its first finishers — its shortest runs, often its smallest: the replay's
+    /// <c>fasterq-dump</c> was forecast from one 21 MiB run of a wave that peaked at 388 MiB (docs/benchmarks-replay.md).
+    /// </summary>
+    public int RunBaseMinRuns { get; init; } = 1;
+
     /// <summary>Horizon assumed for the decisions the state simulates during warm-up.</summary>
     public long DefaultHorizonS { get; init; } = 3600;
 }

@@ -42,10 +42,14 @@ internal sealed class EdgeState : ISizedRunState
     private int _lastGroupCount;
     private double _previousGroupMean = double.NaN;
     private double _previousGroupMax = double.NaN;
+    private int _previousGroupCount;
     private long _run;
     private long _completedRun;
     private readonly LevelShifts _shifts = new();
     private readonly List<double> _lastGroup = [];
+
+    /// <summary>Run series: the latest run peaks, oldest first, at most <see cref="EdgeOptions.RunBaseMinRuns"/> (when above 1).</summary>
+    private readonly Queue<double> _recentRuns = new();
     private readonly SizedRunModel _sized;
     private readonly double _floor;
     private readonly long _peakWindowS;
@@ -120,6 +124,7 @@ internal sealed class EdgeState : ISizedRunState
                 CompleteRun();
                 _previousGroupMean = _lastGroupSum / _lastGroupCount;
                 _previousGroupMax = _lastGroup.Max();
+                _previousGroupCount = _lastGroupCount;
             }
 
             _lastGroupS = timestampS;
@@ -138,6 +143,14 @@ internal sealed class EdgeState : ISizedRunState
         _lastGroupSum += peak;
         _lastGroupCount++;
         _lastGroup.Add(peak);
+        if (_options.RunBaseMinRuns > 1)
+        {
+            _recentRuns.Enqueue(peak);
+            while (_recentRuns.Count > _options.RunBaseMinRuns)
+            {
+                _recentRuns.Dequeue();
+            }
+        }
         _sum += peak;
         _count++;
     }
@@ -150,6 +163,7 @@ internal sealed class EdgeState : ISizedRunState
             CompleteRun();
             _previousGroupMean = _lastGroupSum / _lastGroupCount;
             _previousGroupMax = _lastGroup.Max();
+            _previousGroupCount = _lastGroupCount;
             if (_scores.Count == 0)
             {
                 // Only one earlier run: its own spread around its mean is the best calibration there is.
@@ -244,7 +258,7 @@ internal sealed class EdgeState : ISizedRunState
         }
         else
         {
-            _tail?.Start(_previousGroupMax);
+            _tail?.Start(RecentRunsCover() ? _previousGroupMax : _recentRuns.Max());
         }
 
         _current = Predict();
@@ -256,7 +270,7 @@ internal sealed class EdgeState : ISizedRunState
         double level;
         if (_runs)
         {
-            level = double.IsNaN(_previousGroupMean) ? longMean : _previousGroupMean;
+            level = double.IsNaN(_previousGroupMean) ? longMean : RecentRunsCover() ? _previousGroupMean : _recentRuns.Average();
         }
         else
         {
@@ -278,6 +292,14 @@ internal sealed class EdgeState : ISizedRunState
 
         return Math.Max(level, Math.Max(_options.FloorFraction * longMean, MinBase));
     }
+
+    /// <summary>
+    /// Whether the last group alone is the base (<see cref="EdgeOptions.RunBaseMinRuns"/> of 1, a group at least that
+    /// large, or no runs held); otherwise the latest <see cref="EdgeOptions.RunBaseMinRuns"/> runs are. The queue holds
+    /// every run up to now, so at a group's start (warm-up) it ends with the previous group, and at a decision with
+    /// the last one: the same runs the group mean is taken over, plus earlier ones.
+    /// </summary>
+    private bool RecentRunsCover() => _options.RunBaseMinRuns <= 1 || _recentRuns.Count == 0 || _previousGroupCount >= _options.RunBaseMinRuns;
 
     /// <summary>
     /// The score s_k minimising the expected cost over the empirical distribution of b·s:

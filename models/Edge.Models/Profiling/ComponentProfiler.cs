@@ -119,6 +119,24 @@ public sealed class ComponentProfiler
         _cache.Invalidate(run.ComponentId);
     }
 
+    /// <summary>Removes <paramref name="run"/> (the same instance that was recorded) from the component's history; false when it is not there.</summary>
+    public bool Forget(ComponentRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        bool removed;
+        lock (_gate)
+        {
+            removed = _runs.TryGetValue(run.ComponentId, out var list) && list.Remove(run);
+        }
+
+        if (removed)
+        {
+            _cache.Invalidate(run.ComponentId);
+        }
+
+        return removed;
+    }
+
     /// <summary>The profile for the component's next run: limits at the configured risk, forecast intervals, and model.</summary>
     public PredictionProfile Predict(string componentId, ComponentContext context)
     {

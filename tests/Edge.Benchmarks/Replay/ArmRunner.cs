@@ -24,7 +24,7 @@ internal sealed class ArmRunner(ReplayOptions options, ILoggerFactory loggers)
 
     public async Task<ArmResult> RunAsync(ReplayArm arm, IReadOnlyList<Arrival> arrivals, CancellationToken cancellationToken)
     {
-        var root = Directory.CreateTempSubdirectory($"edge-replay-{arm.Name}-").FullName;
+        var root = Directory.CreateTempSubdirectory($"edge-replay-{arm.Name.Split('@')[0]}-").FullName;
         var port = FreePort();
         var nodeIds = Enumerable.Range(1, options.Nodes).Select(i => $"replay-node-{i}").ToList();
         var controller = ControllerHost.Build([], Settings(arm, root, port, nodeIds), b => b.Logging.SetMinimumLevel(LogLevel.Warning));
@@ -195,6 +195,11 @@ internal sealed class ArmRunner(ReplayOptions options, ILoggerFactory loggers)
         for (var i = 0; i < nodes.Count; i++)
         {
             settings[$"Controller:Broker:LocalNodes:{i}"] = nodes[i];
+        }
+
+        foreach (var (key, value) in arm.Overrides)
+        {
+            settings[key] = value;
         }
 
         return settings;

@@ -5,8 +5,14 @@ namespace Edge.Benchmarks.Replay;
 /// every step to its trace slot, the oracle to the task's own peaks (see <see cref="SubmissionBuilder"/>); both run
 /// without the adjuster, and every arm is placed by the same broker.
 /// </summary>
+/// An arm may be a variant of a named one: <c>edge@Controller:Adjuster:MemoryLookahead=00:00:02</c> is <c>edge</c>
+/// with that controller setting (several joined by <c>@</c>), so that a controller change can be measured beside the
+/// unchanged controller in the same run.
 internal sealed record ReplayArm(string Name, string Recommender, bool Static, string What, bool Oracle = false)
 {
+    /// <summary>Controller settings of a variant arm, on top of the arm's own.</summary>
+    public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public static readonly IReadOnlyList<ReplayArm> All =
     [
         new("static", "edge", true, "limits = the trace machine's slot per task (coreCount or 1 core, memory pro rata)"),
@@ -18,5 +24,28 @@ internal sealed record ReplayArm(string Name, string Recommender, bool Static, s
     /// <summary>Whether the step's limits are given (static slot or oracle peaks) and the adjuster is off.</summary>
     public bool Pinned => Static || Oracle;
 
-    public static ReplayArm? Find(string name) => All.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
+    /// <summary>The arm named <paramref name="name"/>, or a variant (<c>arm@Key=Value@…</c>); null when the arm is unknown or a setting has no <c>=</c>.</summary>
+    public static ReplayArm? Find(string name)
+    {
+        var parts = name.Split('@');
+        var arm = All.FirstOrDefault(a => string.Equals(a.Name, parts[0], StringComparison.OrdinalIgnoreCase));
+        if (arm is null || parts.Length == 1)
+        {
+            return arm;
+        }
+
+        var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var setting in parts[1..])
+        {
+            var eq = setting.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                return null;
+            }
+
+            overrides[setting[..eq]] = setting[(eq + 1)..];
+        }
+
+        return arm with { Name = name, What = arm.What + "; " + string.Join(", ", overrides.Select(o => $"{o.Key}={o.Value}")), Overrides = overrides };
+    }
 }

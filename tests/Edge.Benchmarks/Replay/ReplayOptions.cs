@@ -118,7 +118,7 @@ internal sealed record ReplayOptions
 
         foreach (var arm in Arms.Where(a => ReplayArm.Find(a) is null))
         {
-            yield return $"--arms: unknown arm '{arm}' (known: {string.Join(", ", ReplayArm.All.Select(a => a.Name))})";
+            yield return $"--arms: unknown arm '{arm}' (known: {string.Join(", ", ReplayArm.All.Select(a => a.Name))}, each optionally followed by @Key=Value controller settings)";
         }
 
         if (Arms.Count == 0)

@@ -20,6 +20,26 @@ internal static class ResultTable
             var measured = Kills([.. arm.Runs.Where(r => !r.Arrival.WarmUp)]);
             text.AppendLine($"- {arm.Arm.Name}: " + (all.Count == 0 ? "none" : string.Join(", ", all.Select(k => $"{k.Key} {measured.GetValueOrDefault(k.Key)} / {k.Value}"))));
         }
+
+        text.AppendLine().AppendLine("memory by component, measured runs (GiB-h reserved / at each attempt's true peak / used / of it in OOM-killed attempts), the six furthest above their peaks:").AppendLine();
+        foreach (var arm in arms)
+        {
+            var byComponent = new Dictionary<string, ComponentMemory>(StringComparer.Ordinal);
+            foreach (var (component, m) in arm.Runs.Where(r => !r.Arrival.WarmUp).SelectMany(r => r.Tally.MemoryByComponent))
+            {
+                var name = component.StartsWith("static/", StringComparison.Ordinal) ? "static/" + IdSuffix(component[(component.LastIndexOf('/') + 1)..]) : component;
+                var b = byComponent.GetValueOrDefault(name);
+                byComponent[name] = new ComponentMemory(b.ReservedMiBS + m.ReservedMiBS, b.UsedMiBS + m.UsedMiBS, b.PeakMiBS + m.PeakMiBS, b.KilledReservedMiBS + m.KilledReservedMiBS);
+            }
+
+            static double H(double mibS) => mibS / 1024 / 3600;
+            text.AppendLine($"- {arm.Arm.Name}: " + string.Join("; ", byComponent
+                .OrderByDescending(c => c.Value.ReservedMiBS - c.Value.PeakMiBS)
+                .Take(6)
+                .Select(c => string.Create(CultureInfo.InvariantCulture,
+                    $"{c.Key} {H(c.Value.ReservedMiBS):0.00} / {H(c.Value.PeakMiBS):0.00} / {H(c.Value.UsedMiBS):0.00} / {H(c.Value.KilledReservedMiBS):0.00}"))));
+        }
+
         return text.ToString();
     }
 

@@ -44,6 +44,38 @@ internal sealed class RunTally
         }
     }
 
+    private readonly Dictionary<string, ComponentMemory> _memoryByComponent = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Per component: MiB-seconds reserved, used, and what reserving each attempt at its task's true peak would have
+    /// reserved over the same time (the oracle's share), with its OOM-killed attempts' reservation apart; the
+    /// breakdown that shows where an arm's memory reservation goes (docs/benchmarks-replay.md).
+    /// </summary>
+    public IReadOnlyDictionary<string, ComponentMemory> MemoryByComponent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, ComponentMemory>(_memoryByComponent, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>Books a stretch of one instance of <paramref name="componentId"/> (and, when it was OOM-killed, the whole attempt's reservation) in its component's memory breakdown.</summary>
+    public void AddMemory(string componentId, double reservedMiBS, double usedMiBS, double peakMiBS, double killedReservedMiBS)
+    {
+        lock (_gate)
+        {
+            var before = _memoryByComponent.GetValueOrDefault(componentId);
+            _memoryByComponent[componentId] = new ComponentMemory(
+                before.ReservedMiBS + reservedMiBS,
+                before.UsedMiBS + usedMiBS,
+                before.PeakMiBS + peakMiBS,
+                before.KilledReservedMiBS + killedReservedMiBS);
+        }
+    }
+
     public void CountInstance()
     {
         lock (_gate)
@@ -83,3 +115,6 @@ internal sealed class RunTally
         }
     }
 }
+
+/// <summary>One component's memory figures in a <see cref="RunTally"/>, in MiB-seconds of trace time.</summary>
+internal readonly record struct ComponentMemory(double ReservedMiBS, double UsedMiBS, double PeakMiBS, double KilledReservedMiBS);

@@ -44,6 +44,9 @@ internal sealed class SimulatedInstance(string instanceId, string componentId, s
     private double _throttledWall;
     private double _throttledPeriods;
 
+    /// <summary>MiB-seconds (trace) this attempt has reserved so far.</summary>
+    private double _reservedMiBS;
+
     /// <summary>Throttled CPU-seconds (wall) over the instance's life.</summary>
     public double ThrottledWallTotal { get; private set; }
 
@@ -83,6 +86,8 @@ internal sealed class SimulatedInstance(string instanceId, string componentId, s
         var demand = Math.Max(Work.TxMbps, Work.RxMbps);
         var used = Math.Max(TxMbps, RxMbps);
         tally.AddNetwork((Limits.NetworkMbps ?? 0) * dt, used * dt, used < demand - 1e-9 ? dt : 0);
+        _reservedMiBS += Limits.MemoryMiB * dt;
+        tally.AddMemory(ComponentId, Limits.MemoryMiB * dt, (before + after) / 2 * dt, Work.MemoryMiB * dt, outcome == InstanceOutcome.OomKilled ? _reservedMiBS : 0);
         PeakMemoryMiB = Math.Max(PeakMemoryMiB, after);
         CpuSecondsWall += cores * dt / Rate;
         LastCores = cores;

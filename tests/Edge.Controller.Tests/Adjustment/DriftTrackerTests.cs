@@ -313,6 +313,75 @@ public sealed class DriftTrackerTests
         Assert.All(proposals, p => Assert.Equal(AdjustmentAction.None, p.Action));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Observe_MemoryLevellingOffWithinItsForecast_IsLeftAlone(bool withinForecast)
+    {
+        // The replay's blastall: placed at 1,189 MiB with a forecast interval whose upper bound is 1,167 MiB; its
+        // memory ramps to 1,150 MiB over 3 s and stays there (97% of its limit). Where the forecast said it would go
+        // is not a shortage; without the rule (the option off) the ramp's last second looks like an imminent kill.
+        var options = _options with { MemoryWithinForecast = withinForecast };
+        var tracker = new DriftTracker(new InstanceLimits(1000, 1189), options, _time, new AdjustmentMargins(0.1, 0.1), forecastMemoryUpperMiB: 1167);
+        var proposals = new List<AdjustmentProposal>();
+        for (var t = 0.5; t <= 15; t += 0.5)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+            proposals.Add(tracker.Observe(new InstanceObservation(900, 1150 * Math.Min(1, t / 3), Throttled: false, AtMs: (long)(t * 1000))));
+        }
+
+        var scaleUps = proposals.Count(p => p.Action == AdjustmentAction.ScaleUp);
+        Assert.True(withinForecast ? scaleUps == 0 : scaleUps >= 1, $"{scaleUps} scale-up(s)");
+        Assert.True(withinForecast ? tracker.Limits.MemoryMiB == 1189 : tracker.Limits.MemoryMiB > 1189, $"ends at {tracker.Limits.MemoryMiB:0} MiB");
+    }
+
+    [Fact]
+    public void Observe_MemoryRisingPastItsForecast_IsStillRescued()
+    {
+        // Same placement, but this run ramps to 1,400 MiB: once past the forecast's upper bound the rise toward the
+        // limit is a shortage again and is rescued before it reaches the limit.
+        var tracker = new DriftTracker(new InstanceLimits(1000, 1189), _options, _time, new AdjustmentMargins(0.1, 0.1), forecastMemoryUpperMiB: 1000);
+        double? killedAt = null;
+        for (var t = 0.5; t <= 10; t += 0.5)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+            var memory = 1400 * Math.Min(1, t / 5);
+            if (memory >= tracker.Limits.MemoryMiB)
+            {
+                killedAt = t;
+                break;
+            }
+
+            tracker.Observe(new InstanceObservation(900, memory, Throttled: false, AtMs: (long)(t * 1000)));
+        }
+
+        Assert.Null(killedAt);
+        Assert.True(tracker.Limits.MemoryMiB >= 1400, $"ends at {tracker.Limits.MemoryMiB:0} MiB");
+    }
+
+    [Fact]
+    public void Observe_LimitBelowTheForecastsUpperBound_KeepsTheRescue()
+    {
+        // Placed below what its forecast says it may reach (packed, or a cheap limit under a wide interval): the
+        // forecast does not vouch for the limit, so a ramp toward it is rescued as before.
+        var tracker = new DriftTracker(new InstanceLimits(1000, 178), _options, _time, new AdjustmentMargins(0.2, 0.1), forecastMemoryUpperMiB: 400);
+        double? killedAt = null;
+        for (var t = 0.5; t <= 8; t += 0.5)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+            var memory = 310 * Math.Min(1, t / 5);
+            if (memory >= tracker.Limits.MemoryMiB)
+            {
+                killedAt = t;
+                break;
+            }
+
+            tracker.Observe(new InstanceObservation(900, memory, Throttled: false, AtMs: (long)(t * 1000)));
+        }
+
+        Assert.Null(killedAt);
+    }
+
     [Fact]
     public void Margins_FromTheForecastInterval()
     {

@@ -165,6 +165,26 @@ public sealed class FeedbackLedgerTests
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Record_OomKilledAttemptThenTheStepSucceeds_TheMeasuredPeakReplacesTheGuess(bool supersede)
+    {
+        // A step killed at its 128 MiB limit (learned as 153.6 MiB: its peak was above the limit by an unknown amount),
+        // retried, and succeeding at a measured 140 MiB peak; another step's killed attempt that never succeeded stays.
+        using var dir = new TempDirectory();
+        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        using var ledger = new FeedbackLedger(new SqliteStateStore(Path.Combine(dir.Path, "state.db")), null, 10, Forecaster(dir.Path), NullLogger<FeedbackLedger>.Instance, meters, ownsState: true, supersedeOomKilled: supersede);
+
+        ledger.Record(Run("etl/mem", 0, RunOutcomes.OomKilled) with { WorkflowRunId = "r1", StepId = "a" });
+        ledger.Record(Run("etl/mem", 1, RunOutcomes.OomKilled) with { WorkflowRunId = "r1", StepId = "b" });
+        ledger.Record(Run("etl/mem", 2, RunOutcomes.Succeeded) with { WorkflowRunId = "r1", StepId = "a", PeakMemoryMiB = 140, FinalLimits = new ResourceQuantity(600, 200) });
+
+        var learned = ledger.History().Select(r => r.MemoryMiB).Order().ToList();
+        Assert.Equal(supersede ? [140, 153.6] : [140, 153.6, 153.6], learned, (a, b) => Math.Abs(a - b) < 1e-9);
+        Assert.Equal(3, ledger.Summary("etl/mem")!.Runs);
+    }
+
+    [Theory]
     [InlineData(6.2, null, 6.2)] // no cap: learned as measured
     [InlineData(6.2, 20.0, 6.2)] // well under its cap
     [InlineData(9.5, 10.0, 12.0)] // at its cap (the token bucket held it): censored, learned as the cap x 1.2

@@ -1,11 +1,16 @@
 namespace Edge.Testing;
 
-/// <summary>A per-test directory under the system's temporary folder, deleted (best effort) on dispose.</summary>
+/// <summary>
+/// A per-test directory under the system's temporary folder, deleted (best effort) on dispose. It is created with the
+/// process's umask (0755 as root), not 0700 as <see cref="Directory.CreateTempSubdirectory(string)"/> would: the agent's
+/// tests run instances as other users in it and check the trust rules that directory modes decide.
+/// </summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory(string prefix = "edge-tests-")
     {
-        Path = Directory.CreateTempSubdirectory(prefix).FullName;
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
     }
 
     public string Path { get; }

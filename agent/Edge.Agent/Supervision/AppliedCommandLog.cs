@@ -5,7 +5,12 @@ namespace Edge.Agent.Supervision;
 /// <summary>
 /// Command ids already applied, with their outcome, kept in an append-only JSON-lines file so that a restarted
 /// agent still answers a redelivered command instead of running it again. The file is compacted to the newest
-/// <c>keep</c> ids when it grows past twice that. Not thread-safe: the supervisor serialises calls.
+/// <c>keep</c> ids when it grows past twice that (the compacted file is written and fsynced beside it, then renamed
+/// over it). A write that fails (a full disk) does not throw: the command was applied, so memory keeps it and a
+/// redelivery is still answered in this process; the failure is counted (<see cref="WriteFailures"/>) and the file
+/// stays whole (a torn line is ended before the next record and skipped when read). Only a restart before the disk
+/// has room again forgets such a command; its term and expiry and the supervisor's own checks (an instance id
+/// already running) still stand. Not thread-safe: the supervisor serialises calls.
 /// </summary>
 internal sealed class AppliedCommandLog : IDisposable
 {
@@ -14,10 +19,17 @@ internal sealed class AppliedCommandLog : IDisposable
     private readonly Dictionary<string, AppliedCommand> _byId = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
     private int _lines;
+    private bool _torn;
     private StreamWriter _writer;
 
-    public AppliedCommandLog(string directory, int keep)
+    private readonly Action<string>? _onWriteFailed;
+
+    /// <param name="directory">The agent's state directory; the log is <c>applied-commands.jsonl</c> in it.</param>
+    /// <param name="keep">How many command ids are remembered.</param>
+    /// <param name="onWriteFailed">Told each failed write's message (the supervisor logs and counts it).</param>
+    public AppliedCommandLog(string directory, int keep, Action<string>? onWriteFailed = null)
     {
+        _onWriteFailed = onWriteFailed;
         Directory.CreateDirectory(directory);
         _path = Path.Combine(directory, "applied-commands.jsonl");
         _keep = keep;
@@ -55,14 +67,51 @@ internal sealed class AppliedCommandLog : IDisposable
 
     public bool TryGet(string commandId, out AppliedCommand entry) => _byId.TryGetValue(commandId, out entry!);
 
+    /// <summary>Writes that failed (full disk, I/O error) since the log was opened.</summary>
+    public int WriteFailures { get; private set; }
+
+    /// <summary>The last write failure's message, or null.</summary>
+    public string? LastWriteError { get; private set; }
+
     public void Record(AppliedCommand entry)
     {
         Remember(entry);
-        _writer.Write(JsonSerializer.Serialize(entry, SupervisorJsonContext.Default.AppliedCommand) + "\n");
+        var line = JsonSerializer.Serialize(entry, SupervisorJsonContext.Default.AppliedCommand) + "\n";
+        try
+        {
+            _writer.Write(_torn ? "\n" + line : line);
+            _torn = false;
+        }
+        catch (IOException ex)
+        {
+            OnWriteFailed(ex);
+            return;
+        }
+
         if (++_lines > 2 * _keep)
         {
             Compact();
         }
+    }
+
+    private void OnWriteFailed(IOException ex)
+    {
+        WriteFailures++;
+        LastWriteError = ex.Message;
+        _onWriteFailed?.Invoke(ex.Message);
+
+        // Part of the line may be in the file: a new writer drops what the old one still buffered, and the next record
+        // starts on a line of its own.
+        try
+        {
+            _writer.Dispose();
+        }
+        catch (IOException)
+        {
+        }
+
+        _writer = OpenForAppend();
+        _torn = true;
     }
 
     private void Remember(AppliedCommand entry)
@@ -81,12 +130,44 @@ internal sealed class AppliedCommandLog : IDisposable
 
     private void Compact()
     {
-        _writer.Dispose();
         var temp = _path + ".tmp";
-        File.WriteAllLines(temp, _order.Select(id => JsonSerializer.Serialize(_byId[id], SupervisorJsonContext.Default.AppliedCommand)));
-        Cgroups.LibC.SetMode(temp, FileMode600);
+        try
+        {
+            using (var stream = new FileStream(temp, Cgroups.LibC.OwnerOnly(FileMode.Create, FileAccess.Write)))
+            {
+                using var writer = new StreamWriter(stream);
+                foreach (var id in _order)
+                {
+                    writer.Write(JsonSerializer.Serialize(_byId[id], SupervisorJsonContext.Default.AppliedCommand) + "\n");
+                }
+
+                writer.Flush();
+                stream.Flush(flushToDisk: true);
+            }
+
+            Cgroups.LibC.SetMode(temp, FileMode600);
+        }
+        catch (IOException ex)
+        {
+            // No room for the compacted copy: keep appending to the whole file; compaction is tried at the next record.
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (IOException)
+            {
+            }
+
+            WriteFailures++;
+            LastWriteError = ex.Message;
+            _onWriteFailed?.Invoke(ex.Message);
+            return;
+        }
+
+        _writer.Dispose();
         File.Move(temp, _path, overwrite: true);
         _lines = _order.Count;
+        _torn = false;
         _writer = OpenForAppend();
     }
 

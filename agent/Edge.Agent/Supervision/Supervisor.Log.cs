@@ -64,4 +64,7 @@ internal sealed partial class Supervisor
 
     [LoggerMessage(EventId = 3040, Level = LogLevel.Error, Message = "Instance state file {File} does not parse at {Position}: {Error}; moved to {SetAsideAs}. Instances it listed are adopted only if their cgroups still hold processes")]
     private partial void LogStateFileCorrupt(string file, string position, string error, string setAsideAs);
+
+    [LoggerMessage(EventId = 3041, Level = LogLevel.Error, Message = "Could not record an applied command id ({Error}); it is kept in memory, so a redelivery is still answered until the agent restarts")]
+    private partial void LogAppliedLogWriteFailed(string error);
 }

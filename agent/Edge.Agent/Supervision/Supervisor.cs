@@ -62,7 +62,11 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
         _validator = new CommandValidator(options, capacity, nodeId, _network is not null, accessUser);
         SecureStateDirectory(options);
         _directories = new InstanceDirectories(options.EffectiveInstanceDirectory);
-        _applied = new AppliedCommandLog(options.StateDirectory, options.AppliedCommandsToKeep);
+        _applied = new AppliedCommandLog(options.StateDirectory, options.AppliedCommandsToKeep, error =>
+        {
+            _metrics.AppliedLogWriteFailures.Add(1);
+            LogAppliedLogWriteFailed(error);
+        });
         _stateStore = new InstanceStateStore(options.StateDirectory);
         _output = new Output.OutputCapture(options.StateDirectory, new Output.OutputLimits(options.OutputSegmentBytes, options.OutputSegments, options.OutputRetention), time);
     }

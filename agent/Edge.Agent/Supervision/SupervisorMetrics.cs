@@ -19,6 +19,7 @@ internal sealed class SupervisorMetrics
         StateFileCorrupt = meter.CreateCounter<long>("edge.supervisor.state_file.corrupt", description: "instances.json files that did not parse at start (moved aside)");
         NetworkResizeRefused = meter.CreateCounter<long>("edge.supervisor.network.resize_refused", description: "Resizes refused because tc would not apply the new network cap");
         NetworkThrottled = meter.CreateCounter<long>("edge.supervisor.network.throttled", description: "InstanceNetworkThrottled events: an instance's cap queued or dropped its packets");
+        AppliedLogWriteFailures = meter.CreateCounter<long>("edge.supervisor.applied_commands.write_failures", description: "Applied command ids that could not be written to applied-commands.jsonl (full disk, I/O error); kept in memory");
         ResizeWrite = meter.CreateHistogram<double>("edge.supervisor.resize.write", unit: "ms");
     }
 
@@ -31,5 +32,6 @@ internal sealed class SupervisorMetrics
     public Counter<long> StateFileCorrupt { get; }
     public Counter<long> NetworkResizeRefused { get; }
     public Counter<long> NetworkThrottled { get; }
+    public Counter<long> AppliedLogWriteFailures { get; }
     public Histogram<double> ResizeWrite { get; }
 }

@@ -5,7 +5,11 @@ namespace Edge.Controller.History;
 /// <summary>
 /// (time, log address) pairs taken at each checkpoint, so retention can map "older than T" to a log address:
 /// every record below the address of a mark taken at time t was last written before t. Persisted as text lines
-/// <c>{unixMs} {address}</c> in <c>retention-marks.txt</c>; only the writer touches it.
+/// <c>{unixMs} {address}</c> in <c>retention-marks.txt</c>; only the writer touches it. A write that fails (a full
+/// disk) does not fail the checkpoint that took the mark: memory keeps it, <see cref="WriteFailures"/> counts it, and
+/// a mark missing from the file after a restart only delays one retention pass. The rewrite after a pass goes to a
+/// temporary file, fsynced, then renamed; if it fails the old file stays (its older marks are harmless: they map to
+/// addresses retention has already passed).
 /// </summary>
 internal sealed class RetentionMarks
 {
@@ -34,10 +38,21 @@ internal sealed class RetentionMarks
 
     public int Count => _marks.Count;
 
+    /// <summary>Marks that could not be written to the file (they are kept in memory).</summary>
+    public int WriteFailures { get; private set; }
+
     public void Add(long timeMs, long address)
     {
         _marks.Add((timeMs, address));
-        File.AppendAllText(_path, string.Create(CultureInfo.InvariantCulture, $"{timeMs} {address}\n"));
+        try
+        {
+            // A line torn by a full disk does not parse and is skipped when read; the newline first ends one.
+            File.AppendAllText(_path, string.Create(CultureInfo.InvariantCulture, $"\n{timeMs} {address}\n"));
+        }
+        catch (IOException)
+        {
+            WriteFailures++;
+        }
     }
 
     /// <summary>The highest address whose mark is no later than <paramref name="beforeMs"/>; drops the marks it passed.</summary>
@@ -52,8 +67,34 @@ internal sealed class RetentionMarks
         var address = _marks[index].Address;
         _marks.RemoveRange(0, index);
         var temp = _path + ".tmp";
-        File.WriteAllLines(temp, _marks.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.TimeMs} {m.Address}")));
-        File.Move(temp, _path, overwrite: true);
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+            {
+                using var writer = new StreamWriter(stream);
+                foreach (var (time, at) in _marks)
+                {
+                    writer.Write(string.Create(CultureInfo.InvariantCulture, $"{time} {at}\n"));
+                }
+
+                writer.Flush();
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, _path, overwrite: true);
+        }
+        catch (IOException)
+        {
+            WriteFailures++;
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
         return address;
     }
 }

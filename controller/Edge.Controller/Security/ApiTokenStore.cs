@@ -124,9 +124,9 @@ internal sealed partial class ApiTokenStore
         var token = NewToken();
         lock (_lock)
         {
-            if (!Initialised)
+            if (EnsureInitialised() is { } unavailable)
             {
-                return new(TokenStoreErrorKind.Unavailable, "the token store is not initialised yet (this controller has not yet read it as leader); retry in a moment");
+                return unavailable;
             }
 
             if (_configured.Any(t => t.Name == name) || (_stored.TryGetValue(name, out var existing) && existing.ValidAt(now.ToUnixTimeMilliseconds())))
@@ -154,6 +154,11 @@ internal sealed partial class ApiTokenStore
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         lock (_lock)
         {
+            if (EnsureInitialised() is { } unavailable)
+            {
+                return unavailable;
+            }
+
             if (_configured.Any(t => t.Name == name))
             {
                 return new(TokenStoreErrorKind.Conflict, $"token '{name}' comes from Controller:Http:Tokens; remove it from the configuration");
@@ -251,6 +256,28 @@ internal sealed partial class ApiTokenStore
             _lastRefreshError = ex.Message;
             throw;
         }
+    }
+
+    /// <summary>
+    /// A leader that has not read the store since it took the lead (the periodic refresh comes up to one period later)
+    /// reads it now, initialising it in a new cluster, so a write right after a takeover is not refused; null when
+    /// initialised. Called under the lock (which <see cref="Refresh"/> takes again: it is re-entrant).
+    /// </summary>
+    private TokenStoreError? EnsureInitialised()
+    {
+        if (!Initialised && _leadership.IsLeader)
+        {
+            try
+            {
+                Refresh();
+            }
+            catch (Exception ex) when (ex is StateStoreException or IOException or InvalidDataException)
+            {
+                return new(TokenStoreErrorKind.Unavailable, $"the token store could not be read: {ex.Message}; retry in a moment");
+            }
+        }
+
+        return Initialised ? null : new(TokenStoreErrorKind.Unavailable, "the token store is not initialised yet (this controller has not yet read it as leader); retry in a moment");
     }
 
     /// <summary>Lower-case hex SHA-256 of a token's UTF-8 text, as stored and as configured.</summary>

@@ -62,4 +62,39 @@ public sealed class AppliedCommandLogTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Record_OnAFullDevice_IsCountedNotThrown_AndTheFileStaysReadable()
+    {
+        using var device = new SmallTmpfs("256k");
+        var failures = new List<string>();
+        using (var log = new AppliedCommandLog(device.Path, keep: 100_000, failures.Add))
+        {
+            log.Record(new AppliedCommand("before", CommandOutcome.Completed, "i0", null));
+            device.Fill();
+
+            // Long reasons, so the records cannot fit in whatever the filesystem still had.
+            var reason = new string('x', 2000);
+            for (var i = 0; i < 50; i++)
+            {
+                log.Record(new AppliedCommand($"full-{i}", CommandOutcome.Rejected, null, reason));
+            }
+
+            Assert.True(log.WriteFailures > 0, "the full device was noticed");
+            Assert.Equal(log.WriteFailures, failures.Count);
+            Assert.NotNull(log.LastWriteError);
+            Assert.True(log.TryGet("full-49", out _), "memory keeps what was applied");
+
+            device.Free();
+            var before = log.WriteFailures;
+            log.Record(new AppliedCommand("after", CommandOutcome.Accepted, "i1", null));
+            Assert.Equal(before, log.WriteFailures);
+        }
+
+        using var reloaded = new AppliedCommandLog(device.Path, keep: 100_000);
+        Assert.True(reloaded.TryGet("before", out var first));
+        Assert.Equal(CommandOutcome.Completed, first.Outcome);
+        Assert.True(reloaded.TryGet("after", out var after), "the record written once the disk had room again is read back");
+        Assert.Equal("i1", after.InstanceId);
+    }
 }

@@ -5,7 +5,6 @@ using Edge.Controller.Api;
 using Edge.Controller.History;
 using Edge.Controller.State;
 using Edge.Controller.Tests.Infrastructure;
-using Edge.Controller.Tests.State;
 
 namespace Edge.Controller.Tests.Api;
 

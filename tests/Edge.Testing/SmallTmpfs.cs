@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace Edge.Controller.Tests.State;
+namespace Edge.Testing;
 
 /// <summary>
 /// A small tmpfs mounted on a fresh directory (needs root, as the tests run): a device that really fills up. Fill()
 /// writes a filler file until the device refuses (ENOSPC); Free() deletes it.
 /// </summary>
-internal sealed class SmallTmpfs : IDisposable
+public sealed class SmallTmpfs : IDisposable
 {
     public SmallTmpfs(string sizeSpec)
     {

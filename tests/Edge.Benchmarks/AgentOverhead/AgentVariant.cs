@@ -46,6 +46,9 @@ internal sealed record AgentVariant(string Name, string Executable, IReadOnlyDic
         ["gen0-256k"] = new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "40000" },
         // The resident-memory trim off (on by default in the Native AOT build), to compare.
         ["no-trim"] = new Dictionary<string, string> { ["EDGE_Agent__ResidentTrim__Mode"] = "off" },
+        // Instances share the host's network (no namespace, veth, tc or per-instance traffic), beside the default
+        // where every instance gets its own: the per-instance cost of network isolation (issue 15).
+        ["shared-network"] = new Dictionary<string, string> { ["EDGE_Supervisor__NetworkIsolation"] = "on-request" },
         // The agent's own /metrics on a free loopback port, scraped once a second like node_exporter.
         ["metrics"] = new Dictionary<string, string> { [AgentProcess.MetricsListenKey] = AgentProcess.AutoPort },
         ["metrics-gen0max-1m"] = new Dictionary<string, string> { [AgentProcess.MetricsListenKey] = AgentProcess.AutoPort, ["DOTNET_GCGen0MaxBudget"] = "100000" },

@@ -300,6 +300,7 @@ internal sealed partial class Allocator
         return new ResourceQuantity(
             Math.Min(profile.Cpu, Math.Max(interval.Cpu.Upper, 0)),
             Math.Min(profile.Memory, Math.Max(interval.Memory.Upper, 0)),
-            profile.NetworkBandwidth > 0 ? Math.Min(profile.NetworkBandwidth, Math.Max(interval.NetworkBandwidth.Upper, 0)) : null);
+            // A network interval without an upper bound (nothing learned yet) reduces nothing: the limit stays.
+            profile.NetworkBandwidth > 0 ? (interval.NetworkBandwidth.Upper > 0 ? Math.Min(profile.NetworkBandwidth, interval.NetworkBandwidth.Upper) : profile.NetworkBandwidth) : null);
     }
 }

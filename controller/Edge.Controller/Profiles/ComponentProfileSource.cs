@@ -41,6 +41,18 @@ internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<Profi
                 Model = "fixed",
                 ModelVersion = 0,
             };
+
+            // Fixed means exactly this: the interval is the profile itself, so no fallback (the reduced profile
+            // reserves the interval's upper bounds) reserves less than the step asked for.
+            profile = profile with
+            {
+                ConfidenceInterval = profile.ConfidenceInterval with
+                {
+                    Cpu = new IntervalBounds(profile.Cpu, profile.Cpu),
+                    Memory = new IntervalBounds(profile.Memory, profile.Memory),
+                    NetworkBandwidth = new IntervalBounds(profile.NetworkBandwidth, profile.NetworkBandwidth),
+                },
+            };
             await PublishIfChangedAsync(profile, cancellationToken);
             return profile;
         }
@@ -75,6 +87,18 @@ internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<Profi
                 Memory = Math.Max(profile.Memory, memoryFloor),
                 NetworkBandwidth = network,
                 Model = $"{profile.Model}+floor",
+            };
+
+            // The interval's upper bounds are what the reduced profile reserves: never below what the step asked for.
+            var interval = profile.ConfidenceInterval;
+            profile = profile with
+            {
+                ConfidenceInterval = interval with
+                {
+                    Cpu = interval.Cpu with { Upper = Math.Max(interval.Cpu.Upper, cpuFloor) },
+                    Memory = interval.Memory with { Upper = Math.Max(interval.Memory.Upper, memoryFloor) },
+                    NetworkBandwidth = interval.NetworkBandwidth with { Upper = Math.Max(interval.NetworkBandwidth.Upper, networkHint ?? 0) },
+                },
             };
         }
 

@@ -37,6 +37,23 @@ public sealed class NetworkFallbackTests
     }
 
     [Fact]
+    public async Task LinkShort_WithNoLearnedNetworkBound_IsQueuedNotReducedToNothing()
+    {
+        // Nothing learned about the component's traffic: its network interval has no upper bound (0). A reduced
+        // profile must keep the bandwidth, not reserve 0 Mbps (the integration test's third 120 Mbps step once did).
+        var h = new AllocatorHarness(new PlacementOptions { Contention = [ContentionPolicy.ReducedProfile, ContentionPolicy.Queue], MinimumReducedLevel = 0.8 });
+        h.Profiles.Add("hog", cpu: 100, memory: 64, level: 0.9, cpuUpper: 50, memoryUpper: 64, network: 120, networkUpper: 0);
+        await h.AddNodesAsync(Linked("a", 200));
+
+        var first = await h.AllocateAsync("hog");
+        var second = await h.AllocateAsync("hog");
+
+        Assert.Equal((AllocationStatus.Placed, 120.0), (first.Status, first.Resources!.NetworkMbps!.Value));
+        Assert.Equal(AllocationStatus.Queued, second.Status);
+        Assert.Equal(120, Reserved(h, "a"));
+    }
+
+    [Fact]
     public async Task LinkFullOnThePrimaryTier_PlacedOnALowerTierNodeWhoseLinkHasRoom()
     {
         var h = new AllocatorHarness(new PlacementOptions { Contention = [ContentionPolicy.LowerTier] });

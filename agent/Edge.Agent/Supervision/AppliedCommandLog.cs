@@ -94,11 +94,16 @@ internal sealed class AppliedCommandLog : IDisposable
         }
     }
 
-    private void OnWriteFailed(IOException ex)
+    private void NoteFailure(IOException ex)
     {
         WriteFailures++;
         LastWriteError = ex.Message;
         _onWriteFailed?.Invoke(ex.Message);
+    }
+
+    private void OnWriteFailed(IOException ex)
+    {
+        NoteFailure(ex);
 
         // Part of the line may be in the file: a new writer drops what the old one still buffered, and the next record
         // starts on a line of its own.
@@ -130,42 +135,25 @@ internal sealed class AppliedCommandLog : IDisposable
 
     private void Compact()
     {
-        var temp = _path + ".tmp";
         try
         {
-            using (var stream = new FileStream(temp, Cgroups.LibC.OwnerOnly(FileMode.Create, FileAccess.Write)))
+            AtomicFile.Replace(_path, stream =>
             {
-                using var writer = new StreamWriter(stream);
+                using var writer = new StreamWriter(stream, leaveOpen: true);
                 foreach (var id in _order)
                 {
                     writer.Write(JsonSerializer.Serialize(_byId[id], SupervisorJsonContext.Default.AppliedCommand) + "\n");
                 }
-
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
-            }
-
-            Cgroups.LibC.SetMode(temp, FileMode600);
+            });
         }
         catch (IOException ex)
         {
             // No room for the compacted copy: keep appending to the whole file; compaction is tried at the next record.
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (IOException)
-            {
-            }
-
-            WriteFailures++;
-            LastWriteError = ex.Message;
-            _onWriteFailed?.Invoke(ex.Message);
+            NoteFailure(ex);
             return;
         }
 
         _writer.Dispose();
-        File.Move(temp, _path, overwrite: true);
         _lines = _order.Count;
         _torn = false;
         _writer = OpenForAppend();

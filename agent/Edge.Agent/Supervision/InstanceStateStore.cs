@@ -49,26 +49,8 @@ internal sealed class InstanceStateStore
     /// with the previous file untouched and the temporary file removed; a crash at any point leaves the old or the
     /// new content.
     /// </summary>
-    public void Save(IEnumerable<InstanceState> instances)
-    {
-        var temp = _path + ".tmp";
-        File.Delete(temp);
-        try
-        {
-            using (var stream = new FileStream(temp, Cgroups.LibC.OwnerOnly(FileMode.CreateNew, FileAccess.Write, FileShare.None)))
-            {
-                JsonSerializer.Serialize(stream, [.. instances], SupervisorJsonContext.Default.ListInstanceState);
-                stream.Flush(flushToDisk: true);
-            }
-        }
-        catch (IOException)
-        {
-            File.Delete(temp);
-            throw;
-        }
-
-        File.Move(temp, _path, overwrite: true);
-    }
+    public void Save(IEnumerable<InstanceState> instances) =>
+        AtomicFile.Replace(_path, stream => JsonSerializer.Serialize(stream, [.. instances], SupervisorJsonContext.Default.ListInstanceState));
 }
 
 /// <summary>What <see cref="InstanceStateStore.Load"/> read; <paramref name="Corrupt"/> when the file did not parse.</summary>

@@ -7,8 +7,8 @@ namespace Edge.Controller.History;
 /// every record below the address of a mark taken at time t was last written before t. Persisted as text lines
 /// <c>{unixMs} {address}</c> in <c>retention-marks.txt</c>; only the writer touches it. A write that fails (a full
 /// disk) does not fail the checkpoint that took the mark: memory keeps it, <see cref="WriteFailures"/> counts it, and
-/// a mark missing from the file after a restart only delays one retention pass. The rewrite after a pass goes to a
-/// temporary file, fsynced, then renamed; if it fails the old file stays (its older marks are harmless: they map to
+/// a mark missing from the file after a restart only delays one retention pass. The rewrite after a pass is
+/// <see cref="Security.PrivateFiles.WriteAtomic"/> (temporary file, fsynced, renamed); if it fails the old file stays (its older marks are harmless: they map to
 /// addresses retention has already passed).
 /// </summary>
 internal sealed class RetentionMarks
@@ -66,33 +66,13 @@ internal sealed class RetentionMarks
 
         var address = _marks[index].Address;
         _marks.RemoveRange(0, index);
-        var temp = _path + ".tmp";
         try
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-            {
-                using var writer = new StreamWriter(stream);
-                foreach (var (time, at) in _marks)
-                {
-                    writer.Write(string.Create(CultureInfo.InvariantCulture, $"{time} {at}\n"));
-                }
-
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, _path, overwrite: true);
+            Security.PrivateFiles.WriteAtomic(_path, System.Text.Encoding.ASCII.GetBytes(string.Concat(_marks.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.TimeMs} {m.Address}\n")))));
         }
         catch (IOException)
         {
             WriteFailures++;
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (IOException)
-            {
-            }
         }
 
         return address;

@@ -48,16 +48,24 @@ internal static class PrivateFiles
 
     /// <summary>
     /// Writes <paramref name="content"/> to <paramref name="path"/> atomically and fsynced, created 0600 unless
-    /// <paramref name="unixMode"/> says otherwise (a certificate meant to be copied to nodes).
+    /// <paramref name="unixMode"/> says otherwise (a certificate meant to be copied to nodes). A failed write throws
+    /// with the previous file untouched and the temporary file removed.
     /// </summary>
     public static void WriteAtomic(string path, ReadOnlySpan<byte> content, UnixFileMode unixMode = FileMode)
     {
         var temp = path + ".tmp";
         File.Delete(temp);
-        using (var stream = new FileStream(temp, CreateOptions(System.IO.FileMode.CreateNew, unixMode: unixMode)))
+        try
         {
+            using var stream = new FileStream(temp, CreateOptions(System.IO.FileMode.CreateNew, unixMode: unixMode));
             stream.Write(content);
             stream.Flush(flushToDisk: true);
+        }
+        catch (IOException)
+        {
+            // A full disk: the previous file stays whole, and no half-written temporary is left beside it.
+            File.Delete(temp);
+            throw;
         }
 
         File.Move(temp, path, overwrite: true);

@@ -57,48 +57,23 @@ public sealed class InstanceStateStoreTests
     [Fact]
     public void Save_OnAFullDevice_ThrowsAndLeavesThePreviousFileWhole()
     {
-        using var dir = new TempDirectory();
-        var mount = Path.Combine(dir.Path, "small");
-        Directory.CreateDirectory(mount);
-        Assert.True(Mount(["-t", "tmpfs", "-o", "size=1m", "tmpfs", mount]) == 0, "mounting a 1 MiB tmpfs (needs root)");
-        try
-        {
-            var store = new InstanceStateStore(mount);
-            InstanceState[] one = [Instance("a")];
-            store.Save(one);
-            using (var filler = File.Create(Path.Combine(mount, "filler")))
-            {
-                try
-                {
-                    var block = new byte[4096];
-                    while (true)
-                    {
-                        filler.Write(block);
-                        filler.Flush();
-                    }
-                }
-                catch (IOException)
-                {
-                    // The device is full.
-                }
-            }
+        using var device = new SmallTmpfs("1m");
+        var store = new InstanceStateStore(device.Path);
+        InstanceState[] one = [Instance("a")];
+        store.Save(one);
+        device.Fill();
 
-            var many = Enumerable.Range(0, 2000).Select(i => Instance($"instance-{i}")).ToList();
-            Assert.ThrowsAny<IOException>(() => store.Save(many));
+        var many = Enumerable.Range(0, 2000).Select(i => Instance($"instance-{i}")).ToList();
+        Assert.ThrowsAny<IOException>(() => store.Save(many));
 
-            Assert.False(File.Exists(store.FilePath + ".tmp"), "no temporary file left on the full device");
-            var loaded = store.Load();
-            Assert.Null(loaded.Corrupt);
-            Assert.Equal(["a"], loaded.Instances.Select(i => i.InstanceId));
+        Assert.False(File.Exists(store.FilePath + ".tmp"), "no temporary file left on the full device");
+        var loaded = store.Load();
+        Assert.Null(loaded.Corrupt);
+        Assert.Equal(["a"], loaded.Instances.Select(i => i.InstanceId));
 
-            File.Delete(Path.Combine(mount, "filler"));
-            store.Save(many);
-            Assert.Equal(2000, store.Load().Instances.Count);
-        }
-        finally
-        {
-            Mount(["-l", mount], umount: true);
-        }
+        device.Free();
+        store.Save(many);
+        Assert.Equal(2000, store.Load().Instances.Count);
     }
 
     private static InstanceState Instance(string id) => new()
@@ -111,11 +86,4 @@ public sealed class InstanceStateStoreTests
         GracePeriodMs = 5000,
         StartedAtMs = 1_700_000_000_000,
     };
-
-    private static int Mount(string[] args, bool umount = false)
-    {
-        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(umount ? "umount" : "mount", args) { RedirectStandardError = true })!;
-        process.WaitForExit();
-        return process.ExitCode;
-    }
 }

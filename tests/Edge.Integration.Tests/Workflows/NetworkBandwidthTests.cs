@@ -60,15 +60,17 @@ public sealed class NetworkBandwidthTests
         Assert.True(capped.GetProperty("finalLimits").GetProperty("networkMbps").GetDouble() >= 8, capped.ToString());
         Assert.True(capped.GetProperty("adjustments").GetInt32() >= 1, capped.ToString());
         // The readings taken under the 4 Mbps cap are those up to the agent's first network resize (its
-        // instanceResized event, listed with the run; the same clock as the samples). The adjuster raises a cap only
-        // after it has been held for UpAfter, which takes at least two readings (the first hot one starts the count),
-        // so by design at least two readings precede the raise, from the first one at the cap (earlier ones are the
-        // sender's start-up). Their mean is the rate over that time, whatever the sampling jitter moved between
-        // neighbouring readings: within 10% of the cap.
+        // instanceResized event, listed with the run; the same clock as the samples), from the first one at the cap
+        // (earlier ones are the sender's start-up). The adjuster raises a cap held on its own after UpAfter (two
+        // readings or more), but when the step's CPU is throttled too (a 0.05-core sender starting up is), the CPU
+        // raise takes the network along after a single hot reading (DriftTracker: every hot resource out of its
+        // cooldown goes along); hot means at 95% of the cap or more, so at least one reading precedes the raise. Their
+        // mean is the rate over that time, whatever the sampling jitter moved between neighbouring readings: within
+        // 10% of the cap.
         var firstRaise = events.First(e => e.GetProperty("kind").GetString() == "instanceResized"
             && e.GetProperty("newLimits").GetProperty("networkMbps").GetDouble() > e.GetProperty("oldLimits").GetProperty("networkMbps").GetDouble()).GetProperty("atMs").GetInt64();
         var held = points.Where(p => p.T <= firstRaise).SkipWhile(p => p.V < 3.6).Select(p => p.V).ToList();
-        Assert.True(held.Count >= 2, $"at least two readings under the 4 Mbps cap before its first raise at {firstRaise}: {string.Join(", ", points)}");
+        Assert.True(held.Count >= 1, $"at least one reading under the 4 Mbps cap before its first raise at {firstRaise}: {string.Join(", ", points)}");
         Assert.True(held.Average() is >= 3.6 and <= 4.4, $"held within 10% of its 4 Mbps cap at first (mean {held.Average():F2}): {string.Join(", ", points)}");
         // Each raise lets the rate up to the new cap; once the cap is above what it sends, the rate is what it sends.
         // How long the intermediate cap holds depends on the cooldown and the load, so only the arrival is asserted.

@@ -80,6 +80,7 @@ public sealed class NetworkMigrationTests
         // Migrated: stopped on A, started on B with a larger cap, the reservation moved with it.
         var moved = (await b.WaitStartAsync(1)).Start!;
         Assert.Equal("net/talk", moved.ComponentId);
+        TestContext.Current.TestOutputHelper?.WriteLine($"migrated to {b.NodeId} with a {moved.Limits.NetworkMbps} Mbps cap");
         Assert.True(moved.Limits.NetworkMbps > 10, $"the cap on B is {moved.Limits.NetworkMbps} Mbps, not above the 10 it was held at");
         await Poll.UntilAsync(() => a.Commands.Any(c => c.Kind == CommandKind.Stop), "the stop on A");
         Assert.Equal(talk.InstanceId, a.Commands.Single(c => c.Kind == CommandKind.Stop).Stop!.InstanceId);

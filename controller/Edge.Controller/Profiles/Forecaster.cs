@@ -163,6 +163,12 @@ internal sealed partial class Forecaster
     /// <summary>Drops every cached prediction.</summary>
     public void InvalidateAll() => Volatile.Read(ref _current).InvalidateAll();
 
+    /// <summary>Drops every component's warm forecaster states: the next prediction of each replays its runs (benchmarks, tests).</summary>
+    public void DropWarmStates() => Volatile.Read(ref _current).DropWarmStates();
+
+    /// <summary>Predictions made from warm states and by replaying runs, since the forecaster was built (or Edge's model replaced).</summary>
+    public (long Warm, long Cold) PredictionCounts => Volatile.Read(ref _current).PredictionCounts;
+
     /// <summary>The largest memory (MiB) learned from the component's latest <paramref name="runs"/> runs; 0 when it has none.</summary>
     public double RecentPeakMemoryMiB(string componentId, int runs)
     {

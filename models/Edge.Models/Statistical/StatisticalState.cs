@@ -42,6 +42,7 @@ internal sealed class StatisticalState : IRecommenderState
     private double _openSum;
     private int _openCount;
     private ITimeSeriesModel? _model;
+    private IReadOnlyList<double[]?>? _optima;
     private double _modelOffset;
     private long _lastFitS = long.MinValue;
     private int _stepsSinceFit;
@@ -220,6 +221,7 @@ internal sealed class StatisticalState : IRecommenderState
         _historyCount = 0;
         _historyStart = 0;
         _model = null;
+        _optima = null;
         _lastFitS = long.MinValue;
     }
 
@@ -290,13 +292,17 @@ internal sealed class StatisticalState : IRecommenderState
 
         var firstIndex = _runs ? 0 : _lastStep - _historyCount + 1;
         var season = _runs ? 0 : _season;
-        var spec = FitCache.GetOrFit(_family, y, firstIndex, season);
+        // Run series refit after every run: each fit starts from the previous one's optima (FitBudget).
+        var warm = _runs && _options.WarmStartRunFits ? _optima : null;
+        var spec = FitCache.GetOrFit(_family, y, firstIndex, season, warm);
         _lastFitS = nowS;
         _stepsSinceFit = 0;
         if (spec is null)
         {
             return;
         }
+
+        _optima = spec.Optima;
 
         _model = spec.Replay(y, firstIndex);
         _modelOffset = offset;

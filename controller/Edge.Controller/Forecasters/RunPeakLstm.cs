@@ -49,7 +49,7 @@ internal sealed class RunPeakLstm(LstmRecommender inner, int version) : IRecomme
         return new UsageSeries(id, resource, t, [.. peaks]);
     }
 
-    private sealed class State(IRecommenderState inner) : IRecommenderState
+    private sealed class State(IRecommenderState inner) : IRecommenderState, IForwardBatchState
     {
         private readonly List<double> _held = [];
         private long _runs;
@@ -96,6 +96,13 @@ internal sealed class RunPeakLstm(LstmRecommender inner, int version) : IRecomme
 
             return _runs == 0 ? new Recommendation(0, 0, 0, 0, 0.9) : inner.Recommend(OriginS + ((_runs - 1) * StepS), StepS);
         }
+
+        /// <summary>Once live (after its first decision), a decision is one forward pass of the inner state: batchable.</summary>
+        public LstmForward? PrepareRecommend(long nowS, long horizonS) =>
+            _live && _runs > 0 && inner is IForwardBatchState batch ? batch.PrepareRecommend(OriginS + ((_runs - 1) * StepS), StepS) : null;
+
+        public Recommendation CompleteRecommend(long nowS, long horizonS, LstmForward forward, ReadOnlySpan<float> scaled) =>
+            ((IForwardBatchState)inner).CompleteRecommend(OriginS + ((_runs - 1) * StepS), StepS, forward, scaled);
 
         private void Feed(double peak)
         {

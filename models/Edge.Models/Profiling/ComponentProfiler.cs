@@ -303,22 +303,20 @@ public sealed class ComponentProfiler
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private PredictionProfile FromHistory(string componentId, List<ComponentRun> runs, bool borrowed, long generation, List<WorkSignal> signals)
+    /// <summary>The forecaster of a component's history (the chosen one for its own runs), its knob, run window and the runs it reads.</summary>
+    private (IRecommender Recommender, double Knob, int MaxRuns, List<ComponentRun> Runs) Resolve(string componentId, List<ComponentRun> runs, bool borrowed)
     {
-        var recommender = _recommender;
-        var knob = _options.Knob ?? _recommender.DefaultKnob;
-        var maxRuns = 0;
         if (!borrowed && Chooser?.Invoke(componentId) is { } chosen)
         {
-            recommender = chosen.Recommender;
-            knob = chosen.Knob;
-            maxRuns = chosen.MaxRuns;
-            if (chosen.MaxRuns > 0 && runs.Count > chosen.MaxRuns)
-            {
-                runs = runs[^chosen.MaxRuns..];
-            }
+            return (chosen.Recommender, chosen.Knob, chosen.MaxRuns, chosen.MaxRuns > 0 && runs.Count > chosen.MaxRuns ? runs[^chosen.MaxRuns..] : runs);
         }
 
+        return (_recommender, _options.Knob ?? _recommender.DefaultKnob, 0, runs);
+    }
+
+    private PredictionProfile FromHistory(string componentId, List<ComponentRun> allRuns, bool borrowed, long generation, List<WorkSignal> signals)
+    {
+        var (recommender, knob, maxRuns, runs) = Resolve(componentId, allRuns, borrowed);
         var now = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
         var decisionS = Math.Max(now, runs[^1].StartedAtS + 1);
         var horizonS = (long)_options.HorizonSeconds;
@@ -381,9 +379,9 @@ public sealed class ComponentProfiler
         {
             lock (entry.Gate)
             {
-                var at = entry.LastRun is null ? -1 : runs.LastIndexOf(entry.LastRun);
-                var fresh = runs.Count - 1 - at;
-                if (at >= 0 && (maxRuns == 0 || entry.Fed + fresh <= 2 * maxRuns))
+                var fresh = entry.Busy ? -1 : FreshRuns(entry, runs, maxRuns);
+                var at = runs.Count - 1 - fresh;
+                if (fresh >= 0)
                 {
                     try
                     {
@@ -435,6 +433,207 @@ public sealed class ComponentProfiler
 
         static (Recommendation, Recommendation, Recommendation) Bound(WarmEntry entry, List<ComponentRun> runs) =>
             (Bounded(entry.Last[0], runs.Max(ResourceValues[0])), Bounded(entry.Last[1], runs.Max(ResourceValues[1])), Bounded(entry.Last[2], runs.Max(ResourceValues[2])));
+    }
+
+    /// <summary>Runs of <paramref name="runs"/> after the entry's last one; -1 when the entry cannot take them as an update.</summary>
+    private static int FreshRuns(WarmEntry entry, List<ComponentRun> runs, int maxRuns)
+    {
+        var at = entry.LastRun is null ? -1 : runs.LastIndexOf(entry.LastRun);
+        var fresh = runs.Count - 1 - at;
+        return at >= 0 && (maxRuns == 0 || entry.Fed + fresh <= 2 * maxRuns) ? fresh : -1;
+    }
+
+    /// <summary>
+    /// Profiles for many components at once, in request order, each as <see cref="Predict"/> makes it, the requests split
+    /// over <paramref name="parallelism"/> threads. One difference: components whose warm states decide by an LSTM forward
+    /// pass (<see cref="Lstm.IForwardBatchState"/>) have their new runs fed first, then all those passes run in one
+    /// libtorch batch per model (<see cref="Lstm.ForwardBatch"/>), then they decide: the same decisions to float32
+    /// rounding as one at a time (the managed pass), at a fraction of the cost.
+    /// </summary>
+    public IReadOnlyList<PredictionProfile> PredictMany(IReadOnlyList<(string ComponentId, ComponentContext Context)> requests, int parallelism)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var profiles = new PredictionProfile[requests.Count];
+        var deferred = new Deferred?[requests.Count];
+        ForEach(requests.Count, parallelism, i =>
+        {
+            var (id, context) = requests[i];
+            if (_cache.TryGet(id, context, out var cached))
+            {
+                profiles[i] = cached;
+                return;
+            }
+
+            deferred[i] = Defer(id, context);
+            if (deferred[i] is null)
+            {
+                profiles[i] = Predict(id, context);
+            }
+        });
+
+        var pending = Enumerable.Range(0, requests.Count).Where(i => deferred[i] is not null).ToList();
+        if (pending.Count == 0)
+        {
+            return profiles;
+        }
+
+        float[][] outputs;
+        var passes = pending.SelectMany(i => deferred[i]!.Passes).OfType<Lstm.LstmForward>().ToList();
+        try
+        {
+            outputs = Lstm.ForwardBatch.Run(passes);
+        }
+        catch
+        {
+            foreach (var i in pending)
+            {
+                lock (deferred[i]!.Entry.Gate)
+                {
+                    deferred[i]!.Entry.Busy = false;
+                }
+
+                _warm.Remove(requests[i].ComponentId);
+            }
+
+            throw;
+        }
+
+        var next = 0;
+        foreach (var i in pending)
+        {
+            var d = deferred[i]!;
+            for (var k = 0; k < 3; k++)
+            {
+                d.Outputs[k] = d.Passes[k] is null ? null : outputs[next++];
+            }
+        }
+
+        ForEach(pending.Count, parallelism, j =>
+        {
+            var i = pending[j];
+            profiles[i] = Complete(deferred[i]!, requests[i].ComponentId, requests[i].Context);
+        });
+        return profiles;
+    }
+
+    private static void ForEach(int count, int parallelism, Action<int> body)
+    {
+        var threads = Math.Clamp(parallelism, 1, Math.Max(1, count));
+        if (threads == 1)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                body(i);
+            }
+
+            return;
+        }
+
+        // Interleaved partitions: components of one model (one cost) are often adjacent.
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            for (var i = t; i < count; i += threads)
+            {
+                body(i);
+            }
+        });
+    }
+
+    /// <summary>A warm component's decision waiting for its forward passes (CPU, memory, network; null: no pass, decide directly).</summary>
+    private sealed record Deferred(WarmEntry Entry, List<ComponentRun> Runs, int Fresh, long DecisionS, long HorizonS, List<WorkSignal> Signals, Lstm.LstmForward?[] Passes)
+    {
+        public float[]?[] Outputs { get; } = new float[]?[3];
+    }
+
+    /// <summary>
+    /// For a component not in the cache whose warm states are LSTM ones and have new runs to take: feeds them the new
+    /// runs, marks the entry busy and returns the forward passes their decisions need. Null: predict it the usual way.
+    /// </summary>
+    private Deferred? Defer(string componentId, ComponentContext context)
+    {
+        var entry = _warm.Get(componentId);
+        if (entry is null || entry.States[0] is not Lstm.IForwardBatchState)
+        {
+            return null;
+        }
+
+        var (history, borrowed, generation) = History(componentId, context);
+        if (history.Count == 0 || borrowed)
+        {
+            return null;
+        }
+
+        var (recommender, knob, maxRuns, runs) = Resolve(componentId, history, borrowed);
+        var signals = ValidSignals(componentId, context);
+        var decisionS = Math.Max(_timeProvider.GetUtcNow().ToUnixTimeSeconds(), runs[^1].StartedAtS + 1);
+        var horizonS = (long)_options.HorizonSeconds;
+        if (!entry.Matches(recommender, knob, maxRuns, generation) || signals.Exists(s => Active(s, decisionS, horizonS)))
+        {
+            return null;
+        }
+
+        lock (entry.Gate)
+        {
+            var fresh = entry.Busy ? -1 : FreshRuns(entry, runs, maxRuns);
+            if (fresh <= 0 || !Array.TrueForAll(entry.States, s => s is Lstm.IForwardBatchState))
+            {
+                return null;
+            }
+
+            var passes = new Lstm.LstmForward?[3];
+            for (var k = 0; k < 3; k++)
+            {
+                for (var i = runs.Count - fresh; i < runs.Count; i++)
+                {
+                    entry.States[k].ObserveRun(runs[i].StartedAtS, ResourceValues[k](runs[i]));
+                }
+
+                passes[k] = ((Lstm.IForwardBatchState)entry.States[k]).PrepareRecommend(decisionS, horizonS);
+            }
+
+            entry.Busy = true;
+            return new Deferred(entry, runs, fresh, decisionS, horizonS, signals, passes);
+        }
+    }
+
+    private PredictionProfile Complete(Deferred d, string componentId, ComponentContext context)
+    {
+        var entry = d.Entry;
+        lock (entry.Gate)
+        {
+            try
+            {
+                for (var k = 0; k < 3; k++)
+                {
+                    entry.Last[k] = d.Passes[k] is { } pass
+                        ? ((Lstm.IForwardBatchState)entry.States[k]).CompleteRecommend(d.DecisionS, d.HorizonS, pass, d.Outputs[k]!)
+                        : entry.States[k].Recommend(d.DecisionS, d.HorizonS);
+                }
+            }
+            catch
+            {
+                _warm.Remove(componentId);
+                throw;
+            }
+            finally
+            {
+                entry.Busy = false;
+            }
+
+            entry.LastRun = d.Runs[^1];
+            entry.Fed += d.Fresh;
+        }
+
+        Interlocked.Increment(ref _warmPredictions);
+        var runs = d.Runs;
+        var profile = Profile(
+            componentId,
+            Bounded(entry.Last[0], runs.Max(ResourceValues[0])),
+            Bounded(entry.Last[1], runs.Max(ResourceValues[1])),
+            Bounded(entry.Last[2], runs.Max(ResourceValues[2])),
+            entry.Recommender.Name);
+        _cache.Set(componentId, context, profile, ValidUntilNextSignalChange(d.Signals));
+        return profile;
     }
 
     private PredictionProfile Profile(string componentId, Recommendation cpu, Recommendation memory, Recommendation network, string model)

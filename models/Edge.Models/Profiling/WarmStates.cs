@@ -111,6 +111,9 @@ internal sealed class WarmEntry(string componentId, IRecommender recommender, do
 
     public Lock Gate { get; } = new();
 
+    /// <summary>Taken by a batch between feeding the states and their decision (<see cref="ComponentProfiler.PredictMany"/>); others replay meanwhile.</summary>
+    public bool Busy { get; set; }
+
     /// <summary>The last run fed to the states (the same instance as in the history).</summary>
     public ComponentRun? LastRun { get; set; }
 

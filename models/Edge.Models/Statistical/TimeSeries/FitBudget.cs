@@ -12,7 +12,10 @@ internal static class FitBudget
 {
     public const double ColdStep = 0.5;
 
-    public const double WarmStep = 0.1;
+    public const double WarmStep = 0.25;
+
+    /// <summary>Largest magnitude of a warm start's unconstrained parameter (the logistic of 3 is 0.95, tanh 3 is 0.995).</summary>
+    public const double MaxWarmStart = 3;
 
     public const double WarmShare = 0.25;
 
@@ -23,7 +26,9 @@ internal static class FitBudget
         if (warm is not null && form < warm.Count && warm[form] is { } previous && previous.Length == coldStart.Length && Array.TrueForAll(previous, double.IsFinite))
         {
             var evaluations = Math.Max((int)(coldEvaluations * WarmShare), WarmMinEvaluations * coldStart.Length);
-            return ((double[])previous.Clone(), WarmStep, evaluations);
+            // Clamped: an optimum far out where the parameter map saturates (a smoothing weight at 0 or 1, a
+            // coefficient at ±1) is flat, and a small simplex started there cannot leave it when the optimum moves.
+            return (Array.ConvertAll(previous, v => Math.Clamp(v, -MaxWarmStart, MaxWarmStart)), WarmStep, evaluations);
         }
 
         return (coldStart, ColdStep, coldEvaluations);

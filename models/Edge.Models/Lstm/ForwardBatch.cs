@@ -2,25 +2,27 @@ namespace Edge.Models.Lstm;
 
 /// <summary>
 /// Runs the forward passes of many series in one libtorch call per model: their feature blocks stacked into one
-/// [batch, windows, features] tensor (tensors freed by a dispose scope). On 2 cores this is about 10× cheaper per series
-/// than the managed one-series pass (<see cref="ManagedQuantileLstm"/>) from a few hundred series on (docs/forecasting.md,
-/// "Warm states"); the outputs equal the one-series pass to float32 rounding (libtorch and the managed pass follow the
-/// same equations; oneDNN is off, <see cref="TorchNumerics"/>).
+/// [batch, windows, features] tensor (tensors freed by a dispose scope; measured against the managed one-series pass,
+/// <see cref="ManagedQuantileLstm"/>, in docs/forecasting.md, "Warm states"); the outputs equal the one-series pass to
+/// float32 rounding (libtorch and the managed pass follow the same equations; oneDNN is off, <see cref="TorchNumerics"/>).
 /// </summary>
 internal static class ForwardBatch
 {
+    /// <summary>Most series in one libtorch call.</summary>
+    public const int MaxBatch = 8192;
+
     /// <summary>Each pass's scaled output [horizon, quantiles], in the order of <paramref name="passes"/>.</summary>
     public static float[][] Run(IReadOnlyList<LstmForward> passes)
     {
         ArgumentNullException.ThrowIfNull(passes);
         var outputs = new float[passes.Count][];
-        foreach (var group in Enumerable.Range(0, passes.Count).GroupBy(i => passes[i].Model))
+        // Per model, in chunks of at most MaxBatch series (bounded tensor memory: about 1 KiB per series with hidden 16).
+        foreach (var group in Enumerable.Range(0, passes.Count).GroupBy(i => passes[i].Model).SelectMany(g => g.Chunk(MaxBatch).Select(c => (Model: g.Key, Indices: c))))
         {
-            var model = group.Key;
-            var indices = group.ToList();
+            var (model, indices) = group;
             var block = model.Options.ContextWindows * WindowFeatures.Count;
-            var features = new float[indices.Count * block];
-            for (var k = 0; k < indices.Count; k++)
+            var features = new float[indices.Length * block];
+            for (var k = 0; k < indices.Length; k++)
             {
                 var input = passes[indices[k]].Features;
                 if (input.Length != block)
@@ -31,9 +33,9 @@ internal static class ForwardBatch
                 input.CopyTo(features, k * block);
             }
 
-            var scaled = model.PredictScaled(features, indices.Count);
-            var width = scaled.Length / indices.Count;
-            for (var k = 0; k < indices.Count; k++)
+            var scaled = model.PredictScaled(features, indices.Length);
+            var width = scaled.Length / indices.Length;
+            for (var k = 0; k < indices.Length; k++)
             {
                 outputs[indices[k]] = scaled.AsSpan(k * width, width).ToArray();
             }

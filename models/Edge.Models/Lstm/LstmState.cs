@@ -74,13 +74,13 @@ internal sealed class LstmState : IRecommenderState, IForwardBatchState
         return FromPrediction(_owner.Predict(_resource, _values.AsSpan(0, _count), _timestamps.AsSpan(0, _count), horizonS), nowS, horizonS);
     }
 
-    public LstmForward? PrepareRecommend(long nowS, long horizonS) =>
-        _count == 0 ? null : _owner.PrepareForward(_resource, _values.AsSpan(0, _count), _timestamps.AsSpan(0, _count));
+    public IReadOnlyList<LstmForward> PrepareRecommend(long nowS, long horizonS) =>
+        _count == 0 ? [] : [_owner.PrepareForward(_resource, _values.AsSpan(0, _count), _timestamps.AsSpan(0, _count))];
 
-    public Recommendation CompleteRecommend(long nowS, long horizonS, LstmForward forward, ReadOnlySpan<float> scaled)
+    public Recommendation CompleteRecommend(long nowS, long horizonS, IReadOnlyList<LstmForward> passes, IReadOnlyList<float[]> outputs)
     {
         Settle(nowS);
-        return FromPrediction(LstmRecommender.Complete(forward, scaled, horizonS), nowS, horizonS);
+        return FromPrediction(LstmRecommender.Complete(passes[0], outputs[0], horizonS), nowS, horizonS);
     }
 
     private Recommendation FromPrediction(LstmPrediction prediction, long nowS, long horizonS)

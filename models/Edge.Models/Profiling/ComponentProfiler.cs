@@ -445,10 +445,10 @@ public sealed class ComponentProfiler
 
     /// <summary>
     /// Profiles for many components at once, in request order, each as <see cref="Predict"/> makes it, the requests split
-    /// over <paramref name="parallelism"/> threads. One difference: components whose warm states decide by an LSTM forward
-    /// pass (<see cref="Lstm.IForwardBatchState"/>) have their new runs fed first, then all those passes run in one
-    /// libtorch batch per model (<see cref="Lstm.ForwardBatch"/>), then they decide: the same decisions to float32
-    /// rounding as one at a time (the managed pass), at a fraction of the cost.
+    /// over <paramref name="parallelism"/> threads. One difference: components whose decisions are LSTM forward passes
+    /// (<see cref="Lstm.IForwardBatchState"/>: warm ones with new runs, and cold replays) are fed their runs first, then
+    /// all those passes run in one libtorch batch per model (<see cref="Lstm.ForwardBatch"/>), then they decide: the
+    /// same decisions to float32 rounding as one at a time (the managed pass), at a fraction of the cost.
     /// </summary>
     public IReadOnlyList<PredictionProfile> PredictMany(IReadOnlyList<(string ComponentId, ComponentContext Context)> requests, int parallelism)
     {
@@ -478,7 +478,7 @@ public sealed class ComponentProfiler
         }
 
         float[][] outputs;
-        var passes = pending.SelectMany(i => deferred[i]!.Passes).OfType<Lstm.LstmForward>().ToList();
+        var passes = pending.SelectMany(i => deferred[i]!.Passes.SelectMany(p => p)).ToList();
         try
         {
             outputs = Lstm.ForwardBatch.Run(passes);
@@ -504,7 +504,8 @@ public sealed class ComponentProfiler
             var d = deferred[i]!;
             for (var k = 0; k < 3; k++)
             {
-                d.Outputs[k] = d.Passes[k] is null ? null : outputs[next++];
+                d.Outputs[k] = [.. outputs.AsSpan(next, d.Passes[k].Count)];
+                next += d.Passes[k].Count;
             }
         }
 
@@ -539,20 +540,23 @@ public sealed class ComponentProfiler
         });
     }
 
-    /// <summary>A warm component's decision waiting for its forward passes (CPU, memory, network; null: no pass, decide directly).</summary>
-    private sealed record Deferred(WarmEntry Entry, List<ComponentRun> Runs, int Fresh, long DecisionS, long HorizonS, List<WorkSignal> Signals, Lstm.LstmForward?[] Passes)
+    /// <summary>
+    /// A component's decision waiting for its forward passes (per resource: CPU, memory, network; none: decide
+    /// directly); <see cref="Fresh"/> runs were fed; <see cref="Replay"/>: new states, kept once decided.
+    /// </summary>
+    private sealed record Deferred(WarmEntry Entry, List<ComponentRun> Runs, int Fresh, bool Replay, long DecisionS, long HorizonS, List<WorkSignal> Signals, IReadOnlyList<Lstm.LstmForward>[] Passes)
     {
-        public float[]?[] Outputs { get; } = new float[]?[3];
+        public float[][][] Outputs { get; } = new float[3][][];
     }
 
     /// <summary>
-    /// For a component not in the cache whose warm states are LSTM ones and have new runs to take: feeds them the new
-    /// runs, marks the entry busy and returns the forward passes their decisions need. Null: predict it the usual way.
+    /// For a component not in the cache forecast by LSTM states (<see cref="Lstm.IForwardBatchState"/>): feeds its warm
+    /// states the new runs, or fresh states all its runs, marks the entry busy and returns the forward passes their
+    /// decisions need. Null: predict it the usual way (not an LSTM, borrowed, signals near, nothing new).
     /// </summary>
     private Deferred? Defer(string componentId, ComponentContext context)
     {
-        var entry = _warm.Get(componentId);
-        if (entry is null || entry.States[0] is not Lstm.IForwardBatchState)
+        if (_warm.Capacity <= 0)
         {
             return null;
         }
@@ -567,33 +571,64 @@ public sealed class ComponentProfiler
         var signals = ValidSignals(componentId, context);
         var decisionS = Math.Max(_timeProvider.GetUtcNow().ToUnixTimeSeconds(), runs[^1].StartedAtS + 1);
         var horizonS = (long)_options.HorizonSeconds;
-        if (!entry.Matches(recommender, knob, maxRuns, generation) || signals.Exists(s => Active(s, decisionS, horizonS)))
+        if (signals.Exists(s => Active(s, decisionS, horizonS)))
         {
             return null;
         }
 
-        lock (entry.Gate)
+        var entry = _warm.Get(componentId);
+        if (entry is not null && entry.Matches(recommender, knob, maxRuns, generation))
         {
-            var fresh = entry.Busy ? -1 : FreshRuns(entry, runs, maxRuns);
-            if (fresh <= 0 || !Array.TrueForAll(entry.States, s => s is Lstm.IForwardBatchState))
+            lock (entry.Gate)
             {
-                return null;
-            }
-
-            var passes = new Lstm.LstmForward?[3];
-            for (var k = 0; k < 3; k++)
-            {
-                for (var i = runs.Count - fresh; i < runs.Count; i++)
+                var fresh = entry.Busy ? -1 : FreshRuns(entry, runs, maxRuns);
+                if (fresh == 0 || (fresh > 0 && !Array.TrueForAll(entry.States, s => s is Lstm.IForwardBatchState)))
                 {
-                    entry.States[k].ObserveRun(runs[i].StartedAtS, ResourceValues[k](runs[i]));
+                    return null; // the last decision is reused, or not an LSTM
                 }
 
-                passes[k] = ((Lstm.IForwardBatchState)entry.States[k]).PrepareRecommend(decisionS, horizonS);
+                if (fresh > 0)
+                {
+                    var passes = new IReadOnlyList<Lstm.LstmForward>[3];
+                    for (var k = 0; k < 3; k++)
+                    {
+                        for (var i = runs.Count - fresh; i < runs.Count; i++)
+                        {
+                            entry.States[k].ObserveRun(runs[i].StartedAtS, ResourceValues[k](runs[i]));
+                        }
+
+                        passes[k] = ((Lstm.IForwardBatchState)entry.States[k]).PrepareRecommend(decisionS, horizonS);
+                    }
+
+                    entry.Busy = true;
+                    return new Deferred(entry, runs, fresh, false, decisionS, horizonS, signals, passes);
+                }
+            }
+        }
+
+        // A replay through fresh states, when they are LSTM ones.
+        var states = new IRecommenderState[3];
+        states[0] = recommender.CreateState(Resources[0], knob);
+        if (states[0] is not Lstm.IForwardBatchState)
+        {
+            return null;
+        }
+
+        states[1] = recommender.CreateState(Resources[1], knob);
+        states[2] = recommender.CreateState(Resources[2], knob);
+        var replay = new WarmEntry(componentId, recommender, knob, maxRuns, generation, states) { Busy = true };
+        var replayPasses = new IReadOnlyList<Lstm.LstmForward>[3];
+        for (var k = 0; k < 3; k++)
+        {
+            foreach (var run in runs)
+            {
+                states[k].ObserveRun(run.StartedAtS, ResourceValues[k](run));
             }
 
-            entry.Busy = true;
-            return new Deferred(entry, runs, fresh, decisionS, horizonS, signals, passes);
+            replayPasses[k] = ((Lstm.IForwardBatchState)states[k]).PrepareRecommend(decisionS, horizonS);
         }
+
+        return new Deferred(replay, runs, runs.Count, true, decisionS, horizonS, signals, replayPasses);
     }
 
     private PredictionProfile Complete(Deferred d, string componentId, ComponentContext context)
@@ -605,8 +640,8 @@ public sealed class ComponentProfiler
             {
                 for (var k = 0; k < 3; k++)
                 {
-                    entry.Last[k] = d.Passes[k] is { } pass
-                        ? ((Lstm.IForwardBatchState)entry.States[k]).CompleteRecommend(d.DecisionS, d.HorizonS, pass, d.Outputs[k]!)
+                    entry.Last[k] = d.Passes[k].Count > 0
+                        ? ((Lstm.IForwardBatchState)entry.States[k]).CompleteRecommend(d.DecisionS, d.HorizonS, d.Passes[k], d.Outputs[k])
                         : entry.States[k].Recommend(d.DecisionS, d.HorizonS);
                 }
             }
@@ -621,10 +656,19 @@ public sealed class ComponentProfiler
             }
 
             entry.LastRun = d.Runs[^1];
-            entry.Fed += d.Fresh;
+            entry.Fed = d.Replay ? d.Runs.Count : entry.Fed + d.Fresh;
         }
 
-        Interlocked.Increment(ref _warmPredictions);
+        if (d.Replay)
+        {
+            _warm.Set(entry);
+            Interlocked.Increment(ref _coldPredictions);
+        }
+        else
+        {
+            Interlocked.Increment(ref _warmPredictions);
+        }
+
         var runs = d.Runs;
         var profile = Profile(
             componentId,

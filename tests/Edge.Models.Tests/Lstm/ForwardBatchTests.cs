@@ -77,11 +77,8 @@ public sealed class ForwardBatchTests
         }
 
         requests.Add(("never/seen", new ComponentContext(StepName: "nothing-like-it")));
-        foreach (var (id, context) in requests)
-        {
-            batched.Predict(id, context); // cold: states warm from here on
-            single.Predict(id, context);
-        }
+        // Cold: replays (batched: one pass per resource each, in one batch); the states are warm from here on.
+        AssertClose(requests, [.. requests.Select(r => single.Predict(r.Item1, r.Item2))], batched.PredictMany(requests, parallelism: 2));
 
         foreach (var run in next)
         {
@@ -94,6 +91,14 @@ public sealed class ForwardBatchTests
 
         Assert.Equal((40L, 40L), batched.PredictionCounts);
         Assert.Equal((40L, 40L), single.PredictionCounts);
+        AssertClose(requests, one, many);
+        Assert.Equal("lstm", many[0].Model);
+        Assert.Equal("fallback", many[^1].Model);
+    }
+
+    private static void AssertClose(List<(string, ComponentContext)> requests, List<Edge.Common.Contracts.PredictionProfile> one, IReadOnlyList<Edge.Common.Contracts.PredictionProfile> many)
+    {
+        Assert.Equal(one.Count, many.Count);
         for (var i = 0; i < requests.Count; i++)
         {
             Assert.Equal(one[i].Model, many[i].Model);
@@ -111,9 +116,6 @@ public sealed class ForwardBatchTests
                 Assert.True(Math.Abs(expected - actual) <= 1e-3 * Math.Max(1, Math.Abs(expected)), $"{requests[i].Item1}: one at a time {expected}, batched {actual}");
             }
         }
-
-        Assert.Equal("lstm", many[0].Model);
-        Assert.Equal("fallback", many[^1].Model);
     }
 
     private static ComponentProfiler Profiler(TimeProvider time, LstmRecommender lstm) =>

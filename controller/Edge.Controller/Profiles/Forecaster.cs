@@ -131,37 +131,24 @@ internal sealed partial class Forecaster
     /// <summary>
     /// Profiles for many components at once, in request order (each as <see cref="Predict"/> makes it): the requests
     /// are split over at most <paramref name="parallelism"/> threads (default: one per core), since a profile not in
-    /// the cache replays the component's runs through its forecaster, which is CPU-bound and independent per component.
+    /// the cache updates or replays the component's forecaster states, which is CPU-bound and independent per component;
+    /// the LSTM forward passes of warm LSTM components run in one batch (<see cref="ComponentProfiler.PredictMany"/>).
     /// </summary>
     public IReadOnlyList<PredictionProfile> PredictMany(IReadOnlyList<(string ComponentId, ComponentContext Context)> requests, int? parallelism = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var profiles = new PredictionProfile[requests.Count];
-        var threads = Math.Clamp(parallelism ?? Environment.ProcessorCount, 1, Math.Max(1, requests.Count));
-        if (threads == 1)
-        {
-            for (var i = 0; i < profiles.Length; i++)
-            {
-                profiles[i] = Predict(requests[i].ComponentId, requests[i].Context);
-            }
-
-            return profiles;
-        }
-
-        // Interleaved partitions: components of one model (one cost) are often adjacent, so contiguous ranges would
-        // leave one thread with the expensive ones.
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-        {
-            for (var i = t; i < profiles.Length; i += threads)
-            {
-                profiles[i] = Predict(requests[i].ComponentId, requests[i].Context);
-            }
-        });
-        return profiles;
+        var profiles = Volatile.Read(ref _current).PredictMany(requests, parallelism ?? Environment.ProcessorCount);
+        return [.. profiles.Select(p => p with { ModelVersion = VersionOf(BaseModelName(p.Model)) })];
     }
 
     /// <summary>Drops every cached prediction.</summary>
     public void InvalidateAll() => Volatile.Read(ref _current).InvalidateAll();
+
+    /// <summary>Drops every component's warm forecaster states: the next prediction of each replays its runs (benchmarks, tests).</summary>
+    public void DropWarmStates() => Volatile.Read(ref _current).DropWarmStates();
+
+    /// <summary>Predictions made from warm states and by replaying runs, since the forecaster was built (or Edge's model replaced).</summary>
+    public (long Warm, long Cold) PredictionCounts => Volatile.Read(ref _current).PredictionCounts;
 
     /// <summary>The largest memory (MiB) learned from the component's latest <paramref name="runs"/> runs; 0 when it has none.</summary>
     public double RecentPeakMemoryMiB(string componentId, int runs)

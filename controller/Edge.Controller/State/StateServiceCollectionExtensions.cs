@@ -42,6 +42,7 @@ internal static class StateServiceCollectionExtensions
             sp.GetRequiredService<IStateStore>(),
             Path.Combine(sp.GetRequiredService<IOptions<ControllerOptions>>().Value.DataDirectory, "workflows"),
             sp.GetRequiredService<ILogger<WorkflowRunStore>>()));
+        services.TryAddSingleton(sp => new TaskSizerStore(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<ILogger<TaskSizerStore>>()));
         return services;
     }
 }

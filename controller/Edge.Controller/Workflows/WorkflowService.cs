@@ -40,13 +40,21 @@ internal sealed partial class WorkflowService : IDisposable
 
     // Per component: Edge's cost-chosen task sizer, fed every successful step's peak, runtime and input size; once it
     // has seen MinTasksForCostRetry of the component's tasks it chooses the size after an OOM kill (issue 17: the
-    // failure strategy chosen by the cost, not a fixed factor). In memory: after a restart it learns again.
+    // failure strategy chosen by the cost, not a fixed factor). Kept in the state store (TaskSizerStore) after every
+    // task it learns and loaded at start, so a restart or a new leader continues where it was.
     private readonly Dictionary<string, TaskSizer> _sizers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _sizerTasksStored = new(StringComparer.Ordinal);
+    private readonly TaskSizerStore _sizerStore;
     private const int MinTasksForCostRetry = 5;
+
+    // A sizer stops learning at this many tasks: its cost rule is quadratic in the tasks seen and runs under the
+    // service's lock, and its records in the state store stay bounded (O(tasks) per component).
+    private const int MaxSizerTasks = 1000;
 
     public WorkflowService(
         IOptions<WorkflowOptions> options,
         WorkflowRunStore store,
+        TaskSizerStore sizerStore,
         Allocator broker,
         ControllerMqttLink mqtt,
         EdgeTopics topics,
@@ -69,6 +77,7 @@ internal sealed partial class WorkflowService : IDisposable
         _metrics = metrics;
         _logger = logger;
         _store = store;
+        _sizerStore = sizerStore;
     }
 
     /// <summary>Loads the stored runs and continues every unfinished one (called once at start, before events flow).</summary>
@@ -77,6 +86,12 @@ internal sealed partial class WorkflowService : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            foreach (var (component, sizer) in _sizerStore.Load())
+            {
+                _sizers[component] = sizer;
+                _sizerTasksStored[component] = sizer.Count;
+            }
+
             var restored = 0;
             foreach (var record in _store.Load())
             {
@@ -523,6 +538,20 @@ internal sealed partial class WorkflowService : IDisposable
         Persist(entry);
     }
 
+    /// <summary>The task sizer of <paramref name="componentId"/> (tests: what a restart restores), or null.</summary>
+    internal TaskSizer? SizerOf(string componentId)
+    {
+        _gate.Wait();
+        try
+        {
+            return _sizers.GetValueOrDefault(componentId);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>
     /// Teaches the component's task sizer a successful step (its measured peak and duration); after an OOM kill at
     /// <paramref name="limitMiB"/>, the sizer's cost-chosen next size once it knows enough of the component's tasks.
@@ -543,8 +572,14 @@ internal sealed partial class WorkflowService : IDisposable
                 _sizers[definition.ComponentId] = sizer = new TaskSizer();
             }
 
+            if (sizer.Count >= MaxSizerTasks)
+            {
+                return null;
+            }
+
             sizer.Size(input);
             sizer.Learn(peak, values.GetValueOrDefault("duration_s"), input);
+            _sizerTasksStored[definition.ComponentId] = _sizerStore.Save(definition.ComponentId, sizer, _sizerTasksStored.GetValueOrDefault(definition.ComponentId));
             return null;
         }
 

@@ -8,29 +8,53 @@ namespace Edge.Models.Forecasting;
 /// <para>
 /// Point forecasts of the next task's peak from what it reads: log peak on log input size (<see cref="SizedRunModel"/>,
 /// Edge's per-run model), the mean peak of the 5 tasks with the closest input sizes (similar tasks), a linear fit of
-/// peak on input over the 8 closest (local regression), the mean peak, and none (1: the ratios are the raw peaks).
+/// peak on input over the 8 closest (local regression), the input times the mean peak per input byte of the 5 closest
+/// (proportional), the mean peak, and none (1: the ratios are the raw peaks).
 /// Each keeps its out-of-sample ratios peak / forecast, every one scored on the state before its task (split-conformal
 /// calibration: V. Vovk et al., "Algorithmic Learning in a Random World", 2005). A task is sized from one forecast and
 /// one calibration set — all ratios, or only those of the tasks with the closest input sizes (locally weighted
 /// conformal calibration: J. Lei et al., "Distribution-free predictive inference for regression", JASA 2018, §5.2) —
-/// at the ratio x with the least Σ t·f·[(x − r) + 1(r &gt; x)·r_max] over the set (B. Tovar et al.'s expected-waste
-/// rule, IEEE TPDS 2018, Eq. 1, applied to ratios around a forecast instead of to raw peaks). After a kill at ratio a:
-/// the same rule over the ratios above a, among those and 1.5 a and 2 a (so the failure strategy is chosen by the cost,
-/// not fixed); beyond every ratio seen, twice the failed size.
+/// at the ratio x with the least Σ t·f·[(x − r) + 1(r &gt; x)·(x + r_max − r)] over the set (B. Tovar et al.'s
+/// expected-waste rule, IEEE TPDS 2018, Eq. 1, applied to ratios around a forecast instead of to raw peaks; the
+/// largest x within 3% of that least cost), then raised by a margin of 0, 2 or 5%. After a kill at ratio a: the same
+/// rule over the ratios above a, among those and 1.5 a and 2 a (so the failure strategy is chosen by the cost, not
+/// fixed, unlike Witt et al.'s doubling or Tovar's retry at the maximum); beyond every ratio seen, twice the failed
+/// size.
 /// </para>
 /// <para>
-/// Which forecast and calibration set: the pair whose whole rule (first size and retries) would have cost least on
-/// the tasks seen so far, each task scored before the sizer learned it (prequential selection: A. P. Dawid,
-/// "Statistical theory: the prequential approach", JRSS A 147, 1984).
+/// Which forecast, calibration set and margin: the variant whose whole rule (first size and retries) would have cost
+/// least on the tasks seen so far, each task scored before the sizer learned it (prequential selection: A. P. Dawid,
+/// "Statistical theory: the prequential approach", JRSS A 147, 1984); among those within 3% of that least cost, the
+/// one that failed least. So the first allocation's quantile (ratio and margin) and the retry ladder are both chosen
+/// by the one wastage cost, with failures the tie-break (Sizey, Bader et al. 2024, likewise selects its model by
+/// replayed allocation quality).
 /// </para>
 /// </summary>
-internal sealed class TaskSizer
+public sealed class TaskSizer
 {
     /// <summary>Calibration sets: all ratios (0), or those of the k tasks with the closest input sizes.</summary>
     private static readonly int[] Localities = [0, 10, 25];
 
-    private readonly Forecaster[] _forecasters = [new RegressionForecaster(), new NeighbourForecaster(5), new LevelForecaster(), new PeakForecaster(), new LocalLinearForecaster(8)];
+    /// <summary>
+    /// Safety margins on a variant's first size (× 1 + m), each its own variant under the same prequential selection:
+    /// the expected-waste rule picks among the ratios seen, so a task a hair above the chosen one fails at full cost;
+    /// whether a margin pays for itself is decided by the same cost on the tasks seen (values tuned on held-out seeds,
+    /// docs/backtest-nextflow.md).
+    /// </summary>
+    private static readonly double[] Margins = [0.02, 0.05];
+
+    /// <summary>
+    /// Relative slack of the cost rule and of the selection: among first sizes (and variants) whose cost is within this
+    /// share of the least, the larger size (the variant with fewer failures) is taken — fewer failures for at most 3%
+    /// more of the same cost.
+    /// </summary>
+    private const double CostTolerance = 0.03;
+
+    private const double SelectTolerance = 0.03;
+
+    private readonly Forecaster[] _forecasters = [new RegressionForecaster(), new NeighbourForecaster(5), new LevelForecaster(), new PeakForecaster(), new LocalLinearForecaster(8), new ProportionalForecaster(5)];
     private readonly List<Variant> _variants = [];
+    private readonly List<TaskSizerTask> _tasks = [];
     private Variant? _chosen;
     private double _lastInput;
 
@@ -41,6 +65,14 @@ internal sealed class TaskSizer
             foreach (var k in Localities)
             {
                 _variants.Add(new Variant(forecaster, k));
+            }
+        }
+
+        foreach (var variant in _variants.ToList())
+        {
+            foreach (var margin in Margins)
+            {
+                _variants.Add(new Variant(forecaster: null, 0, variant, margin));
             }
         }
     }
@@ -63,7 +95,9 @@ internal sealed class TaskSizer
             variant.Plan(logInput);
         }
 
-        _chosen = _variants.Where(v => v.Ready).MinBy(v => v.Score);
+        var ready = _variants.Where(v => v.Ready).ToList();
+        var least = ready.Count == 0 ? 0 : ready.Min(v => v.Score);
+        _chosen = ready.Where(v => v.Score <= least * (1 + SelectTolerance)).OrderBy(v => v.Failures).ThenBy(v => v.Score).FirstOrDefault();
         if (_chosen is not null)
         {
             return _chosen.First;
@@ -92,11 +126,14 @@ internal sealed class TaskSizer
 
         foreach (var variant in _variants)
         {
-            variant.Score += variant.Cost(peakMiB, runtimeS);
+            var (cost, failures) = variant.Cost(peakMiB, runtimeS);
+            variant.Score += cost;
+            variant.Failures += failures;
             variant.Stale = true;
         }
 
         var logInput = Math.Log(Math.Max(inputBytes, 0) + 1);
+        _tasks.Add(new TaskSizerTask(peakMiB, runtimeS, inputBytes, [.. _forecasters.Select(f => f.Current)]));
         foreach (var forecaster in _forecasters)
         {
             forecaster.Learn(peakMiB, runtimeS, inputBytes, logInput);
@@ -106,17 +143,84 @@ internal sealed class TaskSizer
     }
 
     /// <summary>
-    /// The candidate ratio x with the least Σ t·f·[(x − r) + 1(r &gt; x)·r_max] over the observed ratios r above
-    /// <paramref name="floor"/> (t the task's runtime, f the forecast it had; candidates with runtime 0 are sizes to
-    /// try, not observations).
+    /// The tasks learned so far, in order, each with the forecasts it was scored against: with <see cref="Scores"/>
+    /// the whole learned state (<see cref="Restore"/> rebuilds it without re-running the cost rule).
+    /// </summary>
+    public IReadOnlyList<TaskSizerTask> Tasks => _tasks;
+
+    /// <summary>Each variant's prequential cost and failures so far (the selection's state), in the sizer's fixed variant order.</summary>
+    public TaskSizerScores Scores => new(Count, [.. _variants.Select(v => v.Score)], [.. _variants.Select(v => v.Failures)]);
+
+    /// <summary>
+    /// A sizer in the state <paramref name="tasks"/> and <paramref name="scores"/> describe (taken from an earlier
+    /// sizer's <see cref="Tasks"/> and <see cref="Scores"/>): it sizes and retries exactly as that one did. Throws
+    /// <see cref="InvalidDataException"/> naming the offending value when they do not describe a sizer of this version.
+    /// </summary>
+    public static TaskSizer Restore(IReadOnlyList<TaskSizerTask> tasks, TaskSizerScores scores)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(scores);
+        var sizer = new TaskSizer();
+        if (scores.Count != tasks.Count)
+        {
+            throw new InvalidDataException($"task sizer state: scores are for {scores.Count} tasks but {tasks.Count} tasks are stored");
+        }
+
+        if (scores.Costs is not { } costs || costs.Count != sizer._variants.Count || scores.Failures is not { } failures || failures.Count != sizer._variants.Count)
+        {
+            throw new InvalidDataException($"task sizer state: {scores.Costs?.Count ?? 0} costs and {scores.Failures?.Count ?? 0} failure counts, this version has {sizer._variants.Count} variants");
+        }
+
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            var task = tasks[i];
+            if (task is null || !double.IsFinite(task.PeakMiB) || task.PeakMiB <= 0 || !double.IsFinite(task.RuntimeS) || task.RuntimeS <= 0 || !double.IsFinite(task.InputBytes))
+            {
+                throw new InvalidDataException($"task sizer state: task {i} has peak {task?.PeakMiB}, runtime {task?.RuntimeS}, input {task?.InputBytes}; want a positive peak and runtime and a finite input");
+            }
+
+            if (task.Forecasts is not { } forecasts || forecasts.Count != sizer._forecasters.Length || forecasts.Any(f => !double.IsFinite(f) || f < 0))
+            {
+                throw new InvalidDataException($"task sizer state: task {i} has forecasts [{string.Join(", ", task.Forecasts ?? [])}], want {sizer._forecasters.Length} finite non-negative numbers");
+            }
+
+            var logInput = Math.Log(Math.Max(task.InputBytes, 0) + 1);
+            for (var f = 0; f < forecasts.Count; f++)
+            {
+                sizer._forecasters[f].Replay(task.PeakMiB, task.RuntimeS, task.InputBytes, logInput, forecasts[f]);
+            }
+
+            sizer._tasks.Add(task);
+        }
+
+        for (var v = 0; v < sizer._variants.Count; v++)
+        {
+            if (!double.IsFinite(costs[v]) || costs[v] < 0 || failures[v] < 0)
+            {
+                throw new InvalidDataException($"task sizer state: variant {v} has cost {costs[v]} and {failures[v]} failures");
+            }
+
+            sizer._variants[v].Score = costs[v];
+            sizer._variants[v].Failures = failures[v];
+        }
+
+        sizer.Count = tasks.Count;
+        return sizer;
+    }
+
+    /// <summary>
+    /// The largest candidate ratio x whose Σ t·f·[(x − r) + 1(r &gt; x)·(x + r_max − r)] over the observed ratios r
+    /// above <paramref name="floor"/> is within <see cref="CostTolerance"/> of the least (t the task's runtime, f the
+    /// forecast it had; candidates with runtime 0 are sizes to try, not observations).
     /// </summary>
     private static double Cheapest(List<Observation> candidates, double floor)
     {
         var max = candidates.Max(c => c.Ratio);
-        var best = max;
+        var costs = new double[candidates.Count];
         var bestCost = double.PositiveInfinity;
-        foreach (var x in candidates)
+        for (var i = 0; i < candidates.Count; i++)
         {
+            var x = candidates[i];
             var cost = 0.0;
             foreach (var o in candidates)
             {
@@ -126,25 +230,35 @@ internal sealed class TaskSizer
                 }
             }
 
-            if (cost < bestCost || (cost == bestCost && x.Ratio < best))
+            costs[i] = cost;
+            bestCost = Math.Min(bestCost, cost);
+        }
+
+        // The largest candidate within CostTolerance of the least cost: as cheap, up to the tolerance, and fails less.
+        var take = double.NegativeInfinity;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (costs[i] <= bestCost * (1 + CostTolerance) && candidates[i].Ratio > take)
             {
-                bestCost = cost;
-                best = x.Ratio;
+                take = candidates[i].Ratio;
             }
         }
 
-        return best;
+        return take;
     }
 
     private readonly record struct Observation(double LogInput, double Ratio, double Runtime, double Forecast);
 
     /// <summary>One forecast with one calibration set (all ratios when <c>k</c> is 0, else the k closest inputs', ties included).</summary>
-    private sealed class Variant(Forecaster forecaster, int k)
+    private sealed class Variant(Forecaster? forecaster, int k, Variant? shared = null, double margin = 0)
     {
         private List<Observation> _set = [];
         private double _forecast;
+        private double _base;
 
         public double Score { get; set; }
+
+        public int Failures { get; set; }
 
         public bool Ready { get; private set; }
 
@@ -155,7 +269,16 @@ internal sealed class TaskSizer
         public void Plan(double logInput)
         {
             Stale = false;
-            _forecast = forecaster.Current;
+            if (shared is not null)
+            {
+                _forecast = shared._forecast;
+                Ready = shared.Ready;
+                _set = shared._set;
+                First = shared._base * (1 + margin);
+                return;
+            }
+
+            _forecast = forecaster!.Current;
             Ready = _forecast > 0 && forecaster.Seen.Count > 0;
             if (!Ready)
             {
@@ -163,7 +286,7 @@ internal sealed class TaskSizer
             }
 
             _set = k <= 0 || forecaster.Seen.Count <= k ? forecaster.Seen : Closest(forecaster.Seen, logInput, k);
-            First = Cheapest(_set, 0) * _forecast;
+            _base = First = Cheapest(_set, 0) * _forecast;
         }
 
         public double Retry(double failedMiB)
@@ -181,22 +304,23 @@ internal sealed class TaskSizer
         }
 
         /// <summary>What this variant's rule would have charged on a task that peaked at <paramref name="peak"/> (MiB·s).</summary>
-        public double Cost(double peak, double runtime)
+        public (double Cost, int Failures) Cost(double peak, double runtime)
         {
             if (!Ready)
             {
-                return peak * runtime;
+                return (peak * runtime, 0);
             }
 
             var cost = 0.0;
             var size = First;
-            for (var attempt = 0; size < peak && attempt < 30; attempt++)
+            var failures = 0;
+            for (; size < peak && failures < 30; failures++)
             {
                 cost += size * runtime;
                 size = Math.Max(Retry(size), size * 1.0001);
             }
 
-            return cost + (Math.Max(size, peak) - peak) * runtime;
+            return (cost + ((Math.Max(size, peak) - peak) * runtime), failures);
         }
 
         private static List<Observation> Closest(List<Observation> seen, double logInput, int k)
@@ -216,6 +340,13 @@ internal sealed class TaskSizer
         public double Current { get; private set; }
 
         public void Prepare(double inputBytes) => Current = Forecast(inputBytes);
+
+        /// <summary>Learns a task again from a stored state: the forecast it had is given, not recomputed.</summary>
+        public void Replay(double peak, double runtime, double inputBytes, double logInput, double forecast)
+        {
+            Current = forecast;
+            Learn(peak, runtime, inputBytes, logInput);
+        }
 
         public void Learn(double peak, double runtime, double inputBytes, double logInput)
         {
@@ -303,6 +434,34 @@ internal sealed class TaskSizer
         protected override void Add(double peak, double inputBytes) => _seen.Add((Math.Log(inputBytes + 1), inputBytes, peak));
     }
 
+    /// <summary>
+    /// Peak proportional to input size, at the mean peak per input byte of the k tasks seen with the closest input
+    /// sizes (on a log scale): memory that holds the input, or a fixed share of it (a sort's buffers).
+    /// </summary>
+    private sealed class ProportionalForecaster(int k) : Forecaster
+    {
+        private readonly List<(double LogInput, double PerByte)> _seen = [];
+
+        protected override double Forecast(double inputBytes)
+        {
+            if (_seen.Count == 0 || inputBytes <= 0)
+            {
+                return 0;
+            }
+
+            var x = Math.Log(inputBytes + 1);
+            return inputBytes * _seen.OrderBy(s => Math.Abs(s.LogInput - x)).Take(k).Average(s => s.PerByte);
+        }
+
+        protected override void Add(double peak, double inputBytes)
+        {
+            if (inputBytes > 0)
+            {
+                _seen.Add((Math.Log(inputBytes + 1), peak / inputBytes));
+            }
+        }
+    }
+
     /// <summary>No forecast at all: the ratios are the peaks themselves (Tovar's rule on raw peaks, of similar inputs when local).</summary>
     private sealed class PeakForecaster : Forecaster
     {
@@ -328,3 +487,9 @@ internal sealed class TaskSizer
         }
     }
 }
+
+/// <summary>A task a <see cref="TaskSizer"/> learned: its peak (MiB), runtime (s), input (bytes), and each forecaster's forecast for it (0: none).</summary>
+public sealed record TaskSizerTask(double PeakMiB, double RuntimeS, double InputBytes, IReadOnlyList<double> Forecasts);
+
+/// <summary>A <see cref="TaskSizer"/>'s selection state after <see cref="Count"/> tasks: each variant's prequential cost (MiB·s) and failures.</summary>
+public sealed record TaskSizerScores(int Count, IReadOnlyList<double> Costs, IReadOnlyList<int> Failures);

@@ -280,4 +280,53 @@ public sealed class WorkflowServiceTests
             Assert.DoesNotContain(node.Commands, c => c.Start?.ComponentId == "ws/one");
         }
     }
+
+    [Fact]
+    public async Task RestartedController_SizesRetriesWithTheTaskSizerItLearnedBefore()
+    {
+        using var dir = new TempDirectory();
+        var settings = new Dictionary<string, string?> { ["Controller:Workflows:AllowedCommands:0"] = Allowed };
+        var port = FreePort.Next();
+        var inputs = new[] { 2e6, 5e6, 9e6, 14e6, 20e6, 27e6, 35e6 };
+        var sizes = new List<double?>();
+        await using (var controller = await TestController.StartAsync(dir.Path, port, settings))
+        await using (var node = await SimulatedNode.StartAsync(controller, TestController.NodeA))
+        {
+            await Poll.UntilAsync(() => controller.Get<Edge.Controller.Placement.Allocator>().GetNodes().Any(n => n.Online), "the node is known to the broker");
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                // One step of component ws/sort per run, its peak growing with its input (a sort's buffers).
+                var step = Step("sort") with { Hints = new Dictionary<string, string> { ["inputSizeBytes"] = inputs[i].ToString(System.Globalization.CultureInfo.InvariantCulture) } };
+                var (_, body) = await SubmitAsync(controller, new WorkflowSubmission { WorkflowId = "sized", Steps = [step] });
+                var runId = body.GetProperty("runId").GetString()!;
+                var start = (await node.WaitStartAsync(i + 1)).Start!;
+                await node.PublishEventAsync(NodeEventKind.InstanceExited, start.InstanceId, 0, new Dictionary<string, double> { ["duration_s"] = 3 + i, ["peak_memory_mib"] = 20 + (inputs[i] / 1e5) });
+                await Poll.UntilAsync(() => controller.Get<WorkflowService>().Get(runId)!.State == WorkflowStepState.Succeeded, $"run {i} succeeded");
+            }
+
+            var sizer = controller.Get<WorkflowService>().SizerOf("ws/sort")!;
+            Assert.Equal(inputs.Length, sizer.Count);
+            foreach (var input in new[] { 3e6, 18e6, 40e6 })
+            {
+                sizes.Add(sizer.Size(input));
+                sizes.Add(sizer.Retry(sizes[^1]!.Value));
+            }
+        }
+
+        await using (var controller = await TestController.StartAsync(dir.Path, port, settings))
+        {
+            var sizer = controller.Get<WorkflowService>().SizerOf("ws/sort");
+            Assert.NotNull(sizer);
+            Assert.Equal(inputs.Length, sizer.Count);
+            var after = new List<double?>();
+            foreach (var input in new[] { 3e6, 18e6, 40e6 })
+            {
+                after.Add(sizer.Size(input));
+                after.Add(sizer.Retry(after[^1]!.Value));
+            }
+
+            Assert.Equal(sizes, after);
+            controller.AssertNoErrorsLogged();
+        }
+    }
 }

@@ -82,5 +82,72 @@ public sealed class TaskSizerTests
         Assert.True(best < tasks.Sum(t => (30 - t.PeakMiB) * t.RuntimeS));
     }
 
+    [Fact]
+    public void Restore_FromTasksAndScores_SizesAndRetriesExactlyAsTheOriginal()
+    {
+        var original = Taught(120, seed: 5);
+        var restored = TaskSizer.Restore([.. original.Tasks], original.Scores);
+
+        Assert.Equal(original.Count, restored.Count);
+        foreach (var input in new[] { 1e5, 1.5e6, 3e6, 7e6, 2e7 })
+        {
+            var first = original.Size(input);
+            Assert.NotNull(first);
+            Assert.Equal(first, restored.Size(input));
+            Assert.Equal(original.Retry(first.Value), restored.Retry(first.Value));
+        }
+
+        // Both go on learning alike: the restored one is the same sizer, not a snapshot of its sizes.
+        var random = new Random(9);
+        for (var i = 0; i < 30; i++)
+        {
+            var input = 1e6 + random.Next(10_000_000);
+            var peak = 20 + (input / 1e5) + random.Next(40);
+            Assert.Equal(original.Size(input), restored.Size(input));
+            original.Learn(peak, 10 + i, input);
+            restored.Learn(peak, 10 + i, input);
+        }
+
+        Assert.Equal(original.Scores.Costs, restored.Scores.Costs);
+        Assert.Equal(original.Size(4e6), restored.Size(4e6));
+    }
+
+    [Fact]
+    public void Restore_StateThatDoesNotDescribeASizer_IsRefusedNamingTheValue()
+    {
+        var original = Taught(20, seed: 1);
+        var tasks = original.Tasks.ToList();
+        var scores = original.Scores;
+
+        var fewer = Assert.Throws<InvalidDataException>(() => TaskSizer.Restore(tasks[..^1], scores));
+        Assert.Contains("scores are for 20 tasks but 19", fewer.Message, StringComparison.Ordinal);
+
+        var badPeak = tasks.ToList();
+        badPeak[3] = badPeak[3] with { PeakMiB = -4 };
+        Assert.Contains("task 3 has peak -4", Assert.Throws<InvalidDataException>(() => TaskSizer.Restore(badPeak, scores)).Message, StringComparison.Ordinal);
+
+        var badForecasts = tasks.ToList();
+        badForecasts[2] = badForecasts[2] with { Forecasts = [1, 2] };
+        Assert.Contains("task 2 has forecasts [1, 2]", Assert.Throws<InvalidDataException>(() => TaskSizer.Restore(badForecasts, scores)).Message, StringComparison.Ordinal);
+
+        var otherVersion = scores with { Costs = [1, 2, 3] };
+        Assert.Contains("3 costs", Assert.Throws<InvalidDataException>(() => TaskSizer.Restore(tasks, otherVersion)).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A sizer taught <paramref name="n"/> tasks whose peak grows with input, with noise.</summary>
+    internal static TaskSizer Taught(int n, int seed)
+    {
+        var sizer = new TaskSizer();
+        var random = new Random(seed);
+        for (var i = 0; i < n; i++)
+        {
+            var input = 1e6 + random.Next(10_000_000);
+            sizer.Size(input);
+            sizer.Learn(20 + (input / 1e5) + random.Next(40), 5 + random.Next(100), input);
+        }
+
+        return sizer;
+    }
+
     private static SizingTask T(double peak, double runtime) => new("w", "t", peak, runtime, 0);
 }

@@ -47,6 +47,11 @@ public sealed class BacktestCommandTests : IDisposable
             Assert.True(m.GetProperty("samples").GetInt64() > 0, part);
             var coverage = m.GetProperty("coverage").GetDouble();
             Assert.InRange(coverage, 0.5, 1.0);
+            // The misses split by side add up to what the coverage leaves out.
+            var below = m.GetProperty("belowIntervalPercent").GetDouble();
+            var above = m.GetProperty("aboveIntervalPercent").GetDouble();
+            Assert.True(below >= 0 && above > 0, $"{part}: {below}% below, {above}% above");
+            Assert.Equal(100 * (1 - coverage), below + above, 3);
             Assert.True(m.GetProperty("reservedUnitHours").GetDouble() > m.GetProperty("usedUnitHours").GetDouble() * 0.5, part);
         }
 

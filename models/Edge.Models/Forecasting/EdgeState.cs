@@ -396,6 +396,15 @@ internal sealed class EdgeState : ISizedRunState
                 TailMode.Max => Math.Max(limit, tailLimit / _base),
                 _ => tailCost < ExpectedCost(sorted, _base, _violationCost, limit) ? tailLimit / _base : limit,
             };
+
+            if (_runs && _options.RunTailRealized && limit < Quantiles.OfSorted(sorted, 0.5))
+            {
+                // The peak channel's scores were taken against earlier runs' largest tasks, so after a run whose
+                // largest task was an outlier its limit can fall below the median of the next run's calibrated
+                // distribution, where most of that run's tasks would be OOM-killed (the replay's blastall: 396 MiB
+                // against a median of ~500). Below the median the mean-based limit stands.
+                limit = _meanLimit / _base;
+            }
         }
 
         // After the choice between forecasts, so edge-peak's guarantee holds whichever forecast sets the limit.

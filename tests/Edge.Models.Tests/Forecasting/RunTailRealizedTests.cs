@@ -18,6 +18,36 @@ public sealed class RunTailRealizedTests
         [450, 457, 457, 463, 465, 472, 473, 477, 479, 481, 482, 482, 484, 484, 486, 486, 487, 489, 489, 493, 495, 495, 496, 498, 504, 505, 505, 507, 508, 509, 510, 515, 517, 518, 528, 537, 537, 539, 542, 559],
     ];
 
+    /// <summary>
+    /// As the controller held it in another run: the second run's five OOM-killed tasks learned at their 532 MiB limit
+    /// × 1.2 beside its measured peaks. Realised costs alone then chose the peak channel's 396 MiB (its earlier limits
+    /// had cost less); below the median of the next run's calibrated distribution the mean-based limit stands.
+    /// </summary>
+    [Fact]
+    public void WithKilledTasksLearnedAtTheirLimit_TheLimitIsNeverBelowTheNextRunsMedian()
+    {
+        var recommender = new EdgeModel().CreateRecommender(0.02, 10, true);
+        var state = recommender.CreateState(ResourceKind.Memory, recommender.DefaultKnob);
+        long t = 1_700_000_000;
+        for (var r = 0; r < Runs.Length; r++)
+        {
+            foreach (var peak in Runs[r])
+            {
+                state.ObserveRun(t, peak);
+            }
+
+            for (var k = 0; r == 1 && k < 5; k++)
+            {
+                state.ObserveRun(t, 532.15 * 1.2);
+            }
+
+            t += 600;
+        }
+
+        var recommendation = state.Recommend(t, 3600);
+        Assert.True(recommendation.Limit >= 552 && recommendation.Limit < 902, $"limit {recommendation.Limit:0} MiB, median {recommendation.Forecast:0}");
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -67,4 +67,10 @@ internal sealed partial class Supervisor
 
     [LoggerMessage(EventId = 3041, Level = LogLevel.Error, Message = "Could not record an applied command id ({Error}); it is kept in memory, so a redelivery is still answered until the agent restarts")]
     private partial void LogAppliedLogWriteFailed(string error);
+
+    [LoggerMessage(EventId = 3042, Level = LogLevel.Error, Message = "Could not write the instance state file {File} ({Error}); the instances keep running as they are and the file is written again on the next change or monitoring pass. An agent killed before then adopts the missing instances from their cgroups, without their metadata")]
+    private partial void LogStateFileWriteFailed(string file, string error);
+
+    [LoggerMessage(EventId = 3043, Level = LogLevel.Information, Message = "The instance state file {File} is written again ({Count} instances)")]
+    private partial void LogStateFileCaughtUp(string file, int count);
 }

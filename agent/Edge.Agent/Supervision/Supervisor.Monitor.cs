@@ -4,12 +4,17 @@ namespace Edge.Agent.Supervision;
 
 internal sealed partial class Supervisor
 {
-    /// <summary>One monitoring pass: OOM kills inside still-running instances and (rate-limited) throttling.</summary>
+    /// <summary>One monitoring pass: instances.json written again if its last write failed, OOM kills inside still-running instances and (rate-limited) throttling.</summary>
     public async Task MonitorAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            if (StateFileBehind)
+            {
+                SaveState();
+            }
+
             foreach (var instance in _instances.Values)
             {
                 if (_driver.ReadStats(instance.Name) is not { } stats)

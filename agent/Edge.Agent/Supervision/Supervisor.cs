@@ -23,6 +23,8 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
     private readonly AppliedCommandLog _applied;
     private readonly InstanceStateStore _stateStore;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private long _stateFileWriteFailures;
+    private int _stateFileBehind;
     private readonly ConcurrentDictionary<string, RunningInstance> _instances = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentDictionary<Task, bool> _background = new();
@@ -212,7 +214,36 @@ internal sealed partial class Supervisor : ICommandHandler, IAsyncDisposable
 
     private ValueTask PublishAsync(NodeEvent nodeEvent, CancellationToken cancellationToken) => _sink.PublishAsync(nodeEvent, cancellationToken);
 
-    private void SaveState() => _stateStore.Save(_instances.Values.Select(i => i.State));
+    /// <summary>instances.json writes that failed (full disk, I/O error) since the agent started.</summary>
+    internal long StateFileWriteFailures => Interlocked.Read(ref _stateFileWriteFailures);
+
+    /// <summary>Whether the last instances.json write failed, so the file is behind what is running.</summary>
+    internal bool StateFileBehind => Volatile.Read(ref _stateFileBehind) == 1;
+
+    /// <summary>
+    /// Writes instances.json from the instances supervised, under the gate. The instances are what runs (a started
+    /// process, limits written to its group): a write that fails cannot undo them, so it does not throw into the
+    /// command that changed them. It is counted and logged, the file keeps its previous content, and the next write,
+    /// at the latest the next monitoring pass, writes the whole list again.
+    /// </summary>
+    private void SaveState()
+    {
+        try
+        {
+            _stateStore.Save(_instances.Values.Select(i => i.State));
+            if (Interlocked.Exchange(ref _stateFileBehind, 0) == 1)
+            {
+                LogStateFileCaughtUp(_stateStore.FilePath, _instances.Count);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Interlocked.Increment(ref _stateFileWriteFailures);
+            _metrics.StateFileWriteFailures.Add(1);
+            Interlocked.Exchange(ref _stateFileBehind, 1);
+            LogStateFileWriteFailed(_stateStore.FilePath, e.Message);
+        }
+    }
 
     private void RunInBackground(Func<Task> work)
     {

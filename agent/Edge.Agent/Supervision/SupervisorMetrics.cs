@@ -20,6 +20,7 @@ internal sealed class SupervisorMetrics
         NetworkResizeRefused = meter.CreateCounter<long>("edge.supervisor.network.resize_refused", description: "Resizes refused because tc would not apply the new network cap");
         NetworkThrottled = meter.CreateCounter<long>("edge.supervisor.network.throttled", description: "InstanceNetworkThrottled events: an instance's cap queued or dropped its packets");
         AppliedLogWriteFailures = meter.CreateCounter<long>("edge.supervisor.applied_commands.write_failures", description: "Applied command ids that could not be written to applied-commands.jsonl (full disk, I/O error); kept in memory");
+        StateFileWriteFailures = meter.CreateCounter<long>("edge.supervisor.state_file.write_failures", description: "instances.json writes that failed (full disk, I/O error); the file is written again on the next change or monitoring pass");
         ResizeWrite = meter.CreateHistogram<double>("edge.supervisor.resize.write", unit: "ms");
     }
 
@@ -33,5 +34,6 @@ internal sealed class SupervisorMetrics
     public Counter<long> NetworkResizeRefused { get; }
     public Counter<long> NetworkThrottled { get; }
     public Counter<long> AppliedLogWriteFailures { get; }
+    public Counter<long> StateFileWriteFailures { get; }
     public Histogram<double> ResizeWrite { get; }
 }

@@ -28,6 +28,14 @@ internal sealed record ForecasterChoiceOptions
     /// <summary>New runs of a component before it is scored again.</summary>
     public int RescoreAfterRuns { get; init; } = 4;
 
+    /// <summary>
+    /// Runs that started in the same second (a workflow's parallel tasks of one step type, placed before any of them
+    /// finished) count as one run for <see cref="MinRuns"/>, <see cref="HeldOutRuns"/> and <see cref="WarmupRuns"/>:
+    /// the waves, not the tasks, are the independent events (as Edge's run weighting treats them). False: every task
+    /// counts (a 40-task wave can then be the whole held-out set).
+    /// </summary>
+    public bool GroupParallelRuns { get; init; } = true;
+
     /// <summary>Cost points a challenger must beat the current choice by to replace it (damps flapping).</summary>
     public double SwitchMargin { get; init; } = 1.0;
 

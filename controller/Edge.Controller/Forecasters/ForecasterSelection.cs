@@ -14,7 +14,9 @@ namespace Edge.Controller.Forecasters;
 /// the latest <see cref="ForecasterChoiceOptions.HeldOutRuns"/>: cost = Σ over CPU and memory of slack % + 10 ×
 /// max(0, violation % − target), the targets of Edge's retraining (2% CPU, 0.5% memory). The candidate with the
 /// lowest cost forecasts the component, the current choice keeping its place unless beaten by
-/// <see cref="ForecasterChoiceOptions.SwitchMargin"/> points. State per component: the choice and its scores (a few
+/// <see cref="ForecasterChoiceOptions.SwitchMargin"/> points. With <see cref="ForecasterChoiceOptions.GroupParallelRuns"/> (on),
+/// runs that started in the same second count as one (a workflow's parallel wave): MinRuns, HeldOutRuns and
+/// WarmupRuns are counted in waves. State per component: the choice and its scores (a few
 /// hundred bytes); scoring reads at most HeldOutRuns + WarmupRuns runs. Thread-safe.
 /// </summary>
 internal sealed class ForecasterSelection(ForecasterChoiceOptions options, TimeProvider time)
@@ -51,8 +53,34 @@ internal sealed class ForecasterSelection(ForecasterChoiceOptions options, TimeP
             return false;
         }
 
-        var window = runs.Count > Options.HeldOutRuns + Options.WarmupRuns ? runs.Skip(runs.Count - Options.HeldOutRuns - Options.WarmupRuns).ToList() : [.. runs];
-        var heldOutFromS = window[^Options.HeldOutRuns].StartedAtS;
+        List<ComponentRun> window;
+        long heldOutFromS;
+        int heldOut;
+        if (Options.GroupParallelRuns)
+        {
+            // Tasks that started in the same second (a workflow's parallel wave) are one event: they were all placed
+            // before any of them finished, and they share their run's level. Counting them one by one let a single
+            // 40-task wave be the whole held-out set and two waves the whole warm-up (the replay's blastall: ets
+            // chosen on one wave, then placed the next one at 471 MiB against peaks of 463–902; 35 of 40 OOM-killed).
+            // So a component is scored once it has MinRuns waves, on its latest HeldOutRuns waves after WarmupRuns.
+            var starts = runs.Select(r => r.StartedAtS).Distinct().Order().ToList();
+            if (starts.Count < Options.MinRuns)
+            {
+                _entries.AddOrUpdate(componentId, _ => new Entry { Runs = runs.Count, RunsAtScoring = runs.Count }, (_, e) => e with { RunsAtScoring = e.Runs });
+                return false;
+            }
+
+            var from = starts[Math.Max(0, starts.Count - Options.HeldOutRuns - Options.WarmupRuns)];
+            heldOutFromS = starts[^Options.HeldOutRuns];
+            window = [.. runs.Where(r => r.StartedAtS >= from).OrderBy(r => r.StartedAtS)];
+            heldOut = Options.HeldOutRuns;
+        }
+        else
+        {
+            window = runs.Count > Options.HeldOutRuns + Options.WarmupRuns ? runs.Skip(runs.Count - Options.HeldOutRuns - Options.WarmupRuns).ToList() : [.. runs];
+            heldOutFromS = window[^Options.HeldOutRuns].StartedAtS;
+            heldOut = Math.Min(Options.HeldOutRuns, window.Count);
+        }
         var cpu = Series(componentId, ResourceKind.Cpu, window, r => r.CpuCores);
         var memory = Series(componentId, ResourceKind.Memory, window, r => r.MemoryMiB);
         var scores = new List<ForecasterScore>();
@@ -84,7 +112,7 @@ internal sealed class ForecasterSelection(ForecasterChoiceOptions options, TimeP
                     Chosen = next == candidates[0].Name ? null : next,
                     RunsAtScoring = e.Runs,
                     ScoredAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
-                    HeldOut = Math.Min(Options.HeldOutRuns, window.Count),
+                    HeldOut = heldOut,
                     Scores = scores,
                 };
             });

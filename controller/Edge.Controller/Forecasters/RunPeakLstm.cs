@@ -35,7 +35,7 @@ internal sealed class RunPeakLstm(LstmRecommender inner, int version) : IRecomme
     /// <summary>Runs the model reads before a forecast: its context plus the calibration runs.</summary>
     public int RunsRead => Inner.Options.ContextSamples + CalibrationRuns;
 
-    public IRecommenderState CreateState(ResourceKind resource, double knob) => new State(Inner.CreateState(resource, knob));
+    public IRecommenderState CreateState(ResourceKind resource, double knob) => new State(Inner.CreateState(resource, knob), Inner, resource);
 
     /// <summary>Run peaks as the LSTM's training series: run k at <see cref="OriginS"/> + k·<see cref="StepS"/>.</summary>
     public static UsageSeries Series(string id, ResourceKind resource, IReadOnlyList<double> peaks)
@@ -49,7 +49,7 @@ internal sealed class RunPeakLstm(LstmRecommender inner, int version) : IRecomme
         return new UsageSeries(id, resource, t, [.. peaks]);
     }
 
-    private sealed class State(IRecommenderState inner) : IRecommenderState
+    private sealed class State(IRecommenderState inner, LstmRecommender recommender, ResourceKind resource) : IRecommenderState, IForwardBatchState
     {
         private readonly List<double> _held = [];
         private long _runs;
@@ -80,7 +80,7 @@ internal sealed class RunPeakLstm(LstmRecommender inner, int version) : IRecomme
             if (!_live)
             {
                 _live = true;
-                var calibrateFrom = Math.Max(1, _held.Count - CalibrationRuns);
+                var calibrateFrom = CalibrateFrom();
                 for (var i = 0; i < _held.Count; i++)
                 {
                     if (i >= calibrateFrom)
@@ -96,6 +96,72 @@ internal sealed class RunPeakLstm(LstmRecommender inner, int version) : IRecomme
 
             return _runs == 0 ? new Recommendation(0, 0, 0, 0, 0.9) : inner.Recommend(OriginS + ((_runs - 1) * StepS), StepS);
         }
+
+        /// <summary>
+        /// The passes of the next decision: once live, the inner state's one; before (a replay), the forecast of each of
+        /// the last <see cref="CalibrationRuns"/> held runs from the runs before it, then the decision's, as
+        /// <see cref="Recommend"/> makes them.
+        /// </summary>
+        public IReadOnlyList<LstmForward> PrepareRecommend(long nowS, long horizonS)
+        {
+            if (inner is not IForwardBatchState batch)
+            {
+                return [];
+            }
+
+            if (_live)
+            {
+                return _runs > 0 ? batch.PrepareRecommend(OriginS + ((_runs - 1) * StepS), StepS) : [];
+            }
+
+            if (_held.Count == 0)
+            {
+                return [];
+            }
+
+            var times = new long[_held.Count];
+            for (var i = 0; i < times.Length; i++)
+            {
+                times[i] = OriginS + ((_runs + i) * StepS);
+            }
+
+            var values = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_held);
+            var passes = new List<LstmForward>(CalibrationRuns + 1);
+            for (var i = CalibrateFrom(); i < _held.Count; i++)
+            {
+                passes.Add(recommender.PrepareForward(resource, values[..i], times.AsSpan(0, i)));
+            }
+
+            passes.Add(recommender.PrepareForward(resource, values, times));
+            return passes;
+        }
+
+        public Recommendation CompleteRecommend(long nowS, long horizonS, IReadOnlyList<LstmForward> passes, IReadOnlyList<float[]> outputs)
+        {
+            var batch = (IForwardBatchState)inner;
+            var next = 0;
+            if (!_live)
+            {
+                _live = true;
+                var calibrateFrom = CalibrateFrom();
+                for (var i = 0; i < _held.Count; i++)
+                {
+                    if (i >= calibrateFrom)
+                    {
+                        batch.CompleteRecommend(OriginS + ((_runs - 1) * StepS), StepS, [passes[next]], [outputs[next]]);
+                        next++;
+                    }
+
+                    Feed(_held[i]);
+                }
+
+                _held.Clear();
+            }
+
+            return batch.CompleteRecommend(OriginS + ((_runs - 1) * StepS), StepS, [passes[next]], [outputs[next]]);
+        }
+
+        private int CalibrateFrom() => Math.Max(1, _held.Count - CalibrationRuns);
 
         private void Feed(double peak)
         {

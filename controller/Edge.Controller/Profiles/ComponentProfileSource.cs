@@ -12,7 +12,7 @@ namespace Edge.Controller.Profiles;
 /// or similar components' runs, or the fallback). A step's own starting profile (hints <c>cpuMillicores</c>,
 /// <c>memoryMiB</c>) replaces the fallback and is a floor otherwise; the memory floor after an OOM kill and the
 /// configured <see cref="ProfileFloorOptions"/> always apply; a retry after an OOM kill also gets at least its
-/// component's largest recent memory peak (<see cref="ProfileFloorOptions.RetryAtRecentPeak"/>). Every component id is accepted: a never-seen component
+/// component's largest recent memory peak, or its largest of all when its runs are short (<see cref="ProfileFloorOptions.RetryAtRecentPeak"/>). Every component id is accepted: a never-seen component
 /// is predicted from similar ones with a wider interval.
 /// </summary>
 internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<ProfileFloorOptions> floors, ControllerMqttLink mqtt, EdgeTopics topics) : IProfileSource
@@ -76,7 +76,7 @@ internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<Profi
         if (retryFloor is not null && floors.Value.RetryAtRecentPeak)
         {
             // A retry after an OOM kill: at least as high as the component's own recent runs went.
-            memoryFloor = Math.Max(memoryFloor, profiler.RecentPeakMemoryMiB(componentId, floors.Value.RecentRunsForRetry));
+            memoryFloor = Math.Max(memoryFloor, profiler.RetryPeakMemoryMiB(componentId, floors.Value.RecentRunsForRetry, floors.Value.ShortRunSeconds));
         }
         var network = NetworkFloor(Math.Max(profile.NetworkBandwidth, networkHint ?? 0));
         if (cpuFloor > profile.Cpu || memoryFloor > profile.Memory || network > profile.NetworkBandwidth)

@@ -25,6 +25,7 @@ internal sealed partial class Forecaster
     private readonly TimeProvider _time;
     private readonly double _learningRate;
     private readonly int _runBaseMinRuns;
+    private readonly bool _runTailRealized;
     private readonly Dictionary<string, IRecommender> _statistical;
     private readonly SignalBoard? _signals;
     private readonly ILogger _logger;
@@ -47,6 +48,7 @@ internal sealed partial class Forecaster
         _signals = signals;
         _learningRate = learning.Value.LearningRate;
         _runBaseMinRuns = learning.Value.RunBaseMinRuns;
+        _runTailRealized = learning.Value.RunTailRealized;
         _options = options.Value;
         _time = time;
         ModelDirectory = Path.Combine(controller.Value.DataDirectory, "models");
@@ -131,43 +133,46 @@ internal sealed partial class Forecaster
     /// <summary>
     /// Profiles for many components at once, in request order (each as <see cref="Predict"/> makes it): the requests
     /// are split over at most <paramref name="parallelism"/> threads (default: one per core), since a profile not in
-    /// the cache replays the component's runs through its forecaster, which is CPU-bound and independent per component.
+    /// the cache updates or replays the component's forecaster states, which is CPU-bound and independent per component;
+    /// the LSTM forward passes of warm LSTM components run in one batch (<see cref="ComponentProfiler.PredictMany"/>).
     /// </summary>
     public IReadOnlyList<PredictionProfile> PredictMany(IReadOnlyList<(string ComponentId, ComponentContext Context)> requests, int? parallelism = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var profiles = new PredictionProfile[requests.Count];
-        var threads = Math.Clamp(parallelism ?? Environment.ProcessorCount, 1, Math.Max(1, requests.Count));
-        if (threads == 1)
-        {
-            for (var i = 0; i < profiles.Length; i++)
-            {
-                profiles[i] = Predict(requests[i].ComponentId, requests[i].Context);
-            }
-
-            return profiles;
-        }
-
-        // Interleaved partitions: components of one model (one cost) are often adjacent, so contiguous ranges would
-        // leave one thread with the expensive ones.
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-        {
-            for (var i = t; i < profiles.Length; i += threads)
-            {
-                profiles[i] = Predict(requests[i].ComponentId, requests[i].Context);
-            }
-        });
-        return profiles;
+        var profiles = Volatile.Read(ref _current).PredictMany(requests, parallelism ?? Environment.ProcessorCount);
+        return [.. profiles.Select(p => p with { ModelVersion = VersionOf(BaseModelName(p.Model)) })];
     }
 
     /// <summary>Drops every cached prediction.</summary>
     public void InvalidateAll() => Volatile.Read(ref _current).InvalidateAll();
 
-    /// <summary>The largest memory (MiB) learned from the component's latest <paramref name="runs"/> runs; 0 when it has none.</summary>
-    public double RecentPeakMemoryMiB(string componentId, int runs)
+    /// <summary>Drops every component's warm forecaster states: the next prediction of each replays its runs (benchmarks, tests).</summary>
+    public void DropWarmStates() => Volatile.Read(ref _current).DropWarmStates();
+
+    /// <summary>Predictions made from warm states and by replaying runs, since the forecaster was built (or Edge's model replaced).</summary>
+    public (long Warm, long Cold) PredictionCounts => Volatile.Read(ref _current).PredictionCounts;
+
+    /// <summary>
+    /// The memory (MiB) a retry after an OOM kill needs at least: the largest of the component's latest
+    /// <paramref name="recentRuns"/> learned runs, or of all its learned runs when their median wall time is at most
+    /// <paramref name="shortRunSeconds"/> (&gt; 0); 0 when it has none.
+    /// </summary>
+    public double RetryPeakMemoryMiB(string componentId, int recentRuns, double shortRunSeconds)
     {
         var own = Volatile.Read(ref _current).RunsOf(componentId);
-        return own.Count == 0 ? 0 : own.Skip(Math.Max(0, own.Count - runs)).Max(r => r.MemoryMiB);
+        if (own.Count == 0)
+        {
+            return 0;
+        }
+
+        var recent = own.Skip(Math.Max(0, own.Count - recentRuns)).Max(r => r.MemoryMiB);
+        if (shortRunSeconds <= 0)
+        {
+            return recent;
+        }
+
+        var durations = own.Select(r => r.DurationS).Where(d => double.IsFinite(d) && d > 0).Order().ToList();
+        return durations.Count > 0 && durations[durations.Count / 2] <= shortRunSeconds ? own.Max(r => r.MemoryMiB) : recent;
     }
 
     /// <summary>The choice, its version and every candidate's held-out score, for the API.</summary>
@@ -334,7 +339,7 @@ internal sealed partial class Forecaster
     private ComponentProfiler Build(EdgeModel model)
     {
         var registry = RecommenderRegistry.CreateDefault();
-        registry.Add(model.CreateRecommender(_learningRate, _runBaseMinRuns));
+        registry.Add(model.CreateRecommender(_learningRate, _runBaseMinRuns, _runTailRealized));
         return new ComponentProfiler(_options, _time, registry)
         {
             Chooser = Choose,

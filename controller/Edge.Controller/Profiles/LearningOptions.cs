@@ -16,4 +16,11 @@ internal sealed record LearningOptions
     /// <c>RunBaseMinRuns</c>; measured in docs/benchmarks-replay.md).
     /// </summary>
     public int RunBaseMinRuns { get; init; } = 10;
+
+    /// <summary>
+    /// Edge's run series choose between their memory channels by realised cost with a violation priced as an OOM kill
+    /// (the killed attempt's reservation plus its retry), not by each channel's cost on its own scores
+    /// (<c>EdgeOptions.RunTailRealized</c>; measured in docs/benchmarks-replay.md, "Second mix").
+    /// </summary>
+    public bool RunTailRealized { get; init; } = true;
 }

@@ -36,4 +36,15 @@ internal sealed record ProfileFloorOptions
     /// <summary>How many of the component's latest runs <see cref="RetryAtRecentPeak"/> looks at.</summary>
     [Range(1, 10_000)]
     public int RecentRunsForRetry { get; init; } = 20;
+
+    /// <summary>
+    /// With <see cref="RetryAtRecentPeak"/>: a component whose runs last at most this long (the median wall time of its
+    /// learned runs) is retried at least at the largest memory <em>any</em> of its learned runs reached (the latest
+    /// 500 the forecaster keeps), not only its latest <see cref="RecentRunsForRetry"/>. Such a run ends before the
+    /// adjuster sees a reading, so nothing rescues a retry placed below its peak; and a component whose runs differ
+    /// ×1.8 with nothing to tell them apart (the replay's <c>blast-chameleon-small</c> <c>blastall</c>: 1–3 runs of
+    /// 40 near 900 MiB, the rest 440–580) may not have had a large run among its latest 20. 0 turns it off.
+    /// </summary>
+    [Range(0, 86_400)]
+    public double ShortRunSeconds { get; init; } = 10;
 }

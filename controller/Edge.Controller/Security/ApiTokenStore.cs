@@ -144,7 +144,7 @@ internal sealed partial class ApiTokenStore
             Rebuild();
         }
 
-        created = new TokenCreated(name, role!, token, now);
+        created = new TokenCreated(name, role!, token, now, expiresAt);
         return null;
     }
 

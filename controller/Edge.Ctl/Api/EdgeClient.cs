@@ -60,8 +60,8 @@ internal sealed class EdgeClient(HttpClient http)
 
     public Task<IReadOnlyList<TokenInfo>> TokensAsync(CancellationToken ct) => GetAsync("/api/tokens", Json.IReadOnlyListTokenInfo, ct);
 
-    public Task<TokenCreated> CreateTokenAsync(string name, string role, CancellationToken ct) =>
-        PostAsync("/api/tokens", JsonContent.Create(new TokenCreateRequest(name, role), Json.TokenCreateRequest), Json.TokenCreated, ct);
+    public Task<TokenCreated> CreateTokenAsync(string name, string role, DateTimeOffset? expiresAt, CancellationToken ct) =>
+        PostAsync("/api/tokens", JsonContent.Create(new TokenCreateRequest(name, role, expiresAt), Json.TokenCreateRequest), Json.TokenCreated, ct);
 
     public async Task RevokeTokenAsync(string name, CancellationToken ct)
     {

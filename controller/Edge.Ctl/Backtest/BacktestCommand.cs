@@ -29,8 +29,8 @@ internal static class BacktestCommand
         };
         var step = new Option<string>("--step") { Description = "Decision step: a duration (1h, 30m) or a number of samples", DefaultValueFactory = _ => "1h" };
         var warmup = new Option<string>("--warmup") { Description = "Warm-up before the first scored decision (e.g. 7d)", DefaultValueFactory = _ => "7d" };
-        var resource = new Option<string>("--resource") { Description = "cpu | memory | both", DefaultValueFactory = _ => "both" };
-        resource.AcceptOnlyFromAmong("cpu", "memory", "both");
+        var resource = new Option<string>("--resource") { Description = "cpu | memory | network (rx + tx Mbps) | both (cpu and memory) | all", DefaultValueFactory = _ => "both" };
+        resource.AcceptOnlyFromAmong("cpu", "memory", "network", "both", "all");
         var holdout = new Option<double>("--holdout")
         {
             Description = "Share of series (other VMs/components) and of the latest time span held out and reported apart",
@@ -191,6 +191,8 @@ internal static class BacktestCommand
         {
             "cpu" => [ResourceKind.Cpu],
             "memory" => [ResourceKind.Memory],
+            "network" => [ResourceKind.Network],
+            "all" => [ResourceKind.Cpu, ResourceKind.Memory, ResourceKind.Network],
             _ => [ResourceKind.Cpu, ResourceKind.Memory],
         };
         return new BacktestRequest

@@ -133,6 +133,8 @@ internal static class JsonSummary
             Number(w, "shortfallPercent", m.ShortfallPercent);
             Number(w, "coverage", m.Coverage);
             Number(w, "intervalLevel", m.IntervalLevel);
+            Number(w, "belowIntervalPercent", m.BelowIntervalPercent);
+            Number(w, "aboveIntervalPercent", m.AboveIntervalPercent);
             w.WriteNumber("violations", m.Violations);
             Number(w, "reservedUnitHours", m.ReservedUnitHours);
             Number(w, "usedUnitHours", m.UsedUnitHours);

@@ -1,10 +1,12 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Edge.Ctl.Cli;
 
 namespace Edge.Ctl.Tokens;
 
 /// <summary>
-/// <c>edgectl token create NAME --role ROLE</c> (prints the token once), <c>edgectl token list</c>,
+/// <c>edgectl token create NAME --role ROLE [--expires 30d]</c> (prints the token once), <c>edgectl token list</c>,
 /// <c>edgectl token revoke NAME</c>: the controller's admin endpoints <c>/api/tokens</c>; they need an admin token.
 /// Exit codes as every API command (<see cref="CliExit"/>).
 /// </summary>
@@ -23,10 +25,28 @@ internal static class TokenCommand
     {
         var name = new Argument<string>("name") { Description = "The token's name (letters, digits, '-', '_', '.')" };
         var role = new Option<string>("--role") { Description = "viewer, submitter, operator or admin", DefaultValueFactory = _ => "viewer" };
-        var command = cli.With(new Command("create", "Create a token; its text is printed once and cannot be shown again") { name, role });
+        var expires = new Option<string?>("--expires")
+        {
+            Description = "When the token stops working: a time from now (90m, 12h, 30d, 1w) or an instant (2027-01-31T18:00:00Z); default: never",
+        };
+        expires.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } text && ExpiryParser.Parse(text, DateTimeOffset.UtcNow, out _) is { } error)
+            {
+                r.AddError(error);
+            }
+        });
+        var command = cli.With(new Command("create", "Create a token; its text is printed once and cannot be shown again") { name, role, expires });
         command.SetAction((parse, ct) => cli.RunAsync(parse, "token create", TimeSpan.FromSeconds(30), async client =>
         {
-            var created = await client.CreateTokenAsync(parse.GetValue(name)!, parse.GetValue(role)!, ct);
+            DateTimeOffset? expiresAt = null;
+            if (parse.GetValue(expires) is { } text)
+            {
+                ExpiryParser.Parse(text, DateTimeOffset.UtcNow, out var at);
+                expiresAt = at;
+            }
+
+            var created = await client.CreateTokenAsync(parse.GetValue(name)!, parse.GetValue(role)!, expiresAt, ct);
             if (cli.IsJson(parse))
             {
                 await cli.WriteJsonAsync(created, cli.Json.TokenCreated);
@@ -34,7 +54,8 @@ internal static class TokenCommand
             }
 
             await cli.Stdout.WriteLineAsync(created.Token);
-            await cli.Stderr.WriteLineAsync($"edgectl token create: '{created.Name}' ({created.Role}) created; the token above is shown only now");
+            var until = created.ExpiresAt is { } e ? $", valid until {e.ToString("u", CultureInfo.InvariantCulture)}" : ", no expiry";
+            await cli.Stderr.WriteLineAsync($"edgectl token create: '{created.Name}' ({created.Role}) created{until}; the token above is shown only now");
             return CliExit.Ok;
         }));
         return command;
@@ -42,7 +63,7 @@ internal static class TokenCommand
 
     private static Command ListCommand(CliContext cli)
     {
-        var command = cli.With(new Command("list", "List tokens: name, role, created (never the tokens)"));
+        var command = cli.With(new Command("list", "List tokens: name, role, created, expiry, where it was made (never the tokens)"));
         command.SetAction((parse, ct) => cli.RunAsync(parse, "token list", TimeSpan.FromSeconds(30), async client =>
         {
             var tokens = await client.TokensAsync(ct);
@@ -52,10 +73,11 @@ internal static class TokenCommand
                 return CliExit.Ok;
             }
 
-            var table = new Table("NAME", "ROLE", "CREATED", "SOURCE");
+            var table = new Table("NAME", "ROLE", "CREATED", "EXPIRES", "SOURCE");
             foreach (var t in tokens)
             {
-                table.Add(t.Name, t.Role, t.CreatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture), t.Configured ? "configuration" : "api-tokens.json");
+                table.Add(t.Name, t.Role, t.CreatedAt.ToString("u", CultureInfo.InvariantCulture),
+                    t.ExpiresAt is { } e ? e.ToString("u", CultureInfo.InvariantCulture) : "never", t.Configured ? "configuration" : "api");
             }
 
             await cli.Stdout.WriteAsync(table.ToString());
@@ -75,5 +97,46 @@ internal static class TokenCommand
             return CliExit.Ok;
         }));
         return command;
+    }
+}
+
+/// <summary>Reads <c>--expires</c>: a span from now (<c>90m</c>, <c>12h</c>, <c>30d</c>, <c>1w</c>) or an ISO 8601 instant with its offset.</summary>
+internal static partial class ExpiryParser
+{
+    [GeneratedRegex(@"T.*(Z|[+-]\d\d:?\d\d)$", RegexOptions.CultureInvariant)]
+    private static partial Regex HasOffset();
+
+    /// <summary>Null when <paramref name="text"/> is an expiry (in <paramref name="at"/>), else the error naming it.</summary>
+    public static string? Parse(string text, DateTimeOffset now, out DateTimeOffset at)
+    {
+        at = default;
+        var trimmed = text.Trim();
+        if (trimmed.Length >= 2 && "mhdw".Contains(trimmed[^1], StringComparison.Ordinal)
+            && long.TryParse(trimmed[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+        {
+            var unit = trimmed[^1] switch { 'm' => TimeSpan.FromMinutes(1), 'h' => TimeSpan.FromHours(1), 'd' => TimeSpan.FromDays(1), _ => TimeSpan.FromDays(7) };
+            if (count <= 0 || count > TimeSpan.FromDays(3660).Ticks / unit.Ticks)
+            {
+                return $"--expires '{text}' must be more than 0 and at most 10 years";
+            }
+
+            at = now + (unit * count);
+            return null;
+        }
+
+        // An instant must say its offset: a bare local time would mean different instants on the operator's machine
+        // and the controller's.
+        if (HasOffset().IsMatch(trimmed) && DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
+        {
+            if (instant <= now)
+            {
+                return $"--expires '{text}' is in the past (now {now.ToString("u", CultureInfo.InvariantCulture)})";
+            }
+
+            at = instant;
+            return null;
+        }
+
+        return $"--expires '{text}' is neither a time from now (90m, 12h, 30d, 1w) nor an instant with its offset (2027-01-31T18:00:00Z)";
     }
 }

@@ -19,6 +19,10 @@ internal sealed class MetricAccumulator
 
     public long Covered { get; private set; }
 
+    public long BelowInterval { get; private set; }
+
+    public long AboveInterval { get; private set; }
+
     public double LevelSum { get; private set; }
 
     public double LimitSeconds { get; private set; }
@@ -42,6 +46,8 @@ internal sealed class MetricAccumulator
             IntervalSamples++;
             LevelSum += r.Level;
             Covered += usage >= r.Lower && usage <= r.Upper ? 1 : 0;
+            BelowInterval += usage < r.Lower ? 1 : 0;
+            AboveInterval += usage > r.Upper ? 1 : 0;
         }
     }
 
@@ -55,6 +61,8 @@ internal sealed class MetricAccumulator
         SumShortfall += other.SumShortfall;
         IntervalSamples += other.IntervalSamples;
         Covered += other.Covered;
+        BelowInterval += other.BelowInterval;
+        AboveInterval += other.AboveInterval;
         LevelSum += other.LevelSum;
         LimitSeconds += other.LimitSeconds;
         UsageSeconds += other.UsageSeconds;
@@ -81,6 +89,10 @@ internal sealed class MetricAccumulator
             Violations,
             reservedHours,
             UsageSeconds / 3600 / perUnit,
-            reservedHours * price);
+            reservedHours * price)
+        {
+            BelowIntervalPercent = IntervalSamples == 0 ? double.NaN : 100.0 * BelowInterval / IntervalSamples,
+            AboveIntervalPercent = IntervalSamples == 0 ? double.NaN : 100.0 * AboveInterval / IntervalSamples,
+        };
     }
 }

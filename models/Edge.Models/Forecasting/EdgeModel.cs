@@ -51,5 +51,13 @@ public sealed record EdgeModel
     /// <paramref name="runBaseMinRuns"/> of the latest runs (1: the last group alone; see docs/forecasting.md).
     /// </summary>
     public IRecommender CreateRecommender(double adaptationRate, int runBaseMinRuns) =>
-        new EdgeRecommender(EdgeOptions.Default with { AdaptationRate = adaptationRate, RunBaseMinRuns = Math.Max(1, runBaseMinRuns) }, "edge", this);
+        CreateRecommender(adaptationRate, runBaseMinRuns, false);
+
+    /// <summary>
+    /// As <see cref="CreateRecommender(double, int)"/>, and with <paramref name="runTailRealized"/> the run series'
+    /// memory channels chosen by their realised cost with a violation priced as a kill
+    /// (<see cref="EdgeOptions.RunTailRealized"/>).
+    /// </summary>
+    public IRecommender CreateRecommender(double adaptationRate, int runBaseMinRuns, bool runTailRealized) =>
+        new EdgeRecommender(EdgeOptions.Default with { AdaptationRate = adaptationRate, RunBaseMinRuns = Math.Max(1, runBaseMinRuns), RunTailRealized = runTailRealized }, "edge", this);
 }

@@ -52,8 +52,8 @@ internal sealed record EdgeOptions
     public long MemoryTailWindowS { get; init; } = 3 * 86400;
 
     /// <summary>
-    /// How the memory peak channel combines with the mean-based limit on regular series (run series always use
-    /// <see cref="TailMode.Cheaper"/>: a component has too few runs for realised costs to tell the channels apart).
+    /// How the memory peak channel combines with the mean-based limit on regular series (run series use
+    /// <see cref="TailMode.Cheaper"/>, or realised costs with <see cref="RunTailRealized"/>).
     /// </summary>
     public TailMode MemoryTailMode { get; init; } = TailMode.Realized;
 
@@ -85,6 +85,19 @@ internal sealed record EdgeOptions
     /// <c>fasterq-dump</c> was forecast from one 21 MiB run of a wave that peaked at 388 MiB (docs/benchmarks-replay.md).
     /// </summary>
     public int RunBaseMinRuns { get; init; } = 1;
+
+    /// <summary>
+    /// Run series: the memory peak channel (<see cref="PeakChannel"/>) or the mean-based forecast sets the limit by
+    /// their realised cost on the runs since (as <see cref="TailMode.Realized"/> does on regular series) instead of each
+    /// one's expected cost on its own scores, and a run above a channel's limit costs what an OOM kill costs: the
+    /// killed attempt's reservation plus its retry at the largest peak seen, less the run's peak (B. Tovar et al.,
+    /// "A job sizing strategy for high-throughput scientific workflows", IEEE TPDS 2018, Eq. 1: a failed attempt
+    /// wastes its whole allocation), not λ per sample. The peak channel scores each run against the previous group's
+    /// largest peak, so one outlier task (the replay's blastall: 1–3 of 40 tasks at 900 MiB, the rest 440–580) made
+    /// the next group's scores small and its in-sample cost low, and its limit then fell below most of the next
+    /// group's peaks (358 MiB against 463–552). Off by default (the backtests); on in the controller.
+    /// </summary>
+    public bool RunTailRealized { get; init; }
 
     /// <summary>Horizon assumed for the decisions the state simulates during warm-up.</summary>
     public long DefaultHorizonS { get; init; } = 3600;

@@ -58,6 +58,7 @@ internal sealed class EdgeState : ISizedRunState
     private double _meanLimit = double.NaN;
     private double _tailLimit = double.NaN;
     private double _meanRealized;
+    private double _largestRun;
     private double _tailRealized;
 
     /// <param name="options">Settings.</param>
@@ -224,9 +225,22 @@ internal sealed class EdgeState : ISizedRunState
 
         if (!double.IsNaN(_tailLimit))
         {
-            _meanRealized += Math.Max(_meanLimit - value, 0) + (value > _meanLimit ? _violationCost : 0);
-            _tailRealized += Math.Max(_tailLimit - value, 0) + (value > _tailLimit ? _violationCost : 0);
+            if (_runs && _options.RunTailRealized)
+            {
+                // A run above its limit is OOM-killed: its attempt's reservation is lost and it is retried at (at
+                // least) the largest peak seen, so it costs limit + retry − peak (Tovar et al. 2018, Eq. 1).
+                var retry = Math.Max(_largestRun, value);
+                _meanRealized += value > _meanLimit ? _meanLimit + retry - value : _meanLimit - value;
+                _tailRealized += value > _tailLimit ? _tailLimit + retry - value : _tailLimit - value;
+            }
+            else
+            {
+                _meanRealized += Math.Max(_meanLimit - value, 0) + (value > _meanLimit ? _violationCost : 0);
+                _tailRealized += Math.Max(_tailLimit - value, 0) + (value > _tailLimit ? _violationCost : 0);
+            }
         }
+
+        _largestRun = Math.Max(_largestRun, value);
 
         _blockSamples++;
         _blockAbove += value > _current.Limit ? 1 : 0;
@@ -375,7 +389,7 @@ internal sealed class EdgeState : ISizedRunState
             limit = SizedRunModel.TailExtended(sorted, limit, _base, _violationCost);
             _meanLimit = limit * _base;
             _tailLimit = tailLimit;
-            limit = (_runs ? TailMode.Cheaper : _tailMode) switch
+            limit = (_runs ? (_options.RunTailRealized ? TailMode.Realized : TailMode.Cheaper) : _tailMode) switch
             {
                 TailMode.Realized => _tailRealized < _meanRealized ? tailLimit / _base : limit,
                 TailMode.Only => tailLimit / _base,

@@ -173,29 +173,59 @@ internal sealed class LstmRecommender : ITrainableRecommender, IDisposable
         try
         {
             var model = ModelFor(resource) ?? throw NoModel(resource);
-            var o = model.Options;
-            var start = Math.Max(0, values.Length - o.ContextSamples);
-            var features = new float[o.ContextWindows * WindowFeatures.Count];
-            var scale = WindowFeatures.Fill(values[start..], timestampsS[start..], o.WindowSamples, o.ContextWindows, features);
-            var scaled = model.PredictOne(features);
-            var windowS = o.WindowSamples * WindowFeatures.EstimateIntervalS(timestampsS[start..]);
-            var steps = Math.Clamp((int)Math.Ceiling(horizonS / windowS), 1, o.HorizonWindows);
-            var q = new double[o.Quantiles.Count];
-            for (var j = 0; j < q.Length; j++)
-            {
-                q[j] = double.MinValue;
-                for (var h = 0; h < steps; h++)
-                {
-                    q[j] = Math.Max(q[j], scaled[(h * q.Length) + j]);
-                }
-            }
-
-            return new LstmPrediction(o.Quantiles, q, scale, o.IntervalLevel, model.Manifest.Calibration);
+            var forward = Prepare(model, values, timestampsS);
+            return Complete(forward, model.PredictOne(forward.Features), horizonS);
         }
         finally
         {
             _lock.ExitReadLock();
         }
+    }
+
+    /// <summary>
+    /// The input of the forward pass <see cref="Predict"/> would make (the model, its feature block, the scale), for a
+    /// caller that runs the passes of many series in one batch (<see cref="ForwardBatch.Run"/>) and then calls
+    /// <see cref="Complete"/> with the output.
+    /// </summary>
+    internal LstmForward PrepareForward(ResourceKind resource, ReadOnlySpan<double> values, ReadOnlySpan<long> timestampsS)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return Prepare(ModelFor(resource) ?? throw NoModel(resource), values, timestampsS);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    private static LstmForward Prepare(QuantileLstmModel model, ReadOnlySpan<double> values, ReadOnlySpan<long> timestampsS)
+    {
+        var o = model.Options;
+        var start = Math.Max(0, values.Length - o.ContextSamples);
+        var features = new float[o.ContextWindows * WindowFeatures.Count];
+        var scale = WindowFeatures.Fill(values[start..], timestampsS[start..], o.WindowSamples, o.ContextWindows, features);
+        var windowS = o.WindowSamples * WindowFeatures.EstimateIntervalS(timestampsS[start..]);
+        return new LstmForward(model, features, scale, windowS);
+    }
+
+    /// <summary>The prediction from a forward pass's scaled output [horizon, quantiles] over <paramref name="horizonS"/>.</summary>
+    internal static LstmPrediction Complete(LstmForward forward, ReadOnlySpan<float> scaled, long horizonS)
+    {
+        var o = forward.Model.Options;
+        var steps = Math.Clamp((int)Math.Ceiling(horizonS / forward.WindowS), 1, o.HorizonWindows);
+        var q = new double[o.Quantiles.Count];
+        for (var j = 0; j < q.Length; j++)
+        {
+            q[j] = double.MinValue;
+            for (var h = 0; h < steps; h++)
+            {
+                q[j] = Math.Max(q[j], scaled[(h * q.Length) + j]);
+            }
+        }
+
+        return new LstmPrediction(o.Quantiles, q, forward.Scale, o.IntervalLevel, forward.Model.Manifest.Calibration);
     }
 
     private T? WithModel<T>(ResourceKind resource, Func<QuantileLstmModel, T> action, bool throwIfMissing)

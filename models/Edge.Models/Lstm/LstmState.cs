@@ -8,7 +8,7 @@ namespace Edge.Models.Lstm;
 /// which the predicted quantile function met the outcomes, so the limit is the predicted quantile at the level that
 /// has covered a share <c>knob</c> of them, which keeps limits increasing in the knob. The interval is the CQR one.
 /// </summary>
-internal sealed class LstmState : IRecommenderState
+internal sealed class LstmState : IRecommenderState, IForwardBatchState
 {
     /// <summary>Highest level a limit is read at: the exponential tail grows without bound towards 1.</summary>
     private const double MaxLevel = 0.9999;
@@ -71,7 +71,20 @@ internal sealed class LstmState : IRecommenderState
             return new Recommendation(0, 0, 0, 0, _owner.Options.IntervalLevel);
         }
 
-        var prediction = _owner.Predict(_resource, _values.AsSpan(0, _count), _timestamps.AsSpan(0, _count), horizonS);
+        return FromPrediction(_owner.Predict(_resource, _values.AsSpan(0, _count), _timestamps.AsSpan(0, _count), horizonS), nowS, horizonS);
+    }
+
+    public IReadOnlyList<LstmForward> PrepareRecommend(long nowS, long horizonS) =>
+        _count == 0 ? [] : [_owner.PrepareForward(_resource, _values.AsSpan(0, _count), _timestamps.AsSpan(0, _count))];
+
+    public Recommendation CompleteRecommend(long nowS, long horizonS, IReadOnlyList<LstmForward> passes, IReadOnlyList<float[]> outputs)
+    {
+        Settle(nowS);
+        return FromPrediction(LstmRecommender.Complete(passes[0], outputs[0], horizonS), nowS, horizonS);
+    }
+
+    private Recommendation FromPrediction(LstmPrediction prediction, long nowS, long horizonS)
+    {
         var levels = prediction.Levels;
         var q = prediction.Scaled;
         var tail = (1 - prediction.IntervalLevel) / 2;

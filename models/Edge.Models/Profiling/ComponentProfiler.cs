@@ -20,6 +20,10 @@ public sealed class ComponentProfiler
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<ComponentRun>> _runs = new(StringComparer.Ordinal);
 
+    /// <summary>Per component, bumped when its history changes other than by a run appended at its end (warm states then replay).</summary>
+    private readonly Dictionary<string, long> _generations = new(StringComparer.Ordinal);
+    private readonly WarmStates _warm;
+
     public ComponentProfiler(ComponentProfilerOptions options, TimeProvider timeProvider, RecommenderRegistry? registry = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -41,6 +45,7 @@ public sealed class ComponentProfiler
         _timeProvider = timeProvider;
         _recommender = recommender!;
         _cache = new PredictionCache(timeProvider, options.CacheTtl);
+        _warm = new WarmStates(options.WarmStates);
     }
 
     /// <summary>
@@ -90,6 +95,18 @@ public sealed class ComponentProfiler
     /// <summary>Number of predictions currently cached.</summary>
     public int CachedPredictions => _cache.Count;
 
+    /// <summary>Number of components whose forecaster states are kept warm (<see cref="ComponentProfilerOptions.WarmStates"/>).</summary>
+    public int WarmComponents => _warm.Count;
+
+    /// <summary>Predictions made from warm states (one update) and by replaying runs through fresh states, since start.</summary>
+    public (long Warm, long Cold) PredictionCounts => (Interlocked.Read(ref _warmPredictions), Interlocked.Read(ref _coldPredictions));
+
+    private long _warmPredictions;
+    private long _coldPredictions;
+
+    /// <summary>Drops every warm forecaster state: the next prediction of every component replays its runs.</summary>
+    public void DropWarmStates() => _warm.Clear();
+
     /// <summary>Adds one finished run to the history and drops the cached predictions it makes stale.</summary>
     public void Record(ComponentRun run)
     {
@@ -107,6 +124,12 @@ public sealed class ComponentProfiler
             while (at > 0 && list[at - 1].StartedAtS > run.StartedAtS)
             {
                 at--;
+            }
+
+            if (at < list.Count || (at > 0 && list[at - 1].StartedAtS == run.StartedAtS))
+            {
+                // Not a new run after the last one: warm states cannot take it as an update.
+                _generations[run.ComponentId] = _generations.GetValueOrDefault(run.ComponentId) + 1;
             }
 
             list.Insert(at, run);
@@ -127,6 +150,10 @@ public sealed class ComponentProfiler
         lock (_gate)
         {
             removed = _runs.TryGetValue(run.ComponentId, out var list) && list.Remove(run);
+            if (removed)
+            {
+                _generations[run.ComponentId] = _generations.GetValueOrDefault(run.ComponentId) + 1;
+            }
         }
 
         if (removed)
@@ -147,9 +174,9 @@ public sealed class ComponentProfiler
             return cached;
         }
 
-        var (history, borrowed) = History(componentId, context);
+        var (history, borrowed, generation) = History(componentId, context);
         var signals = history.Count == 0 ? [] : ValidSignals(componentId, context);
-        var profile = history.Count == 0 ? Fallback(componentId) : FromHistory(componentId, history, borrowed, signals);
+        var profile = history.Count == 0 ? Fallback(componentId) : FromHistory(componentId, history, borrowed, generation, signals);
         _cache.Set(componentId, context, profile, ValidUntilNextSignalChange(signals));
         return profile;
     }
@@ -197,13 +224,13 @@ public sealed class ComponentProfiler
     /// <summary>Whether a signal's window overlaps the decision at <paramref name="nowS"/> over <paramref name="horizonS"/> (SignalAwareRecommender's rule).</summary>
     private static bool Active(WorkSignal s, long nowS, long horizonS) => s.StartS <= nowS + horizonS && s.EndS >= nowS;
 
-    private (List<ComponentRun> Runs, bool Borrowed) History(string componentId, ComponentContext context)
+    private (List<ComponentRun> Runs, bool Borrowed, long Generation) History(string componentId, ComponentContext context)
     {
         lock (_gate)
         {
             if (_runs.TryGetValue(componentId, out var own) && own.Count > 0)
             {
-                return ([.. own], false);
+                return ([.. own], false, _generations.GetValueOrDefault(componentId));
             }
 
             var others = _runs.Values.SelectMany(r => r).ToList();
@@ -231,7 +258,7 @@ public sealed class ComponentProfiler
                 similar = Similar(r => r.Context.InputSizeBytes is > 0 and var s && Math.Max(s, size) / Math.Min(s, size) <= _options.InputSizeRatio);
             }
 
-            return (similar, true);
+            return (similar, true, 0);
         }
     }
 
@@ -276,27 +303,35 @@ public sealed class ComponentProfiler
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private PredictionProfile FromHistory(string componentId, List<ComponentRun> runs, bool borrowed, List<WorkSignal> signals)
+    /// <summary>The forecaster of a component's history (the chosen one for its own runs), its knob, run window and the runs it reads.</summary>
+    private (IRecommender Recommender, double Knob, int MaxRuns, List<ComponentRun> Runs) Resolve(string componentId, List<ComponentRun> runs, bool borrowed)
     {
-        var recommender = _recommender;
-        var knob = _options.Knob ?? _recommender.DefaultKnob;
         if (!borrowed && Chooser?.Invoke(componentId) is { } chosen)
         {
-            recommender = chosen.Recommender;
-            knob = chosen.Knob;
-            if (chosen.MaxRuns > 0 && runs.Count > chosen.MaxRuns)
-            {
-                runs = runs[^chosen.MaxRuns..];
-            }
+            return (chosen.Recommender, chosen.Knob, chosen.MaxRuns, chosen.MaxRuns > 0 && runs.Count > chosen.MaxRuns ? runs[^chosen.MaxRuns..] : runs);
         }
 
+        return (_recommender, _options.Knob ?? _recommender.DefaultKnob, 0, runs);
+    }
+
+    private PredictionProfile FromHistory(string componentId, List<ComponentRun> allRuns, bool borrowed, long generation, List<WorkSignal> signals)
+    {
+        var (recommender, knob, maxRuns, runs) = Resolve(componentId, allRuns, borrowed);
         var now = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
         var decisionS = Math.Max(now, runs[^1].StartedAtS + 1);
         var horizonS = (long)_options.HorizonSeconds;
+        var warm = !borrowed && _warm.Capacity > 0;
         if (signals.Exists(s => Active(s, decisionS, horizonS)))
         {
             // Announced work near the decision: the backtest's rule (SignalAwareRecommender) on top of the forecaster.
             recommender = new SignalAwareRecommender(recommender);
+            warm = false;
+        }
+
+        if (warm)
+        {
+            var (cpuWarm, memoryWarm, networkWarm) = Warm(componentId, recommender, knob, maxRuns, generation, runs, decisionS, horizonS);
+            return Profile(componentId, cpuWarm, memoryWarm, networkWarm, recommender.Name);
         }
 
         Recommendation For(ResourceKind resource, Func<ComponentRun, double> value)
@@ -319,9 +354,334 @@ public sealed class ComponentProfiler
             return borrowed ? Widen(r, _options.SimilarWidening) : r;
         }
 
+        Interlocked.Increment(ref _coldPredictions);
         var cpu = For(ResourceKind.Cpu, r => r.CpuCores);
         var memory = For(ResourceKind.Memory, r => r.MemoryMiB);
         var network = For(ResourceKind.Network, r => r.NetworkMbps);
+        return Profile(componentId, cpu, memory, network, borrowed ? $"{recommender.Name}+similar" : recommender.Name);
+    }
+
+    private static readonly Func<ComponentRun, double>[] ResourceValues = [r => r.CpuCores, r => r.MemoryMiB, r => r.NetworkMbps];
+    private static readonly ResourceKind[] Resources = [ResourceKind.Cpu, ResourceKind.Memory, ResourceKind.Network];
+
+    /// <summary>
+    /// The component's recommendations from its warm states: the runs recorded since their last decision are fed to them
+    /// one at a time, then one decision is made (the backtest's order: each decision from the runs before it). A
+    /// component without a usable entry (none yet, evicted, another forecaster or model version, its history changed
+    /// other than at its end, or — for a forecaster reading a window of runs — twice that window fed since the replay)
+    /// replays <paramref name="runs"/> through fresh states, which are then kept.
+    /// </summary>
+    private (Recommendation Cpu, Recommendation Memory, Recommendation Network) Warm(
+        string componentId, IRecommender recommender, double knob, int maxRuns, long generation, List<ComponentRun> runs, long decisionS, long horizonS)
+    {
+        var entry = _warm.Get(componentId);
+        if (entry is not null && entry.Matches(recommender, knob, maxRuns, generation))
+        {
+            lock (entry.Gate)
+            {
+                var fresh = entry.Busy ? -1 : FreshRuns(entry, runs, maxRuns);
+                var at = runs.Count - 1 - fresh;
+                if (fresh >= 0)
+                {
+                    try
+                    {
+                        for (var k = 0; k < 3; k++)
+                        {
+                            if (fresh > 0)
+                            {
+                                for (var i = at + 1; i < runs.Count; i++)
+                                {
+                                    entry.States[k].ObserveRun(runs[i].StartedAtS, ResourceValues[k](runs[i]));
+                                }
+
+                                entry.Last[k] = entry.States[k].Recommend(decisionS, horizonS);
+                            }
+                        }
+                    }
+                    catch
+                    {
+                        _warm.Remove(componentId);
+                        throw;
+                    }
+
+                    entry.LastRun = runs[^1];
+                    entry.Fed += fresh;
+                    Interlocked.Increment(ref _warmPredictions);
+                    return Bound(entry, runs);
+                }
+            }
+        }
+
+        var states = new IRecommenderState[3];
+        var fresh2 = new WarmEntry(componentId, recommender, knob, maxRuns, generation, states);
+        for (var k = 0; k < 3; k++)
+        {
+            states[k] = recommender.CreateState(Resources[k], knob);
+            foreach (var run in runs)
+            {
+                states[k].ObserveRun(run.StartedAtS, ResourceValues[k](run));
+            }
+
+            fresh2.Last[k] = states[k].Recommend(decisionS, horizonS);
+        }
+
+        fresh2.LastRun = runs[^1];
+        fresh2.Fed = runs.Count;
+        _warm.Set(fresh2);
+        Interlocked.Increment(ref _coldPredictions);
+        return Bound(fresh2, runs);
+
+        static (Recommendation, Recommendation, Recommendation) Bound(WarmEntry entry, List<ComponentRun> runs) =>
+            (Bounded(entry.Last[0], runs.Max(ResourceValues[0])), Bounded(entry.Last[1], runs.Max(ResourceValues[1])), Bounded(entry.Last[2], runs.Max(ResourceValues[2])));
+    }
+
+    /// <summary>Runs of <paramref name="runs"/> after the entry's last one; -1 when the entry cannot take them as an update.</summary>
+    private static int FreshRuns(WarmEntry entry, List<ComponentRun> runs, int maxRuns)
+    {
+        var at = entry.LastRun is null ? -1 : runs.LastIndexOf(entry.LastRun);
+        var fresh = runs.Count - 1 - at;
+        return at >= 0 && (maxRuns == 0 || entry.Fed + fresh <= 2 * maxRuns) ? fresh : -1;
+    }
+
+    /// <summary>
+    /// Profiles for many components at once, in request order, each as <see cref="Predict"/> makes it, the requests split
+    /// over <paramref name="parallelism"/> threads. One difference: components whose decisions are LSTM forward passes
+    /// (<see cref="Lstm.IForwardBatchState"/>: warm ones with new runs, and cold replays) are fed their runs first, then
+    /// all those passes run in one libtorch batch per model (<see cref="Lstm.ForwardBatch"/>), then they decide: the
+    /// same decisions to float32 rounding as one at a time (the managed pass), at a fraction of the cost.
+    /// </summary>
+    public IReadOnlyList<PredictionProfile> PredictMany(IReadOnlyList<(string ComponentId, ComponentContext Context)> requests, int parallelism)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var profiles = new PredictionProfile[requests.Count];
+        var deferred = new Deferred?[requests.Count];
+        ForEach(requests.Count, parallelism, i =>
+        {
+            var (id, context) = requests[i];
+            if (_cache.TryGet(id, context, out var cached))
+            {
+                profiles[i] = cached;
+                return;
+            }
+
+            deferred[i] = Defer(id, context);
+            if (deferred[i] is null)
+            {
+                profiles[i] = Predict(id, context);
+            }
+        });
+
+        var pending = Enumerable.Range(0, requests.Count).Where(i => deferred[i] is not null).ToList();
+        if (pending.Count == 0)
+        {
+            return profiles;
+        }
+
+        float[][] outputs;
+        var passes = pending.SelectMany(i => deferred[i]!.Passes.SelectMany(p => p)).ToList();
+        try
+        {
+            outputs = Lstm.ForwardBatch.Run(passes);
+        }
+        catch
+        {
+            foreach (var i in pending)
+            {
+                lock (deferred[i]!.Entry.Gate)
+                {
+                    deferred[i]!.Entry.Busy = false;
+                }
+
+                _warm.Remove(requests[i].ComponentId);
+            }
+
+            throw;
+        }
+
+        var next = 0;
+        foreach (var i in pending)
+        {
+            var d = deferred[i]!;
+            for (var k = 0; k < 3; k++)
+            {
+                d.Outputs[k] = [.. outputs.AsSpan(next, d.Passes[k].Count)];
+                next += d.Passes[k].Count;
+            }
+        }
+
+        ForEach(pending.Count, parallelism, j =>
+        {
+            var i = pending[j];
+            profiles[i] = Complete(deferred[i]!, requests[i].ComponentId, requests[i].Context);
+        });
+        return profiles;
+    }
+
+    private static void ForEach(int count, int parallelism, Action<int> body)
+    {
+        var threads = Math.Clamp(parallelism, 1, Math.Max(1, count));
+        if (threads == 1)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                body(i);
+            }
+
+            return;
+        }
+
+        // Interleaved partitions: components of one model (one cost) are often adjacent.
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            for (var i = t; i < count; i += threads)
+            {
+                body(i);
+            }
+        });
+    }
+
+    /// <summary>
+    /// A component's decision waiting for its forward passes (per resource: CPU, memory, network; none: decide
+    /// directly); <see cref="Fresh"/> runs were fed; <see cref="Replay"/>: new states, kept once decided.
+    /// </summary>
+    private sealed record Deferred(WarmEntry Entry, List<ComponentRun> Runs, int Fresh, bool Replay, long DecisionS, long HorizonS, List<WorkSignal> Signals, IReadOnlyList<Lstm.LstmForward>[] Passes)
+    {
+        public float[][][] Outputs { get; } = new float[3][][];
+    }
+
+    /// <summary>
+    /// For a component not in the cache forecast by LSTM states (<see cref="Lstm.IForwardBatchState"/>): feeds its warm
+    /// states the new runs, or fresh states all its runs, marks the entry busy and returns the forward passes their
+    /// decisions need. Null: predict it the usual way (not an LSTM, borrowed, signals near, nothing new).
+    /// </summary>
+    private Deferred? Defer(string componentId, ComponentContext context)
+    {
+        if (_warm.Capacity <= 0)
+        {
+            return null;
+        }
+
+        var (history, borrowed, generation) = History(componentId, context);
+        if (history.Count == 0 || borrowed)
+        {
+            return null;
+        }
+
+        var (recommender, knob, maxRuns, runs) = Resolve(componentId, history, borrowed);
+        var signals = ValidSignals(componentId, context);
+        var decisionS = Math.Max(_timeProvider.GetUtcNow().ToUnixTimeSeconds(), runs[^1].StartedAtS + 1);
+        var horizonS = (long)_options.HorizonSeconds;
+        if (signals.Exists(s => Active(s, decisionS, horizonS)))
+        {
+            return null;
+        }
+
+        var entry = _warm.Get(componentId);
+        if (entry is not null && entry.Matches(recommender, knob, maxRuns, generation))
+        {
+            lock (entry.Gate)
+            {
+                var fresh = entry.Busy ? -1 : FreshRuns(entry, runs, maxRuns);
+                if (fresh == 0 || (fresh > 0 && !Array.TrueForAll(entry.States, s => s is Lstm.IForwardBatchState)))
+                {
+                    return null; // the last decision is reused, or not an LSTM
+                }
+
+                if (fresh > 0)
+                {
+                    var passes = new IReadOnlyList<Lstm.LstmForward>[3];
+                    for (var k = 0; k < 3; k++)
+                    {
+                        for (var i = runs.Count - fresh; i < runs.Count; i++)
+                        {
+                            entry.States[k].ObserveRun(runs[i].StartedAtS, ResourceValues[k](runs[i]));
+                        }
+
+                        passes[k] = ((Lstm.IForwardBatchState)entry.States[k]).PrepareRecommend(decisionS, horizonS);
+                    }
+
+                    entry.Busy = true;
+                    return new Deferred(entry, runs, fresh, false, decisionS, horizonS, signals, passes);
+                }
+            }
+        }
+
+        // A replay through fresh states, when they are LSTM ones.
+        var states = new IRecommenderState[3];
+        states[0] = recommender.CreateState(Resources[0], knob);
+        if (states[0] is not Lstm.IForwardBatchState)
+        {
+            return null;
+        }
+
+        states[1] = recommender.CreateState(Resources[1], knob);
+        states[2] = recommender.CreateState(Resources[2], knob);
+        var replay = new WarmEntry(componentId, recommender, knob, maxRuns, generation, states) { Busy = true };
+        var replayPasses = new IReadOnlyList<Lstm.LstmForward>[3];
+        for (var k = 0; k < 3; k++)
+        {
+            foreach (var run in runs)
+            {
+                states[k].ObserveRun(run.StartedAtS, ResourceValues[k](run));
+            }
+
+            replayPasses[k] = ((Lstm.IForwardBatchState)states[k]).PrepareRecommend(decisionS, horizonS);
+        }
+
+        return new Deferred(replay, runs, runs.Count, true, decisionS, horizonS, signals, replayPasses);
+    }
+
+    private PredictionProfile Complete(Deferred d, string componentId, ComponentContext context)
+    {
+        var entry = d.Entry;
+        lock (entry.Gate)
+        {
+            try
+            {
+                for (var k = 0; k < 3; k++)
+                {
+                    entry.Last[k] = d.Passes[k].Count > 0
+                        ? ((Lstm.IForwardBatchState)entry.States[k]).CompleteRecommend(d.DecisionS, d.HorizonS, d.Passes[k], d.Outputs[k])
+                        : entry.States[k].Recommend(d.DecisionS, d.HorizonS);
+                }
+            }
+            catch
+            {
+                _warm.Remove(componentId);
+                throw;
+            }
+            finally
+            {
+                entry.Busy = false;
+            }
+
+            entry.LastRun = d.Runs[^1];
+            entry.Fed = d.Replay ? d.Runs.Count : entry.Fed + d.Fresh;
+        }
+
+        if (d.Replay)
+        {
+            _warm.Set(entry);
+            Interlocked.Increment(ref _coldPredictions);
+        }
+        else
+        {
+            Interlocked.Increment(ref _warmPredictions);
+        }
+
+        var runs = d.Runs;
+        var profile = Profile(
+            componentId,
+            Bounded(entry.Last[0], runs.Max(ResourceValues[0])),
+            Bounded(entry.Last[1], runs.Max(ResourceValues[1])),
+            Bounded(entry.Last[2], runs.Max(ResourceValues[2])),
+            entry.Recommender.Name);
+        _cache.Set(componentId, context, profile, ValidUntilNextSignalChange(d.Signals));
+        return profile;
+    }
+
+    private PredictionProfile Profile(string componentId, Recommendation cpu, Recommendation memory, Recommendation network, string model)
+    {
         return new PredictionProfile
         {
             ComponentId = componentId,
@@ -333,7 +693,7 @@ public sealed class ComponentProfiler
                 new IntervalBounds(cpu.Lower * 1000, cpu.Upper * 1000),
                 new IntervalBounds(memory.Lower, memory.Upper),
                 new IntervalBounds(network.Lower, network.Upper)),
-            Model = borrowed ? $"{recommender.Name}+similar" : recommender.Name,
+            Model = model,
             GeneratedAtMs = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
             HorizonSeconds = _options.HorizonSeconds,
         };

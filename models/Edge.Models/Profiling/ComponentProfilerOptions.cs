@@ -36,6 +36,13 @@ public sealed record ComponentProfilerOptions
 
     public double HorizonSeconds { get; init; } = 3600;
 
+    /// <summary>
+    /// Components whose forecaster states are kept between predictions (least recently predicted dropped first; 0: none,
+    /// every prediction not in the cache replays the component's runs). A kept component's next prediction feeds its
+    /// states only the runs recorded since, then makes one decision (docs/forecasting.md, "Warm states").
+    /// </summary>
+    public int WarmStates { get; init; } = 20_000;
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -62,6 +69,11 @@ public sealed record ComponentProfilerOptions
         if (InputSizeRatio < 1)
         {
             errors.Add($"{nameof(InputSizeRatio)} must be >= 1, got {InputSizeRatio}");
+        }
+
+        if (WarmStates < 0)
+        {
+            errors.Add($"{nameof(WarmStates)} must be >= 0, got {WarmStates}");
         }
 
         if (HorizonSeconds <= 0)

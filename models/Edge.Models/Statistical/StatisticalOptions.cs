@@ -28,6 +28,12 @@ public sealed record StatisticalOptions
     /// </summary>
     public int WarmupRefitEveryRuns { get; init; } = 1;
 
+    /// <summary>
+    /// Run series: a refit starts each candidate form from the previous fit's optimum with a small simplex and a quarter
+    /// of the evaluations (<c>FitBudget</c>) instead of from scratch; false: every fit from scratch.
+    /// </summary>
+    public bool WarmStartRunFits { get; init; } = true;
+
     /// <summary>Conformal scores kept (7 days of 5-minute samples).</summary>
     public int ScoreWindow { get; init; } = 2016;
 

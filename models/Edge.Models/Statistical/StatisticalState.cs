@@ -31,7 +31,7 @@ internal sealed class StatisticalState : IRecommenderState
     private readonly double _violationCost;
     private readonly bool _tail;
     private readonly int _season;
-    private readonly double[] _history;
+    private double[] _history;
     private readonly SortedWindow _scores;
     private readonly AdaptiveQuantile _lowerTail;
     private readonly AdaptiveQuantile _upperTail;
@@ -42,6 +42,7 @@ internal sealed class StatisticalState : IRecommenderState
     private double _openSum;
     private int _openCount;
     private ITimeSeriesModel? _model;
+    private IReadOnlyList<double[]?>? _optima;
     private double _modelOffset;
     private long _lastFitS = long.MinValue;
     private int _stepsSinceFit;
@@ -70,7 +71,8 @@ internal sealed class StatisticalState : IRecommenderState
         _violationCost = violationCost;
         _tail = tail;
         _season = options.SeasonS > 0 ? (int)(options.SeasonS / options.StepS) : 0;
-        _history = new double[options.HistorySteps];
+        // Grown on demand up to HistorySteps: a run series' state (the controller keeps thousands warm) holds tens of runs.
+        _history = new double[Math.Min(options.HistorySteps, 64)];
         _scores = new SortedWindow(options.ScoreWindow);
         var alpha = (1 - options.IntervalLevel) / 2;
         _lowerTail = new AdaptiveQuantile(alpha, options.AdaptationRate);
@@ -102,7 +104,7 @@ internal sealed class StatisticalState : IRecommenderState
         {
             CloseOpen();
             var missing = step - _openStep - 1;
-            if (missing >= _history.Length)
+            if (missing >= _options.HistorySteps)
             {
                 Restart();
             }
@@ -199,6 +201,18 @@ internal sealed class StatisticalState : IRecommenderState
 
     private void Push(double mean)
     {
+        if (_historyCount == _history.Length && _history.Length < _options.HistorySteps)
+        {
+            var grown = new double[Math.Min(2 * _history.Length, _options.HistorySteps)];
+            for (var i = 0; i < _historyCount; i++)
+            {
+                grown[i] = HistoryAt(i);
+            }
+
+            _history = grown;
+            _historyStart = 0;
+        }
+
         var at = (_historyStart + _historyCount) % _history.Length;
         if (_historyCount == _history.Length)
         {
@@ -220,6 +234,7 @@ internal sealed class StatisticalState : IRecommenderState
         _historyCount = 0;
         _historyStart = 0;
         _model = null;
+        _optima = null;
         _lastFitS = long.MinValue;
     }
 
@@ -290,13 +305,17 @@ internal sealed class StatisticalState : IRecommenderState
 
         var firstIndex = _runs ? 0 : _lastStep - _historyCount + 1;
         var season = _runs ? 0 : _season;
-        var spec = FitCache.GetOrFit(_family, y, firstIndex, season);
+        // Run series refit after every run: each fit starts from the previous one's optima (FitBudget).
+        var warm = _runs && _options.WarmStartRunFits ? _optima : null;
+        var spec = FitCache.GetOrFit(_family, y, firstIndex, season, warm);
         _lastFitS = nowS;
         _stepsSinceFit = 0;
         if (spec is null)
         {
             return;
         }
+
+        _optima = spec.Optima;
 
         _model = spec.Replay(y, firstIndex);
         _modelOffset = offset;
@@ -311,7 +330,7 @@ internal sealed class StatisticalState : IRecommenderState
         var partial = !_runs && _openCount > 0 ? _openSum / _openCount : double.NaN;
         if (_model is not null)
         {
-            var steps = _runs ? 1 : (int)Math.Clamp((horizonS + _options.StepS - 1) / _options.StepS, 1, 4 * _history.Length);
+            var steps = _runs ? 1 : (int)Math.Clamp((horizonS + _options.StepS - 1) / _options.StepS, 1, 4 * _options.HistorySteps);
             Span<double> forecast = steps <= 64 ? stackalloc double[steps] : new double[steps];
             _model.Forecast(forecast, Transform(partial, _modelOffset));
             var sum = 0.0;

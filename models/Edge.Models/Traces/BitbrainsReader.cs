@@ -5,7 +5,8 @@ namespace Edge.Models.Traces;
 /// <summary>
 /// Reads the Bitbrains GWA-T-12 layout (docs/design.md conventions): one file per VM, header line, fields separated by
 /// <c>;</c> and a TAB, trimmed. CPU cores = usage MHz / (capacity MHz / cores); memory MiB = usage KB / 1024;
-/// network Mbps = (received + transmitted KB/s) · 8 · 1024 / 10^6; the first column holds Unix seconds; rows with 0
+/// network Mbps = max(received, transmitted KB/s) · 8 · 1024 / 10^6 (the busier direction, as the controller learns an
+/// instance's network peak and caps each direction at its limit: docs/protocol.md, "Network"); the first column holds Unix seconds; rows with 0
 /// cores are dropped; a repeated timestamp keeps its first row. Malformed rows are reported with file and line.
 /// </summary>
 public static class BitbrainsReader
@@ -114,7 +115,7 @@ public static class BitbrainsReader
 
         var cores = values[1];
         var cpu = cores > 0 && values[2] > 0 ? values[3] / (values[2] / cores) : 0;
-        row = new Row((long)values[0], cores, cpu, values[6] / 1024, (values[9] + values[10]) * 8 * 1024 / 1e6);
+        row = new Row((long)values[0], cores, cpu, values[6] / 1024, Math.Max(values[9], values[10]) * 8 * 1024 / 1e6);
         error = "";
         return true;
     }

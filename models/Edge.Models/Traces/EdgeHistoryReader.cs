@@ -7,7 +7,8 @@ namespace Edge.Models.Traces;
 /// Reads Edge's history export: CSV files (optionally gzipped) with the header <c>timestamp_ms,node,scope,metric,value</c>,
 /// one metric sample per line, as published on <c>nodes/{node}/metrics</c>. A series is one (node, scope, resource):
 /// CPU from <c>cpu.usage.cores</c>, memory from <c>mem.current.mib</c> (instances, cgroups) or <c>mem.used.mib</c>
-/// (nodes), network as <c>net.rx.mbps</c> + <c>net.tx.mbps</c>. Other metrics are ignored. Timestamps become Unix seconds;
+/// (nodes), network as the larger of <c>net.rx.mbps</c> and <c>net.tx.mbps</c> at each second (the busier direction: what
+/// the controller learns as a run's network peak and caps each direction at). Other metrics are ignored. Timestamps become Unix seconds;
 /// a repeated (series, second) keeps its first value.
 /// </summary>
 public static class EdgeHistoryReader
@@ -49,7 +50,7 @@ public static class EdgeHistoryReader
     {
         using var reader = TraceFiles.OpenText(file);
         var lineNumber = 0;
-        var network = new Dictionary<(string, long), (double Sum, int Parts)>();
+        var network = new Dictionary<(string, long), double>();
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
@@ -95,9 +96,9 @@ public static class EdgeHistoryReader
             if (kind == ResourceKind.Network)
             {
                 var key = (id, second);
-                var (sum, parts) = network.GetValueOrDefault(key);
-                network[key] = (sum + value, parts + 1);
-                byTime[second] = sum + value;
+                var busier = network.TryGetValue(key, out var other) ? Math.Max(other, value) : value;
+                network[key] = busier;
+                byTime[second] = busier;
             }
             else
             {

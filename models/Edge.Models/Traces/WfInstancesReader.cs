@@ -13,7 +13,10 @@ namespace Edge.Models.Traces;
 /// earlier runs only. Memory MiB = memoryInBytes / 2^20; CPU cores = avgCPU / 100. Tasks without the measure are left
 /// out of that resource's series. Each task's input size is the sum of <c>sizeInBytes</c> of its specification's
 /// <c>inputFiles</c> (looked up in <c>workflow.specification.files</c>; unknown files count 0), kept in
-/// <see cref="UsageSeries.InputBytes"/>.
+/// <see cref="UsageSeries.InputBytes"/>. Network Mbps = max(readBytes, writtenBytes) · 8 / runtimeInSeconds / 10^6:
+/// the task's mean I/O rate in its busier direction (Makeflow and Nextflow record the bytes, Pegasus does not), the
+/// traffic it would put on a node's link if its files were staged over the network, in the quantity the controller
+/// learns and caps per direction; tasks without both counters or with no runtime are left out.
 /// </summary>
 public static partial class WfInstancesReader
 {
@@ -56,9 +59,15 @@ public static partial class WfInstancesReader
         foreach (var group in tasks.GroupBy(t => t.Component).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var ordered = group.OrderBy(t => t.StartS).ThenBy(t => t.Instance, StringComparer.Ordinal).ThenBy(t => t.Order).ToList();
-            foreach (var resource in resources.Where(r => r != ResourceKind.Network))
+            foreach (var resource in resources)
             {
-                var with = ordered.Where(t => (resource == ResourceKind.Cpu ? t.Cpu : t.MemoryMiB) is not null).ToList();
+                double? Value(WfTask t) => resource switch
+                {
+                    ResourceKind.Cpu => t.Cpu,
+                    ResourceKind.Memory => t.MemoryMiB,
+                    _ => t.NetworkMbps,
+                };
+                var with = ordered.Where(t => Value(t) is not null).ToList();
                 if (with.Count == 0)
                 {
                     continue;
@@ -68,7 +77,7 @@ public static partial class WfInstancesReader
                     group.Key,
                     resource,
                     [.. with.Select(t => t.StartS)],
-                    [.. with.Select(t => (resource == ResourceKind.Cpu ? t.Cpu : t.MemoryMiB)!.Value)])
+                    [.. with.Select(t => Value(t)!.Value)])
                 {
                     SamplesAreRuns = true,
                     DurationsS = [.. with.Select(t => t.RuntimeS)],
@@ -119,7 +128,12 @@ public static partial class WfInstancesReader
             double? memory = t.TryGetProperty("memoryInBytes", out var m) && m.TryGetDouble(out var bytes) && bytes > 0 ? bytes / (1024.0 * 1024.0) : null;
             double? cpu = t.TryGetProperty("avgCPU", out var c) && c.TryGetDouble(out var pct) && pct >= 0 ? pct / 100.0 : null;
             var runtime = t.TryGetProperty("runtimeInSeconds", out var r) && r.TryGetDouble(out var rs) ? rs : 0;
-            tasks.Add(new WfTask(component, startS, file, order, cpu, memory, runtime, inputs.GetValueOrDefault(id)));
+            double? network = runtime > 0
+                && t.TryGetProperty("readBytes", out var rb) && rb.TryGetDouble(out var read) && read >= 0
+                && t.TryGetProperty("writtenBytes", out var wb) && wb.TryGetDouble(out var written) && written >= 0
+                ? Math.Max(read, written) * 8 / runtime / 1e6
+                : null;
+            tasks.Add(new WfTask(component, startS, file, order, cpu, memory, runtime, inputs.GetValueOrDefault(id), network));
         }
 
         return true;

@@ -68,6 +68,39 @@ public sealed class SupervisorLifecycleTests
     }
 
     [Fact]
+    public async Task Start_StateFileOnAFullDisk_RunsAndIsWatched_TheFileCatchesUpOnceThereIsRoom()
+    {
+        Assert.SkipUnless(SupervisorHarness.CanUseCgroupV1, SupervisorHarness.SkipReason);
+        using var device = new SmallTmpfs("256k");
+        using var instances = new TempDirectory();
+        await using var harness = new SupervisorHarness(configure: o => o with { StateDirectory = device.Path, InstanceDirectory = instances.Path });
+        var store = new InstanceStateStore(device.Path);
+        device.Fill();
+
+        // The process starts and its group gets its limits whatever the disk says: the command completes, and the
+        // failed write of instances.json is counted instead of being thrown into the command (which would have left
+        // the instance running unwatched).
+        var start = harness.Start("on-full", Small, ["--duration", "3"]);
+        await harness.HandleAsync(start);
+        Assert.Equal([NodeEventKind.CommandAccepted, NodeEventKind.InstanceStarted, NodeEventKind.CommandCompleted],
+            harness.Sink.For(start.CommandId).Select(e => e.Kind));
+        Assert.True(harness.Supervisor.StateFileWriteFailures >= 1, "the failed write was counted");
+        Assert.True(harness.Supervisor.StateFileBehind);
+        Assert.DoesNotContain(store.Load().Instances, i => i.InstanceId == "on-full");
+
+        // Room again: the next monitoring pass writes the whole list.
+        device.Free();
+        await harness.Supervisor.MonitorAsync(TestContext.Current.CancellationToken);
+        Assert.False(harness.Supervisor.StateFileBehind);
+        Assert.Contains(store.Load().Instances, i => i.InstanceId == "on-full" && i.Limits == Small);
+
+        // It was watched all along: its exit is reported and the file no longer lists it.
+        var exited = await harness.Sink.WaitForAsync(NodeEventKind.InstanceExited, "on-full");
+        Assert.Equal(0, exited.ExitCode);
+        Assert.DoesNotContain(store.Load().Instances, i => i.InstanceId == "on-full");
+    }
+
+    [Fact]
     public async Task AdoptAsync_AfterRestart_AdoptsRunningInstanceAndCanStopIt()
     {
         Assert.SkipUnless(SupervisorHarness.CanUseCgroupV1, SupervisorHarness.SkipReason);

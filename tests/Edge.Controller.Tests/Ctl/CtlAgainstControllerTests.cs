@@ -141,6 +141,9 @@ public sealed class CtlAgainstControllerTests : IDisposable
         var badLimit = await Ctl.RunAsync(["runs", "list", "--limit", "-3", .. api]);
         var badState = await Ctl.RunAsync(["runs", "list", "--state", "sleeping", .. api]);
         var unreachable = await Ctl.RunAsync(["nodes", "list", "--controller", "http://127.0.0.1:1", "--token-file", viewerFile]);
+        var expiring = await Ctl.RunAsync(["token", "create", "short", "--role", "viewer", "--expires", "2h", .. api]);
+        var badExpiry = await Ctl.RunAsync(["token", "create", "never", "--expires", "soon", .. api]);
+        var adminTokens = await Ctl.RunAsync(["token", "list", .. api]);
 
         Assert.True(component.Exit == 0, component.ToString());
         Assert.Contains("Component:   ctl/never-run", component.Stdout, StringComparison.Ordinal);
@@ -163,6 +166,14 @@ public sealed class CtlAgainstControllerTests : IDisposable
         Assert.True(badState.Exit == 2, badState.ToString());
         Assert.True(unreachable.Exit == 1, unreachable.ToString());
         Assert.Contains("cannot reach the controller", unreachable.Stderr, StringComparison.Ordinal);
+        Assert.True(expiring.Exit == 0, expiring.ToString());
+        Assert.Contains("'short' (viewer) created, valid until ", expiring.Stderr, StringComparison.Ordinal);
+        Assert.True(badExpiry.Exit == 2, badExpiry.ToString());
+        Assert.Contains("--expires 'soon'", badExpiry.Stderr, StringComparison.Ordinal);
+        Assert.True(adminTokens.Exit == 0, adminTokens.ToString());
+        var shortRow = adminTokens.Stdout.Split('\n').Single(l => l.StartsWith("short ", StringComparison.Ordinal));
+        Assert.DoesNotContain("never", shortRow, StringComparison.Ordinal);
+        Assert.Contains(adminTokens.Stdout.Split('\n'), l => l.StartsWith("looker ", StringComparison.Ordinal) && l.Contains("never", StringComparison.Ordinal));
     }
 
     [Fact]

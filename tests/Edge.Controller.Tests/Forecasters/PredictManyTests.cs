@@ -40,6 +40,7 @@ public sealed class PredictManyTests
         requests.Add(("never/seen", new ComponentContext(StepName: "never/seen")));
         var batched = forecaster.PredictMany(requests, parallelism: 4);
         forecaster.InvalidateAll();
+        forecaster.DropWarmStates();
         var single = requests.Select(r => forecaster.Predict(r.Item1, r.Item2)).ToList();
 
         Assert.Equal(requests.Count, batched.Count);

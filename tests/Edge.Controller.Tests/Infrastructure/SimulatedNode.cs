@@ -25,7 +25,8 @@ internal sealed class SimulatedNode : IAsyncDisposable
 
     public IReadOnlyList<NodeCommand> Commands => [.. _commands];
 
-    public static async Task<SimulatedNode> StartAsync(TestController controller, string nodeId, double millicores = 4000, double memoryMiB = 8192)
+    /// <summary>Connects as <paramref name="nodeId"/> and announces it online; <paramref name="networkMbps"/> is the link capacity it reports (null: none).</summary>
+    public static async Task<SimulatedNode> StartAsync(TestController controller, string nodeId, double millicores = 4000, double memoryMiB = 8192, double? networkMbps = null)
     {
         var connection = controller.NodeConnection(nodeId);
         var node = new SimulatedNode(nodeId, connection);
@@ -47,7 +48,7 @@ internal sealed class SimulatedNode : IAsyncDisposable
             NodeId = nodeId,
             Online = true,
             TimestampMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            Capacity = new ResourceQuantity(millicores, memoryMiB),
+            Capacity = new ResourceQuantity(millicores, memoryMiB, networkMbps),
         };
         await connection.PublishAsync(node._topics.NodeStatus(nodeId), PayloadCodec.Encode(status, EdgeJsonContext.Default.NodeStatus), retain: true, TestContext.Current.CancellationToken);
         return node;

@@ -41,6 +41,12 @@ public sealed class VolumeForecasterTests
         Assert.Equal(2, projection.ExpectedCores, precision: 6);
         Assert.False(projection.Fits);
         Assert.Contains("more than the 1 cores", projection.Summary, StringComparison.Ordinal);
+        Assert.Equal(1, projection.ShortfallCores, precision: 6);
+        Assert.Equal(0, projection.ShortfallMemoryGiB, precision: 6);
+
+        var roomy = forecaster.Project(Day0, TimeSpan.FromHours(1), freeCores: 4, freeMemoryGiB: 64);
+        Assert.True(roomy.Fits);
+        Assert.Equal(0, roomy.ShortfallCores);
     }
 
     [Fact]

@@ -139,7 +139,7 @@ public sealed class DashboardTests(DashboardSystem live) : IClassFixture<Dashboa
         var summary = await live.System.GetJsonAsync("/api/components/it-dash/work");
         var runs = summary.GetProperty("recentRuns").GetArrayLength();
         Assert.Equal(2, runs);
-        foreach (var kind in new[] { "cpu", "memory" })
+        foreach (var kind in new[] { "cpu", "memory", "network" })
         {
             var plot = tab.Page.Locator($"svg[data-plot={kind}]");
             await Assertions.Expect(plot).ToBeVisibleAsync();
@@ -157,6 +157,16 @@ public sealed class DashboardTests(DashboardSystem live) : IClassFixture<Dashboa
             // rounds half to even, and memory peaks are whole 4 KiB pages, so halves (29.25 MiB) do occur.
             var shown = Math.Round(peak, 1, MidpointRounding.AwayFromZero).ToString("#,0.#", En);
             Assert.Contains(titles, t => t.EndsWith($"actual peak {shown}", StringComparison.Ordinal));
+        }
+
+        // The network dots sit at the runs' measured peaks (each run sent 2 Mbps of UDP payload to the host).
+        var netPeaks = summary.GetProperty("recentRuns").EnumerateArray().Select(r => r.GetProperty("peakNetworkMbps").GetDouble()).ToList();
+        Assert.All(netPeaks, p => Assert.InRange(p, 1.5, 4));
+        var netTitles = await tab.Page.Locator("svg[data-plot=network] circle.actual title").AllTextContentsAsync();
+        foreach (var peak in netPeaks)
+        {
+            var shown = Math.Round(peak, 1, MidpointRounding.AwayFromZero).ToString("#,0.#", En);
+            Assert.Contains(netTitles, t => t.EndsWith($"actual peak {shown}", StringComparison.Ordinal));
         }
 
         var model = summary.GetProperty("nextPrediction").GetProperty("model").GetString();

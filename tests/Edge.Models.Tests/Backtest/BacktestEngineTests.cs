@@ -18,7 +18,18 @@ public sealed class BacktestEngineTests
         Assert.Equal(25.0, m.ViolationPercent, 12);            // 3 > 2 only
         Assert.Equal(100.0 * 1 / 6, m.ShortfallPercent, 12);   // 1 / (1 + 3 + 2 + 0)
         Assert.Equal(0.5, m.Coverage, 12);                     // [1, 2] holds 1 and 2
+        Assert.Equal(25.0, m.BelowIntervalPercent, 12);        // 0 < 1
+        Assert.Equal(25.0, m.AboveIntervalPercent, 12);        // 3 > 2
         Assert.Equal(2.0 * 4 * 300 / 3600, m.ReservedUnitHours, 12);
+    }
+
+    [Fact]
+    public void Run_NoIntervalStated_HasNoCoverageNorMissesBySide()
+    {
+        var m = BacktestEngine.Run([Series(5, 1, 3)], [new NoIntervalRecommender()], Tiny, null, TestContext.Current.CancellationToken).Recommenders[0].Default.Metrics[Segment.All];
+
+        Assert.Equal(2, m.Samples);
+        Assert.True(double.IsNaN(m.Coverage) && double.IsNaN(m.BelowIntervalPercent) && double.IsNaN(m.AboveIntervalPercent));
     }
 
     [Fact]
@@ -121,4 +132,26 @@ public sealed class BacktestEngineTests
 
     private static UsageSeries Series(params double[] values) =>
         new("tiny", ResourceKind.Cpu, [.. values.Select((_, i) => 300L * i)], values);
+
+    private sealed class NoIntervalRecommender : IRecommender
+    {
+        public string Name => "no-interval";
+
+        public string KnobDescription => "none";
+
+        public double DefaultKnob => 1;
+
+        public IReadOnlyList<double> SweepKnobs { get; } = [1];
+
+        public IRecommenderState CreateState(ResourceKind resource, double knob) => new State();
+
+        private sealed class State : IRecommenderState
+        {
+            public void Observe(long timestampS, double value)
+            {
+            }
+
+            public Recommendation Recommend(long nowS, long horizonS) => new(4, 4, double.NaN, double.NaN, double.NaN);
+        }
+    }
 }

@@ -30,6 +30,52 @@ public sealed class BacktestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Backtest_BitbrainsNetwork_ScoresEveryPartWithEdgesIntervalAndWritesItsReport()
+    {
+        var (code, stdout, _) = await Run("--format", "bitbrains", "--data", SampleData.Bitbrains, "--resource", "network", "--recommenders", "vpa,autopilot-max,edge,oracle", "--json", "--out", _out);
+
+        Assert.Equal(ExitCodes.Success, code);
+        using var json = JsonDocument.Parse(stdout);
+        var network = Assert.Single(json.RootElement.GetProperty("resources").EnumerateArray());
+        Assert.Equal("network", network.GetProperty("resource").GetString());
+        Assert.Equal(4, network.GetProperty("seriesScored").GetInt32());
+        var edge = network.GetProperty("recommenders").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "edge");
+        var point = edge.GetProperty("sweep").EnumerateArray().Single(p => p.GetProperty("default").GetBoolean());
+        foreach (var part in new[] { "all", "tuning", "heldOutSeries", "heldOutTime" })
+        {
+            var m = point.GetProperty(part);
+            Assert.True(m.GetProperty("samples").GetInt64() > 0, part);
+            var coverage = m.GetProperty("coverage").GetDouble();
+            Assert.InRange(coverage, 0.5, 1.0);
+            // The misses split by side add up to what the coverage leaves out.
+            var below = m.GetProperty("belowIntervalPercent").GetDouble();
+            var above = m.GetProperty("aboveIntervalPercent").GetDouble();
+            Assert.True(below >= 0 && above > 0, $"{part}: {below}% below, {above}% above");
+            Assert.Equal(100 * (1 - coverage), below + above, 3);
+            Assert.True(m.GetProperty("reservedUnitHours").GetDouble() > m.GetProperty("usedUnitHours").GetDouble() * 0.5, part);
+        }
+
+        var report = await File.ReadAllTextAsync(Path.Combine(_out, "backtest-report.md"), TestContext.Current.CancellationToken);
+        Assert.Contains("## network", report, StringComparison.Ordinal);
+        Assert.Contains("| reserved Mbit-h |", report, StringComparison.Ordinal);
+        Assert.Contains("### network — heldOutTime", report, StringComparison.Ordinal);
+        Assert.StartsWith("<svg", await File.ReadAllTextAsync(Path.Combine(_out, "backtest-report-example-network.svg"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backtest_ResourceAll_ScoresCpuMemoryAndNetwork_AnUnknownOneIsRefused()
+    {
+        var (code, stdout, _) = await Run("--format", "bitbrains", "--data", SampleData.Bitbrains, "--resource", "all", "--recommenders", "edge", "--json", "--no-sweep");
+
+        Assert.Equal(ExitCodes.Success, code);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(["cpu", "memory", "network"], json.RootElement.GetProperty("resources").EnumerateArray().Select(r => r.GetProperty("resource").GetString()));
+
+        var (bad, _, _) = await Run("--format", "bitbrains", "--data", SampleData.Bitbrains, "--resource", "disk");
+        Assert.NotEqual(ExitCodes.Success, bad);
+    }
+
+    [Fact]
     public async Task Backtest_WfInstancesWithOut_WritesTheReportAndCharts()
     {
         var (code, _, _) = await Run("--format", "wfinstances", "--data", SampleData.WfInstances, "--resource", "memory", "--recommenders", "vpa,edge,autopilot", "--out", _out);

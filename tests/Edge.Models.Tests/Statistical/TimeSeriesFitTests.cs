@@ -5,6 +5,43 @@ namespace Edge.Models.Tests.Statistical;
 /// <summary>The fitters recover the parameters of processes simulated from their own equations.</summary>
 public sealed class TimeSeriesFitTests
 {
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    public void Fit_WarmStartedAfterEachNewRun_ReachesTheColdFitsCriterion(bool ets, bool noiseAroundShiftingLevel)
+    {
+        // A run series as the controller refits it: one more run per fit, each fit warm-started from the last one's
+        // optima with a quarter of the evaluations (FitBudget). Its AICc must stay within 0.5 of a full cold fit's
+        // (a difference below 2 is not a meaningful difference in AICc; FPP3 §7.5).
+        var random = new Random(ets ? 5 : 6);
+        var runs = new double[96];
+        var level = 1.0;
+        for (var t = 0; t < runs.Length; t++)
+        {
+            var e = 0.15 * Gaussian(random);
+            runs[t] = level + e;
+            // Either a random walk seen with noise (smoothing weight 0.4), or the controller's typical run peaks:
+            // noise around a level that shifts twice (log scale).
+            level = noiseAroundShiftingLevel ? (t is 30 or 60 ? level + 0.8 : level) : level + (0.4 * e);
+        }
+
+        IReadOnlyList<double[]?>? warm = null;
+        var worst = double.NegativeInfinity;
+        for (var n = 8; n <= runs.Length; n++)
+        {
+            var y = runs.AsSpan(0, n);
+            ITimeSeriesSpec? warmFit = ets ? Ets.Fit(y, 0, 0, warm) : Sarima.Fit(y, 0, warm);
+            ITimeSeriesSpec? coldFit = ets ? Ets.Fit(y, 0, 0) : Sarima.Fit(y, 0);
+            Assert.NotNull(warmFit);
+            worst = Math.Max(worst, warmFit.Aicc - coldFit!.Aicc);
+            warm = warmFit.Optima;
+        }
+
+        Assert.True(worst <= 0.5, $"the warm-started fit's AICc exceeded the cold fit's by {worst}");
+    }
+
     [Fact]
     public void EtsFit_SimpleExponentialSmoothingProcess_RecoversAlpha()
     {

@@ -42,6 +42,25 @@ public sealed class BitbrainsReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_Network_IsTheBusierDirectionInMbps()
+    {
+        File.WriteAllLines(Path.Combine(_dir, "vm1.csv"),
+        [
+            "header",
+            "1000;\t1;\t2000;\t1000;\t50;\t1024;\t512;\t0;\t0;\t125;\t250",
+            "1300;\t1;\t2000;\t1000;\t50;\t1024;\t512;\t0;\t0;\t500;\t0",
+            "1600;\t1;\t2000;\t1000;\t50;\t1024;\t512;\t0;\t0;\t0;\t0",
+        ]);
+
+        var result = BitbrainsReader.Read(_dir, [ResourceKind.Network], TestContext.Current.CancellationToken);
+
+        // KB/s · 8 · 1024 / 10^6: 250 KB/s sent (more than the 125 received) is 2.048 Mbps; 500 received is 4.096.
+        var network = Assert.Single(result.Series);
+        Assert.Equal(ResourceKind.Network, network.Resource);
+        Assert.Equal([2.048, 4.096, 0.0], network.Values.Select(v => Math.Round(v, 9)));
+    }
+
+    [Fact]
     public void Read_MalformedLines_ReportsFileAndLineAndKeepsTheRest()
     {
         var path = Path.Combine(_dir, "vm2.csv");

@@ -19,6 +19,27 @@ public sealed class EdgeHistoryReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_Network_IsTheBusierDirectionAtEachSecond()
+    {
+        File.WriteAllLines(Path.Combine(_dir, "a.csv"),
+        [
+            EdgeHistoryReader.Header,
+            "1000,n,instance/i-1,net.rx.mbps,2.5",
+            "1000,n,instance/i-1,net.tx.mbps,7.5",
+            "2000,n,instance/i-1,net.tx.mbps,1",
+            "2000,n,instance/i-1,net.rx.mbps,3",
+            "3000,n,instance/i-1,net.tx.mbps,4",
+        ]);
+
+        var result = EdgeHistoryReader.Read(_dir, [ResourceKind.Network], TestContext.Current.CancellationToken);
+
+        var network = Assert.Single(result.Series);
+        Assert.Equal(("n/instance/i-1", ResourceKind.Network), (network.Id, network.Resource));
+        Assert.Equal([1L, 2L, 3L], network.TimestampsS);
+        Assert.Equal([7.5, 3.0, 4.0], network.Values);
+    }
+
+    [Fact]
     public void Read_BadLineAndWrongHeader_ReportsFileAndLine()
     {
         var good = Path.Combine(_dir, "a.csv");

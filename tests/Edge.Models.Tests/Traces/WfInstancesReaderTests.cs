@@ -74,6 +74,28 @@ public sealed class WfInstancesReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_Network_IsTheBusierIoDirectionOverTheRuntime_TasksWithoutCountersLeftOut()
+    {
+        File.WriteAllText(Path.Combine(_dir, "x.json"), """
+            {"workflow":{"specification":{"tasks":[{"id":"a_ID0000001","name":"a_ID0000001"},{"id":"a_ID0000002","name":"a_ID0000002"},{"id":"a_ID0000003","name":"a_ID0000003"},{"id":"a_ID0000004","name":"a_ID0000004"}]},
+             "execution":{"executedAt":"2024-01-01T00:00:00Z","tasks":[
+               {"id":"a_ID0000001","runtimeInSeconds":4,"readBytes":2000000,"writtenBytes":1000000},
+               {"id":"a_ID0000002","runtimeInSeconds":2,"readBytes":0,"writtenBytes":5000000},
+               {"id":"a_ID0000003","runtimeInSeconds":2,"readBytes":1000},
+               {"id":"a_ID0000004","runtimeInSeconds":0,"readBytes":1000,"writtenBytes":1000}]}}}
+            """);
+
+        var result = WfInstancesReader.Read(_dir, [ResourceKind.Network, ResourceKind.Memory], TestContext.Current.CancellationToken);
+
+        // 2 MB read in 4 s is 4 Mbps; 5 MB written in 2 s is 20 Mbps; one counter missing, or no runtime: no sample.
+        var network = Assert.Single(result.Series);
+        Assert.Equal(ResourceKind.Network, network.Resource);
+        Assert.True(network.SamplesAreRuns);
+        Assert.Equal([4.0, 20.0], network.Values);
+        Assert.Equal([4.0, 2.0], network.DurationsS!);
+    }
+
+    [Fact]
     public void Read_BadDate_SkipsTheInstance()
     {
         File.WriteAllText(Path.Combine(_dir, "x.json"), """{"workflow":{"execution":{"executedAt":"yesterday","tasks":[]}}}""");

@@ -372,7 +372,7 @@
         h('dt', {}, 'runs'), h('dd', {}, `${c.runs} (${c.succeeded} succeeded, ${c.failed} failed, ${c.oomKilled} OOM-killed)`),
         h('dt', {}, 'CPU error'), h('dd', {}, `${pct(c.cpuMeanAbsoluteError)} mean absolute, ${c.cpuUnderPredicted} under-predicted`),
         h('dt', {}, 'memory error'), h('dd', {}, `${pct(c.memoryMeanAbsoluteError)} mean absolute, ${c.memoryUnderPredicted} under-predicted`),
-        next ? [h('dt', {}, 'next forecast'), h('dd', {}, `CPU ${milli(next.cpu)} [${fmt(next.confidenceInterval.cpu.lower)}, ${fmt(next.confidenceInterval.cpu.upper)}] · memory ${mib(next.memory)} [${fmt(next.confidenceInterval.memory.lower)}, ${fmt(next.confidenceInterval.memory.upper)}] at ${fmt(next.confidenceInterval.level * 100)} %`)] : null));
+        next ? [h('dt', {}, 'next forecast'), h('dd', {}, `CPU ${milli(next.cpu)} [${fmt(next.confidenceInterval.cpu.lower)}, ${fmt(next.confidenceInterval.cpu.upper)}] · memory ${mib(next.memory)} [${fmt(next.confidenceInterval.memory.lower)}, ${fmt(next.confidenceInterval.memory.upper)}] · network ${mbps(next.networkBandwidth)} [${fmt(next.confidenceInterval.networkBandwidth.lower, 1)}, ${fmt(next.confidenceInterval.networkBandwidth.upper, 1)}] at ${fmt(next.confidenceInterval.level * 100)} %`)] : null));
     if (runs.length === 0) {
       root.append(h('p', { class: 'empty' }, 'This component has not finished a run yet: there is nothing to compare its forecast with.'));
       return root;
@@ -382,10 +382,11 @@
       h('div', { class: 'legend' }, h('span', { class: 'l-forecast' }, 'forecast (placed limit)'), h('span', { class: 'l-interval' }, 'interval'), h('span', { class: 'l-actual' }, 'actual peak')),
       h('div', { class: 'plots' },
         plot('CPU (millicores)', 'cpu', runs, r => r.predicted ? { f: r.predicted.cpu, lo: r.predicted.confidenceInterval.cpu.lower, hi: r.predicted.confidenceInterval.cpu.upper } : null, r => r.peakCpuCores * 1000),
-        plot('Memory (MiB)', 'memory', runs, r => r.predicted ? { f: r.predicted.memory, lo: r.predicted.confidenceInterval.memory.lower, hi: r.predicted.confidenceInterval.memory.upper } : null, r => r.peakMemoryMiB)),
+        plot('Memory (MiB)', 'memory', runs, r => r.predicted ? { f: r.predicted.memory, lo: r.predicted.confidenceInterval.memory.lower, hi: r.predicted.confidenceInterval.memory.upper } : null, r => r.peakMemoryMiB),
+        plot('Network (Mbps, busier direction)', 'network', runs, r => r.predicted ? { f: r.predicted.networkBandwidth, lo: r.predicted.confidenceInterval.networkBandwidth.lower, hi: r.predicted.confidenceInterval.networkBandwidth.upper } : null, r => r.peakNetworkMbps)),
       h('h3', {}, 'Runs'),
       h('table', {},
-        h('thead', {}, h('tr', {}, ['#', 'Started', 'Run', 'Step', 'Node', 'Outcome', 'CPU forecast [interval]', 'CPU peak', 'Memory forecast [interval]', 'Memory peak', 'Model'].map(t => h('th', {}, t)))),
+        h('thead', {}, h('tr', {}, ['#', 'Started', 'Run', 'Step', 'Node', 'Outcome', 'CPU forecast [interval]', 'CPU peak', 'Memory forecast [interval]', 'Memory peak', 'Network forecast [interval]', 'Network peak', 'Model'].map(t => h('th', {}, t)))),
         h('tbody', {}, runs.map((r, i) => {
           const p = r.predicted;
           return h('tr', { 'data-instance': r.instanceId },
@@ -394,7 +395,9 @@
             h('td', {}, p ? `${milli(p.cpu)} [${fmt(p.confidenceInterval.cpu.lower)}, ${fmt(p.confidenceInterval.cpu.upper)}]` : '–'),
             h('td', { class: 'num' }, milli(r.peakCpuCores * 1000)),
             h('td', {}, p ? `${mib(p.memory)} [${fmt(p.confidenceInterval.memory.lower)}, ${fmt(p.confidenceInterval.memory.upper)}]` : '–'),
-            h('td', { class: 'num' }, mib(r.peakMemoryMiB)), h('td', {}, p && p.model ? p.model : '–'));
+            h('td', { class: 'num' }, mib(r.peakMemoryMiB)),
+            h('td', {}, p ? `${mbps(p.networkBandwidth)} [${fmt(p.confidenceInterval.networkBandwidth.lower, 1)}, ${fmt(p.confidenceInterval.networkBandwidth.upper, 1)}]` : '–'),
+            h('td', { class: 'num' }, mbps(r.peakNetworkMbps)), h('td', {}, p && p.model ? p.model : '–'));
         }))));
     return root;
   }
@@ -414,7 +417,7 @@
     const g = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `${title}: forecast, interval and actual per run`, 'data-plot': kind });
     for (let k = 0; k <= 4; k++) {
       const v = (max * k) / 4;
-      g.append(s('line', { class: 'grid', x1: L, x2: W - R, y1: y(v), y2: y(v) }), s('text', { x: L - 6, y: y(v) + 4, 'text-anchor': 'end' }, fmt(v)));
+      g.append(s('line', { class: 'grid', x1: L, x2: W - R, y1: y(v), y2: y(v) }), s('text', { x: L - 6, y: y(v) + 4, 'text-anchor': 'end' }, fmt(v, max < 4 ? 2 : max < 40 ? 1 : 0)));
     }
     g.append(s('line', { class: 'axis', x1: L, x2: L, y1: T, y2: H - B }), s('line', { class: 'axis', x1: L, x2: W - R, y1: H - B, y2: H - B }));
     g.append(s('text', { x: (L + W - R) / 2, y: H - 4, 'text-anchor': 'middle' }, 'run (oldest → newest)'));

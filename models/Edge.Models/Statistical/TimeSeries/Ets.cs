@@ -17,14 +17,21 @@ internal static class Ets
     /// <param name="y">The transformed series.</param>
     /// <param name="firstIndex">Absolute step number of y[0] (the seasonal phase).</param>
     /// <param name="season">Steps per season (0: no season). Seasonal forms need two full seasons.</param>
-    public static EtsSpec? Fit(ReadOnlySpan<double> y, long firstIndex, int season)
+    /// <param name="warm">
+    /// The optima of an earlier fit of the same series (<see cref="ITimeSeriesSpec.Optima"/>), one history step
+    /// shorter or shifted: each form then starts from its earlier optimum with a small simplex and a quarter of the
+    /// evaluations (<see cref="FitBudget"/>). Null: every form from its default start.
+    /// </param>
+    public static EtsSpec? Fit(ReadOnlySpan<double> y, long firstIndex, int season, IReadOnlyList<double[]?>? warm = null)
     {
         var seasonal = season > 1 && y.Length >= 2 * season && Observed(y) >= 2 * season;
         var evalStart = seasonal ? season : 1;
         EtsSpec? best = null;
         var data = y.ToArray();
-        foreach (var (damped, withSeason) in new[] { (false, false), (true, false), (false, true), (true, true) })
+        var optima = new double[]?[Forms.Length];
+        for (var f = 0; f < Forms.Length; f++)
         {
+            var (damped, withSeason) = Forms[f];
             if (withSeason && !seasonal)
             {
                 continue;
@@ -35,10 +42,13 @@ internal static class Ets
             var initial = 1 + (damped ? 1 : 0) + m;
             var start = new double[k];
             start[0] = Logit(0.5);
+            var (from, step, evaluations) = FitBudget.For(warm, f, start, 80 * k);
             var (x, sse) = NelderMead.Minimize(
                 p => Sse(data, firstIndex, Spec(p, damped, m), evalStart, out _),
-                start,
-                maxEvaluations: 80 * k);
+                from,
+                step,
+                maxEvaluations: evaluations);
+            optima[f] = x;
             var spec = Spec(x, damped, m);
             Sse(data, firstIndex, spec, evalStart, out var n);
             var aicc = Aicc(sse, n, k + initial + 1);
@@ -48,8 +58,10 @@ internal static class Ets
             }
         }
 
-        return best;
+        return best is null ? null : best with { Optima = optima };
     }
+
+    private static readonly (bool Damped, bool Season)[] Forms = [(false, false), (true, false), (false, true), (true, true)];
 
     /// <summary>AICc from a sum of squared one-step errors over <paramref name="n"/> steps, <paramref name="k"/> parameters.</summary>
     internal static double Aicc(double sse, int n, int k)
@@ -120,6 +132,8 @@ internal static class Ets
 /// <summary>A fitted ETS form and its smoothing parameters (<see cref="Ets"/>).</summary>
 internal sealed record EtsSpec(double Alpha, double Beta, double Gamma, double Phi, bool Damped, int Season, double Aicc) : ITimeSeriesSpec
 {
+    public IReadOnlyList<double[]?> Optima { get; init; } = [];
+
     public string Name => $"ETS(A,{(Damped ? "Ad" : "N")},{(Season > 0 ? "A" : "N")})";
 
     public ITimeSeriesModel Replay(ReadOnlySpan<double> y, long firstIndex)

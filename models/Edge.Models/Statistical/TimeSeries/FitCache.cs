@@ -14,9 +14,10 @@ internal static class FitCache
     private static readonly Queue<(ulong Hash, int Length)> Order = new();
     private static readonly Lock Gate = new();
 
-    public static ITimeSeriesSpec? GetOrFit(StatisticalModel family, ReadOnlySpan<double> y, long firstIndex, int season)
+    /// <summary>The fit of <paramref name="y"/>; <paramref name="warm"/> (the previous fit's <see cref="ITimeSeriesSpec.Optima"/>, or null) is part of the key, since the optimum found depends on it.</summary>
+    public static ITimeSeriesSpec? GetOrFit(StatisticalModel family, ReadOnlySpan<double> y, long firstIndex, int season, IReadOnlyList<double[]?>? warm = null)
     {
-        var key = (Hash(family, y, firstIndex, season), y.Length);
+        var key = (Hash(family, y, firstIndex, season, warm), y.Length);
         lock (Gate)
         {
             if (Entries.TryGetValue(key, out var cached))
@@ -25,7 +26,7 @@ internal static class FitCache
             }
         }
 
-        ITimeSeriesSpec? spec = family == StatisticalModel.Ets ? Ets.Fit(y, firstIndex, season) : Sarima.Fit(y, season);
+        ITimeSeriesSpec? spec = family == StatisticalModel.Ets ? Ets.Fit(y, firstIndex, season, warm) : Sarima.Fit(y, season, warm);
         lock (Gate)
         {
             if (Entries.TryAdd(key, spec))
@@ -41,7 +42,7 @@ internal static class FitCache
         return spec;
     }
 
-    private static ulong Hash(StatisticalModel family, ReadOnlySpan<double> y, long firstIndex, int season)
+    private static ulong Hash(StatisticalModel family, ReadOnlySpan<double> y, long firstIndex, int season, IReadOnlyList<double[]?>? warm)
     {
         var h = Mix(0x9E3779B97F4A7C15UL ^ (ulong)family);
         h = Mix(h ^ (ulong)season);
@@ -49,6 +50,15 @@ internal static class FitCache
         foreach (var v in y)
         {
             h = Mix(h ^ (ulong)BitConverter.DoubleToInt64Bits(v));
+        }
+
+        foreach (var start in warm ?? [])
+        {
+            h = Mix(h ^ 0xA5A5A5A5UL);
+            foreach (var v in start ?? [])
+            {
+                h = Mix(h ^ (ulong)BitConverter.DoubleToInt64Bits(v));
+            }
         }
 
         return h;

@@ -26,6 +26,9 @@ internal interface ITimeSeriesSpec
     /// <summary>The information criterion it was chosen by (AICc); lower is better.</summary>
     double Aicc { get; }
 
+    /// <summary>The optimiser's optimum (unconstrained parameters) of every candidate form tried, by candidate (null: not tried); a warm start for the next fit.</summary>
+    IReadOnlyList<double[]?> Optima { get; }
+
     /// <summary>
     /// The model run over <paramref name="y"/> from its initial state, ready to forecast the step after the last.
     /// <paramref name="firstIndex"/> is the absolute step number of y[0] (the seasonal phase).

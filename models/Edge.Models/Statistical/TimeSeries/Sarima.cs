@@ -26,7 +26,8 @@ internal static class Sarima
     /// <summary>Fits every allowed candidate to <paramref name="y"/> (missing = NaN); the lowest AICc wins.</summary>
     /// <param name="y">The transformed series.</param>
     /// <param name="season">Steps per season (0: non-seasonal candidates only). Seasonal ones need two full seasons.</param>
-    public static SarimaSpec? Fit(ReadOnlySpan<double> y, int season)
+    /// <param name="warm">The optima of an earlier fit of the same series (<see cref="FitBudget"/>); null: cold starts.</param>
+    public static SarimaSpec? Fit(ReadOnlySpan<double> y, int season, IReadOnlyList<double[]?>? warm = null)
     {
         var seasonal = season > 1 && y.Length >= (2 * season) + 2 && Ets.Observed(y) >= 2 * season;
         var evalStart = seasonal ? season + 2 : 2;
@@ -44,8 +45,10 @@ internal static class Sarima
 
         mean = count == 0 ? 0 : mean / count;
         SarimaSpec? best = null;
-        foreach (var (p, d, q, sp, sd, sq) in Candidates)
+        var optima = new double[]?[Candidates.Length];
+        for (var c = 0; c < Candidates.Length; c++)
         {
+            var (p, d, q, sp, sd, sq) = Candidates[c];
             var isSeasonal = sp + sd + sq > 0;
             if (isSeasonal && !seasonal)
             {
@@ -55,10 +58,13 @@ internal static class Sarima
             var m = isSeasonal ? season : 0;
             var mu = d + sd == 0 ? mean : 0;
             var k = p + q + sp + sq;
+            var (from, step, evaluations) = FitBudget.For(warm, c, new double[k], 60 * k);
             var (x, sse) = NelderMead.Minimize(
-                c => Sse(data, Spec(c, p, d, q, sp, sd, sq, m, mu), evalStart, out _),
-                new double[k],
-                maxEvaluations: 60 * k);
+                coefficients => Sse(data, Spec(coefficients, p, d, q, sp, sd, sq, m, mu), evalStart, out _),
+                from,
+                step,
+                maxEvaluations: evaluations);
+            optima[c] = x;
             var spec = Spec(x, p, d, q, sp, sd, sq, m, mu);
             Sse(data, spec, evalStart, out var n);
             var aicc = Ets.Aicc(sse, n, k + (d + sd == 0 ? 1 : 0) + 1);
@@ -68,7 +74,7 @@ internal static class Sarima
             }
         }
 
-        return best;
+        return best is null ? null : best with { Optima = optima };
     }
 
     private static SarimaSpec Spec(double[] c, int p, int d, int q, int sp, int sd, int sq, int m, double mu)
@@ -105,6 +111,8 @@ internal sealed record SarimaSpec(
     int P, int D, int Q, int SeasonalP, int SeasonalD, int SeasonalQ, int Season,
     double Phi, double Theta, double SeasonalPhi, double SeasonalTheta, double Mean, double Aicc) : ITimeSeriesSpec
 {
+    public IReadOnlyList<double[]?> Optima { get; init; } = [];
+
     public string Name => Season > 0
         ? $"SARIMA({P},{D},{Q})({SeasonalP},{SeasonalD},{SeasonalQ}){Season}"
         : $"ARIMA({P},{D},{Q})";

@@ -96,6 +96,12 @@ internal static class LiveForecast
                 MeasureWarm($"  of which {name}", live.Forecaster, only, 1, null, last, random);
             }
 
+            var withWarm = GC.GetTotalMemory(forceFullCollection: true);
+            baseline.Forecaster.DropWarmStates();
+            live.Forecaster.DropWarmStates();
+            var withoutWarm = GC.GetTotalMemory(forceFullCollection: true);
+            Console.WriteLine($"managed heap after a full collection: {withWarm / 1048576.0:F0} MiB with both forecasters' warm states ({2 * ids.Count} components), {withoutWarm / 1048576.0:F0} MiB without: {(withWarm - withoutWarm) / 1024.0 / (2 * ids.Count):F1} KiB per component");
+            ForwardPassCost.Print(3 * chosen.Values.Count(v => v == "lstm"));
             Console.WriteLine($"peak RSS {ForecastBenchmark.RssMib("VmHWM:"):F0} MiB");
             return 0;
         }

@@ -191,9 +191,12 @@ internal static class LiveForecast
     {
         IReadOnlyList<Edge.Common.Contracts.PredictionProfile> profiles = [];
         var timing = Timed(() => profiles = forecaster.PredictMany(requests));
-        if (profiles.Count != requests.Count || profiles.Any(p => !double.IsFinite(p.Memory) || p.Memory <= 0))
+        var bad = profiles.FirstOrDefault(p => !double.IsFinite(p.Memory) || p.Memory <= 0);
+        if (profiles.Count != requests.Count || bad is not null)
         {
-            throw new InvalidOperationException($"{label}: {profiles.Count} profiles for {requests.Count} components, or a non-positive memory limit");
+            throw new InvalidOperationException(profiles.Count != requests.Count
+                ? $"{label}: {profiles.Count} profiles for {requests.Count} components"
+                : $"{label}: {bad!.ComponentId} ({bad.Model}) has memory limit {bad.Memory}, interval {bad.ConfidenceInterval.Memory}");
         }
 
         if (check is not null)

@@ -13,7 +13,7 @@ namespace Edge.Controller.Forecasters;
 /// <see cref="CalibrationRuns"/> runs it is fed and scores it when the run arrives, so the model's per-series online
 /// conformal calibration (<c>OnlineConformal</c>) is updated by the component's latest runs at every prediction.
 /// </summary>
-internal sealed class RunPeakLstm(LstmRecommender inner, int version) : IRecommender
+internal sealed class RunPeakLstm(LstmRecommender inner, int version) : IRecommender, IForwardBatchRecommender
 {
     public const long OriginS = 1_000_000_000;
     public const long StepS = 7 * 86_400;

@@ -8,7 +8,7 @@ namespace Edge.Models.Lstm;
 /// Thread-safe: states of many series may predict in parallel; fits, updates and loads swap or change the models
 /// under a write lock.
 /// </summary>
-internal sealed class LstmRecommender : ITrainableRecommender, IDisposable
+internal sealed class LstmRecommender : ITrainableRecommender, IForwardBatchRecommender, IDisposable
 {
     public const string RecommenderName = "lstm";
 

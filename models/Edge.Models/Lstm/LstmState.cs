@@ -141,8 +141,8 @@ internal sealed class LstmState : IRecommenderState, IForwardBatchState
         var highIndex = QuantileMath.IndexOf(levels, 1 - tail);
         var seeds = SeedsFor(prediction.Calibration, levels, options.CalibrationScores, lowIndex, highIndex);
         _levels = levels;
-        _limitConformal = new OnlineConformal(options.CalibrationScores, 1 - _knob, options.ConformalStep, seeds.Levels);
-        _intervalConformal = new OnlineConformal(options.CalibrationScores, 1 - prediction.IntervalLevel, options.ConformalStep, seeds.Intervals);
+        _limitConformal = new OnlineConformal(options.CalibrationScores, 1 - _knob, options.ConformalStep, seeds.Levels, seeds.LevelsSorted);
+        _intervalConformal = new OnlineConformal(options.CalibrationScores, 1 - prediction.IntervalLevel, options.ConformalStep, seeds.Intervals, seeds.IntervalsSorted);
     }
 
     /// <summary>
@@ -158,17 +158,20 @@ internal sealed class LstmState : IRecommenderState, IForwardBatchState
         }
 
         var seed = calibration.TakeLast(count).ToList();
+        // Finite scores only and at most `count` of them, as OnlineConformal keeps them; sorted once here.
+        double[] levelScores = [.. seed.Select(r => QuantileMath.Level(levels, Widen(r.Quantiles), r.Target)).Where(double.IsFinite).TakeLast(count)];
+        double[] intervalScores = [.. seed.Select(r => (double)Math.Max(r.Quantiles[lowIndex] - r.Target, r.Target - r.Quantiles[highIndex])).Where(double.IsFinite).TakeLast(count)];
         var seeds = new Seeds(
             levels, count, lowIndex, highIndex,
-            [.. seed.Select(r => QuantileMath.Level(levels, Widen(r.Quantiles), r.Target))],
-            [.. seed.Select(r => (double)Math.Max(r.Quantiles[lowIndex] - r.Target, r.Target - r.Quantiles[highIndex]))]);
+            levelScores, [.. levelScores.Order()],
+            intervalScores, [.. intervalScores.Order()]);
         SeedCache.AddOrUpdate(calibration, seeds);
         return seeds;
     }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<LstmCalibrationRecord>, Seeds> SeedCache = [];
 
-    private sealed record Seeds(IReadOnlyList<double> LevelsOf, int Count, int LowIndex, int HighIndex, double[] Levels, double[] Intervals);
+    private sealed record Seeds(IReadOnlyList<double> LevelsOf, int Count, int LowIndex, int HighIndex, double[] Levels, double[] LevelsSorted, double[] Intervals, double[] IntervalsSorted);
 
     private static double[] Widen(float[] values) => Array.ConvertAll(values, v => (double)v);
 }

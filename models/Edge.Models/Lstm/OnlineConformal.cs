@@ -30,6 +30,20 @@ internal sealed class OnlineConformal
         }
     }
 
+    /// <summary>
+    /// Seeded from scores already filtered (finite, at most <paramref name="capacity"/>, arrival order) and sorted once
+    /// per model: the same state as the other constructor given <paramref name="seedArrivals"/>, without a sorted
+    /// insertion per seed score (a cold controller prediction seeds six of these per LSTM component).
+    /// </summary>
+    public OnlineConformal(int capacity, double miscoverage, double step, double[] seedArrivals, double[] seedSorted)
+    {
+        _scores = new Edge.Models.Statistical.SortedWindow(capacity);
+        _miscoverage = miscoverage;
+        _alpha = miscoverage;
+        _step = step;
+        _scores.Load(seedArrivals, seedSorted);
+    }
+
     public int Count => _scores.Count;
 
     public double Correction()

@@ -413,7 +413,7 @@ public sealed class ComponentProfiler
         }
 
         var states = new IRecommenderState[3];
-        var fresh2 = new WarmEntry(componentId, recommender, knob, maxRuns, generation, states);
+        var replayed = new WarmEntry(componentId, recommender, knob, maxRuns, generation, states);
         for (var k = 0; k < 3; k++)
         {
             states[k] = recommender.CreateState(Resources[k], knob);
@@ -422,14 +422,14 @@ public sealed class ComponentProfiler
                 states[k].ObserveRun(run.StartedAtS, ResourceValues[k](run));
             }
 
-            fresh2.Last[k] = states[k].Recommend(decisionS, horizonS);
+            replayed.Last[k] = states[k].Recommend(decisionS, horizonS);
         }
 
-        fresh2.LastRun = runs[^1];
-        fresh2.Fed = runs.Count;
-        _warm.Set(fresh2);
+        replayed.LastRun = runs[^1];
+        replayed.Fed = runs.Count;
+        _warm.Set(replayed);
         Interlocked.Increment(ref _coldPredictions);
-        return Bound(fresh2, runs);
+        return Bound(replayed, runs);
 
         static (Recommendation, Recommendation, Recommendation) Bound(WarmEntry entry, List<ComponentRun> runs) =>
             (Bounded(entry.Last[0], runs.Max(ResourceValues[0])), Bounded(entry.Last[1], runs.Max(ResourceValues[1])), Bounded(entry.Last[2], runs.Max(ResourceValues[2])));
@@ -556,7 +556,8 @@ public sealed class ComponentProfiler
     /// </summary>
     private Deferred? Defer(string componentId, ComponentContext context)
     {
-        if (_warm.Capacity <= 0)
+        // Only LSTM forecasters, decided before anything is read (a borrowed history uses the configured one).
+        if (_warm.Capacity <= 0 || (Chooser?.Invoke(componentId)?.Recommender ?? _recommender) is not Lstm.IForwardBatchRecommender)
         {
             return null;
         }

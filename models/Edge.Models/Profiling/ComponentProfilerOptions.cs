@@ -39,9 +39,10 @@ public sealed record ComponentProfilerOptions
     /// <summary>
     /// Components whose forecaster states are kept between predictions (least recently predicted dropped first; 0: none,
     /// every prediction not in the cache replays the component's runs). A kept component's next prediction feeds its
-    /// states only the runs recorded since, then makes one decision (docs/forecasting.md, "Warm states").
+    /// states only the runs recorded since, then makes one decision (docs/forecasting.md, "Warm states"). About 22 KiB
+    /// of memory per component kept (measured by <c>forecast live</c>): about 210 MiB at the default.
     /// </summary>
-    public int WarmStates { get; init; } = 20_000;
+    public int WarmStates { get; init; } = 10_000;
 
     public IReadOnlyList<string> Validate()
     {

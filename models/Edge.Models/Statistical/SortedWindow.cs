@@ -17,6 +17,32 @@ internal sealed class SortedWindow(int capacity)
     /// <summary>The values held, ascending.</summary>
     public ReadOnlySpan<double> Sorted => _sorted.AsSpan(0, Count);
 
+    /// <summary>
+    /// Fills an empty window at once, as adding <paramref name="arrivals"/> one by one would (but without a sorted
+    /// insertion each): <paramref name="arrivals"/> in arrival order, none NaN, at most <see cref="Capacity"/>;
+    /// <paramref name="sorted"/> the same values ascending.
+    /// </summary>
+    public void Load(ReadOnlySpan<double> arrivals, ReadOnlySpan<double> sorted)
+    {
+        if (Count != 0 || arrivals.Length != sorted.Length || arrivals.Length > Capacity)
+        {
+            throw new InvalidOperationException($"Load needs an empty window and at most {Capacity} values in both orders; got {Count} held, {arrivals.Length} and {sorted.Length} values.");
+        }
+
+        if (_sorted.Length < sorted.Length)
+        {
+            _sorted = new double[sorted.Length];
+        }
+
+        sorted.CopyTo(_sorted);
+        foreach (var value in arrivals)
+        {
+            _arrivals.Add(0, value);
+        }
+
+        Count = sorted.Length;
+    }
+
     public void Add(double value)
     {
         if (double.IsNaN(value))

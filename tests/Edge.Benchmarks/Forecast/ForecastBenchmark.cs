@@ -45,7 +45,8 @@ public static class ForecastBenchmark
                     int.Parse(Option(args, "--components") ?? "10000", CultureInfo.InvariantCulture),
                     int.Parse(Option(args, "--runs") ?? "48", CultureInfo.InvariantCulture),
                     [.. (Option(args, "--mix") ?? "25,25,25,25").Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture))],
-                    int.Parse(Option(args, "--repeats") ?? "3", CultureInfo.InvariantCulture)),
+                    int.Parse(Option(args, "--repeats") ?? "3", CultureInfo.InvariantCulture),
+                    int.Parse(Option(args, "--warm-states") ?? "10000", CultureInfo.InvariantCulture)),
                 _ => Usage(command),
             });
         }
@@ -267,7 +268,7 @@ public static class ForecastBenchmark
 
     private static int Usage(string command)
     {
-        Console.Error.WriteLine($"forecast: unknown command '{command}'. Usage: forecast [bench|train-default [--tuning]|train-scale [--runs N] [--components N]|live [--components N] [--runs N] [--mix E,T,S,L] [--repeats N]] [--data DIR] [--vms N] [--epochs N] [--threads N] [--conformal-step X] [--calibration-scores N] [--out DIR]");
+        Console.Error.WriteLine($"forecast: unknown command '{command}'. Usage: forecast [bench|train-default [--tuning]|train-scale [--runs N] [--components N]|live [--components N] [--runs N] [--mix E,T,S,L] [--repeats N] [--warm-states N]] [--data DIR] [--vms N] [--epochs N] [--threads N] [--conformal-step X] [--calibration-scores N] [--out DIR]");
         return 2;
     }
 

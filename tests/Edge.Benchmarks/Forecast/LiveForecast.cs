@@ -16,20 +16,23 @@ namespace Edge.Benchmarks.Forecast;
 /// controller's LSTM trained and promoted as <see cref="LstmRetrainService"/> does), records synthetic run histories
 /// (one CPU / memory / network peak per run, shapes as in <see cref="TrainScale"/>), gives every component a forecaster
 /// as the per-component choice would (<c>--mix</c>: shares of edge, ets, sarima, lstm) and times cold predictions of
-/// every component (cache dropped): one at a time (<see cref="Forecaster.Predict"/>, what a placement does) and batched
-/// (<see cref="Forecaster.PredictMany"/>), beside the baseline: the same components all on <c>edge</c> with the choice
-/// off. Usage: <c>forecast live [--components 10000] [--runs 48] [--mix 25,25,25,25] [--repeats 3]</c>.
+/// every component (cache and warm states dropped): one at a time (<see cref="Forecaster.Predict"/>, what a placement
+/// does) and batched (<see cref="Forecaster.PredictMany"/>); then warm ones, batched: the cache dropped with no new run,
+/// and one new run recorded per component; beside the baseline: the same components all on <c>edge</c> with the choice
+/// off. Usage: <c>forecast live [--components 10000] [--runs 48] [--mix 25,25,25,25] [--repeats 3] [--warm-states 10000]</c>.
 /// </summary>
 internal static class LiveForecast
 {
     private const long Start = 1_735_689_600; // 2025-01-01
 
-    public static int Run(int components, int runs, IReadOnlyList<double> mix, int repeats)
+    public static int Run(int components, int runs, IReadOnlyList<double> mix, int repeats, int warmStates = 10_000)
     {
-        if (components < 10 || runs < 16 || mix.Count != 4 || mix.Any(m => m < 0) || mix.Sum() <= 0 || repeats < 1)
+        if (components < 10 || runs < 16 || mix.Count != 4 || mix.Any(m => m < 0) || mix.Sum() <= 0 || repeats < 1 || warmStates < 0)
         {
-            throw new ArgumentException($"--components {components} (>= 10), --runs {runs} (>= 16), --mix {string.Join(",", mix)} (4 shares >= 0), --repeats {repeats} (>= 1)");
+            throw new ArgumentException($"--components {components} (>= 10), --runs {runs} (>= 16), --mix {string.Join(",", mix)} (4 shares >= 0), --repeats {repeats} (>= 1), --warm-states {warmStates} (>= 0)");
         }
+
+        WarmStates = warmStates;
 
         var directory = Path.Combine(Path.GetTempPath(), "edge-forecast-live-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         try
@@ -96,6 +99,12 @@ internal static class LiveForecast
                 MeasureWarm($"  of which {name}", live.Forecaster, only, 1, null, last, random);
             }
 
+            var withWarm = GC.GetTotalMemory(forceFullCollection: true);
+            baseline.Forecaster.DropWarmStates();
+            live.Forecaster.DropWarmStates();
+            var withoutWarm = GC.GetTotalMemory(forceFullCollection: true);
+            Console.WriteLine($"managed heap after a full collection: {withWarm / 1048576.0:F0} MiB with both forecasters' warm states ({2 * ids.Count} components), {withoutWarm / 1048576.0:F0} MiB without: {(withWarm - withoutWarm) / 1024.0 / (2 * ids.Count):F1} KiB per component");
+            ForwardPassCost.Print(3 * chosen.Values.Count(v => v == "lstm"));
             Console.WriteLine($"peak RSS {ForecastBenchmark.RssMib("VmHWM:"):F0} MiB");
             return 0;
         }
@@ -182,9 +191,12 @@ internal static class LiveForecast
     {
         IReadOnlyList<Edge.Common.Contracts.PredictionProfile> profiles = [];
         var timing = Timed(() => profiles = forecaster.PredictMany(requests));
-        if (profiles.Count != requests.Count || profiles.Any(p => !double.IsFinite(p.Memory) || p.Memory <= 0))
+        var bad = profiles.FirstOrDefault(p => !double.IsFinite(p.Memory) || p.Memory <= 0);
+        if (profiles.Count != requests.Count || bad is not null)
         {
-            throw new InvalidOperationException($"{label}: {profiles.Count} profiles for {requests.Count} components, or a non-positive memory limit");
+            throw new InvalidOperationException(profiles.Count != requests.Count
+                ? $"{label}: {profiles.Count} profiles for {requests.Count} components"
+                : $"{label}: {bad!.ComponentId} ({bad.Model}) has memory limit {bad.Memory}, interval {bad.ConfidenceInterval.Memory}");
         }
 
         if (check is not null)
@@ -235,11 +247,14 @@ internal static class LiveForecast
         lstm.Promote(candidate, new LiveLstmManifest { Version = candidate.Version, Trigger = "first", Components = training.Count / 2 });
     }
 
+    /// <summary>Components kept warm per forecaster (<c>--warm-states</c>; 0: every prediction replays, as before warm states).</summary>
+    private static int WarmStates { get; set; } = 10_000;
+
     private static Host Create(string directory, bool choice)
     {
         Directory.CreateDirectory(directory);
         var forecaster = new Forecaster(
-            Options.Create(new ComponentProfilerOptions()),
+            Options.Create(new ComponentProfilerOptions { WarmStates = WarmStates }),
             Options.Create(new LearningOptions()),
             Options.Create(new ControllerOptions { DataDirectory = directory }),
             TimeProvider.System,

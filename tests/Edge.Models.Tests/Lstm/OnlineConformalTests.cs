@@ -37,4 +37,23 @@ public sealed class OnlineConformalTests
 
         Assert.Equal(1, conformal.Count);
     }
+
+    [Fact]
+    public void Constructor_SeedLoadedSorted_SameCorrectionsAsSeedAddedOneByOne()
+    {
+        var random = new Random(8);
+        double[] seed = [.. Enumerable.Range(0, 50).Select(_ => random.NextDouble())];
+        var added = new OnlineConformal(50, 0.1, 0.05, seed);
+        var loaded = new OnlineConformal(50, 0.1, 0.05, seed, [.. seed.Order()]);
+
+        for (var i = 0; i < 80; i++)
+        {
+            Assert.Equal(added.Correction(), loaded.Correction());
+            var score = random.NextDouble() * 1.2;
+            added.Record(score, added.Correction());
+            loaded.Record(score, loaded.Correction());
+        }
+
+        Assert.Equal(added.Count, loaded.Count);
+    }
 }

@@ -4,6 +4,7 @@ using Edge.Common.Contracts;
 using Edge.Controller.Options;
 using Edge.Controller.Profiles;
 using Edge.Controller.State;
+using Edge.Controller.Tests.Infrastructure;
 using Edge.Models.Profiling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -92,7 +93,7 @@ public sealed class FeedbackLedgerTests
     public void Record_StoreRefusesTheWrite_RunIsNotLearned_CountedAndTheLedgerCarriesOn()
     {
         using var dir = new TempDirectory();
-        var state = new RefusingStore(new SqliteStateStore(Path.Combine(dir.Path, "state.db")));
+        var state = new RefusingStateStore(new SqliteStateStore(Path.Combine(dir.Path, "state.db")));
         using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var factory = meters.GetRequiredService<IMeterFactory>();
         var failures = new List<string?>();
@@ -247,30 +248,4 @@ public sealed class FeedbackLedgerTests
         },
         FinalLimits = new ResourceQuantity(600, 128),
     };
-
-    /// <summary>A store that refuses every commit as a full device would while <see cref="Refuse"/> is set.</summary>
-    private sealed class RefusingStore(IStateStore inner) : IStateStore
-    {
-        public bool Refuse { get; set; }
-
-        public string Describe => inner.Describe;
-
-        public IReadOnlyList<StoredRecord> List(string collection) => inner.List(collection);
-
-        public StoredRecord? Get(string collection, string key) => inner.Get(collection, key);
-
-        public long Count(string collection) => inner.Count(collection);
-
-        public void Commit(IReadOnlyList<StateChange> changes)
-        {
-            if (Refuse)
-            {
-                throw new StateStoreException("state database: the device is full", null) { DiskFull = true };
-            }
-
-            inner.Commit(changes);
-        }
-
-        public void Dispose() => inner.Dispose();
-    }
 }

@@ -68,7 +68,7 @@ public sealed class TaskSizerStoreTests
         using var dir = new TempDirectory();
         var log = new CapturedLog();
         using var state = new SqliteStateStore(Path.Combine(dir.Path, "state.db"));
-        var flaky = new RefusingStore(state);
+        var flaky = new RefusingStateStore(state);
         var store = new TaskSizerStore(flaky, log.CreateLogger("sizers"));
         var sizer = new TaskSizer();
         var stored = 0;
@@ -113,33 +113,5 @@ public sealed class TaskSizerStoreTests
         Assert.Equal(["good"], loaded.Keys);
         Assert.Contains(log.Errors, e => e.Contains("component gap", StringComparison.Ordinal) && e.Contains("6 tasks expected, 5 stored", StringComparison.Ordinal));
         Assert.Contains(log.Errors, e => e.Contains("component junk", StringComparison.Ordinal) && e.Contains("task-sizer-tasks/junk/00000001", StringComparison.Ordinal));
-    }
-
-    /// <summary>A store that refuses commits while <see cref="Refuse"/> is set, as a full disk does.</summary>
-    private sealed class RefusingStore(IStateStore inner) : IStateStore
-    {
-        public bool Refuse { get; set; }
-
-        public string Describe => inner.Describe;
-
-        public IReadOnlyList<StoredRecord> List(string collection) => inner.List(collection);
-
-        public StoredRecord? Get(string collection, string key) => inner.Get(collection, key);
-
-        public long Count(string collection) => inner.Count(collection);
-
-        public void Commit(IReadOnlyList<StateChange> changes)
-        {
-            if (Refuse)
-            {
-                throw new StateStoreException("database or disk is full") { DiskFull = true };
-            }
-
-            inner.Commit(changes);
-        }
-
-        public void Dispose()
-        {
-        }
     }
 }

@@ -454,7 +454,12 @@ internal sealed class StatisticalState : IRecommenderState
         var bounded = Math.Ceiling((outOfSample + 1) * (1 - alpha) - 1e-9) <= outOfSample;
         var upperLevel = _upperTail.UpperLevel(n);
         var upper = !bounded || upperLevel >= 1 ? double.PositiveInfinity : (Quantiles.OfSorted(sorted, upperLevel) * _base) - _offset;
-        var lower = bounded ? (Quantiles.OfSorted(sorted, _lowerTail.LowerLevel(n)) * _base) - _offset : 0;
+        var lowerScore = bounded ? Quantiles.OfSorted(sorted, _lowerTail.LowerLevel(n)) : 0;
+        var lower = bounded ? (lowerScore * _base) - _offset : 0;
+        // Never below the interval's own lower bound: below it the interval says (almost) every coming run exceeds the
+        // limit. The cheapest point of the scores can lie there when λ is small against the forecast (λ = 2 GiB per
+        // violation against a 17 GiB memory forecast) and the smallest score is an outlier.
+        s = Math.Max(s, lowerScore);
         return new Recommendation(
             Math.Max((s * _base) - _offset, 0),
             level,

@@ -63,6 +63,8 @@ internal sealed class StatisticalState : IRecommenderState
     private readonly List<double> _lastRun = [];
     private long _scoresAdded;
     private long _inSampleScores;
+    private long _divergedForecasts;
+    private static long s_divergedForecasts;
 
     public StatisticalState(StatisticalModel family, StatisticalOptions options, double violationCost, bool tail)
     {
@@ -81,6 +83,12 @@ internal sealed class StatisticalState : IRecommenderState
 
     /// <summary>The model in force (null until enough history), e.g. for diagnostics.</summary>
     public ITimeSeriesModel? Model => _model;
+
+    /// <summary>Forecasts of this state's model set aside as broken (<see cref="Plausible"/>): the naive forecast stood in.</summary>
+    public long DivergedForecasts => _divergedForecasts;
+
+    /// <summary><see cref="DivergedForecasts"/> over every state of the process, e.g. for a benchmark's report.</summary>
+    public static long TotalDivergedForecasts => Interlocked.Read(ref s_divergedForecasts);
 
     public void Observe(long timestampS, double value)
     {
@@ -321,6 +329,47 @@ internal sealed class StatisticalState : IRecommenderState
         _modelOffset = offset;
     }
 
+    /// <summary>
+    /// Whether the model's forecast <paramref name="b"/> (shifted scale) can be used: finite and positive; for a run
+    /// series also no further outside the range of the runs it was fitted on (log scale) than the largest move between
+    /// two consecutive runs. A one-step forecast past that has no support in the series: an overfitted order (an
+    /// ARIMA(0,1,1) fitted on 8 runs with θ = 0.92 swung between 1/20 and 20 times the runs' level) or a diverging
+    /// recursion.
+    /// </summary>
+    private bool Plausible(double b)
+    {
+        if (!double.IsFinite(b) || b <= 0)
+        {
+            return false;
+        }
+
+        if (!_runs)
+        {
+            return true;
+        }
+
+        var lo = double.PositiveInfinity;
+        var hi = double.NegativeInfinity;
+        var move = 0.0;
+        var previous = double.NaN;
+        for (var i = 0; i < _historyCount; i++)
+        {
+            var v = Transform(HistoryAt(i), _modelOffset);
+            if (double.IsNaN(v))
+            {
+                continue;
+            }
+
+            lo = Math.Min(lo, v);
+            hi = Math.Max(hi, v);
+            move = double.IsNaN(previous) ? move : Math.Max(move, Math.Abs(v - previous));
+            previous = v;
+        }
+
+        var log = Math.Log(b);
+        return lo > hi || (log >= lo - move && log <= hi + move);
+    }
+
     /// <summary>c of the shifted log: a fraction of the mean usage, never 0 (a series of zeros).</summary>
     private double Offset(double mean) => Math.Max(_options.OffsetFraction * mean, 1e-9);
 
@@ -339,10 +388,19 @@ internal sealed class StatisticalState : IRecommenderState
                 sum += Math.Exp(f);
             }
 
-            return (sum / steps, _modelOffset);
+            if (Plausible(sum / steps))
+            {
+                return (sum / steps, _modelOffset);
+            }
+
+            // A broken fit: its forecast would be the scale of every score made against it, and those scores stay in
+            // the window (one scored against a forecast 20 times too high made a limit of 0 for the next 2,016 runs).
+            // The naive forecast below stands in until a refit (on its usual schedule) forecasts within the series.
+            _divergedForecasts++;
+            Interlocked.Increment(ref s_divergedForecasts);
         }
 
-        // Too little history for a model: the last step's mean (the naive forecast, FPP3 §5.2).
+        // Too little history for a model, or its forecast set aside: the last step's mean (the naive forecast, FPP3 §5.2).
         var offset = Offset(_count == 0 ? 0 : _sum / _count);
         var last = partial;
         for (var i = _historyCount - 1; double.IsNaN(last) && i >= 0; i--)
@@ -396,7 +454,12 @@ internal sealed class StatisticalState : IRecommenderState
         var bounded = Math.Ceiling((outOfSample + 1) * (1 - alpha) - 1e-9) <= outOfSample;
         var upperLevel = _upperTail.UpperLevel(n);
         var upper = !bounded || upperLevel >= 1 ? double.PositiveInfinity : (Quantiles.OfSorted(sorted, upperLevel) * _base) - _offset;
-        var lower = bounded ? (Quantiles.OfSorted(sorted, _lowerTail.LowerLevel(n)) * _base) - _offset : 0;
+        var lowerScore = bounded ? Quantiles.OfSorted(sorted, _lowerTail.LowerLevel(n)) : 0;
+        var lower = bounded ? (lowerScore * _base) - _offset : 0;
+        // Never below the interval's own lower bound: below it the interval says (almost) every coming run exceeds the
+        // limit. The cheapest point of the scores can lie there when λ is small against the forecast (λ = 2 GiB per
+        // violation against a 17 GiB memory forecast) and the smallest score is an outlier.
+        s = Math.Max(s, lowerScore);
         return new Recommendation(
             Math.Max((s * _base) - _offset, 0),
             level,

@@ -389,11 +389,7 @@ public sealed class ComponentProfiler
                         {
                             if (fresh > 0)
                             {
-                                for (var i = at + 1; i < runs.Count; i++)
-                                {
-                                    entry.States[k].ObserveRun(runs[i].StartedAtS, ResourceValues[k](runs[i]));
-                                }
-
+                                Feed(entry.States[k], k, runs, at + 1);
                                 entry.Last[k] = entry.States[k].Recommend(decisionS, horizonS);
                             }
                         }
@@ -417,11 +413,7 @@ public sealed class ComponentProfiler
         for (var k = 0; k < 3; k++)
         {
             states[k] = recommender.CreateState(Resources[k], knob);
-            foreach (var run in runs)
-            {
-                states[k].ObserveRun(run.StartedAtS, ResourceValues[k](run));
-            }
-
+            Feed(states[k], k, runs, 0);
             replayed.Last[k] = states[k].Recommend(decisionS, horizonS);
         }
 
@@ -430,10 +422,20 @@ public sealed class ComponentProfiler
         _warm.Set(replayed);
         Interlocked.Increment(ref _coldPredictions);
         return Bound(replayed, runs);
-
-        static (Recommendation, Recommendation, Recommendation) Bound(WarmEntry entry, List<ComponentRun> runs) =>
-            (Bounded(entry.Last[0], runs.Max(ResourceValues[0])), Bounded(entry.Last[1], runs.Max(ResourceValues[1])), Bounded(entry.Last[2], runs.Max(ResourceValues[2])));
     }
+
+    /// <summary>Feeds <paramref name="state"/> (resource <paramref name="k"/>: CPU, memory, network) the runs from index <paramref name="from"/> on.</summary>
+    private static void Feed(IRecommenderState state, int k, List<ComponentRun> runs, int from)
+    {
+        for (var i = from; i < runs.Count; i++)
+        {
+            state.ObserveRun(runs[i].StartedAtS, ResourceValues[k](runs[i]));
+        }
+    }
+
+    /// <summary>The entry's last decisions, each bounded by the largest value of its resource in <paramref name="runs"/>.</summary>
+    private static (Recommendation Cpu, Recommendation Memory, Recommendation Network) Bound(WarmEntry entry, List<ComponentRun> runs) =>
+        (Bounded(entry.Last[0], runs.Max(ResourceValues[0])), Bounded(entry.Last[1], runs.Max(ResourceValues[1])), Bounded(entry.Last[2], runs.Max(ResourceValues[2])));
 
     /// <summary>Runs of <paramref name="runs"/> after the entry's last one; -1 when the entry cannot take them as an update.</summary>
     private static int FreshRuns(WarmEntry entry, List<ComponentRun> runs, int maxRuns)
@@ -593,11 +595,7 @@ public sealed class ComponentProfiler
                     var passes = new IReadOnlyList<Lstm.LstmForward>[3];
                     for (var k = 0; k < 3; k++)
                     {
-                        for (var i = runs.Count - fresh; i < runs.Count; i++)
-                        {
-                            entry.States[k].ObserveRun(runs[i].StartedAtS, ResourceValues[k](runs[i]));
-                        }
-
+                        Feed(entry.States[k], k, runs, runs.Count - fresh);
                         passes[k] = ((Lstm.IForwardBatchState)entry.States[k]).PrepareRecommend(decisionS, horizonS);
                     }
 
@@ -621,11 +619,7 @@ public sealed class ComponentProfiler
         var replayPasses = new IReadOnlyList<Lstm.LstmForward>[3];
         for (var k = 0; k < 3; k++)
         {
-            foreach (var run in runs)
-            {
-                states[k].ObserveRun(run.StartedAtS, ResourceValues[k](run));
-            }
-
+            Feed(states[k], k, runs, 0);
             replayPasses[k] = ((Lstm.IForwardBatchState)states[k]).PrepareRecommend(decisionS, horizonS);
         }
 
@@ -670,13 +664,8 @@ public sealed class ComponentProfiler
             Interlocked.Increment(ref _warmPredictions);
         }
 
-        var runs = d.Runs;
-        var profile = Profile(
-            componentId,
-            Bounded(entry.Last[0], runs.Max(ResourceValues[0])),
-            Bounded(entry.Last[1], runs.Max(ResourceValues[1])),
-            Bounded(entry.Last[2], runs.Max(ResourceValues[2])),
-            entry.Recommender.Name);
+        var (cpu, memory, network) = Bound(entry, d.Runs);
+        var profile = Profile(componentId, cpu, memory, network, entry.Recommender.Name);
         _cache.Set(componentId, context, profile, ValidUntilNextSignalChange(d.Signals));
         return profile;
     }

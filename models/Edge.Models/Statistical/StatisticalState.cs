@@ -64,7 +64,6 @@ internal sealed class StatisticalState : IRecommenderState
     private long _scoresAdded;
     private long _inSampleScores;
     private long _divergedForecasts;
-    private static long s_divergedForecasts;
 
     public StatisticalState(StatisticalModel family, StatisticalOptions options, double violationCost, bool tail)
     {
@@ -86,9 +85,6 @@ internal sealed class StatisticalState : IRecommenderState
 
     /// <summary>Forecasts of this state's model set aside as broken (<see cref="Plausible"/>): the naive forecast stood in.</summary>
     public long DivergedForecasts => _divergedForecasts;
-
-    /// <summary><see cref="DivergedForecasts"/> over every state of the process, e.g. for a benchmark's report.</summary>
-    public static long TotalDivergedForecasts => Interlocked.Read(ref s_divergedForecasts);
 
     public void Observe(long timestampS, double value)
     {
@@ -397,7 +393,6 @@ internal sealed class StatisticalState : IRecommenderState
             // the window (one scored against a forecast 20 times too high made a limit of 0 for the next 2,016 runs).
             // The naive forecast below stands in until a refit (on its usual schedule) forecasts within the series.
             _divergedForecasts++;
-            Interlocked.Increment(ref s_divergedForecasts);
         }
 
         // Too little history for a model, or its forecast set aside: the last step's mean (the naive forecast, FPP3 §5.2).

@@ -25,28 +25,24 @@ internal static class TokenCommand
     {
         var name = new Argument<string>("name") { Description = "The token's name (letters, digits, '-', '_', '.')" };
         var role = new Option<string>("--role") { Description = "viewer, submitter, operator or admin", DefaultValueFactory = _ => "viewer" };
-        var expires = new Option<string?>("--expires")
+        var expires = new Option<DateTimeOffset?>("--expires")
         {
             Description = "When the token stops working: a time from now (90m, 12h, 30d, 1w) or an instant (2027-01-31T18:00:00Z); default: never",
-        };
-        expires.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<string?>() is { } text && ExpiryParser.Parse(text, DateTimeOffset.UtcNow, out _) is { } error)
+            CustomParser = r =>
             {
-                r.AddError(error);
-            }
-        });
+                if (ExpiryParser.Parse(r.Tokens[0].Value, DateTimeOffset.UtcNow, out var at) is { } error)
+                {
+                    r.AddError(error);
+                    return null;
+                }
+
+                return at;
+            },
+        };
         var command = cli.With(new Command("create", "Create a token; its text is printed once and cannot be shown again") { name, role, expires });
         command.SetAction((parse, ct) => cli.RunAsync(parse, "token create", TimeSpan.FromSeconds(30), async client =>
         {
-            DateTimeOffset? expiresAt = null;
-            if (parse.GetValue(expires) is { } text)
-            {
-                ExpiryParser.Parse(text, DateTimeOffset.UtcNow, out var at);
-                expiresAt = at;
-            }
-
-            var created = await client.CreateTokenAsync(parse.GetValue(name)!, parse.GetValue(role)!, expiresAt, ct);
+            var created = await client.CreateTokenAsync(parse.GetValue(name)!, parse.GetValue(role)!, parse.GetValue(expires), ct);
             if (cli.IsJson(parse))
             {
                 await cli.WriteJsonAsync(created, cli.Json.TokenCreated);

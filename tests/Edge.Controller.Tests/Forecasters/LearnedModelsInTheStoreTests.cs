@@ -20,33 +20,12 @@ namespace Edge.Controller.Tests.Forecasters;
 /// damaged or incomplete version is reported and the previous one used.
 /// </summary>
 [Collection("etcd")]
-public sealed class LearnedModelsInTheStoreTests : IAsyncLifetime
+public sealed class LearnedModelsInTheStoreTests : OneEtcdMember
 {
     private const string Prefix = "/models";
-    private readonly TempDirectory _dir = new();
-    private readonly List<IDisposable> _owned = [];
-    private EtcdCluster? _etcd;
+    private readonly TempDirectory _dir;
 
-    public async ValueTask InitializeAsync()
-    {
-        Assert.SkipUnless(EtcdCluster.IsInstalled, "needs etcd-server (packaging/dev/setup.sh)");
-        _etcd = await EtcdCluster.StartAsync(1);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var owned in Enumerable.Reverse(_owned))
-        {
-            owned.Dispose();
-        }
-
-        if (_etcd is not null)
-        {
-            await _etcd.DisposeAsync();
-        }
-
-        _dir.Dispose();
-    }
+    public LearnedModelsInTheStoreTests() => _dir = Own(new TempDirectory());
 
     [Fact]
     public async Task ABlobOverTheRequestLimit_IsChunked_AndADamagedOrIncompleteVersionFallsBackToThePreviousOne()
@@ -66,10 +45,10 @@ public sealed class LearnedModelsInTheStoreTests : IAsyncLifetime
 
         // One byte of v2's second chunk changed behind the store's back: v2 is refused, loudly, and v1 is used.
         var chunkKey = $"{Prefix}/state/{LearnedModelStore.Chunks}/m%2Fv000002%2F0001";
-        var stored = await _etcd!.GetAsync(chunkKey);
+        var stored = await Etcd.GetAsync(chunkKey);
         var damaged = stored!.Value.ToByteArray();
         damaged[1000] ^= 0xFF;
-        await _etcd.KvOf(0).PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(chunkKey), Value = ByteString.CopyFrom(damaged) }, cancellationToken: TestContext.Current.CancellationToken);
+        await Etcd.KvOf(0).PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(chunkKey), Value = ByteString.CopyFrom(damaged) }, cancellationToken: TestContext.Current.CancellationToken);
         loaded = models.Load("m")!;
         Assert.Equal(1, loaded.Meta!.Version);
         Assert.Equal(v1, loaded.Content);
@@ -77,13 +56,13 @@ public sealed class LearnedModelsInTheStoreTests : IAsyncLifetime
         Assert.Contains(log.Errors, e => e.Contains("m v2", StringComparison.Ordinal) && e.Contains("checksum mismatch", StringComparison.Ordinal));
 
         // A chunk gone (a crash, or a hand-made deletion): named, and the previous version used.
-        await _etcd.KvOf(0).DeleteRangeAsync(new DeleteRangeRequest { Key = ByteString.CopyFromUtf8(chunkKey) }, cancellationToken: TestContext.Current.CancellationToken);
+        await Etcd.KvOf(0).DeleteRangeAsync(new DeleteRangeRequest { Key = ByteString.CopyFromUtf8(chunkKey) }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Contains(models.Load("m")!.Damaged, d => d == "v2: chunk 1 of 3 is missing");
 
         // Pruning deletes metadata and chunks.
         models.Prune("m", 1);
         Assert.Equal([2], models.Versions("m"));
-        Assert.Null((await _etcd.GetAsync($"{Prefix}/state/{LearnedModelStore.Chunks}/m%2Fv000001%2F0000"))?.Value);
+        Assert.Null((await Etcd.GetAsync($"{Prefix}/state/{LearnedModelStore.Chunks}/m%2Fv000001%2F0000"))?.Value);
     }
 
     [Fact]
@@ -134,12 +113,7 @@ public sealed class LearnedModelsInTheStoreTests : IAsyncLifetime
         Assert.Contains(thirdLog.Errors, e => e.Contains("lstm v2", StringComparison.Ordinal) && e.Contains("checksum mismatch", StringComparison.Ordinal));
     }
 
-    private EtcdStateStore Store()
-    {
-        var store = new EtcdStateStore(new Edge.Controller.Leadership.ClusterOptions { Etcd = _etcd!.ClientUrls, KeyPrefix = Prefix });
-        _owned.Add(store);
-        return store;
-    }
+    private EtcdStateStore Store() => Store(Prefix);
 
     private Forecaster NewForecaster(string dataDirectory, LiveLstmOptions lstm, IStateStore state, CapturedLog? log = null)
     {
@@ -154,7 +128,7 @@ public sealed class LearnedModelsInTheStoreTests : IAsyncLifetime
             state: state);
         if (forecaster.Lstm is { } model)
         {
-            _owned.Add(model);
+            Own(model);
         }
 
         return forecaster;

@@ -3,6 +3,7 @@ using Edge.Controller.Leadership;
 using Edge.Controller.Options;
 using Edge.Controller.Security;
 using Edge.Controller.State;
+using Edge.Controller.Tests.Infrastructure;
 using Etcdserverpb;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,36 +19,15 @@ namespace Edge.Controller.Tests.Security;
 /// its last read is too old.
 /// </summary>
 [Collection("etcd")]
-public sealed class ApiTokensEtcdTests : IAsyncLifetime
+public sealed class ApiTokensEtcdTests : OneEtcdMember
 {
     private const string Prefix = "/tokens";
     private const string Configured = "edge_configured-break-glass-token-0123456789";
-    private readonly TempDirectory _dir = new();
-    private readonly List<IDisposable> _owned = [];
-    private EtcdCluster? _etcd;
+    private readonly TempDirectory _dir;
+
+    public ApiTokensEtcdTests() => _dir = Own(new TempDirectory());
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        Assert.SkipUnless(EtcdCluster.IsInstalled, "needs etcd-server (packaging/dev/setup.sh)");
-        _etcd = await EtcdCluster.StartAsync(1);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var owned in _owned)
-        {
-            owned.Dispose();
-        }
-
-        if (_etcd is not null)
-        {
-            await _etcd.DisposeAsync();
-        }
-
-        _dir.Dispose();
-    }
 
     [Fact]
     public async Task RevokedOnTheLeader_RefusedByTheFollower_FollowerAndDeposedWritesFenced_NoTokenTextInEtcd()
@@ -93,7 +73,7 @@ public sealed class ApiTokensEtcdTests : IAsyncLifetime
         Assert.Equal(TokenStoreErrorKind.NotFound, leader.Revoke("ci")?.Kind);
 
         // etcd holds hashes, never a token's text.
-        var values = (await _etcd!.KvOf(0).RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8(Prefix + "/"), RangeEnd = ByteString.CopyFromUtf8(Prefix + "0") }, cancellationToken: Ct))
+        var values = (await Etcd.KvOf(0).RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8(Prefix + "/"), RangeEnd = ByteString.CopyFromUtf8(Prefix + "0") }, cancellationToken: Ct))
             .Kvs.Select(kv => kv.Value.ToStringUtf8()).ToList();
         var all = string.Join("\n", values);
         Assert.Contains(ApiTokenStore.Hash(created.Token), all, StringComparison.Ordinal);
@@ -160,7 +140,7 @@ public sealed class ApiTokensEtcdTests : IAsyncLifetime
         follower.Refresh();
         Assert.Equal("viewer", follower.Authenticate(viewer!.Token)?.Name);
 
-        _etcd!.Kill(0);
+        Etcd.Kill(0);
         var failed = Assert.Throws<StateStoreException>(follower.Refresh);
         Assert.Contains("no etcd member answered", failed.Message, StringComparison.Ordinal);
         time.Advance(TimeSpan.FromSeconds(14));
@@ -171,8 +151,8 @@ public sealed class ApiTokensEtcdTests : IAsyncLifetime
         Assert.Null(follower.Authenticate(viewer.Token));
         Assert.Equal("break-glass", follower.Authenticate(Configured)?.Name);
 
-        _etcd.StartMember(0);
-        await _etcd.WaitHealthyAsync();
+        Etcd.StartMember(0);
+        await Etcd.WaitHealthyAsync();
         await Poll.UntilAsync(() => Refreshed(follower), "the follower reads the store again", TimeSpan.FromSeconds(30));
         Assert.False(follower.Stale);
         Assert.Equal("viewer", follower.Authenticate(viewer.Token)?.Name);
@@ -202,9 +182,8 @@ public sealed class ApiTokensEtcdTests : IAsyncLifetime
     /// <summary>One controller's token store: its own data directory and etcd connection, leading or not.</summary>
     private (ApiTokenStore Store, FakeLeadership Leadership) Controller(string member, Fence fence, bool leads, TimeProvider? time = null)
     {
-        var cluster = new ClusterOptions { Etcd = _etcd!.ClientUrls, KeyPrefix = Prefix, MemberId = member };
-        var state = new EtcdStateStore(cluster, fence, commitTimeout: TimeSpan.FromSeconds(1));
-        _owned.Add(state);
+        var cluster = new ClusterOptions { Etcd = Etcd.ClientUrls, KeyPrefix = Prefix, MemberId = member };
+        var state = Own(new EtcdStateStore(cluster, fence, commitTimeout: TimeSpan.FromSeconds(1)));
         var leadership = new FakeLeadership { IsLeader = leads };
         var options = new ControllerOptions
         {
@@ -221,7 +200,7 @@ public sealed class ApiTokensEtcdTests : IAsyncLifetime
     /// <summary>Makes <paramref name="member"/> the holder of the leader key (deleting the previous holder's), as an election would.</summary>
     private async Task<StateFenceToken> LeadAsync(string member)
     {
-        var kv = _etcd!.KvOf(0);
+        var kv = Etcd.KvOf(0);
         var key = ByteString.CopyFromUtf8(Prefix + "/leader");
         await kv.DeleteRangeAsync(new DeleteRangeRequest { Key = key }, cancellationToken: Ct);
         var put = await kv.PutAsync(new PutRequest { Key = key, Value = ByteString.CopyFromUtf8(member) }, cancellationToken: Ct);

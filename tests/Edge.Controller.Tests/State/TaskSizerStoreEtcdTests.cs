@@ -9,30 +9,8 @@ namespace Edge.Controller.Tests.State;
 /// leader (another store on the same etcd) loads a sizer that sizes and retries as the first one did.
 /// </summary>
 [Collection("etcd")]
-public sealed class TaskSizerStoreEtcdTests : IAsyncLifetime
+public sealed class TaskSizerStoreEtcdTests : OneEtcdMember
 {
-    private readonly List<IDisposable> _owned = [];
-    private EtcdCluster? _etcd;
-
-    public async ValueTask InitializeAsync()
-    {
-        Assert.SkipUnless(EtcdCluster.IsInstalled, "needs etcd-server (packaging/dev/setup.sh)");
-        _etcd = await EtcdCluster.StartAsync(1);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var owned in Enumerable.Reverse(_owned))
-        {
-            owned.Dispose();
-        }
-
-        if (_etcd is not null)
-        {
-            await _etcd.DisposeAsync();
-        }
-    }
-
     [Fact]
     public void NextLeader_LoadsASizerSavedInMoreTransactionsThanOne_WithTheSameSizes()
     {
@@ -47,10 +25,10 @@ public sealed class TaskSizerStoreEtcdTests : IAsyncLifetime
         }
 
         // 300 task records and the header in one save: more than etcd's 128 operations per transaction.
-        var first = new TaskSizerStore(Store(), log.CreateLogger("sizers"));
+        var first = new TaskSizerStore(Store("/sizers"), log.CreateLogger("sizers"));
         Assert.Equal(300, first.Save("nf/sort", sizer, 0));
 
-        var loaded = new TaskSizerStore(Store(), log.CreateLogger("sizers")).Load()["nf/sort"];
+        var loaded = new TaskSizerStore(Store("/sizers"), log.CreateLogger("sizers")).Load()["nf/sort"];
         Assert.Equal(300, loaded.Count);
         foreach (var input in new[] { 2e6, 1.5e7, 3.8e7 })
         {
@@ -62,12 +40,5 @@ public sealed class TaskSizerStoreEtcdTests : IAsyncLifetime
 
         Assert.Empty(log.Errors);
         Assert.DoesNotContain(log.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
-    }
-
-    private EtcdStateStore Store()
-    {
-        var store = new EtcdStateStore(new Edge.Controller.Leadership.ClusterOptions { Etcd = _etcd!.ClientUrls, KeyPrefix = "/sizers" });
-        _owned.Add(store);
-        return store;
     }
 }

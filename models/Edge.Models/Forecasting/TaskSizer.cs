@@ -253,15 +253,19 @@ public sealed class TaskSizer
         {
             var x = candidates[i].Ratio;
             var n = UpperBound(ratios, x);
-            costs[i] = (x * total) - below[n] + above[n];
+
+            // A sum of non-negative terms: never below 0 (the differences can round there when every ratio is equal).
+            costs[i] = Math.Max((x * total) - below[n] + above[n], 0);
             bestCost = Math.Min(bestCost, costs[i]);
         }
 
         // The largest candidate within CostTolerance of the least cost: as cheap, up to the tolerance, and fails less.
+        // Costs equal but for the rounding of the differences (1e-12 of the largest term) count as equal.
+        var rounding = 1e-12 * ((Math.Abs(max) * total) + below[^1] + above[0]);
         var take = double.NegativeInfinity;
         for (var i = 0; i < candidates.Count; i++)
         {
-            if (costs[i] <= bestCost * (1 + CostTolerance) && candidates[i].Ratio > take)
+            if (costs[i] <= (bestCost * (1 + CostTolerance)) + rounding && candidates[i].Ratio > take)
             {
                 take = candidates[i].Ratio;
             }

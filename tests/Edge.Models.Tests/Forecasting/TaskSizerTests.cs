@@ -86,6 +86,22 @@ public sealed class TaskSizerTests
     }
 
     [Fact]
+    public void Cheapest_EveryRatioEqual_TakesThatRatioNotALargerSize()
+    {
+        // Constant peaks (makeflow bwa; no forecast: the ratios are the peaks): the cost of that ratio is 0 and must
+        // not round below 0, plus the retry sizes 1.5× and 2× to try.
+        var random = new Random(7);
+        for (var trial = 0; trial < 200; trial++)
+        {
+            var candidates = Enumerable.Range(0, 40).Select(i => new TaskSizer.Observation(i, 3.7931, 0.001 + (100 * random.NextDouble()), 1)).ToList();
+            candidates.Add(new TaskSizer.Observation(0, 1.5 * 3.7931, 0, 0));
+            candidates.Add(new TaskSizer.Observation(0, 2 * 3.7931, 0, 0));
+
+            Assert.Equal(3.7931, TaskSizer.Cheapest(candidates, 0));
+        }
+    }
+
+    [Fact]
     public void BestLadder_MatchesExhaustiveSearchOverTwoRungLadders()
     {
         var tasks = new[] { T(10, 5), T(12, 5), T(30, 1), T(11, 4) };

@@ -211,34 +211,61 @@ public sealed class TaskSizer
     /// <summary>
     /// The largest candidate ratio x whose Σ t·f·[(x − r) + 1(r &gt; x)·(x + r_max − r)] over the observed ratios r
     /// above <paramref name="floor"/> is within <see cref="CostTolerance"/> of the least (t the task's runtime, f the
-    /// forecast it had; candidates with runtime 0 are sizes to try, not observations).
+    /// forecast it had; candidates with runtime 0 are sizes to try, not observations). In O(n log n): with w = t·f and
+    /// W = Σ w, the cost of x is x·W − Σ_{r ≤ x} w·r + Σ_{r &gt; x} w·(r_max − r), two prefix sums over the observed
+    /// ratios in order.
     /// </summary>
-    private static double Cheapest(List<Observation> candidates, double floor)
+    internal static double Cheapest(List<Observation> candidates, double floor)
     {
-        var max = candidates.Max(c => c.Ratio);
+        var max = double.NegativeInfinity;
+        var observed = new List<(double Ratio, double Weight)>(candidates.Count);
+        foreach (var c in candidates)
+        {
+            max = Math.Max(max, c.Ratio);
+            if (c.Runtime > 0 && c.Ratio > floor)
+            {
+                observed.Add((c.Ratio, c.Runtime * c.Forecast));
+            }
+        }
+
+        observed.Sort((a, b) => a.Ratio.CompareTo(b.Ratio));
+        var ratios = new double[observed.Count];
+
+        // below[i]: Σ w·r over the first i observed ratios; above[i]: Σ w·(max − r) over the rest.
+        var below = new double[observed.Count + 1];
+        var above = new double[observed.Count + 1];
+        var total = 0.0;
+        for (var i = 0; i < observed.Count; i++)
+        {
+            ratios[i] = observed[i].Ratio;
+            below[i + 1] = below[i] + (observed[i].Weight * observed[i].Ratio);
+            total += observed[i].Weight;
+        }
+
+        for (var i = observed.Count - 1; i >= 0; i--)
+        {
+            above[i] = above[i + 1] + (observed[i].Weight * (max - observed[i].Ratio));
+        }
+
         var costs = new double[candidates.Count];
         var bestCost = double.PositiveInfinity;
         for (var i = 0; i < candidates.Count; i++)
         {
-            var x = candidates[i];
-            var cost = 0.0;
-            foreach (var o in candidates)
-            {
-                if (o.Runtime > 0 && o.Ratio > floor)
-                {
-                    cost += o.Runtime * o.Forecast * (o.Ratio <= x.Ratio ? x.Ratio - o.Ratio : x.Ratio + max - o.Ratio);
-                }
-            }
+            var x = candidates[i].Ratio;
+            var n = UpperBound(ratios, x);
 
-            costs[i] = cost;
-            bestCost = Math.Min(bestCost, cost);
+            // A sum of non-negative terms: never below 0 (the differences can round there when every ratio is equal).
+            costs[i] = Math.Max((x * total) - below[n] + above[n], 0);
+            bestCost = Math.Min(bestCost, costs[i]);
         }
 
         // The largest candidate within CostTolerance of the least cost: as cheap, up to the tolerance, and fails less.
+        // Costs equal but for the rounding of the differences (1e-12 of the largest term) count as equal.
+        var rounding = 1e-12 * ((Math.Abs(max) * total) + below[^1] + above[0]);
         var take = double.NegativeInfinity;
         for (var i = 0; i < candidates.Count; i++)
         {
-            if (costs[i] <= bestCost * (1 + CostTolerance) && candidates[i].Ratio > take)
+            if (costs[i] <= (bestCost * (1 + CostTolerance)) + rounding && candidates[i].Ratio > take)
             {
                 take = candidates[i].Ratio;
             }
@@ -247,7 +274,27 @@ public sealed class TaskSizer
         return take;
     }
 
-    private readonly record struct Observation(double LogInput, double Ratio, double Runtime, double Forecast);
+    /// <summary>How many of the sorted <paramref name="values"/> are at most <paramref name="x"/>.</summary>
+    private static int UpperBound(double[] values, double x)
+    {
+        int lo = 0, hi = values.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (values[mid] <= x)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    internal readonly record struct Observation(double LogInput, double Ratio, double Runtime, double Forecast);
 
     /// <summary>One forecast with one calibration set (all ratios when <c>k</c> is 0, else the k closest inputs', ties included).</summary>
     private sealed class Variant(Forecaster? forecaster, int k, Variant? shared = null, double margin = 0)

@@ -63,6 +63,44 @@ public sealed class TaskSizerTests
         Assert.Null(sizer.Size(10));
     }
 
+    [Theory]
+    [InlineData(1, 0.0)]
+    [InlineData(2, 0.8)]
+    [InlineData(3, 1.1)]
+    public void Cheapest_PrefixSumCost_PicksTheSameRatioAsTheDirectSum(int seed, double floor)
+    {
+        var random = new Random(seed);
+        var candidates = Enumerable.Range(0, 60)
+            .Select(_ => new TaskSizer.Observation(0, Math.Round(0.5 + random.NextDouble(), 2), random.Next(0, 4) == 0 ? 0 : 1 + (100 * random.NextDouble()), 1 + (10 * random.NextDouble())))
+            .ToList();
+
+        // The rule written out: Σ t·f·[(x − r) + 1(r > x)·(x + r_max − r)] over observed r above the floor, the largest
+        // x within 3 % of the least.
+        var max = candidates.Max(c => c.Ratio);
+        double Cost(double x) => candidates.Where(o => o.Runtime > 0 && o.Ratio > floor)
+            .Sum(o => o.Runtime * o.Forecast * (o.Ratio <= x ? x - o.Ratio : x + max - o.Ratio));
+        var least = candidates.Min(c => Cost(c.Ratio));
+        var expected = candidates.Where(c => Cost(c.Ratio) <= least * 1.03).Max(c => c.Ratio);
+
+        Assert.Equal(expected, TaskSizer.Cheapest(candidates, floor));
+    }
+
+    [Fact]
+    public void Cheapest_EveryRatioEqual_TakesThatRatioNotALargerSize()
+    {
+        // Constant peaks (makeflow bwa; no forecast: the ratios are the peaks): the cost of that ratio is 0 and must
+        // not round below 0, plus the retry sizes 1.5× and 2× to try.
+        var random = new Random(7);
+        for (var trial = 0; trial < 200; trial++)
+        {
+            var candidates = Enumerable.Range(0, 40).Select(i => new TaskSizer.Observation(i, 3.7931, 0.001 + (100 * random.NextDouble()), 1)).ToList();
+            candidates.Add(new TaskSizer.Observation(0, 1.5 * 3.7931, 0, 0));
+            candidates.Add(new TaskSizer.Observation(0, 2 * 3.7931, 0, 0));
+
+            Assert.Equal(3.7931, TaskSizer.Cheapest(candidates, 0));
+        }
+    }
+
     [Fact]
     public void BestLadder_MatchesExhaustiveSearchOverTwoRungLadders()
     {

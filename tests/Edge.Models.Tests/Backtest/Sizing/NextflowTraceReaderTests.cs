@@ -95,6 +95,35 @@ public sealed class NextflowTraceReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_RawCsvWithSchedulerColumnsAndAttempts_CountsEachCompletedAttemptOnceAndSkipsFailedOnes()
+    {
+        // Written for this test in the layout of a raw (trace.raw = true) CSV trace with extra scheduler_* fields.
+        var file = Write("trace_demo.csv",
+            "task_id,process,tag,name,status,exit,memory,attempt,realtime,rss,peak_rss,rchar,scheduler_time_in_queue,scheduler_nodes_cost,create_request_time",
+            "1,align,s1,align (s1),COMPLETED,0,2147483648,1,60000,104857600,209715200,1048576,12,-,5",
+            "2,align,s2,align (s2),FAILED,1,2147483648,1,-,-,-,-,9,-,4",
+            "3,align,s2,align (s2),COMPLETED,0,4294967296,2,90000,157286400,314572800,2097152,-,0.5,3",
+            "4,index,s1,index (s1),COMPLETED,0,1073741824,1,0,1048576,2097152,4096,7,-,2",
+            "5,index,s2,index (s2),COMPLETED,0,1073741824,1,1200,0,0,4096,7,-,2");
+
+        var set = NextflowTraceReader.Read([file], TestContext.Current.CancellationToken);
+
+        // The FAILED attempt is not a task (no usable peak; its retry is); the retry counts once, at its own peak and request.
+        Assert.Equal(["align", "align", "index"], set.Tasks.Select(t => t.TaskType));
+        Assert.All(set.Tasks, t => Assert.Equal("trace_demo", t.Workflow));
+        var retry = set.Tasks[1];
+        Assert.Equal(300, retry.PeakMiB, 6);
+        Assert.Equal(90, retry.RuntimeS, 6);
+        Assert.Equal(4096, retry.RequestedMiB!.Value, 6);
+        Assert.Equal(2097152, retry.InputBytes, 3);
+
+        // A completed task too short to time (realtime 0) counts at 1 ms; one with no peak sampled (0) is skipped, named.
+        Assert.Equal(0.001, set.Tasks[2].RuntimeS, 9);
+        Assert.Equal(new TraceIssue(file, 6, "column peak_rss: '0' is not a memory size above 0"), Assert.Single(set.Issues));
+        Assert.Equal(1, set.LinesSkipped);
+    }
+
+    [Fact]
     public void Read_MissingNeededColumns_SkipsTheFileNamingFileAndEveryMissingColumn()
     {
         var file = Write("trace.txt", "task_id\tname\tstatus\tduration", "1\tA (x)\tCOMPLETED\t1m");

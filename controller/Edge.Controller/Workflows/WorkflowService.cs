@@ -599,8 +599,9 @@ internal sealed partial class WorkflowService : IDisposable
     /// <summary>
     /// The memory (MiB) the component's task sizer chooses for the step's first attempt (<see cref="TaskSizer.Size"/>
     /// for the step's input size), when <see cref="WorkflowOptions.FirstSizeFromTaskSizer"/> is on, the step is not a
-    /// retry after an OOM kill (that one has its floor), and the sizer has learned
-    /// <see cref="WorkflowOptions.FirstSizeMinTasks"/> tasks; else null (the forecast sizes it). Caller holds the lock.
+    /// retry after an OOM kill (that one has its floor), the sizer has learned
+    /// <see cref="WorkflowOptions.FirstSizeMinTasks"/> tasks and the step's input size lies within those tasks' input
+    /// sizes; else null (the forecast sizes it). Caller holds the lock.
     /// </summary>
     private double? FirstSize(WorkflowRun run, WorkflowStep step)
     {
@@ -613,7 +614,11 @@ internal sealed partial class WorkflowService : IDisposable
         var input = ProfileHints.Number(step.Hints, ProfileHints.InputSizeBytes) ?? 0;
         if (!_firstSizes.TryGetValue(step.ComponentId, out var known) || known.Count != sizer.Count || known.Input != input)
         {
-            var size = sizer.Size(input);
+            // Only within the input sizes it has learned: its input-aware forecasts extrapolate freely (the replay's
+            // blastall, learned at 5.1 GB inputs, was sized 32 MiB for 9.7 KB ones against 1.1 GiB peaks).
+            var learned = sizer.Tasks;
+            var inside = learned.Count > 0 && input >= learned.Min(t => t.InputBytes) && input <= learned.Max(t => t.InputBytes);
+            var size = inside ? sizer.Size(input) : null;
             known = (sizer.Count, input, size is > 0 && double.IsFinite(size.Value) ? size : null);
             _firstSizes[step.ComponentId] = known;
         }

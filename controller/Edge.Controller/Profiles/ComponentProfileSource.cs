@@ -12,7 +12,9 @@ namespace Edge.Controller.Profiles;
 /// or similar components' runs, or the fallback). A step's own starting profile (hints <c>cpuMillicores</c>,
 /// <c>memoryMiB</c>) replaces the fallback and is a floor otherwise; the memory floor after an OOM kill and the
 /// configured <see cref="ProfileFloorOptions"/> always apply; a retry after an OOM kill also gets at least its
-/// component's largest recent memory peak, or its largest of all when its runs are short (<see cref="ProfileFloorOptions.RetryAtRecentPeak"/>). Every component id is accepted: a never-seen component
+/// component's largest recent memory peak, or its largest of all when its runs are short (<see cref="ProfileFloorOptions.RetryAtRecentPeak"/>). A first
+/// attempt's memory chosen by the component's task sizer (hint <c>sizerMemoryMiB</c>, set by the workflow service)
+/// replaces the forecast's, under the same floors. Every component id is accepted: a never-seen component
 /// is predicted from similar ones with a wider interval.
 /// </summary>
 internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<ProfileFloorOptions> floors, ControllerMqttLink mqtt, EdgeTopics topics) : IProfileSource
@@ -67,6 +69,23 @@ internal sealed class ComponentProfileSource(Forecaster profiler, IOptions<Profi
                 NetworkBandwidth = networkHint ?? profile.NetworkBandwidth,
                 Model = "hint",
                 ModelVersion = 0,
+            };
+        }
+
+        if (ProfileHints.Number(hints, ProfileHints.SizerMemoryMiB) is > 0 and var sized)
+        {
+            // The component's task sizer chose this first attempt's memory (set by the workflow service): it replaces
+            // the forecast's; the floors below still apply. The interval keeps covering it, so the reduced profile
+            // does not reserve less and the adjuster reads a ramp up to it as expected.
+            var interval = profile.ConfidenceInterval;
+            profile = profile with
+            {
+                Memory = sized,
+                Model = $"{profile.Model}+sizer",
+                ConfidenceInterval = interval with
+                {
+                    Memory = new IntervalBounds(Math.Min(interval.Memory.Lower, sized), Math.Max(interval.Memory.Upper, sized)),
+                },
             };
         }
 

@@ -26,6 +26,13 @@ internal static class ProfileHints
     /// <summary>Memory the next attempt gets at least (set after an OOM kill), MiB.</summary>
     public const string MemoryFloorMiB = "memoryFloorMiB";
 
+    /// <summary>
+    /// The memory (MiB) the component's task sizer chose for the step's first attempt: set by the workflow service
+    /// only (<see cref="Workflows.WorkflowOptions.FirstSizeFromTaskSizer"/>; a submitted one is dropped), it replaces
+    /// the forecast's memory, under the same floors.
+    /// </summary>
+    public const string SizerMemoryMiB = "sizerMemoryMiB";
+
     /// <summary>CPU the step asks for at least, millicores (a profile to start from).</summary>
     public const string CpuMillicores = "cpuMillicores";
 

@@ -56,6 +56,18 @@ internal sealed record WorkflowOptions
     /// </summary>
     public double PackCpuShare { get; init; } = 0.75;
 
+    /// <summary>
+    /// A step's first memory limit from its component's task sizer (the cost-chosen size of Tovar et al., Witt et al.
+    /// and Sizey that already sizes retries after an OOM kill, <see cref="Edge.Models.Forecasting.TaskSizer"/>) once
+    /// that sizer has learned <see cref="FirstSizeMinTasks"/> of the component's successful tasks, instead of the
+    /// forecaster's memory; never below the step's own <c>memoryMiB</c> hint or the configured floors. The step's
+    /// forecast in the API then names the model <c>{model}+sizer</c>. Off: the forecaster sizes every first attempt.
+    /// </summary>
+    public bool FirstSizeFromTaskSizer { get; init; }
+
+    /// <summary>Successful tasks a component's task sizer must have learned before it sets first sizes (at least 1).</summary>
+    public int FirstSizeMinTasks { get; init; } = 5;
+
     public WorkflowRetryPolicy RetryPolicy => new(MaxAttempts, OomMemoryFactor, OomMinimumExtraMiB);
 
     /// <summary>The one check every start passes (see <see cref="Placement.LaunchPolicy"/>).</summary>

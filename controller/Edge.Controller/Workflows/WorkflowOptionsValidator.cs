@@ -68,6 +68,11 @@ internal sealed class WorkflowOptionsValidator : IValidateOptions<WorkflowOption
             errors.Add($"{p}:DefaultStepDuration {options.DefaultStepDuration} must be positive");
         }
 
+        if (options.FirstSizeMinTasks < 1)
+        {
+            errors.Add($"{p}:FirstSizeMinTasks {options.FirstSizeMinTasks} must be at least 1");
+        }
+
         if (!(options.PackCpuShare is > 0 and <= 1))
         {
             errors.Add($"{p}:PackCpuShare {options.PackCpuShare.ToString(CultureInfo.InvariantCulture)} must be above 0 and at most 1");

@@ -72,6 +72,7 @@ internal sealed class ArmRunner(ReplayOptions options, ILoggerFactory loggers)
 
     private async Task<IReadOnlyList<RunResult>> ReplayAsync(HttpClient http, ReplayArm arm, IReadOnlyList<Arrival> arrivals, TallyBook tally, CancellationToken cancellationToken)
     {
+        var hindsight = arm.Hindsight == HindsightGroup.None ? null : new HindsightPeaks(arrivals, arm.Hindsight);
         var clock = Stopwatch.StartNew();
         var submitted = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         var finished = new Dictionary<string, (WorkflowRunStatus Status, TimeSpan At)>(StringComparer.Ordinal);
@@ -88,7 +89,7 @@ internal sealed class ArmRunner(ReplayOptions options, ILoggerFactory loggers)
 
             for (; next < arrivals.Count && DueS(arrivals[next], measuredOffsetS) <= clock.Elapsed.TotalSeconds; next++)
             {
-                await SubmitAsync(http, SubmissionBuilder.Build(arrivals[next], arm), cancellationToken);
+                await SubmitAsync(http, SubmissionBuilder.Build(arrivals[next], arm, hindsight), cancellationToken);
                 submitted[arrivals[next].RunId] = clock.Elapsed;
             }
 
@@ -188,7 +189,7 @@ internal sealed class ArmRunner(ReplayOptions options, ILoggerFactory loggers)
         };
         if (arm.Pinned)
         {
-            // Static limits and the oracle's peaks stay as given: no in-place correction.
+            // Static limits, the hindsight and the oracle's peaks stay as given: no in-place correction.
             settings["Controller:Adjuster:Enabled"] = "false";
         }
 

@@ -8,7 +8,7 @@ namespace Edge.Benchmarks.Replay;
 /// An arm may be a variant of a named one: <c>edge@Controller:Adjuster:MemoryLookahead=00:00:02</c> is <c>edge</c>
 /// with that controller setting (several joined by <c>@</c>), so that a controller change can be measured beside the
 /// unchanged controller in the same run.
-internal sealed record ReplayArm(string Name, string Recommender, bool Static, string What, bool Oracle = false)
+internal sealed record ReplayArm(string Name, string Recommender, bool Static, string What, bool Oracle = false, HindsightGroup Hindsight = HindsightGroup.None)
 {
     /// <summary>Controller settings of a variant arm, on top of the arm's own.</summary>
     public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -18,11 +18,14 @@ internal sealed record ReplayArm(string Name, string Recommender, bool Static, s
         new("static", "edge", true, "limits = the trace machine's slot per task (coreCount or 1 core, memory pro rata)"),
         new("vpa", "vpa", false, "Controller:Forecast:Recommender=vpa (Kubernetes VPA recommender over earlier runs)"),
         new("edge", "edge", false, "Controller:Forecast:Recommender=edge (the default)"),
+        new("hindsight", "edge", false, "memory = the largest true peak among the sequence's tasks of the same component and input size (what the controller sees before a step starts), CPU = the task's own (as the oracle), fixed, same placement: no OOM kill by construction, the most a kill-free forecaster on these features can use", Hindsight: HindsightGroup.ComponentInput),
+        new("hindsight-component", "edge", false, "as hindsight, tasks grouped by component alone", Hindsight: HindsightGroup.Component),
+        new("hindsight-run", "edge", false, "as hindsight, the largest peak among the same run's tasks of the same component and input size (a forecaster that could guess each run's largest task)", Hindsight: HindsightGroup.RunComponentInput),
         new("oracle", "edge", false, "limits = each task's true peaks (its CPU and peak memory from the trace), fixed, same placement: the floor no forecast can beat", Oracle: true),
     ];
 
-    /// <summary>Whether the step's limits are given (static slot or oracle peaks) and the adjuster is off.</summary>
-    public bool Pinned => Static || Oracle;
+    /// <summary>Whether the step's limits are given (static slot, hindsight or oracle peaks) and the adjuster is off.</summary>
+    public bool Pinned => Static || Oracle || Hindsight != HindsightGroup.None;
 
     /// <summary>The arm named <paramref name="name"/>, or a variant (<c>arm@Key=Value@…</c>); null when the arm is unknown or a setting has no <c>=</c>.</summary>
     public static ReplayArm? Find(string name)
@@ -48,4 +51,20 @@ internal sealed record ReplayArm(string Name, string Recommender, bool Static, s
 
         return arm with { Name = name, What = arm.What + "; " + string.Join(", ", overrides.Select(o => $"{o.Key}={o.Value}")), Overrides = overrides };
     }
+}
+
+/// <summary>Which tasks a hindsight arm cannot tell apart: each gets the largest true memory peak of its group.</summary>
+internal enum HindsightGroup
+{
+    /// <summary>Not a hindsight arm.</summary>
+    None,
+
+    /// <summary>Same component, over the whole sequence.</summary>
+    Component,
+
+    /// <summary>Same component and input size (the step's <c>inputSizeBytes</c> hint, 0 when it has none), over the whole sequence.</summary>
+    ComponentInput,
+
+    /// <summary>Same workflow run, component and input size.</summary>
+    RunComponentInput,
 }

@@ -11,6 +11,7 @@ internal static class ResultTable
         var text = new StringBuilder();
         text.AppendLine("measured runs (after the warm-up):").AppendLine();
         Table(text, [.. arms.Select(a => ArmSummary.Of(a.Arm.Name, [.. a.Runs.Where(r => !r.Arrival.WarmUp)]))]);
+        CostAgainstVpa(text, arms, measured: true);
         text.AppendLine().AppendLine("whole sequence (warm-up included):").AppendLine();
         Table(text, [.. arms.Select(a => ArmSummary.Of(a.Arm.Name, a.Runs))]);
         text.AppendLine().AppendLine("OOM kills by component (measured runs / whole sequence):").AppendLine();
@@ -41,6 +42,18 @@ internal static class ResultTable
         }
 
         return text.ToString();
+    }
+
+    /// <summary>Each arm's cost as a multiple of the vpa arm's (issue 16's cost goal: at most 0.8), when a vpa arm ran.</summary>
+    private static void CostAgainstVpa(StringBuilder text, IReadOnlyList<ArmResult> arms, bool measured)
+    {
+        var summaries = arms.Select(a => ArmSummary.Of(a.Arm.Name, [.. a.Runs.Where(r => !measured || !r.Arrival.WarmUp)])).ToList();
+        if (summaries.FirstOrDefault(s => s.Arm == "vpa") is not { Cost: > 0 } vpa)
+        {
+            return;
+        }
+
+        text.AppendLine().AppendLine("cost against vpa's: " + string.Join(", ", summaries.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Arm} {s.Cost / vpa.Cost:0.00}×"))));
     }
 
     private static SortedDictionary<string, int> Kills(IReadOnlyList<RunResult> runs)

@@ -23,8 +23,13 @@ internal static class SubmissionBuilder
     /// <summary>Share of a task's runtime over which its memory ramps up to its peak.</summary>
     public const double MemoryRampShare = 0.25;
 
-    public static WorkflowSubmission Build(Arrival arrival, ReplayArm arm)
+    public static WorkflowSubmission Build(Arrival arrival, ReplayArm arm, HindsightPeaks? hindsight = null)
     {
+        if (arm.Hindsight != HindsightGroup.None && hindsight is null)
+        {
+            throw new ArgumentException($"arm '{arm.Name}' needs the sequence's hindsight peaks", nameof(hindsight));
+        }
+
         string StepId(string task) => arm.Static ? $"{task}-r{arrival.Index:D3}" : task;
         var steps = arrival.Workflow.Tasks.Select(t => new WorkflowStep
         {
@@ -33,7 +38,7 @@ internal static class SubmissionBuilder
             Command = arm.Static ? $"{StaticCommands}/{arrival.RunId}-{t.Id}" : $"{Programs}/{t.Component[(t.Component.LastIndexOf('/') + 1)..]}",
             Args = WorkloadArgs(t),
             DependsOn = [.. t.Parents.Select(StepId)],
-            Hints = arm.Static ? StaticHints(t) : arm.Oracle ? OracleHints(t) : LearnedHints(t),
+            Hints = arm.Static ? StaticHints(t) : arm.Oracle ? OracleHints(t) : arm.Hindsight != HindsightGroup.None ? HindsightHints(t, hindsight!.PeakMiB(arrival, t)) : LearnedHints(t),
         }).ToList();
         return new WorkflowSubmission { RunId = arrival.RunId, WorkflowId = arrival.Workflow.Recipe, Steps = steps };
     }
@@ -67,6 +72,16 @@ internal static class SubmissionBuilder
         ["memoryMiB"] = F(Math.Ceiling(t.MemoryMiB)),
         ["networkMbps"] = F(Math.Max(0.001, Math.Ceiling(t.NetworkMbps * 1000) / 1000)),
         [Edge.Controller.Profiles.ProfileHints.Fixed] = "true",
+    };
+
+    /// <summary>
+    /// The hindsight arm: the oracle's CPU and network, and as memory the largest true peak among the tasks its group
+    /// holds (<see cref="HindsightPeaks"/>), rounded up to the next MiB, fixed: never OOM-killed, and as tight as any
+    /// limit that covers every task it cannot tell apart.
+    /// </summary>
+    private static Dictionary<string, string> HindsightHints(TraceTask t, double peakMiB) => new(OracleHints(t), StringComparer.Ordinal)
+    {
+        ["memoryMiB"] = F(Math.Ceiling(peakMiB)),
     };
 
     private static Dictionary<string, string> LearnedHints(TraceTask t) => t.InputBytes > 0

@@ -329,4 +329,88 @@ public sealed class WorkflowServiceTests
             controller.AssertNoErrorsLogged();
         }
     }
+
+    [Fact]
+    public async Task FirstSizeFromTaskSizer_LearnedComponentGetsTheSizersSize_OthersTheForecast_HintsStayFloors_RestartKeepsIt()
+    {
+        using var dir = new TempDirectory();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Controller:Workflows:AllowedCommands:0"] = Allowed,
+            ["Controller:Workflows:FirstSizeFromTaskSizer"] = "true",
+            ["Controller:Workflows:FirstSizeMinTasks"] = "4",
+        };
+        var port = FreePort.Next();
+        static Dictionary<string, string> Input(double bytes) => new() { ["inputSizeBytes"] = bytes.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        double sizerSize;
+        await using (var controller = await TestController.StartAsync(dir.Path, port, settings))
+        await using (var node = await SimulatedNode.StartAsync(controller, TestController.NodeA))
+        {
+            await Poll.UntilAsync(() => controller.Get<Edge.Controller.Placement.Allocator>().GetNodes().Any(n => n.Online), "the node is known to the broker");
+            var service = controller.Get<WorkflowService>();
+            var peaks = new[] { 300.0, 180, 420, 260 };
+            for (var i = 0; i < peaks.Length; i++)
+            {
+                var (_, body) = await SubmitAsync(controller, new WorkflowSubmission { WorkflowId = "sized", Steps = [Step("sort") with { Hints = Input(1e7) }] });
+                var runId = body.GetProperty("runId").GetString()!;
+                var start = (await node.WaitStartAsync(i + 1)).Start!;
+                if (i == peaks.Length - 1)
+                {
+                    // Three tasks learned (below FirstSizeMinTasks): the forecast still sizes the step.
+                    Assert.Equal(3, service.SizerOf("ws/sort")!.Count);
+                    Assert.DoesNotContain("+sizer", service.Get(runId)!.Steps[0].Forecast!.Model, StringComparison.Ordinal);
+                }
+
+                await node.PublishEventAsync(NodeEventKind.InstanceExited, start.InstanceId, 0, new Dictionary<string, double> { ["duration_s"] = 5, ["peak_memory_mib"] = peaks[i], ["cpu_seconds"] = 1 });
+                await Poll.UntilAsync(() => service.Get(runId)!.State == WorkflowStepState.Succeeded, $"run {i} succeeded");
+            }
+
+            var sizer = service.SizerOf("ws/sort")!;
+            Assert.Equal(4, sizer.Count);
+            sizerSize = sizer.Size(1e7)!.Value;
+            var forecast = await controller.Get<Edge.Controller.Placement.IProfileSource>().GetProfileAsync(
+                "ws/sort", null, new Dictionary<string, string> { ["workflow"] = "sized", ["step"] = "sort", ["command"] = Allowed, ["inputSizeBytes"] = "10000000" }, TestContext.Current.CancellationToken);
+            Assert.True(Math.Abs(forecast!.Memory - sizerSize) > 1, $"the forecast ({forecast.Memory} MiB) and the sizer ({sizerSize} MiB) must differ for this test to tell them apart");
+
+            // A learned component's first attempt gets the sizer's size; a never-seen one the forecast; a step asking
+            // for more than the sizer's size keeps its own hint.
+            var (_, run) = await SubmitAsync(controller, new WorkflowSubmission
+            {
+                WorkflowId = "sized",
+                Steps =
+                [
+                    Step("sort") with { Hints = Input(1e7) },
+                    Step("fresh") with { Hints = new Dictionary<string, string> { ["sizerMemoryMiB"] = "1" } },
+                    Step("big") with { ComponentId = "ws/sort", Hints = new Dictionary<string, string>(Input(1e7)) { ["memoryMiB"] = "2000" } },
+                    Step("tiny") with { ComponentId = "ws/sort", Hints = Input(1e3) },
+                ],
+            });
+            var runId2 = run.GetProperty("runId").GetString()!;
+            var starts = new[] { (await node.WaitStartAsync(5)).Start!, (await node.WaitStartAsync(6)).Start!, (await node.WaitStartAsync(7)).Start!, (await node.WaitStartAsync(8)).Start! };
+            var steps = service.Get(runId2)!.Steps;
+            var sort = starts.Single(s => s.InstanceId == steps.Single(x => x.StepId == "sort").InstanceId);
+            Assert.Equal(sizerSize, sort.Limits.MemoryMiB, 0.01);
+            Assert.Equal(2000, starts.Single(s => s.InstanceId == steps.Single(x => x.StepId == "big").InstanceId).Limits.MemoryMiB, 0.01);
+
+            // An input size outside those the sizer learned (all 1e7 bytes) is not extrapolated: the forecast sizes it.
+            Assert.DoesNotContain("+sizer", steps.Single(s => s.StepId == "tiny").Forecast!.Model, StringComparison.Ordinal);
+            Assert.EndsWith("+sizer", steps.Single(s => s.StepId == "sort").Forecast!.Model, StringComparison.Ordinal);
+            Assert.Equal(Math.Round(sizerSize, 1), steps.Single(s => s.StepId == "sort").Forecast!.MemoryMiB);
+            Assert.DoesNotContain("+sizer", steps.Single(s => s.StepId == "fresh").Forecast!.Model, StringComparison.Ordinal);
+            // A submitted sizer size is not taken: only the service sets it.
+            Assert.True(starts.Single(s => s.ComponentId == "ws/fresh").Limits.MemoryMiB > 1);
+            await service.CancelAsync(runId2, "test", TestContext.Current.CancellationToken);
+            controller.AssertNoErrorsLogged();
+        }
+
+        await using (var controller = await TestController.StartAsync(dir.Path, port, settings))
+        await using (var node = await SimulatedNode.StartAsync(controller, TestController.NodeA))
+        {
+            await Poll.UntilAsync(() => controller.Get<Edge.Controller.Placement.Allocator>().GetNodes().Any(n => n.Online), "the node is known to the broker");
+            await SubmitAsync(controller, new WorkflowSubmission { RunId = "after-restart", WorkflowId = "sized", Steps = [Step("sort") with { Hints = Input(1e7) }] });
+            var start = (await node.WaitStartAsync(1)).Start!;
+            Assert.Equal(sizerSize, start.Limits.MemoryMiB, 0.01);
+            Assert.EndsWith("+sizer", controller.Get<WorkflowService>().Get("after-restart")!.Steps[0].Forecast!.Model, StringComparison.Ordinal);
+        }
+    }
 }

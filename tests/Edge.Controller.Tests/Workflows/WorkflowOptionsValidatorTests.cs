@@ -1,0 +1,18 @@
+using Edge.Controller.Workflows;
+
+namespace Edge.Controller.Tests.Workflows;
+
+public sealed class WorkflowOptionsValidatorTests
+{
+    [Fact]
+    public void FirstSizeMinTasks_BelowOne_IsReportedWithItsValue_OneOrMoreIsAccepted()
+    {
+        var validator = new WorkflowOptionsValidator();
+
+        var refused = validator.Validate(null, new WorkflowOptions { FirstSizeFromTaskSizer = true, FirstSizeMinTasks = 0 });
+        Assert.Contains(refused.Failures!, f => f.Contains("Controller:Workflows:FirstSizeMinTasks 0", StringComparison.Ordinal));
+
+        Assert.True(validator.Validate(null, new WorkflowOptions { FirstSizeFromTaskSizer = true, FirstSizeMinTasks = 1 }).Succeeded);
+        Assert.True(validator.Validate(null, new WorkflowOptions()).Succeeded);
+    }
+}

@@ -149,6 +149,7 @@ internal static class ControllerHost
         services.AddSingleton<IValidateOptions<LiveLstmOptions>>(new ForecastersValidator<LiveLstmOptions>(o => o.Validate()));
         services.AddSingleton<Forecaster>();
         services.AddHostedService<ForecasterSelectionService>();
+        services.AddHostedService<ForecastPrewarmService>();
         services.AddHostedService<LstmRetrainService>();
         services.AddOptions<RetrainOptions>().Bind(configuration.GetSection(RetrainOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<RetrainService>();

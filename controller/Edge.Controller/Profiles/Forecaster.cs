@@ -43,7 +43,8 @@ internal sealed partial class Forecaster
         IOptions<ForecasterChoiceOptions>? choice = null,
         IOptions<LiveLstmOptions>? lstm = null,
         SignalBoard? signals = null,
-        State.IStateStore? state = null)
+        State.IStateStore? state = null,
+        System.Diagnostics.Metrics.IMeterFactory? meters = null)
     {
         _signals = signals;
         _learningRate = learning.Value.LearningRate;
@@ -64,6 +65,7 @@ internal sealed partial class Forecaster
         _statistical = Selection.Options.CandidateNames()
             .Where(n => n is "ets" or "sarima")
             .ToDictionary(n => n, n => (IRecommender)new StatisticalRecommender(n == "ets" ? StatisticalModel.Ets : StatisticalModel.Sarima, warmup), StringComparer.Ordinal);
+        Metrics = new ForecasterMetrics(meters, _statistical);
         var lstmOptions = lstm?.Value ?? new LiveLstmOptions();
         if (lstmOptions.Enabled && Selection.Options.CandidateNames().Contains("lstm"))
         {
@@ -96,6 +98,9 @@ internal sealed partial class Forecaster
 
     /// <summary>Runs between refits of <c>ets</c> and <c>sarima</c> while a prediction warms their state up (<see cref="StatisticalOptions.WarmupRefitEveryRuns"/>).</summary>
     public const int StatisticalWarmupRefitEveryRuns = 8;
+
+    /// <summary>The forecaster's instruments (meter <see cref="ForecasterMetrics.MeterName"/>).</summary>
+    public ForecasterMetrics Metrics { get; }
 
     /// <summary>Where the retrained models are saved (a cache of the state store's versions when there is a store).</summary>
     public string ModelDirectory { get; }
@@ -141,6 +146,44 @@ internal sealed partial class Forecaster
         ArgumentNullException.ThrowIfNull(requests);
         var profiles = Volatile.Read(ref _current).PredictMany(requests, parallelism ?? Environment.ProcessorCount);
         return [.. profiles.Select(p => p with { ModelVersion = VersionOf(BaseModelName(p.Model)) })];
+    }
+
+    /// <summary>
+    /// Builds the warm states of the components with runs of their own: predicts them, most recently run first (at most
+    /// <see cref="ComponentProfilerOptions.WarmStates"/>, as many as are kept), each with its last run's context,
+    /// <paramref name="chunk"/> at a time on one thread; <paramref name="progress"/> is told (done, total) after each chunk.
+    /// Returns how many were predicted.
+    /// </summary>
+    public int Prewarm(int chunk, Action<int, int>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunk, 1);
+        var profiler = Volatile.Read(ref _current);
+        var latest = new List<(string Id, ComponentContext Context, long StartedAtS)>();
+        foreach (var id in profiler.Components())
+        {
+            var runs = profiler.RunsOf(id);
+            if (runs.Count > 0)
+            {
+                latest.Add((id, runs[^1].Context, runs[^1].StartedAtS));
+            }
+        }
+
+        var requests = latest
+            .OrderByDescending(c => c.StartedAtS)
+            .ThenBy(c => c.Id, StringComparer.Ordinal)
+            .Take(_options.WarmStates)
+            .Select(c => (c.Id, c.Context))
+            .ToList();
+        for (var done = 0; done < requests.Count;)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var part = requests.GetRange(done, Math.Min(chunk, requests.Count - done));
+            Volatile.Read(ref _current).PredictMany(part, 1);
+            done += part.Count;
+            progress?.Invoke(done, requests.Count);
+        }
+
+        return requests.Count;
     }
 
     /// <summary>Drops every cached prediction.</summary>

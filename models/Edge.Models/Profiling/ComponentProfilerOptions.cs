@@ -44,6 +44,13 @@ public sealed record ComponentProfilerOptions
     /// </summary>
     public int WarmStates { get; init; } = 10_000;
 
+    /// <summary>
+    /// At controller start, predict every component with runs of its own in the background (most recently run first,
+    /// at most <see cref="WarmStates"/>), so that the forecasts after start are served from warm states. It does not make
+    /// the first predictions faster when they come before it has reached their component (docs/forecasting.md, "Warm states").
+    /// </summary>
+    public bool PrewarmAtStart { get; init; } = true;
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();

@@ -49,6 +49,37 @@ internal sealed class StatisticalRecommender : IRecommender
             throw new ArgumentOutOfRangeException(nameof(knob), knob, $"{Name}: the violation cost λ must be a positive number, not {knob}.");
         }
 
-        return new StatisticalState(Model, _options, knob * EdgeRecommender.Unit(resource), resource == ResourceKind.Memory);
+        return new StatisticalState(Model, _options, knob * EdgeRecommender.Unit(resource), resource == ResourceKind.Memory, Divergence);
+    }
+
+    /// <summary>Forecasts set aside as broken by every state this recommender created (<see cref="StatisticalState.DivergedForecasts"/>), since it was made.</summary>
+    public DivergenceCount Divergence { get; } = new();
+}
+
+/// <summary>
+/// Forecasts of a statistical model set aside as broken (the naive forecast stood in), summed over the states of one
+/// <see cref="StatisticalRecommender"/>: at real decisions, and at the simulated decisions that warm a fresh state up
+/// (a cold prediction replays a component's runs, so the same run series counts its warm-up again at every replay).
+/// Thread-safe.
+/// </summary>
+internal sealed class DivergenceCount
+{
+    private long _real;
+    private long _warmUp;
+
+    public long Real => Interlocked.Read(ref _real);
+
+    public long WarmUp => Interlocked.Read(ref _warmUp);
+
+    public void Add(bool real)
+    {
+        if (real)
+        {
+            Interlocked.Increment(ref _real);
+        }
+        else
+        {
+            Interlocked.Increment(ref _warmUp);
+        }
     }
 }

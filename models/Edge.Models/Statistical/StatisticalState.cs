@@ -64,9 +64,11 @@ internal sealed class StatisticalState : IRecommenderState
     private long _scoresAdded;
     private long _inSampleScores;
     private long _divergedForecasts;
+    private readonly DivergenceCount? _divergence;
 
-    public StatisticalState(StatisticalModel family, StatisticalOptions options, double violationCost, bool tail)
+    public StatisticalState(StatisticalModel family, StatisticalOptions options, double violationCost, bool tail, DivergenceCount? divergence = null)
     {
+        _divergence = divergence;
         _family = family;
         _options = options;
         _violationCost = violationCost;
@@ -393,6 +395,7 @@ internal sealed class StatisticalState : IRecommenderState
             // the window (one scored against a forecast 20 times too high made a limit of 0 for the next 2,016 runs).
             // The naive forecast below stands in until a refit (on its usual schedule) forecasts within the series.
             _divergedForecasts++;
+            _divergence?.Add(_realDecisions);
         }
 
         // Too little history for a model, or its forecast set aside: the last step's mean (the naive forecast, FPP3 §5.2).

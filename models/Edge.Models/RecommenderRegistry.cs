@@ -48,6 +48,7 @@ public sealed class RecommenderRegistry
         registry.Add(ets);
         registry.Add(sarima);
         registry.Add(new ChoiceRecommender("choice", [new EdgeRecommender(), ets, sarima]));
+        registry.Add(new EnsembleRecommender("ensemble", [new EdgeRecommender(), ets, sarima]));
         registry.Add(new ChoiceRecommender("choice-lstm", [new EdgeRecommender(), ets, sarima, registry.Find(LstmFleetRecommender.RecommenderName)!]));
         registry.AddGroup("floors", "vpa", "edge-floor");
         registry.AddGroup("foresight", "oracle", "oracle-6h", "oracle-1d", "oracle-7d");

@@ -30,6 +30,19 @@ public sealed class BacktestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Backtest_Ensemble_IsAcceptedAndScoredWithAnInterval()
+    {
+        var (code, stdout, _) = await Run("--format", "bitbrains", "--data", SampleData.Bitbrains, "--resource", "cpu", "--recommenders", "edge,ensemble", "--json", "--no-sweep");
+
+        Assert.Equal(ExitCodes.Success, code);
+        using var json = JsonDocument.Parse(stdout);
+        var ensemble = json.RootElement.GetProperty("resources")[0].GetProperty("recommenders").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "ensemble");
+        var all = ensemble.GetProperty("sweep")[0].GetProperty("all");
+        Assert.InRange(all.GetProperty("coverage").GetDouble(), 0.5, 1);
+        Assert.True(all.GetProperty("slackPercent").GetDouble() > 0);
+    }
+
+    [Fact]
     public async Task Backtest_BitbrainsNetwork_ScoresEveryPartWithEdgesIntervalAndWritesItsReport()
     {
         var (code, stdout, _) = await Run("--format", "bitbrains", "--data", SampleData.Bitbrains, "--resource", "network", "--recommenders", "vpa,autopilot-max,edge,oracle", "--json", "--out", _out);

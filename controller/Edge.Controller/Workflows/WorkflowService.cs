@@ -48,11 +48,13 @@ internal sealed partial class WorkflowService : IDisposable
     private const int MinTasksForCostRetry = 5;
 
     // The sizer's first size per component for the last (tasks learned, input size) it was asked about: the cost rule
-    // is quadratic in the tasks seen, and a wave of one component asks for the same size once per step.
+    // runs over every task seen (O(n log n) for each of its variants), and a wave of one component asks for the same
+    // size once per step.
     private readonly Dictionary<string, (int Count, double Input, double? Size)> _firstSizes = new(StringComparer.Ordinal);
 
-    // A sizer stops learning at this many tasks: its cost rule is quadratic in the tasks seen and runs under the
-    // service's lock, and its records in the state store stay bounded (O(tasks) per component).
+    // A sizer stops learning at this many tasks: its cost rule runs over every task seen under the service's lock
+    // (O(n log n) per variant since the prefix-sum rule; the cap was set when it was quadratic and is kept), and its
+    // records in the state store stay bounded (O(tasks) per component).
     private const int MaxSizerTasks = 1000;
 
     public WorkflowService(

@@ -36,7 +36,7 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
         return new State([.. Candidates.Select(c => c.CreateState(resource, knob))], knob * EdgeRecommender.Unit(resource), Decay);
     }
 
-    private sealed class State(IRecommenderState[] states, double violationCost, double decay) : IRecommenderState
+    private sealed class State(IRecommenderState[] states, double violationCost, double decay) : CandidatesState(states)
     {
         private readonly double[] _cost = new double[states.Length];
         private readonly Recommendation[] _current = new Recommendation[states.Length];
@@ -45,38 +45,14 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
         /// <summary>Index of the candidate in force (for tests and diagnostics).</summary>
         public int Chosen { get; private set; }
 
-        public void Observe(long timestampS, double value)
-        {
-            Charge(value);
-            foreach (var s in states)
-            {
-                s.Observe(timestampS, value);
-            }
-        }
+        protected override void BeforeSample(long timestampS, double value, bool run) => Charge(value);
 
-        public void ObserveRun(long timestampS, double peak)
-        {
-            Charge(peak);
-            foreach (var s in states)
-            {
-                s.ObserveRun(timestampS, peak);
-            }
-        }
-
-        public void ObserveViolation(long timestampS, double limit)
-        {
-            foreach (var s in states)
-            {
-                s.ObserveViolation(timestampS, limit);
-            }
-        }
-
-        public Recommendation Recommend(long nowS, long horizonS)
+        public override Recommendation Recommend(long nowS, long horizonS)
         {
             var best = -1;
-            for (var i = 0; i < states.Length; i++)
+            for (var i = 0; i < States.Length; i++)
             {
-                _current[i] = states[i].Recommend(nowS, horizonS);
+                _current[i] = States[i].Recommend(nowS, horizonS);
                 _cost[i] *= decay;
                 if (double.IsFinite(_current[i].Limit) && (best < 0 || _cost[i] < _cost[best]))
                 {
@@ -99,7 +75,7 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
                 return;
             }
 
-            for (var i = 0; i < states.Length; i++)
+            for (var i = 0; i < States.Length; i++)
             {
                 var limit = _current[i].Limit;
                 _cost[i] += double.IsFinite(limit) ? Math.Max(limit - value, 0) + (value > limit ? violationCost : 0) : violationCost;

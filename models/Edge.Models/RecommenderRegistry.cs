@@ -47,22 +47,9 @@ public sealed class RecommenderRegistry
         var sarima = new StatisticalRecommender(StatisticalModel.Sarima);
         registry.Add(ets);
         registry.Add(sarima);
-        registry.Add(new ChoiceRecommender("choice", [new EdgeRecommender(), ets, sarima]));
+        registry.Add(new ChoiceRecommender("choice", ChoiceRecommender.WideCandidates(ets, sarima)));
+        registry.Add(new ChoiceRecommender("choice-stat", [new EdgeRecommender(), ets, sarima]));
         registry.Add(new EnsembleRecommender("ensemble", [new EdgeRecommender(), ets, sarima]));
-        // Experimental choice variants (issue 14; to be pruned to the measured winner).
-        EdgeRecommender EdgeWith(string n, Func<EdgeOptions, EdgeOptions> f) => new(f(EdgeOptions.Default), n);
-        var e5 = EdgeWith("edge-5m", o => o with { BaseWindowS = 300 });
-        var e60 = EdgeWith("edge-1h", o => o with { BaseWindowS = 3600 });
-        var e360 = EdgeWith("edge-6h", o => o with { BaseWindowS = 6 * 3600 });
-        var emax = EdgeWith("edge-max1h", o => o with { BaseWindowS = 3600, PeakBase = true });
-        var eday = EdgeWith("edge-day", o => o with { SeasonalWeight = 1 });
-        var elo = new ScaledKnobRecommender(new EdgeRecommender(), 0.5, "edge-x0.5");
-        var ehi = new ScaledKnobRecommender(new EdgeRecommender(), 2, "edge-x2");
-        registry.Add(new ChoiceRecommender("choice-bases", [new EdgeRecommender(), e5, e60, e360, emax, ets, sarima]));
-        registry.Add(new ChoiceRecommender("choice-edges", [new EdgeRecommender(), e5, e60, e360, emax]));
-        registry.Add(new ChoiceRecommender("choice-lambda", [new EdgeRecommender(), elo, ehi, ets, sarima]));
-        registry.Add(new ChoiceRecommender("choice-day", [new EdgeRecommender(), eday, ets, sarima]));
-        registry.Add(new ChoiceRecommender("choice-wide", [new EdgeRecommender(), e5, e60, e360, emax, eday, elo, ehi, ets, sarima]));
         registry.Add(new ChoiceRecommender("choice-lstm", [new EdgeRecommender(), ets, sarima, registry.Find(LstmFleetRecommender.RecommenderName)!]));
         registry.AddGroup("floors", "vpa", "edge-floor");
         registry.AddGroup("foresight", "oracle", "oracle-6h", "oracle-1d", "oracle-7d");

@@ -26,6 +26,30 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
 
     public IReadOnlyList<double> SweepKnobs => Candidates[0].SweepKnobs;
 
+    /// <summary>
+    /// <c>choice</c>'s candidates: <c>edge</c>; <c>edge</c> with other base levels (the mean of the last 5 minutes, 1 hour
+    /// or 6 hours, the peak of the last hour, the same hour yesterday); <c>edge</c> at half and twice λ; and the two
+    /// statistical models. Chosen over <c>edge</c>, <c>ets</c>, <c>sarima</c> alone (<c>choice-stat</c>) and other sets on
+    /// a third of the Bitbrains VMs (docs/forecasting.md, "Per-component choice in the backtest").
+    /// </summary>
+    public static IReadOnlyList<IRecommender> WideCandidates(IRecommender ets, IRecommender sarima)
+    {
+        EdgeRecommender With(string name, Func<EdgeOptions, EdgeOptions> change) => new(change(EdgeOptions.Default), name);
+        return
+        [
+            new EdgeRecommender(),
+            With("edge-base5m", o => o with { BaseWindowS = 300 }),
+            With("edge-base1h", o => o with { BaseWindowS = 3600 }),
+            With("edge-base6h", o => o with { BaseWindowS = 6 * 3600 }),
+            With("edge-peak1h", o => o with { BaseWindowS = 3600, PeakBase = true }),
+            With("edge-yesterday", o => o with { SeasonalWeight = 1 }),
+            new ScaledKnobRecommender(new EdgeRecommender(), 0.5, "edge-x0.5"),
+            new ScaledKnobRecommender(new EdgeRecommender(), 2, "edge-x2"),
+            ets,
+            sarima,
+        ];
+    }
+
     public IRecommenderState CreateState(ResourceKind resource, double knob)
     {
         if (!(knob > 0) || !double.IsFinite(knob))
@@ -36,7 +60,7 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
         return new State([.. Candidates.Select(c => c.CreateState(resource, knob))], knob * EdgeRecommender.Unit(resource), Decay);
     }
 
-    private sealed class State(IRecommenderState[] states, double violationCost, double decay) : CandidatesState(states)
+    internal sealed class State(IRecommenderState[] states, double violationCost, double decay) : CandidatesState(states)
     {
         private readonly double[] _cost = new double[states.Length];
         private readonly Recommendation[] _current = new Recommendation[states.Length];

@@ -87,6 +87,53 @@ public sealed class ChoiceRecommenderTests
         }
     }
 
+    [Fact]
+    public void Registry_Choice_RunsEdgeFirstThenItsVariantsAndTheStatisticalModels()
+    {
+        var registry = RecommenderRegistry.CreateDefault();
+        var choice = Assert.IsType<ChoiceRecommender>(registry.Find("choice"));
+        var stat = Assert.IsType<ChoiceRecommender>(registry.Find("choice-stat"));
+
+        // edge first: its knob, default and sweep are the choice's, and ties keep it.
+        Assert.Equal("edge", choice.Candidates[0].Name);
+        Assert.Equal(registry.Find("edge")!.SweepKnobs, choice.SweepKnobs);
+        Assert.Equal(10, choice.Candidates.Count);
+        Assert.Equal(choice.Candidates.Count, choice.Candidates.Select(c => c.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(["ets", "sarima"], choice.Candidates.TakeLast(2).Select(c => c.Name));
+        Assert.Equal(["edge", "ets", "sarima"], stat.Candidates.Select(c => c.Name));
+    }
+
+    [Fact]
+    public void Recommend_NoiseAroundAFlatLevel_ChoosesABaseThatAveragesTheNoiseOut()
+    {
+        // CPU alternating 0.5 and 1.5 cores every 5 minutes (mean 1): a base over a whole hour or more (or yesterday's
+        // hour) is exactly 1, so those candidates' scores are exactly 0.5 and 1.5 and their limit 1.5 covers every
+        // sample for 0.5 idle core; edge's 15-minute base (3 samples: 0.83 or 1.17) and the last sample's (0.5 or 1.5)
+        // move with the noise and cost more. After warm-up the choice follows one of the long bases (indices 2–5).
+        var registry = RecommenderRegistry.CreateDefault();
+        var choice = new ChoiceRecommender("c", [.. ((ChoiceRecommender)registry.Find("choice")!).Candidates.Take(8)]);
+        var state = choice.CreateState(ResourceKind.Cpu, 2);
+        var chosen = new HashSet<int>();
+        var t = 0L;
+        for (var hour = 0; hour < 24 * 10; hour++)
+        {
+            for (var k = 0; k < 12; k++, t += 300)
+            {
+                state.Observe(t, (k + hour) % 2 == 0 ? 0.5 : 1.5);
+            }
+
+            var r = state.Recommend(t, 3600);
+            Assert.True(double.IsFinite(r.Limit) && r.Limit > 0);
+            if (hour >= 24 * 8)
+            {
+                chosen.Add(((ChoiceRecommender.State)state).Chosen);
+            }
+        }
+
+        Assert.NotEmpty(chosen);
+        Assert.All(chosen, c => Assert.InRange(c, 2, 5));
+    }
+
     /// <summary>A limit equal to the knob it was created with.</summary>
     private sealed class KnobEcho : IRecommender
     {

@@ -2,7 +2,7 @@ namespace Edge.Models.Forecasting;
 
 /// <summary>
 /// <c>choice</c>: the forecaster chosen per series among candidates that share <c>edge</c>'s knob (violation cost λ in
-/// cores, GiB or 100 Mbps: <c>edge</c>, <c>ets</c>, <c>sarima</c>, <c>lstm-fleet</c>) — the backtest's form of the
+/// cores, GiB or 100 Mbps: <c>edge</c> and its variants, <c>ets</c>, <c>sarima</c>, <c>lstm-fleet</c>) — the backtest's form of the
 /// controller's per-component choice (docs/forecasting.md, "The controller's forecasters"). Every candidate's state
 /// sees every sample and decides at every decision; the limit and interval in force are those of the candidate whose
 /// own past limits had the lowest realised cost, idle reservation plus λ per sample above the limit, decayed by

@@ -2,7 +2,7 @@ namespace Edge.Models.Forecasting;
 
 /// <summary>
 /// <c>choice</c>: the forecaster chosen per series among candidates that share <c>edge</c>'s knob (violation cost λ in
-/// cores, GiB or 100 Mbps: <c>edge</c>, <c>ets</c>, <c>sarima</c>, <c>lstm-fleet</c>) — the backtest's form of the
+/// cores, GiB or 100 Mbps: <c>edge</c> and its variants, <c>ets</c>, <c>sarima</c>, <c>lstm-fleet</c>) — the backtest's form of the
 /// controller's per-component choice (docs/forecasting.md, "The controller's forecasters"). Every candidate's state
 /// sees every sample and decides at every decision; the limit and interval in force are those of the candidate whose
 /// own past limits had the lowest realised cost, idle reservation plus λ per sample above the limit, decayed by
@@ -26,6 +26,30 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
 
     public IReadOnlyList<double> SweepKnobs => Candidates[0].SweepKnobs;
 
+    /// <summary>
+    /// <c>choice</c>'s candidates: <c>edge</c>; <c>edge</c> with other base levels (the mean of the last 5 minutes, 1 hour
+    /// or 6 hours, the peak of the last hour, the same hour yesterday); <c>edge</c> at half and twice λ; and the two
+    /// statistical models. Chosen over <c>edge</c>, <c>ets</c>, <c>sarima</c> alone (<c>choice-stat</c>) and other sets on
+    /// a third of the Bitbrains VMs (docs/forecasting.md, "Per-component choice in the backtest").
+    /// </summary>
+    public static IReadOnlyList<IRecommender> WideCandidates(IRecommender ets, IRecommender sarima)
+    {
+        EdgeRecommender With(string name, Func<EdgeOptions, EdgeOptions> change) => new(change(EdgeOptions.Default), name);
+        return
+        [
+            new EdgeRecommender(),
+            With("edge-base5m", o => o with { BaseWindowS = 300 }),
+            With("edge-base1h", o => o with { BaseWindowS = 3600 }),
+            With("edge-base6h", o => o with { BaseWindowS = 6 * 3600 }),
+            With("edge-peak1h", o => o with { BaseWindowS = 3600, PeakBase = true }),
+            With("edge-yesterday", o => o with { SeasonalWeight = 1 }),
+            new ScaledKnobRecommender(new EdgeRecommender(), 0.5, "edge-x0.5"),
+            new ScaledKnobRecommender(new EdgeRecommender(), 2, "edge-x2"),
+            ets,
+            sarima,
+        ];
+    }
+
     public IRecommenderState CreateState(ResourceKind resource, double knob)
     {
         if (!(knob > 0) || !double.IsFinite(knob))
@@ -36,7 +60,7 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
         return new State([.. Candidates.Select(c => c.CreateState(resource, knob))], knob * EdgeRecommender.Unit(resource), Decay);
     }
 
-    private sealed class State(IRecommenderState[] states, double violationCost, double decay) : IRecommenderState
+    internal sealed class State(IRecommenderState[] states, double violationCost, double decay) : CandidatesState(states)
     {
         private readonly double[] _cost = new double[states.Length];
         private readonly Recommendation[] _current = new Recommendation[states.Length];
@@ -45,38 +69,14 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
         /// <summary>Index of the candidate in force (for tests and diagnostics).</summary>
         public int Chosen { get; private set; }
 
-        public void Observe(long timestampS, double value)
-        {
-            Charge(value);
-            foreach (var s in states)
-            {
-                s.Observe(timestampS, value);
-            }
-        }
+        protected override void BeforeSample(long timestampS, double value, bool run) => Charge(value);
 
-        public void ObserveRun(long timestampS, double peak)
-        {
-            Charge(peak);
-            foreach (var s in states)
-            {
-                s.ObserveRun(timestampS, peak);
-            }
-        }
-
-        public void ObserveViolation(long timestampS, double limit)
-        {
-            foreach (var s in states)
-            {
-                s.ObserveViolation(timestampS, limit);
-            }
-        }
-
-        public Recommendation Recommend(long nowS, long horizonS)
+        public override Recommendation Recommend(long nowS, long horizonS)
         {
             var best = -1;
-            for (var i = 0; i < states.Length; i++)
+            for (var i = 0; i < States.Length; i++)
             {
-                _current[i] = states[i].Recommend(nowS, horizonS);
+                _current[i] = States[i].Recommend(nowS, horizonS);
                 _cost[i] *= decay;
                 if (double.IsFinite(_current[i].Limit) && (best < 0 || _cost[i] < _cost[best]))
                 {
@@ -99,7 +99,7 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
                 return;
             }
 
-            for (var i = 0; i < states.Length; i++)
+            for (var i = 0; i < States.Length; i++)
             {
                 var limit = _current[i].Limit;
                 _cost[i] += double.IsFinite(limit) ? Math.Max(limit - value, 0) + (value > limit ? violationCost : 0) : violationCost;

@@ -155,9 +155,8 @@ internal sealed class EnsembleRecommender : IRecommender
 }
 
 /// <summary>One series' state of <see cref="EnsembleRecommender"/>.</summary>
-internal sealed class EnsembleState : IRecommenderState
+internal sealed class EnsembleState : CandidatesState
 {
-    private readonly IRecommenderState[] _states;
     private readonly double _violationCost;
     private readonly bool _tail;
     private readonly EnsembleOptions _options;
@@ -180,8 +179,8 @@ internal sealed class EnsembleState : IRecommenderState
     private int _blockAboveUpper;
 
     public EnsembleState(IRecommenderState[] states, double violationCost, bool tail, EnsembleOptions options)
+        : base(states)
     {
-        _states = states;
         _violationCost = violationCost;
         _tail = tail;
         _options = options;
@@ -202,9 +201,25 @@ internal sealed class EnsembleState : IRecommenderState
     /// <summary>The candidates' recommendations at the latest decision (for tests and diagnostics).</summary>
     public IReadOnlyList<Recommendation> CandidateRecommendations => _candidate;
 
-    public void Observe(long timestampS, double value)
+    public override Recommendation Recommend(long nowS, long horizonS)
     {
-        if (!_realDecisions && (_blockEndS == long.MinValue || timestampS >= _blockEndS))
+        _realDecisions = true;
+        Decide(nowS, horizonS);
+        return _current;
+    }
+
+    protected override void BeforeSample(long timestampS, double value, bool run)
+    {
+        if (run)
+        {
+            if (!_realDecisions && timestampS != _lastRunS)
+            {
+                Decide(timestampS, 0);
+            }
+
+            _lastRunS = timestampS;
+        }
+        else if (!_realDecisions && (_blockEndS == long.MinValue || timestampS >= _blockEndS))
         {
             // Before the first real decision, simulated decisions every window warm the ensemble's own scores up
             // (each candidate does the same inside; a candidate's decision at the same second is the same one).
@@ -212,40 +227,6 @@ internal sealed class EnsembleState : IRecommenderState
         }
 
         Score(value);
-        foreach (var s in _states)
-        {
-            s.Observe(timestampS, value);
-        }
-    }
-
-    public void ObserveRun(long timestampS, double peak)
-    {
-        if (!_realDecisions && timestampS != _lastRunS)
-        {
-            Decide(timestampS, 0);
-        }
-
-        _lastRunS = timestampS;
-        Score(peak);
-        foreach (var s in _states)
-        {
-            s.ObserveRun(timestampS, peak);
-        }
-    }
-
-    public void ObserveViolation(long timestampS, double limit)
-    {
-        foreach (var s in _states)
-        {
-            s.ObserveViolation(timestampS, limit);
-        }
-    }
-
-    public Recommendation Recommend(long nowS, long horizonS)
-    {
-        _realDecisions = true;
-        Decide(nowS, horizonS);
-        return _current;
     }
 
     private void Decide(long nowS, long horizonS)
@@ -258,9 +239,9 @@ internal sealed class EnsembleState : IRecommenderState
 
         _blockSamples = _blockBelowLower = _blockAboveUpper = 0;
         _blockEndS = nowS + Math.Max(horizonS, 1);
-        for (var i = 0; i < _states.Length; i++)
+        for (var i = 0; i < States.Length; i++)
         {
-            _candidate[i] = _states[i].Recommend(nowS, horizonS);
+            _candidate[i] = States[i].Recommend(nowS, horizonS);
             _cost[i] *= _options.Decay;
             _error[i] *= _options.Decay;
             _errorWeight[i] *= _options.Decay;
@@ -277,7 +258,7 @@ internal sealed class EnsembleState : IRecommenderState
         var n = 0;
         var weighted = 0.0;
         var weights = 0.0;
-        for (var i = 0; i < _states.Length; i++)
+        for (var i = 0; i < States.Length; i++)
         {
             var x = pick(_candidate[i]);
             if (!double.IsFinite(x) || x < 0)
@@ -371,7 +352,7 @@ internal sealed class EnsembleState : IRecommenderState
             return;
         }
 
-        for (var i = 0; i < _states.Length; i++)
+        for (var i = 0; i < States.Length; i++)
         {
             var limit = _candidate[i].Limit;
             _cost[i] += double.IsFinite(limit) ? Math.Max(limit - value, 0) + (value > limit ? _violationCost : 0) : _violationCost;

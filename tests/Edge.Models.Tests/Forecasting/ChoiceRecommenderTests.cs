@@ -52,6 +52,102 @@ public sealed class ChoiceRecommenderTests
         Assert.Contains("choice", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ScaledKnob_CreatesTheInnerStateAtFactorTimesTheKnob()
+    {
+        // The inner candidate sets its limit to the knob it was created with: a factor of 2 at λ = 3 gives 6.
+        var scaled = new ScaledKnobRecommender(new KnobEcho(), 2, "echo-x2");
+
+        var limit = scaled.CreateState(ResourceKind.Cpu, 3).Recommend(0, 60).Limit;
+
+        Assert.Equal(6, limit);
+        Assert.Equal(new KnobEcho().SweepKnobs, scaled.SweepKnobs);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ScaledKnobRecommender(new KnobEcho(), 0, "bad"));
+    }
+
+    [Fact]
+    public void Recommend_ScaledCandidates_ChoosesTheFactorWhoseLimitsCostLeastAtTheChoicesLambda()
+    {
+        // Usage 2 every sample. Candidates set limit = λ × factor: at λ = 1, factors 1, 1.5 and 4 give 1, 1.5 and 4.
+        // Costs over 10 samples at λ = 1: limit 1 and 1.5 violate every sample (10 each, plus no idle); limit 4
+        // wastes 2 per sample (20). At λ = 1 the first (ties keep the earlier) wins; at λ = 3 (limits 3, 4.5, 12 — none
+        // violate) the smallest idle, limit 3, wins too; at λ = 0.5 (0.5, 0.75, 2) only the factor-4 limit covers
+        // the usage and costs 0 against 5 for each of the others.
+        foreach (var (lambda, expected) in new[] { (1.0, 1.0), (3.0, 3.0), (0.5, 2.0) })
+        {
+            var choice = new ChoiceRecommender("choice", [new KnobEcho(), new ScaledKnobRecommender(new KnobEcho(), 1.5, "x1.5"), new ScaledKnobRecommender(new KnobEcho(), 4, "x4")]);
+            var state = choice.CreateState(ResourceKind.Cpu, lambda);
+            state.Recommend(0, 60);
+            for (var t = 1; t <= 10; t++)
+            {
+                state.Observe(t, 2);
+            }
+
+            Assert.Equal(expected, state.Recommend(11, 60).Limit);
+        }
+    }
+
+    [Fact]
+    public void Registry_Choice_RunsEdgeFirstThenItsVariantsAndTheStatisticalModels()
+    {
+        var registry = RecommenderRegistry.CreateDefault();
+        var choice = Assert.IsType<ChoiceRecommender>(registry.Find("choice"));
+        var stat = Assert.IsType<ChoiceRecommender>(registry.Find("choice-stat"));
+
+        // edge first: its knob, default and sweep are the choice's, and ties keep it.
+        Assert.Equal("edge", choice.Candidates[0].Name);
+        Assert.Equal(registry.Find("edge")!.SweepKnobs, choice.SweepKnobs);
+        Assert.Equal(10, choice.Candidates.Count);
+        Assert.Equal(choice.Candidates.Count, choice.Candidates.Select(c => c.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(["ets", "sarima"], choice.Candidates.TakeLast(2).Select(c => c.Name));
+        Assert.Equal(["edge", "ets", "sarima"], stat.Candidates.Select(c => c.Name));
+    }
+
+    [Fact]
+    public void Recommend_NoiseAroundAFlatLevel_ChoosesABaseThatAveragesTheNoiseOut()
+    {
+        // CPU alternating 0.5 and 1.5 cores every 5 minutes (mean 1): a base over a whole hour or more (or yesterday's
+        // hour) is exactly 1, so those candidates' scores are exactly 0.5 and 1.5 and their limit 1.5 covers every
+        // sample for 0.5 idle core; edge's 15-minute base (3 samples: 0.83 or 1.17) and the last sample's (0.5 or 1.5)
+        // move with the noise and cost more. After warm-up the choice follows one of the long bases (indices 2–5).
+        var registry = RecommenderRegistry.CreateDefault();
+        var choice = new ChoiceRecommender("c", [.. ((ChoiceRecommender)registry.Find("choice")!).Candidates.Take(8)]);
+        var state = choice.CreateState(ResourceKind.Cpu, 2);
+        var chosen = new HashSet<int>();
+        var t = 0L;
+        for (var hour = 0; hour < 24 * 10; hour++)
+        {
+            for (var k = 0; k < 12; k++, t += 300)
+            {
+                state.Observe(t, (k + hour) % 2 == 0 ? 0.5 : 1.5);
+            }
+
+            var r = state.Recommend(t, 3600);
+            Assert.True(double.IsFinite(r.Limit) && r.Limit > 0);
+            if (hour >= 24 * 8)
+            {
+                chosen.Add(((ChoiceRecommender.State)state).Chosen);
+            }
+        }
+
+        Assert.NotEmpty(chosen);
+        Assert.All(chosen, c => Assert.InRange(c, 2, 5));
+    }
+
+    /// <summary>A limit equal to the knob it was created with.</summary>
+    private sealed class KnobEcho : IRecommender
+    {
+        public string Name => "echo";
+
+        public string KnobDescription => "λ";
+
+        public double DefaultKnob => 1;
+
+        public IReadOnlyList<double> SweepKnobs { get; } = [1, 2];
+
+        public IRecommenderState CreateState(ResourceKind resource, double knob) => new Fixed.State(knob);
+    }
+
     /// <summary>A fixed limit whatever the knob.</summary>
     private sealed class Fixed(double limit) : IRecommender
     {
@@ -65,7 +161,7 @@ public sealed class ChoiceRecommenderTests
 
         public IRecommenderState CreateState(ResourceKind resource, double knob) => new State(limit);
 
-        private sealed class State(double limit) : IRecommenderState
+        internal sealed class State(double limit) : IRecommenderState
         {
             public void Observe(long timestampS, double value)
             {

@@ -40,6 +40,10 @@ internal sealed class DriftTracker
     private long? _lastAtMs;
     private (double MemoryMiB, double AtSeconds)? _lastMemory;
     private readonly double? _forecastMemoryUpperMiB;
+    private readonly Func<MemoryTail?>? _memoryTailSource;
+    private readonly long _startedAt;
+    private MemoryTail? _memoryTail;
+    private bool _memoryTailRead;
 
     /// <param name="limits">The limits the instance runs with.</param>
     /// <param name="options">The adjuster's options.</param>
@@ -49,8 +53,14 @@ internal sealed class DriftTracker
     /// The upper bound of the memory interval the instance was placed with (null: no forecast, e.g. the fallback's
     /// level 0); see <see cref="AdjusterOptions.MemoryWithinForecast"/>.
     /// </param>
-    public DriftTracker(InstanceLimits limits, AdjusterOptions options, TimeProvider time, AdjustmentMargins? margins = null, double? forecastMemoryUpperMiB = null)
+    /// <param name="memoryTail">
+    /// The component's learned peaks (<see cref="AdjusterOptions.MemoryTailRisk"/>), read the first time memory nears
+    /// its limit; null, or a source returning null (too few runs): the memory rules act without them.
+    /// </param>
+    public DriftTracker(InstanceLimits limits, AdjusterOptions options, TimeProvider time, AdjustmentMargins? margins = null, double? forecastMemoryUpperMiB = null, Func<MemoryTail?>? memoryTail = null)
     {
+        _memoryTailSource = memoryTail;
+        _startedAt = time.GetTimestamp();
         Limits = limits;
         _forecastMemoryUpperMiB = forecastMemoryUpperMiB is > 0 and var upper && double.IsFinite(upper) ? upper : null;
         _options = options;
@@ -95,6 +105,14 @@ internal sealed class DriftTracker
         var memHot = !forecastHolds && (observation.MemoryPressure || memShare > _options.UpThreshold || imminent is not null);
         var memNeed = imminent is { } projection ? Math.Max(projection.NeedMiB, Limits.MemoryMiB)
             : memHot ? Math.Max(observation.MemoryMiB, Limits.MemoryMiB) : observation.MemoryMiB;
+        if (memHot && !TailWorthRaising(observation.MemoryMiB, memNeed, now))
+        {
+            // The component's own runs say a peak past the limit is too unlikely to pay for raising it.
+            memHot = false;
+            imminent = null;
+            memNeed = observation.MemoryMiB;
+        }
+
         var cold = !cpuHot && !observation.MemoryPressure && cpuShare < _options.DownThreshold && memShare < _options.DownThreshold;
 
         _cpu.Desired.Push(now, CpuTarget(cpuNeed));
@@ -229,6 +247,39 @@ internal sealed class DriftTracker
     /// </summary>
     private bool WithinForecast(double memoryMiB) =>
         _options.MemoryWithinForecast && _forecastMemoryUpperMiB is { } upper && Limits.MemoryMiB >= upper && memoryMiB <= upper;
+
+    /// <summary>
+    /// <see cref="AdjusterOptions.MemoryTailRisk"/>: whether the component's learned peaks say raising the memory limit
+    /// toward <paramref name="needMiB"/> (plus margin) is worth its price at <paramref name="usageMiB"/>. True (raise,
+    /// as the rules alone would) when the option is off or there are too few learned runs.
+    /// </summary>
+    private bool TailWorthRaising(double usageMiB, double needMiB, long now)
+    {
+        if (!_options.MemoryTailRisk || _memoryTailSource is null)
+        {
+            return true;
+        }
+
+        if (!_memoryTailRead)
+        {
+            _memoryTail = _memoryTailSource();
+            _memoryTailRead = true;
+        }
+
+        if (_memoryTail is not { } tail)
+        {
+            return true;
+        }
+
+        var limit = Limits.MemoryMiB;
+        var target = Math.Max(limit, Math.Max(MemoryTarget(needMiB), limit * (1 + Margins.Memory)));
+        var (raise, why) = tail.Weigh(usageMiB, limit, target, _time.GetElapsedTime(_startedAt, now).TotalSeconds);
+        LastMemoryTailDecision = why;
+        return raise;
+    }
+
+    /// <summary>The figures of the last <see cref="AdjusterOptions.MemoryTailRisk"/> decision (for tests and logs); null before any.</summary>
+    public string? LastMemoryTailDecision { get; private set; }
 
     private void ObserveNetwork(InstanceObservation observation, long now)
     {

@@ -148,6 +148,7 @@ internal static class ControllerHost
         services.AddOptions<LiveLstmOptions>().Bind(configuration.GetSection(LiveLstmOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LiveLstmOptions>>(new ForecastersValidator<LiveLstmOptions>(o => o.Validate()));
         services.AddSingleton<Forecaster>();
+        services.AddSingleton<IRunHistory>(sp => sp.GetRequiredService<Forecaster>());
         services.AddHostedService<ForecasterSelectionService>();
         services.AddHostedService<ForecastPrewarmService>();
         services.AddHostedService<LstmRetrainService>();

@@ -255,8 +255,11 @@ internal sealed class DriftTracker
     /// </summary>
     private bool TailWorthRaising(double usageMiB, double needMiB, long now)
     {
-        if (!_options.MemoryTailRisk || _memoryTailSource is null)
+        if (!_options.MemoryTailRisk || _memoryTailSource is null || usageMiB >= Profiles.FeedbackLedger.MemoryAtLimitShare * Limits.MemoryMiB)
         {
+            // At the share where the feedback ledger takes a run's peak as censored (learned as its limit × 1.2, the
+            // agent's pressure flag), the usage no longer tells the need: holding the step there would also teach
+            // the forecaster a higher limit, and this rule runs past their limits, for the next run.
             return true;
         }
 

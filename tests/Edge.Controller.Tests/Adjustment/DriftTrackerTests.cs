@@ -385,12 +385,11 @@ public sealed class DriftTrackerTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Observe_RampLevellingAt95PercentOfALimitItsRunsNeverPassed_IsNotRaised(bool tailRisk)
+    public void Observe_RampLevellingJustBelow95PercentOfALimitItsRunsNeverPassed_IsNotRaised(bool tailRisk)
     {
         // The replay's blastall when its interval's upper bound has widened above its limit (so MemoryWithinForecast
         // does not hold): placed at 1,189 MiB, its 90 learned runs peaked at 1,081–1,170 MiB in 40 s runs. This one
-        // ramps to 1,130 MiB (95%) over 10 s and stays, the agent flagging pressure from 95%. Without the rule the
-        // ramp's end and the hot rule raise it.
+        // ramps to 1,118 MiB (94%) over 10 s and stays. Without the rule the ramp's end and the hot rule raise it.
         var options = _options with { MemoryTailRisk = tailRisk };
         var history = Enumerable.Range(0, 90).Select(i => Run(1081 + i, 40)).ToList();
         var tracker = new DriftTracker(new InstanceLimits(1000, 1189), options, _time, new AdjustmentMargins(0.1, 0.1), forecastMemoryUpperMiB: 1340,
@@ -399,7 +398,7 @@ public sealed class DriftTrackerTests
         for (var t = 0.5; t <= 40; t += 0.5)
         {
             _time.Advance(TimeSpan.FromSeconds(0.5));
-            var memory = 1130 * Math.Min(1, t / 10);
+            var memory = 1118 * Math.Min(1, t / 10);
             proposals.Add(tracker.Observe(new InstanceObservation(900, memory, Throttled: false, MemoryPressure: memory >= 0.95 * tracker.Limits.MemoryMiB, AtMs: (long)(t * 1000))));
         }
 
@@ -407,6 +406,26 @@ public sealed class DriftTrackerTests
         Assert.True(tailRisk ? scaleUps == 0 : scaleUps >= 1, $"{scaleUps} scale-up(s); {tracker.LastMemoryTailDecision}");
         Assert.True(tailRisk ? tracker.Limits.MemoryMiB == 1189 : tracker.Limits.MemoryMiB > 1189, $"ends at {tracker.Limits.MemoryMiB:0} MiB");
         Assert.Equal(tailRisk, tracker.LastMemoryTailDecision is not null);
+    }
+
+    [Fact]
+    public void Observe_RampLevellingAt95PercentOrMore_IsRaisedAsTheLedgerTakesItAsCensored()
+    {
+        // Same history, but this run levels at 1,140 MiB (95.9%): the feedback ledger would learn it at its limit
+        // × 1.2 (and the agent flags pressure), so the rule steps aside and the hot rule raises it.
+        var history = Enumerable.Range(0, 90).Select(i => Run(1081 + i, 40)).ToList();
+        var tracker = new DriftTracker(new InstanceLimits(1000, 1189), _options, _time, new AdjustmentMargins(0.1, 0.1), forecastMemoryUpperMiB: 1340,
+            memoryTail: () => MemoryTail.From(history, null, _options));
+        var proposals = new List<AdjustmentProposal>();
+        for (var t = 0.5; t <= 40; t += 0.5)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+            var memory = 1140 * Math.Min(1, t / 10);
+            proposals.Add(tracker.Observe(new InstanceObservation(900, memory, Throttled: false, MemoryPressure: memory >= 0.95 * tracker.Limits.MemoryMiB, AtMs: (long)(t * 1000))));
+        }
+
+        Assert.Contains(proposals, p => p.Action == AdjustmentAction.ScaleUp);
+        Assert.True(tracker.Limits.MemoryMiB > 1189, $"ends at {tracker.Limits.MemoryMiB:0} MiB");
     }
 
     [Fact]

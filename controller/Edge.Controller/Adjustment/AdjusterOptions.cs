@@ -96,7 +96,10 @@ internal sealed record AdjusterOptions
     /// runs (of similar input size where there are enough), times the price of an OOM kill (what the attempt has
     /// reserved so far plus its retry) must exceed the price of raising (the extra memory for the expected remaining
     /// runtime). A ramp that levels off at 91–99% of a limit its component's runs never passed is left alone; a
-    /// component whose runs do pass such limits is raised as before. False, or too few runs: the rules alone.
+    /// component whose runs do pass such limits is raised as before. The peaks are the feedback ledger's measured ones
+    /// (an OOM-killed attempt counts at its limit × 1.2), not the censored value the forecaster learns for a run at 95%
+    /// of its limit or more; from that share on the rule steps aside (the usage no longer shows the need, and a run
+    /// held there would be learned above its limit). False, or too few runs: the rules alone.
     /// </summary>
     public bool MemoryTailRisk { get; init; } = true;
 

@@ -148,7 +148,6 @@ internal static class ControllerHost
         services.AddOptions<LiveLstmOptions>().Bind(configuration.GetSection(LiveLstmOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LiveLstmOptions>>(new ForecastersValidator<LiveLstmOptions>(o => o.Validate()));
         services.AddSingleton<Forecaster>();
-        services.AddSingleton<IRunHistory>(sp => sp.GetRequiredService<Forecaster>());
         services.AddHostedService<ForecasterSelectionService>();
         services.AddHostedService<ForecastPrewarmService>();
         services.AddHostedService<LstmRetrainService>();
@@ -160,6 +159,7 @@ internal static class ControllerHost
         services.AddOptions<FeedbackOptions>().Bind(configuration.GetSection(FeedbackOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FeedbackOptions>, FeedbackOptionsValidator>();
         services.AddSingleton<FeedbackLedger>();
+        services.AddSingleton<IRunHistory>(sp => new LazyRunHistory(sp.GetRequiredService<FeedbackLedger>));
         services.AddSingleton<FeedbackRecorder>();
         services.AddSingleton<InstanceEventLog>();
         services.AddOptions<CommandOptions>().Bind(configuration.GetSection(CommandOptions.SectionName)).ValidateOnStart();

@@ -19,7 +19,7 @@ namespace Edge.Controller.Profiles;
 /// profile by <see cref="Edge.Models.Signals.SignalAwareRecommender"/>'s rule (model <c>{name}+signals</c>). <see cref="Replace"/> swaps in a retrained Edge model and replays the run history into it.
 /// Every profile names its model and that model's version. Thread-safe.
 /// </summary>
-internal sealed partial class Forecaster : Adjustment.IRunHistory
+internal sealed partial class Forecaster
 {
     private readonly ComponentProfilerOptions _options;
     private readonly TimeProvider _time;
@@ -194,9 +194,6 @@ internal sealed partial class Forecaster : Adjustment.IRunHistory
 
     /// <summary>Predictions made from warm states and by replaying runs, since the forecaster was built (or Edge's model replaced).</summary>
     public (long Warm, long Cold) PredictionCounts => Volatile.Read(ref _current).PredictionCounts;
-
-    /// <summary>A copy of the component's learned runs in start order (empty when it has none): the adjuster's <see cref="Adjustment.MemoryTail"/> reads their peaks.</summary>
-    public IReadOnlyList<ComponentRun> RunsOf(string componentId) => Volatile.Read(ref _current).RunsOf(componentId);
 
     /// <summary>
     /// The memory (MiB) a retry after an OOM kill needs at least: the largest of the component's latest

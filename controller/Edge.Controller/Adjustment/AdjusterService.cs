@@ -31,7 +31,7 @@ internal sealed partial class AdjusterService
     /// <param name="time">Clock.</param>
     /// <param name="logger">Logger.</param>
     /// <param name="metrics">Counters.</param>
-    /// <param name="history">The components' learned runs, for <see cref="AdjusterOptions.MemoryTailRisk"/>; null: the memory rules act without them.</param>
+    /// <param name="history">The components' finished runs with their measured peaks, for <see cref="AdjusterOptions.MemoryTailRisk"/>; null: the memory rules act without them.</param>
     public AdjusterService(Allocator broker, IOptions<AdjusterOptions> options, TimeProvider time, ILogger<AdjusterService> logger, AdjusterMetrics metrics, IRunHistory? history = null)
     {
         _history = history;
@@ -151,7 +151,7 @@ internal sealed partial class AdjusterService
     private TrackedInstance Track(string instanceId, Allocation allocation) =>
         _tracked.GetOrAdd(instanceId, _ => new TrackedInstance(new DriftTracker(LimitsOf(allocation.Resources), _options, _time, AdjustmentMargins.From(allocation.Profile, _options), ForecastMemoryUpper(allocation.Profile), MemoryTailOf(allocation))));
 
-    /// <summary>Reads the component's learned peaks when the tracker first needs them (<see cref="AdjusterOptions.MemoryTailRisk"/>).</summary>
+    /// <summary>Reads the component's measured peaks (the feedback ledger's) when the tracker first needs them (<see cref="AdjusterOptions.MemoryTailRisk"/>).</summary>
     private Func<MemoryTail?>? MemoryTailOf(Allocation allocation)
     {
         if (_history is not { } history || !_options.MemoryTailRisk)

@@ -19,6 +19,8 @@ namespace Edge.Controller.Adjustment;
 /// <see cref="AdjusterOptions.DownStabilization"/>, so that a load that comes and goes is not shrunk between its
 /// bursts and grown again at the next one.</item>
 /// </list>
+/// Below 95% of its limit, memory that either rule finds hot is raised only when its component's measured peaks say
+/// an OOM kill would cost more, in expectation, than the raise (<see cref="AdjusterOptions.MemoryTailRisk"/>, <see cref="MemoryTail"/>).
 /// The gap between the thresholds is the hysteresis band; a cooldown after each change keeps it from flapping. Each
 /// resource has its own cooldown, so a change to one never holds back a correction of another (a CPU scale-up must
 /// not delay the memory rescue that saves the step from an OOM kill).
@@ -54,7 +56,7 @@ internal sealed class DriftTracker
     /// level 0); see <see cref="AdjusterOptions.MemoryWithinForecast"/>.
     /// </param>
     /// <param name="memoryTail">
-    /// The component's learned peaks (<see cref="AdjusterOptions.MemoryTailRisk"/>), read the first time memory nears
+    /// The component's measured peaks (<see cref="AdjusterOptions.MemoryTailRisk"/>), read the first time memory nears
     /// its limit; null, or a source returning null (too few runs): the memory rules act without them.
     /// </param>
     public DriftTracker(InstanceLimits limits, AdjusterOptions options, TimeProvider time, AdjustmentMargins? margins = null, double? forecastMemoryUpperMiB = null, Func<MemoryTail?>? memoryTail = null)
@@ -249,9 +251,9 @@ internal sealed class DriftTracker
         _options.MemoryWithinForecast && _forecastMemoryUpperMiB is { } upper && Limits.MemoryMiB >= upper && memoryMiB <= upper;
 
     /// <summary>
-    /// <see cref="AdjusterOptions.MemoryTailRisk"/>: whether the component's learned peaks say raising the memory limit
+    /// <see cref="AdjusterOptions.MemoryTailRisk"/>: whether the component's measured peaks say raising the memory limit
     /// toward <paramref name="needMiB"/> (plus margin) is worth its price at <paramref name="usageMiB"/>. True (raise,
-    /// as the rules alone would) when the option is off or there are too few learned runs.
+    /// as the rules alone would) when the option is off, memory is at 95% of its limit or more, or there are too few runs.
     /// </summary>
     private bool TailWorthRaising(double usageMiB, double needMiB, long now)
     {

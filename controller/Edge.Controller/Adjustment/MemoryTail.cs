@@ -10,14 +10,16 @@ namespace Edge.Controller.Adjustment;
 /// <item><b>Probability</b>: the conditional empirical exceedance P(peak &gt; L | peak ≥ u) over the component's latest
 /// runs — of the runs that reached the usage u, the share that went past the limit L — with a Beta prior of
 /// <see cref="AdjusterOptions.MemoryTailPriorRuns"/> pseudo-runs whose mean is the component's unconditional
-/// exceedance P(peak &gt; L) under Laplace's rule of succession, (k + 1) / (n + 2). So a tail with no run in it (usage
+/// exceedance P(peak &gt; L) under Laplace's rule of succession, (k + 1) / (n + 2) (P.-S. Laplace, <i>Essai
+/// philosophique sur les probabilités</i>, 1814). So a tail with no run in it (usage
 /// above every learned peak) is not certainty either way: it falls back to how often the component passes such a
 /// limit at all, and a component with no run past it is not presumed safe beyond 1 / (n + 2).</item>
 /// <item><b>Price</b>: raising costs the extra memory for the step's expected remaining runtime, with certainty; not
 /// raising costs, with the probability above, an OOM kill: the memory the attempt has reserved so far plus its retry
 /// (the raised limit for a whole run). Raise when p × kill &gt; raise. The expected remaining runtime is the
 /// empirical mean residual life of the component's learned durations, E[D − t | D &gt; t] at the step's age t (its
-/// age again when no learned run lasted that long).</item>
+/// age again when no learned run lasted that long; F. Guess and F. Proschan, "Mean residual life: theory and
+/// applications", <i>Handbook of Statistics</i> 7, 1988).</item>
 /// </list>
 /// Runs of similar input size (within ×<see cref="InputRatio"/>) are used when the step's input size is known and at
 /// least <see cref="AdjusterOptions.MemoryTailMinRuns"/> of them are; otherwise all of the latest runs.

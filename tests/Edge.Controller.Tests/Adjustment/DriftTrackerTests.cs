@@ -8,6 +8,7 @@ public sealed class DriftTrackerTests
 {
     private readonly FakeTimeProvider _time = new();
     private readonly AdjusterOptions _options = new() { UpAfter = TimeSpan.FromSeconds(3), DownAfter = TimeSpan.FromSeconds(20), Cooldown = TimeSpan.FromSeconds(10) };
+    private static readonly AdjusterOptions TailOn = new() { UpAfter = TimeSpan.FromSeconds(3), DownAfter = TimeSpan.FromSeconds(20), Cooldown = TimeSpan.FromSeconds(10), MemoryTailRisk = true };
 
     [Fact]
     public void Observe_ThrottledAtItsLimitByAnUnknownAmount_ScalesUpAtTheFirstReading()
@@ -414,8 +415,8 @@ public sealed class DriftTrackerTests
         // Same history, but this run levels at 1,140 MiB (95.9%): the feedback ledger would learn it at its limit
         // × 1.2 (and the agent flags pressure), so the rule steps aside and the hot rule raises it.
         var history = Enumerable.Range(0, 90).Select(i => Run(1081 + i, 40)).ToList();
-        var tracker = new DriftTracker(new InstanceLimits(1000, 1189), _options, _time, new AdjustmentMargins(0.1, 0.1), forecastMemoryUpperMiB: 1340,
-            memoryTail: () => MemoryTail.From(history, null, _options));
+        var tracker = new DriftTracker(new InstanceLimits(1000, 1189), TailOn, _time, new AdjustmentMargins(0.1, 0.1), forecastMemoryUpperMiB: 1340,
+            memoryTail: () => MemoryTail.From(history, null, TailOn));
         var proposals = new List<AdjustmentProposal>();
         for (var t = 0.5; t <= 40; t += 0.5)
         {
@@ -434,8 +435,8 @@ public sealed class DriftTrackerTests
         // The replay's fasterq-dump: its runs differ 18× (21–388 MiB) and half of its learned runs passed 178 MiB.
         // Placed at 178 MiB, this one ramps to 310 MiB over 5 s: the rule must let the rescue through.
         var history = Enumerable.Range(0, 40).Select(i => Run(21 + (i * 9.4), 60)).ToList();
-        var tracker = new DriftTracker(new InstanceLimits(1000, 178), _options, _time, new AdjustmentMargins(0.2, 0.1),
-            memoryTail: () => MemoryTail.From(history, null, _options));
+        var tracker = new DriftTracker(new InstanceLimits(1000, 178), TailOn, _time, new AdjustmentMargins(0.2, 0.1),
+            memoryTail: () => MemoryTail.From(history, null, TailOn));
         double? killedAt = null;
         for (var t = 0.5; t <= 8; t += 0.5)
         {
@@ -460,8 +461,8 @@ public sealed class DriftTrackerTests
     {
         // Nine runs (MemoryTailMinRuns is 10): no evidence, so a ramp to 95% is raised as without the rule.
         var history = Enumerable.Range(0, 9).Select(i => Run(900 + i, 40)).ToList();
-        var tracker = new DriftTracker(new InstanceLimits(1000, 1000), _options, _time, new AdjustmentMargins(0.1, 0.1),
-            memoryTail: () => MemoryTail.From(history, null, _options));
+        var tracker = new DriftTracker(new InstanceLimits(1000, 1000), TailOn, _time, new AdjustmentMargins(0.1, 0.1),
+            memoryTail: () => MemoryTail.From(history, null, TailOn));
         var proposals = new List<AdjustmentProposal>();
         for (var t = 0.5; t <= 20; t += 0.5)
         {

@@ -89,6 +89,36 @@ internal sealed record AdjusterOptions
     public bool MemoryWithinForecast { get; init; } = true;
 
     /// <summary>
+    /// When memory nears its limit (the hot rule above <see cref="UpThreshold"/>, or the rescue's projection) while below
+    /// 95% of it, and the step's component has at least <see cref="MemoryTailMinRuns"/> runs, the limit is raised only when the
+    /// component's own peaks say it is worth it (<see cref="MemoryTail"/>): the probability that the peak passes the
+    /// limit given the usage already reached, P(peak &gt; L | peak ≥ u) over its latest <see cref="MemoryTailRuns"/>
+    /// runs (of similar input size where there are enough), times the price of an OOM kill (what the attempt has
+    /// reserved so far plus its retry) must exceed the price of raising (the extra memory for the expected remaining
+    /// runtime). A ramp that levels off at 91–94% of a limit its component's runs never passed is left alone; a
+    /// component whose runs do pass such limits is raised as before. The peaks are the feedback ledger's measured ones
+    /// (an OOM-killed attempt counts at its limit × 1.2), not the censored value the forecaster learns for a run at 95%
+    /// of its limit or more; from that share on the rule steps aside (the usage no longer shows the need, and a run
+    /// held there would be learned above its limit). False, or too few runs: the rules alone. Off by default: in the
+    /// replay (docs/benchmarks-replay.md) it raised the default mix's memory used/reserved from 67% to 77% with no OOM
+    /// kill, but on the second mix it held the rescue of a <c>fasterq-dump</c> larger than any of its 84 earlier runs,
+    /// which the rules alone saved, and it was OOM-killed.
+    /// </summary>
+    public bool MemoryTailRisk { get; init; }
+
+    /// <summary>How many of the component's latest learned runs <see cref="MemoryTailRisk"/> reads; at least <see cref="MemoryTailMinRuns"/>.</summary>
+    public int MemoryTailRuns { get; init; } = 100;
+
+    /// <summary>The fewest learned runs (with a peak) <see cref="MemoryTailRisk"/> decides on; fewer, and the rules act alone. At least 1.</summary>
+    public int MemoryTailMinRuns { get; init; } = 10;
+
+    /// <summary>
+    /// The prior's weight in <see cref="MemoryTailRisk"/>'s probability, in pseudo-runs (its mean is the component's
+    /// unconditional exceedance of the limit): it keeps a tail with few or no runs from reading as certainty. Positive.
+    /// </summary>
+    public double MemoryTailPriorRuns { get; init; } = 1;
+
+    /// <summary>
     /// Network (sent or received, whichever is higher) at this share of its cap or more counts as held at the cap: the
     /// token bucket queues and drops what is above it, so the rate flattens under the cap and hides the demand, as CPU
     /// throttling does. Held for <see cref="UpAfter"/>, the cap is raised; in (0, 1].

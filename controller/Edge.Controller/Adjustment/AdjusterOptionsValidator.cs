@@ -30,6 +30,9 @@ internal sealed class AdjusterOptionsValidator : IValidateOptions<AdjusterOption
         Check(o.MinMemoryMiB > 0 && double.IsFinite(o.MinMemoryMiB), $"{S}:MinMemoryMiB {o.MinMemoryMiB} must be a positive number", errors);
         Check(o.MemoryDownMarginMiB >= 0 && double.IsFinite(o.MemoryDownMarginMiB), $"{S}:MemoryDownMarginMiB {o.MemoryDownMarginMiB} must not be negative", errors);
         Check(o.MemoryLookahead >= TimeSpan.Zero, $"{S}:MemoryLookahead {o.MemoryLookahead} must not be negative", errors);
+        Check(o.MemoryTailMinRuns >= 1, $"{S}:MemoryTailMinRuns {o.MemoryTailMinRuns} must be at least 1", errors);
+        Check(o.MemoryTailRuns >= o.MemoryTailMinRuns, $"{S}:MemoryTailRuns {o.MemoryTailRuns} must be at least MemoryTailMinRuns {o.MemoryTailMinRuns}", errors);
+        Check(o.MemoryTailPriorRuns > 0 && double.IsFinite(o.MemoryTailPriorRuns), $"{S}:MemoryTailPriorRuns {o.MemoryTailPriorRuns} must be a positive number", errors);
         Check(o.NetworkHotShare is > 0 and <= 1, $"{S}:NetworkHotShare {o.NetworkHotShare} must be in (0, 1]", errors);
         Check(o.MinNetworkMbps > 0 && double.IsFinite(o.MinNetworkMbps), $"{S}:MinNetworkMbps {o.MinNetworkMbps} must be a positive number", errors);
         return errors;

@@ -22,11 +22,19 @@ internal sealed partial class AdjusterService
     private readonly TimeProvider _time;
     private readonly ILogger<AdjusterService> _logger;
     private readonly AdjusterMetrics _metrics;
+    private readonly IRunHistory? _history;
     private readonly ConcurrentDictionary<string, TrackedInstance> _tracked = new(StringComparer.Ordinal);
     private long _lastSweep;
 
-    public AdjusterService(Allocator broker, IOptions<AdjusterOptions> options, TimeProvider time, ILogger<AdjusterService> logger, AdjusterMetrics metrics)
+    /// <param name="broker">The allocator whose allocations are followed and resized.</param>
+    /// <param name="options">The adjuster's options.</param>
+    /// <param name="time">Clock.</param>
+    /// <param name="logger">Logger.</param>
+    /// <param name="metrics">Counters.</param>
+    /// <param name="history">The components' finished runs with their measured peaks, for <see cref="AdjusterOptions.MemoryTailRisk"/>; null: the memory rules act without them.</param>
+    public AdjusterService(Allocator broker, IOptions<AdjusterOptions> options, TimeProvider time, ILogger<AdjusterService> logger, AdjusterMetrics metrics, IRunHistory? history = null)
     {
+        _history = history;
         _broker = broker;
         _options = options.Value;
         _time = time;
@@ -141,7 +149,20 @@ internal sealed partial class AdjusterService
     }
 
     private TrackedInstance Track(string instanceId, Allocation allocation) =>
-        _tracked.GetOrAdd(instanceId, _ => new TrackedInstance(new DriftTracker(LimitsOf(allocation.Resources), _options, _time, AdjustmentMargins.From(allocation.Profile, _options), ForecastMemoryUpper(allocation.Profile))));
+        _tracked.GetOrAdd(instanceId, _ => new TrackedInstance(new DriftTracker(LimitsOf(allocation.Resources), _options, _time, AdjustmentMargins.From(allocation.Profile, _options), ForecastMemoryUpper(allocation.Profile), MemoryTailOf(allocation))));
+
+    /// <summary>Reads the component's measured peaks (the feedback ledger's) when the tracker first needs them (<see cref="AdjusterOptions.MemoryTailRisk"/>).</summary>
+    private Func<MemoryTail?>? MemoryTailOf(Allocation allocation)
+    {
+        if (_history is not { } history || !_options.MemoryTailRisk)
+        {
+            return null;
+        }
+
+        var componentId = allocation.ComponentId;
+        var inputSize = Profiles.ProfileHints.Number(allocation.Request.Hints, Profiles.ProfileHints.InputSizeBytes);
+        return () => MemoryTail.From(history.RunsOf(componentId), inputSize, _options);
+    }
 
     private async Task HandleAsync(DriftTracker tracker, Allocation allocation, InstanceObservation observation, CancellationToken cancellationToken)
     {

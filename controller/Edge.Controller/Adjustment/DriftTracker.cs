@@ -19,6 +19,8 @@ namespace Edge.Controller.Adjustment;
 /// <see cref="AdjusterOptions.DownStabilization"/>, so that a load that comes and goes is not shrunk between its
 /// bursts and grown again at the next one.</item>
 /// </list>
+/// Below 95% of its limit, memory that either rule finds hot is raised only when its component's measured peaks say
+/// an OOM kill would cost more, in expectation, than the raise (<see cref="AdjusterOptions.MemoryTailRisk"/>, <see cref="MemoryTail"/>).
 /// The gap between the thresholds is the hysteresis band; a cooldown after each change keeps it from flapping. Each
 /// resource has its own cooldown, so a change to one never holds back a correction of another (a CPU scale-up must
 /// not delay the memory rescue that saves the step from an OOM kill).
@@ -40,6 +42,10 @@ internal sealed class DriftTracker
     private long? _lastAtMs;
     private (double MemoryMiB, double AtSeconds)? _lastMemory;
     private readonly double? _forecastMemoryUpperMiB;
+    private readonly Func<MemoryTail?>? _memoryTailSource;
+    private readonly long _startedAt;
+    private MemoryTail? _memoryTail;
+    private bool _memoryTailRead;
 
     /// <param name="limits">The limits the instance runs with.</param>
     /// <param name="options">The adjuster's options.</param>
@@ -49,8 +55,14 @@ internal sealed class DriftTracker
     /// The upper bound of the memory interval the instance was placed with (null: no forecast, e.g. the fallback's
     /// level 0); see <see cref="AdjusterOptions.MemoryWithinForecast"/>.
     /// </param>
-    public DriftTracker(InstanceLimits limits, AdjusterOptions options, TimeProvider time, AdjustmentMargins? margins = null, double? forecastMemoryUpperMiB = null)
+    /// <param name="memoryTail">
+    /// The component's measured peaks (<see cref="AdjusterOptions.MemoryTailRisk"/>), read the first time memory nears
+    /// its limit; null, or a source returning null (too few runs): the memory rules act without them.
+    /// </param>
+    public DriftTracker(InstanceLimits limits, AdjusterOptions options, TimeProvider time, AdjustmentMargins? margins = null, double? forecastMemoryUpperMiB = null, Func<MemoryTail?>? memoryTail = null)
     {
+        _memoryTailSource = memoryTail;
+        _startedAt = time.GetTimestamp();
         Limits = limits;
         _forecastMemoryUpperMiB = forecastMemoryUpperMiB is > 0 and var upper && double.IsFinite(upper) ? upper : null;
         _options = options;
@@ -95,6 +107,14 @@ internal sealed class DriftTracker
         var memHot = !forecastHolds && (observation.MemoryPressure || memShare > _options.UpThreshold || imminent is not null);
         var memNeed = imminent is { } projection ? Math.Max(projection.NeedMiB, Limits.MemoryMiB)
             : memHot ? Math.Max(observation.MemoryMiB, Limits.MemoryMiB) : observation.MemoryMiB;
+        if (memHot && !TailWorthRaising(observation.MemoryMiB, memNeed, now))
+        {
+            // The component's own runs say a peak past the limit is too unlikely to pay for raising it.
+            memHot = false;
+            imminent = null;
+            memNeed = observation.MemoryMiB;
+        }
+
         var cold = !cpuHot && !observation.MemoryPressure && cpuShare < _options.DownThreshold && memShare < _options.DownThreshold;
 
         _cpu.Desired.Push(now, CpuTarget(cpuNeed));
@@ -229,6 +249,42 @@ internal sealed class DriftTracker
     /// </summary>
     private bool WithinForecast(double memoryMiB) =>
         _options.MemoryWithinForecast && _forecastMemoryUpperMiB is { } upper && Limits.MemoryMiB >= upper && memoryMiB <= upper;
+
+    /// <summary>
+    /// <see cref="AdjusterOptions.MemoryTailRisk"/>: whether the component's measured peaks say raising the memory limit
+    /// toward <paramref name="needMiB"/> (plus margin) is worth its price at <paramref name="usageMiB"/>. True (raise,
+    /// as the rules alone would) when the option is off, memory is at 95% of its limit or more, or there are too few runs.
+    /// </summary>
+    private bool TailWorthRaising(double usageMiB, double needMiB, long now)
+    {
+        if (!_options.MemoryTailRisk || _memoryTailSource is null || usageMiB >= Profiles.FeedbackLedger.MemoryAtLimitShare * Limits.MemoryMiB)
+        {
+            // At the share where the feedback ledger takes a run's peak as censored (learned as its limit × 1.2, the
+            // agent's pressure flag), the usage no longer tells the need: holding the step there would also teach
+            // the forecaster a higher limit, and this rule runs past their limits, for the next run.
+            return true;
+        }
+
+        if (!_memoryTailRead)
+        {
+            _memoryTail = _memoryTailSource();
+            _memoryTailRead = true;
+        }
+
+        if (_memoryTail is not { } tail)
+        {
+            return true;
+        }
+
+        var limit = Limits.MemoryMiB;
+        var target = Math.Max(limit, Math.Max(MemoryTarget(needMiB), limit * (1 + Margins.Memory)));
+        var (raise, why) = tail.Weigh(usageMiB, limit, target, _time.GetElapsedTime(_startedAt, now).TotalSeconds);
+        LastMemoryTailDecision = why;
+        return raise;
+    }
+
+    /// <summary>The figures of the last <see cref="AdjusterOptions.MemoryTailRisk"/> decision (for tests and logs); null before any.</summary>
+    public string? LastMemoryTailDecision { get; private set; }
 
     private void ObserveNetwork(InstanceObservation observation, long now)
     {

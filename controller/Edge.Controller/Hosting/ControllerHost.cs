@@ -159,6 +159,7 @@ internal static class ControllerHost
         services.AddOptions<FeedbackOptions>().Bind(configuration.GetSection(FeedbackOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FeedbackOptions>, FeedbackOptionsValidator>();
         services.AddSingleton<FeedbackLedger>();
+        services.AddSingleton<IRunHistory>(sp => new LazyRunHistory(sp.GetRequiredService<FeedbackLedger>));
         services.AddSingleton<FeedbackRecorder>();
         services.AddSingleton<InstanceEventLog>();
         services.AddOptions<CommandOptions>().Bind(configuration.GetSection(CommandOptions.SectionName)).ValidateOnStart();

@@ -17,7 +17,7 @@ namespace Edge.Controller.Profiles;
 /// runs (500), and the totals of older ones are carried in one record per component (in the same transaction that
 /// deletes them), so the component figures still count every run. A damaged record is reported, counted and skipped.
 /// </summary>
-internal sealed partial class FeedbackLedger : IDisposable
+internal sealed partial class FeedbackLedger : IDisposable, Adjustment.IRunHistory
 {
     /// <summary>An OOM-killed run's true peak is above its limit (the kernel stopped it there): it is learned as the
     /// limit times this, as VPA bumps memory after an OOM (its <c>oomBumpUpRatio</c> of 1.2).</summary>
@@ -45,6 +45,13 @@ internal sealed partial class FeedbackLedger : IDisposable
 
     private readonly Forecaster _profiler;
     private readonly Dictionary<string, List<ComponentRun>> _history = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Per component, its latest runs with their measured memory peaks (an OOM-killed attempt at its limit × 1.2), not
+    /// the censored value the forecaster learns for a run at 95% of its limit or more: the adjuster's
+    /// <see cref="Adjustment.MemoryTail"/> asks whether runs passed their limits, and such a run did not.
+    /// </summary>
+    private readonly Dictionary<string, List<ComponentRun>> _measured = new(StringComparer.Ordinal);
     private readonly ILogger<FeedbackLedger> _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Aggregate> _components = new(StringComparer.Ordinal);
@@ -319,6 +326,17 @@ internal sealed partial class FeedbackLedger : IDisposable
             runs.RemoveAt(0);
         }
 
+        if (!_measured.TryGetValue(run.ComponentId, out var measured))
+        {
+            _measured[run.ComponentId] = measured = [];
+        }
+
+        measured.Add(run.Outcome == RunOutcomes.OomKilled ? learned : learned with { MemoryMiB = run.PeakMemoryMiB });
+        if (measured.Count > MaxHistoryPerComponent)
+        {
+            measured.RemoveAt(0);
+        }
+
         _profiler.Record(learned);
         Supersede(run, learned, runs);
     }
@@ -356,6 +374,18 @@ internal sealed partial class FeedbackLedger : IDisposable
                 history.Remove(guess);
                 _profiler.Forget(guess);
             }
+        }
+    }
+
+    /// <summary>
+    /// The component's latest runs (at most 500, oldest first) with their measured memory peaks; an OOM-killed attempt
+    /// at its limit × 1.2. For the adjuster's <see cref="Adjustment.MemoryTail"/>.
+    /// </summary>
+    public IReadOnlyList<ComponentRun> RunsOf(string componentId)
+    {
+        lock (_gate)
+        {
+            return _measured.TryGetValue(componentId, out var runs) ? [.. runs] : [];
         }
     }
 

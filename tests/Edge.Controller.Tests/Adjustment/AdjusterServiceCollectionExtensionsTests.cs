@@ -49,6 +49,17 @@ public sealed class AdjusterServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void Collect_MemoryTailSettings_AreChecked()
+    {
+        var errors = AdjusterOptionsValidator.Collect(new AdjusterOptions { MemoryTailMinRuns = 0, MemoryTailRuns = -1, MemoryTailPriorRuns = 0 });
+
+        Assert.Contains(errors, e => e.Contains("MemoryTailMinRuns 0", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("MemoryTailRuns -1", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("MemoryTailPriorRuns 0", StringComparison.Ordinal));
+        Assert.Equal(3, errors.Count);
+    }
+
+    [Fact]
     public void Collect_Defaults_AreValid() => Assert.Empty(AdjusterOptionsValidator.Collect(new AdjusterOptions()));
 
     private static ServiceProvider Build(Dictionary<string, string?> values)

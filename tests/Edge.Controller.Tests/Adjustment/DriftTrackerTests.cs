@@ -8,6 +8,7 @@ public sealed class DriftTrackerTests
 {
     private readonly FakeTimeProvider _time = new();
     private readonly AdjusterOptions _options = new() { UpAfter = TimeSpan.FromSeconds(3), DownAfter = TimeSpan.FromSeconds(20), Cooldown = TimeSpan.FromSeconds(10) };
+    private static readonly AdjusterOptions TailOn = new() { UpAfter = TimeSpan.FromSeconds(3), DownAfter = TimeSpan.FromSeconds(20), Cooldown = TimeSpan.FromSeconds(10), MemoryTailRisk = true };
 
     [Fact]
     public void Observe_ThrottledAtItsLimitByAnUnknownAmount_ScalesUpAtTheFirstReading()
@@ -382,6 +383,97 @@ public sealed class DriftTrackerTests
         Assert.Null(killedAt);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Observe_RampLevellingJustBelow95PercentOfALimitItsRunsNeverPassed_IsNotRaised(bool tailRisk)
+    {
+        // The replay's blastall when its interval's upper bound has widened above its limit (so MemoryWithinForecast
+        // does not hold): placed at 1,189 MiB, its 90 learned runs peaked at 1,081–1,170 MiB in 40 s runs. This one
+        // ramps to 1,118 MiB (94%) over 10 s and stays. Without the rule the ramp's end and the hot rule raise it.
+        var options = _options with { MemoryTailRisk = tailRisk };
+        var history = Enumerable.Range(0, 90).Select(i => Run(1081 + i, 40)).ToList();
+        var tracker = new DriftTracker(new InstanceLimits(1000, 1189), options, _time, new AdjustmentMargins(0.1, 0.1), forecastMemoryUpperMiB: 1340,
+            memoryTail: () => MemoryTail.From(history, null, options));
+        var proposals = new List<AdjustmentProposal>();
+        for (var t = 0.5; t <= 40; t += 0.5)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+            var memory = 1118 * Math.Min(1, t / 10);
+            proposals.Add(tracker.Observe(new InstanceObservation(900, memory, Throttled: false, MemoryPressure: memory >= 0.95 * tracker.Limits.MemoryMiB, AtMs: (long)(t * 1000))));
+        }
+
+        var scaleUps = proposals.Count(p => p.Action == AdjustmentAction.ScaleUp);
+        Assert.True(tailRisk ? scaleUps == 0 : scaleUps >= 1, $"{scaleUps} scale-up(s); {tracker.LastMemoryTailDecision}");
+        Assert.True(tailRisk ? tracker.Limits.MemoryMiB == 1189 : tracker.Limits.MemoryMiB > 1189, $"ends at {tracker.Limits.MemoryMiB:0} MiB");
+        Assert.Equal(tailRisk, tracker.LastMemoryTailDecision is not null);
+    }
+
+    [Fact]
+    public void Observe_RampLevellingAt95PercentOrMore_IsRaisedAsTheLedgerTakesItAsCensored()
+    {
+        // Same history, but this run levels at 1,140 MiB (95.9%): the feedback ledger would learn it at its limit
+        // × 1.2 (and the agent flags pressure), so the rule steps aside and the hot rule raises it.
+        var history = Enumerable.Range(0, 90).Select(i => Run(1081 + i, 40)).ToList();
+        var tracker = new DriftTracker(new InstanceLimits(1000, 1189), TailOn, _time, new AdjustmentMargins(0.1, 0.1), forecastMemoryUpperMiB: 1340,
+            memoryTail: () => MemoryTail.From(history, null, TailOn));
+        var proposals = new List<AdjustmentProposal>();
+        for (var t = 0.5; t <= 40; t += 0.5)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+            var memory = 1140 * Math.Min(1, t / 10);
+            proposals.Add(tracker.Observe(new InstanceObservation(900, memory, Throttled: false, MemoryPressure: memory >= 0.95 * tracker.Limits.MemoryMiB, AtMs: (long)(t * 1000))));
+        }
+
+        Assert.Contains(proposals, p => p.Action == AdjustmentAction.ScaleUp);
+        Assert.True(tracker.Limits.MemoryMiB > 1189, $"ends at {tracker.Limits.MemoryMiB:0} MiB");
+    }
+
+    [Fact]
+    public void Observe_ComponentWhoseRunsPassTheLimit_IsStillRescued()
+    {
+        // The replay's fasterq-dump: its runs differ 18× (21–388 MiB) and half of its learned runs passed 178 MiB.
+        // Placed at 178 MiB, this one ramps to 310 MiB over 5 s: the rule must let the rescue through.
+        var history = Enumerable.Range(0, 40).Select(i => Run(21 + (i * 9.4), 60)).ToList();
+        var tracker = new DriftTracker(new InstanceLimits(1000, 178), TailOn, _time, new AdjustmentMargins(0.2, 0.1),
+            memoryTail: () => MemoryTail.From(history, null, TailOn));
+        double? killedAt = null;
+        for (var t = 0.5; t <= 8; t += 0.5)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+            var memory = 310 * Math.Min(1, t / 5);
+            if (memory >= tracker.Limits.MemoryMiB)
+            {
+                killedAt = t;
+                break;
+            }
+
+            tracker.Observe(new InstanceObservation(900, memory, Throttled: false, AtMs: (long)(t * 1000)));
+        }
+
+        Assert.Null(killedAt);
+        Assert.True(tracker.Limits.MemoryMiB >= 310, $"ends at {tracker.Limits.MemoryMiB:0} MiB");
+        Assert.NotNull(tracker.LastMemoryTailDecision);
+    }
+
+    [Fact]
+    public void Observe_TooFewLearnedRuns_LeavesTheRulesAsTheyWere()
+    {
+        // Nine runs (MemoryTailMinRuns is 10): no evidence, so a ramp to 95% is raised as without the rule.
+        var history = Enumerable.Range(0, 9).Select(i => Run(900 + i, 40)).ToList();
+        var tracker = new DriftTracker(new InstanceLimits(1000, 1000), TailOn, _time, new AdjustmentMargins(0.1, 0.1),
+            memoryTail: () => MemoryTail.From(history, null, TailOn));
+        var proposals = new List<AdjustmentProposal>();
+        for (var t = 0.5; t <= 20; t += 0.5)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+            proposals.Add(tracker.Observe(new InstanceObservation(900, 950 * Math.Min(1, t / 5), Throttled: false, AtMs: (long)(t * 1000))));
+        }
+
+        Assert.Contains(proposals, p => p.Action == AdjustmentAction.ScaleUp);
+        Assert.Null(tracker.LastMemoryTailDecision);
+    }
+
     [Fact]
     public void Margins_FromTheForecastInterval()
     {
@@ -421,6 +513,9 @@ public sealed class DriftTrackerTests
 
         return proposals;
     }
+
+    private static Edge.Models.Profiling.ComponentRun Run(double peakMiB, double durationS) =>
+        new("c", new Edge.Models.Profiling.ComponentContext(), 0, 1, peakMiB, 0, durationS);
 
     private List<AdjustmentProposal> Feed(DriftTracker tracker, int seconds, InstanceObservation observation)
     {

@@ -151,11 +151,11 @@ public sealed class FeedbackLedgerTests
     }
 
     [Theory]
-    [InlineData(100, RunOutcomes.Succeeded, 100)] // well inside its 128 MiB limit: learned as used
-    [InlineData(110, RunOutcomes.Succeeded, 110)] // 86% of it: learned as used
-    [InlineData(123, RunOutcomes.Succeeded, 153.6)] // 96% of it: pressed against the limit, learned as the limit x 1.2
-    [InlineData(90, RunOutcomes.OomKilled, 153.6)] // OOM-killed: likewise, whatever its last reading
-    public void Record_MemoryAtItsLimitOrOomKilled_IsLearnedAboveTheLimit(double peakMiB, string outcome, double learned)
+    [InlineData(100, RunOutcomes.Succeeded, 100, 100)] // well inside its 128 MiB limit: learned as used
+    [InlineData(110, RunOutcomes.Succeeded, 110, 110)] // 86% of it: learned as used
+    [InlineData(123, RunOutcomes.Succeeded, 153.6, 123)] // 96% of it: pressed against the limit, learned as the limit x 1.2; it did not pass it
+    [InlineData(90, RunOutcomes.OomKilled, 153.6, 153.6)] // OOM-killed: likewise, whatever its last reading; it did pass it
+    public void Record_MemoryAtItsLimitOrOomKilled_IsLearnedAboveTheLimit(double peakMiB, string outcome, double learned, double measured)
     {
         using var dir = new TempDirectory();
         using var ledger = Ledger(dir.Path, keep: 10);
@@ -163,6 +163,9 @@ public sealed class FeedbackLedgerTests
         ledger.Record(Run("etl/mem", 0, outcome) with { PeakMemoryMiB = peakMiB });
 
         Assert.Equal(learned, ledger.History().Single().MemoryMiB, 9);
+        // The adjuster's memory tail reads the measured peak (Adjustment.MemoryTail): whether the run passed its limit.
+        Assert.Equal(measured, ledger.RunsOf("etl/mem").Single().MemoryMiB, 9);
+        Assert.Empty(ledger.RunsOf("etl/other"));
     }
 
     [Theory]

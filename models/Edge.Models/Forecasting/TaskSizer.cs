@@ -381,12 +381,40 @@ public sealed class TaskSizer
     /// <summary>A point forecast of a task's peak before it runs, with its out-of-sample ratios peak / forecast.</summary>
     private abstract class Forecaster
     {
+        private double _minInput = double.PositiveInfinity;
+        private double _maxInput = double.NegativeInfinity;
+
         public List<Observation> Seen { get; } = [];
 
         /// <summary>The forecast for the task about to run (0: none yet).</summary>
         public double Current { get; private set; }
 
-        public void Prepare(double inputBytes) => Current = Forecast(inputBytes);
+        /// <summary>
+        /// Whether the forecast scales with the input size (a fitted slope or a share per byte): such a forecast is
+        /// made at the input clamped to the learned range (<see cref="Prepare"/>).
+        /// </summary>
+        protected virtual bool Scaled => false;
+
+        /// <summary>Whether an input of 0 (not recorded) means no forecast, rather than the smallest input learned.</summary>
+        protected virtual bool NeedsInput => false;
+
+        /// <summary>
+        /// Prepares the forecast for a task reading <paramref name="inputBytes"/>. An input-scaled forecaster sees the
+        /// input clamped to the smallest and largest input it has learned: a slope or a share per byte is evidence only
+        /// between the inputs it was fitted on, so outside them it answers as at the nearest learned input (as k-NN and
+        /// regression trees do, the models Sizey blends) instead of extrapolating; with every learned input equal it is
+        /// flat. Without this a sizer that learned blastall at 5.1 GB inputs sized a 9.7 KB one at 2 KiB, five orders of
+        /// magnitude below the peaks it had seen. Unknown slopes beyond the range are left to the retry rule.
+        /// </summary>
+        public void Prepare(double inputBytes)
+        {
+            if (Scaled && _minInput <= _maxInput && (inputBytes > 0 || !NeedsInput))
+            {
+                inputBytes = Math.Clamp(inputBytes, _minInput, _maxInput);
+            }
+
+            Current = Forecast(inputBytes);
+        }
 
         /// <summary>Learns a task again from a stored state: the forecast it had is given, not recomputed.</summary>
         public void Replay(double peak, double runtime, double inputBytes, double logInput, double forecast)
@@ -403,6 +431,12 @@ public sealed class TaskSizer
             }
 
             Add(peak, inputBytes);
+            if (inputBytes > 0)
+            {
+                _minInput = Math.Min(_minInput, inputBytes);
+                _maxInput = Math.Max(_maxInput, inputBytes);
+            }
+
             Current = 0;
         }
 
@@ -414,6 +448,8 @@ public sealed class TaskSizer
     /// <summary>Edge's per-run model: log peak on log input size (<see cref="SizedRunModel"/>).</summary>
     private sealed class RegressionForecaster : Forecaster
     {
+        protected override bool Scaled => true;
+
         private readonly SizedRunModel _model = new(512, 0.9, EdgeOptions.Default);
         private long _now = 1_700_000_000;
 
@@ -453,6 +489,8 @@ public sealed class TaskSizer
     /// </summary>
     private sealed class LocalLinearForecaster(int k) : Forecaster
     {
+        protected override bool Scaled => true;
+
         private readonly List<(double LogInput, double Input, double Peak)> _seen = [];
 
         protected override double Forecast(double inputBytes)
@@ -487,6 +525,10 @@ public sealed class TaskSizer
     /// </summary>
     private sealed class ProportionalForecaster(int k) : Forecaster
     {
+        protected override bool Scaled => true;
+
+        protected override bool NeedsInput => true;
+
         private readonly List<(double LogInput, double PerByte)> _seen = [];
 
         protected override double Forecast(double inputBytes)

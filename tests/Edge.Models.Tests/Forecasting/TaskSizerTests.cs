@@ -53,6 +53,64 @@ public sealed class TaskSizerTests
     }
 
     [Fact]
+    public void Size_EveryLearnedInputTheSame_DoesNotScaleATinyInputDown()
+    {
+        // blastall in the live replay: every task learned read the same 5.1 GB; a 9.7 KB one must not be sized by a
+        // share per byte (2 KiB) but as the tasks seen, whose peaks were 1000–1200 MiB.
+        var sizer = new TaskSizer();
+        var random = new Random(5);
+        for (var i = 0; i < 40; i++)
+        {
+            sizer.Size(5.1e9);
+            sizer.Learn(1000 + (200 * random.NextDouble()), 60 + random.Next(60), 5.1e9);
+        }
+
+        var size = sizer.Size(9.7e3);
+        Assert.NotNull(size);
+        Assert.True(size.Value >= 1000, $"sized {size.Value} MiB for peaks of 1000–1200 MiB");
+    }
+
+    [Fact]
+    public void Size_InputFarBelowTheLearnedRange_IsNotExtrapolatedBelowTheSmallestLearnedPeak()
+    {
+        // Peaks exactly proportional to input over a narrow range (5.0–5.2 GB, ~1090–1130 MiB): the per-byte and
+        // regression forecasts fit it perfectly and are chosen, but five orders of magnitude below the range they
+        // are evidence of nothing; the size stays at the learned tasks' level.
+        var sizer = new TaskSizer();
+        var random = new Random(6);
+        for (var i = 0; i < 40; i++)
+        {
+            var input = 5.0e9 + (2e8 * random.NextDouble());
+            sizer.Size(input);
+            sizer.Learn(input * 2.2e-7, 60 + random.Next(60), input);
+        }
+
+        var size = sizer.Size(9.7e3);
+        Assert.NotNull(size);
+        Assert.True(size.Value >= 5.0e9 * 2.2e-7, $"sized {size.Value} MiB, the smallest learned peak is {5.0e9 * 2.2e-7} MiB");
+    }
+
+    [Fact]
+    public void Size_InputFarAboveTheLearnedRange_IsNotExtrapolatedBeyondTheLearnedPeaks()
+    {
+        // Proportional peaks over 1–2 MB inputs (100–200 MiB); a task reading 1 TB is not sized at 100 TiB (no node
+        // has it: the step could never be placed) but as the largest learned tasks; if it needs more, the retry rule grows it.
+        var sizer = new TaskSizer();
+        var random = new Random(8);
+        for (var i = 0; i < 40; i++)
+        {
+            var input = 1e6 + (1e6 * random.NextDouble());
+            sizer.Size(input);
+            sizer.Learn(input * 1e-4, 30, input);
+        }
+
+        var size = sizer.Size(1e12);
+        Assert.NotNull(size);
+        Assert.InRange(size.Value, 190, 2 * 200);
+        Assert.True(sizer.Retry(size.Value) > size.Value);
+    }
+
+    [Fact]
     public void Learn_IgnoresPeaksThatAreNotPositiveNumbers()
     {
         var sizer = new TaskSizer();

@@ -417,18 +417,19 @@ public sealed class TaskSizer
         protected virtual bool NeedsInput => false;
 
         /// <summary>
-        /// Prepares the forecast for a task reading <paramref name="inputBytes"/>. An input-scaled forecaster sees the
-        /// input clamped to the smallest and largest input it has learned: a slope or a share per byte is evidence only
-        /// between the inputs it was fitted on, so outside them it answers as at the nearest learned input (as k-NN and
-        /// regression trees do, the models Sizey blends) instead of extrapolating; with every learned input equal it is
-        /// flat. Without this a sizer that learned blastall at 5.1 GB inputs sized a 9.7 KB one at 2 KiB, five orders of
-        /// magnitude below the peaks it had seen. Unknown slopes beyond the range are left to the retry rule.
+        /// Prepares the forecast for a task reading <paramref name="inputBytes"/>. An input-scaled forecaster does not
+        /// extrapolate freely: below the smallest input it has learned it answers as at that input (a slope or a share
+        /// per byte fitted on large inputs says nothing about tiny ones, and a forecast too small is the costly side: a
+        /// kill, then a retry ladder from far below — the replay's blastall, learned at 5.1 GB inputs, was sized 2 KiB for
+        /// a 9.7 KB one and killed 179 times), and above the largest it extrapolates no further than the learned inputs
+        /// span (up to max × max/min: as far beyond the range as the evidence reaches within it). With every learned input
+        /// equal it is therefore flat both ways. Inputs beyond that are left to the retry rule.
         /// </summary>
         public void Prepare(double inputBytes)
         {
             if (Scaled && _minInput <= _maxInput && (inputBytes > 0 || !NeedsInput))
             {
-                inputBytes = Math.Clamp(inputBytes, _minInput, _maxInput);
+                inputBytes = Math.Clamp(inputBytes, _minInput, _maxInput * (_maxInput / _minInput));
             }
 
             Current = Forecast(inputBytes);

@@ -63,8 +63,11 @@ internal sealed partial class TaskSizerStore(IStateStore state, ILogger logger)
         }
     }
 
-    /// <summary>Every stored sizer by component; one that does not load is logged and left out.</summary>
-    public IReadOnlyDictionary<string, TaskSizer> Load()
+    /// <summary>
+    /// Every stored sizer by component, each with <paramref name="attemptOverheadS"/> (<see cref="TaskSizer(double)"/>);
+    /// one that does not load is logged and left out.
+    /// </summary>
+    public IReadOnlyDictionary<string, TaskSizer> Load(double attemptOverheadS = 0)
     {
         var sizers = new Dictionary<string, TaskSizer>(StringComparer.Ordinal);
         foreach (var record in state.List(Collection))
@@ -92,7 +95,7 @@ internal sealed partial class TaskSizerStore(IStateStore state, ILogger logger)
                     throw new InvalidDataException($"{header.Count} tasks expected, {tasks.Count} stored");
                 }
 
-                sizers[record.Key] = TaskSizer.Restore([.. tasks.Values], new TaskSizerScores(header.Count, header.Costs ?? [], header.Failures ?? []));
+                sizers[record.Key] = TaskSizer.Restore([.. tasks.Values], new TaskSizerScores(header.Count, header.Costs ?? [], header.Failures ?? []), attemptOverheadS);
             }
             catch (InvalidDataException ex)
             {

@@ -68,6 +68,15 @@ internal sealed record WorkflowOptions
     /// <summary>Successful tasks a component's task sizer must have learned before it sets first sizes (at least 1).</summary>
     public int FirstSizeMinTasks { get; init; } = 5;
 
+    /// <summary>
+    /// Seconds a killed attempt costs the task sizers beyond its runtime, at its allocation (rescheduling, queueing,
+    /// starting again: <see cref="Edge.Models.Forecasting.TaskSizer(double)"/>); 0, the default, is the workflow papers'
+    /// wastage. A positive value makes kills of short steps costly, so sizes fail less (docs/backtest-nextflow.md,
+    /// <c>edge-sizing-restart</c>: 60). Sizers restored after a restart take the current value; the selection state
+    /// they kept was scored under the value they ran with.
+    /// </summary>
+    public double TaskSizerAttemptOverheadS { get; init; }
+
     public WorkflowRetryPolicy RetryPolicy => new(MaxAttempts, OomMemoryFactor, OomMinimumExtraMiB);
 
     /// <summary>The one check every start passes (see <see cref="Placement.LaunchPolicy"/>).</summary>

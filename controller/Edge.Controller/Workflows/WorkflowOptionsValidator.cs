@@ -73,6 +73,11 @@ internal sealed class WorkflowOptionsValidator : IValidateOptions<WorkflowOption
             errors.Add($"{p}:FirstSizeMinTasks {options.FirstSizeMinTasks} must be at least 1");
         }
 
+        if (!double.IsFinite(options.TaskSizerAttemptOverheadS) || options.TaskSizerAttemptOverheadS < 0)
+        {
+            errors.Add($"{p}:TaskSizerAttemptOverheadS {options.TaskSizerAttemptOverheadS} must be a finite number of seconds, at least 0");
+        }
+
         if (!(options.PackCpuShare is > 0 and <= 1))
         {
             errors.Add($"{p}:PackCpuShare {options.PackCpuShare.ToString(CultureInfo.InvariantCulture)} must be above 0 and at most 1");

@@ -92,7 +92,7 @@ internal sealed partial class WorkflowService : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            foreach (var (component, sizer) in _sizerStore.Load())
+            foreach (var (component, sizer) in _sizerStore.Load(_options.TaskSizerAttemptOverheadS))
             {
                 _sizers[component] = sizer;
                 _sizerTasksStored[component] = sizer.Count;
@@ -575,7 +575,7 @@ internal sealed partial class WorkflowService : IDisposable
         {
             if (!_sizers.TryGetValue(definition.ComponentId, out var sizer))
             {
-                _sizers[definition.ComponentId] = sizer = new TaskSizer();
+                _sizers[definition.ComponentId] = sizer = new TaskSizer(_options.TaskSizerAttemptOverheadS);
             }
 
             if (sizer.Count >= MaxSizerTasks)
@@ -616,8 +616,10 @@ internal sealed partial class WorkflowService : IDisposable
         var input = ProfileHints.Number(step.Hints, ProfileHints.InputSizeBytes) ?? 0;
         if (!_firstSizes.TryGetValue(step.ComponentId, out var known) || known.Count != sizer.Count || known.Input != input)
         {
-            // Only within the input sizes it has learned: its input-aware forecasts extrapolate freely (the replay's
-            // blastall, learned at 5.1 GB inputs, was sized 32 MiB for 9.7 KB ones against 1.1 GiB peaks).
+            // Only within the input sizes it has learned. The sizer itself no longer scales a forecast below its learned
+            // inputs, nor above them further than their span (TaskSizer.Forecaster.Prepare: the replay's blastall,
+            // learned at 5.1 GB inputs, had been sized 32 MiB for 9.7 KB ones against 1.1 GiB peaks); outside the range
+            // the forecaster, which sized such steps before, still does.
             var learned = sizer.Tasks;
             var inside = learned.Count > 0 && input >= learned.Min(t => t.InputBytes) && input <= learned.Max(t => t.InputBytes);
             var size = inside ? sizer.Size(input) : null;

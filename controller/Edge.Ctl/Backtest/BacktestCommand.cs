@@ -21,7 +21,7 @@ internal static class BacktestCommand
         var minInstances = new Option<int>("--min-instances") { Description = "Sizing: leave out task types with fewer instances", DefaultValueFactory = _ => 34 };
         var taskType = new Option<string>("--task-type") { Description = "Sizing, wfinstances: process (per pipeline) | module (nf-core modules pooled over pipelines)", DefaultValueFactory = _ => "process" };
         taskType.AcceptOnlyFromAmong("process", "module");
-        var methods = new Option<string>("--methods") { Description = "Sizing: comma-separated methods (default all): preset, tovar, witt-pct, witt-lr, sizey, vpa, autopilot-avg, autopilot-pct, autopilot-max, autopilot-ml, edge, edge-sizing", DefaultValueFactory = _ => "all" };
+        var methods = new Option<string>("--methods") { Description = "Sizing: comma-separated methods (default all): preset, tovar, witt-pct, witt-lr, sizey, vpa, autopilot-avg, autopilot-pct, autopilot-max, autopilot-ml, edge, edge-sizing, edge-sizing-restart", DefaultValueFactory = _ => "all" };
         var recommenders = new Option<string>("--recommenders")
         {
             Description = $"Comma-separated names or groups (default all): {string.Join(", ", registry.All.Select(r => r.Name))}, autopilot",

@@ -58,13 +58,25 @@ public sealed class TaskSizer
     private Variant? _chosen;
     private double _lastInput;
 
-    public TaskSizer()
+    /// <summary>
+    /// A sizer that charges every killed attempt, besides its allocation × runtime, its allocation × <paramref name="attemptOverheadS"/>
+    /// seconds: what a retry costs beyond the attempt itself (rescheduling, queueing, starting the task again). 0 (the
+    /// default) is the workflow papers' wastage exactly; a positive overhead makes kills of short tasks, which that
+    /// wastage prices at next to nothing, cost what a restart costs, so the cost chooses sizes that fail less.
+    /// </summary>
+    public TaskSizer(double attemptOverheadS = 0)
     {
+        if (!double.IsFinite(attemptOverheadS) || attemptOverheadS < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(attemptOverheadS), attemptOverheadS, "want a finite overhead of at least 0 s");
+        }
+
+        AttemptOverheadS = attemptOverheadS;
         foreach (var forecaster in _forecasters)
         {
             foreach (var k in Localities)
             {
-                _variants.Add(new Variant(forecaster, k));
+                _variants.Add(new Variant(this, forecaster, k));
             }
         }
 
@@ -72,10 +84,13 @@ public sealed class TaskSizer
         {
             foreach (var margin in Margins)
             {
-                _variants.Add(new Variant(forecaster: null, 0, variant, margin));
+                _variants.Add(new Variant(this, forecaster: null, 0, variant, margin));
             }
         }
     }
+
+    /// <summary>Seconds charged per killed attempt on top of its runtime (at its allocation), see the constructor.</summary>
+    public double AttemptOverheadS { get; }
 
     /// <summary>Tasks learned so far.</summary>
     public int Count { get; private set; }
@@ -156,11 +171,11 @@ public sealed class TaskSizer
     /// sizer's <see cref="Tasks"/> and <see cref="Scores"/>): it sizes and retries exactly as that one did. Throws
     /// <see cref="InvalidDataException"/> naming the offending value when they do not describe a sizer of this version.
     /// </summary>
-    public static TaskSizer Restore(IReadOnlyList<TaskSizerTask> tasks, TaskSizerScores scores)
+    public static TaskSizer Restore(IReadOnlyList<TaskSizerTask> tasks, TaskSizerScores scores, double attemptOverheadS = 0)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         ArgumentNullException.ThrowIfNull(scores);
-        var sizer = new TaskSizer();
+        var sizer = new TaskSizer(attemptOverheadS);
         if (scores.Count != tasks.Count)
         {
             throw new InvalidDataException($"task sizer state: scores are for {scores.Count} tasks but {tasks.Count} tasks are stored");
@@ -213,18 +228,19 @@ public sealed class TaskSizer
     /// above <paramref name="floor"/> is within <see cref="CostTolerance"/> of the least (t the task's runtime, f the
     /// forecast it had; candidates with runtime 0 are sizes to try, not observations). In O(n log n): with w = t·f and
     /// W = Σ w, the cost of x is x·W − Σ_{r ≤ x} w·r + Σ_{r &gt; x} w·(r_max − r), two prefix sums over the observed
-    /// ratios in order.
+    /// ratios in order. With an attempt overhead τ (<paramref name="overheadS"/>) a ratio r above x also charges τ·f·x (the
+    /// killed attempt held for τ more): + x·Σ_{r &gt; x} τ·f, a third suffix sum.
     /// </summary>
-    internal static double Cheapest(List<Observation> candidates, double floor)
+    internal static double Cheapest(List<Observation> candidates, double floor, double overheadS = 0)
     {
         var max = double.NegativeInfinity;
-        var observed = new List<(double Ratio, double Weight)>(candidates.Count);
+        var observed = new List<(double Ratio, double Weight, double Forecast)>(candidates.Count);
         foreach (var c in candidates)
         {
             max = Math.Max(max, c.Ratio);
             if (c.Runtime > 0 && c.Ratio > floor)
             {
-                observed.Add((c.Ratio, c.Runtime * c.Forecast));
+                observed.Add((c.Ratio, c.Runtime * c.Forecast, c.Forecast));
             }
         }
 
@@ -234,6 +250,7 @@ public sealed class TaskSizer
         // below[i]: Σ w·r over the first i observed ratios; above[i]: Σ w·(max − r) over the rest.
         var below = new double[observed.Count + 1];
         var above = new double[observed.Count + 1];
+        var killed = new double[observed.Count + 1];
         var total = 0.0;
         for (var i = 0; i < observed.Count; i++)
         {
@@ -245,6 +262,7 @@ public sealed class TaskSizer
         for (var i = observed.Count - 1; i >= 0; i--)
         {
             above[i] = above[i + 1] + (observed[i].Weight * (max - observed[i].Ratio));
+            killed[i] = killed[i + 1] + (overheadS * observed[i].Forecast);
         }
 
         var costs = new double[candidates.Count];
@@ -255,7 +273,7 @@ public sealed class TaskSizer
             var n = UpperBound(ratios, x);
 
             // A sum of non-negative terms: never below 0 (the differences can round there when every ratio is equal).
-            costs[i] = Math.Max((x * total) - below[n] + above[n], 0);
+            costs[i] = Math.Max((x * total) - below[n] + above[n] + (x * killed[n]), 0);
             bestCost = Math.Min(bestCost, costs[i]);
         }
 
@@ -297,7 +315,7 @@ public sealed class TaskSizer
     internal readonly record struct Observation(double LogInput, double Ratio, double Runtime, double Forecast);
 
     /// <summary>One forecast with one calibration set (all ratios when <c>k</c> is 0, else the k closest inputs', ties included).</summary>
-    private sealed class Variant(Forecaster? forecaster, int k, Variant? shared = null, double margin = 0)
+    private sealed class Variant(TaskSizer owner, Forecaster? forecaster, int k, Variant? shared = null, double margin = 0)
     {
         private List<Observation> _set = [];
         private double _forecast;
@@ -333,7 +351,7 @@ public sealed class TaskSizer
             }
 
             _set = k <= 0 || forecaster.Seen.Count <= k ? forecaster.Seen : Closest(forecaster.Seen, logInput, k);
-            _base = First = Cheapest(_set, 0) * _forecast;
+            _base = First = Cheapest(_set, 0, owner.AttemptOverheadS) * _forecast;
         }
 
         public double Retry(double failedMiB)
@@ -347,7 +365,7 @@ public sealed class TaskSizer
 
             above.Add(new Observation(0, 1.5 * failed, 0, 0));
             above.Add(new Observation(0, 2 * failed, 0, 0));
-            return Math.Max(Cheapest(above, failed), failed * 1.01) * _forecast;
+            return Math.Max(Cheapest(above, failed, owner.AttemptOverheadS), failed * 1.01) * _forecast;
         }
 
         /// <summary>What this variant's rule would have charged on a task that peaked at <paramref name="peak"/> (MiB·s).</summary>
@@ -363,7 +381,7 @@ public sealed class TaskSizer
             var failures = 0;
             for (; size < peak && failures < 30; failures++)
             {
-                cost += size * runtime;
+                cost += size * (runtime + owner.AttemptOverheadS);
                 size = Math.Max(Retry(size), size * 1.0001);
             }
 
@@ -381,12 +399,41 @@ public sealed class TaskSizer
     /// <summary>A point forecast of a task's peak before it runs, with its out-of-sample ratios peak / forecast.</summary>
     private abstract class Forecaster
     {
+        private double _minInput = double.PositiveInfinity;
+        private double _maxInput = double.NegativeInfinity;
+
         public List<Observation> Seen { get; } = [];
 
         /// <summary>The forecast for the task about to run (0: none yet).</summary>
         public double Current { get; private set; }
 
-        public void Prepare(double inputBytes) => Current = Forecast(inputBytes);
+        /// <summary>
+        /// Whether the forecast scales with the input size (a fitted slope or a share per byte): such a forecast is
+        /// made at the input clamped to the learned range (<see cref="Prepare"/>).
+        /// </summary>
+        protected virtual bool Scaled => false;
+
+        /// <summary>Whether an input of 0 (not recorded) means no forecast, rather than the smallest input learned.</summary>
+        protected virtual bool NeedsInput => false;
+
+        /// <summary>
+        /// Prepares the forecast for a task reading <paramref name="inputBytes"/>. An input-scaled forecaster does not
+        /// extrapolate freely: below the smallest input it has learned it answers as at that input (a slope or a share
+        /// per byte fitted on large inputs says nothing about tiny ones, and a forecast too small is the costly side: a
+        /// kill, then a retry ladder from far below — the replay's blastall, learned at 5.1 GB inputs, was sized 2 KiB for
+        /// a 9.7 KB one and killed 179 times), and above the largest it extrapolates no further than the learned inputs
+        /// span (up to max × max/min: as far beyond the range as the evidence reaches within it). With every learned input
+        /// equal it is therefore flat both ways. Inputs beyond that are left to the retry rule.
+        /// </summary>
+        public void Prepare(double inputBytes)
+        {
+            if (Scaled && _minInput <= _maxInput && (inputBytes > 0 || !NeedsInput))
+            {
+                inputBytes = Math.Clamp(inputBytes, _minInput, _maxInput * (_maxInput / _minInput));
+            }
+
+            Current = Forecast(inputBytes);
+        }
 
         /// <summary>Learns a task again from a stored state: the forecast it had is given, not recomputed.</summary>
         public void Replay(double peak, double runtime, double inputBytes, double logInput, double forecast)
@@ -403,6 +450,12 @@ public sealed class TaskSizer
             }
 
             Add(peak, inputBytes);
+            if (inputBytes > 0)
+            {
+                _minInput = Math.Min(_minInput, inputBytes);
+                _maxInput = Math.Max(_maxInput, inputBytes);
+            }
+
             Current = 0;
         }
 
@@ -414,6 +467,8 @@ public sealed class TaskSizer
     /// <summary>Edge's per-run model: log peak on log input size (<see cref="SizedRunModel"/>).</summary>
     private sealed class RegressionForecaster : Forecaster
     {
+        protected override bool Scaled => true;
+
         private readonly SizedRunModel _model = new(512, 0.9, EdgeOptions.Default);
         private long _now = 1_700_000_000;
 
@@ -453,6 +508,8 @@ public sealed class TaskSizer
     /// </summary>
     private sealed class LocalLinearForecaster(int k) : Forecaster
     {
+        protected override bool Scaled => true;
+
         private readonly List<(double LogInput, double Input, double Peak)> _seen = [];
 
         protected override double Forecast(double inputBytes)
@@ -487,6 +544,10 @@ public sealed class TaskSizer
     /// </summary>
     private sealed class ProportionalForecaster(int k) : Forecaster
     {
+        protected override bool Scaled => true;
+
+        protected override bool NeedsInput => true;
+
         private readonly List<(double LogInput, double PerByte)> _seen = [];
 
         protected override double Forecast(double inputBytes)

@@ -15,4 +15,15 @@ public sealed class WorkflowOptionsValidatorTests
         Assert.True(validator.Validate(null, new WorkflowOptions { FirstSizeFromTaskSizer = true, FirstSizeMinTasks = 1 }).Succeeded);
         Assert.True(validator.Validate(null, new WorkflowOptions()).Succeeded);
     }
+
+    [Theory]
+    [InlineData(-1.0)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void TaskSizerAttemptOverheadS_NegativeOrNotFinite_IsReported(double overhead)
+    {
+        var refused = new WorkflowOptionsValidator().Validate(null, new WorkflowOptions { TaskSizerAttemptOverheadS = overhead });
+        Assert.Contains(refused.Failures!, f => f.Contains("Controller:Workflows:TaskSizerAttemptOverheadS", StringComparison.Ordinal));
+        Assert.True(new WorkflowOptionsValidator().Validate(null, new WorkflowOptions { TaskSizerAttemptOverheadS = 60 }).Succeeded);
+    }
 }

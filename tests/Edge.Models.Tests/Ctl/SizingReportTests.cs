@@ -29,4 +29,21 @@ public sealed class SizingReportTests
         Assert.Contains("| b | 0.650 | 0.600 (sizey) | 3 | 4 (sizey) | 25.0 % | 1.0 / 0.0 | 3.6 (10.0 %) |", bounded, StringComparison.Ordinal);
         Assert.Contains("| c | 0.800 | 0.900 (sizey) | 4 | 2 (sizey) | -100.0 % | 0.0 / 0.0 | |", bounded, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Goal_ForEdgeSizingRestart_JudgesThatMethodAndKeepsEdgeSizingOutOfTheBaselines()
+    {
+        SizingTotals Row(string workflow, string method, double wastage, double maq, double failures) => new(workflow, method, 1, 10, wastage, wastage, 0, maq, failures, 0);
+        var totals = new[]
+        {
+            Row("a", "sizey", 10, 0.5, 5), Row("a", "edge-sizing", 2, 0.9, 9), Row("a", "edge-sizing-restart", 4, 0.8, 3),
+        };
+
+        var goal = SizingRunner.Goal(totals, null, "edge-sizing-restart");
+
+        // Judged against sizey, not against edge-sizing's lower wastage.
+        Assert.Contains("## Goal check: edge-sizing-restart", goal, StringComparison.Ordinal);
+        Assert.Contains("| a | 0.800 | 0.500 (sizey) | 4 | 10 (sizey) | 60.0 % | 3.0 / 5.0 |", goal, StringComparison.Ordinal);
+        Assert.Contains("no more failures than that baseline on 1 of 1", goal, StringComparison.Ordinal);
+    }
 }

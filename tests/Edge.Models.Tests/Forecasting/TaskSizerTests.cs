@@ -53,6 +53,65 @@ public sealed class TaskSizerTests
     }
 
     [Fact]
+    public void Size_EveryLearnedInputTheSame_DoesNotScaleATinyInputDown()
+    {
+        // blastall in the live replay: every task learned read the same 5.1 GB; a 9.7 KB one must not be sized by a
+        // share per byte (2 KiB) but as the tasks seen, whose peaks were 1000–1200 MiB.
+        var sizer = new TaskSizer();
+        var random = new Random(5);
+        for (var i = 0; i < 40; i++)
+        {
+            sizer.Size(5.1e9);
+            sizer.Learn(1000 + (200 * random.NextDouble()), 60 + random.Next(60), 5.1e9);
+        }
+
+        var size = sizer.Size(9.7e3);
+        Assert.NotNull(size);
+        Assert.True(size.Value >= 1000, $"sized {size.Value} MiB for peaks of 1000–1200 MiB");
+    }
+
+    [Fact]
+    public void Size_InputFarBelowTheLearnedRange_IsNotExtrapolatedBelowTheSmallestLearnedPeak()
+    {
+        // Peaks exactly proportional to input over a narrow range (5.0–5.2 GB, ~1090–1130 MiB): the per-byte and
+        // regression forecasts fit it perfectly and are chosen, but five orders of magnitude below the range they
+        // are evidence of nothing; the size stays at the learned tasks' level.
+        var sizer = new TaskSizer();
+        var random = new Random(6);
+        for (var i = 0; i < 40; i++)
+        {
+            var input = 5.0e9 + (2e8 * random.NextDouble());
+            sizer.Size(input);
+            sizer.Learn(input * 2.2e-7, 60 + random.Next(60), input);
+        }
+
+        var size = sizer.Size(9.7e3);
+        Assert.NotNull(size);
+        Assert.True(size.Value >= 5.0e9 * 2.2e-7, $"sized {size.Value} MiB, the smallest learned peak is {5.0e9 * 2.2e-7} MiB");
+    }
+
+    [Fact]
+    public void Size_InputFarAboveTheLearnedRange_IsExtrapolatedNoFurtherThanTheLearnedInputsSpan()
+    {
+        // Proportional peaks over 1–2 MB inputs (100–200 MiB); a task reading 1 TB is not sized at 100 TiB (no node
+        // has it: the step could never be placed) but as a 4 MB one (the range's top × its span of 2): about 400 MiB,
+        // with a margin of at most 5 %; if it needs more, the retry rule grows it.
+        var sizer = new TaskSizer();
+        var random = new Random(8);
+        for (var i = 0; i < 40; i++)
+        {
+            var input = 1e6 + (1e6 * random.NextDouble());
+            sizer.Size(input);
+            sizer.Learn(input * 1e-4, 30, input);
+        }
+
+        var size = sizer.Size(1e12);
+        Assert.NotNull(size);
+        Assert.InRange(size.Value, 190, 2 * 200 * 1.1);
+        Assert.True(sizer.Retry(size.Value) > size.Value);
+    }
+
+    [Fact]
     public void Learn_IgnoresPeaksThatAreNotPositiveNumbers()
     {
         var sizer = new TaskSizer();
@@ -63,26 +122,55 @@ public sealed class TaskSizerTests
         Assert.Null(sizer.Size(10));
     }
 
+    [Fact]
+    public void Size_ShortTasksWithRareLargerPeaks_AvoidsTheKillOnlyWhenAnAttemptCostsARestart()
+    {
+        // 1-second tasks peaking at 100 MiB, every 20th at 150. By allocation × runtime alone a kill costs 100 MiB·s
+        // once in 20 tasks and holding 150 costs 50 MiB·s on every task, so the papers' cost sizes at 100 and fails 5 %;
+        // with a minute per killed attempt the kill costs 6,100 MiB·s and the sizer holds 150.
+        TaskSizer Learned(double overheadS)
+        {
+            var sizer = new TaskSizer(overheadS);
+            for (var i = 0; i < 100; i++)
+            {
+                sizer.Size(1000);
+                sizer.Learn(i % 20 == 7 ? 150 : 100, 1, 1000);
+            }
+
+            return sizer;
+        }
+
+        var plain = Learned(0).Size(1000);
+        var restart = Learned(60).Size(1000);
+        Assert.NotNull(plain);
+        Assert.NotNull(restart);
+        Assert.InRange(plain.Value, 100, 105);
+        Assert.InRange(restart.Value, 150, 160);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TaskSizer(-1));
+    }
+
     [Theory]
-    [InlineData(1, 0.0)]
-    [InlineData(2, 0.8)]
-    [InlineData(3, 1.1)]
-    public void Cheapest_PrefixSumCost_PicksTheSameRatioAsTheDirectSum(int seed, double floor)
+    [InlineData(1, 0.0, 0.0)]
+    [InlineData(2, 0.8, 0.0)]
+    [InlineData(3, 1.1, 0.0)]
+    [InlineData(4, 0.0, 60.0)]
+    [InlineData(5, 0.9, 30.0)]
+    public void Cheapest_PrefixSumCost_PicksTheSameRatioAsTheDirectSum(int seed, double floor, double overheadS)
     {
         var random = new Random(seed);
         var candidates = Enumerable.Range(0, 60)
             .Select(_ => new TaskSizer.Observation(0, Math.Round(0.5 + random.NextDouble(), 2), random.Next(0, 4) == 0 ? 0 : 1 + (100 * random.NextDouble()), 1 + (10 * random.NextDouble())))
             .ToList();
 
-        // The rule written out: Σ t·f·[(x − r) + 1(r > x)·(x + r_max − r)] over observed r above the floor, the largest
-        // x within 3 % of the least.
+        // The rule written out: Σ t·f·[(x − r) + 1(r > x)·(x + r_max − r)] + Σ_{r > x} τ·f·x over observed r above the
+        // floor, the largest x within 3 % of the least.
         var max = candidates.Max(c => c.Ratio);
         double Cost(double x) => candidates.Where(o => o.Runtime > 0 && o.Ratio > floor)
-            .Sum(o => o.Runtime * o.Forecast * (o.Ratio <= x ? x - o.Ratio : x + max - o.Ratio));
+            .Sum(o => (o.Runtime * o.Forecast * (o.Ratio <= x ? x - o.Ratio : x + max - o.Ratio)) + (o.Ratio > x ? overheadS * o.Forecast * x : 0));
         var least = candidates.Min(c => Cost(c.Ratio));
         var expected = candidates.Where(c => Cost(c.Ratio) <= least * 1.03).Max(c => c.Ratio);
 
-        Assert.Equal(expected, TaskSizer.Cheapest(candidates, floor));
+        Assert.Equal(expected, TaskSizer.Cheapest(candidates, floor, overheadS));
     }
 
     [Fact]

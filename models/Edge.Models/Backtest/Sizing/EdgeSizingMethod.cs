@@ -4,15 +4,20 @@ namespace Edge.Models.Backtest.Sizing;
 
 /// <summary>
 /// <c>edge-sizing</c>: the backtest's adapter of Edge's cost-chosen task sizer (<see cref="TaskSizer"/>): one sizer per
-/// task type, fed the history first, then sizing, retrying and learning online.
+/// task type, fed the history first, then sizing, retrying and learning online. With an attempt overhead
+/// (<see cref="TaskSizer(double)"/>: a killed attempt also costs its allocation for that many seconds) it is
+/// <c>edge-sizing-restart</c>; the backtest's wastage is the papers' either way.
 /// </summary>
-public sealed class EdgeSizingMethod : ISizingMethod
+public sealed class EdgeSizingMethod(double attemptOverheadS = 0) : ISizingMethod
 {
-    public string Name => "edge-sizing";
+    /// <summary>The overhead of <c>edge-sizing-restart</c>: a minute per killed attempt (chosen on the tuning seeds, docs/backtest-nextflow.md).</summary>
+    public const double RestartOverheadS = 60;
+
+    public string Name => attemptOverheadS > 0 ? "edge-sizing-restart" : "edge-sizing";
 
     public ISizer Create(IReadOnlyList<SizingTask> history, SizingContext context)
     {
-        var sizer = new Sizer(new TaskSizer(), context);
+        var sizer = new Sizer(new TaskSizer(attemptOverheadS), context);
         foreach (var task in history)
         {
             sizer.Size(task);

@@ -342,19 +342,7 @@ public sealed class DriftTrackerTests
         // Same placement, but this run ramps to 1,400 MiB: once past the forecast's upper bound the rise toward the
         // limit is a shortage again and is rescued before it reaches the limit.
         var tracker = new DriftTracker(new InstanceLimits(1000, 1189), _options, _time, new AdjustmentMargins(0.1, 0.1), forecastMemoryUpperMiB: 1000);
-        double? killedAt = null;
-        for (var t = 0.5; t <= 10; t += 0.5)
-        {
-            _time.Advance(TimeSpan.FromSeconds(0.5));
-            var memory = 1400 * Math.Min(1, t / 5);
-            if (memory >= tracker.Limits.MemoryMiB)
-            {
-                killedAt = t;
-                break;
-            }
-
-            tracker.Observe(new InstanceObservation(900, memory, Throttled: false, AtMs: (long)(t * 1000)));
-        }
+        var killedAt = RampUntilKilled(tracker, peakMiB: 1400, rampS: 5, untilS: 10);
 
         Assert.Null(killedAt);
         Assert.True(tracker.Limits.MemoryMiB >= 1400, $"ends at {tracker.Limits.MemoryMiB:0} MiB");
@@ -366,19 +354,7 @@ public sealed class DriftTrackerTests
         // Placed below what its forecast says it may reach (packed, or a cheap limit under a wide interval): the
         // forecast does not vouch for the limit, so a ramp toward it is rescued as before.
         var tracker = new DriftTracker(new InstanceLimits(1000, 178), _options, _time, new AdjustmentMargins(0.2, 0.1), forecastMemoryUpperMiB: 400);
-        double? killedAt = null;
-        for (var t = 0.5; t <= 8; t += 0.5)
-        {
-            _time.Advance(TimeSpan.FromSeconds(0.5));
-            var memory = 310 * Math.Min(1, t / 5);
-            if (memory >= tracker.Limits.MemoryMiB)
-            {
-                killedAt = t;
-                break;
-            }
-
-            tracker.Observe(new InstanceObservation(900, memory, Throttled: false, AtMs: (long)(t * 1000)));
-        }
+        var killedAt = RampUntilKilled(tracker, peakMiB: 310, rampS: 5, untilS: 8);
 
         Assert.Null(killedAt);
     }
@@ -395,13 +371,7 @@ public sealed class DriftTrackerTests
         var history = Enumerable.Range(0, 90).Select(i => Run(1081 + i, 40)).ToList();
         var tracker = new DriftTracker(new InstanceLimits(1000, 1189), options, _time, new AdjustmentMargins(0.1, 0.1), forecastMemoryUpperMiB: 1340,
             memoryTail: () => MemoryTail.From(history, null, options));
-        var proposals = new List<AdjustmentProposal>();
-        for (var t = 0.5; t <= 40; t += 0.5)
-        {
-            _time.Advance(TimeSpan.FromSeconds(0.5));
-            var memory = 1118 * Math.Min(1, t / 10);
-            proposals.Add(tracker.Observe(new InstanceObservation(900, memory, Throttled: false, MemoryPressure: memory >= 0.95 * tracker.Limits.MemoryMiB, AtMs: (long)(t * 1000))));
-        }
+        var proposals = Ramp(tracker, peakMiB: 1118, rampS: 10, untilS: 40);
 
         var scaleUps = proposals.Count(p => p.Action == AdjustmentAction.ScaleUp);
         Assert.True(tailRisk ? scaleUps == 0 : scaleUps >= 1, $"{scaleUps} scale-up(s); {tracker.LastMemoryTailDecision}");
@@ -417,13 +387,7 @@ public sealed class DriftTrackerTests
         var history = Enumerable.Range(0, 90).Select(i => Run(1081 + i, 40)).ToList();
         var tracker = new DriftTracker(new InstanceLimits(1000, 1189), TailOn, _time, new AdjustmentMargins(0.1, 0.1), forecastMemoryUpperMiB: 1340,
             memoryTail: () => MemoryTail.From(history, null, TailOn));
-        var proposals = new List<AdjustmentProposal>();
-        for (var t = 0.5; t <= 40; t += 0.5)
-        {
-            _time.Advance(TimeSpan.FromSeconds(0.5));
-            var memory = 1140 * Math.Min(1, t / 10);
-            proposals.Add(tracker.Observe(new InstanceObservation(900, memory, Throttled: false, MemoryPressure: memory >= 0.95 * tracker.Limits.MemoryMiB, AtMs: (long)(t * 1000))));
-        }
+        var proposals = Ramp(tracker, peakMiB: 1140, rampS: 10, untilS: 40);
 
         Assert.Contains(proposals, p => p.Action == AdjustmentAction.ScaleUp);
         Assert.True(tracker.Limits.MemoryMiB > 1189, $"ends at {tracker.Limits.MemoryMiB:0} MiB");
@@ -437,19 +401,7 @@ public sealed class DriftTrackerTests
         var history = Enumerable.Range(0, 40).Select(i => Run(21 + (i * 9.4), 60)).ToList();
         var tracker = new DriftTracker(new InstanceLimits(1000, 178), TailOn, _time, new AdjustmentMargins(0.2, 0.1),
             memoryTail: () => MemoryTail.From(history, null, TailOn));
-        double? killedAt = null;
-        for (var t = 0.5; t <= 8; t += 0.5)
-        {
-            _time.Advance(TimeSpan.FromSeconds(0.5));
-            var memory = 310 * Math.Min(1, t / 5);
-            if (memory >= tracker.Limits.MemoryMiB)
-            {
-                killedAt = t;
-                break;
-            }
-
-            tracker.Observe(new InstanceObservation(900, memory, Throttled: false, AtMs: (long)(t * 1000)));
-        }
+        var killedAt = RampUntilKilled(tracker, peakMiB: 310, rampS: 5, untilS: 8);
 
         Assert.Null(killedAt);
         Assert.True(tracker.Limits.MemoryMiB >= 310, $"ends at {tracker.Limits.MemoryMiB:0} MiB");
@@ -516,6 +468,44 @@ public sealed class DriftTrackerTests
 
     private static Edge.Models.Profiling.ComponentRun Run(double peakMiB, double durationS) =>
         new("c", new Edge.Models.Profiling.ComponentContext(), 0, 1, peakMiB, 0, durationS);
+
+    /// <summary>
+    /// Memory ramping linearly to <paramref name="peakMiB"/> over <paramref name="rampS"/> s, read every 0.5 s until
+    /// <paramref name="untilS"/>: the second at which it would pass the tracker's limit (an OOM kill), or null.
+    /// </summary>
+    private double? RampUntilKilled(DriftTracker tracker, double peakMiB, double rampS, double untilS)
+    {
+        for (var t = 0.5; t <= untilS; t += 0.5)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+            var memory = peakMiB * Math.Min(1, t / rampS);
+            if (memory >= tracker.Limits.MemoryMiB)
+            {
+                return t;
+            }
+
+            tracker.Observe(new InstanceObservation(900, memory, Throttled: false, AtMs: (long)(t * 1000)));
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Memory ramping linearly to <paramref name="peakMiB"/> over <paramref name="rampS"/> s, read every 0.5 s until
+    /// <paramref name="untilS"/>, flagged as pressure from 95% of the limit as the agent does: every proposal.
+    /// </summary>
+    private List<AdjustmentProposal> Ramp(DriftTracker tracker, double peakMiB, double rampS, double untilS)
+    {
+        var proposals = new List<AdjustmentProposal>();
+        for (var t = 0.5; t <= untilS; t += 0.5)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+            var memory = peakMiB * Math.Min(1, t / rampS);
+            proposals.Add(tracker.Observe(new InstanceObservation(900, memory, Throttled: false, MemoryPressure: memory >= 0.95 * tracker.Limits.MemoryMiB, AtMs: (long)(t * 1000))));
+        }
+
+        return proposals;
+    }
 
     private List<AdjustmentProposal> Feed(DriftTracker tracker, int seconds, InstanceObservation observation)
     {

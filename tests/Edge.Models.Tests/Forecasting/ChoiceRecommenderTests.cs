@@ -31,14 +31,7 @@ public sealed class ChoiceRecommenderTests
         foreach (var (lambda, expected) in new[] { (5.0, 3.0), (0.05, 1.9) })
         {
             var choice = new ChoiceRecommender("choice", [new Fixed(3), new Fixed(1.9)]);
-            var state = choice.CreateState(ResourceKind.Cpu, lambda);
-            state.Recommend(0, 60);
-            for (var t = 1; t <= 10; t++)
-            {
-                state.Observe(t, 2);
-            }
-
-            Assert.Equal(expected, state.Recommend(11, 60).Limit);
+            Assert.Equal(expected, LimitAfterTenSamplesOfTwo(choice, lambda));
         }
     }
 
@@ -76,14 +69,7 @@ public sealed class ChoiceRecommenderTests
         foreach (var (lambda, expected) in new[] { (1.0, 1.0), (3.0, 3.0), (0.5, 2.0) })
         {
             var choice = new ChoiceRecommender("choice", [new KnobEcho(), new ScaledKnobRecommender(new KnobEcho(), 1.5, "x1.5"), new ScaledKnobRecommender(new KnobEcho(), 4, "x4")]);
-            var state = choice.CreateState(ResourceKind.Cpu, lambda);
-            state.Recommend(0, 60);
-            for (var t = 1; t <= 10; t++)
-            {
-                state.Observe(t, 2);
-            }
-
-            Assert.Equal(expected, state.Recommend(11, 60).Limit);
+            Assert.Equal(expected, LimitAfterTenSamplesOfTwo(choice, lambda));
         }
     }
 
@@ -135,6 +121,19 @@ public sealed class ChoiceRecommenderTests
     }
 
     /// <summary>A limit equal to the knob it was created with.</summary>
+    /// <summary>The choice's limit at λ = <paramref name="lambda"/> after ten samples of usage 2 (one decision before them).</summary>
+    private static double LimitAfterTenSamplesOfTwo(ChoiceRecommender choice, double lambda)
+    {
+        var state = choice.CreateState(ResourceKind.Cpu, lambda);
+        state.Recommend(0, 60);
+        for (var t = 1; t <= 10; t++)
+        {
+            state.Observe(t, 2);
+        }
+
+        return state.Recommend(11, 60).Limit;
+    }
+
     private sealed class KnobEcho : IRecommender
     {
         public string Name => "echo";

@@ -8,7 +8,7 @@ public sealed class ChoiceRecommenderTests
     public void Recommend_OneCandidateCheaper_FollowsItOnceItsRealisedCostIsLower()
     {
         // Usage is always 1 core: a constant limit of 10 wastes 9 cores per sample, one of 1.5 wastes 0.5.
-        var choice = new ChoiceRecommender("choice", [new Fixed(10), new Fixed(1.5)]);
+        var choice = new ChoiceRecommender("choice", [new FixedRecommender(10), new FixedRecommender(1.5)]);
         var state = choice.CreateState(ResourceKind.Cpu, 1);
 
         var first = state.Recommend(0, 60);
@@ -30,7 +30,7 @@ public sealed class ChoiceRecommenderTests
         // sample (10): the higher limit wins at λ = 5, the lower one at λ = 0.05 (0.5 < 10).
         foreach (var (lambda, expected) in new[] { (5.0, 3.0), (0.05, 1.9) })
         {
-            var choice = new ChoiceRecommender("choice", [new Fixed(3), new Fixed(1.9)]);
+            var choice = new ChoiceRecommender("choice", [new FixedRecommender(3), new FixedRecommender(1.9)]);
             Assert.Equal(expected, LimitAfterTenSamplesOfTwo(choice, lambda));
         }
     }
@@ -38,7 +38,7 @@ public sealed class ChoiceRecommenderTests
     [Fact]
     public void CreateState_BadKnob_NamesIt()
     {
-        var choice = new ChoiceRecommender("choice", [new Fixed(1)]);
+        var choice = new ChoiceRecommender("choice", [new FixedRecommender(1)]);
 
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => choice.CreateState(ResourceKind.Memory, double.NaN));
 
@@ -144,29 +144,6 @@ public sealed class ChoiceRecommenderTests
 
         public IReadOnlyList<double> SweepKnobs { get; } = [1, 2];
 
-        public IRecommenderState CreateState(ResourceKind resource, double knob) => new Fixed.State(knob);
-    }
-
-    /// <summary>A fixed limit whatever the knob.</summary>
-    private sealed class Fixed(double limit) : IRecommender
-    {
-        public string Name => "fixed";
-
-        public string KnobDescription => "λ";
-
-        public double DefaultKnob => 1;
-
-        public IReadOnlyList<double> SweepKnobs { get; } = [1];
-
-        public IRecommenderState CreateState(ResourceKind resource, double knob) => new State(limit);
-
-        internal sealed class State(double limit) : IRecommenderState
-        {
-            public void Observe(long timestampS, double value)
-            {
-            }
-
-            public Recommendation Recommend(long nowS, long horizonS) => new(limit, limit, limit / 2, limit, 0.9);
-        }
+        public IRecommenderState CreateState(ResourceKind resource, double knob) => new FixedRecommender.State(knob);
     }
 }

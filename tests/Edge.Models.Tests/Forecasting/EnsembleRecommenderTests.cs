@@ -49,7 +49,7 @@ public sealed class EnsembleRecommenderTests
         // Usage is always 1 core: a limit of 10 wastes 9 per sample, one of 1.5 wastes 0.5, so the inverse-cost
         // weights favour 1.5 and the combined base lies between the two, near 1.5.
         var options = EnsembleOptions.Default with { Source = EnsembleSource.Limit, Combination = EnsembleCombination.InverseCost };
-        var ensemble = new EnsembleRecommender("ensemble", [new Fixed(10), new Fixed(1.5)], options);
+        var ensemble = new EnsembleRecommender("ensemble", [new FixedRecommender(10), new FixedRecommender(1.5)], options);
         var state = (EnsembleState)ensemble.CreateState(ResourceKind.Cpu, 1);
 
         state.Recommend(0, 60);
@@ -70,7 +70,7 @@ public sealed class EnsembleRecommenderTests
     {
         // Usage is always 2: a forecast of 2.2 is off by log(1.1), one of 8 by log(4), so the default weights (inverse
         // mean squared log error) put the base close to 2.2, within the two forecasts.
-        var ensemble = new EnsembleRecommender("ensemble", [new Fixed(8), new Fixed(2.2)]);
+        var ensemble = new EnsembleRecommender("ensemble", [new FixedRecommender(8), new FixedRecommender(2.2)]);
         var state = (EnsembleState)ensemble.CreateState(ResourceKind.Cpu, 1);
         state.Recommend(0, 60);
         for (var t = 1; t <= 10; t++)
@@ -87,7 +87,7 @@ public sealed class EnsembleRecommenderTests
     public void Recommend_NotConformal_LimitAndIntervalLieWithinTheCandidates()
     {
         var options = EnsembleOptions.Default with { Conformal = false, Combination = EnsembleCombination.Mean };
-        var ensemble = new EnsembleRecommender("ensemble-raw", [new Fixed(4), new Fixed(2), new Fixed(3)], options);
+        var ensemble = new EnsembleRecommender("ensemble-raw", [new FixedRecommender(4), new FixedRecommender(2), new FixedRecommender(3)], options);
         var state = ensemble.CreateState(ResourceKind.Memory, 1);
         state.Observe(0, 1);
 
@@ -104,7 +104,7 @@ public sealed class EnsembleRecommenderTests
         // Every score is usage / base = 3 / 2: the limit is the constant itself whatever λ.
         foreach (var lambda in new[] { 0.01, 2, 1000 })
         {
-            var ensemble = new EnsembleRecommender("ensemble", [new Fixed(2), new Fixed(2)]);
+            var ensemble = new EnsembleRecommender("ensemble", [new FixedRecommender(2), new FixedRecommender(2)]);
             var state = ensemble.CreateState(ResourceKind.Cpu, lambda);
             for (long t = 0; t < 86400; t += 300)
             {
@@ -122,7 +122,7 @@ public sealed class EnsembleRecommenderTests
     [Fact]
     public void CreateState_BadKnob_NamesIt()
     {
-        var ensemble = new EnsembleRecommender("ensemble", [new Fixed(1)]);
+        var ensemble = new EnsembleRecommender("ensemble", [new FixedRecommender(1)]);
 
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => ensemble.CreateState(ResourceKind.Memory, -1));
 
@@ -132,7 +132,7 @@ public sealed class EnsembleRecommenderTests
     [Fact]
     public void Constructor_BadOptions_NameTheValue()
     {
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new EnsembleRecommender("e", [new Fixed(1)], EnsembleOptions.Default with { Decay = 1.5 }));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new EnsembleRecommender("e", [new FixedRecommender(1)], EnsembleOptions.Default with { Decay = 1.5 }));
         Assert.Contains("1.5", ex.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new EnsembleRecommender("e", []));
     }
@@ -152,27 +152,4 @@ public sealed class EnsembleRecommenderTests
 
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-
-    /// <summary>A fixed limit whatever the knob.</summary>
-    private sealed class Fixed(double limit) : IRecommender
-    {
-        public string Name => "fixed";
-
-        public string KnobDescription => "λ";
-
-        public double DefaultKnob => 1;
-
-        public IReadOnlyList<double> SweepKnobs { get; } = [1];
-
-        public IRecommenderState CreateState(ResourceKind resource, double knob) => new State(limit);
-
-        private sealed class State(double limit) : IRecommenderState
-        {
-            public void Observe(long timestampS, double value)
-            {
-            }
-
-            public Recommendation Recommend(long nowS, long horizonS) => new(limit, limit, limit / 2, limit, 0.9);
-        }
-    }
 }

@@ -50,6 +50,10 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
         ];
     }
 
+    /// <summary>The candidates run on <paramref name="resource"/>, in order (<see cref="IResourceCandidate"/>: some serve one resource only).</summary>
+    public IReadOnlyList<IRecommender> ServedBy(ResourceKind resource) =>
+        [.. Candidates.Where(c => c is not IResourceCandidate scoped || scoped.Serves(resource))];
+
     public IRecommenderState CreateState(ResourceKind resource, double knob)
     {
         if (!(knob > 0) || !double.IsFinite(knob))
@@ -57,7 +61,7 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
             throw new ArgumentOutOfRangeException(nameof(knob), knob, $"The {Name} knob is a violation cost λ > 0.");
         }
 
-        return new State([.. Candidates.Select(c => c.CreateState(resource, knob))], knob * EdgeRecommender.Unit(resource), Decay);
+        return new State([.. ServedBy(resource).Select(c => c.CreateState(resource, knob))], knob * EdgeRecommender.Unit(resource), Decay);
     }
 
     internal sealed class State(IRecommenderState[] states, double violationCost, double decay) : CandidatesState(states)

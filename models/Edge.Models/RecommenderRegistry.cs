@@ -48,10 +48,7 @@ public sealed class RecommenderRegistry
         registry.Add(ets);
         registry.Add(sarima);
         registry.Add(new ChoiceRecommender("choice", ChoiceRecommender.WideCandidates(ets, sarima)));
-        var wide = ChoiceRecommender.WideCandidates(ets, sarima);
-        registry.Add(new ChoiceRecommender("choice-r6", [.. wide, new RegimeRecommender("regime-6h", 6 * 3600, 2)]));
-        registry.Add(new ChoiceRecommender("choice-r24", [.. wide, new RegimeRecommender("regime-24h", 86400, 2)]));
-        registry.Add(new ChoiceRecommender("choice-r624", [.. wide, new RegimeRecommender("regime-6h", 6 * 3600, 2), new RegimeRecommender("regime-24h", 86400, 2), new RegimeRecommender("regime-2h", 2 * 3600, 2)]));
+        registry.Add(new ChoiceRecommender("choice-regime", ChoiceRecommender.RegimeCandidates(ets, sarima), memoryDecay: 0.95));
         registry.Add(new ChoiceRecommender("choice-stat", [new EdgeRecommender(), ets, sarima]));
         registry.Add(new EnsembleRecommender("ensemble", [new EdgeRecommender(), ets, sarima]));
         registry.Add(new ChoiceRecommender("choice-lstm", [new EdgeRecommender(), ets, sarima, registry.Find(LstmFleetRecommender.RecommenderName)!]));

@@ -11,7 +11,7 @@ namespace Edge.Models.Forecasting;
 /// The controller scores candidates on held-out runs instead (its components have few runs; a series here has
 /// thousands of samples), with the same cost in spirit: reservation against violations.
 /// </summary>
-internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender> candidates, double decay = 0.99) : IRecommender
+internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender> candidates, double decay = 0.99, double? memoryDecay = null) : IRecommender
 {
     public string Name { get; } = name;
 
@@ -19,6 +19,9 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
 
     /// <summary>Weight of the realised cost so far at each decision (0.99 per hourly decision: about 4 days).</summary>
     public double Decay { get; } = decay is > 0 and <= 1 ? decay : throw new ArgumentOutOfRangeException(nameof(decay), decay, "The decay is in (0, 1].");
+
+    /// <summary>The decay on memory (<see cref="Decay"/> unless set): a batch era lasts hours to days, shorter than 0.99's memory.</summary>
+    public double MemoryDecay { get; } = memoryDecay is null ? decay : memoryDecay is > 0 and <= 1 ? memoryDecay.Value : throw new ArgumentOutOfRangeException(nameof(memoryDecay), memoryDecay, "The memory decay is in (0, 1].");
 
     public string KnobDescription => Candidates[0].KnobDescription;
 
@@ -54,6 +57,18 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
     public IReadOnlyList<IRecommender> ServedBy(ResourceKind resource) =>
         [.. Candidates.Where(c => c is not IResourceCandidate scoped || scoped.Serves(resource))];
 
+    /// <summary>
+    /// <c>choice-regime</c>'s candidates: <see cref="WideCandidates"/> and, on memory only, three
+    /// <see cref="RegimeRecommender"/>s (a burst in the last 2, 6 or 24 hours makes a window active; ratio 2).
+    /// </summary>
+    public static IReadOnlyList<IRecommender> RegimeCandidates(IRecommender ets, IRecommender sarima) =>
+    [
+        .. WideCandidates(ets, sarima),
+        new RegimeRecommender("regime-6h", 6 * 3600, 2),
+        new RegimeRecommender("regime-24h", 86400, 2),
+        new RegimeRecommender("regime-2h", 2 * 3600, 2),
+    ];
+
     public IRecommenderState CreateState(ResourceKind resource, double knob)
     {
         if (!(knob > 0) || !double.IsFinite(knob))
@@ -61,7 +76,7 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
             throw new ArgumentOutOfRangeException(nameof(knob), knob, $"The {Name} knob is a violation cost λ > 0.");
         }
 
-        return new State([.. ServedBy(resource).Select(c => c.CreateState(resource, knob))], knob * EdgeRecommender.Unit(resource), Decay);
+        return new State([.. ServedBy(resource).Select(c => c.CreateState(resource, knob))], knob * EdgeRecommender.Unit(resource), resource == ResourceKind.Memory ? MemoryDecay : Decay);
     }
 
     internal sealed class State(IRecommenderState[] states, double violationCost, double decay) : CandidatesState(states)

@@ -120,6 +120,46 @@ public sealed class ChoiceRecommenderTests
         Assert.All(chosen, c => Assert.InRange(c, 2, 5));
     }
 
+    [Fact]
+    public void Recommend_MemoryDecay_ForgetsOldCostsFasterOnMemoryOnly()
+    {
+        // Limits 1500 and 10000 (MiB on memory). 100 decisions of one sample of 1000 make 1500 far cheaper (500 idle
+        // against 9000); then the usage is 3000: 1500 pays λ = 20 GiB (20480 MiB) per sample, 10000 wastes 7000. The
+        // choice moves to 10000 once its decayed cost is lower: after about 34 decisions at decay 0.99, 10 at 0.95.
+        // On CPU (λ in cores: knob 20480 for the same costs) the memory decay does not apply.
+        var plain = new ChoiceRecommender("c", [new FixedRecommender(1500), new FixedRecommender(10000)]);
+        var fast = new ChoiceRecommender("c", plain.Candidates, memoryDecay: 0.95);
+
+        Assert.InRange(SwitchAfter(fast, ResourceKind.Memory, 20), 5, 15);
+        Assert.InRange(SwitchAfter(plain, ResourceKind.Memory, 20), 25, 45);
+        Assert.Equal(SwitchAfter(plain, ResourceKind.Memory, 20), SwitchAfter(fast, ResourceKind.Cpu, 20 * 1024));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ChoiceRecommender("c", plain.Candidates, memoryDecay: 0));
+    }
+
+    /// <summary>Decisions of usage 3000 (after 100 of usage 1000) until the choice sets the limit 10000.</summary>
+    private static int SwitchAfter(ChoiceRecommender choice, ResourceKind resource, double knob)
+    {
+        var state = choice.CreateState(resource, knob);
+        var t = 0L;
+        for (var i = 0; i < 100; i++, t++)
+        {
+            state.Recommend(t, 1);
+            state.Observe(t, 1000);
+        }
+
+        for (var i = 0; i < 1000; i++, t++)
+        {
+            if (state.Recommend(t, 1).Limit == 10000)
+            {
+                return i;
+            }
+
+            state.Observe(t, 3000);
+        }
+
+        return int.MaxValue;
+    }
+
     /// <summary>A limit equal to the knob it was created with.</summary>
     /// <summary>The choice's limit at λ = <paramref name="lambda"/> after ten samples of usage 2 (one decision before them).</summary>
     private static double LimitAfterTenSamplesOfTwo(ChoiceRecommender choice, double lambda)

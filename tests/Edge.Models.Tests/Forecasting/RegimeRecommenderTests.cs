@@ -83,6 +83,19 @@ public sealed class RegimeRecommenderTests
     }
 
     [Fact]
+    public void Registry_ChoiceRegime_IsChoiceOnCpuAndAddsThreeRegimesOnMemory()
+    {
+        var registry = RecommenderRegistry.CreateDefault();
+        var choice = Assert.IsType<ChoiceRecommender>(registry.Find("choice"));
+        var regime = Assert.IsType<ChoiceRecommender>(registry.Find("choice-regime"));
+
+        Assert.Equal(choice.Candidates.Select(c => c.Name), regime.ServedBy(ResourceKind.Cpu).Select(c => c.Name));
+        Assert.Equal(["regime-6h", "regime-24h", "regime-2h"], regime.ServedBy(ResourceKind.Memory).Skip(choice.Candidates.Count).Select(c => c.Name));
+        Assert.Equal((0.99, 0.95), (regime.Decay, regime.MemoryDecay));
+        Assert.Equal((0.99, 0.99), (choice.Decay, choice.MemoryDecay));
+    }
+
+    [Fact]
     public void Recommend_RunSeries_IsUnboundedSoAChoiceNeverPicksIt()
     {
         var state = new RegimeRecommender("regime-6h", 6 * 3600, 2).CreateState(ResourceKind.Memory, 2);

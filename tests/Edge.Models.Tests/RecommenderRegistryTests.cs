@@ -20,7 +20,7 @@ public sealed class RecommenderRegistryTests
         registry.Add(new Backtest.ConstantRecommender(1));
 
         Assert.NotNull(registry.Find("constant"));
-        Assert.Equal(25, registry.Resolve(null, out _).Count);
+        Assert.Equal(26, registry.Resolve(null, out _).Count);
     }
 
     [Fact]

@@ -124,14 +124,8 @@ internal sealed class RegimeRecommender(string name, long activeWindowS, double 
             var s = EdgeState.CheapestLimit(sorted, _limitBase, violationCost);
             s = SizedRunModel.TailExtended(sorted, s, _limitBase, violationCost);
 
-            // Split-conformal ranks: the ⌈(n+1)(1 − α/2)⌉-th smallest score bounds above (unbounded past n), the
-            // ⌊(n+1)·α/2⌋-th below (0 when that rank is 0).
-            var tail = (1 - options.IntervalLevel) / 2;
-            var upperRank = (int)Math.Ceiling((n + 1) * (1 - tail));
-            var lowerRank = (int)Math.Floor((n + 1) * tail);
-            var upper = upperRank > n ? double.PositiveInfinity : sorted[upperRank - 1] * _limitBase;
-            var lower = lowerRank < 1 ? 0 : sorted[lowerRank - 1] * _limitBase;
-            return new Recommendation(s * _limitBase, Quantiles.OfSorted(sorted, 0.5) * _limitBase, lower, upper, options.IntervalLevel);
+            var (lower, upper) = SizedRunModel.ConformalBounds(sorted, (1 - options.IntervalLevel) / 2);
+            return new Recommendation(s * _limitBase, Quantiles.OfSorted(sorted, 0.5) * _limitBase, lower * _limitBase, upper * _limitBase, options.IntervalLevel);
         }
     }
 }

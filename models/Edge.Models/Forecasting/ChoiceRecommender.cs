@@ -60,19 +60,37 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
         return new State([.. Candidates.Select(c => c.CreateState(resource, knob))], knob * EdgeRecommender.Unit(resource), Decay);
     }
 
-    internal sealed class State(IRecommenderState[] states, double violationCost, double decay) : CandidatesState(states)
+    /// <summary>
+    /// The choice's state. On run series with input sizes (WfInstances, the sizing backtest) it is a
+    /// <see cref="ISizedRunState"/>: each task's limit is the chosen candidate's limit for that task's input (Edge's
+    /// step 6), and every candidate is charged what its own per-task limit would have cost; without that the choice lost
+    /// Edge's input-size sizing on every task (docs/forecasting.md, "Per-component choice in the backtest").
+    /// </summary>
+    internal sealed class State(IRecommenderState[] states, double violationCost, double decay) : CandidatesState(states), ISizedRunState
     {
         private readonly double[] _cost = new double[states.Length];
         private readonly Recommendation[] _current = new Recommendation[states.Length];
+        private readonly Dictionary<double, Recommendation[]> _perInput = [];
+        private long _decisionS;
         private bool _decided;
 
         /// <summary>Index of the candidate in force (for tests and diagnostics).</summary>
         public int Chosen { get; private set; }
 
-        protected override void BeforeSample(long timestampS, double value, bool run) => Charge(value);
+        protected override void BeforeSample(long timestampS, double value, bool run) => Charge(value, _current);
+
+        protected override void BeforeSizedRun(long timestampS, double peak, double inputBytes)
+        {
+            if (_decided)
+            {
+                Charge(peak, PerInput(inputBytes));
+            }
+        }
 
         public override Recommendation Recommend(long nowS, long horizonS)
         {
+            _perInput.Clear();
+            _decisionS = nowS;
             var best = -1;
             for (var i = 0; i < States.Length; i++)
             {
@@ -91,8 +109,35 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
             return _current[best];
         }
 
+        public Recommendation RecommendRun(long nowS, double inputBytes)
+        {
+            if (!_decided)
+            {
+                Recommend(nowS, 1); // the interface's order is Recommend first; a caller that skipped it gets that decision
+            }
+
+            return PerInput(inputBytes)[Chosen];
+        }
+
+        /// <summary>Every candidate's limit for a run of this input size at the decision in force (computed once per size).</summary>
+        private Recommendation[] PerInput(double inputBytes)
+        {
+            if (!_perInput.TryGetValue(inputBytes, out var recs))
+            {
+                recs = new Recommendation[States.Length];
+                for (var i = 0; i < States.Length; i++)
+                {
+                    recs[i] = States[i] is ISizedRunState sized ? sized.RecommendRun(_decisionS, inputBytes) : _current[i];
+                }
+
+                _perInput[inputBytes] = recs;
+            }
+
+            return recs;
+        }
+
         /// <summary>Charges every candidate the cost its own limit in force would have had for this sample.</summary>
-        private void Charge(double value)
+        private void Charge(double value, Recommendation[] limits)
         {
             if (!_decided || !double.IsFinite(value))
             {
@@ -101,7 +146,7 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
 
             for (var i = 0; i < States.Length; i++)
             {
-                var limit = _current[i].Limit;
+                var limit = limits[i].Limit;
                 _cost[i] += double.IsFinite(limit) ? Math.Max(limit - value, 0) + (value > limit ? violationCost : 0) : violationCost;
             }
         }

@@ -154,6 +154,35 @@ public sealed class ChoiceRecommenderTests
         Assert.Equal(55, state.RecommendRun(1, 50).Limit, 9);
     }
 
+    [Fact]
+    public void Recommend_CandidateLeftOutOnRunSeries_IsChosenOnRegularSeriesOnly()
+    {
+        // Usage 1: the second candidate (limit 1.5) is the cheaper one. Left out on run series, it is still chosen on
+        // a regular series; on a run series the choice stays with the first.
+        var choice = new ChoiceRecommender(
+            "choice",
+            [new FixedRecommender(10), new ScaledKnobRecommender(new KnobEcho(), 1.5, "cheap")],
+            notOnRunSeries: new HashSet<string> { "cheap" });
+        foreach (var runs in new[] { false, true })
+        {
+            var state = choice.CreateState(ResourceKind.Cpu, 1);
+            state.Recommend(0, 60);
+            for (var t = 1; t <= 10; t++)
+            {
+                if (runs)
+                {
+                    state.ObserveRun(t, 1);
+                }
+                else
+                {
+                    state.Observe(t, 1);
+                }
+            }
+
+            Assert.Equal(runs ? 10 : 1.5, state.Recommend(11, 60).Limit);
+        }
+    }
+
     /// <summary>A limit equal to the knob it was created with.</summary>
     private sealed class KnobEcho : IRecommender
     {

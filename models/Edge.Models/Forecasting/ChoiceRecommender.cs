@@ -15,7 +15,7 @@ internal sealed class ChoiceRecommender(
     string name,
     IReadOnlyList<IRecommender> candidates,
     double decay = 0.99,
-    IReadOnlySet<string>? notOnRunSeries = null) : IRecommender
+    IReadOnlySet<string>? notOnRunSeries = null) : IViolationCostRecommender
 {
     public string Name { get; } = name;
 

@@ -115,7 +115,7 @@ internal sealed record EnsembleOptions
 /// On Bitbrains it reserves more than <c>edge</c> and <c>choice</c> at 1% violations (docs/forecasting.md, "Per-component
 /// choice in the backtest"): kept as a measured alternative, not the controller's choice.
 /// </summary>
-internal sealed class EnsembleRecommender : IRecommender
+internal sealed class EnsembleRecommender : IViolationCostRecommender
 {
     public EnsembleRecommender(string name, IReadOnlyList<IRecommender> candidates, EnsembleOptions? options = null)
     {

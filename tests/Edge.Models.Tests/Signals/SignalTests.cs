@@ -123,4 +123,40 @@ public sealed class SignalTests
         Assert.Equal(250 * 40.0, announced.Limit, 6);     // 250 units × 40 MiB per unit
         Assert.True(announced.Upper >= announced.Limit);
     }
+
+    [Fact]
+    public void Recommend_AnnouncedWindowUnderEdge_TheLevelFollowsTheViolationCost()
+    {
+        // Each announced window (volume 10) holds 12 samples at 1000 MiB and one at 3000 MiB. Priced by edge's λ, a small
+        // λ keeps the level at 1000 (one sample in 13 above it costs less than 2000 MiB idle in the other 12) and a large
+        // one at 3000; a fixed 95% quantile of the windows' peaks would set 3000 whatever λ.
+        foreach (var (lambda, expected) in new[] { (0.01, 1000.0), (10_000.0, 3000.0) })
+        {
+            var state = (ISignalState)new SignalAwareRecommender(new EdgeRecommender()).CreateState(ResourceKind.Memory, lambda);
+            var t = T0;
+            void Idle(int samples)
+            {
+                for (var i = 0; i < samples; i++, t += Step)
+                {
+                    state.Observe(t, 500);
+                }
+            }
+
+            Idle(300);
+            for (var b = 0; b < 3; b++)
+            {
+                state.Announce(new WorkSignal(t, t + Step, t + (13 * Step), 10));
+                Idle(1);
+                for (var i = 0; i < 13; i++, t += Step)
+                {
+                    state.Observe(t, i == 6 ? 3000 : 1000);
+                }
+
+                Idle(50);
+            }
+
+            state.Announce(new WorkSignal(t, t + 600, t + 4200, 10));
+            Assert.Equal(expected, state.Recommend(t, 3600).Limit, 6);
+        }
+    }
 }

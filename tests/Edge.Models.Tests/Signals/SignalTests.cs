@@ -92,28 +92,9 @@ public sealed class SignalTests
     public void Recommend_AnnouncedWindow_UsesTheLearnedUsagePerVolume()
     {
         var state = (ISignalState)new SignalAwareRecommender(new EdgeRecommender()).CreateState(ResourceKind.Memory, 2);
-        var t = T0;
-        void Idle(int samples)
-        {
-            for (var i = 0; i < samples; i++, t += Step)
-            {
-                state.Observe(t, 500);
-            }
-        }
 
         // Three announced bursts of 4000 MiB per 100 units of volume teach a ratio of 40 MiB per unit.
-        Idle(300);
-        for (var b = 0; b < 3; b++)
-        {
-            state.Announce(new WorkSignal(t, t + 600, t + 600 + 3600, 100));
-            Idle(2);
-            for (var i = 0; i < 13; i++, t += Step)
-            {
-                state.Observe(t, 4000);
-            }
-
-            Idle(100);
-        }
+        var t = TeachThreeWindows(state, 100, lead: 2, windowS: 3600, burst: _ => 4000, idleAfter: 100);
 
         var quiet = state.Recommend(t, 3600);
         state.Announce(new WorkSignal(t, t + 600, t + 4200, 250));
@@ -133,30 +114,42 @@ public sealed class SignalTests
         foreach (var (lambda, expected) in new[] { (0.01, 1000.0), (10_000.0, 3000.0) })
         {
             var state = (ISignalState)new SignalAwareRecommender(new EdgeRecommender()).CreateState(ResourceKind.Memory, lambda);
-            var t = T0;
-            void Idle(int samples)
-            {
-                for (var i = 0; i < samples; i++, t += Step)
-                {
-                    state.Observe(t, 500);
-                }
-            }
-
-            Idle(300);
-            for (var b = 0; b < 3; b++)
-            {
-                state.Announce(new WorkSignal(t, t + Step, t + (13 * Step), 10));
-                Idle(1);
-                for (var i = 0; i < 13; i++, t += Step)
-                {
-                    state.Observe(t, i == 6 ? 3000 : 1000);
-                }
-
-                Idle(50);
-            }
-
+            var t = TeachThreeWindows(state, 10, lead: 1, windowS: 12 * Step, burst: i => i == 6 ? 3000 : 1000, idleAfter: 50);
             state.Announce(new WorkSignal(t, t + 600, t + 4200, 10));
             Assert.Equal(expected, state.Recommend(t, 3600).Limit, 6);
         }
+    }
+
+    /// <summary>
+    /// 300 samples at 500 MiB, then three announced windows of <paramref name="volume"/>: each announced
+    /// <paramref name="lead"/> samples ahead and lasting <paramref name="windowS"/>, 13 samples of
+    /// <paramref name="burst"/>(i) from its start, then <paramref name="idleAfter"/> samples at 500. Returns the next time.
+    /// </summary>
+    private static long TeachThreeWindows(ISignalState state, double volume, int lead, long windowS, Func<int, double> burst, int idleAfter)
+    {
+        var t = T0;
+        void Idle(int samples)
+        {
+            for (var i = 0; i < samples; i++, t += Step)
+            {
+                state.Observe(t, 500);
+            }
+        }
+
+        Idle(300);
+        for (var b = 0; b < 3; b++)
+        {
+            var start = t + (lead * Step);
+            state.Announce(new WorkSignal(t, start, start + windowS, volume));
+            Idle(lead);
+            for (var i = 0; i < 13; i++, t += Step)
+            {
+                state.Observe(t, burst(i));
+            }
+
+            Idle(idleAfter);
+        }
+
+        return t;
     }
 }

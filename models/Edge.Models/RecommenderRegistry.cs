@@ -47,8 +47,8 @@ public sealed class RecommenderRegistry
         var sarima = new StatisticalRecommender(StatisticalModel.Sarima);
         registry.Add(ets);
         registry.Add(sarima);
-        registry.Add(new ChoiceRecommender("choice", ChoiceRecommender.WideCandidates(ets, sarima)));
-        registry.Add(new ChoiceRecommender("choice-regime", ChoiceRecommender.RegimeCandidates(ets, sarima), memoryDecay: 0.95));
+        registry.Add(new ChoiceRecommender("choice", ChoiceRecommender.WideCandidates(ets, sarima), notOnRunSeries: ChoiceRecommender.NotOnRunSeriesDefault));
+        registry.Add(new ChoiceRecommender("choice-regime", ChoiceRecommender.RegimeCandidates(ets, sarima), notOnRunSeries: ChoiceRecommender.NotOnRunSeriesDefault, memoryDecay: 0.95));
         registry.Add(new ChoiceRecommender("choice-stat", [new EdgeRecommender(), ets, sarima]));
         registry.Add(new EnsembleRecommender("ensemble", [new EdgeRecommender(), ets, sarima]));
         registry.Add(new ChoiceRecommender("choice-lstm", [new EdgeRecommender(), ets, sarima, registry.Find(LstmFleetRecommender.RecommenderName)!]));

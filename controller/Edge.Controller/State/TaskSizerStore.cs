@@ -64,10 +64,10 @@ internal sealed partial class TaskSizerStore(IStateStore state, ILogger logger)
     }
 
     /// <summary>
-    /// Every stored sizer by component, each with <paramref name="attemptOverheadS"/> (<see cref="TaskSizer(double)"/>);
+    /// Every stored sizer by component, each with <paramref name="attemptOverheadS"/> and <paramref name="maxFailureRate"/> (<see cref="TaskSizer(double, double)"/>);
     /// one that does not load is logged and left out.
     /// </summary>
-    public IReadOnlyDictionary<string, TaskSizer> Load(double attemptOverheadS = 0)
+    public IReadOnlyDictionary<string, TaskSizer> Load(double attemptOverheadS = 0, double maxFailureRate = 1)
     {
         var sizers = new Dictionary<string, TaskSizer>(StringComparer.Ordinal);
         foreach (var record in state.List(Collection))
@@ -95,7 +95,7 @@ internal sealed partial class TaskSizerStore(IStateStore state, ILogger logger)
                     throw new InvalidDataException($"{header.Count} tasks expected, {tasks.Count} stored");
                 }
 
-                sizers[record.Key] = TaskSizer.Restore([.. tasks.Values], new TaskSizerScores(header.Count, header.Costs ?? [], header.Failures ?? []), attemptOverheadS);
+                sizers[record.Key] = TaskSizer.Restore([.. tasks.Values], new TaskSizerScores(header.Count, header.Costs ?? [], header.Failures ?? []), attemptOverheadS, maxFailureRate);
             }
             catch (InvalidDataException ex)
             {

@@ -70,12 +70,21 @@ internal sealed record WorkflowOptions
 
     /// <summary>
     /// Seconds a killed attempt costs the task sizers beyond its runtime, at its allocation (rescheduling, queueing,
-    /// starting again: <see cref="Edge.Models.Forecasting.TaskSizer(double)"/>); 0, the default, is the workflow papers'
+    /// starting again: <see cref="Edge.Models.Forecasting.TaskSizer(double, double)"/>); 0, the default, is the workflow papers'
     /// wastage. A positive value makes kills of short steps costly, so sizes fail less (docs/backtest-nextflow.md,
     /// <c>edge-sizing-restart</c>: 60). Sizers restored after a restart take the current value; the selection state
     /// they kept was scored under the value they ran with.
     /// </summary>
     public double TaskSizerAttemptOverheadS { get; init; }
+
+    /// <summary>
+    /// The task sizers' failure budget, above 0 and at most 1: every attempt (first size and each retry after an OOM
+    /// kill) is sized at least at the split-conformal bound a step exceeds with probability at most this, and a
+    /// component's sizer follows only variants whose failures so far stay within it
+    /// (<see cref="Edge.Models.Forecasting.TaskSizer(double, double)"/>; docs/backtest-nextflow.md, <c>edge-sizing-budget</c>).
+    /// 1, the default, is no budget. Sizers restored after a restart take the current value.
+    /// </summary>
+    public double TaskSizerMaxFailureRate { get; init; } = 1;
 
     public WorkflowRetryPolicy RetryPolicy => new(MaxAttempts, OomMemoryFactor, OomMinimumExtraMiB);
 

@@ -78,6 +78,11 @@ internal sealed class WorkflowOptionsValidator : IValidateOptions<WorkflowOption
             errors.Add($"{p}:TaskSizerAttemptOverheadS {options.TaskSizerAttemptOverheadS} must be a finite number of seconds, at least 0");
         }
 
+        if (!(options.TaskSizerMaxFailureRate is > 0 and <= 1))
+        {
+            errors.Add($"{p}:TaskSizerMaxFailureRate {options.TaskSizerMaxFailureRate} must be above 0 and at most 1 (1: no failure budget)");
+        }
+
         if (!(options.PackCpuShare is > 0 and <= 1))
         {
             errors.Add($"{p}:PackCpuShare {options.PackCpuShare.ToString(CultureInfo.InvariantCulture)} must be above 0 and at most 1");

@@ -92,7 +92,7 @@ internal sealed partial class WorkflowService : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            foreach (var (component, sizer) in _sizerStore.Load(_options.TaskSizerAttemptOverheadS))
+            foreach (var (component, sizer) in _sizerStore.Load(_options.TaskSizerAttemptOverheadS, _options.TaskSizerMaxFailureRate))
             {
                 _sizers[component] = sizer;
                 _sizerTasksStored[component] = sizer.Count;
@@ -575,7 +575,7 @@ internal sealed partial class WorkflowService : IDisposable
         {
             if (!_sizers.TryGetValue(definition.ComponentId, out var sizer))
             {
-                _sizers[definition.ComponentId] = sizer = new TaskSizer(_options.TaskSizerAttemptOverheadS);
+                _sizers[definition.ComponentId] = sizer = new TaskSizer(_options.TaskSizerAttemptOverheadS, _options.TaskSizerMaxFailureRate);
             }
 
             if (sizer.Count >= MaxSizerTasks)

@@ -21,7 +21,8 @@ internal static class BacktestCommand
         var minInstances = new Option<int>("--min-instances") { Description = "Sizing: leave out task types with fewer instances", DefaultValueFactory = _ => 34 };
         var taskType = new Option<string>("--task-type") { Description = "Sizing, wfinstances: process (per pipeline) | module (nf-core modules pooled over pipelines)", DefaultValueFactory = _ => "process" };
         taskType.AcceptOnlyFromAmong("process", "module");
-        var methods = new Option<string>("--methods") { Description = "Sizing: comma-separated methods (default all): preset, tovar, witt-pct, witt-lr, sizey, vpa, autopilot-avg, autopilot-pct, autopilot-max, autopilot-ml, edge, edge-sizing, edge-sizing-restart", DefaultValueFactory = _ => "all" };
+        var methods = new Option<string>("--methods") { Description = "Sizing: comma-separated methods (default all): preset, tovar, witt-pct, witt-lr, sizey, vpa, autopilot-avg, autopilot-pct, autopilot-max, autopilot-ml, edge, edge-sizing, edge-sizing-restart, edge-sizing-budget", DefaultValueFactory = _ => "all" };
+        var maxFailureRate = new Option<double>("--max-failure-rate") { Description = "Sizing: the failure budget of edge-sizing-budget, in (0, 1): each attempt sized at least at the conformal bound a task exceeds with at most this probability", DefaultValueFactory = _ => EdgeSizingMethod.DefaultBudget };
         var recommenders = new Option<string>("--recommenders")
         {
             Description = $"Comma-separated names or groups (default all): {string.Join(", ", registry.All.Select(r => r.Name))}, autopilot",
@@ -50,7 +51,7 @@ internal static class BacktestCommand
         var priceGiB = new Option<double>("--price-gib-hour") { Description = "Price of a reserved GiB-hour", DefaultValueFactory = _ => 0.002923 };
 
         var command = new Command("backtest", "Replay a trace through the recommenders and score the limits they would have set");
-        foreach (var option in new Option[] { format, data, recommenders, step, warmup, resource, holdout, json, outDir, reportName, parallel, noSweep, example, minScored, priceCore, priceGiB, train, signals, signalLead, sizing, seeds, minInstances, taskType, methods })
+        foreach (var option in new Option[] { format, data, recommenders, step, warmup, resource, holdout, json, outDir, reportName, parallel, noSweep, example, minScored, priceCore, priceGiB, train, signals, signalLead, sizing, seeds, minInstances, taskType, methods, maxFailureRate })
         {
             command.Options.Add(option);
         }
@@ -62,7 +63,7 @@ internal static class BacktestCommand
             if (parse.GetValue(format) == "nextflow" || parse.GetValue(sizing))
             {
                 var sizingErrors = new List<string>();
-                var sizingRequest = BuildSizing(parse, sizingErrors, registry, format, data, files, seeds, minInstances, taskType, methods, json, outDir, reportName);
+                var sizingRequest = BuildSizing(parse, sizingErrors, registry, format, data, files, seeds, minInstances, taskType, methods, maxFailureRate, json, outDir, reportName);
                 if (sizingRequest is null)
                 {
                     foreach (var error in sizingErrors)
@@ -229,6 +230,7 @@ internal static class BacktestCommand
         Option<int> minInstances,
         Option<string> taskType,
         Option<string> methods,
+        Option<double> maxFailureRate,
         Option<bool> json,
         Option<string?> outDir,
         Option<string> reportName)
@@ -274,7 +276,14 @@ internal static class BacktestCommand
             errors.Add($"--min-instances: {parse.GetValue(minInstances)} must be >= 2");
         }
 
-        var all = SizingRunner.AllMethods(registry);
+        var budget = parse.GetValue(maxFailureRate);
+        if (!(budget > 0 && budget < 1))
+        {
+            errors.Add(FormattableString.Invariant($"--max-failure-rate: {budget} must be above 0 and below 1"));
+            budget = EdgeSizingMethod.DefaultBudget;
+        }
+
+        var all = SizingRunner.AllMethods(registry, budget);
         var wanted = parse.GetValue(methods) ?? "all";
         var chosen = all;
         if (!string.Equals(wanted.Trim(), "all", StringComparison.OrdinalIgnoreCase))

@@ -31,7 +31,7 @@ internal sealed record SizingRequest
 internal static class SizingRunner
 {
     /// <summary>Every sizing method by name, in report order: the papers' baselines, the recommenders, Edge's sizer.</summary>
-    public static IReadOnlyList<ISizingMethod> AllMethods(RecommenderRegistry registry)
+    public static IReadOnlyList<ISizingMethod> AllMethods(RecommenderRegistry registry, double maxFailureRate = EdgeSizingMethod.DefaultBudget)
     {
         var methods = new List<ISizingMethod> { new PresetMethod(), new TovarMethod(), new WittPercentileMethod(), new WittRegressionMethod(), new SizeyMethod() };
         foreach (var name in new[] { "vpa", "autopilot-avg", "autopilot-pct", "autopilot-max", "autopilot-ml", "edge" })
@@ -44,6 +44,7 @@ internal static class SizingRunner
 
         methods.Add(new EdgeSizingMethod());
         methods.Add(new EdgeSizingMethod(EdgeSizingMethod.RestartOverheadS));
+        methods.Add(new EdgeSizingMethod(0, maxFailureRate));
         return methods;
     }
 

@@ -30,3 +30,43 @@ internal sealed class AdaptiveQuantile(double target, double rate)
     public double LowerLevel(int scores) =>
         scores == 0 ? 0 : Math.Clamp(Effective * (1 - (1.0 / scores)), 0, 1);
 }
+
+/// <summary>
+/// Both tails of a conformal interval, each adapted by ACI (<see cref="AdaptiveQuantile"/>) once per block of samples:
+/// a block is the samples scored against one decision's interval. Shared by every state that calibrates a 90%
+/// interval this way (Edge's, the statistical models', the ensemble's and the fleet LSTM's).
+/// </summary>
+internal sealed class AdaptiveInterval(double intervalLevel, double rate)
+{
+    private readonly AdaptiveQuantile _lower = new((1 - intervalLevel) / 2, rate);
+    private readonly AdaptiveQuantile _upper = new((1 - intervalLevel) / 2, rate);
+    private int _samples;
+    private int _belowLower;
+    private int _aboveUpper;
+
+    /// <summary>Counts one sample against the interval in force.</summary>
+    public void Count(double value, double lower, double upper)
+    {
+        _samples++;
+        _belowLower += value < lower ? 1 : 0;
+        _aboveUpper += value > upper ? 1 : 0;
+    }
+
+    /// <summary>Ends the block: each tail moves by its miss rate over the block's samples (none: no move).</summary>
+    public void CloseBlock()
+    {
+        if (_samples > 0)
+        {
+            _lower.Update((double)_belowLower / _samples);
+            _upper.Update((double)_aboveUpper / _samples);
+        }
+
+        _samples = _belowLower = _aboveUpper = 0;
+    }
+
+    /// <inheritdoc cref="AdaptiveQuantile.LowerLevel"/>
+    public double LowerLevel(int scores) => _lower.LowerLevel(scores);
+
+    /// <inheritdoc cref="AdaptiveQuantile.UpperLevel"/>
+    public double UpperLevel(int scores) => _upper.UpperLevel(scores);
+}

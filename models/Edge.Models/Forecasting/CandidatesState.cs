@@ -28,6 +28,26 @@ internal abstract class CandidatesState(IRecommenderState[] states) : IRecommend
         }
     }
 
+    /// <summary>
+    /// A run with its input size: candidates that size runs by input (<see cref="ISizedRunState"/>) get the size, the
+    /// others the peak alone. The owner implements <see cref="ISizedRunState"/> when it uses it.
+    /// </summary>
+    public void ObserveRun(long timestampS, double peak, double inputBytes)
+    {
+        BeforeSizedRun(timestampS, peak, inputBytes);
+        foreach (var s in States)
+        {
+            if (s is ISizedRunState sized)
+            {
+                sized.ObserveRun(timestampS, peak, inputBytes);
+            }
+            else
+            {
+                s.ObserveRun(timestampS, peak);
+            }
+        }
+    }
+
     public void ObserveViolation(long timestampS, double limit)
     {
         foreach (var s in States)
@@ -40,4 +60,7 @@ internal abstract class CandidatesState(IRecommenderState[] states) : IRecommend
 
     /// <summary>Called with each sample (or run peak, <paramref name="run"/>) before the candidates see it.</summary>
     protected abstract void BeforeSample(long timestampS, double value, bool run);
+
+    /// <summary>Called with each sized run before the candidates see it (default: as an unsized run peak).</summary>
+    protected virtual void BeforeSizedRun(long timestampS, double peak, double inputBytes) => BeforeSample(timestampS, peak, run: true);
 }

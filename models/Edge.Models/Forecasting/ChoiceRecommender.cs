@@ -11,7 +11,12 @@ namespace Edge.Models.Forecasting;
 /// The controller scores candidates on held-out runs instead (its components have few runs; a series here has
 /// thousands of samples), with the same cost in spirit: reservation against violations.
 /// </summary>
-internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender> candidates, double decay = 0.99, double? memoryDecay = null) : IRecommender
+internal sealed class ChoiceRecommender(
+    string name,
+    IReadOnlyList<IRecommender> candidates,
+    double decay = 0.99,
+    IReadOnlySet<string>? notOnRunSeries = null,
+    double? memoryDecay = null) : IViolationCostRecommender
 {
     public string Name { get; } = name;
 
@@ -22,6 +27,13 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
 
     /// <summary>The decay on memory (<see cref="Decay"/> unless set): a batch era lasts hours to days, shorter than 0.99's memory.</summary>
     public double MemoryDecay { get; } = memoryDecay is null ? decay : memoryDecay is > 0 and <= 1 ? memoryDecay.Value : throw new ArgumentOutOfRangeException(nameof(memoryDecay), memoryDecay, "The memory decay is in (0, 1].");
+
+    /// <summary>
+    /// Candidates (by name) left out on run series (workflow tasks, one sample per run): <c>choice</c> leaves out
+    /// <c>edge</c> at λ/2, which on the tuning part of WfInstances raised slack at 1% violations from 45.7 to 49.3
+    /// (docs/forecasting.md, "Per-component choice in the backtest").
+    /// </summary>
+    public IReadOnlySet<string> NotOnRunSeries { get; } = notOnRunSeries ?? new HashSet<string>();
 
     public string KnobDescription => Candidates[0].KnobDescription;
 
@@ -69,6 +81,9 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
         new RegimeRecommender("regime-2h", 2 * 3600, 2),
     ];
 
+    /// <summary><c>choice</c>'s <see cref="NotOnRunSeries"/>: <c>edge</c> at λ/2.</summary>
+    public static IReadOnlySet<string> NotOnRunSeriesDefault { get; } = new HashSet<string> { "edge-x0.5" };
+
     public IRecommenderState CreateState(ResourceKind resource, double knob)
     {
         if (!(knob > 0) || !double.IsFinite(knob))
@@ -76,28 +91,59 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
             throw new ArgumentOutOfRangeException(nameof(knob), knob, $"The {Name} knob is a violation cost λ > 0.");
         }
 
-        return new State([.. ServedBy(resource).Select(c => c.CreateState(resource, knob))], knob * EdgeRecommender.Unit(resource), resource == ResourceKind.Memory ? MemoryDecay : Decay);
+        var served = ServedBy(resource);
+        return new State(
+            [.. served.Select(c => c.CreateState(resource, knob))],
+            knob * EdgeRecommender.Unit(resource),
+            resource == ResourceKind.Memory ? MemoryDecay : Decay,
+            [.. served.Select(c => NotOnRunSeries.Contains(c.Name))]);
     }
 
-    internal sealed class State(IRecommenderState[] states, double violationCost, double decay) : CandidatesState(states)
+    /// <summary>
+    /// The choice's state. On run series with input sizes (WfInstances, the sizing backtest) it is a
+    /// <see cref="ISizedRunState"/>: each task's limit is the chosen candidate's limit for that task's input (Edge's
+    /// step 6), and every candidate is charged what its own per-task limit would have cost; without that the choice lost
+    /// Edge's input-size sizing on every task (docs/forecasting.md, "Per-component choice in the backtest").
+    /// </summary>
+    internal sealed class State(IRecommenderState[] states, double violationCost, double decay, bool[]? notOnRunSeries = null)
+        : CandidatesState(states), ISizedRunState
     {
         private readonly double[] _cost = new double[states.Length];
         private readonly Recommendation[] _current = new Recommendation[states.Length];
+        private readonly Dictionary<double, Recommendation[]> _perInput = [];
+        private long _decisionS;
         private bool _decided;
+        private bool _runs;
 
         /// <summary>Index of the candidate in force (for tests and diagnostics).</summary>
         public int Chosen { get; private set; }
 
-        protected override void BeforeSample(long timestampS, double value, bool run) => Charge(value);
+        protected override void BeforeSample(long timestampS, double value, bool run)
+        {
+            _runs |= run;
+            Charge(value, _current);
+        }
+
+        protected override void BeforeSizedRun(long timestampS, double peak, double inputBytes)
+        {
+            _runs = true;
+            if (_decided)
+            {
+                Charge(peak, PerInput(inputBytes));
+            }
+        }
 
         public override Recommendation Recommend(long nowS, long horizonS)
         {
+            _perInput.Clear();
+            _decisionS = nowS;
             var best = -1;
             for (var i = 0; i < States.Length; i++)
             {
                 _current[i] = States[i].Recommend(nowS, horizonS);
                 _cost[i] *= decay;
-                if (double.IsFinite(_current[i].Limit) && (best < 0 || _cost[i] < _cost[best]))
+                var allowed = !(_runs && notOnRunSeries is not null && notOnRunSeries[i]);
+                if (allowed && double.IsFinite(_current[i].Limit) && (best < 0 || _cost[i] < _cost[best]))
                 {
                     best = i; // ties keep the earlier candidate (the first is the default, edge)
                 }
@@ -110,8 +156,35 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
             return _current[best];
         }
 
+        public Recommendation RecommendRun(long nowS, double inputBytes)
+        {
+            if (!_decided)
+            {
+                Recommend(nowS, 1); // the interface's order is Recommend first; a caller that skipped it gets that decision
+            }
+
+            return PerInput(inputBytes)[Chosen];
+        }
+
+        /// <summary>Every candidate's limit for a run of this input size at the decision in force (computed once per size).</summary>
+        private Recommendation[] PerInput(double inputBytes)
+        {
+            if (!_perInput.TryGetValue(inputBytes, out var recs))
+            {
+                recs = new Recommendation[States.Length];
+                for (var i = 0; i < States.Length; i++)
+                {
+                    recs[i] = States[i] is ISizedRunState sized ? sized.RecommendRun(_decisionS, inputBytes) : _current[i];
+                }
+
+                _perInput[inputBytes] = recs;
+            }
+
+            return recs;
+        }
+
         /// <summary>Charges every candidate the cost its own limit in force would have had for this sample.</summary>
-        private void Charge(double value)
+        private void Charge(double value, Recommendation[] limits)
         {
             if (!_decided || !double.IsFinite(value))
             {
@@ -120,7 +193,7 @@ internal sealed class ChoiceRecommender(string name, IReadOnlyList<IRecommender>
 
             for (var i = 0; i < States.Length; i++)
             {
-                var limit = _current[i].Limit;
+                var limit = limits[i].Limit;
                 _cost[i] += double.IsFinite(limit) ? Math.Max(limit - value, 0) + (value > limit ? violationCost : 0) : violationCost;
             }
         }

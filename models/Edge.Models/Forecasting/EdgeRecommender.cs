@@ -7,7 +7,7 @@ namespace Edge.Models.Forecasting;
 /// sample above it (the knob λ, in cores, GiB or 100 Mbps). A 90% interval comes from the same scores with each tail's
 /// miss rate adapted online (<see cref="AdaptiveQuantile"/>). Design and measurements: docs/forecasting.md.
 /// </summary>
-internal sealed class EdgeRecommender(EdgeOptions options, string name = "edge", EdgeModel? model = null) : IRecommender
+internal sealed class EdgeRecommender(EdgeOptions options, string name = "edge", EdgeModel? model = null) : IViolationCostRecommender
 {
     public EdgeRecommender()
         : this(EdgeOptions.Default)
@@ -36,6 +36,8 @@ internal sealed class EdgeRecommender(EdgeOptions options, string name = "edge",
             memory ? options.MemoryTailWindowS : 0,
             options.MemoryTailMode);
     }
+
+    public double ViolationCostFor(ResourceKind resource, double knob) => ViolationCost(resource, knob) * Unit(resource);
 
     /// <summary>λ for <paramref name="resource"/>: the knob, or the model's λ scaled by knob / default knob.</summary>
     internal double ViolationCost(ResourceKind resource, double knob) =>

@@ -22,8 +22,7 @@ internal sealed class EdgeState : ISizedRunState
     private readonly RingBuffer _scores;
     private readonly SortedWindow _sortedScores;
     private readonly double _violationCost;
-    private readonly AdaptiveQuantile _lowerTail;
-    private readonly AdaptiveQuantile _upperTail;
+    private readonly AdaptiveInterval _tails;
     private bool _realDecisions;
     private bool _runs;
     private long _blockStartS = long.MinValue;
@@ -31,10 +30,6 @@ internal sealed class EdgeState : ISizedRunState
     private Recommendation _current;
     private double _base;
     private bool _baseValid;
-    private int _blockSamples;
-    private int _blockAbove;
-    private int _blockBelowLower;
-    private int _blockAboveUpper;
     private double _sum;
     private long _count;
     private long _lastGroupS = long.MinValue;
@@ -77,9 +72,7 @@ internal sealed class EdgeState : ISizedRunState
         _violationCost = violationCost;
         _scores = new RingBuffer(options.ScoreWindow);
         _sortedScores = new SortedWindow(options.ScoreWindow);
-        var tail = (1 - options.IntervalLevel) / 2;
-        _lowerTail = new AdaptiveQuantile(tail, options.AdaptationRate);
-        _upperTail = new AdaptiveQuantile(tail, options.AdaptationRate);
+        _tails = new AdaptiveInterval(options.IntervalLevel, options.AdaptationRate);
         _sized = new SizedRunModel(options.ScoreWindow, options.IntervalLevel, options);
     }
 
@@ -242,21 +235,12 @@ internal sealed class EdgeState : ISizedRunState
 
         _largestRun = Math.Max(_largestRun, value);
 
-        _blockSamples++;
-        _blockAbove += value > _current.Limit ? 1 : 0;
-        _blockBelowLower += value < _current.Lower ? 1 : 0;
-        _blockAboveUpper += value > _current.Upper ? 1 : 0;
+        _tails.Count(value, _current.Lower, _current.Upper);
     }
 
     private void StartBlock(long nowS, long horizonS)
     {
-        if (_blockSamples > 0)
-        {
-            _lowerTail.Update((double)_blockBelowLower / _blockSamples);
-            _upperTail.Update((double)_blockAboveUpper / _blockSamples);
-        }
-
-        _blockSamples = _blockAbove = _blockBelowLower = _blockAboveUpper = 0;
+        _tails.CloseBlock();
         _meanRealized *= _options.RealizedCostDecay;
         _tailRealized *= _options.RealizedCostDecay;
         _blockStartS = nowS;
@@ -447,10 +431,10 @@ internal sealed class EdgeState : ISizedRunState
 
     private Recommendation WithInterval(double limit, int n)
     {
-        var upperLevel = _upperTail.UpperLevel(n);
+        var upperLevel = _tails.UpperLevel(n);
         var sorted = _sortedScores.Sorted;
         var upper = upperLevel >= 1 ? double.PositiveInfinity : Quantiles.OfSorted(sorted, upperLevel);
-        var lower = Quantiles.OfSorted(sorted, _lowerTail.LowerLevel(n));
+        var lower = Quantiles.OfSorted(sorted, _tails.LowerLevel(n));
         var median = Quantiles.OfSorted(sorted, 0.5);
         return new Recommendation(limit * _base, median * _base, lower * _base, upper * _base, _options.IntervalLevel);
     }

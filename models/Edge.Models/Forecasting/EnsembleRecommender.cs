@@ -115,7 +115,7 @@ internal sealed record EnsembleOptions
 /// On Bitbrains it reserves more than <c>edge</c> and <c>choice</c> at 1% violations (docs/forecasting.md, "Per-component
 /// choice in the backtest"): kept as a measured alternative, not the controller's choice.
 /// </summary>
-internal sealed class EnsembleRecommender : IRecommender
+internal sealed class EnsembleRecommender : IViolationCostRecommender
 {
     public EnsembleRecommender(string name, IReadOnlyList<IRecommender> candidates, EnsembleOptions? options = null)
     {
@@ -166,17 +166,13 @@ internal sealed class EnsembleState : CandidatesState
     private readonly Recommendation[] _candidate;
     private readonly double[] _scratch;
     private readonly SortedWindow _scores;
-    private readonly AdaptiveQuantile _lowerTail;
-    private readonly AdaptiveQuantile _upperTail;
+    private readonly AdaptiveInterval _tails;
     private Recommendation _current;
     private bool _decided;
     private bool _realDecisions;
     private long _blockEndS = long.MinValue;
     private long _lastRunS = long.MinValue;
     private double _base = double.NaN;
-    private int _blockSamples;
-    private int _blockBelowLower;
-    private int _blockAboveUpper;
 
     public EnsembleState(IRecommenderState[] states, double violationCost, bool tail, EnsembleOptions options)
         : base(states)
@@ -190,9 +186,7 @@ internal sealed class EnsembleState : CandidatesState
         _candidate = new Recommendation[states.Length];
         _scratch = new double[states.Length];
         _scores = new SortedWindow(options.ScoreWindow);
-        var alpha = (1 - options.IntervalLevel) / 2;
-        _lowerTail = new AdaptiveQuantile(alpha, options.AdaptationRate);
-        _upperTail = new AdaptiveQuantile(alpha, options.AdaptationRate);
+        _tails = new AdaptiveInterval(options.IntervalLevel, options.AdaptationRate);
     }
 
     /// <summary>The combined base in force (NaN before the first decision or when no candidate had a finite limit).</summary>
@@ -231,13 +225,7 @@ internal sealed class EnsembleState : CandidatesState
 
     private void Decide(long nowS, long horizonS)
     {
-        if (_blockSamples > 0)
-        {
-            _lowerTail.Update((double)_blockBelowLower / _blockSamples);
-            _upperTail.Update((double)_blockAboveUpper / _blockSamples);
-        }
-
-        _blockSamples = _blockBelowLower = _blockAboveUpper = 0;
+        _tails.CloseBlock();
         _blockEndS = nowS + Math.Max(horizonS, 1);
         for (var i = 0; i < States.Length; i++)
         {
@@ -316,9 +304,9 @@ internal sealed class EnsembleState : CandidatesState
             s = SizedRunModel.TailExtended(sorted, s, _base, _violationCost);
         }
 
-        var upperLevel = _upperTail.UpperLevel(n);
+        var upperLevel = _tails.UpperLevel(n);
         var upper = upperLevel >= 1 ? double.PositiveInfinity : Quantiles.OfSorted(sorted, upperLevel);
-        var lower = Quantiles.OfSorted(sorted, _lowerTail.LowerLevel(n));
+        var lower = Quantiles.OfSorted(sorted, _tails.LowerLevel(n));
         // Never below the interval's own lower bound (as the statistical models: an outlier smallest score can be the
         // cheapest point when λ is small against the base).
         s = Math.Max(s, lower);
@@ -372,8 +360,6 @@ internal sealed class EnsembleState : CandidatesState
             _scores.Add(Math.Max(value, 0) / _base);
         }
 
-        _blockSamples++;
-        _blockBelowLower += value < _current.Lower ? 1 : 0;
-        _blockAboveUpper += value > _current.Upper ? 1 : 0;
+        _tails.Count(value, _current.Lower, _current.Upper);
     }
 }

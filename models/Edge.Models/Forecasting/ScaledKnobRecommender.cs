@@ -6,7 +6,7 @@ namespace Edge.Models.Forecasting;
 /// settle on a limit more or less cautious than its forecaster's own expected-cost optimum where that optimum is
 /// miscalibrated for it.
 /// </summary>
-internal sealed class ScaledKnobRecommender(IRecommender inner, double factor, string name) : IRecommender
+internal sealed class ScaledKnobRecommender(IRecommender inner, double factor, string name) : IViolationCostRecommender
 {
     public string Name { get; } = name;
 
@@ -21,4 +21,8 @@ internal sealed class ScaledKnobRecommender(IRecommender inner, double factor, s
     public IReadOnlyList<double> SweepKnobs => Inner.SweepKnobs;
 
     public IRecommenderState CreateState(ResourceKind resource, double knob) => Inner.CreateState(resource, knob * Factor);
+
+    /// <summary>The inner recommender's λ at factor × the knob; NaN when its knob is not a violation cost.</summary>
+    public double ViolationCostFor(ResourceKind resource, double knob) =>
+        Inner is IViolationCostRecommender v ? v.ViolationCostFor(resource, knob * Factor) : double.NaN;
 }

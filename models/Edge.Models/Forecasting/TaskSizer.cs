@@ -64,14 +64,30 @@ public sealed class TaskSizer
     /// default) is the workflow papers' wastage exactly; a positive overhead makes kills of short tasks, which that
     /// wastage prices at next to nothing, cost what a restart costs, so the cost chooses sizes that fail less.
     /// </summary>
-    public TaskSizer(double attemptOverheadS = 0)
+    /// <param name="attemptOverheadS">Seconds charged per killed attempt on top of its runtime (at its allocation).</param>
+    /// <param name="maxFailureRate">
+    /// The failure budget p, in (0, 1]: every attempt (the first and each retry) is sized at least at the
+    /// ⌈(n + 1)(1 − p)⌉-th smallest of the n ratios it is calibrated on (for a retry after a kill at ratio a, of those
+    /// above a), capped at the largest — the split-conformal upper bound, which an exchangeable next task exceeds with
+    /// probability at most p (Vovk et al. 2005; J. Lei et al., JASA 2018, Thm 2.1) — and the variant sizing the next
+    /// task is chosen among those whose prequential failures stay within p per task seen. The expected-waste rule then
+    /// picks the cheapest size above that bound (a chance-constrained newsvendor: minimise the expected waste subject
+    /// to P(kill) ≤ p). 1, the default, is no budget: the sizer as without it.
+    /// </param>
+    public TaskSizer(double attemptOverheadS = 0, double maxFailureRate = 1)
     {
         if (!double.IsFinite(attemptOverheadS) || attemptOverheadS < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(attemptOverheadS), attemptOverheadS, "want a finite overhead of at least 0 s");
         }
 
+        if (!(maxFailureRate > 0 && maxFailureRate <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxFailureRate), maxFailureRate, "want a failure budget above 0 and at most 1");
+        }
+
         AttemptOverheadS = attemptOverheadS;
+        MaxFailureRate = maxFailureRate;
         foreach (var forecaster in _forecasters)
         {
             foreach (var k in Localities)
@@ -92,6 +108,9 @@ public sealed class TaskSizer
     /// <summary>Seconds charged per killed attempt on top of its runtime (at its allocation), see the constructor.</summary>
     public double AttemptOverheadS { get; }
 
+    /// <summary>The failure budget per attempt and per task (1: none), see the constructor.</summary>
+    public double MaxFailureRate { get; }
+
     /// <summary>Tasks learned so far.</summary>
     public int Count { get; private set; }
 
@@ -111,6 +130,13 @@ public sealed class TaskSizer
         }
 
         var ready = _variants.Where(v => v.Ready).ToList();
+        if (MaxFailureRate < 1)
+        {
+            // The hard budget: only variants whose prequential failures stayed within it; with none, the fewest failures.
+            var within = ready.Where(v => v.Failures <= MaxFailureRate * Count).ToList();
+            ready = within.Count > 0 ? within : [.. ready.Where(v => v.Failures == ready.Min(w => w.Failures))];
+        }
+
         var least = ready.Count == 0 ? 0 : ready.Min(v => v.Score);
         _chosen = ready.Where(v => v.Score <= least * (1 + SelectTolerance)).OrderBy(v => v.Failures).ThenBy(v => v.Score).FirstOrDefault();
         if (_chosen is not null)
@@ -171,11 +197,11 @@ public sealed class TaskSizer
     /// sizer's <see cref="Tasks"/> and <see cref="Scores"/>): it sizes and retries exactly as that one did. Throws
     /// <see cref="InvalidDataException"/> naming the offending value when they do not describe a sizer of this version.
     /// </summary>
-    public static TaskSizer Restore(IReadOnlyList<TaskSizerTask> tasks, TaskSizerScores scores, double attemptOverheadS = 0)
+    public static TaskSizer Restore(IReadOnlyList<TaskSizerTask> tasks, TaskSizerScores scores, double attemptOverheadS = 0, double maxFailureRate = 1)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         ArgumentNullException.ThrowIfNull(scores);
-        var sizer = new TaskSizer(attemptOverheadS);
+        var sizer = new TaskSizer(attemptOverheadS, maxFailureRate);
         if (scores.Count != tasks.Count)
         {
             throw new InvalidDataException($"task sizer state: scores are for {scores.Count} tasks but {tasks.Count} tasks are stored");
@@ -231,7 +257,7 @@ public sealed class TaskSizer
     /// ratios in order. With an attempt overhead τ (<paramref name="overheadS"/>) a ratio r above x also charges τ·f·x (the
     /// killed attempt held for τ more): + x·Σ_{r &gt; x} τ·f, a third suffix sum.
     /// </summary>
-    internal static double Cheapest(List<Observation> candidates, double floor, double overheadS = 0)
+    internal static double Cheapest(List<Observation> candidates, double floor, double overheadS = 0, double maxFailureRate = 1)
     {
         var max = double.NegativeInfinity;
         var observed = new List<(double Ratio, double Weight, double Forecast)>(candidates.Count);
@@ -246,6 +272,14 @@ public sealed class TaskSizer
 
         observed.Sort((a, b) => a.Ratio.CompareTo(b.Ratio));
         var ratios = new double[observed.Count];
+
+        // The failure budget's bound: the ⌈(n + 1)(1 − p)⌉-th smallest observed ratio (the largest when that is past n).
+        var least = double.NegativeInfinity;
+        if (maxFailureRate < 1 && observed.Count > 0)
+        {
+            var rank = (int)Math.Ceiling((observed.Count + 1) * (1 - maxFailureRate) - 1e-9);
+            least = rank <= 0 ? double.NegativeInfinity : observed[Math.Min(rank, observed.Count) - 1].Ratio;
+        }
 
         // below[i]: Σ w·r over the first i observed ratios; above[i]: Σ w·(max − r) over the rest.
         var below = new double[observed.Count + 1];
@@ -270,6 +304,12 @@ public sealed class TaskSizer
         for (var i = 0; i < candidates.Count; i++)
         {
             var x = candidates[i].Ratio;
+            if (x < least)
+            {
+                costs[i] = double.PositiveInfinity;
+                continue;
+            }
+
             var n = UpperBound(ratios, x);
 
             // A sum of non-negative terms: never below 0 (the differences can round there when every ratio is equal).
@@ -283,7 +323,7 @@ public sealed class TaskSizer
         var take = double.NegativeInfinity;
         for (var i = 0; i < candidates.Count; i++)
         {
-            if (costs[i] <= (bestCost * (1 + CostTolerance)) + rounding && candidates[i].Ratio > take)
+            if (double.IsFinite(costs[i]) && costs[i] <= (bestCost * (1 + CostTolerance)) + rounding && candidates[i].Ratio > take)
             {
                 take = candidates[i].Ratio;
             }
@@ -351,7 +391,7 @@ public sealed class TaskSizer
             }
 
             _set = k <= 0 || forecaster.Seen.Count <= k ? forecaster.Seen : Closest(forecaster.Seen, logInput, k);
-            _base = First = Cheapest(_set, 0, owner.AttemptOverheadS) * _forecast;
+            _base = First = Cheapest(_set, 0, owner.AttemptOverheadS, owner.MaxFailureRate) * _forecast;
         }
 
         public double Retry(double failedMiB)
@@ -365,7 +405,7 @@ public sealed class TaskSizer
 
             above.Add(new Observation(0, 1.5 * failed, 0, 0));
             above.Add(new Observation(0, 2 * failed, 0, 0));
-            return Math.Max(Cheapest(above, failed, owner.AttemptOverheadS), failed * 1.01) * _forecast;
+            return Math.Max(Cheapest(above, failed, owner.AttemptOverheadS, owner.MaxFailureRate), failed * 1.01) * _forecast;
         }
 
         /// <summary>What this variant's rule would have charged on a task that peaked at <paramref name="peak"/> (MiB·s).</summary>

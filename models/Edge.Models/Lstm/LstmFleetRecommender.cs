@@ -12,7 +12,7 @@ namespace Edge.Models.Lstm;
 /// The stated interval is the 5%–95% of the same scores, each tail adapted by ACI (Gibbs and Candès 2021): it covers
 /// samples, which is what the backtest scores. Shares its network with an <see cref="LstmRecommender"/>.
 /// </summary>
-internal sealed class LstmFleetRecommender(Func<LstmRecommender> model, LstmFleetOptions? options = null) : ITrainableRecommender
+internal sealed class LstmFleetRecommender(Func<LstmRecommender> model, LstmFleetOptions? options = null) : ITrainableRecommender, IViolationCostRecommender
 {
     public const string RecommenderName = "lstm-fleet";
 

@@ -15,16 +15,12 @@ internal sealed class LstmFleetState : IRecommenderState
     private readonly long[] _timestamps;
     private readonly double[] _values;
     private readonly SortedWindow _scores;
-    private readonly AdaptiveQuantile _lowerTail;
-    private readonly AdaptiveQuantile _upperTail;
+    private readonly AdaptiveInterval _tails;
     private int _count;
     private double _sum;
     private long _seen;
     private double _base = double.NaN;
     private Recommendation _current;
-    private int _blockSamples;
-    private int _blockBelow;
-    private int _blockAbove;
     private bool _warmed;
 
     public LstmFleetState(LstmRecommender model, ResourceKind resource, double violationCost, LstmFleetOptions options)
@@ -40,9 +36,7 @@ internal sealed class LstmFleetState : IRecommenderState
         _timestamps = new long[capacity];
         _values = new double[capacity];
         _scores = new SortedWindow(options.ScoreWindow);
-        var alpha = (1 - options.IntervalLevel) / 2;
-        _lowerTail = new AdaptiveQuantile(alpha, options.AdaptationRate);
-        _upperTail = new AdaptiveQuantile(alpha, options.AdaptationRate);
+        _tails = new AdaptiveInterval(options.IntervalLevel, options.AdaptationRate);
     }
 
     public void Observe(long timestampS, double value)
@@ -91,7 +85,7 @@ internal sealed class LstmFleetState : IRecommenderState
             Warm(horizonS);
         }
 
-        CloseBlock();
+        _tails.CloseBlock();
         _base = Base(_count, horizonS);
         _current = Decide(_base);
         return _current;
@@ -111,27 +105,14 @@ internal sealed class LstmFleetState : IRecommenderState
                 Score(_values[i], b, r);
             }
 
-            CloseBlock();
+            _tails.CloseBlock();
         }
     }
 
     private void Score(double value, double b, in Recommendation r)
     {
         _scores.Add(value / b);
-        _blockSamples++;
-        _blockBelow += value < r.Lower ? 1 : 0;
-        _blockAbove += value > r.Upper ? 1 : 0;
-    }
-
-    private void CloseBlock()
-    {
-        if (_blockSamples > 0)
-        {
-            _lowerTail.Update((double)_blockBelow / _blockSamples);
-            _upperTail.Update((double)_blockAbove / _blockSamples);
-        }
-
-        _blockSamples = _blockBelow = _blockAbove = 0;
+        _tails.Count(value, r.Lower, r.Upper);
     }
 
     /// <summary>The LSTM's median forecast of the coming window's peak from the samples before <paramref name="end"/>.</summary>
@@ -154,8 +135,8 @@ internal sealed class LstmFleetState : IRecommenderState
 
         var sorted = _scores.Sorted;
         var limit = EdgeState.CheapestLimit(sorted, b, _violationCost) * b;
-        var lower = Quantiles.OfSorted(sorted, _lowerTail.LowerLevel(n)) * b;
-        var upper = Quantiles.OfSorted(sorted, _upperTail.UpperLevel(n)) * b;
+        var lower = Quantiles.OfSorted(sorted, _tails.LowerLevel(n)) * b;
+        var upper = Quantiles.OfSorted(sorted, _tails.UpperLevel(n)) * b;
         return new Recommendation(limit, Quantiles.OfSorted(sorted, 0.5) * b, lower, upper, _options.IntervalLevel);
     }
 }

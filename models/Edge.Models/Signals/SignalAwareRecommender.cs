@@ -9,6 +9,11 @@ namespace Edge.Models.Signals;
 /// ⌈(n + 1) q⌉ of n ratios, the largest when that rank exceeds n); before <see cref="SignalOptions.MinRatios"/>
 /// ratios are known, the peak of the last 7 days. The announced volume thus acts as a multiplier on the level of an
 /// announced window, the simplest covariate form of issue 14 item 5.
+/// When the inner recommender's knob is a violation cost λ (<see cref="IViolationCostRecommender"/>: <c>edge</c> and
+/// its kin), the announced level follows the knob instead of a fixed quantile: every sample of the past announced
+/// windows is kept as usage / volume, and the level is volume × the ratio that minimises idle reservation plus λ per
+/// sample above over them (<see cref="Forecasting.EdgeState.CheapestLimit"/>, edge's own rule), once
+/// <see cref="SignalOptions.MinRatios"/> windows are known.
 /// </summary>
 public sealed class SignalAwareRecommender : IRecommender
 {
@@ -40,5 +45,8 @@ public sealed class SignalAwareRecommender : IRecommender
     public IReadOnlyList<double> SweepKnobs => _inner.SweepKnobs;
 
     public IRecommenderState CreateState(ResourceKind resource, double knob) =>
-        new SignalAwareState(_inner.CreateState(resource, knob), _options);
+        new SignalAwareState(
+            _inner.CreateState(resource, knob),
+            _options,
+            _inner is IViolationCostRecommender v ? v.ViolationCostFor(resource, knob) : double.NaN);
 }

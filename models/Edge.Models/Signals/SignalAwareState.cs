@@ -1,12 +1,15 @@
+using Edge.Models.Forecasting;
+
 namespace Edge.Models.Signals;
 
 /// <summary>One series' state of <see cref="SignalAwareRecommender"/>.</summary>
-internal sealed class SignalAwareState(IRecommenderState inner, SignalOptions options) : ISignalState
+internal sealed class SignalAwareState(IRecommenderState inner, SignalOptions options, double violationCost = double.NaN) : ISignalState
 {
     private const long HourS = 3600;
 
     private readonly List<Announced> _announced = [];
     private readonly Queue<double> _ratios = new();
+    private readonly Queue<double> _sampleRatios = new();
     private readonly long[] _peakHours = Filled((int)(options.PeakWindowS / HourS) + 2);
     private readonly double[] _peaks = new double[(options.PeakWindowS / HourS) + 2];
 
@@ -69,6 +72,13 @@ internal sealed class SignalAwareState(IRecommenderState inner, SignalOptions op
     /// <summary>Usage expected at the announced <paramref name="volume"/>: learned ratio × volume, else the recent peak.</summary>
     private double Expected(double volume, long nowS)
     {
+        if (_ratios.Count >= options.MinRatios && double.IsFinite(violationCost) && violationCost > 0)
+        {
+            // Idle volume × (x − s)+ plus λ per sample above, over every sample of the past windows (edge's rule).
+            var samples = _sampleRatios.Order().ToArray();
+            return volume * EdgeState.CheapestLimit(samples, volume, violationCost);
+        }
+
         if (_ratios.Count >= options.MinRatios)
         {
             var sorted = _ratios.Order().ToArray();
@@ -109,6 +119,16 @@ internal sealed class SignalAwareState(IRecommenderState inner, SignalOptions op
                     {
                         _ratios.Dequeue();
                     }
+
+                    foreach (var v in a.Samples)
+                    {
+                        _sampleRatios.Enqueue(v / a.Signal.Volume);
+                    }
+
+                    while (_sampleRatios.Count > options.MaxSampleRatios)
+                    {
+                        _sampleRatios.Dequeue();
+                    }
                 }
 
                 _announced.RemoveAt(i);
@@ -122,6 +142,7 @@ internal sealed class SignalAwareState(IRecommenderState inner, SignalOptions op
         }
 
         covering.Peak = Math.Max(covering.Peak ?? double.MinValue, value);
+        covering.Samples.Add(value);
         return false;
     }
 
@@ -155,5 +176,8 @@ internal sealed class SignalAwareState(IRecommenderState inner, SignalOptions op
         public WorkSignal Signal { get; } = signal;
 
         public double? Peak { get; set; }
+
+        /// <summary>The samples inside the window (kept only when the knob is a violation cost).</summary>
+        public List<double> Samples { get; } = [];
     }
 }

@@ -3,7 +3,10 @@ namespace Edge.Models.Signals;
 /// <summary>Settings of <see cref="SignalAwareRecommender"/>.</summary>
 public sealed record SignalOptions
 {
-    /// <summary>Quantile of the learned usage-per-volume ratios used for an announced window (split conformal rank).</summary>
+    /// <summary>
+    /// Quantile of the learned usage-per-volume ratios used for an announced window (split conformal rank) when the inner
+    /// recommender's knob is not a violation cost λ (with λ the level is priced by it instead).
+    /// </summary>
     public double RatioQuantile { get; init; } = 0.95;
 
     /// <summary>Ratios learned before they are trusted; before that an announced window gets the recent peak.</summary>
@@ -11,6 +14,9 @@ public sealed record SignalOptions
 
     /// <summary>Ratios kept (the latest).</summary>
     public int MaxRatios { get; init; } = 200;
+
+    /// <summary>Samples of past announced windows kept (usage / volume, the latest) for a λ-priced level.</summary>
+    public int MaxSampleRatios { get; init; } = 4000;
 
     /// <summary>How far back the fallback peak looks (default 7 days).</summary>
     public long PeakWindowS { get; init; } = 7 * 86400;
@@ -32,6 +38,11 @@ public sealed record SignalOptions
         if (MaxRatios < MinRatios)
         {
             errors.Add($"{nameof(MaxRatios)} = {MaxRatios} must be at least {nameof(MinRatios)} = {MinRatios}.");
+        }
+
+        if (MaxSampleRatios < 1)
+        {
+            errors.Add($"{nameof(MaxSampleRatios)} = {MaxSampleRatios} must be at least 1.");
         }
 
         if (PeakWindowS <= 0)

@@ -19,7 +19,7 @@ public enum StatisticalModel
 /// cost λ (the knob, in cores / GiB / 100 Mbps, as <c>edge</c>), the 90% interval their adaptive conformal quantiles.
 /// Design and measurements: docs/forecasting.md, "Statistical models".
 /// </summary>
-internal sealed class StatisticalRecommender : IRecommender
+internal sealed class StatisticalRecommender : IViolationCostRecommender
 {
     private readonly StatisticalOptions _options;
 

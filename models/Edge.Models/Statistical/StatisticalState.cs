@@ -33,8 +33,7 @@ internal sealed class StatisticalState : IRecommenderState
     private readonly int _season;
     private double[] _history;
     private readonly SortedWindow _scores;
-    private readonly AdaptiveQuantile _lowerTail;
-    private readonly AdaptiveQuantile _upperTail;
+    private readonly AdaptiveInterval _tails;
     private int _historyStart;
     private int _historyCount;
     private long _lastStep = long.MinValue;
@@ -57,9 +56,6 @@ internal sealed class StatisticalState : IRecommenderState
     private double _offset;
     private bool _baseValid;
     private Recommendation _current;
-    private int _blockSamples;
-    private int _blockBelowLower;
-    private int _blockAboveUpper;
     private readonly List<double> _lastRun = [];
     private long _scoresAdded;
     private long _inSampleScores;
@@ -77,9 +73,7 @@ internal sealed class StatisticalState : IRecommenderState
         // Grown on demand up to HistorySteps: a run series' state (the controller keeps thousands warm) holds tens of runs.
         _history = new double[Math.Min(options.HistorySteps, 64)];
         _scores = new SortedWindow(options.ScoreWindow);
-        var alpha = (1 - options.IntervalLevel) / 2;
-        _lowerTail = new AdaptiveQuantile(alpha, options.AdaptationRate);
-        _upperTail = new AdaptiveQuantile(alpha, options.AdaptationRate);
+        _tails = new AdaptiveInterval(options.IntervalLevel, options.AdaptationRate);
     }
 
     /// <summary>The model in force (null until enough history), e.g. for diagnostics.</summary>
@@ -250,13 +244,7 @@ internal sealed class StatisticalState : IRecommenderState
 
     private void Decide(long nowS, long horizonS)
     {
-        if (_blockSamples > 0)
-        {
-            _lowerTail.Update((double)_blockBelowLower / _blockSamples);
-            _upperTail.Update((double)_blockAboveUpper / _blockSamples);
-        }
-
-        _blockSamples = _blockBelowLower = _blockAboveUpper = 0;
+        _tails.CloseBlock();
         _blockEndS = nowS + Math.Max(horizonS, 1);
         MaybeFit(nowS);
         (_base, _offset) = Base(Math.Max(horizonS, _runs ? 1 : _options.StepS));
@@ -423,9 +411,7 @@ internal sealed class StatisticalState : IRecommenderState
 
         _scores.Add((value + _offset) / _base);
         _scoresAdded++;
-        _blockSamples++;
-        _blockBelowLower += value < _current.Lower ? 1 : 0;
-        _blockAboveUpper += value > _current.Upper ? 1 : 0;
+        _tails.Count(value, _current.Lower, _current.Upper);
     }
 
     private Recommendation Predict()
@@ -450,9 +436,9 @@ internal sealed class StatisticalState : IRecommenderState
         var outOfSample = Math.Min(n, _scoresAdded - _inSampleScores);
         var alpha = (1 - _options.IntervalLevel) / 2;
         var bounded = Math.Ceiling((outOfSample + 1) * (1 - alpha) - 1e-9) <= outOfSample;
-        var upperLevel = _upperTail.UpperLevel(n);
+        var upperLevel = _tails.UpperLevel(n);
         var upper = !bounded || upperLevel >= 1 ? double.PositiveInfinity : (Quantiles.OfSorted(sorted, upperLevel) * _base) - _offset;
-        var lowerScore = bounded ? Quantiles.OfSorted(sorted, _lowerTail.LowerLevel(n)) : 0;
+        var lowerScore = bounded ? Quantiles.OfSorted(sorted, _tails.LowerLevel(n)) : 0;
         var lower = bounded ? (lowerScore * _base) - _offset : 0;
         // Never below the interval's own lower bound: below it the interval says (almost) every coming run exceeds the
         // limit. The cheapest point of the scores can lie there when λ is small against the forecast (λ = 2 GiB per

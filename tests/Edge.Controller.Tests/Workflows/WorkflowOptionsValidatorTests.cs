@@ -26,4 +26,16 @@ public sealed class WorkflowOptionsValidatorTests
         Assert.Contains(refused.Failures!, f => f.Contains("Controller:Workflows:TaskSizerAttemptOverheadS", StringComparison.Ordinal));
         Assert.True(new WorkflowOptionsValidator().Validate(null, new WorkflowOptions { TaskSizerAttemptOverheadS = 60 }).Succeeded);
     }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-0.1)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void TaskSizerMaxFailureRate_OutsideZeroToOne_IsReported(double budget)
+    {
+        var refused = new WorkflowOptionsValidator().Validate(null, new WorkflowOptions { TaskSizerMaxFailureRate = budget });
+        Assert.Contains(refused.Failures!, f => f.Contains("Controller:Workflows:TaskSizerMaxFailureRate", StringComparison.Ordinal));
+        Assert.True(new WorkflowOptionsValidator().Validate(null, new WorkflowOptions { TaskSizerMaxFailureRate = 0.05 }).Succeeded);
+    }
 }

@@ -285,7 +285,7 @@ public sealed class WorkflowServiceTests
     public async Task RestartedController_SizesRetriesWithTheTaskSizerItLearnedBefore()
     {
         using var dir = new TempDirectory();
-        var settings = new Dictionary<string, string?> { ["Controller:Workflows:AllowedCommands:0"] = Allowed, ["Controller:Workflows:TaskSizerAttemptOverheadS"] = "60" };
+        var settings = new Dictionary<string, string?> { ["Controller:Workflows:AllowedCommands:0"] = Allowed, ["Controller:Workflows:TaskSizerAttemptOverheadS"] = "60", ["Controller:Workflows:TaskSizerMaxFailureRate"] = "0.05" };
         var port = FreePort.Next();
         var inputs = new[] { 2e6, 5e6, 9e6, 14e6, 20e6, 27e6, 35e6 };
         var sizes = new List<double?>();
@@ -307,6 +307,7 @@ public sealed class WorkflowServiceTests
             var sizer = controller.Get<WorkflowService>().SizerOf("ws/sort")!;
             Assert.Equal(inputs.Length, sizer.Count);
             Assert.Equal(60, sizer.AttemptOverheadS);
+            Assert.Equal(0.05, sizer.MaxFailureRate);
             foreach (var input in new[] { 3e6, 18e6, 40e6 })
             {
                 sizes.Add(sizer.Size(input));
@@ -320,6 +321,7 @@ public sealed class WorkflowServiceTests
             Assert.NotNull(sizer);
             Assert.Equal(inputs.Length, sizer.Count);
             Assert.Equal(60, sizer.AttemptOverheadS);
+            Assert.Equal(0.05, sizer.MaxFailureRate);
             var after = new List<double?>();
             foreach (var input in new[] { 3e6, 18e6, 40e6 })
             {

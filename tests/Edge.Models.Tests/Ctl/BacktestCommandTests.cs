@@ -134,6 +134,18 @@ public sealed class BacktestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Backtest_NextflowWithAFailureBudget_RunsEdgeSizingBudgetAndRefusesABudgetOutsideZeroToOne()
+    {
+        var (code, stdout, _) = await Run("--format", "nextflow", SampleData.NextflowTrace, "--seeds", "1", "--methods", "edge-sizing,edge-sizing-budget", "--max-failure-rate", "0.05");
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains(stdout.Split('\n'), l => l.StartsWith("NFCORE_DEMO ", StringComparison.Ordinal) && l.Contains(" edge-sizing-budget ", StringComparison.Ordinal));
+
+        var (refused, _, stderr) = await Run("--format", "nextflow", SampleData.NextflowTrace, "--max-failure-rate", "1.5");
+        Assert.Equal(ExitCodes.InvalidArguments, refused);
+        Assert.Contains("--max-failure-rate: 1.5 must be above 0 and below 1", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Backtest_NextflowWithoutFilesOrWithUnknownMethod_SaysWhatIsWrong()
     {
         var (code, _, stderr) = await Run("--format", "nextflow", "--methods", "tovar,magic");

@@ -160,7 +160,6 @@ public sealed class ChoiceRecommenderTests
         return int.MaxValue;
     }
 
-    /// <summary>A limit equal to the knob it was created with.</summary>
     /// <summary>The choice's limit at λ = <paramref name="lambda"/> after ten samples of usage 2 (one decision before them).</summary>
     private static double LimitAfterTenSamplesOfTwo(ChoiceRecommender choice, double lambda)
     {
@@ -174,6 +173,57 @@ public sealed class ChoiceRecommenderTests
         return state.Recommend(11, 60).Limit;
     }
 
+    [Fact]
+    public void RecommendRun_RunSeriesWithInputSizes_SizesEachTaskByTheChosenCandidateAndChargesItsPerTaskLimits()
+    {
+        // Tasks peak at their input size (10 or 50). A fixed limit of 100 wastes 90 and 50 per task. The per-input
+        // candidate's block limit (1,000) would be the most wasteful, but per task it sets 1.1 × the input: charged
+        // what its per-task limits cost, it wins, and each task then gets 1.1 × its own input.
+        var choice = new ChoiceRecommender("choice", [new FixedRecommender(100), new PerInput(1.1, blockLimit: 1000)]);
+        var state = (ISizedRunState)choice.CreateState(ResourceKind.Memory, 1);
+
+        Assert.Equal(100, state.Recommend(0, 1).Limit);
+        Assert.Equal(100, state.RecommendRun(0, 50).Limit); // no cost yet: the first candidate
+        foreach (var input in new[] { 10.0, 50.0, 10.0, 50.0 })
+        {
+            state.ObserveRun(0, input, input);
+        }
+
+        state.Recommend(1, 1);
+        Assert.Equal(11, state.RecommendRun(1, 10).Limit, 9);
+        Assert.Equal(55, state.RecommendRun(1, 50).Limit, 9);
+    }
+
+    [Fact]
+    public void Recommend_CandidateLeftOutOnRunSeries_IsChosenOnRegularSeriesOnly()
+    {
+        // Usage 1: the second candidate (limit 1.5) is the cheaper one. Left out on run series, it is still chosen on
+        // a regular series; on a run series the choice stays with the first.
+        var choice = new ChoiceRecommender(
+            "choice",
+            [new FixedRecommender(10), new ScaledKnobRecommender(new KnobEcho(), 1.5, "cheap")],
+            notOnRunSeries: new HashSet<string> { "cheap" });
+        foreach (var runs in new[] { false, true })
+        {
+            var state = choice.CreateState(ResourceKind.Cpu, 1);
+            state.Recommend(0, 60);
+            for (var t = 1; t <= 10; t++)
+            {
+                if (runs)
+                {
+                    state.ObserveRun(t, 1);
+                }
+                else
+                {
+                    state.Observe(t, 1);
+                }
+            }
+
+            Assert.Equal(runs ? 10 : 1.5, state.Recommend(11, 60).Limit);
+        }
+    }
+
+    /// <summary>A limit equal to the knob it was created with.</summary>
     private sealed class KnobEcho : IRecommender
     {
         public string Name => "echo";
@@ -185,5 +235,35 @@ public sealed class ChoiceRecommenderTests
         public IReadOnlyList<double> SweepKnobs { get; } = [1, 2];
 
         public IRecommenderState CreateState(ResourceKind resource, double knob) => new FixedRecommender.State(knob);
+    }
+
+    /// <summary>Sizes each run at <c>factor</c> × its input; one decision's limit is <c>blockLimit</c>.</summary>
+    private sealed class PerInput(double factor, double blockLimit) : IRecommender
+    {
+        public string Name => "per-input";
+
+        public string KnobDescription => "λ";
+
+        public double DefaultKnob => 1;
+
+        public IReadOnlyList<double> SweepKnobs { get; } = [1];
+
+        public IRecommenderState CreateState(ResourceKind resource, double knob) => new State(factor, blockLimit);
+
+        private sealed class State(double factor, double blockLimit) : ISizedRunState
+        {
+            public void Observe(long timestampS, double value)
+            {
+            }
+
+            public void ObserveRun(long timestampS, double peak, double inputBytes)
+            {
+            }
+
+            public Recommendation Recommend(long nowS, long horizonS) => new(blockLimit, blockLimit, 0, blockLimit, 0.9);
+
+            public Recommendation RecommendRun(long nowS, double inputBytes) =>
+                new(factor * inputBytes, factor * inputBytes, 0, factor * inputBytes, 0.9);
+        }
     }
 }

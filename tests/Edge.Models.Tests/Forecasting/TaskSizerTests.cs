@@ -53,6 +53,46 @@ public sealed class TaskSizerTests
     }
 
     [Fact]
+    public void Size_WithAFailureBudget_SizesAtTheConformalBoundTheNextTaskExceedsWithAtMostThatProbability()
+    {
+        // Peaks 100 (74 tasks of 60 s), 120 (4 of 10 s) or 400 (2 of 10 s), independent of input. The cost alone sizes at
+        // 100 and fails 7.5 %; a budget of 5 % sizes at least at the ⌈81 · 0.95⌉ = 77th of the 80 ratios (120), one of
+        // 20 % keeps 100.
+        Assert.InRange(LearnedWithBudget(1).Size(1000)!.Value, 100, 105);
+        Assert.InRange(LearnedWithBudget(0.2).Size(1000)!.Value, 100, 105);
+        var budget = LearnedWithBudget(0.05);
+        Assert.Equal(0.05, budget.MaxFailureRate);
+        Assert.InRange(budget.Size(1000)!.Value, 120, 126);
+        var restored = TaskSizer.Restore([.. budget.Tasks], budget.Scores, 0, 0.05);
+        Assert.Equal(budget.Size(1000), restored.Size(1000));
+        Assert.Equal(budget.Retry(101), restored.Retry(101));
+    }
+
+    [Fact]
+    public void Retry_WithAFailureBudget_IsAtTheBoundOfTheRatiosAboveTheKillSoItRarelyFailsTwice()
+    {
+        // Same tasks. After a kill at 101 the tasks seen above it peaked at 120 (4) or 400 (2): by cost alone the retry
+        // is 120 (and a 400 task is killed twice); with a 5 % budget it is the conformal bound of those 6, their largest.
+        var plain = LearnedWithBudget(1);
+        plain.Size(1000);
+        var budget = LearnedWithBudget(0.05);
+        budget.Size(1000);
+        Assert.InRange(plain.Retry(101), 120, 126);
+        Assert.InRange(budget.Retry(101), 400, 420);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-0.5)]
+    [InlineData(1.01)]
+    [InlineData(double.NaN)]
+    public void Constructor_FailureBudgetOutsideZeroToOne_IsRefusedNamingIt(double budget)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new TaskSizer(0, budget));
+        Assert.Equal("maxFailureRate", error.ParamName);
+    }
+
+    [Fact]
     public void Size_EveryLearnedInputTheSame_DoesNotScaleATinyInputDown()
     {
         // blastall in the live replay: every task learned read the same 5.1 GB; a 9.7 KB one must not be sized by a
@@ -276,4 +316,21 @@ public sealed class TaskSizerTests
     }
 
     private static SizingTask T(double peak, double runtime) => new("w", "t", peak, runtime, 0);
+
+    /// <summary>
+    /// A sizer with failure budget <paramref name="budget"/> taught 80 tasks of one input: peaks 100 (74 of 60 s), 120
+    /// (4 of 10 s) or 400 (2 of 10 s).
+    /// </summary>
+    private static TaskSizer LearnedWithBudget(double budget)
+    {
+        var sizer = new TaskSizer(0, budget);
+        for (var i = 0; i < 80; i++)
+        {
+            sizer.Size(1000);
+            var peak = i % 40 == 20 ? 400 : i % 20 == 5 ? 120 : 100;
+            sizer.Learn(peak, peak == 100 ? 60 : 10, 1000);
+        }
+
+        return sizer;
+    }
 }

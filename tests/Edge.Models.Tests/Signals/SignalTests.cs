@@ -92,6 +92,41 @@ public sealed class SignalTests
     public void Recommend_AnnouncedWindow_UsesTheLearnedUsagePerVolume()
     {
         var state = (ISignalState)new SignalAwareRecommender(new EdgeRecommender()).CreateState(ResourceKind.Memory, 2);
+
+        // Three announced bursts of 4000 MiB per 100 units of volume teach a ratio of 40 MiB per unit.
+        var t = TeachThreeWindows(state, 100, lead: 2, windowS: 3600, burst: _ => 4000, idleAfter: 100);
+
+        var quiet = state.Recommend(t, 3600);
+        state.Announce(new WorkSignal(t, t + 600, t + 4200, 250));
+        var announced = state.Recommend(t, 3600);
+
+        Assert.InRange(quiet.Limit, 500, 1000);           // the bursts stayed out of edge's history
+        Assert.Equal(250 * 40.0, announced.Limit, 6);     // 250 units × 40 MiB per unit
+        Assert.True(announced.Upper >= announced.Limit);
+    }
+
+    [Fact]
+    public void Recommend_AnnouncedWindowUnderEdge_TheLevelFollowsTheViolationCost()
+    {
+        // Each announced window (volume 10) holds 12 samples at 1000 MiB and one at 3000 MiB. Priced by edge's λ, a small
+        // λ keeps the level at 1000 (one sample in 13 above it costs less than 2000 MiB idle in the other 12) and a large
+        // one at 3000; a fixed 95% quantile of the windows' peaks would set 3000 whatever λ.
+        foreach (var (lambda, expected) in new[] { (0.01, 1000.0), (10_000.0, 3000.0) })
+        {
+            var state = (ISignalState)new SignalAwareRecommender(new EdgeRecommender()).CreateState(ResourceKind.Memory, lambda);
+            var t = TeachThreeWindows(state, 10, lead: 1, windowS: 12 * Step, burst: i => i == 6 ? 3000 : 1000, idleAfter: 50);
+            state.Announce(new WorkSignal(t, t + 600, t + 4200, 10));
+            Assert.Equal(expected, state.Recommend(t, 3600).Limit, 6);
+        }
+    }
+
+    /// <summary>
+    /// 300 samples at 500 MiB, then three announced windows of <paramref name="volume"/>: each announced
+    /// <paramref name="lead"/> samples ahead and lasting <paramref name="windowS"/>, 13 samples of
+    /// <paramref name="burst"/>(i) from its start, then <paramref name="idleAfter"/> samples at 500. Returns the next time.
+    /// </summary>
+    private static long TeachThreeWindows(ISignalState state, double volume, int lead, long windowS, Func<int, double> burst, int idleAfter)
+    {
         var t = T0;
         void Idle(int samples)
         {
@@ -101,26 +136,20 @@ public sealed class SignalTests
             }
         }
 
-        // Three announced bursts of 4000 MiB per 100 units of volume teach a ratio of 40 MiB per unit.
         Idle(300);
         for (var b = 0; b < 3; b++)
         {
-            state.Announce(new WorkSignal(t, t + 600, t + 600 + 3600, 100));
-            Idle(2);
+            var start = t + (lead * Step);
+            state.Announce(new WorkSignal(t, start, start + windowS, volume));
+            Idle(lead);
             for (var i = 0; i < 13; i++, t += Step)
             {
-                state.Observe(t, 4000);
+                state.Observe(t, burst(i));
             }
 
-            Idle(100);
+            Idle(idleAfter);
         }
 
-        var quiet = state.Recommend(t, 3600);
-        state.Announce(new WorkSignal(t, t + 600, t + 4200, 250));
-        var announced = state.Recommend(t, 3600);
-
-        Assert.InRange(quiet.Limit, 500, 1000);           // the bursts stayed out of edge's history
-        Assert.Equal(250 * 40.0, announced.Limit, 6);     // 250 units × 40 MiB per unit
-        Assert.True(announced.Upper >= announced.Limit);
+        return t;
     }
 }

@@ -108,7 +108,8 @@ internal sealed record AdjusterOptions
 
     /// <summary>
     /// Memory follows a step's usage down as well as up: once the usage has held level (risen by less than
-    /// <see cref="MemoryLevelTolerance"/>) for <see cref="MemoryTrimAfter"/> and the limit is more than 5% above that level
+    /// <see cref="MemoryLevelTolerance"/>, not CPU-throttled) for <see cref="MemoryTrimAfter"/> of the readings' own
+    /// timestamps and the limit is more than 5% above that level
     /// plus the smallest margin (<see cref="MinMargin"/>, at least <see cref="MemoryDownMarginMiB"/>), the limit is
     /// lowered to it while the step runs, and memory up to the level is not a shortage from then on (as
     /// <see cref="MemoryWithinForecast"/> does for the forecast's bound). The component's measured peaks must say the

@@ -50,7 +50,8 @@ internal sealed class DriftTracker
     private bool _memoryTailRead;
     private double? _levelStartMiB;
     private double _levelMaxMiB;
-    private long _levelSince;
+    private double _levelSinceS;
+    private double _levelLastS;
     private double? _trimmedLevelMiB;
 
     /// <param name="limits">The limits the instance runs with.</param>
@@ -104,7 +105,7 @@ internal sealed class DriftTracker
         var cpuNeed = throttledHot ? observation.CpuMillicores + (wantedCores!.Value * 1000)
             : pinned ? Math.Max(observation.CpuMillicores, Limits.CpuMillicores) : observation.CpuMillicores;
         var imminent = ImminentOom(observation);
-        TrackLevel(observation.MemoryMiB, now);
+        TrackLevel(observation.MemoryMiB, observation.Throttled, ReadAt(observation));
         var forecastHolds = WithinForecast(observation.MemoryMiB) || WithinTrimmedLevel(observation.MemoryMiB);
         if (forecastHolds)
         {
@@ -235,7 +236,7 @@ internal sealed class DriftTracker
     /// </summary>
     private (double NeedMiB, double SlopeMiBPerSecond, double SecondsToLimit)? ImminentOom(InstanceObservation observation)
     {
-        var at = observation.AtMs is { } ms ? ms / 1000.0 : _time.GetTimestamp() / (double)_time.TimestampFrequency;
+        var at = ReadAt(observation);
         var previous = _lastMemory;
         _lastMemory = (observation.MemoryMiB, at);
         if (previous is not { } before || at <= before.AtSeconds || observation.MemoryMiB >= Limits.MemoryMiB
@@ -267,14 +268,24 @@ internal sealed class DriftTracker
     private bool WithinTrimmedLevel(double memoryMiB) =>
         _trimmedLevelMiB is { } level && memoryMiB <= level * (1 + _options.MemoryLevelTolerance);
 
-    /// <summary>Where memory's current level began and its highest reading since (<see cref="AdjusterOptions.MemoryTrim"/>).</summary>
-    private void TrackLevel(double memoryMiB, long now)
+    /// <summary>When a reading was taken, in seconds: the agent's timestamp (a reading that reaches the controller late is still placed when it was taken), else the controller's clock.</summary>
+    private double ReadAt(InstanceObservation observation) =>
+        observation.AtMs is { } ms ? ms / 1000.0 : _time.GetTimestamp() / (double)_time.TimestampFrequency;
+
+    /// <summary>
+    /// Where memory's current level began and its highest reading since (<see cref="AdjusterOptions.MemoryTrim"/>), on
+    /// the readings' own clock: readings that queue on their way and arrive together do not make a ramp look level.
+    /// A throttled step's level starts again: held back by its CPU quota, its memory may be level only until the quota
+    /// is raised.
+    /// </summary>
+    private void TrackLevel(double memoryMiB, bool throttled, double atS)
     {
-        if (_levelStartMiB is not { } start || memoryMiB > start * (1 + _options.MemoryLevelTolerance))
+        _levelLastS = Math.Max(_levelLastS, atS);
+        if (_levelStartMiB is not { } start || throttled || memoryMiB > start * (1 + _options.MemoryLevelTolerance))
         {
             _levelStartMiB = memoryMiB;
             _levelMaxMiB = memoryMiB;
-            _levelSince = now;
+            _levelSinceS = atS;
             return;
         }
 
@@ -290,7 +301,7 @@ internal sealed class DriftTracker
     private AdjustmentProposal Trim(long now)
     {
         if (!_options.MemoryTrim || _memoryTailSource is null || _levelStartMiB is null || _levelMaxMiB <= 0
-            || _time.GetElapsedTime(_levelSince, now) < _options.MemoryTrimAfter
+            || _levelLastS - _levelSinceS < _options.MemoryTrimAfter.TotalSeconds
             || (_memory.LastChange is { } last && _time.GetElapsedTime(last, now) < _options.MemoryTrimAfter))
         {
             return None;
@@ -322,7 +333,7 @@ internal sealed class DriftTracker
         }
 
         _trimmedLevelMiB = level;
-        var reason = $"memory level at {level:0} MiB for {_time.GetElapsedTime(_levelSince, now).TotalSeconds:0.#} s; trimmed to it + {_options.MinMargin:P0} ({target:0} MiB) while it runs; {why}";
+        var reason = $"memory level at {level:0} MiB for {_levelLastS - _levelSinceS:0.#} s; trimmed to it + {_options.MinMargin:P0} ({target:0} MiB) while it runs; {why}";
         return Change(AdjustmentAction.ScaleDown, Limits with { MemoryMiB = target }, reason, now);
     }
 

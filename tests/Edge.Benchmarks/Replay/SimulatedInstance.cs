@@ -90,6 +90,7 @@ internal sealed class SimulatedInstance(string instanceId, string componentId, s
         var demand = Math.Max(Work.TxMbps, Work.RxMbps);
         var used = Math.Max(TxMbps, RxMbps);
         tally.AddNetwork((Limits.NetworkMbps ?? 0) * dt, used * dt, used < demand - 1e-9 ? dt : 0);
+        tally.AddCpu(ComponentId, LimitCores * dt, cores * dt, StartLimits.CpuMillicores / 1000 * dt);
         _reservedMiBS += reservedMiB * dt;
         tally.AddMemory(ComponentId, reservedMiB * dt, (before + after) / 2 * dt, Work.MemoryMiB * dt, outcome == InstanceOutcome.OomKilled ? _reservedMiBS : 0);
         PeakMemoryMiB = Math.Max(PeakMemoryMiB, after);

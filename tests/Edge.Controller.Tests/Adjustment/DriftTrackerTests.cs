@@ -473,6 +473,45 @@ public sealed class DriftTrackerTests
     }
 
     [Fact]
+    public void Observe_LevelOnlyByTheControllersClock_IsNotTrimmed()
+    {
+        // Ten readings of a level 1,118 MiB taken 0.1 s apart by the agent but reaching the controller 1 s apart (a
+        // backlog): by their own timestamps memory has held level for 0.9 s, short of MemoryTrimAfter (2 s).
+        var options = _options with { MemoryTrim = true };
+        var history = Enumerable.Range(0, 90).Select(i => Run(1081 + i, 40)).ToList();
+        var tracker = new DriftTracker(new InstanceLimits(1000, 1600), options, _time, new AdjustmentMargins(0.1, 0.3),
+            memoryTail: () => MemoryTail.From(history, null, options));
+        var proposals = new List<AdjustmentProposal>();
+        for (var i = 0; i < 10; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            proposals.Add(tracker.Observe(new InstanceObservation(900, 1118, Throttled: false, AtMs: 10_000 + (i * 100))));
+        }
+
+        Assert.All(proposals, p => Assert.Equal(AdjustmentAction.None, p.Action));
+    }
+
+    [Fact]
+    public void Observe_LevelWhileThrottled_IsNotTrimmed()
+    {
+        // Memory level for 20 s while the CPU quota holds the step back: its ramp may go on once the quota is
+        // raised, so the level is not taken for its need.
+        var options = _options with { MemoryTrim = true };
+        var history = Enumerable.Range(0, 90).Select(i => Run(1081 + i, 40)).ToList();
+        var tracker = new DriftTracker(new InstanceLimits(1000, 1600), options, _time, new AdjustmentMargins(0.1, 0.3),
+            memoryTail: () => MemoryTail.From(history, null, options));
+        var proposals = new List<AdjustmentProposal>();
+        for (var t = 0.5; t <= 20; t += 0.5)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+            proposals.Add(tracker.Observe(new InstanceObservation(tracker.Limits.CpuMillicores, 1118, Throttled: true, AtMs: (long)(t * 1000))));
+        }
+
+        Assert.DoesNotContain(proposals, p => p.Action == AdjustmentAction.ScaleDown);
+        Assert.Equal(1600, tracker.Limits.MemoryMiB);
+    }
+
+    [Fact]
     public void Observe_TrimWithoutLearnedRuns_DoesNothing()
     {
         // No component history to weigh the trim against: the limit stays.

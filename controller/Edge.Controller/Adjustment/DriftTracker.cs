@@ -314,13 +314,7 @@ internal sealed class DriftTracker
             return None;
         }
 
-        if (!_memoryTailRead)
-        {
-            _memoryTail = _memoryTailSource();
-            _memoryTailRead = true;
-        }
-
-        if (_memoryTail is not { } tail)
+        if (Tail() is not { } tail)
         {
             return None;
         }
@@ -352,13 +346,7 @@ internal sealed class DriftTracker
             return true;
         }
 
-        if (!_memoryTailRead)
-        {
-            _memoryTail = _memoryTailSource();
-            _memoryTailRead = true;
-        }
-
-        if (_memoryTail is not { } tail)
+        if (Tail() is not { } tail)
         {
             return true;
         }
@@ -368,6 +356,18 @@ internal sealed class DriftTracker
         var (raise, why) = tail.Weigh(usageMiB, limit, target, _time.GetElapsedTime(_startedAt, now).TotalSeconds);
         LastMemoryTailDecision = why;
         return raise;
+    }
+
+    /// <summary>The component's measured peaks, read the first time they are needed; null when there is no source or too few runs.</summary>
+    private MemoryTail? Tail()
+    {
+        if (!_memoryTailRead)
+        {
+            _memoryTail = _memoryTailSource?.Invoke();
+            _memoryTailRead = true;
+        }
+
+        return _memoryTail;
     }
 
     /// <summary>The figures of the last <see cref="AdjusterOptions.MemoryTailRisk"/> decision (for tests and logs); null before any.</summary>

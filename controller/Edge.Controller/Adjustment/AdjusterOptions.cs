@@ -120,7 +120,7 @@ internal sealed record AdjusterOptions
     /// below <see cref="DownThreshold"/>. A level that rises again is a shortage as before (the hot rule, the rescue).
     /// On by default: in the replay (docs/benchmarks-replay.md) it raised the default mix's memory used/reserved from
     /// 66% to 75% against itself off in the same run, with no OOM kill, and did not lose on the second mix, where it
-    /// was held out (65% → 66%, no kill of its own). False: limits are lowered only by the cold rule.
+    /// was held out (61–65% → 66% in three runs, no kill of its own). False: limits are lowered only by the cold rule.
     /// </summary>
     public bool MemoryTrim { get; init; } = true;
 

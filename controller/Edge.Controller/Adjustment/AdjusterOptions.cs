@@ -106,6 +106,30 @@ internal sealed record AdjusterOptions
     /// </summary>
     public bool MemoryTailRisk { get; init; }
 
+    /// <summary>
+    /// Memory follows a step's usage down as well as up: once the usage has held level (risen by less than
+    /// <see cref="MemoryLevelTolerance"/>, not CPU-throttled) for <see cref="MemoryTrimAfter"/> of the readings' own
+    /// timestamps and the limit is more than 5% above that level
+    /// plus the smallest margin (<see cref="MinMargin"/>, at least <see cref="MemoryDownMarginMiB"/>), the limit is
+    /// lowered to it while the step runs, and memory up to the level is not a shortage from then on (as
+    /// <see cref="MemoryWithinForecast"/> does for the forecast's bound). The component's measured peaks must say the
+    /// trim is worth its price (<see cref="MemoryTail"/>: the probability that a run that reached the level passes the
+    /// trimmed limit, times an OOM kill's price, below the memory the trim saves over the expected remaining runtime); a
+    /// component with fewer than <see cref="MemoryTailMinRuns"/> runs is not trimmed. It takes back what a forecast
+    /// above the peak or a raise past it reserved for the rest of the run; the scale-down rule alone waits for usage
+    /// below <see cref="DownThreshold"/>. A level that rises again is a shortage as before (the hot rule, the rescue).
+    /// On by default: in the replay (docs/benchmarks-replay.md) it raised the default mix's memory used/reserved from
+    /// 66% to 75% against itself off in the same run, with no OOM kill, and did not lose on the second mix, where it
+    /// was held out (61–65% → 66% in three runs, no kill of its own). False: limits are lowered only by the cold rule.
+    /// </summary>
+    public bool MemoryTrim { get; init; } = true;
+
+    /// <summary>How long memory must hold level before <see cref="MemoryTrim"/> lowers the limit to it (and after the last change to the memory limit). Positive.</summary>
+    public TimeSpan MemoryTrimAfter { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A rise of less than this share of where the level began keeps memory level (<see cref="MemoryTrim"/>); in [0, 0.5].</summary>
+    public double MemoryLevelTolerance { get; init; } = 0.01;
+
     /// <summary>How many of the component's latest learned runs <see cref="MemoryTailRisk"/> reads; at least <see cref="MemoryTailMinRuns"/>.</summary>
     public int MemoryTailRuns { get; init; } = 100;
 

@@ -33,6 +33,8 @@ internal sealed class AdjusterOptionsValidator : IValidateOptions<AdjusterOption
         Check(o.MemoryTailMinRuns >= 1, $"{S}:MemoryTailMinRuns {o.MemoryTailMinRuns} must be at least 1", errors);
         Check(o.MemoryTailRuns >= o.MemoryTailMinRuns, $"{S}:MemoryTailRuns {o.MemoryTailRuns} must be at least MemoryTailMinRuns {o.MemoryTailMinRuns}", errors);
         Check(o.MemoryTailPriorRuns > 0 && double.IsFinite(o.MemoryTailPriorRuns), $"{S}:MemoryTailPriorRuns {o.MemoryTailPriorRuns} must be a positive number", errors);
+        Check(o.MemoryTrimAfter > TimeSpan.Zero, $"{S}:MemoryTrimAfter {o.MemoryTrimAfter} must be positive", errors);
+        Check(o.MemoryLevelTolerance is >= 0 and <= 0.5, $"{S}:MemoryLevelTolerance {o.MemoryLevelTolerance} must be in [0, 0.5]", errors);
         Check(o.NetworkHotShare is > 0 and <= 1, $"{S}:NetworkHotShare {o.NetworkHotShare} must be in (0, 1]", errors);
         Check(o.MinNetworkMbps > 0 && double.IsFinite(o.MinNetworkMbps), $"{S}:MinNetworkMbps {o.MinNetworkMbps} must be a positive number", errors);
         return errors;

@@ -151,10 +151,10 @@ internal sealed partial class AdjusterService
     private TrackedInstance Track(string instanceId, Allocation allocation) =>
         _tracked.GetOrAdd(instanceId, _ => new TrackedInstance(new DriftTracker(LimitsOf(allocation.Resources), _options, _time, AdjustmentMargins.From(allocation.Profile, _options), ForecastMemoryUpper(allocation.Profile), MemoryTailOf(allocation))));
 
-    /// <summary>Reads the component's measured peaks (the feedback ledger's) when the tracker first needs them (<see cref="AdjusterOptions.MemoryTailRisk"/>).</summary>
+    /// <summary>Reads the component's measured peaks (the feedback ledger's) when the tracker first needs them (<see cref="AdjusterOptions.MemoryTailRisk"/>, <see cref="AdjusterOptions.MemoryTrim"/>).</summary>
     private Func<MemoryTail?>? MemoryTailOf(Allocation allocation)
     {
-        if (_history is not { } history || !_options.MemoryTailRisk)
+        if (_history is not { } history || !(_options.MemoryTailRisk || _options.MemoryTrim))
         {
             return null;
         }

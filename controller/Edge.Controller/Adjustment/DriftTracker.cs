@@ -21,6 +21,8 @@ namespace Edge.Controller.Adjustment;
 /// </list>
 /// Below 95% of its limit, memory that either rule finds hot is raised only when its component's measured peaks say
 /// an OOM kill would cost more, in expectation, than the raise (<see cref="AdjusterOptions.MemoryTailRisk"/>, <see cref="MemoryTail"/>).
+/// With <see cref="AdjusterOptions.MemoryTrim"/>, memory that has held level is trimmed to the level plus the smallest
+/// margin while the step runs, when the component's peaks say the trim is worth its price.
 /// The gap between the thresholds is the hysteresis band; a cooldown after each change keeps it from flapping. Each
 /// resource has its own cooldown, so a change to one never holds back a correction of another (a CPU scale-up must
 /// not delay the memory rescue that saves the step from an OOM kill).
@@ -46,6 +48,11 @@ internal sealed class DriftTracker
     private readonly long _startedAt;
     private MemoryTail? _memoryTail;
     private bool _memoryTailRead;
+    private double? _levelStartMiB;
+    private double _levelMaxMiB;
+    private double _levelSinceS;
+    private double _levelLastS;
+    private double? _trimmedLevelMiB;
 
     /// <param name="limits">The limits the instance runs with.</param>
     /// <param name="options">The adjuster's options.</param>
@@ -98,7 +105,8 @@ internal sealed class DriftTracker
         var cpuNeed = throttledHot ? observation.CpuMillicores + (wantedCores!.Value * 1000)
             : pinned ? Math.Max(observation.CpuMillicores, Limits.CpuMillicores) : observation.CpuMillicores;
         var imminent = ImminentOom(observation);
-        var forecastHolds = WithinForecast(observation.MemoryMiB);
+        TrackLevel(observation.MemoryMiB, observation.Throttled, ReadAt(observation));
+        var forecastHolds = WithinForecast(observation.MemoryMiB) || WithinTrimmedLevel(observation.MemoryMiB);
         if (forecastHolds)
         {
             imminent = null;
@@ -161,10 +169,16 @@ internal sealed class DriftTracker
                 why.Add($"{_network.Why}{For(_network, now)}; at least {step:P0} above the cap");
             }
 
+            if (memUp)
+            {
+                _trimmedLevelMiB = null;
+            }
+
             return Change(AdjustmentAction.ScaleUp, limits, $"{string.Join("; ", why)} (margins from the forecast interval)", now);
         }
 
-        return ScaleDown(now);
+        var down = ScaleDown(now);
+        return down.Action == AdjustmentAction.None && !memHot && !observation.MemoryPressure ? Trim(now) : down;
     }
 
     /// <summary>
@@ -222,7 +236,7 @@ internal sealed class DriftTracker
     /// </summary>
     private (double NeedMiB, double SlopeMiBPerSecond, double SecondsToLimit)? ImminentOom(InstanceObservation observation)
     {
-        var at = observation.AtMs is { } ms ? ms / 1000.0 : _time.GetTimestamp() / (double)_time.TimestampFrequency;
+        var at = ReadAt(observation);
         var previous = _lastMemory;
         _lastMemory = (observation.MemoryMiB, at);
         if (previous is not { } before || at <= before.AtSeconds || observation.MemoryMiB >= Limits.MemoryMiB
@@ -250,6 +264,73 @@ internal sealed class DriftTracker
     private bool WithinForecast(double memoryMiB) =>
         _options.MemoryWithinForecast && _forecastMemoryUpperMiB is { } upper && Limits.MemoryMiB >= upper && memoryMiB <= upper;
 
+    /// <summary>Memory up to the level a trim lowered the limit to (<see cref="AdjusterOptions.MemoryTrim"/>) is the step's measured need, not a shortage.</summary>
+    private bool WithinTrimmedLevel(double memoryMiB) =>
+        _trimmedLevelMiB is { } level && memoryMiB <= level * (1 + _options.MemoryLevelTolerance);
+
+    /// <summary>When a reading was taken, in seconds: the agent's timestamp (a reading that reaches the controller late is still placed when it was taken), else the controller's clock.</summary>
+    private double ReadAt(InstanceObservation observation) =>
+        observation.AtMs is { } ms ? ms / 1000.0 : _time.GetTimestamp() / (double)_time.TimestampFrequency;
+
+    /// <summary>
+    /// Where memory's current level began and its highest reading since (<see cref="AdjusterOptions.MemoryTrim"/>), on
+    /// the readings' own clock: readings that queue on their way and arrive together do not make a ramp look level.
+    /// A throttled step's level starts again: held back by its CPU quota, its memory may be level only until the quota
+    /// is raised.
+    /// </summary>
+    private void TrackLevel(double memoryMiB, bool throttled, double atS)
+    {
+        _levelLastS = Math.Max(_levelLastS, atS);
+        if (_levelStartMiB is not { } start || throttled || memoryMiB > start * (1 + _options.MemoryLevelTolerance))
+        {
+            _levelStartMiB = memoryMiB;
+            _levelMaxMiB = memoryMiB;
+            _levelSinceS = atS;
+            return;
+        }
+
+        _levelMaxMiB = Math.Max(_levelMaxMiB, memoryMiB);
+    }
+
+    /// <summary>
+    /// <see cref="AdjusterOptions.MemoryTrim"/>: memory level for <see cref="AdjusterOptions.MemoryTrimAfter"/> (and as long
+    /// since its limit last changed) under a limit more than 5% above the level plus the smallest margin is lowered to
+    /// that, when the component's peaks say keeping the limit is not worth its price (<see cref="MemoryTail.Weigh"/>,
+    /// with the trimmed limit as the limit and the present one as the raise).
+    /// </summary>
+    private AdjustmentProposal Trim(long now)
+    {
+        if (!_options.MemoryTrim || _memoryTailSource is null || _levelStartMiB is null || _levelMaxMiB <= 0
+            || _levelLastS - _levelSinceS < _options.MemoryTrimAfter.TotalSeconds
+            || (_memory.LastChange is { } last && _time.GetElapsedTime(last, now) < _options.MemoryTrimAfter))
+        {
+            return None;
+        }
+
+        var level = _levelMaxMiB;
+        var target = Math.Max(_options.MinMemoryMiB, Math.Max(level * (1 + _options.MinMargin), level + _options.MemoryDownMarginMiB));
+        if (target >= Limits.MemoryMiB * 0.95)
+        {
+            return None;
+        }
+
+        if (Tail() is not { } tail)
+        {
+            return None;
+        }
+
+        var (keep, why) = tail.Weigh(level, target, Limits.MemoryMiB, _time.GetElapsedTime(_startedAt, now).TotalSeconds);
+        LastMemoryTailDecision = why;
+        if (keep)
+        {
+            return None;
+        }
+
+        _trimmedLevelMiB = level;
+        var reason = $"memory level at {level:0} MiB for {_levelLastS - _levelSinceS:0.#} s; trimmed to it + {_options.MinMargin:P0} ({target:0} MiB) while it runs; {why}";
+        return Change(AdjustmentAction.ScaleDown, Limits with { MemoryMiB = target }, reason, now);
+    }
+
     /// <summary>
     /// <see cref="AdjusterOptions.MemoryTailRisk"/>: whether the component's measured peaks say raising the memory limit
     /// toward <paramref name="needMiB"/> (plus margin) is worth its price at <paramref name="usageMiB"/>. True (raise,
@@ -265,13 +346,7 @@ internal sealed class DriftTracker
             return true;
         }
 
-        if (!_memoryTailRead)
-        {
-            _memoryTail = _memoryTailSource();
-            _memoryTailRead = true;
-        }
-
-        if (_memoryTail is not { } tail)
+        if (Tail() is not { } tail)
         {
             return true;
         }
@@ -281,6 +356,18 @@ internal sealed class DriftTracker
         var (raise, why) = tail.Weigh(usageMiB, limit, target, _time.GetElapsedTime(_startedAt, now).TotalSeconds);
         LastMemoryTailDecision = why;
         return raise;
+    }
+
+    /// <summary>The component's measured peaks, read the first time they are needed; null when there is no source or too few runs.</summary>
+    private MemoryTail? Tail()
+    {
+        if (!_memoryTailRead)
+        {
+            _memoryTail = _memoryTailSource?.Invoke();
+            _memoryTailRead = true;
+        }
+
+        return _memoryTail;
     }
 
     /// <summary>The figures of the last <see cref="AdjusterOptions.MemoryTailRisk"/> decision (for tests and logs); null before any.</summary>

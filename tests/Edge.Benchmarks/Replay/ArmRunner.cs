@@ -38,7 +38,7 @@ internal sealed class ArmRunner(ReplayOptions options, ILoggerFactory loggers)
             var passwords = NodePasswords(Path.Combine(root, "controller"));
             foreach (var id in nodeIds)
             {
-                var node = new SimulatedNode(id, $"mqtt://127.0.0.1:{port}", passwords[id], options, tally, topics, loggers.CreateLogger("replay." + id));
+                var node = new SimulatedNode(id, $"mqtt://127.0.0.1:{port}", passwords[id], options, tally, topics, loggers.CreateLogger("replay." + id), arm.FollowMargin);
                 nodes.Add(node);
                 await node.StartAsync(cancellationToken);
             }

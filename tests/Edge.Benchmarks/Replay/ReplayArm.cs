@@ -10,6 +10,12 @@ namespace Edge.Benchmarks.Replay;
 /// unchanged controller in the same run.
 internal sealed record ReplayArm(string Name, string Recommender, bool Static, string What, bool Oracle = false, HindsightGroup Hindsight = HindsightGroup.None)
 {
+    /// <summary>
+    /// The follow arm: the simulated agents book each task's memory reservation as its usage within two readings ahead
+    /// times (1 + this margin) instead of its limit (<see cref="SimulatedInstance"/>); null for every other arm.
+    /// </summary>
+    public double? FollowMargin { get; init; }
+
     /// <summary>Controller settings of a variant arm, on top of the arm's own.</summary>
     public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -22,6 +28,7 @@ internal sealed record ReplayArm(string Name, string Recommender, bool Static, s
         new("hindsight-component", "edge", false, "as hindsight, tasks grouped by component alone", Hindsight: HindsightGroup.Component),
         new("hindsight-run", "edge", false, "as hindsight, the largest peak among the same run's tasks of the same component and input size (a forecaster that could guess each run's largest task)", Hindsight: HindsightGroup.RunComponentInput),
         new("oracle", "edge", false, "limits = each task's true peaks (its CPU and peak memory from the trace), fixed, same placement: the floor no forecast can beat", Oracle: true),
+        new("follow", "edge", false, "placed as the oracle; its memory reservation follows the task's true usage curve in flight: at every moment the usage it reaches within two readings (--sample-ms) plus 10% (the adjuster's MinMargin), the most an adjuster that resizes while the step runs can use at that reading interval and margin", Oracle: true) { FollowMargin = 0.1 },
     ];
 
     /// <summary>Whether the step's limits are given (static slot, hindsight or oracle peaks) and the adjuster is off.</summary>

@@ -25,13 +25,8 @@ internal static class ResultTable
         text.AppendLine().AppendLine("memory by component, measured runs (GiB-h reserved / at each attempt's true peak / used / of it in OOM-killed attempts), the six furthest above their peaks:").AppendLine();
         foreach (var arm in arms)
         {
-            var byComponent = new Dictionary<string, ComponentMemory>(StringComparer.Ordinal);
-            foreach (var (component, m) in arm.Runs.Where(r => !r.Arrival.WarmUp).SelectMany(r => r.Tally.MemoryByComponent))
-            {
-                var name = component.StartsWith("static/", StringComparison.Ordinal) ? "static/" + IdSuffix(component[(component.LastIndexOf('/') + 1)..]) : component;
-                var b = byComponent.GetValueOrDefault(name);
-                byComponent[name] = new ComponentMemory(b.ReservedMiBS + m.ReservedMiBS, b.UsedMiBS + m.UsedMiBS, b.PeakMiBS + m.PeakMiBS, b.KilledReservedMiBS + m.KilledReservedMiBS);
-            }
+            var byComponent = MeasuredByComponent(arm, t => t.MemoryByComponent,
+                (b, m) => new ComponentMemory(b.ReservedMiBS + m.ReservedMiBS, b.UsedMiBS + m.UsedMiBS, b.PeakMiBS + m.PeakMiBS, b.KilledReservedMiBS + m.KilledReservedMiBS));
 
             static double H(double mibS) => mibS / 1024 / 3600;
             text.AppendLine($"- {arm.Arm.Name}: " + string.Join("; ", byComponent
@@ -39,6 +34,20 @@ internal static class ResultTable
                 .Take(6)
                 .Select(c => string.Create(CultureInfo.InvariantCulture,
                     $"{c.Key} {H(c.Value.ReservedMiBS):0.00} / {H(c.Value.PeakMiBS):0.00} / {H(c.Value.UsedMiBS):0.00} / {H(c.Value.KilledReservedMiBS):0.00}"))));
+        }
+
+        text.AppendLine().AppendLine("CPU by component, measured runs (core-h reserved / at the attempts' start limits / used), the six furthest above their use:").AppendLine();
+        foreach (var arm in arms)
+        {
+            var byComponent = MeasuredByComponent(arm, t => t.CpuByComponent,
+                (b, c) => new ComponentCpu(b.ReservedCoreS + c.ReservedCoreS, b.UsedCoreS + c.UsedCoreS, b.StartReservedCoreS + c.StartReservedCoreS));
+
+            static double H(double coreS) => coreS / 3600;
+            text.AppendLine($"- {arm.Arm.Name}: " + string.Join("; ", byComponent
+                .OrderByDescending(c => c.Value.ReservedCoreS - c.Value.UsedCoreS)
+                .Take(6)
+                .Select(c => string.Create(CultureInfo.InvariantCulture,
+                    $"{c.Key} {H(c.Value.ReservedCoreS):0.00} / {H(c.Value.StartReservedCoreS):0.00} / {H(c.Value.UsedCoreS):0.00}"))));
         }
 
         return text.ToString();
@@ -61,13 +70,30 @@ internal static class ResultTable
         var kills = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var (component, count) in runs.SelectMany(r => r.Tally.OomByComponent))
         {
-            // Static-arm components are per step (static/{run}/{task}): group them by task name.
-            var name = component.StartsWith("static/", StringComparison.Ordinal) ? "static/" + IdSuffix(component[(component.LastIndexOf('/') + 1)..]) : component;
+            var name = ComponentName(component);
             kills[name] = kills.GetValueOrDefault(name) + count;
         }
 
         return kills;
     }
+
+    /// <summary>One of the tallies' per-component figures summed over an arm's measured runs, by <see cref="ComponentName"/>.</summary>
+    private static Dictionary<string, T> MeasuredByComponent<T>(ArmResult arm, Func<RunTally, IReadOnlyDictionary<string, T>> of, Func<T, T, T> add)
+        where T : struct
+    {
+        var byComponent = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var (component, value) in arm.Runs.Where(r => !r.Arrival.WarmUp).SelectMany(r => of(r.Tally)))
+        {
+            var name = ComponentName(component);
+            byComponent[name] = add(byComponent.GetValueOrDefault(name), value);
+        }
+
+        return byComponent;
+    }
+
+    /// <summary>Static-arm components are per step (static/{run}/{task}): grouped by task name.</summary>
+    private static string ComponentName(string component) =>
+        component.StartsWith("static/", StringComparison.Ordinal) ? "static/" + IdSuffix(component[(component.LastIndexOf('/') + 1)..]) : component;
 
     private static string IdSuffix(string task) => task.Contains("_ID", StringComparison.Ordinal) ? task[..task.IndexOf("_ID", StringComparison.Ordinal)] : task;
 

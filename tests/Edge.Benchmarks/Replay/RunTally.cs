@@ -76,6 +76,34 @@ internal sealed class RunTally
         }
     }
 
+    private readonly Dictionary<string, ComponentCpu> _cpuByComponent = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Per component: core-seconds reserved, used, and what the attempts' limits at their start (the placement's
+    /// forecast, before any resize) would have reserved over the same time: where an arm's CPU reservation goes, and
+    /// whether the forecast or the adjuster's resizes put it there.
+    /// </summary>
+    public IReadOnlyDictionary<string, ComponentCpu> CpuByComponent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, ComponentCpu>(_cpuByComponent, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>Books a stretch of one instance of <paramref name="componentId"/> in its component's CPU breakdown.</summary>
+    public void AddCpu(string componentId, double reservedCoreS, double usedCoreS, double startReservedCoreS)
+    {
+        lock (_gate)
+        {
+            var before = _cpuByComponent.GetValueOrDefault(componentId);
+            _cpuByComponent[componentId] = new ComponentCpu(before.ReservedCoreS + reservedCoreS, before.UsedCoreS + usedCoreS, before.StartReservedCoreS + startReservedCoreS);
+        }
+    }
+
     public void CountInstance()
     {
         lock (_gate)
@@ -118,3 +146,6 @@ internal sealed class RunTally
 
 /// <summary>One component's memory figures in a <see cref="RunTally"/>, in MiB-seconds of trace time.</summary>
 internal readonly record struct ComponentMemory(double ReservedMiBS, double UsedMiBS, double PeakMiBS, double KilledReservedMiBS);
+
+/// <summary>One component's CPU figures in a <see cref="RunTally"/>, in core-seconds of trace time.</summary>
+internal readonly record struct ComponentCpu(double ReservedCoreS, double UsedCoreS, double StartReservedCoreS);

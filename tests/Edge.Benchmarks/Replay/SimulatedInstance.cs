@@ -12,7 +12,10 @@ namespace Edge.Benchmarks.Replay;
 /// buckets hold it; a capped task is not slowed (the task model has no I/O time), its shortfall is booked. Trace time runs <see cref="Rate"/> times faster than wall time:
 /// the benchmark's speed, or slower for a task shorter than the minimum wall time.
 /// </summary>
-internal sealed class SimulatedInstance(string instanceId, string componentId, string? runId, WorkloadSpec work, InstanceLimits limits, double rate, long startedAtMs)
+/// With a follow margin (the follow arm, <see cref="ReplayArm.FollowMargin"/>) its memory is booked as reserved at the
+/// usage it reaches within <c>followLeadWallS</c> of wall time ahead, times (1 + margin): the limit an adjuster with
+/// perfect knowledge of the usage curve would hold, resizing at every reading.
+internal sealed class SimulatedInstance(string instanceId, string componentId, string? runId, WorkloadSpec work, InstanceLimits limits, double rate, long startedAtMs, double? followMargin = null, double followLeadWallS = 0)
 {
     public string InstanceId { get; } = instanceId;
     public string ComponentId { get; } = componentId;
@@ -82,12 +85,14 @@ internal sealed class SimulatedInstance(string instanceId, string componentId, s
         var before = MemoryAt(Progress);
         Progress = outcome == InstanceOutcome.Running ? Progress + (dt * share) : until;
         var after = MemoryAt(Progress);
-        tally.Add(LimitCores * dt, cores * dt, Limits.MemoryMiB * dt, (before + after) / 2 * dt, dt * (1 - share));
+        var reservedMiB = followMargin is { } margin ? MemoryAt(Progress + (followLeadWallS * Rate * share)) * (1 + margin) : Limits.MemoryMiB;
+        tally.Add(LimitCores * dt, cores * dt, reservedMiB * dt, (before + after) / 2 * dt, dt * (1 - share));
         var demand = Math.Max(Work.TxMbps, Work.RxMbps);
         var used = Math.Max(TxMbps, RxMbps);
         tally.AddNetwork((Limits.NetworkMbps ?? 0) * dt, used * dt, used < demand - 1e-9 ? dt : 0);
-        _reservedMiBS += Limits.MemoryMiB * dt;
-        tally.AddMemory(ComponentId, Limits.MemoryMiB * dt, (before + after) / 2 * dt, Work.MemoryMiB * dt, outcome == InstanceOutcome.OomKilled ? _reservedMiBS : 0);
+        tally.AddCpu(ComponentId, LimitCores * dt, cores * dt, StartLimits.CpuMillicores / 1000 * dt);
+        _reservedMiBS += reservedMiB * dt;
+        tally.AddMemory(ComponentId, reservedMiB * dt, (before + after) / 2 * dt, Work.MemoryMiB * dt, outcome == InstanceOutcome.OomKilled ? _reservedMiBS : 0);
         PeakMemoryMiB = Math.Max(PeakMemoryMiB, after);
         CpuSecondsWall += cores * dt / Rate;
         LastCores = cores;

@@ -49,7 +49,7 @@ internal sealed partial class SimulatedNode
         }
 
         var rate = Math.Min(_options.Speed, work!.DurationS / _options.MinWallS);
-        var instance = new SimulatedInstance(spec.InstanceId, spec.ComponentId, spec.WorkflowRunId, work, spec.Limits, rate, NowMs());
+        var instance = new SimulatedInstance(spec.InstanceId, spec.ComponentId, spec.WorkflowRunId, work, spec.Limits, rate, NowMs(), _followMargin, 2 * _options.SampleMs / 1000.0);
         await PublishAsync(NewEvent(NodeEventKind.CommandAccepted, commandId, null, spec.InstanceId), cancellationToken);
         _instances[spec.InstanceId] = instance;
         _tally.For(spec.WorkflowRunId).CountInstance();

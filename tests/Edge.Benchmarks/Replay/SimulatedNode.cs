@@ -39,9 +39,12 @@ internal sealed partial class SimulatedNode : IAsyncDisposable
     private readonly string _bootId = Guid.NewGuid().ToString("N");
     private Task[] _loops = [];
     private long _sequence;
+    private readonly double? _followMargin;
 
-    public SimulatedNode(string nodeId, string brokerUrl, string password, ReplayOptions options, TallyBook tally, EdgeTopics topics, ILogger logger)
+    /// <summary>A simulated agent; <paramref name="followMargin"/> is the follow arm's margin (<see cref="ReplayArm.FollowMargin"/>), null for every other arm.</summary>
+    public SimulatedNode(string nodeId, string brokerUrl, string password, ReplayOptions options, TallyBook tally, EdgeTopics topics, ILogger logger, double? followMargin = null)
     {
+        _followMargin = followMargin;
         NodeId = nodeId;
         _options = options;
         _tally = tally;

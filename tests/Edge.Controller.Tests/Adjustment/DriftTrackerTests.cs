@@ -367,7 +367,7 @@ public sealed class DriftTrackerTests
         // The replay's blastall when its interval's upper bound has widened above its limit (so MemoryWithinForecast
         // does not hold): placed at 1,189 MiB, its 90 learned runs peaked at 1,081–1,170 MiB in 40 s runs. This one
         // ramps to 1,118 MiB (94%) over 10 s and stays. Without the rule the ramp's end and the hot rule raise it.
-        var options = _options with { MemoryTailRisk = tailRisk };
+        var options = _options with { MemoryTailRisk = tailRisk, MemoryTrim = false };
         var history = Enumerable.Range(0, 90).Select(i => Run(1081 + i, 40)).ToList();
         var tracker = new DriftTracker(new InstanceLimits(1000, 1189), options, _time, new AdjustmentMargins(0.1, 0.1), forecastMemoryUpperMiB: 1340,
             memoryTail: () => MemoryTail.From(history, null, options));
@@ -426,6 +426,118 @@ public sealed class DriftTrackerTests
         Assert.Null(tracker.LastMemoryTailDecision);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Observe_MemoryLevelFarBelowItsLimit_IsTrimmedToTheLevelWhileItRuns(bool trim)
+    {
+        // The replay's blastall placed (or raised) well above its peak: 1,600 MiB for a ramp to 1,118 MiB over 10 s
+        // that then holds for 30 s. Its 90 learned runs peaked at 1,081–1,170 MiB. Once level for MemoryTrimAfter (2 s)
+        // the limit goes to the level + MinMargin (10%), and staying at the level is not taken for a shortage after.
+        var tracker = TrimTracker(trim, lowestPeakMiB: 1081);
+
+        var proposals = Ramp(tracker, peakMiB: 1118, rampS: 10, untilS: 40);
+
+        var downs = proposals.Where(p => p.Action == AdjustmentAction.ScaleDown).ToList();
+        Assert.DoesNotContain(proposals, p => p.Action == AdjustmentAction.ScaleUp);
+        if (trim)
+        {
+            var down = Assert.Single(downs);
+            Assert.Equal(1118 * 1.1, down.Limits.MemoryMiB, precision: 6);
+            Assert.Contains("trimmed", down.Reason, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Empty(downs);
+            Assert.Equal(1600, tracker.Limits.MemoryMiB);
+        }
+    }
+
+    [Fact]
+    public void Observe_MemoryLevelBelowWhatItsRunsReach_IsNotTrimmed()
+    {
+        // Level at 300 MiB for 20 s, but its component's runs go on to 1,081–1,170 MiB: a run that reached 300 MiB
+        // passes a trimmed 332 MiB almost surely, so the trim is not worth an OOM kill.
+        var tracker = TrimTracker(trim: true, lowestPeakMiB: 1081);
+
+        var proposals = Ramp(tracker, peakMiB: 300, rampS: 2, untilS: 20);
+
+        Assert.All(proposals, p => Assert.Equal(AdjustmentAction.None, p.Action));
+        Assert.Contains("P(peak > 332 MiB", tracker.LastMemoryTailDecision, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Observe_LevelOnlyByTheControllersClock_IsNotTrimmed()
+    {
+        // Ten readings of a level 1,118 MiB taken 0.1 s apart by the agent but reaching the controller 1 s apart (a
+        // backlog): by their own timestamps memory has held level for 0.9 s, short of MemoryTrimAfter (2 s).
+        var tracker = TrimTracker(trim: true, lowestPeakMiB: 1081);
+        var proposals = new List<AdjustmentProposal>();
+        for (var i = 0; i < 10; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            proposals.Add(tracker.Observe(new InstanceObservation(900, 1118, Throttled: false, AtMs: 10_000 + (i * 100))));
+        }
+
+        Assert.All(proposals, p => Assert.Equal(AdjustmentAction.None, p.Action));
+    }
+
+    [Fact]
+    public void Observe_LevelWhileThrottled_IsNotTrimmed()
+    {
+        // Memory level for 20 s while the CPU quota holds the step back: its ramp may go on once the quota is
+        // raised, so the level is not taken for its need.
+        var tracker = TrimTracker(trim: true, lowestPeakMiB: 1081);
+        var proposals = new List<AdjustmentProposal>();
+        for (var t = 0.5; t <= 20; t += 0.5)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+            proposals.Add(tracker.Observe(new InstanceObservation(tracker.Limits.CpuMillicores, 1118, Throttled: true, AtMs: (long)(t * 1000))));
+        }
+
+        Assert.DoesNotContain(proposals, p => p.Action == AdjustmentAction.ScaleDown);
+        Assert.Equal(1600, tracker.Limits.MemoryMiB);
+    }
+
+    [Fact]
+    public void Observe_TrimWithoutLearnedRuns_DoesNothing()
+    {
+        // No component history to weigh the trim against: the limit stays.
+        var options = _options with { MemoryTrim = true };
+        var tracker = new DriftTracker(new InstanceLimits(1000, 1600), options, _time, new AdjustmentMargins(0.1, 0.3));
+
+        var proposals = Ramp(tracker, peakMiB: 1118, rampS: 10, untilS: 40);
+
+        Assert.All(proposals, p => Assert.Equal(AdjustmentAction.None, p.Action));
+    }
+
+    [Fact]
+    public void Observe_TrimmedLevelThatRisesAgain_IsRescued()
+    {
+        // Trimmed at a 1,000 MiB level, the step then ramps on to 1,500 MiB over 5 s: past the level, the rules rescue
+        // it as before, within the trim's cooldown.
+        var tracker = TrimTracker(trim: true, lowestPeakMiB: 1000);
+        Ramp(tracker, peakMiB: 1000, rampS: 2, untilS: 6);
+        Assert.Equal(1100, tracker.Limits.MemoryMiB, precision: 6);
+
+        double? killedAt = null;
+        for (var t = 6.5; t <= 16; t += 0.5)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+            var memory = 1000 + (500 * Math.Min(1, (t - 6) / 5));
+            if (memory >= tracker.Limits.MemoryMiB)
+            {
+                killedAt = t;
+                break;
+            }
+
+            tracker.Observe(new InstanceObservation(900, memory, Throttled: false, AtMs: (long)(t * 1000)));
+        }
+
+        Assert.Null(killedAt);
+        Assert.True(tracker.Limits.MemoryMiB >= 1500, $"ends at {tracker.Limits.MemoryMiB:0} MiB");
+    }
+
     [Fact]
     public void Margins_FromTheForecastInterval()
     {
@@ -464,6 +576,18 @@ public sealed class DriftTrackerTests
         }
 
         return proposals;
+    }
+
+    /// <summary>
+    /// A step placed at 1,600 MiB (1,000 m) whose component has 90 learned 40 s runs peaking at
+    /// <paramref name="lowestPeakMiB"/> to 89 MiB above it, with <see cref="AdjusterOptions.MemoryTrim"/> as given.
+    /// </summary>
+    private DriftTracker TrimTracker(bool trim, double lowestPeakMiB)
+    {
+        var options = _options with { MemoryTrim = trim };
+        var history = Enumerable.Range(0, 90).Select(i => Run(lowestPeakMiB + i, 40)).ToList();
+        return new DriftTracker(new InstanceLimits(1000, 1600), options, _time, new AdjustmentMargins(0.1, 0.3),
+            memoryTail: () => MemoryTail.From(history, null, options));
     }
 
     private static Edge.Models.Profiling.ComponentRun Run(double peakMiB, double durationS) =>

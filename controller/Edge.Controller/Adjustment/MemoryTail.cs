@@ -1,4 +1,5 @@
 using Edge.Models.Profiling;
+using Edge.Models.Statistical;
 
 namespace Edge.Controller.Adjustment;
 
@@ -82,8 +83,8 @@ internal sealed class MemoryTail
     public double ExceedProbability(double usageMiB, double limitMiB)
     {
         var n = _peaks.Length;
-        var over = n - CountAtMost(limitMiB);
-        var reached = n - CountBelow(Math.Min(usageMiB, limitMiB));
+        var over = n - Quantiles.CountAtMost(_peaks, limitMiB);
+        var reached = n - Quantiles.CountBelow(_peaks, Math.Min(usageMiB, limitMiB));
         var prior = (over + 1.0) / (n + 2.0);
         return (over + (_priorRuns * prior)) / (reached + _priorRuns);
     }
@@ -92,7 +93,7 @@ internal sealed class MemoryTail
     public double RemainingSeconds(double elapsedSeconds)
     {
         var t = Math.Max(0, elapsedSeconds);
-        var first = CountAtMost(_durations, t);
+        var first = Quantiles.CountAtMost(_durations, t);
         if (first >= _durations.Length)
         {
             return Math.Max(t, 1e-3);
@@ -123,47 +124,5 @@ internal sealed class MemoryTail
         var why = $"P(peak > {limitMiB:0} MiB | peak ≥ {usageMiB:0} MiB) = {p:0.###} over {Count} learned runs{(SimilarInput ? " of similar input size" : "")}; " +
             $"expected kill {p * kill / 1024:0.##} GiB-s {(worth ? ">" : "≤")} raise {raise / 1024:0.##} GiB-s";
         return (worth, why);
-    }
-
-    /// <summary>How many peaks are at most <paramref name="value"/>.</summary>
-    private int CountAtMost(double value) => CountAtMost(_peaks, value);
-
-    /// <summary>How many peaks are below <paramref name="value"/>.</summary>
-    private int CountBelow(double value)
-    {
-        int lo = 0, hi = _peaks.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (_peaks[mid] < value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
-    }
-
-    private static int CountAtMost(double[] sorted, double value)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (sorted[mid] <= value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
     }
 }

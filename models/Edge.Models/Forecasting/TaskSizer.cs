@@ -1,3 +1,5 @@
+using Edge.Models.Statistical;
+
 namespace Edge.Models.Forecasting;
 
 /// <summary>
@@ -310,7 +312,7 @@ public sealed class TaskSizer
                 continue;
             }
 
-            var n = UpperBound(ratios, x);
+            var n = Quantiles.CountAtMost(ratios, x);
 
             // A sum of non-negative terms: never below 0 (the differences can round there when every ratio is equal).
             costs[i] = Math.Max((x * total) - below[n] + above[n] + (x * killed[n]), 0);
@@ -330,26 +332,6 @@ public sealed class TaskSizer
         }
 
         return take;
-    }
-
-    /// <summary>How many of the sorted <paramref name="values"/> are at most <paramref name="x"/>.</summary>
-    private static int UpperBound(double[] values, double x)
-    {
-        int lo = 0, hi = values.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (values[mid] <= x)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
     }
 
     internal readonly record struct Observation(double LogInput, double Ratio, double Runtime, double Forecast);

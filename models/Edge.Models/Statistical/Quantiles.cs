@@ -27,4 +27,29 @@ internal static class Quantiles
         var hi = Math.Min(lo + 1, sorted.Length - 1);
         return sorted[lo] + ((h - lo) * (sorted[hi] - sorted[lo]));
     }
+
+    /// <summary>How many of the ascending <paramref name="sorted"/> values are at most <paramref name="x"/> (binary search).</summary>
+    public static int CountAtMost(ReadOnlySpan<double> sorted, double x) => Count(sorted, x, inclusive: true);
+
+    /// <summary>How many of the ascending <paramref name="sorted"/> values are below <paramref name="x"/> (binary search).</summary>
+    public static int CountBelow(ReadOnlySpan<double> sorted, double x) => Count(sorted, x, inclusive: false);
+
+    private static int Count(ReadOnlySpan<double> sorted, double x, bool inclusive)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid] < x || (inclusive && sorted[mid] == x))
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
 }

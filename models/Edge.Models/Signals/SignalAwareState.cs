@@ -10,6 +10,7 @@ internal sealed class SignalAwareState(IRecommenderState inner, SignalOptions op
     private readonly List<Announced> _announced = [];
     private readonly Queue<double> _ratios = new();
     private readonly Queue<double> _sampleRatios = new();
+    private readonly bool _priced = double.IsFinite(violationCost) && violationCost > 0;
     private readonly long[] _peakHours = Filled((int)(options.PeakWindowS / HourS) + 2);
     private readonly double[] _peaks = new double[(options.PeakWindowS / HourS) + 2];
 
@@ -72,7 +73,7 @@ internal sealed class SignalAwareState(IRecommenderState inner, SignalOptions op
     /// <summary>Usage expected at the announced <paramref name="volume"/>: learned ratio × volume, else the recent peak.</summary>
     private double Expected(double volume, long nowS)
     {
-        if (_ratios.Count >= options.MinRatios && double.IsFinite(violationCost) && violationCost > 0)
+        if (_ratios.Count >= options.MinRatios && _priced)
         {
             // Idle volume × (x − s)+ plus λ per sample above, over every sample of the past windows (edge's rule).
             var samples = _sampleRatios.Order().ToArray();
@@ -142,7 +143,10 @@ internal sealed class SignalAwareState(IRecommenderState inner, SignalOptions op
         }
 
         covering.Peak = Math.Max(covering.Peak ?? double.MinValue, value);
-        covering.Samples.Add(value);
+        if (_priced)
+        {
+            covering.Samples.Add(value);
+        }
         return false;
     }
 

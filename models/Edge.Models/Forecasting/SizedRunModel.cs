@@ -123,10 +123,13 @@ internal sealed class SizedRunModel(int maxTasks, double intervalLevel, EdgeOpti
     internal static (double Lower, double Upper) ConformalBounds(ReadOnlySpan<double> sorted, double alpha)
     {
         var n = sorted.Length;
-        var hi = (int)Math.Ceiling((n + 1) * (1 - alpha) - 1e-9);
+        var hi = UpperRank(n, alpha);
         var lo = (int)Math.Floor((n + 1) * alpha + 1e-9);
         return (lo < 1 ? 0 : sorted[lo - 1], hi > n ? double.PositiveInfinity : sorted[hi - 1]);
     }
+
+    /// <summary>The split-conformal upper rank ⌈(n+1)(1−α)⌉ of <paramref name="n"/> scores (1-based; past n: unbounded).</summary>
+    internal static int UpperRank(int n, double alpha) => (int)Math.Ceiling((n + 1) * (1 - alpha) - 1e-9);
 
     /// <summary>
     /// Past the largest score the empirical distribution says nothing, yet a violation may cost more than headroom:

@@ -279,7 +279,7 @@ public sealed class TaskSizer
         var least = double.NegativeInfinity;
         if (maxFailureRate < 1 && observed.Count > 0)
         {
-            var rank = (int)Math.Ceiling((observed.Count + 1) * (1 - maxFailureRate) - 1e-9);
+            var rank = SizedRunModel.UpperRank(observed.Count, maxFailureRate);
             least = rank <= 0 ? double.NegativeInfinity : observed[Math.Min(rank, observed.Count) - 1].Ratio;
         }
 

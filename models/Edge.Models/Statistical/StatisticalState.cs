@@ -435,7 +435,7 @@ internal sealed class StatisticalState : IRecommenderState
         // 1/α − 1 per tail the honest interval is unbounded; in-sample scores (one earlier run's own spread) do not count.
         var outOfSample = Math.Min(n, _scoresAdded - _inSampleScores);
         var alpha = (1 - _options.IntervalLevel) / 2;
-        var bounded = Math.Ceiling((outOfSample + 1) * (1 - alpha) - 1e-9) <= outOfSample;
+        var bounded = SizedRunModel.UpperRank((int)outOfSample, alpha) <= outOfSample; // outOfSample ≤ n, an int
         var upperLevel = _tails.UpperLevel(n);
         var upper = !bounded || upperLevel >= 1 ? double.PositiveInfinity : (Quantiles.OfSorted(sorted, upperLevel) * _base) - _offset;
         var lowerScore = bounded ? Quantiles.OfSorted(sorted, _tails.LowerLevel(n)) : 0;
